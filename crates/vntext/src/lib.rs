@@ -1,0 +1,235 @@
+//! Vietnamese text helpers shared by the generator and the search index.
+//!
+//! Owns four small jobs: NFC normalisation ([`nfc`]), diacritic folding for matching
+//! ([`fold`]: case, every accent, `đ` → `d`, NFC or NFD input alike), URL slugs
+//! ([`slugify`]: `Đạ M'Rông` → `da-mrong`) and Vietnamese alphabetical order
+//! ([`collation_key`]: a ă â b c d đ e ê …, tones ordered ngang, huyền, hỏi, ngã, sắc, nặng).
+#![warn(missing_docs)]
+
+use std::borrow::Cow;
+use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
+
+/// Returns `s` in Unicode Normalization Form C, borrowing when it already is.
+pub fn nfc(s: &str) -> Cow<'_, str> {
+    if s.is_ascii() || is_nfc_quick(s.chars()) == IsNormalized::Yes {
+        Cow::Borrowed(s)
+    } else {
+        Cow::Owned(s.nfc().collect())
+    }
+}
+
+/// True for the combining marks Vietnamese uses (tones and letter modifiers), and the
+/// rest of the Combining Diacritical Marks block.
+fn is_combining(c: char) -> bool {
+    ('\u{0300}'..='\u{036F}').contains(&c)
+}
+
+/// Folds text for matching: lower case, every diacritic removed, `đ`/`Đ` → `d`.
+/// NFC and NFD input give the same result. Other characters are kept as they are.
+pub fn fold(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    if s.is_ascii() {
+        out.extend(s.chars().map(|c| c.to_ascii_lowercase()));
+        return out;
+    }
+    fold_into(s, &mut out);
+    out
+}
+
+/// Appends the folded form of `s` to `out` (see [`fold`]).
+pub fn fold_into(s: &str, out: &mut String) {
+    for c in s.nfd() {
+        match c {
+            'đ' | 'Đ' => out.push('d'),
+            c if is_combining(c) => {}
+            c if c.is_ascii() => out.push(c.to_ascii_lowercase()),
+            c => out.extend(c.to_lowercase()),
+        }
+    }
+}
+
+/// Makes a URL slug: lower-case ASCII letters and digits joined by single hyphens.
+/// Vietnamese letters are folded, apostrophes dropped (`M'Rông` → `mrong`), anything
+/// else separates words. Returns an empty string when nothing is left.
+pub fn slugify(s: &str) -> String {
+    let folded = fold(s);
+    let mut out = String::with_capacity(folded.len());
+    let mut pending_hyphen = false;
+    for c in folded.chars() {
+        if c.is_ascii_alphanumeric() {
+            if pending_hyphen && !out.is_empty() {
+                out.push('-');
+            }
+            pending_hyphen = false;
+            out.push(c);
+        } else if matches!(c, '\'' | '’' | 'ʼ' | '‘') {
+            // Apostrophes join syllables in minority place names: Đạ M'Rông → da-mrong.
+        } else {
+            pending_hyphen = true;
+        }
+    }
+    out
+}
+
+/// The 29 letters of the Vietnamese alphabet plus f, j, w, z, in dictionary order,
+/// each as (base letter, modifier mark) after canonical decomposition.
+const ALPHABET: &[(char, Option<char>)] = &[
+    ('a', None),
+    ('a', Some('\u{0306}')), // ă
+    ('a', Some('\u{0302}')), // â
+    ('b', None),
+    ('c', None),
+    ('d', None),
+    ('đ', None),
+    ('e', None),
+    ('e', Some('\u{0302}')), // ê
+    ('f', None),
+    ('g', None),
+    ('h', None),
+    ('i', None),
+    ('j', None),
+    ('k', None),
+    ('l', None),
+    ('m', None),
+    ('n', None),
+    ('o', None),
+    ('o', Some('\u{0302}')), // ô
+    ('o', Some('\u{031B}')), // ơ
+    ('p', None),
+    ('q', None),
+    ('r', None),
+    ('s', None),
+    ('t', None),
+    ('u', None),
+    ('u', Some('\u{031B}')), // ư
+    ('v', None),
+    ('w', None),
+    ('x', None),
+    ('y', None),
+    ('z', None),
+];
+
+/// Tone marks in dictionary order (ngang = no mark comes first).
+const TONES: &[char] = &['\u{0300}', '\u{0309}', '\u{0303}', '\u{0301}', '\u{0323}'];
+
+/// A sort key that orders strings in Vietnamese alphabetical order, ignoring case
+/// first, then tones, then case. Compare keys with `Ord`.
+///
+/// `Đà Lạt` sorts after `Dương` and before `Ea Súp`; `Ă` after `A`, before `B`.
+pub fn collation_key(s: &str) -> Vec<u32> {
+    // Primary: letters; secondary: tones; tertiary: case. Each level separated by 0.
+    let mut primary = Vec::with_capacity(s.len());
+    let mut tones = Vec::with_capacity(s.len());
+    let mut case = Vec::with_capacity(s.len());
+    let mut chars = s.nfd().peekable();
+    while let Some(c) = chars.next() {
+        let lower = c.to_lowercase().next().unwrap_or(c);
+        case.push(u32::from(c != lower) + 1);
+        // Collect this base letter's combining marks.
+        let mut modifier = None;
+        let mut tone = 0u32;
+        while let Some(&m) = chars.peek() {
+            if !is_combining(m) {
+                break;
+            }
+            chars.next();
+            if let Some(t) = TONES.iter().position(|&t| t == m) {
+                tone = t as u32 + 1;
+            } else {
+                modifier = Some(m);
+            }
+        }
+        tones.push(tone + 1);
+        let weight = if let Some(i) = ALPHABET
+            .iter()
+            .position(|&(b, m)| b == lower && m == modifier)
+        {
+            0x1000 + i as u32
+        } else if let Some(i) = ALPHABET.iter().position(|&(b, _)| b == lower) {
+            // A letter with a modifier Vietnamese does not use: after its base letter.
+            0x1000 + i as u32
+        } else if lower.is_ascii_digit() {
+            0x800 + lower as u32
+        } else if lower.is_whitespace() || lower == '-' {
+            0x10
+        } else if lower.is_alphanumeric() {
+            0x2000 + lower as u32
+        } else {
+            0x20 + (lower as u32 & 0x7ff)
+        };
+        primary.push(weight);
+    }
+    let mut key = primary;
+    key.push(0);
+    key.extend(tones);
+    key.push(0);
+    key.extend(case);
+    key
+}
+
+/// Sorts items in place by the Vietnamese alphabetical order of the text `f` returns.
+pub fn sort_vietnamese<T>(items: &mut [T], f: impl Fn(&T) -> &str) {
+    items.sort_by_cached_key(|item| collation_key(f(item)));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fold_removes_every_diacritic_and_d_stroke() {
+        assert_eq!(fold("Đảng"), "dang");
+        assert_eq!(fold("Dân vận khéo"), "dan van kheo");
+        assert_eq!(fold("Đạ M'Rông"), "da m'rong");
+        assert_eq!(fold("ƯỚC MƠ"), "uoc mo");
+    }
+
+    #[test]
+    fn fold_treats_nfd_and_nfc_alike() {
+        let nfc_text = "Lâm Hà đường giao thông";
+        let nfd_text: String = nfc_text.nfd().collect();
+        assert_ne!(nfc_text, nfd_text);
+        assert_eq!(fold(nfc_text), fold(&nfd_text));
+    }
+
+    #[test]
+    fn nfc_composes_decomposed_text() {
+        let nfd_text: String = "Bến Tre".nfd().collect();
+        assert_eq!(nfc(&nfd_text), "Bến Tre");
+        assert!(matches!(nfc("Ben Tre"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn slugs_follow_the_contract() {
+        assert_eq!(slugify("Đạ M'Rông"), "da-mrong");
+        assert_eq!(slugify("Châu Thành"), "chau-thanh");
+        assert_eq!(slugify("  Cư M'gar -- 2024! "), "cu-mgar-2024");
+        assert_eq!(slugify("Văn hóa - xã hội"), "van-hoa-xa-hoi");
+        assert_eq!(slugify("!!!"), "");
+    }
+
+    #[test]
+    fn collation_puts_d_stroke_after_d_not_after_z() {
+        let mut names = vec!["Đức Trọng", "Zin", "Dương", "Đà Lạt", "Ea Súp", "Ân Thi", "An Lão", "Ăn"];
+        sort_vietnamese(&mut names, |s| s);
+        assert_eq!(
+            names,
+            vec!["An Lão", "Ăn", "Ân Thi", "Dương", "Đà Lạt", "Đức Trọng", "Ea Súp", "Zin"]
+        );
+    }
+
+    #[test]
+    fn collation_orders_tones_ngang_huyen_hoi_nga_sac_nang() {
+        let mut words = vec!["mạ", "má", "mã", "mả", "mà", "ma"];
+        sort_vietnamese(&mut words, |s| s);
+        assert_eq!(words, vec!["ma", "mà", "mả", "mã", "má", "mạ"]);
+    }
+
+    #[test]
+    fn collation_ignores_case_before_tones() {
+        let mut words = vec!["bình", "Bình", "Binh", "an"];
+        sort_vietnamese(&mut words, |s| s);
+        assert_eq!(words[0], "an");
+        assert_eq!(words[1], "Binh");
+    }
+}

@@ -1,0 +1,231 @@
+//! Site settings from `content/site.yaml`, with a default for every key, and the fields
+//! (lĩnh vực) an editor's `field` value is matched against.
+
+use crate::diag::{did_you_mean, Diagnostic};
+use crate::yaml::{self, YamlDoc};
+use serde::Serialize;
+use std::path::Path;
+
+/// One of the movement's fields (lĩnh vực).
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Field {
+    /// URL slug, e.g. `kinh-te`.
+    pub slug: String,
+    /// Display label, e.g. `Kinh tế`.
+    pub label: String,
+    /// Other spellings editors use.
+    pub aliases: Vec<String>,
+}
+
+/// The site's settings.
+#[derive(Debug, Clone)]
+pub struct SiteConfig {
+    /// Site name.
+    pub title: String,
+    /// Absolute URL where `public/` is published, always ending with `/`.
+    pub base_url: String,
+    /// Language code for `<html lang>` and the i18n file.
+    pub language: String,
+    /// Theme folder name under `themes/`.
+    pub theme: String,
+    /// The fields, in display order.
+    pub fields: Vec<Field>,
+}
+
+const KEYS: &[&str] = &["title", "base_url", "language", "theme", "fields"];
+const FIELD_KEYS: &[&str] = &["slug", "label", "aliases"];
+
+impl Default for SiteConfig {
+    fn default() -> Self {
+        let field = |slug: &str, label: &str, aliases: &[&str]| Field {
+            slug: slug.into(),
+            label: label.into(),
+            aliases: aliases.iter().map(|a| a.to_string()).collect(),
+        };
+        SiteConfig {
+            title: "Dân vận khéo".into(),
+            base_url: "/".into(),
+            language: "vi".into(),
+            theme: "default".into(),
+            fields: vec![
+                field("kinh-te", "Kinh tế", &["phát triển kinh tế"]),
+                field("van-hoa-xa-hoi", "Văn hóa - xã hội", &["văn hóa xã hội"]),
+                field(
+                    "quoc-phong-an-ninh",
+                    "Quốc phòng - an ninh",
+                    &["an ninh - quốc phòng", "an ninh quốc phòng"],
+                ),
+                field(
+                    "xay-dung-he-thong-chinh-tri",
+                    "Xây dựng hệ thống chính trị",
+                    &["xây dựng Đảng", "xây dựng Đảng và hệ thống chính trị"],
+                ),
+            ],
+        }
+    }
+}
+
+impl SiteConfig {
+    /// Reads `site.yaml` text (already NFC); returns the settings and every problem found.
+    pub fn parse(text: &str, path: &Path) -> (SiteConfig, Vec<Diagnostic>) {
+        let mut config = SiteConfig::default();
+        let mut diags = Vec::new();
+        let doc = match YamlDoc::parse(text, path, 0) {
+            Ok(doc) => doc,
+            Err(d) => return (config, vec![d]),
+        };
+        let Some(map) = doc.root_mapping(&mut diags) else {
+            return (config, diags);
+        };
+        let mut fields = doc.fields(map, &[], KEYS);
+        if let Some(v) = fields.string("title") {
+            config.title = v;
+        }
+        if let Some(v) = fields.string("base_url") {
+            config.base_url = v;
+        }
+        if let Some(v) = fields.string("language") {
+            config.language = v;
+        }
+        if let Some(v) = fields.string("theme") {
+            if v.contains(['/', '\\']) || v.starts_with('.') || v.is_empty() {
+                fields.error("theme", "`theme` must be a folder name under themes/ such as `default`.");
+            } else {
+                config.theme = v;
+            }
+        }
+        if let Some((key_path, list)) = fields.list("fields") {
+            let mut parsed = Vec::new();
+            for (i, item) in list.iter().enumerate() {
+                let item_path = yaml::child(&key_path, i);
+                let Some(m) = doc.expect_mapping(item, &item_path, &mut diags) else {
+                    continue;
+                };
+                let mut f = doc.fields(m, &item_path, FIELD_KEYS);
+                let label = f.required_string("label");
+                let slug = f.string("slug");
+                let aliases = f.string_list("aliases").unwrap_or_default();
+                if let Some(label) = label {
+                    let slug = slug.unwrap_or_else(|| vntext::slugify(&label));
+                    if slug.is_empty() || slug != vntext::slugify(&slug) {
+                        f.error(
+                            "slug",
+                            format!("field slug `{slug}` must be lower-case ASCII words joined by hyphens, e.g. `kinh-te`."),
+                        );
+                    }
+                    parsed.push(Field { slug, label, aliases });
+                }
+                diags.extend(f.finish());
+            }
+            if parsed.is_empty() && diags.is_empty() {
+                fields.error("fields", "`fields` is empty: list at least one field with a `label`.");
+            }
+            if !parsed.is_empty() {
+                config.fields = parsed;
+            }
+        }
+        diags.extend(fields.finish());
+        config.base_url = normalise_base_url(&config.base_url);
+        (config, diags)
+    }
+
+    /// The path part of base_url, starting and ending with `/` (`/` or `/danvan/`).
+    pub fn base_path(&self) -> String {
+        let without_scheme = match self.base_url.find("://") {
+            Some(i) => &self.base_url[i + 3..],
+            None => return self.base_url.clone(),
+        };
+        match without_scheme.find('/') {
+            Some(i) => without_scheme[i..].to_string(),
+            None => "/".into(),
+        }
+    }
+
+    /// Finds the field an editor meant: label, slug or alias, ignoring case and diacritics.
+    pub fn match_field(&self, value: &str) -> Option<usize> {
+        let wanted = normalise_for_match(value);
+        self.fields.iter().position(|f| {
+            normalise_for_match(&f.label) == wanted
+                || normalise_for_match(&f.slug) == wanted
+                || f.aliases.iter().any(|a| normalise_for_match(a) == wanted)
+        })
+    }
+
+    /// The message for a `field` value that matches nothing.
+    pub fn unknown_field_message(&self, value: &str) -> String {
+        let labels: Vec<&str> = self.fields.iter().map(|f| f.label.as_str()).collect();
+        let choices = self
+            .fields
+            .iter()
+            .map(|f| format!("\"{}\" ({})", f.label, f.slug))
+            .collect::<Vec<_>>()
+            .join(", ");
+        format!(
+            "unknown field \"{value}\".{} Valid fields: {choices}.",
+            did_you_mean(value, labels)
+        )
+    }
+}
+
+/// Folds and squeezes punctuation so `an ninh - quốc phòng`, `An ninh quoc phong` and
+/// `an-ninh-quoc-phong` compare equal.
+fn normalise_for_match(s: &str) -> String {
+    vntext::slugify(s)
+}
+
+/// Ensures a trailing slash; an empty value means the site root.
+fn normalise_base_url(url: &str) -> String {
+    let url = url.trim();
+    if url.is_empty() {
+        "/".into()
+    } else if url.ends_with('/') {
+        url.into()
+    } else {
+        format!("{url}/")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> (SiteConfig, Vec<Diagnostic>) {
+        SiteConfig::parse(text, Path::new("content/site.yaml"))
+    }
+
+    #[test]
+    fn empty_file_gives_defaults() {
+        let (c, d) = parse("");
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(c.fields.len(), 4);
+        assert_eq!(c.base_path(), "/");
+    }
+
+    #[test]
+    fn sub_path_base_url() {
+        let (c, _) = parse("base_url: https://example.org/danvan");
+        assert_eq!(c.base_url, "https://example.org/danvan/");
+        assert_eq!(c.base_path(), "/danvan/");
+    }
+
+    #[test]
+    fn fields_match_ignoring_case_diacritics_and_aliases() {
+        let c = SiteConfig::default();
+        assert_eq!(c.match_field("kinh te"), Some(0));
+        assert_eq!(c.match_field("KINH TẾ"), Some(0));
+        assert_eq!(c.match_field("van-hoa-xa-hoi"), Some(1));
+        assert_eq!(c.match_field("An ninh - quốc phòng"), Some(2));
+        assert_eq!(c.match_field("xây dựng đảng"), Some(3));
+        assert_eq!(c.match_field("giáo dục"), None);
+        let msg = c.unknown_field_message("Kinh tê nông nghiệp");
+        assert!(msg.contains("Valid fields: \"Kinh tế\" (kinh-te)"), "{msg}");
+    }
+
+    #[test]
+    fn unknown_key_is_reported_with_position_and_hint() {
+        let (_, d) = parse("title: X\ntitel: Y\n");
+        assert_eq!(d.len(), 1);
+        assert_eq!((d[0].line, d[0].column), (2, 1));
+        assert!(d[0].message.contains("Did you mean `title`"), "{}", d[0].message);
+    }
+}

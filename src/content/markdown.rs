@@ -1,0 +1,456 @@
+//! Markdown to safe HTML: CommonMark plus tables, footnotes and strikethrough; heading
+//! anchors; links between content files rewritten to page URLs; raw HTML sanitised with an
+//! allow-list (ammonia); fenced code highlighted by syntect, loaded only when a block has a
+//! language. Also returns the body's plain text (for search) and its first paragraph.
+
+use super::read::resolve_asset;
+use super::Body;
+use crate::diag::Diagnostic;
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd};
+use std::collections::{HashMap, HashSet};
+use std::path::{Component, Path, PathBuf};
+use std::sync::OnceLock;
+
+/// What rendering a body produced.
+#[derive(Debug, Default, Clone)]
+pub struct Rendered {
+    /// Sanitised HTML.
+    pub html: String,
+    /// Plain text of the body, paragraphs separated by newlines.
+    pub text: String,
+    /// Plain text of the first paragraph.
+    pub lead: String,
+    /// Files the body links or shows (relative src as written, file relative to the site).
+    pub assets: Vec<(String, PathBuf)>,
+    /// True when a code block was highlighted (the page needs the code stylesheet).
+    pub has_code: bool,
+}
+
+/// Finds the URL of the page made from a content file (path relative to the site).
+pub trait LinkTarget: Sync {
+    /// The page URL for a source file, if it is one.
+    fn url_of(&self, source: &Path) -> Option<String>;
+}
+
+impl LinkTarget for HashMap<PathBuf, String> {
+    fn url_of(&self, source: &Path) -> Option<String> {
+        self.get(source).cloned()
+    }
+}
+
+/// Renders `body` of the document at `doc_path` (relative to `root`).
+pub fn render(
+    root: &Path,
+    doc_path: &Path,
+    body: &Body,
+    links: &dyn LinkTarget,
+    diags: &mut Vec<Diagnostic>,
+) -> Rendered {
+    let md = body.markdown.as_str();
+    let mut out = Rendered::default();
+    if md.trim().is_empty() {
+        return out;
+    }
+    let opts = Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_HEADING_ATTRIBUTES;
+    let position = |offset: usize| -> (usize, usize) {
+        let before = &md[..offset.min(md.len())];
+        let line = before.matches('\n').count();
+        let col = before.len() - before.rfind('\n').map(|i| i + 1).unwrap_or(0);
+        (body.line_offset + line + 1, before[before.len() - col..].chars().count() + 1)
+    };
+
+    let mut events: Vec<Event> = Vec::new();
+    let mut code_blocks: Vec<String> = Vec::new();
+    let mut in_code: Option<(String, String)> = None;
+    let mut in_paragraph = false;
+    let mut lead_done = false;
+    let mut heading_ids: HashSet<String> = HashSet::new();
+    let mut heading_start: Option<usize> = None;
+
+    for (event, range) in Parser::new_ext(md, opts).into_offset_iter() {
+        if let Some((lang, code)) = in_code.as_mut() {
+            match event {
+                Event::Text(t) => code.push_str(&t),
+                Event::End(TagEnd::CodeBlock) => {
+                    let (lang, code) = (std::mem::take(lang), std::mem::take(code));
+                    in_code = None;
+                    out.text.push_str(&code);
+                    out.text.push('\n');
+                    let html = highlight(&lang, &code);
+                    out.has_code |= !lang.is_empty();
+                    events.push(Event::Html(CowStr::from(format!(
+                        "<p>{}</p>",
+                        placeholder(code_blocks.len())
+                    ))));
+                    code_blocks.push(html);
+                }
+                _ => {}
+            }
+            continue;
+        }
+        match event {
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let lang = match kind {
+                    CodeBlockKind::Fenced(info) => info.split([' ', ',', '{']).next().unwrap_or("").to_string(),
+                    CodeBlockKind::Indented => String::new(),
+                };
+                in_code = Some((lang, String::new()));
+            }
+            Event::Start(Tag::Heading { .. }) => {
+                heading_start = Some(events.len());
+                events.push(event);
+            }
+            Event::End(TagEnd::Heading(level)) => {
+                if let Some(start) = heading_start.take() {
+                    let text: String = events[start + 1..]
+                        .iter()
+                        .filter_map(|e| match e {
+                            Event::Text(t) | Event::Code(t) => Some(t.as_ref()),
+                            _ => None,
+                        })
+                        .collect();
+                    if let Event::Start(Tag::Heading { level, id, classes, attrs }) = &events[start] {
+                        let base = match id {
+                            Some(id) => vntext::slugify(id),
+                            None => vntext::slugify(&text),
+                        };
+                        let base = if base.is_empty() { "muc".to_string() } else { base };
+                        let mut unique = base.clone();
+                        let mut n = 2;
+                        while !heading_ids.insert(unique.clone()) {
+                            unique = format!("{base}-{n}");
+                            n += 1;
+                        }
+                        events[start] = Event::Start(Tag::Heading {
+                            level: *level,
+                            id: Some(CowStr::from(unique)),
+                            classes: classes.clone(),
+                            attrs: attrs.clone(),
+                        });
+                    }
+                    out.text.push_str(&text);
+                    out.text.push('\n');
+                }
+                events.push(Event::End(TagEnd::Heading(level)));
+            }
+            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+                let dest = rewrite_link(root, doc_path, &dest_url, links, &mut out.assets)
+                    .unwrap_or_else(|msg| {
+                        let (l, c) = position(range.start);
+                        diags.push(Diagnostic::error(doc_path, l, c, msg));
+                        dest_url.to_string()
+                    });
+                events.push(Event::Start(Tag::Link { link_type, dest_url: CowStr::from(dest), title, id }));
+            }
+            Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+                if is_relative(&dest_url) {
+                    match resolve_asset(root, doc_path, strip_fragment(&dest_url)) {
+                        Ok(file) => out.assets.push((strip_fragment(&dest_url).to_string(), file)),
+                        Err(msg) => {
+                            let (l, c) = position(range.start);
+                            diags.push(Diagnostic::error(doc_path, l, c, msg.replacen("photo", "image", 1)));
+                        }
+                    }
+                }
+                events.push(Event::Start(Tag::Image { link_type, dest_url, title, id }));
+            }
+            Event::Start(Tag::Paragraph) => {
+                in_paragraph = true;
+                events.push(event);
+            }
+            Event::End(TagEnd::Paragraph) => {
+                in_paragraph = false;
+                out.text.push('\n');
+                if !out.lead.is_empty() {
+                    lead_done = true;
+                }
+                events.push(event);
+            }
+            Event::Text(ref t) | Event::Code(ref t) => {
+                if heading_start.is_none() {
+                    out.text.push_str(t);
+                    if in_paragraph && !lead_done {
+                        out.lead.push_str(t);
+                    }
+                }
+                events.push(event);
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                out.text.push(' ');
+                if in_paragraph && !lead_done && !out.lead.is_empty() {
+                    out.lead.push(' ');
+                }
+                events.push(event);
+            }
+            Event::End(TagEnd::Item | TagEnd::TableCell) => {
+                out.text.push(' ');
+                events.push(event);
+            }
+            other => events.push(other),
+        }
+    }
+    let mut raw = String::with_capacity(md.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut raw, events.into_iter());
+    let mut html = sanitizer().clean(&raw).to_string();
+    for (i, block) in code_blocks.iter().enumerate() {
+        html = html.replacen(&format!("<p>{}</p>", placeholder(i)), block, 1);
+    }
+    out.html = html;
+    out.lead = out.lead.split_whitespace().collect::<Vec<_>>().join(" ");
+    out
+}
+
+/// Plain text of the first paragraph of `md`, without rendering the rest.
+pub fn first_paragraph(md: &str) -> String {
+    let mut text = String::new();
+    let mut inside = false;
+    for event in Parser::new(md) {
+        match event {
+            Event::Start(Tag::Paragraph) => inside = true,
+            Event::End(TagEnd::Paragraph) if !text.trim().is_empty() => break,
+            Event::End(TagEnd::Paragraph) => inside = false,
+            Event::Text(t) | Event::Code(t) if inside => text.push_str(&t),
+            Event::SoftBreak | Event::HardBreak if inside => text.push(' '),
+            _ => {}
+        }
+    }
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn placeholder(i: usize) -> String {
+    format!("\u{E000}dvk-code-{i}\u{E000}")
+}
+
+fn is_relative(url: &str) -> bool {
+    !(url.is_empty()
+        || url.starts_with('#')
+        || url.starts_with('/')
+        || url.contains(':') && url.split(':').next().is_some_and(|s| s.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))))
+}
+
+fn strip_fragment(url: &str) -> &str {
+    url.split(['#', '?']).next().unwrap_or(url)
+}
+
+/// A link's new destination: page URLs for content files, kept as-is for web links.
+fn rewrite_link(
+    root: &Path,
+    doc_path: &Path,
+    dest: &str,
+    links: &dyn LinkTarget,
+    assets: &mut Vec<(String, PathBuf)>,
+) -> Result<String, String> {
+    if !is_relative(dest) {
+        return Ok(dest.to_string());
+    }
+    let path_part = strip_fragment(dest);
+    let fragment = &dest[path_part.len()..];
+    let decoded = percent_decode(path_part);
+    let lower = decoded.to_ascii_lowercase();
+    if lower.ends_with(".md") || lower.ends_with(".yaml") || lower.ends_with(".yml") {
+        let target = normalise(&doc_path.parent().unwrap_or(Path::new("")).join(&decoded));
+        match target.and_then(|t| links.url_of(&t)) {
+            Some(url) => Ok(format!("{url}{fragment}")),
+            None => Err(format!(
+                "link to \"{dest}\": no such write-up, article or page (the path is relative to this file's folder; check the spelling)."
+            )),
+        }
+    } else {
+        let file = resolve_asset(root, doc_path, &decoded)
+            .map_err(|m| m.replacen("photo", "linked file", 1))?;
+        assets.push((decoded.clone(), file));
+        Ok(dest.to_string())
+    }
+}
+
+/// Folds `a/./b/../c` into `a/c`; None when it climbs above the site.
+fn normalise(p: &Path) -> Option<PathBuf> {
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            Component::Normal(n) => out.push(n),
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !out.pop() {
+                    return None;
+                }
+            }
+            _ => return None,
+        }
+    }
+    Some(out)
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let Some(b) = std::str::from_utf8(&bytes[i + 1..i + 3]).ok().and_then(|h| u8::from_str_radix(h, 16).ok()) {
+                out.push(b);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
+}
+
+/// The allow-list for editors' HTML: structure and formatting only.
+fn sanitizer() -> &'static ammonia::Builder<'static> {
+    static B: OnceLock<ammonia::Builder<'static>> = OnceLock::new();
+    B.get_or_init(|| {
+        let mut b = ammonia::Builder::default();
+        b.add_tags(["figure", "figcaption", "mark", "details", "summary"])
+            .add_tag_attributes("h1", ["id"])
+            .add_tag_attributes("h2", ["id"])
+            .add_tag_attributes("h3", ["id"])
+            .add_tag_attributes("h4", ["id"])
+            .add_tag_attributes("h5", ["id"])
+            .add_tag_attributes("h6", ["id"])
+            .add_tag_attributes("div", ["id", "class"])
+            .add_tag_attributes("sup", ["id", "class"])
+            .add_tag_attributes("li", ["id"])
+            .add_tag_attributes("a", ["id"])
+            .add_tag_attributes("img", ["width", "height", "loading"])
+            .url_schemes(["http", "https", "mailto", "tel"].into_iter().collect())
+            .link_rel(Some("noopener noreferrer"));
+        b
+    })
+}
+
+/// Highlights code with syntect (loaded on first use only), as classed spans.
+fn highlight(lang: &str, code: &str) -> String {
+    let escaped = || format!("<pre><code>{}</code></pre>", html_escape(code));
+    if lang.is_empty() {
+        return escaped();
+    }
+    let set = syntax_set();
+    let Some(syntax) = set.find_syntax_by_token(lang) else {
+        return escaped();
+    };
+    let mut gen = syntect::html::ClassedHTMLGenerator::new_with_class_style(
+        syntax,
+        set,
+        syntect::html::ClassStyle::SpacedPrefixed { prefix: "hl-" },
+    );
+    for line in syntect::util::LinesWithEndings::from(code) {
+        if gen.parse_html_for_line_which_includes_newline(line).is_err() {
+            return escaped();
+        }
+    }
+    format!(
+        "<pre class=\"code\" data-lang=\"{}\"><code>{}</code></pre>",
+        html_escape(lang),
+        gen.finalize()
+    )
+}
+
+static SYNTAXES: OnceLock<syntect::parsing::SyntaxSet> = OnceLock::new();
+
+/// The syntax definitions: loaded once, on the first highlighted block.
+fn syntax_set() -> &'static syntect::parsing::SyntaxSet {
+    SYNTAXES.get_or_init(syntect::parsing::SyntaxSet::load_defaults_newlines)
+}
+
+/// CSS for highlighted code (written only when a page has some).
+pub fn code_css() -> String {
+    let themes = syntect::highlighting::ThemeSet::load_defaults();
+    let theme = &themes.themes["InspiredGitHub"];
+    syntect::html::css_for_theme_with_class_style(theme, syntect::html::ClassStyle::SpacedPrefixed { prefix: "hl-" })
+        .unwrap_or_default()
+}
+
+/// True once syntect's syntax set has been loaded in this process.
+pub fn syntect_loaded() -> bool {
+    SYNTAXES.get().is_some()
+}
+
+/// Escapes text for HTML.
+pub fn html_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn md(text: &str) -> (Rendered, Vec<Diagnostic>) {
+        let mut d = vec![];
+        let links: HashMap<PathBuf, String> =
+            [(PathBuf::from("content/models/b.md"), "/mo-hinh/b/".to_string())].into();
+        let r = render(
+            Path::new("/nonexistent"),
+            Path::new("content/models/a.md"),
+            &Body { markdown: text.into(), line_offset: 5 },
+            &links,
+            &mut d,
+        );
+        (r, d)
+    }
+
+    #[test]
+    fn tables_footnotes_strikethrough_and_anchors() {
+        let (r, d) = md("## Kết quả đạt được\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n~~cũ~~ mới[^1]\n\n[^1]: ghi chú\n\n## Kết quả đạt được\n");
+        assert!(d.is_empty(), "{d:?}");
+        assert!(r.html.contains("<h2 id=\"ket-qua-dat-duoc\">"), "{}", r.html);
+        assert!(r.html.contains("<h2 id=\"ket-qua-dat-duoc-2\">"), "{}", r.html);
+        assert!(r.html.contains("<table>"));
+        assert!(r.html.contains("<del>cũ</del>"));
+        assert!(r.html.contains("footnote-definition"), "{}", r.html);
+    }
+
+    #[test]
+    fn raw_html_is_sanitised() {
+        let (r, _) = md("<script>alert(1)</script>\n\n<img src=x onerror=alert(1)> <a href=\"javascript:alert(1)\">x</a> <b onclick=\"x()\">đậm</b>\n");
+        assert!(!r.html.contains("<script"), "{}", r.html);
+        assert!(!r.html.contains("onerror"), "{}", r.html);
+        assert!(!r.html.contains("javascript:"), "{}", r.html);
+        assert!(!r.html.contains("onclick"), "{}", r.html);
+        assert!(r.html.contains("<b>đậm</b>"), "{}", r.html);
+    }
+
+    #[test]
+    fn links_to_content_files_become_urls_and_broken_ones_are_errors() {
+        let (r, d) = md("Xem [mô hình B](b.md#ket-qua).\n\nVà [mất](khong-co.md).\n");
+        assert!(r.html.contains("href=\"/mo-hinh/b/#ket-qua\""), "{}", r.html);
+        assert_eq!(d.len(), 1);
+        assert_eq!((d[0].line, d[0].column), (8, 4));
+        assert!(d[0].message.contains("khong-co.md"));
+    }
+
+    #[test]
+    fn lead_and_text_are_plain() {
+        let (r, _) = md("Mô hình **hiến đất** mở đường\nliên thôn.\n\nĐoạn hai.\n");
+        assert_eq!(r.lead, "Mô hình hiến đất mở đường liên thôn.");
+        assert!(r.text.contains("Đoạn hai."));
+    }
+
+    #[test]
+    fn fenced_code_is_highlighted_and_escaped() {
+        let (r, _) = md("```rust\nfn main() { let x = \"<b>\"; }\n```\n");
+        assert!(r.has_code);
+        assert!(r.html.contains("hl-"), "{}", r.html);
+        assert!(!r.html.contains("<b>"), "{}", r.html);
+        let (plain, _) = md("```\n<b>x</b>\n```\n");
+        assert!(!plain.has_code);
+        assert!(plain.html.contains("&lt;b&gt;"), "{}", plain.html);
+    }
+}

@@ -1,0 +1,313 @@
+//! Loading: finds the content files of a site, splits and checks their front matter, and
+//! returns plain documents (models, articles, pages) with every problem found on the way.
+//!
+//! Markdown bodies are kept as text here; they become HTML in [`markdown`] once every
+//! page's URL is known (links between files need them).
+
+pub mod frontmatter;
+pub mod markdown;
+mod read;
+
+use crate::config::SiteConfig;
+use crate::diag::Diagnostic;
+use rayon::prelude::*;
+use std::path::{Path, PathBuf};
+
+pub use read::{Level, LEVEL_CODES};
+
+/// Where a document came from: its file and the line it starts on (list items in a YAML file).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Origin {
+    /// Path relative to the site folder, e.g. `content/models/2023/a.md`.
+    pub path: PathBuf,
+    /// 1-based line of the document's start in that file.
+    pub line: usize,
+}
+
+/// Markdown text and the line of the file it starts on (for link error positions).
+#[derive(Debug, Clone, Default)]
+pub struct Body {
+    /// The Markdown source.
+    pub markdown: String,
+    /// 0-based line of the file where the Markdown starts.
+    pub line_offset: usize,
+}
+
+/// A measurable result of a model (`{label, value, unit}`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResultItem {
+    /// What was measured.
+    pub label: String,
+    /// How much.
+    pub value: f64,
+    /// Unit, possibly empty.
+    pub unit: String,
+}
+
+/// A photo a document uses.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PhotoRef {
+    /// The path as written, relative to the document's folder, with `/` separators.
+    pub src: String,
+    /// The file, relative to the site folder.
+    pub file: PathBuf,
+    /// Caption (also the alt text).
+    pub caption: String,
+    /// Photographer or source.
+    pub credit: Option<String>,
+}
+
+/// A model write-up (mô hình).
+#[derive(Debug, Clone)]
+pub struct Model {
+    /// Source file and line.
+    pub origin: Origin,
+    /// Title.
+    pub title: String,
+    /// Year of recognition.
+    pub year: i32,
+    /// Province (required by the format).
+    pub province: String,
+    /// District, absent for province-wide models and after 1 July 2025.
+    pub district: Option<String>,
+    /// Commune.
+    pub commune: Option<String>,
+    /// Index into the site's fields.
+    pub field: usize,
+    /// Host organisation (đơn vị chủ trì).
+    pub host: String,
+    /// Recognition level.
+    pub level: Option<Level>,
+    /// Named exemplary (điển hình).
+    pub exemplary: bool,
+    /// Publication date `YYYY-MM-DD`.
+    pub date: Option<String>,
+    /// Lead text as written (else derived from the body later).
+    pub summary: Option<String>,
+    /// Measurable results.
+    pub results: Vec<ResultItem>,
+    /// Photos, the first is the cover.
+    pub photos: Vec<PhotoRef>,
+    /// Tags.
+    pub tags: Vec<String>,
+    /// Slug of the model this one copies.
+    pub replicated_from: Option<String>,
+    /// Slug as written by the editor.
+    pub slug: Option<String>,
+    /// Left out of the build unless `--drafts`.
+    pub draft: bool,
+    /// Markdown body.
+    pub body: Body,
+}
+
+/// An article (tin bài).
+#[derive(Debug, Clone)]
+pub struct Article {
+    /// Source file.
+    pub origin: Origin,
+    /// Title.
+    pub title: String,
+    /// Date `YYYY-MM-DD`.
+    pub date: String,
+    /// Author.
+    pub author: Option<String>,
+    /// Lead text as written.
+    pub summary: Option<String>,
+    /// Photos.
+    pub photos: Vec<PhotoRef>,
+    /// Slugs of the models the article is about.
+    pub models: Vec<String>,
+    /// Slug as written.
+    pub slug: Option<String>,
+    /// Draft flag.
+    pub draft: bool,
+    /// Markdown body.
+    pub body: Body,
+}
+
+/// A plain page (giới thiệu, liên hệ).
+#[derive(Debug, Clone)]
+pub struct Page {
+    /// Source file.
+    pub origin: Origin,
+    /// Title.
+    pub title: String,
+    /// Lead text.
+    pub summary: Option<String>,
+    /// Slug as written (else the file name).
+    pub slug: Option<String>,
+    /// Draft flag.
+    pub draft: bool,
+    /// Markdown body.
+    pub body: Body,
+}
+
+/// Everything loaded from `content/`.
+#[derive(Debug, Clone)]
+pub struct Content {
+    /// Site settings.
+    pub config: SiteConfig,
+    /// Models, in a stable order (by file path, then position in the file).
+    pub models: Vec<Model>,
+    /// Articles.
+    pub articles: Vec<Article>,
+    /// Plain pages.
+    pub pages: Vec<Page>,
+}
+
+/// What kind of document a content file holds, from its place under `content/`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    ModelMarkdown,
+    ModelList,
+    Article,
+    Page,
+}
+
+/// Files over this size are refused rather than read (bounded memory).
+pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Loads a site's content. `root` is the site folder.
+pub fn load(root: &Path, with_drafts: bool) -> (Content, Vec<Diagnostic>) {
+    let content_dir = root.join("content");
+    let mut diags = Vec::new();
+    let config = load_config(root, &mut diags);
+    let (files, walk_diags) = find_files(root, &content_dir);
+    diags.extend(walk_diags);
+
+    enum Loaded {
+        Models(Vec<Model>),
+        Article(Article),
+        Page(Page),
+    }
+    let results: Vec<(Option<Loaded>, Vec<Diagnostic>)> = files
+        .par_iter()
+        .map(|(rel, kind)| {
+            let mut d = Vec::new();
+            let Some(text) = read::read_text(root, rel, &mut d) else {
+                return (None, d);
+            };
+            let loaded = match kind {
+                Kind::ModelMarkdown => read::model_file(root, rel, &text, &config, &mut d)
+                    .map(|m| Loaded::Models(vec![m])),
+                Kind::ModelList => Some(Loaded::Models(read::model_list(
+                    root, rel, &text, &config, &mut d,
+                ))),
+                Kind::Article => read::article_file(root, rel, &text, &mut d).map(Loaded::Article),
+                Kind::Page => read::page_file(root, rel, &text, &mut d).map(Loaded::Page),
+            };
+            (loaded, d)
+        })
+        .collect();
+
+    let mut content = Content {
+        config,
+        models: Vec::new(),
+        articles: Vec::new(),
+        pages: Vec::new(),
+    };
+    for (loaded, d) in results {
+        diags.extend(d);
+        match loaded {
+            Some(Loaded::Models(ms)) => content
+                .models
+                .extend(ms.into_iter().filter(|m| with_drafts || !m.draft)),
+            Some(Loaded::Article(a)) if with_drafts || !a.draft => content.articles.push(a),
+            Some(Loaded::Page(p)) if with_drafts || !p.draft => content.pages.push(p),
+            _ => {}
+        }
+    }
+    (content, diags)
+}
+
+fn load_config(root: &Path, diags: &mut Vec<Diagnostic>) -> SiteConfig {
+    let rel = Path::new("content/site.yaml");
+    if !root.join(rel).exists() {
+        return SiteConfig::default();
+    }
+    let Some(text) = read::read_text(root, rel, diags) else {
+        return SiteConfig::default();
+    };
+    let (config, d) = SiteConfig::parse(&text, rel);
+    diags.extend(d);
+    config
+}
+
+/// Walks `content/` (never following links out of the site) and classifies every file.
+fn find_files(root: &Path, content_dir: &Path) -> (Vec<(PathBuf, Kind)>, Vec<Diagnostic>) {
+    let mut files = Vec::new();
+    let mut diags = Vec::new();
+    if !content_dir.is_dir() {
+        diags.push(Diagnostic::error(
+            Path::new("content"),
+            0,
+            0,
+            format!(
+                "no content folder in {}: a site needs `content/` (with `models/`, `news/`, `pages/` and an optional `site.yaml`). Run dvk in the site folder or pass it as an argument.",
+                root.display()
+            ),
+        ));
+        return (files, diags);
+    }
+    let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    for entry in walkdir::WalkDir::new(content_dir)
+        .follow_links(false)
+        .sort_by_file_name()
+    {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let p = e.path().map(|p| rel_to(root, p)).unwrap_or_else(|| "content".into());
+                diags.push(Diagnostic::error(&p, 0, 0, format!("cannot read: {e}")));
+                continue;
+            }
+        };
+        let rel = rel_to(root, entry.path());
+        if entry.path_is_symlink() {
+            match entry.path().canonicalize() {
+                Ok(target) if target.starts_with(&canonical_root) => {
+                    if target.is_dir() {
+                        diags.push(Diagnostic::warning(&rel, 0, 0, "a link to a folder is not followed; move the folder here instead."));
+                        continue;
+                    }
+                }
+                _ => {
+                    diags.push(Diagnostic::error(&rel, 0, 0, "this link points outside the site folder (or nowhere): dvk never reads files outside the site. Copy the file into content/ instead."));
+                    continue;
+                }
+            }
+        } else if !entry.file_type().is_file() {
+            continue;
+        }
+        let name = entry.file_name().to_string_lossy();
+        if name.starts_with('.') {
+            continue;
+        }
+        let Ok(under) = rel.strip_prefix("content") else { continue };
+        let top = under.components().next().map(|c| c.as_os_str().to_string_lossy().into_owned());
+        let ext = rel
+            .extension()
+            .map(|e| e.to_string_lossy().to_ascii_lowercase())
+            .unwrap_or_default();
+        let kind = match (top.as_deref(), ext.as_str()) {
+            (Some("models"), "md") => Some(Kind::ModelMarkdown),
+            (Some("models"), "yaml" | "yml") => Some(Kind::ModelList),
+            (Some("news"), "md") => Some(Kind::Article),
+            (Some("pages"), "md") => Some(Kind::Page),
+            (_, "md") => {
+                diags.push(Diagnostic::warning(&rel, 0, 0, "this Markdown file is not under content/models/, content/news/ or content/pages/, so it is not published. Move it into one of them."));
+                None
+            }
+            _ => None,
+        };
+        if let Some(kind) = kind {
+            files.push((rel, kind));
+        }
+    }
+    (files, diags)
+}
+
+/// `path` relative to `root` (as given when it is not below it).
+pub fn rel_to(root: &Path, path: &Path) -> PathBuf {
+    path.strip_prefix(root).unwrap_or(path).to_path_buf()
+}

@@ -1,0 +1,448 @@
+//! Reading one content file: text decoding, front matter keys and their checks.
+
+use super::{frontmatter, Article, Body, Model, Origin, Page, PhotoRef, ResultItem, MAX_FILE_BYTES};
+use crate::config::SiteConfig;
+use crate::diag::Diagnostic;
+use crate::yaml::{child, Fields, Seg, YamlDoc};
+use serde_yaml::{Mapping, Value};
+use std::path::{Component, Path};
+
+/// Recognition level of a model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Level {
+    /// Commune (xã).
+    Xa,
+    /// District (huyện).
+    Huyen,
+    /// Province (tỉnh).
+    Tinh,
+    /// Central (trung ương).
+    TrungUong,
+}
+
+/// The codes editors write, in order.
+pub const LEVEL_CODES: [&str; 4] = ["xa", "huyen", "tinh", "trung-uong"];
+
+impl Level {
+    /// All levels, lowest first.
+    pub const ALL: [Level; 4] = [Level::Xa, Level::Huyen, Level::Tinh, Level::TrungUong];
+
+    /// The code used in front matter and i18n keys (`level.<code>`).
+    pub fn code(self) -> &'static str {
+        LEVEL_CODES[self as usize]
+    }
+
+    /// Parses `tinh`, `Tỉnh`, `cấp tỉnh`, `trung ương` …
+    pub fn parse(value: &str) -> Option<Level> {
+        let slug = vntext::slugify(value);
+        let slug = slug.strip_prefix("cap-").unwrap_or(&slug);
+        let slug = match slug {
+            "huyen" | "quan" | "thi-xa" | "thanh-pho" => "huyen",
+            "xa" | "phuong" | "thi-tran" => "xa",
+            "tw" | "trunguong" => "trung-uong",
+            s => s,
+        };
+        LEVEL_CODES
+            .iter()
+            .position(|c| *c == slug)
+            .map(|i| Level::ALL[i])
+    }
+}
+
+const MODEL_KEYS: &[&str] = &[
+    "title", "year", "province", "district", "commune", "field", "host", "level", "exemplary",
+    "date", "summary", "results", "photos", "tags", "replicated_from", "slug", "draft",
+];
+const ARTICLE_KEYS: &[&str] = &["title", "date", "author", "summary", "photos", "models", "slug", "draft"];
+const PAGE_KEYS: &[&str] = &["title", "summary", "slug", "draft"];
+const RESULT_KEYS: &[&str] = &["label", "value", "unit"];
+const PHOTO_KEYS: &[&str] = &["src", "caption", "credit"];
+
+/// Reads a file as UTF-8 text without a BOM, NFC-normalised.
+pub fn read_text(root: &Path, rel: &Path, diags: &mut Vec<Diagnostic>) -> Option<String> {
+    let full = root.join(rel);
+    match std::fs::metadata(&full) {
+        Ok(m) if m.len() > MAX_FILE_BYTES => {
+            diags.push(Diagnostic::error(
+                rel,
+                0,
+                0,
+                format!("file is {} MB, over the {} MB limit: split it into several files.", m.len() / 1_000_000, MAX_FILE_BYTES / 1_000_000),
+            ));
+            return None;
+        }
+        Err(e) => {
+            diags.push(Diagnostic::error(rel, 0, 0, format!("cannot read: {e}")));
+            return None;
+        }
+        _ => {}
+    }
+    let bytes = match std::fs::read(&full) {
+        Ok(b) => b,
+        Err(e) => {
+            diags.push(Diagnostic::error(rel, 0, 0, format!("cannot read: {e}")));
+            return None;
+        }
+    };
+    match String::from_utf8(bytes) {
+        Ok(s) => {
+            let s = s.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(s);
+            Some(vntext::nfc(&s).into_owned())
+        }
+        Err(e) => {
+            let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+            let line = good.iter().filter(|&&b| b == b'\n').count() + 1;
+            let column = good.len() - good.iter().rposition(|&b| b == b'\n').map(|i| i + 1).unwrap_or(0) + 1;
+            diags.push(Diagnostic::error(
+                rel,
+                line,
+                column,
+                "the file is not UTF-8 text: save it again as UTF-8 (Unicode) in your editor.",
+            ));
+            None
+        }
+    }
+}
+
+/// One model write-up in Markdown.
+pub fn model_file(
+    root: &Path,
+    rel: &Path,
+    text: &str,
+    config: &SiteConfig,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Model> {
+    let split = frontmatter::split(text, rel).map_err(|d| diags.push(d)).ok()?;
+    let doc = YamlDoc::parse(split.yaml, rel, split.yaml_line_offset)
+        .map_err(|d| diags.push(d))
+        .ok()?;
+    let map = doc.root_mapping(diags)?;
+    let body = Body {
+        markdown: split.body.to_string(),
+        line_offset: split.body_line_offset,
+    };
+    read_model(root, &doc, map, &[], Some(body), config, diags)
+}
+
+/// A YAML file holding a list of models.
+pub fn model_list(
+    root: &Path,
+    rel: &Path,
+    text: &str,
+    config: &SiteConfig,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<Model> {
+    let Ok(doc) = YamlDoc::parse(text, rel, 0).map_err(|d| diags.push(d)) else {
+        return Vec::new();
+    };
+    let items: &[Value] = match &doc.root {
+        Value::Sequence(items) => items,
+        Value::Null => &[],
+        Value::Mapping(_) => std::slice::from_ref(&doc.root),
+        _ => {
+            diags.push(doc.error_at(&[], "a models file must hold a list of models: each one starts with `- title: …`."));
+            return Vec::new();
+        }
+    };
+    let single = matches!(doc.root, Value::Mapping(_));
+    items
+        .iter()
+        .enumerate()
+        .filter_map(|(i, item)| {
+            let at = if single { Vec::new() } else { child(&[], i) };
+            let map = doc.expect_mapping(item, &at, diags)?;
+            read_model(root, &doc, map, &at, None, config, diags)
+        })
+        .collect()
+}
+
+fn read_model(
+    root: &Path,
+    doc: &YamlDoc,
+    map: &Mapping,
+    at: &[Seg],
+    body: Option<Body>,
+    config: &SiteConfig,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Model> {
+    let rel = doc.path();
+    let in_list = body.is_none();
+    let keys: Vec<&str> = if in_list {
+        MODEL_KEYS.iter().copied().chain(["body"]).collect()
+    } else {
+        MODEL_KEYS.to_vec()
+    };
+    let mut f = doc.fields(map, at, &keys);
+    let title = f.required_string("title");
+    let year = match f.integer("year") {
+        Some(y) if (1945..=2100).contains(&y) => Some(y as i32),
+        Some(y) => {
+            f.error("year", format!("year {y} is not a plausible year of recognition: write four digits such as 2024."));
+            None
+        }
+        None if !f.has("year") => {
+            f.required_string("year");
+            None
+        }
+        None => None,
+    };
+    let province = f.required_string("province");
+    let district = f.string("district").filter(|s| !s.is_empty());
+    let commune = f.string("commune").filter(|s| !s.is_empty());
+    let field = match f.required_string("field") {
+        Some(v) => match config.match_field(&v) {
+            Some(i) => Some(i),
+            None => {
+                f.error("field", config.unknown_field_message(&v));
+                None
+            }
+        },
+        None => None,
+    };
+    let host = f.required_string("host");
+    let level = f.string("level").and_then(|v| match super::Level::parse(&v) {
+        Some(l) => Some(l),
+        None => {
+            f.error("level", format!("unknown level \"{v}\". Write one of: xa, huyen, tinh, trung-uong."));
+            None
+        }
+    });
+    let exemplary = f.boolean("exemplary").unwrap_or(false);
+    let date = read_date(&mut f, "date");
+    let summary = f.string("summary").filter(|s| !s.is_empty());
+    let results = read_results(doc, &mut f, diags);
+    let photos = read_photos(root, doc, &mut f, diags);
+    let tags = f.string_list("tags").unwrap_or_default();
+    let replicated_from = f.string("replicated_from").filter(|s| !s.is_empty());
+    let slug = read_slug(&mut f);
+    let draft = f.boolean("draft").unwrap_or(false);
+    let body = match body {
+        Some(b) => b,
+        None => Body {
+            markdown: f.string("body").unwrap_or_default(),
+            line_offset: doc.locate(&key_path(at, "body")).0,
+        },
+    };
+    if let (Some(_), Some(y)) = (&district, year) {
+        let after_reform = date.as_deref().map(|d| d >= "2025-07-01").unwrap_or(y >= 2026);
+        if after_reform && y >= 2025 {
+            f.warning("district", "Vietnam has had no district level since 1 July 2025: for a model recognised after that, give `province` and `commune` only.");
+        }
+    }
+    let line = doc.locate(at).0;
+    diags.extend(f.finish());
+    Some(Model {
+        origin: Origin {
+            path: rel.to_path_buf(),
+            line,
+        },
+        title: title?,
+        year: year?,
+        province: province?,
+        district,
+        commune,
+        field: field?,
+        host: host?,
+        level,
+        exemplary,
+        date,
+        summary,
+        results,
+        photos,
+        tags,
+        replicated_from,
+        slug,
+        draft,
+        body,
+    })
+}
+
+fn key_path(at: &[Seg], key: &str) -> Vec<Seg> {
+    let mut p = at.to_vec();
+    p.push(Seg::Key(key.into()));
+    p
+}
+
+fn read_slug(f: &mut Fields) -> Option<String> {
+    let s = f.string("slug")?;
+    if s.is_empty() || vntext::slugify(&s) != s {
+        f.error(
+            "slug",
+            format!("slug \"{s}\" must be lower-case ASCII words joined by hyphens, e.g. \"{}\".", vntext::slugify(&s)),
+        );
+        return None;
+    }
+    Some(s)
+}
+
+/// A `YYYY-MM-DD` date (a time after it is ignored).
+fn read_date(f: &mut Fields, key: &str) -> Option<String> {
+    let s = f.string(key)?;
+    let day = s.get(..10).unwrap_or(&s);
+    let parts: Vec<&str> = day.split('-').collect();
+    let valid = parts.len() == 3
+        && parts[0].len() == 4
+        && parts[1].len() == 2
+        && parts[2].len() == 2
+        && parts.iter().all(|p| p.bytes().all(|b| b.is_ascii_digit()))
+        && (1..=12).contains(&parts[1].parse::<u32>().unwrap_or(0))
+        && (1..=31).contains(&parts[2].parse::<u32>().unwrap_or(0));
+    if valid {
+        Some(day.to_string())
+    } else {
+        f.error(key, format!("`{key}` \"{s}\" is not a date: write it as YYYY-MM-DD, e.g. 2024-12-30."));
+        None
+    }
+}
+
+fn read_results(doc: &YamlDoc, f: &mut Fields, diags: &mut Vec<Diagnostic>) -> Vec<ResultItem> {
+    let Some((at, items)) = f.list("results") else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        let item_at = child(&at, i);
+        let Some(m) = doc.expect_mapping(item, &item_at, diags) else { continue };
+        let mut r = doc.fields(m, &item_at, RESULT_KEYS);
+        let label = r.required_string("label");
+        let value = if r.has("value") {
+            r.number("value")
+        } else {
+            r.required_string("value");
+            None
+        };
+        let unit = r.string("unit").unwrap_or_default();
+        diags.extend(r.finish());
+        if let (Some(label), Some(value)) = (label, value) {
+            out.push(ResultItem { label, value, unit });
+        }
+    }
+    out
+}
+
+fn read_photos(root: &Path, doc: &YamlDoc, f: &mut Fields, diags: &mut Vec<Diagnostic>) -> Vec<PhotoRef> {
+    let Some((at, items)) = f.list("photos") else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        let item_at = child(&at, i);
+        // A bare string is a photo without caption.
+        let (src, caption, credit, diag_at) = if let Value::String(s) = item {
+            (Some(vntext::nfc(s.trim()).into_owned()), None, None, item_at.clone())
+        } else {
+            let Some(m) = doc.expect_mapping(item, &item_at, diags) else { continue };
+            let mut p = doc.fields(m, &item_at, PHOTO_KEYS);
+            let src = p.required_string("src");
+            let caption = p.string("caption").filter(|c| !c.is_empty());
+            let credit = p.string("credit").filter(|c| !c.is_empty());
+            diags.extend(p.finish());
+            (src, caption, credit, key_path(&item_at, "src"))
+        };
+        let Some(src) = src else { continue };
+        match resolve_asset(root, doc.path(), &src) {
+            Ok(file) => {
+                if caption.is_none() {
+                    diags.push(doc.warning_at(&item_at, format!("photo \"{src}\" has no caption: add `caption: …` (it is also the text read to blind readers).")));
+                }
+                out.push(PhotoRef {
+                    src: src.replace('\\', "/"),
+                    file,
+                    caption: caption.unwrap_or_default(),
+                    credit,
+                });
+            }
+            Err(msg) => diags.push(doc.error_at(&diag_at, msg)),
+        }
+    }
+    out
+}
+
+/// Resolves a file a document refers to (photo or image) relative to the document's folder.
+/// Refuses absolute paths, `..`, URLs and anything whose real location is outside `content/`.
+pub fn resolve_asset(root: &Path, doc_rel: &Path, src: &str) -> Result<std::path::PathBuf, String> {
+    if src.contains("://") || src.starts_with("data:") || src.starts_with("//") {
+        return Err(format!("photo \"{src}\" is a web address: put the photo file beside the write-up and give its file name."));
+    }
+    let p = Path::new(src);
+    if p.is_absolute() || src.starts_with('/') || src.starts_with('\\') {
+        return Err(format!("photo \"{src}\" is an absolute path: give a path relative to the write-up, such as \"anh-1.jpg\" or \"anh/anh-1.jpg\"."));
+    }
+    if p.components().any(|c| !matches!(c, Component::Normal(_) | Component::CurDir)) {
+        return Err(format!("photo \"{src}\" goes up with `..`: keep photos beside the write-up or in a folder below it."));
+    }
+    let dir = doc_rel.parent().unwrap_or(Path::new(""));
+    let rel = dir.join(p);
+    let full = root.join(&rel);
+    let content = root.join("content").canonicalize().map_err(|e| e.to_string())?;
+    match full.canonicalize() {
+        Ok(real) if real.starts_with(&content) && real.is_file() => Ok(rel),
+        Ok(real) if !real.starts_with(&content) => Err(format!("photo \"{src}\" is a link to a file outside the site's content folder: copy the photo itself here.")),
+        Ok(_) => Err(format!("photo \"{src}\" is not a file.")),
+        Err(_) => Err(format!("photo \"{src}\" not found: no file {} (check the spelling and the folder).", rel.display())),
+    }
+}
+
+/// An article in `content/news/`.
+pub fn article_file(root: &Path, rel: &Path, text: &str, diags: &mut Vec<Diagnostic>) -> Option<Article> {
+    let split = frontmatter::split(text, rel).map_err(|d| diags.push(d)).ok()?;
+    let doc = YamlDoc::parse(split.yaml, rel, split.yaml_line_offset).map_err(|d| diags.push(d)).ok()?;
+    let map = doc.root_mapping(diags)?;
+    let mut f = doc.fields(map, &[], ARTICLE_KEYS);
+    let title = f.required_string("title");
+    let date = if f.has("date") { read_date(&mut f, "date") } else { f.required_string("date") };
+    let author = f.string("author").filter(|s| !s.is_empty());
+    let summary = f.string("summary").filter(|s| !s.is_empty());
+    let photos = read_photos(root, &doc, &mut f, diags);
+    let models = f.string_list("models").unwrap_or_default();
+    let slug = read_slug(&mut f);
+    let draft = f.boolean("draft").unwrap_or(false);
+    diags.extend(f.finish());
+    Some(Article {
+        origin: Origin { path: rel.to_path_buf(), line: 1 },
+        title: title?,
+        date: date?,
+        author,
+        summary,
+        photos,
+        models,
+        slug,
+        draft,
+        body: Body { markdown: split.body.to_string(), line_offset: split.body_line_offset },
+    })
+}
+
+/// A plain page in `content/pages/`.
+pub fn page_file(_root: &Path, rel: &Path, text: &str, diags: &mut Vec<Diagnostic>) -> Option<Page> {
+    let split = frontmatter::split(text, rel).map_err(|d| diags.push(d)).ok()?;
+    let doc = YamlDoc::parse(split.yaml, rel, split.yaml_line_offset).map_err(|d| diags.push(d)).ok()?;
+    let map = doc.root_mapping(diags)?;
+    let mut f = doc.fields(map, &[], PAGE_KEYS);
+    let title = f.required_string("title");
+    let summary = f.string("summary").filter(|s| !s.is_empty());
+    let slug = read_slug(&mut f);
+    let draft = f.boolean("draft").unwrap_or(false);
+    diags.extend(f.finish());
+    Some(Page {
+        origin: Origin { path: rel.to_path_buf(), line: 1 },
+        title: title?,
+        summary,
+        slug,
+        draft,
+        body: Body { markdown: split.body.to_string(), line_offset: split.body_line_offset },
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn levels_parse_loosely() {
+        assert_eq!(Level::parse("tinh"), Some(Level::Tinh));
+        assert_eq!(Level::parse("Cấp tỉnh"), Some(Level::Tinh));
+        assert_eq!(Level::parse("Trung ương"), Some(Level::TrungUong));
+        assert_eq!(Level::parse("huyện"), Some(Level::Huyen));
+        assert_eq!(Level::parse("quốc gia"), None);
+    }
+}

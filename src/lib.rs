@@ -1,0 +1,145 @@
+//! dvk: a static site generator for the "Dân vận khéo" movement.
+//!
+//! The pipeline runs in one direction, one module per stage:
+//! [`content`] loads and checks the files, [`site`] assembles the in-memory site,
+//! [`render`] renders it through the theme, [`output`] publishes it atomically.
+//! The library never prints; the binary (`main.rs`) reports.
+
+pub mod config;
+pub mod content;
+pub mod diag;
+pub mod output;
+pub mod render;
+pub mod site;
+pub mod yaml;
+
+use diag::{Diagnostic, Diagnostics};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// What to build and where.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    /// The site folder (holding `content/` and `themes/`).
+    pub root: PathBuf,
+    /// Output folder; default `<root>/public`.
+    pub out: Option<PathBuf>,
+    /// Overrides `base_url` of site.yaml.
+    pub base_url: Option<String>,
+    /// Include documents marked `draft: true`.
+    pub drafts: bool,
+}
+
+impl BuildOptions {
+    /// Options for the site at `root` with every default.
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        BuildOptions { root: root.into(), out: None, base_url: None, drafts: false }
+    }
+}
+
+/// What a successful build did.
+#[derive(Debug)]
+pub struct BuildReport {
+    /// Models built.
+    pub models: usize,
+    /// HTML pages written.
+    pub pages: usize,
+    /// Files written in all.
+    pub files: usize,
+    /// Warnings (the build succeeded anyway).
+    pub warnings: Vec<Diagnostic>,
+    /// Where the site was written.
+    pub out: PathBuf,
+    /// Wall time.
+    pub elapsed: Duration,
+}
+
+/// Why a build failed. In every case the previous output is left as it was.
+#[derive(Debug)]
+pub enum BuildError {
+    /// Problems in the content or theme: all of them, sorted by file and position.
+    Content(Vec<Diagnostic>),
+    /// The output could not be prepared or published.
+    Output(output::OutputError),
+}
+
+impl std::fmt::Display for BuildError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            BuildError::Content(d) => {
+                let errors = d.iter().filter(|d| d.is_error()).count();
+                write!(f, "{errors} problem(s) in the content; nothing was published")
+            }
+            BuildError::Output(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl std::error::Error for BuildError {}
+
+/// Loads, checks and assembles a site; returns it with every problem found (errors and
+/// warnings). Shared by `build`, `check`, `stats` and `serve`.
+pub fn load_site(root: &Path, drafts: bool, base_url: Option<&str>) -> (site::Site, Vec<Diagnostic>) {
+    let (mut content, mut diags) = content::load(root, drafts);
+    if let Some(url) = base_url {
+        let (cfg, _) = config::SiteConfig::parse(&format!("base_url: \"{}\"", url.replace('"', "")), Path::new("--base-url"));
+        content.config.base_url = cfg.base_url;
+    }
+    let (site, more) = site::Site::assemble(content);
+    diags.extend(more);
+    (site, diags)
+}
+
+/// Renders a loaded site into a sink, after loading its theme.
+pub fn render_into(root: &Path, site: &site::Site, sink: &dyn render::Sink) -> (render::RenderReport, Vec<Diagnostic>) {
+    match render::Theme::load(root, &site.config.theme, &site.config.language) {
+        Ok(theme) => render::render_site(root, site, &theme, sink),
+        Err(d) => (render::RenderReport::default(), d),
+    }
+}
+
+/// Builds the site: every problem is reported at once, and the output folder is replaced
+/// only when the whole build succeeded.
+pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
+    let started = Instant::now();
+    let root = &opts.root;
+    let (site, diags) = load_site(root, opts.drafts, opts.base_url.as_deref());
+    let mut all = Diagnostics::default();
+    all.extend(diags);
+    if all.has_errors() {
+        // Still run the renderer on nothing: link errors in bodies are found while rendering,
+        // so check them too before giving up, for a complete list.
+        let (_, d) = render_into(root, &site, &render::NullSink);
+        all.extend(d);
+        return Err(BuildError::Content(all.sorted()));
+    }
+    let out = opts.out.clone().unwrap_or_else(|| root.join("public"));
+    let staging = output::Staging::begin(root, &out).map_err(BuildError::Output)?;
+    let (report, d) = render_into(root, &site, &staging);
+    all.extend(d);
+    if all.has_errors() {
+        return Err(BuildError::Content(all.sorted()));
+    }
+    let out = staging.out_dir().to_path_buf();
+    staging
+        .commit()
+        .map_err(|e| BuildError::Output(output::OutputError::Io(format!("cannot publish {}", out.display()), e)))?;
+    Ok(BuildReport {
+        models: site.models.len(),
+        pages: report.pages,
+        files: report.files,
+        warnings: all.sorted(),
+        out,
+        elapsed: started.elapsed(),
+    })
+}
+
+/// Checks a site without writing anything: every error and warning, sorted.
+pub fn check(root: &Path) -> Vec<Diagnostic> {
+    let (site, diags) = load_site(root, true, None);
+    let mut all = Diagnostics::default();
+    all.extend(diags);
+    let (_, d) = render_into(root, &site, &render::NullSink);
+    all.extend(d);
+    all.sorted()
+}

@@ -1,0 +1,292 @@
+//! Writing the built site safely: everything goes into a staging folder next to the output
+//! folder, which is swapped in only when the whole build succeeded (atomically on Linux).
+//! A lock keeps two builds of the same output apart; leftovers of killed builds are removed;
+//! a file whose bytes did not change is hard-linked from the previous build, so it keeps
+//! its modification time and is not rewritten.
+
+use std::fs::{self, File};
+use std::io;
+use std::path::{Component, Path, PathBuf};
+
+/// Marker file that says a folder was made by dvk (so it may be replaced).
+pub const MARKER: &str = ".dvk-build";
+
+/// Why the output could not be prepared or published.
+#[derive(Debug)]
+pub enum OutputError {
+    /// The output folder is in a place dvk refuses to write to.
+    Refused(String),
+    /// Another build holds the lock.
+    Locked(PathBuf),
+    /// The file system said no.
+    Io(String, io::Error),
+}
+
+impl std::fmt::Display for OutputError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            OutputError::Refused(m) => write!(f, "{m}"),
+            OutputError::Locked(p) => write!(f, "another dvk build is writing this output folder right now (lock {}): wait for it to finish and try again.", p.display()),
+            OutputError::Io(what, e) => write!(f, "{what}: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for OutputError {}
+
+/// A build in progress: a staging folder, the lock, and the previous output.
+pub struct Staging {
+    out: PathBuf,
+    staging: PathBuf,
+    previous: Option<PathBuf>,
+    _lock: File,
+    committed: bool,
+}
+
+impl Staging {
+    /// Prepares to write `out` for the site at `site_root`: checks the place, takes the
+    /// lock, removes leftovers of interrupted builds and creates the staging folder.
+    pub fn begin(site_root: &Path, out: &Path) -> Result<Staging, OutputError> {
+        let io_err = |what: String| move |e| OutputError::Io(what, e);
+        let root = site_root
+            .canonicalize()
+            .map_err(io_err(format!("cannot open site folder {}", site_root.display())))?;
+        let out = absolute(out).map_err(io_err(format!("cannot resolve {}", out.display())))?;
+        let parent = out
+            .parent()
+            .ok_or_else(|| OutputError::Refused("the output folder cannot be the file system root.".into()))?
+            .to_path_buf();
+        fs::create_dir_all(&parent).map_err(io_err(format!("cannot create {}", parent.display())))?;
+        let parent = parent.canonicalize().map_err(io_err(format!("cannot open {}", parent.display())))?;
+        let name = out
+            .file_name()
+            .ok_or_else(|| OutputError::Refused("the output folder needs a name.".into()))?
+            .to_string_lossy()
+            .into_owned();
+        let out = parent.join(&name);
+        if fs::symlink_metadata(&out).map(|m| m.file_type().is_symlink()).unwrap_or(false) {
+            return Err(OutputError::Refused(format!("the output folder {} is a symbolic link: give a real folder.", out.display())));
+        }
+        check_place(&root, &out)?;
+        if out.exists() && !out.is_dir() {
+            return Err(OutputError::Refused(format!("{} exists and is not a folder.", out.display())));
+        }
+        if out.is_dir() && !out.join(MARKER).exists() && fs::read_dir(&out).map(|mut d| d.next().is_some()).unwrap_or(false) {
+            return Err(OutputError::Refused(format!(
+                "the output folder {} holds files that dvk did not build: move them away or choose another folder with -o. (dvk replaces its output folder as a whole.)",
+                out.display()
+            )));
+        }
+        let lock_path = parent.join(format!(".{name}.dvk-lock"));
+        let lock = File::create(&lock_path).map_err(io_err(format!("cannot create lock file {}", lock_path.display())))?;
+        match lock.try_lock() {
+            Ok(()) => {}
+            Err(fs::TryLockError::WouldBlock) => return Err(OutputError::Locked(lock_path)),
+            Err(fs::TryLockError::Error(e)) => return Err(OutputError::Io(format!("cannot lock {}", lock_path.display()), e)),
+        }
+        // Leftovers of builds that were killed: safe to remove while we hold the lock.
+        let prefix = format!(".{name}.dvk-staging-");
+        if let Ok(entries) = fs::read_dir(&parent) {
+            for e in entries.flatten() {
+                if e.file_name().to_string_lossy().starts_with(&prefix) {
+                    let _ = fs::remove_dir_all(e.path());
+                }
+            }
+        }
+        let staging = parent.join(format!("{prefix}{}", std::process::id()));
+        fs::create_dir(&staging).map_err(io_err(format!("cannot create staging folder {}", staging.display())))?;
+        fs::write(staging.join(MARKER), "built by dvk\n").map_err(io_err("cannot write to the staging folder".into()))?;
+        Ok(Staging {
+            previous: out.is_dir().then(|| out.clone()),
+            out,
+            staging,
+            _lock: lock,
+            committed: false,
+        })
+    }
+
+    /// The final output folder.
+    pub fn out_dir(&self) -> &Path {
+        &self.out
+    }
+
+    /// Writes one file (path relative to the output root, `/` separators). Safe to call
+    /// from many threads. Unchanged files are hard-linked from the previous build.
+    pub fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
+        let target = self.staging.join(checked_rel(rel)?);
+        if let Some(dir) = target.parent() {
+            fs::create_dir_all(dir)?;
+        }
+        if let Some(prev) = &self.previous {
+            let old = prev.join(rel);
+            if let Ok(meta) = fs::symlink_metadata(&old) {
+                if meta.is_file() && meta.len() == bytes.len() as u64 && fs::read(&old).map(|b| b == bytes).unwrap_or(false) && fs::hard_link(&old, &target).is_ok() {
+                    return Ok(());
+                }
+            }
+        }
+        fs::write(&target, bytes)
+    }
+
+    /// Copies a source file (photo, linked file) into the output.
+    pub fn copy(&self, rel: &str, source: &Path) -> io::Result<()> {
+        let bytes = fs::read(source)?;
+        self.write(rel, &bytes)
+    }
+
+    /// Publishes the staging folder as the output folder, in one step where the system
+    /// can swap two folders atomically, and removes the previous output.
+    pub fn commit(mut self) -> io::Result<()> {
+        if self.previous.is_some() {
+            if exchange(&self.staging, &self.out).is_err() {
+                // No atomic exchange: two renames, the old output kept until the new one is in.
+                let old = self.staging.with_extension("old");
+                fs::rename(&self.out, &old)?;
+                if let Err(e) = fs::rename(&self.staging, &self.out) {
+                    let _ = fs::rename(&old, &self.out);
+                    return Err(e);
+                }
+                let _ = fs::rename(&old, &self.staging);
+            }
+            // The staging path now holds the previous output.
+            let _ = fs::remove_dir_all(&self.staging);
+        } else {
+            fs::rename(&self.staging, &self.out)?;
+        }
+        self.committed = true;
+        Ok(())
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = fs::remove_dir_all(&self.staging);
+        }
+    }
+}
+
+/// Swaps two folders atomically (Linux renameat2 RENAME_EXCHANGE).
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> io::Result<()> {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    let ca = CString::new(a.as_os_str().as_bytes())?;
+    let cb = CString::new(b.as_os_str().as_bytes())?;
+    // SAFETY: both are valid NUL-terminated paths; AT_FDCWD resolves them as given.
+    let r = unsafe { libc::renameat2(libc::AT_FDCWD, ca.as_ptr(), libc::AT_FDCWD, cb.as_ptr(), libc::RENAME_EXCHANGE) };
+    if r == 0 {
+        Ok(())
+    } else {
+        Err(io::Error::last_os_error())
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_a: &Path, _b: &Path) -> io::Result<()> {
+    Err(io::Error::new(io::ErrorKind::Unsupported, "no atomic exchange"))
+}
+
+/// Refuses output folders that would overwrite the site itself.
+fn check_place(root: &Path, out: &Path) -> Result<(), OutputError> {
+    if root.starts_with(out) {
+        return Err(OutputError::Refused(format!(
+            "the output folder {} is the site folder or contains it: building there would replace your content. Use the default (public/) or another folder.",
+            out.display()
+        )));
+    }
+    for inner in ["content", "themes"] {
+        let dir = root.join(inner);
+        if out.starts_with(&dir) {
+            return Err(OutputError::Refused(format!(
+                "the output folder {} is inside {inner}/: choose a folder outside it, such as public/.",
+                out.display()
+            )));
+        }
+    }
+    Ok(())
+}
+
+fn absolute(p: &Path) -> io::Result<PathBuf> {
+    let p = if p.is_absolute() { p.to_path_buf() } else { std::env::current_dir()?.join(p) };
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::CurDir => {}
+            c => out.push(c),
+        }
+    }
+    Ok(out)
+}
+
+/// A relative output path that cannot climb out of the output folder.
+fn checked_rel(rel: &str) -> io::Result<&Path> {
+    let p = Path::new(rel);
+    if p.components().all(|c| matches!(c, Component::Normal(_))) && !rel.is_empty() {
+        Ok(p)
+    } else {
+        Err(io::Error::new(io::ErrorKind::InvalidInput, format!("refused output path {rel:?}")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn output_inside_content_or_equal_to_site_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::create_dir_all(dir.path().join("content")).unwrap();
+        for bad in [dir.path().to_path_buf(), dir.path().join("content/public")] {
+            let e = Staging::begin(dir.path(), &bad).err().unwrap();
+            assert!(matches!(e, OutputError::Refused(_)), "{e}");
+        }
+    }
+
+    #[test]
+    fn unchanged_files_keep_their_inode_and_failed_builds_leave_the_old_output() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let s = Staging::begin(dir.path(), &out).unwrap();
+        s.write("a/index.html", b"one").unwrap();
+        s.write("b.txt", b"two").unwrap();
+        s.commit().unwrap();
+        use std::os::unix::fs::MetadataExt;
+        let ino = fs::metadata(out.join("a/index.html")).unwrap().ino();
+
+        let s = Staging::begin(dir.path(), &out).unwrap();
+        s.write("a/index.html", b"one").unwrap();
+        s.write("b.txt", b"changed").unwrap();
+        drop(s); // a failed build: nothing changes
+        assert_eq!(fs::read(out.join("b.txt")).unwrap(), b"two");
+
+        let s = Staging::begin(dir.path(), &out).unwrap();
+        s.write("a/index.html", b"one").unwrap();
+        s.write("b.txt", b"changed").unwrap();
+        s.commit().unwrap();
+        assert_eq!(fs::metadata(out.join("a/index.html")).unwrap().ino(), ino);
+        assert_eq!(fs::read(out.join("b.txt")).unwrap(), b"changed");
+        let leftovers: Vec<_> = fs::read_dir(dir.path()).unwrap().flatten().filter(|e| e.file_name().to_string_lossy().contains("staging")).collect();
+        assert!(leftovers.is_empty());
+    }
+
+    #[test]
+    fn a_second_build_is_refused_while_the_first_holds_the_lock() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let _first = Staging::begin(dir.path(), &out).unwrap();
+        assert!(matches!(Staging::begin(dir.path(), &out), Err(OutputError::Locked(_))));
+    }
+
+    #[test]
+    fn foreign_folders_are_not_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        fs::create_dir_all(&out).unwrap();
+        fs::write(out.join("precious.txt"), "x").unwrap();
+        assert!(matches!(Staging::begin(dir.path(), &out), Err(OutputError::Refused(_))));
+    }
+}

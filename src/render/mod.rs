@@ -1,0 +1,795 @@
+//! Rendering: turns the [`Site`] into files through the theme's Tera templates, in parallel.
+//! Each listing page's context holds only that page's items. Writes go to a [`Sink`] (the
+//! staging folder of a build, memory for `serve`, nowhere for `check`).
+
+pub mod feeds;
+pub mod format;
+pub mod pager;
+pub mod views;
+
+use crate::content::markdown::{self, Rendered};
+use crate::diag::Diagnostic;
+use crate::site::{model_path, stats, Site};
+use rayon::prelude::*;
+use serde::Serialize;
+use serde_json::{json, Value};
+use std::collections::{BTreeSet, HashMap};
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Mutex;
+use tera::{Context, Tera};
+use views::Urls;
+
+/// Where rendered files go.
+pub trait Sink: Sync {
+    /// Writes a file at a path relative to the output root.
+    fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()>;
+    /// Copies a source file to a path relative to the output root.
+    fn copy(&self, rel: &str, source: &Path) -> io::Result<()> {
+        self.write(rel, &std::fs::read(source)?)
+    }
+}
+
+impl Sink for crate::output::Staging {
+    fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
+        crate::output::Staging::write(self, rel, bytes)
+    }
+    fn copy(&self, rel: &str, source: &Path) -> io::Result<()> {
+        crate::output::Staging::copy(self, rel, source)
+    }
+}
+
+/// A sink that keeps nothing (for `dvk check`).
+pub struct NullSink;
+
+impl Sink for NullSink {
+    fn write(&self, _rel: &str, _bytes: &[u8]) -> io::Result<()> {
+        Ok(())
+    }
+    fn copy(&self, _rel: &str, source: &Path) -> io::Result<()> {
+        std::fs::metadata(source).map(|_| ())
+    }
+}
+
+/// A sink that keeps every file in memory (for `serve` and tests).
+#[derive(Default)]
+pub struct MemorySink(pub Mutex<HashMap<String, Vec<u8>>>);
+
+impl Sink for MemorySink {
+    fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
+        self.0.lock().map_err(|_| io::Error::other("poisoned"))?.insert(rel.to_string(), bytes.to_vec());
+        Ok(())
+    }
+}
+
+/// The theme's strings (`i18n/<language>.yaml`), exposed to templates as `t`.
+pub struct I18n {
+    value: Value,
+    missing: Mutex<BTreeSet<String>>,
+}
+
+impl I18n {
+    /// Wraps the parsed file.
+    pub fn new(value: Value) -> Self {
+        I18n { value, missing: Mutex::new(BTreeSet::new()) }
+    }
+
+    /// The string at a dotted key; the key itself (and a warning later) when missing.
+    pub fn get(&self, key: &str) -> String {
+        let mut v = &self.value;
+        for part in key.split('.') {
+            match v.get(part) {
+                Some(next) => v = next,
+                None => {
+                    if let Ok(mut m) = self.missing.lock() {
+                        m.insert(key.to_string());
+                    }
+                    return key.to_string();
+                }
+            }
+        }
+        match v {
+            Value::String(s) => s.clone(),
+            other => other.to_string(),
+        }
+    }
+
+    /// The string at `key` with `{name}` placeholders filled.
+    pub fn fill(&self, key: &str, args: &[(&str, &str)]) -> String {
+        let mut s = self.get(key);
+        for (name, value) in args {
+            s = s.replace(&format!("{{{name}}}"), value);
+        }
+        s
+    }
+
+    /// Keys templates or code asked for that the file lacks.
+    pub fn missing(&self) -> Vec<String> {
+        self.missing.lock().map(|m| m.iter().cloned().collect()).unwrap_or_default()
+    }
+}
+
+/// Loaded theme: compiled templates, strings and the folder of static files.
+pub struct Theme {
+    tera: Tera,
+    /// Strings.
+    pub i18n: I18n,
+    static_dir: PathBuf,
+}
+
+impl Theme {
+    /// Loads `themes/<name>/` of the site at `root`; every problem is returned at once.
+    pub fn load(root: &Path, name: &str, language: &str) -> Result<Theme, Vec<Diagnostic>> {
+        let dir = root.join("themes").join(name);
+        let rel_dir = PathBuf::from("themes").join(name);
+        let mut diags = Vec::new();
+        if !dir.is_dir() {
+            return Err(vec![Diagnostic::error(
+                Path::new("content/site.yaml"),
+                0,
+                0,
+                format!("theme \"{name}\" not found: there is no folder {}. Set `theme:` in site.yaml to a folder under themes/.", rel_dir.display()),
+            )]);
+        }
+        let mut templates = Vec::new();
+        for entry in walkdir::WalkDir::new(dir.join("templates")).sort_by_file_name().into_iter().flatten() {
+            if entry.file_type().is_file() && entry.path().extension().is_some_and(|e| e == "html" || e == "xml") {
+                let name = entry.path().strip_prefix(dir.join("templates")).unwrap_or(entry.path()).to_string_lossy().replace('\\', "/");
+                match std::fs::read_to_string(entry.path()) {
+                    Ok(text) => templates.push((name, text)),
+                    Err(e) => diags.push(Diagnostic::error(&rel_dir.join("templates").join(&name), 0, 0, format!("cannot read template: {e}"))),
+                }
+            }
+        }
+        let mut tera = Tera::default();
+        tera.autoescape_on(vec![".html", ".xml"]);
+        if let Err(e) = tera.add_raw_templates(templates) {
+            diags.push(Diagnostic::error(&rel_dir.join("templates"), 0, 0, format!("template error: {}", error_chain(&e))));
+        }
+        let i18n_rel = rel_dir.join("i18n").join(format!("{language}.yaml"));
+        let i18n = match std::fs::read_to_string(root.join(&i18n_rel)) {
+            Ok(text) => match serde_yaml::from_str::<Value>(&text) {
+                Ok(v) => v,
+                Err(e) => {
+                    let (l, c) = e.location().map(|l| (l.line(), l.column())).unwrap_or((0, 0));
+                    diags.push(Diagnostic::error(&i18n_rel, l, c, format!("YAML error: {e}")));
+                    Value::Null
+                }
+            },
+            Err(e) => {
+                diags.push(Diagnostic::error(&i18n_rel, 0, 0, format!("cannot read the theme's strings for language \"{language}\": {e}")));
+                Value::Null
+            }
+        };
+        if !diags.is_empty() {
+            return Err(diags);
+        }
+        Ok(Theme { tera, i18n: I18n::new(i18n), static_dir: dir.join("static") })
+    }
+}
+
+/// Error message with its causes (Tera hides the useful part in the source chain).
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut msg = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        msg.push_str(": ");
+        msg.push_str(&s.to_string());
+        source = s.source();
+    }
+    msg
+}
+
+/// What one render produced, besides the files.
+#[derive(Debug, Default)]
+pub struct RenderReport {
+    /// HTML pages written.
+    pub pages: usize,
+    /// Files written in all.
+    pub files: usize,
+    /// Search documents (for the index).
+    pub search_docs: usize,
+}
+
+/// A page to render.
+#[derive(Debug, Clone)]
+enum Job {
+    Home,
+    Model(usize),
+    Listing { kind: ListKind, page: usize },
+    Places,
+    Stats,
+    Report(i32),
+    Articles(usize),
+    Article(usize),
+    Page(usize),
+    Search,
+    NotFound,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum ListKind {
+    Year(i32),
+    Province(usize),
+    District(usize),
+    Field(usize),
+    Exemplary,
+}
+
+/// Renders every page of `site` into `sink`. Returns the report and every problem found
+/// (broken links in bodies, template errors, write failures).
+pub fn render_site(root: &Path, site: &Site, theme: &Theme, sink: &dyn Sink) -> (RenderReport, Vec<Diagnostic>) {
+    let r = Renderer::new(root, site, theme);
+    r.run(sink)
+}
+
+struct Renderer<'a> {
+    root: &'a Path,
+    site: &'a Site,
+    theme: &'a Theme,
+    urls: Urls,
+    globals: Context,
+    cards: Vec<Value>,
+    links: HashMap<PathBuf, String>,
+    diags: Mutex<Vec<Diagnostic>>,
+    files: AtomicUsize,
+    has_code: AtomicBool,
+    search_docs: Mutex<Vec<(usize, dvk_search::SearchDoc)>>,
+}
+
+impl<'a> Renderer<'a> {
+    fn new(root: &'a Path, site: &'a Site, theme: &'a Theme) -> Self {
+        let urls = Urls { base_path: site.config.base_path(), base_url: site.config.base_url.clone() };
+        let t = &theme.i18n;
+        let cards: Vec<Value> = (0..site.models.len())
+            .into_par_iter()
+            .map(|i| serde_json::to_value(views::card(site, &urls, t, i)).unwrap_or(Value::Null))
+            .collect();
+        let mut globals = Context::new();
+        globals.insert(
+            "site",
+            &json!({
+                "title": site.config.title,
+                "language": site.config.language,
+                "total_models": site.models.len(),
+                "fields": site.config.fields.iter().enumerate().map(|(i, f)| json!({
+                    "slug": f.slug, "label": f.label, "url": urls.url(&format!("linh-vuc/{}/", f.slug)), "count": site.by_field[i].len()
+                })).collect::<Vec<_>>(),
+                "years": site.by_year.iter().rev().map(|(y, ms)| json!({"year": y, "url": urls.year(*y), "count": ms.len()})).collect::<Vec<_>>(),
+                "provinces": site.provinces.iter().enumerate().map(|(i, p)| json!({
+                    "name": p.name, "slug": p.slug, "url": views::province_url(site, &urls, i), "count": p.models.len()
+                })).collect::<Vec<_>>(),
+            }),
+        );
+        globals.insert("base_path", &urls.base_path);
+        globals.insert("t", &theme.i18n.value);
+        globals.insert("feed_url", &urls.url("atom.xml"));
+        globals.insert("breadcrumbs", &Vec::<Value>::new());
+        globals.insert("og_type", "website");
+        globals.insert("extra_css", &Vec::<String>::new());
+        let links = site.source_urls().into_iter().map(|(k, v)| (k, urls.url(&v))).collect();
+        Renderer {
+            links,
+            root,
+            site,
+            theme,
+            urls,
+            globals,
+            cards,
+            diags: Mutex::new(Vec::new()),
+            files: AtomicUsize::new(0),
+            has_code: AtomicBool::new(false),
+            search_docs: Mutex::new(Vec::new()),
+        }
+    }
+
+    fn jobs(&self) -> Vec<Job> {
+        let s = self.site;
+        let mut jobs = vec![Job::Home, Job::Places, Job::Stats, Job::Search, Job::NotFound];
+        jobs.extend((0..s.models.len()).map(Job::Model));
+        let mut listing = |kind: ListKind, n: usize| {
+            for page in 1..=pager::page_count(n) {
+                jobs.push(Job::Listing { kind, page });
+            }
+        };
+        for (y, ms) in &s.by_year {
+            listing(ListKind::Year(*y), ms.len());
+        }
+        for (i, p) in s.provinces.iter().enumerate() {
+            listing(ListKind::Province(i), p.models.len());
+        }
+        for (i, d) in s.districts.iter().enumerate() {
+            listing(ListKind::District(i), d.models.len());
+        }
+        for (i, f) in s.by_field.iter().enumerate() {
+            listing(ListKind::Field(i), f.len());
+        }
+        listing(ListKind::Exemplary, s.exemplary.len());
+        jobs.extend(s.by_year.keys().map(|&y| Job::Report(y)));
+        jobs.extend((1..=pager::page_count(s.articles.len())).map(Job::Articles));
+        jobs.extend((0..s.articles.len()).map(Job::Article));
+        jobs.extend((0..s.pages.len()).map(Job::Page));
+        jobs
+    }
+
+    fn run(self, sink: &dyn Sink) -> (RenderReport, Vec<Diagnostic>) {
+        let jobs = self.jobs();
+        let pages: Vec<String> = jobs.par_iter().filter_map(|job| self.render_job(job, sink)).collect();
+        let mut report = RenderReport { pages: pages.len(), ..Default::default() };
+
+        let mut docs = std::mem::take(&mut *self.search_docs.lock().unwrap_or_else(|e| e.into_inner()));
+        docs.sort_by_key(|(k, _)| *k);
+        let docs: Vec<dvk_search::SearchDoc> = docs.into_iter().map(|(_, d)| d).collect();
+        report.search_docs = docs.len();
+        for f in dvk_search::build_index(&docs) {
+            self.write(sink, &f.path, &f.bytes);
+        }
+        let mut sitemap_paths = pages;
+        sitemap_paths.sort();
+        self.write(sink, "sitemap.xml", feeds::sitemap(&self.urls, &sitemap_paths).as_bytes());
+        self.write(sink, "robots.txt", feeds::robots(&self.urls).as_bytes());
+        self.write(sink, "atom.xml", feeds::atom(self.site, &self.urls).as_bytes());
+        self.write(sink, "du-lieu/mo-hinh.json", &feeds::models_json(self.site, &self.urls));
+        self.write(sink, "du-lieu/mo-hinh.csv", &feeds::models_csv(self.site, &self.urls));
+        if self.has_code.load(Ordering::Relaxed) {
+            self.write(sink, "code.css", markdown::code_css().as_bytes());
+        }
+        self.copy_static(sink);
+        for key in self.theme.i18n.missing() {
+            self.diag(Diagnostic::warning(
+                &PathBuf::from("themes").join(&self.site.config.theme).join("i18n").join(format!("{}.yaml", self.site.config.language)),
+                0,
+                0,
+                format!("missing string `{key}`: add it so readers do not see the key."),
+            ));
+        }
+        report.files = self.files.load(Ordering::Relaxed);
+        let diags = self.diags.into_inner().unwrap_or_else(|e| e.into_inner());
+        (report, diags)
+    }
+
+    fn diag(&self, d: Diagnostic) {
+        if let Ok(mut v) = self.diags.lock() {
+            v.push(d);
+        }
+    }
+
+    fn write(&self, sink: &dyn Sink, rel: &str, bytes: &[u8]) {
+        match sink.write(rel, bytes) {
+            Ok(()) => {
+                self.files.fetch_add(1, Ordering::Relaxed);
+            }
+            Err(e) => self.diag(Diagnostic::error(Path::new(rel), 0, 0, format!("cannot write output file: {e}"))),
+        }
+    }
+
+    fn copy(&self, sink: &dyn Sink, rel: &str, source: &Path, origin: &Path) {
+        match sink.copy(rel, &self.root.join(source)) {
+            Ok(()) => {
+                self.files.fetch_add(1, Ordering::Relaxed);
+            }
+            Err(e) => self.diag(Diagnostic::error(origin, 0, 0, format!("cannot copy {}: {e}", source.display()))),
+        }
+    }
+
+    fn copy_static(&self, sink: &dyn Sink) {
+        let dir = &self.theme.static_dir;
+        for entry in walkdir::WalkDir::new(dir).sort_by_file_name().into_iter().flatten() {
+            if entry.file_type().is_file() {
+                if let Ok(rel) = entry.path().strip_prefix(dir) {
+                    let rel = rel.to_string_lossy().replace('\\', "/");
+                    match std::fs::read(entry.path()) {
+                        Ok(b) => self.write(sink, &rel, &b),
+                        Err(e) => self.diag(Diagnostic::error(entry.path(), 0, 0, format!("cannot read: {e}"))),
+                    }
+                }
+            }
+        }
+    }
+
+    /// Renders a template into `path/index.html` (or the file `path` when it ends in .html).
+    fn page(&self, sink: &dyn Sink, template: &str, path: &str, ctx: Context) -> Option<String> {
+        match self.theme.tera.render(template, &ctx) {
+            Ok(html) => {
+                let file = if path.ends_with(".html") { path.to_string() } else { format!("{path}index.html") };
+                self.write(sink, &file, html.as_bytes());
+                Some(path.to_string())
+            }
+            Err(e) => {
+                self.diag(Diagnostic::error(
+                    &PathBuf::from("themes").join(&self.site.config.theme).join("templates").join(template),
+                    0,
+                    0,
+                    format!("while rendering /{path}: {}", error_chain(&e)),
+                ));
+                None
+            }
+        }
+    }
+
+    fn context(&self, path: &str, title: &str, description: &str) -> Context {
+        let mut ctx = self.globals.clone();
+        ctx.insert("page_title", title);
+        ctx.insert("description", description);
+        ctx.insert("canonical_url", &self.urls.absolute(path));
+        ctx.insert("current_url", &self.urls.url(path));
+        ctx
+    }
+
+    fn body(&self, origin: &Path, body: &crate::content::Body) -> Rendered {
+        let mut d = Vec::new();
+        let r = markdown::render(self.root, origin, body, &self.links, &mut d);
+        if r.has_code {
+            self.has_code.store(true, Ordering::Relaxed);
+        }
+        for diag in d {
+            self.diag(diag);
+        }
+        r
+    }
+
+    fn with_code_css(&self, ctx: &mut Context, r: &Rendered) {
+        if r.has_code {
+            ctx.insert("extra_css", &vec![self.urls.url("code.css")]);
+        }
+    }
+
+    fn card_list(&self, items: &[usize]) -> Vec<&Value> {
+        items.iter().map(|&i| &self.cards[i]).collect()
+    }
+
+    fn render_job(&self, job: &Job, sink: &dyn Sink) -> Option<String> {
+        let s = self.site;
+        let t = &self.theme.i18n;
+        match *job {
+            Job::Home => {
+                let mut ctx = self.context("", "", &t.get("home.intro"));
+                ctx.insert("latest", &self.card_list(&s.newest[..s.newest.len().min(10)]));
+                ctx.insert("exemplary", &self.card_list(&s.exemplary[..s.exemplary.len().min(6)]));
+                let totals: Vec<usize> = s.by_field.iter().map(Vec::len).collect();
+                ctx.insert("field_counts", &views::field_counts(s, &self.urls, &totals));
+                let articles: Vec<_> = (0..s.articles.len().min(3)).map(|a| self.article_summary(a)).collect();
+                ctx.insert("articles", &articles);
+                self.page(sink, "index.html", "", ctx)
+            }
+            Job::Model(i) => self.model_page(sink, i),
+            Job::Listing { kind, page } => self.listing(sink, kind, page),
+            Job::Places => {
+                let provinces: Vec<Value> = s
+                    .provinces
+                    .iter()
+                    .enumerate()
+                    .map(|(i, p)| {
+                        json!({
+                            "name": p.name, "url": views::province_url(s, &self.urls, i), "count": p.models.len(),
+                            "districts": p.districts.iter().map(|&d| json!({
+                                "name": s.districts[d].name, "url": views::district_url(s, &self.urls, d), "count": s.districts[d].models.len()
+                            })).collect::<Vec<_>>()
+                        })
+                    })
+                    .collect();
+                let mut ctx = self.context("dia-ban/", &t.get("nav.places"), &t.get("nav.places"));
+                ctx.insert("provinces", &provinces);
+                self.page(sink, "places.html", "dia-ban/", ctx)
+            }
+            Job::Stats => {
+                let all: Vec<usize> = (0..s.models.len()).collect();
+                let st = stats::compute(s, &all);
+                let mut ctx = self.context("thong-ke/", &t.get("nav.stats"), &t.get("nav.stats"));
+                ctx.insert("stats", &views::stats(s, &self.urls, t, &st));
+                self.page(sink, "stats.html", "thong-ke/", ctx)
+            }
+            Job::Report(year) => self.report(sink, year),
+            Job::Articles(page) => {
+                let path = "tin-tuc/";
+                let all: Vec<usize> = (0..s.articles.len()).collect();
+                let items: Vec<_> = pager::slice(&all, page).iter().map(|&a| self.article_summary(a)).collect();
+                let title = paged_title(t, &t.get("nav.news"), page);
+                let mut ctx = self.context(&pager::page_path(path, page), &title, &t.get("nav.news"));
+                ctx.insert("items", &items);
+                ctx.insert("pager", &pager::pager(path, page, pager::page_count(all.len()), |p| self.urls.url(p)));
+                self.page(sink, "articles.html", &pager::page_path(path, page), ctx)
+            }
+            Job::Article(a) => self.article_page(sink, a),
+            Job::Page(p) => {
+                let sp = &s.pages[p];
+                let path = format!("{}/", sp.slug);
+                let r = self.body(&sp.page.origin.path, &sp.page.body);
+                self.copy_assets(sink, &path, &r, &sp.page.origin.path);
+                let desc = sp.page.summary.clone().unwrap_or_else(|| crate::site::shorten(&r.lead, 200));
+                let mut ctx = self.context(&path, &sp.page.title, &desc);
+                self.with_code_css(&mut ctx, &r);
+                ctx.insert("page", &json!({"title": sp.page.title, "body_html": r.html}));
+                self.add_search_doc(
+                    1_000_000_000 + p,
+                    dvk_search::SearchDoc {
+                        url: path.clone(),
+                        kind: dvk_search::DocKind::Page,
+                        title: sp.page.title.clone(),
+                        place: String::new(),
+                        province: None,
+                        district: None,
+                        year: None,
+                        field: None,
+                        exemplary: false,
+                        host: String::new(),
+                        tags: Vec::new(),
+                        summary: desc,
+                        body: r.text,
+                    },
+                );
+                self.page(sink, "page.html", &path, ctx)
+            }
+            Job::Search => {
+                let mut order: Vec<usize> = (0..s.models.len()).collect();
+                let keys: Vec<Vec<u32>> = s.models.iter().map(|m| vntext::collation_key(&m.title)).collect();
+                order.sort_by(|&a, &b| keys[a].cmp(&keys[b]).then(s.slugs[a].cmp(&s.slugs[b])));
+                let mut az: Vec<Value> = Vec::new();
+                let mut current: Option<(String, Vec<Value>)> = None;
+                for i in order {
+                    let m = &s.models[i];
+                    let letter = first_letter(&m.title);
+                    if current.as_ref().map(|(l, _)| l != &letter).unwrap_or(true) {
+                        if let Some((l, items)) = current.take() {
+                            az.push(json!({"letter": l, "items": items}));
+                        }
+                        current = Some((letter, Vec::new()));
+                    }
+                    if let Some((_, items)) = current.as_mut() {
+                        items.push(json!({"title": m.title, "url": self.urls.url(&model_path(&s.slugs[i])), "place": s.place_of(i), "year": m.year}));
+                    }
+                }
+                if let Some((l, items)) = current {
+                    az.push(json!({"letter": l, "items": items}));
+                }
+                let mut ctx = self.context("tim-kiem/", &t.get("nav.search"), &t.get("nav.search"));
+                ctx.insert("az", &az);
+                self.page(sink, "search.html", "tim-kiem/", ctx)
+            }
+            Job::NotFound => {
+                let ctx = self.context("404.html", &t.get("not_found.title"), &t.get("not_found.title"));
+                self.page(sink, "404.html", "404.html", ctx).map(|_| String::new()).filter(|s| !s.is_empty())
+            }
+        }
+    }
+
+    fn article_summary(&self, a: usize) -> views::ArticleSummary {
+        let art = &self.site.articles[a];
+        let lead = markdown::first_paragraph(&art.article.body.markdown);
+        views::article_summary(self.site, &self.urls, a, &lead)
+    }
+
+    fn copy_assets(&self, sink: &dyn Sink, page_path: &str, r: &Rendered, origin: &Path) {
+        for (src, file) in &r.assets {
+            self.copy(sink, &format!("{page_path}{}", src.trim_start_matches("./")), file, origin);
+        }
+    }
+
+    fn copy_photos(&self, sink: &dyn Sink, page_path: &str, photos: &[crate::content::PhotoRef], origin: &Path) {
+        for p in photos {
+            self.copy(sink, &format!("{page_path}{}", views::photo_file_name(&p.src)), &p.file, origin);
+        }
+    }
+
+    fn add_search_doc(&self, key: usize, doc: dvk_search::SearchDoc) {
+        if let Ok(mut v) = self.search_docs.lock() {
+            v.push((key, doc));
+        }
+    }
+
+    fn model_page(&self, sink: &dyn Sink, i: usize) -> Option<String> {
+        let s = self.site;
+        let t = &self.theme.i18n;
+        let m = &s.models[i];
+        let path = model_path(&s.slugs[i]);
+        let r = self.body(&m.origin.path, &m.body);
+        self.copy_photos(sink, &path, &m.photos, &m.origin.path);
+        self.copy_assets(sink, &path, &r, &m.origin.path);
+        let view = views::model(s, &self.urls, t, i, r.html.clone());
+        let mut ctx = self.context(&path, &m.title, &s.summaries[i]);
+        self.with_code_css(&mut ctx, &r);
+        let mut crumbs = vec![json!({"label": t.fill("common.year_n", &[("year", &m.year.to_string())]), "url": self.urls.year(m.year)})];
+        crumbs.push(json!({"label": view.province.name, "url": view.province.url}));
+        if let Some(d) = &view.district {
+            crumbs.push(json!({"label": d.name, "url": d.url}));
+        }
+        ctx.insert("breadcrumbs", &crumbs);
+        ctx.insert("og_type", "article");
+        if let Some(c) = &view.cover {
+            ctx.insert("og_image", &format!("{}{}", self.urls.base_url.trim_end_matches('/'), c.url.strip_prefix(self.urls.base_path.trim_end_matches('/')).unwrap_or(&c.url)));
+        }
+        ctx.insert("related", &self.card_list(&s.related(i, 6)));
+        let articles: Vec<_> = s.model_articles[i].iter().map(|&a| self.article_summary(a)).collect();
+        ctx.insert("articles", &articles);
+        self.add_search_doc(
+            i,
+            dvk_search::SearchDoc {
+                url: path.clone(),
+                kind: dvk_search::DocKind::Model,
+                title: m.title.clone(),
+                place: view.place.clone(),
+                province: Some(view.province.name.clone()),
+                district: view.district.as_ref().map(|d| d.name.clone()),
+                year: Some(m.year),
+                field: Some(view.field_label.clone()),
+                exemplary: m.exemplary,
+                host: m.host.clone(),
+                tags: m.tags.clone(),
+                summary: s.summaries[i].clone(),
+                body: r.text,
+            },
+        );
+        ctx.insert("model", &view);
+        self.page(sink, "model.html", &path, ctx)
+    }
+
+    fn article_page(&self, sink: &dyn Sink, a: usize) -> Option<String> {
+        let s = self.site;
+        let t = &self.theme.i18n;
+        let art = &s.articles[a];
+        let path = format!("tin-tuc/{}/", art.slug);
+        let r = self.body(&art.article.origin.path, &art.article.body);
+        self.copy_photos(sink, &path, &art.article.photos, &art.article.origin.path);
+        self.copy_assets(sink, &path, &r, &art.article.origin.path);
+        let summary = self.article_summary(a);
+        let mut ctx = self.context(&path, &art.article.title, &summary.summary);
+        self.with_code_css(&mut ctx, &r);
+        ctx.insert("breadcrumbs", &vec![json!({"label": t.get("nav.news"), "url": self.urls.url("tin-tuc/")})]);
+        ctx.insert("og_type", "article");
+        let photos: Vec<_> = art.article.photos.iter().map(|p| views::photo(&self.urls, &path, p)).collect();
+        ctx.insert(
+            "article",
+            &json!({
+                "title": art.article.title, "date": art.article.date, "date_display": summary.date_display,
+                "author": art.article.author, "summary": summary.summary, "body_html": r.html,
+                "photos": photos, "models": self.card_list(&art.models),
+            }),
+        );
+        self.add_search_doc(
+            500_000_000 + a,
+            dvk_search::SearchDoc {
+                url: path.clone(),
+                kind: dvk_search::DocKind::Article,
+                title: art.article.title.clone(),
+                place: String::new(),
+                province: None,
+                district: None,
+                year: art.article.date.get(..4).and_then(|y| y.parse().ok()),
+                field: None,
+                exemplary: false,
+                host: art.article.author.clone().unwrap_or_default(),
+                tags: Vec::new(),
+                summary: summary.summary,
+                body: r.text,
+            },
+        );
+        self.page(sink, "article.html", &path, ctx)
+    }
+
+    fn listing(&self, sink: &dyn Sink, kind: ListKind, page: usize) -> Option<String> {
+        let s = self.site;
+        let t = &self.theme.i18n;
+        let (kind_name, path, heading, items, crumbs): (&str, String, String, &[usize], Vec<Value>) = match kind {
+            ListKind::Year(y) => ("year", format!("nam/{y}/"), format!("{} {y}", t.get("listing.year")), &s.by_year[&y], vec![]),
+            ListKind::Province(p) => {
+                let pr = &s.provinces[p];
+                ("province", format!("dia-ban/{}/", pr.slug), format!("{} {}", t.get("listing.province"), pr.name), &pr.models, vec![json!({"label": t.get("nav.places"), "url": self.urls.url("dia-ban/")})])
+            }
+            ListKind::District(d) => {
+                let di = &s.districts[d];
+                let pr = &s.provinces[di.province];
+                (
+                    "district",
+                    format!("dia-ban/{}/{}/", pr.slug, di.slug),
+                    format!("{} {}, {}", t.get("listing.district"), di.name, pr.name),
+                    &di.models,
+                    vec![
+                        json!({"label": t.get("nav.places"), "url": self.urls.url("dia-ban/")}),
+                        json!({"label": pr.name, "url": views::province_url(s, &self.urls, di.province)}),
+                    ],
+                )
+            }
+            ListKind::Field(f) => {
+                let field = &s.config.fields[f];
+                ("field", format!("linh-vuc/{}/", field.slug), format!("{} {}", t.get("listing.field"), field.label), &s.by_field[f], vec![])
+            }
+            ListKind::Exemplary => ("exemplary", "dien-hinh/".to_string(), t.get("listing.exemplary"), &s.exemplary, vec![]),
+        };
+        let pages = pager::page_count(items.len());
+        let page_path = pager::page_path(&path, page);
+        let title = paged_title(t, &heading, page);
+        let description = format!("{heading}: {}", t.fill("common.models_n", &[("n", &items.len().to_string())]));
+        let mut ctx = self.context(&page_path, &title, &description);
+        ctx.insert("kind", kind_name);
+        ctx.insert("heading", &heading);
+        ctx.insert("total", &items.len());
+        let mut totals = vec![0; s.config.fields.len()];
+        for &i in items {
+            totals[s.models[i].field] += 1;
+        }
+        ctx.insert("field_counts", &views::field_counts(s, &self.urls, &totals));
+        ctx.insert("items", &self.card_list(pager::slice(items, page)));
+        ctx.insert("pager", &pager::pager(&path, page, pages, |p| self.urls.url(p)));
+        ctx.insert("breadcrumbs", &crumbs);
+        if let ListKind::Province(p) = kind {
+            let children: Vec<views::Count> = s.provinces[p]
+                .districts
+                .iter()
+                .map(|&d| views::Count { label: s.districts[d].name.clone(), url: Some(views::district_url(s, &self.urls, d)), count: s.districts[d].models.len() })
+                .collect();
+            ctx.insert("children", &children);
+        }
+        if let ListKind::Year(y) = kind {
+            ctx.insert("report_url", &self.urls.url(&format!("nam/{y}/bao-cao/")));
+        }
+        self.page(sink, "list.html", &page_path, ctx)
+    }
+
+    fn report(&self, sink: &dyn Sink, year: i32) -> Option<String> {
+        let s = self.site;
+        let t = &self.theme.i18n;
+        let models = &s.by_year[&year];
+        let path = format!("nam/{year}/bao-cao/");
+        let st = stats::compute(s, models);
+        let title = format!("{} {year}", t.get("report.title"));
+        let mut ctx = self.context(&path, &title, &title);
+        ctx.insert("year", &year);
+        ctx.insert("stats", &views::stats(s, &self.urls, t, &st));
+        let exemplary: Vec<usize> = models.iter().copied().filter(|&i| s.models[i].exemplary).collect();
+        ctx.insert("exemplary", &self.card_list(&exemplary));
+        let replicated: Vec<Value> = models
+            .iter()
+            .filter_map(|&i| {
+                let src = s.replicated_from[i]?;
+                let mut card = self.cards[i].clone();
+                card["source"] = json!({"title": s.models[src].title, "url": self.urls.url(&model_path(&s.slugs[src]))});
+                Some(card)
+            })
+            .collect();
+        ctx.insert("replicated", &replicated);
+        let groups: Vec<Value> = s
+            .config
+            .fields
+            .iter()
+            .enumerate()
+            .map(|(f, field)| {
+                let items: Vec<usize> = models.iter().copied().filter(|&i| s.models[i].field == f).collect();
+                json!({"label": field.label, "items": self.card_list(&items)})
+            })
+            .filter(|g| g["items"].as_array().is_some_and(|a| !a.is_empty()))
+            .collect();
+        ctx.insert("models", &groups);
+        ctx.insert("breadcrumbs", &vec![json!({"label": t.fill("common.year_n", &[("year", &year.to_string())]), "url": self.urls.year(year)})]);
+        self.page(sink, "report.html", &path, ctx)
+    }
+}
+
+/// "Heading – Trang 2" for pages after the first.
+fn paged_title(t: &I18n, heading: &str, page: usize) -> String {
+    if page <= 1 {
+        heading.to_string()
+    } else {
+        format!("{heading} – {}", t.fill("pager.page", &[("n", &page.to_string())]))
+    }
+}
+
+/// The letter a title is filed under in the A–Z list (Vietnamese letters kept: Đ, Â, Ư …).
+fn first_letter(title: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    let first = title.chars().find(|c| c.is_alphanumeric());
+    match first {
+        Some(c) if c.is_ascii_digit() => "0–9".into(),
+        Some(c) => {
+            // Keep letter modifiers (ă, â, ê, ô, ơ, ư, đ) but drop tones.
+            let base: String = c.to_uppercase().collect::<String>().nfd().filter(|m| !matches!(*m, '\u{0300}' | '\u{0301}' | '\u{0303}' | '\u{0309}' | '\u{0323}')).nfc().collect();
+            base
+        }
+        None => "#".into(),
+    }
+}
+
+/// Serialises a value for templates (used by tests).
+pub fn to_json<T: Serialize>(v: &T) -> Value {
+    serde_json::to_value(v).unwrap_or(Value::Null)
+}

@@ -1,0 +1,388 @@
+//! What templates see: one serialisable view per shape of docs/THEME-CONTEXT.md, built from
+//! the [`Site`] without copying site-wide data into each page.
+
+use super::format;
+use super::I18n;
+use crate::content::PhotoRef;
+use crate::site::stats::Stats;
+use crate::site::{model_path, Site};
+use serde::Serialize;
+
+/// Maps paths relative to the site root to URLs under base_url's path.
+#[derive(Debug, Clone)]
+pub struct Urls {
+    /// Path of base_url, starting and ending with `/`.
+    pub base_path: String,
+    /// base_url itself (absolute when configured so).
+    pub base_url: String,
+}
+
+impl Urls {
+    /// Root-relative URL of a site path (`mo-hinh/x/` → `/danvan/mo-hinh/x/`).
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base_path, path)
+    }
+    /// Absolute URL of a site path.
+    pub fn absolute(&self, path: &str) -> String {
+        format!("{}{}", self.base_url, path)
+    }
+    /// URL of a year listing.
+    pub fn year(&self, y: i32) -> String {
+        self.url(&format!("nam/{y}/"))
+    }
+}
+
+/// A link with a label.
+#[derive(Debug, Clone, Serialize)]
+pub struct Link {
+    /// Text.
+    pub title: String,
+    /// URL.
+    pub url: String,
+}
+
+/// A place with its URL.
+#[derive(Debug, Clone, Serialize)]
+pub struct PlaceLink {
+    /// Display name.
+    pub name: String,
+    /// URL of its listing.
+    pub url: String,
+}
+
+/// A labelled count.
+#[derive(Debug, Clone, Serialize)]
+pub struct Count {
+    /// Label.
+    pub label: String,
+    /// URL of the listing, when there is one.
+    pub url: Option<String>,
+    /// How many.
+    pub count: usize,
+}
+
+/// A photo as templates show it.
+#[derive(Debug, Clone, Serialize)]
+pub struct PhotoView {
+    /// URL of the image.
+    pub url: String,
+    /// Caption.
+    pub caption: String,
+    /// Credit.
+    pub credit: Option<String>,
+    /// Alt text (the caption).
+    pub alt: String,
+    /// Width in pixels, when known.
+    pub width: Option<u32>,
+    /// Height in pixels, when known.
+    pub height: Option<u32>,
+}
+
+/// Output path (relative to the page folder) of a front-matter photo: each folder and
+/// file name slugged, extension lower-cased (`Ảnh 1.JPG` → `anh-1.jpg`).
+pub fn photo_file_name(src: &str) -> String {
+    let parts: Vec<&str> = src.split('/').filter(|p| !p.is_empty() && *p != ".").collect();
+    let mut out = Vec::with_capacity(parts.len());
+    for (i, part) in parts.iter().enumerate() {
+        if i + 1 == parts.len() {
+            let (stem, ext) = match part.rfind('.') {
+                Some(dot) if dot > 0 => (&part[..dot], part[dot + 1..].to_ascii_lowercase()),
+                _ => (*part, String::new()),
+            };
+            let stem = vntext::slugify(stem);
+            let stem = if stem.is_empty() { "anh".to_string() } else { stem };
+            out.push(if ext.is_empty() { stem } else { format!("{stem}.{}", vntext::slugify(&ext)) });
+        } else {
+            let dir = vntext::slugify(part);
+            out.push(if dir.is_empty() { "anh".into() } else { dir });
+        }
+    }
+    out.join("/")
+}
+
+/// The view of a photo of the page at `page_path`.
+pub fn photo(urls: &Urls, page_path: &str, p: &PhotoRef) -> PhotoView {
+    PhotoView {
+        url: urls.url(&format!("{page_path}{}", photo_file_name(&p.src))),
+        caption: p.caption.clone(),
+        credit: p.credit.clone(),
+        alt: p.caption.clone(),
+        width: None,
+        height: None,
+    }
+}
+
+/// A model in a list.
+#[derive(Debug, Clone, Serialize)]
+pub struct Card {
+    /// Title.
+    pub title: String,
+    /// Page URL.
+    pub url: String,
+    /// Year of recognition.
+    pub year: i32,
+    /// Year listing URL.
+    pub year_url: String,
+    /// Commune, district, province.
+    pub place: String,
+    /// Field label.
+    pub field_label: String,
+    /// Field slug.
+    pub field_slug: String,
+    /// Field listing URL.
+    pub field_url: String,
+    /// Host organisation.
+    pub host: String,
+    /// Exemplary.
+    pub exemplary: bool,
+    /// Level label.
+    pub level_label: Option<String>,
+    /// Lead.
+    pub summary: String,
+    /// Cover photo.
+    pub cover: Option<PhotoView>,
+}
+
+/// Builds the card of model `i`.
+pub fn card(site: &Site, urls: &Urls, t: &I18n, i: usize) -> Card {
+    let m = &site.models[i];
+    let field = &site.config.fields[m.field];
+    let path = model_path(&site.slugs[i]);
+    Card {
+        title: m.title.clone(),
+        url: urls.url(&path),
+        year: m.year,
+        year_url: urls.year(m.year),
+        place: site.place_of(i),
+        field_label: field.label.clone(),
+        field_slug: field.slug.clone(),
+        field_url: urls.url(&format!("linh-vuc/{}/", field.slug)),
+        host: m.host.clone(),
+        exemplary: m.exemplary,
+        level_label: m.level.map(|l| t.get(&format!("level.{}", l.code()))),
+        summary: site.summaries[i].clone(),
+        cover: m.photos.first().map(|p| photo(urls, &path, p)),
+    }
+}
+
+/// URL of a province listing.
+pub fn province_url(site: &Site, urls: &Urls, p: usize) -> String {
+    urls.url(&format!("dia-ban/{}/", site.provinces[p].slug))
+}
+
+/// URL of a district listing.
+pub fn district_url(site: &Site, urls: &Urls, d: usize) -> String {
+    let district = &site.districts[d];
+    urls.url(&format!("dia-ban/{}/{}/", site.provinces[district.province].slug, district.slug))
+}
+
+/// A measurable result.
+#[derive(Debug, Clone, Serialize)]
+pub struct ResultView {
+    /// Label.
+    pub label: String,
+    /// Raw value.
+    pub value: f64,
+    /// Value formatted the Vietnamese way.
+    pub value_display: String,
+    /// Unit.
+    pub unit: String,
+}
+
+/// A model's own page.
+#[derive(Debug, Clone, Serialize)]
+pub struct ModelView {
+    pub title: String,
+    pub url: String,
+    pub slug: String,
+    pub year: i32,
+    pub year_url: String,
+    pub province: PlaceLink,
+    pub district: Option<PlaceLink>,
+    pub commune: Option<String>,
+    pub place: String,
+    pub field_label: String,
+    pub field_url: String,
+    pub host: String,
+    pub level_label: Option<String>,
+    pub exemplary: bool,
+    pub date: Option<String>,
+    pub date_display: Option<String>,
+    pub summary: String,
+    pub results: Vec<ResultView>,
+    pub photos: Vec<PhotoView>,
+    pub cover: Option<PhotoView>,
+    pub tags: Vec<String>,
+    pub body_html: String,
+    pub replicated_from: Option<Link>,
+    pub replicas: Vec<Link>,
+}
+
+/// Builds the view of model `i` with its rendered body.
+pub fn model(site: &Site, urls: &Urls, t: &I18n, i: usize, body_html: String) -> ModelView {
+    let m = &site.models[i];
+    let field = &site.config.fields[m.field];
+    let path = model_path(&site.slugs[i]);
+    let link = |j: usize| Link { title: site.models[j].title.clone(), url: urls.url(&model_path(&site.slugs[j])) };
+    let photos: Vec<PhotoView> = m.photos.iter().map(|p| photo(urls, &path, p)).collect();
+    let p = site.model_province[i];
+    ModelView {
+        title: m.title.clone(),
+        url: urls.url(&path),
+        slug: site.slugs[i].clone(),
+        year: m.year,
+        year_url: urls.year(m.year),
+        province: PlaceLink { name: site.provinces[p].name.clone(), url: province_url(site, urls, p) },
+        district: site.model_district[i].map(|d| PlaceLink { name: site.districts[d].name.clone(), url: district_url(site, urls, d) }),
+        commune: m.commune.clone(),
+        place: site.place_of(i),
+        field_label: field.label.clone(),
+        field_url: urls.url(&format!("linh-vuc/{}/", field.slug)),
+        host: m.host.clone(),
+        level_label: m.level.map(|l| t.get(&format!("level.{}", l.code()))),
+        exemplary: m.exemplary,
+        date: m.date.clone(),
+        date_display: m.date.as_deref().map(format::date),
+        summary: site.summaries[i].clone(),
+        results: m
+            .results
+            .iter()
+            .map(|r| ResultView { label: r.label.clone(), value: r.value, value_display: format::number(r.value), unit: r.unit.clone() })
+            .collect(),
+        cover: photos.first().cloned(),
+        photos,
+        tags: m.tags.clone(),
+        body_html,
+        replicated_from: site.replicated_from[i].map(link),
+        replicas: site.replicas[i].iter().map(|&j| link(j)).collect(),
+    }
+}
+
+/// An article in a list.
+#[derive(Debug, Clone, Serialize)]
+pub struct ArticleSummary {
+    pub title: String,
+    pub url: String,
+    pub date: String,
+    pub date_display: String,
+    pub summary: String,
+}
+
+/// Builds the summary of article `a`.
+pub fn article_summary(site: &Site, urls: &Urls, a: usize, lead: &str) -> ArticleSummary {
+    let art = &site.articles[a];
+    ArticleSummary {
+        title: art.article.title.clone(),
+        url: urls.url(&format!("tin-tuc/{}/", art.slug)),
+        date: art.article.date.clone(),
+        date_display: format::date(&art.article.date),
+        summary: art.article.summary.clone().unwrap_or_else(|| crate::site::shorten(lead, 240)),
+    }
+}
+
+/// A row of the statistics tables.
+#[derive(Debug, Clone, Serialize)]
+pub struct StatsRow {
+    pub name: String,
+    pub url: String,
+    pub depth: u8,
+    pub total: usize,
+    pub by_field: Vec<usize>,
+}
+
+/// A year row.
+#[derive(Debug, Clone, Serialize)]
+pub struct YearView {
+    pub year: i32,
+    pub url: String,
+    pub total: usize,
+    pub by_field: Vec<usize>,
+}
+
+/// A field column head.
+#[derive(Debug, Clone, Serialize)]
+pub struct FieldHead {
+    pub slug: String,
+    pub label: String,
+    pub url: String,
+}
+
+/// A level row.
+#[derive(Debug, Clone, Serialize)]
+pub struct LevelView {
+    pub label: String,
+    pub count: usize,
+}
+
+/// A summed result row.
+#[derive(Debug, Clone, Serialize)]
+pub struct ResultSumView {
+    pub label: String,
+    pub unit: String,
+    pub total: f64,
+    pub total_display: String,
+    pub models: usize,
+}
+
+/// Statistics as templates show them.
+#[derive(Debug, Clone, Serialize)]
+pub struct StatsView {
+    pub total: usize,
+    pub exemplary: usize,
+    pub fields: Vec<FieldHead>,
+    pub field_totals: Vec<usize>,
+    pub years: Vec<YearView>,
+    pub places: Vec<StatsRow>,
+    pub levels: Vec<LevelView>,
+    pub results: Vec<ResultSumView>,
+}
+
+/// Builds the statistics view.
+pub fn stats(site: &Site, urls: &Urls, t: &I18n, s: &Stats) -> StatsView {
+    StatsView {
+        total: s.total,
+        exemplary: s.exemplary,
+        fields: site
+            .config
+            .fields
+            .iter()
+            .map(|f| FieldHead { slug: f.slug.clone(), label: f.label.clone(), url: urls.url(&format!("linh-vuc/{}/", f.slug)) })
+            .collect(),
+        field_totals: s.field_totals.clone(),
+        years: s.years.iter().map(|y| YearView { year: y.year, url: urls.year(y.year), total: y.total, by_field: y.by_field.clone() }).collect(),
+        places: s
+            .places
+            .iter()
+            .map(|p| StatsRow {
+                name: p.name.clone(),
+                url: urls.url(&match &p.district_slug {
+                    Some(d) => format!("dia-ban/{}/{d}/", p.province_slug),
+                    None => format!("dia-ban/{}/", p.province_slug),
+                }),
+                depth: p.depth,
+                total: p.total,
+                by_field: p.by_field.clone(),
+            })
+            .collect(),
+        levels: s
+            .levels
+            .iter()
+            .map(|l| LevelView { label: t.get(&format!("level.{}", l.code.unwrap_or("none"))), count: l.count })
+            .collect(),
+        results: s
+            .results
+            .iter()
+            .map(|r| ResultSumView { label: r.label.clone(), unit: r.unit.clone(), total: r.total, total_display: format::number(r.total), models: r.models })
+            .collect(),
+    }
+}
+
+/// Count of models per field, one row per field, linking to the field listings.
+pub fn field_counts(site: &Site, urls: &Urls, totals: &[usize]) -> Vec<Count> {
+    site.config
+        .fields
+        .iter()
+        .zip(totals)
+        .map(|(f, &count)| Count { label: f.label.clone(), url: Some(urls.url(&format!("linh-vuc/{}/", f.slug))), count })
+        .collect()
+}

@@ -1,0 +1,170 @@
+//! The counts the movement reports each October: models by year, place and field, by
+//! recognition level, exemplary, and results summed by label and unit. One computation
+//! serves the statistics page, the yearly report, listings and `dvk stats`.
+
+use super::Site;
+use crate::content::Level;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// Counts for one year.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct YearRow {
+    /// The year.
+    pub year: i32,
+    /// Models that year.
+    pub total: usize,
+    /// Models per field, in the site's field order.
+    pub by_field: Vec<usize>,
+}
+
+/// Counts for one province (depth 0) or district (depth 1).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct PlaceRow {
+    /// Display name.
+    pub name: String,
+    /// Province slug.
+    pub province_slug: String,
+    /// District slug for district rows.
+    pub district_slug: Option<String>,
+    /// 0 for a province, 1 for a district.
+    pub depth: u8,
+    /// Models.
+    pub total: usize,
+    /// Models per field.
+    pub by_field: Vec<usize>,
+}
+
+/// Models recognised at one level (`None`: level not given).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct LevelRow {
+    /// Level code (`xa`, `huyen`, `tinh`, `trung-uong`) or None.
+    pub code: Option<&'static str>,
+    /// Models.
+    pub count: usize,
+}
+
+/// A result label and unit summed over models.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ResultSum {
+    /// Label as most editors wrote it.
+    pub label: String,
+    /// Unit.
+    pub unit: String,
+    /// Sum of the values.
+    pub total: f64,
+    /// Models that reported it.
+    pub models: usize,
+}
+
+/// Every count for a set of models.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Stats {
+    /// Models.
+    pub total: usize,
+    /// Exemplary models.
+    pub exemplary: usize,
+    /// Models per field.
+    pub field_totals: Vec<usize>,
+    /// Per year, newest first.
+    pub years: Vec<YearRow>,
+    /// Per province, each followed by its districts.
+    pub places: Vec<PlaceRow>,
+    /// Per level, lowest first, then "not given" when any.
+    pub levels: Vec<LevelRow>,
+    /// Results summed, in Vietnamese order of label.
+    pub results: Vec<ResultSum>,
+}
+
+/// Computes the statistics of the models `subset` (indexes into `site.models`).
+pub fn compute(site: &Site, subset: &[usize]) -> Stats {
+    let nf = site.config.fields.len();
+    let mut field_totals = vec![0; nf];
+    let mut years: BTreeMap<i32, Vec<usize>> = BTreeMap::new();
+    let mut prov: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    let mut dist: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    let mut levels = [0usize; 5];
+    let mut exemplary = 0;
+    // (folded label, unit) → (spellings, total, models)
+    let mut results: BTreeMap<(String, String), (BTreeMap<String, usize>, f64, usize)> = BTreeMap::new();
+    for &i in subset {
+        let m = &site.models[i];
+        field_totals[m.field] += 1;
+        years.entry(m.year).or_insert_with(|| vec![0; nf])[m.field] += 1;
+        prov.entry(site.model_province[i]).or_insert_with(|| vec![0; nf])[m.field] += 1;
+        if let Some(d) = site.model_district[i] {
+            dist.entry(d).or_insert_with(|| vec![0; nf])[m.field] += 1;
+        }
+        levels[m.level.map(|l| l as usize).unwrap_or(4)] += 1;
+        exemplary += usize::from(m.exemplary);
+        let mut seen = std::collections::HashSet::new();
+        for r in &m.results {
+            let key = (vntext::fold(&r.label), r.unit.clone());
+            let entry = results.entry(key.clone()).or_default();
+            *entry.0.entry(r.label.clone()).or_default() += 1;
+            entry.1 += r.value;
+            if seen.insert(key) {
+                entry.2 += 1;
+            }
+        }
+    }
+    let row_total = |v: &Vec<usize>| v.iter().sum();
+    let mut places = Vec::new();
+    for (&p, by_field) in &prov {
+        let province = &site.provinces[p];
+        places.push(PlaceRow {
+            name: province.name.clone(),
+            province_slug: province.slug.clone(),
+            district_slug: None,
+            depth: 0,
+            total: row_total(by_field),
+            by_field: by_field.clone(),
+        });
+        for &d in &province.districts {
+            if let Some(by_field) = dist.get(&d) {
+                places.push(PlaceRow {
+                    name: site.districts[d].name.clone(),
+                    province_slug: province.slug.clone(),
+                    district_slug: Some(site.districts[d].slug.clone()),
+                    depth: 1,
+                    total: row_total(by_field),
+                    by_field: by_field.clone(),
+                });
+            }
+        }
+    }
+    let mut results: Vec<ResultSum> = results
+        .into_iter()
+        .map(|((_, unit), (spellings, total, models))| ResultSum {
+            label: spellings
+                .iter()
+                .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
+                .map(|(s, _)| s.clone())
+                .unwrap_or_default(),
+            unit,
+            total,
+            models,
+        })
+        .collect();
+    results.sort_by_cached_key(|r| (vntext::collation_key(&r.label), r.unit.clone()));
+    let mut level_rows: Vec<LevelRow> = Level::ALL
+        .iter()
+        .map(|l| LevelRow { code: Some(l.code()), count: levels[*l as usize] })
+        .collect();
+    if levels[4] > 0 {
+        level_rows.push(LevelRow { code: None, count: levels[4] });
+    }
+    Stats {
+        total: subset.len(),
+        exemplary,
+        field_totals,
+        years: years
+            .into_iter()
+            .rev()
+            .map(|(year, by_field)| YearRow { year, total: row_total(&by_field), by_field })
+            .collect(),
+        places,
+        levels: level_rows,
+        results,
+    }
+}

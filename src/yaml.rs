@@ -1,0 +1,495 @@
+//! YAML with positions: parses front matter and YAML files with serde_yaml, checks keys
+//! against an allow-list, reads typed values, and reports every problem at the line and
+//! column of the key it concerns (offset by the lines before the YAML, such as `---`).
+
+use crate::diag::{did_you_mean, Diagnostic};
+use serde_yaml::{Mapping, Value};
+use std::path::Path;
+
+/// One step of a path into a YAML document: a mapping key or a list index.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Seg {
+    /// A key of a mapping.
+    Key(String),
+    /// An item of a sequence.
+    Index(usize),
+}
+
+/// Appends a list index to a path.
+pub fn child(path: &[Seg], index: usize) -> Vec<Seg> {
+    let mut p = path.to_vec();
+    p.push(Seg::Index(index));
+    p
+}
+
+/// A parsed YAML document that remembers its text, to find positions when a problem needs one.
+pub struct YamlDoc<'a> {
+    text: &'a str,
+    path: &'a Path,
+    line_offset: usize,
+    /// The parsed value (Null for an empty document).
+    pub root: Value,
+}
+
+impl<'a> YamlDoc<'a> {
+    /// Parses `text`; `line_offset` is the number of lines in the file before it.
+    pub fn parse(text: &'a str, path: &'a Path, line_offset: usize) -> Result<Self, Diagnostic> {
+        let root = if text.trim().is_empty() {
+            Value::Null
+        } else {
+            serde_yaml::from_str::<Value>(text).map_err(|e| {
+                let (line, column) = e
+                    .location()
+                    .map(|l| (l.line() + line_offset, l.column()))
+                    .unwrap_or((line_offset + 1, 1));
+                let msg = e.to_string();
+                // serde_yaml appends " at line X column Y"; the position is already in front.
+                let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
+                Diagnostic::error(
+                    path,
+                    line,
+                    column,
+                    format!("YAML syntax error: {msg}. Check indentation, colons and quotes (a value containing `: ` or starting with `[`, `{{`, `*`, `&` or `#` must be in \"quotes\")."),
+                )
+            })?
+        };
+        Ok(YamlDoc {
+            text,
+            path,
+            line_offset,
+            root,
+        })
+    }
+
+    /// The file this document came from.
+    pub fn path(&self) -> &Path {
+        self.path
+    }
+
+    /// An error at the position of `at` (a key path), or at the document start.
+    pub fn error_at(&self, at: &[Seg], message: impl Into<String>) -> Diagnostic {
+        let (line, column) = self.locate(at);
+        Diagnostic::error(self.path, line, column, message)
+    }
+
+    /// A warning at the position of `at`.
+    pub fn warning_at(&self, at: &[Seg], message: impl Into<String>) -> Diagnostic {
+        let (line, column) = self.locate(at);
+        Diagnostic::warning(self.path, line, column, message)
+    }
+
+    /// The root as a mapping (an empty document counts as an empty mapping).
+    pub fn root_mapping(&self, diags: &mut Vec<Diagnostic>) -> Option<&Mapping> {
+        static EMPTY: std::sync::OnceLock<Mapping> = std::sync::OnceLock::new();
+        match &self.root {
+            Value::Null => Some(EMPTY.get_or_init(Mapping::new)),
+            v => self.expect_mapping(v, &[], diags),
+        }
+    }
+
+    /// `value` as a mapping, or an error at `at`.
+    pub fn expect_mapping<'v>(
+        &self,
+        value: &'v Value,
+        at: &[Seg],
+        diags: &mut Vec<Diagnostic>,
+    ) -> Option<&'v Mapping> {
+        match value {
+            Value::Mapping(m) => Some(m),
+            Value::Tagged(t) => self.expect_mapping(&t.value, at, diags),
+            other => {
+                diags.push(self.error_at(
+                    at,
+                    format!("expected `key: value` lines here, found {}.", describe(other)),
+                ));
+                None
+            }
+        }
+    }
+
+    /// Starts reading the keys of `map` (found at `at`), allowing only `allowed`.
+    /// Every other key is reported with a "did you mean" hint.
+    pub fn fields<'d>(&'d self, map: &'d Mapping, at: &[Seg], allowed: &[&str]) -> Fields<'d, 'a> {
+        let mut diags = Vec::new();
+        for key in map.keys() {
+            let name = match key {
+                Value::String(s) => s.clone(),
+                other => scalar_text(other).unwrap_or_else(|| "?".into()),
+            };
+            if !allowed.contains(&name.as_str()) {
+                let mut p = at.to_vec();
+                p.push(Seg::Key(name.clone()));
+                diags.push(self.error_at(
+                    &p,
+                    format!(
+                        "unknown key `{name}`.{} Allowed keys: {}.",
+                        did_you_mean(&name, allowed.iter().copied()),
+                        allowed.join(", ")
+                    ),
+                ));
+            }
+        }
+        Fields {
+            doc: self,
+            map,
+            at: at.to_vec(),
+            diags,
+        }
+    }
+
+    /// Line and column (1-based, in the whole file) of the node at `at`, found by
+    /// following block-style keys and list items; falls back to the deepest part found.
+    pub fn locate(&self, at: &[Seg]) -> (usize, usize) {
+        let lines: Vec<&str> = self.text.lines().collect();
+        let mut start = 0usize;
+        let mut end = lines.len();
+        let mut found = (self.line_offset + 1, 1);
+        // Indentation a "virtual" region starts at: list items open a mapping after "- ".
+        let mut first_line_indent: Option<usize> = None;
+        for seg in at {
+            let region_indent = (start..end)
+                .filter_map(|i| content_indent(lines[i], i == start, first_line_indent))
+                .min();
+            let Some(indent) = region_indent else { break };
+            let mut hit = None;
+            for i in start..end {
+                let Some(ind) = content_indent(lines[i], i == start, first_line_indent) else {
+                    continue;
+                };
+                if ind != indent {
+                    continue;
+                }
+                let rest = &lines[i][ind.min(lines[i].len())..];
+                match seg {
+                    Seg::Key(k) => {
+                        let rest = rest.trim_start_matches("- ").trim_start();
+                        let quoted_d = format!("\"{k}\":");
+                        let quoted_s = format!("'{k}':");
+                        if rest.starts_with(&format!("{k}:"))
+                            || rest.starts_with(&quoted_d)
+                            || rest.starts_with(&quoted_s)
+                        {
+                            hit = Some((i, ind, None));
+                            break;
+                        }
+                    }
+                    Seg::Index(n) => {
+                        if rest.starts_with('-') {
+                            let count = (start..i)
+                                .filter(|&j| {
+                                    content_indent(lines[j], j == start, first_line_indent)
+                                        == Some(indent)
+                                        && lines[j][indent.min(lines[j].len())..].starts_with('-')
+                                })
+                                .count();
+                            if count == *n {
+                                // The item's own mapping starts after "- ".
+                                let after = rest[1..].len() - rest[1..].trim_start().len();
+                                hit = Some((i, ind, Some(ind + 1 + after)));
+                                break;
+                            }
+                        }
+                    }
+                }
+            }
+            let Some((line, ind, item_indent)) = hit else { break };
+            found = (self.line_offset + line + 1, ind + 1);
+            let mut next_end = end;
+            for (j, l) in lines.iter().enumerate().take(end).skip(line + 1) {
+                if let Some(k) = content_indent(l, false, None) {
+                    let is_sibling_item = item_indent.is_some() && k == ind && l[k..].starts_with('-');
+                    if k < ind || (k == ind && (item_indent.is_none() || is_sibling_item)) {
+                        next_end = j;
+                        break;
+                    }
+                }
+            }
+            start = line;
+            end = next_end;
+            first_line_indent = item_indent;
+            if item_indent.is_none() {
+                // A key's children start on the next line.
+                start = line + 1;
+                first_line_indent = None;
+            } else {
+                found = (self.line_offset + line + 1, item_indent.unwrap_or(ind) + 1);
+            }
+        }
+        found
+    }
+}
+
+/// Indentation of a line's content, or None for blank and comment lines.
+/// On the first line of a list item, the content starts after "- ".
+fn content_indent(line: &str, first: bool, first_indent: Option<usize>) -> Option<usize> {
+    let trimmed = line.trim_start();
+    if trimmed.is_empty() || trimmed.starts_with('#') {
+        return None;
+    }
+    if first {
+        if let Some(fi) = first_indent {
+            return Some(fi);
+        }
+    }
+    Some(line.len() - trimmed.len())
+}
+
+/// A scalar's text (numbers and booleans as written), or None for collections.
+fn scalar_text(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        Value::Tagged(t) => scalar_text(&t.value),
+        _ => None,
+    }
+}
+
+/// "a list", "a number" … for messages.
+fn describe(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "nothing",
+        Value::Bool(_) => "true/false",
+        Value::Number(_) => "a number",
+        Value::String(_) => "text",
+        Value::Sequence(_) => "a list",
+        Value::Mapping(_) => "a `key: value` mapping",
+        Value::Tagged(_) => "a tagged value",
+    }
+}
+
+/// Typed access to the keys of one mapping, collecting a problem for each bad value.
+pub struct Fields<'d, 'a> {
+    doc: &'d YamlDoc<'a>,
+    map: &'d Mapping,
+    at: Vec<Seg>,
+    diags: Vec<Diagnostic>,
+}
+
+impl<'d, 'a> Fields<'d, 'a> {
+    fn key_path(&self, key: &str) -> Vec<Seg> {
+        let mut p = self.at.clone();
+        p.push(Seg::Key(key.to_string()));
+        p
+    }
+
+    fn get(&self, key: &str) -> Option<&'d Value> {
+        match self.map.get(key) {
+            None | Some(Value::Null) => None,
+            Some(v) => Some(v),
+        }
+    }
+
+    /// True when the key is present with a value.
+    pub fn has(&self, key: &str) -> bool {
+        self.get(key).is_some()
+    }
+
+    /// Records an error at `key`.
+    pub fn error(&mut self, key: &str, message: impl Into<String>) {
+        let d = self.doc.error_at(&self.key_path(key), message);
+        self.diags.push(d);
+    }
+
+    /// Records a warning at `key`.
+    pub fn warning(&mut self, key: &str, message: impl Into<String>) {
+        let d = self.doc.warning_at(&self.key_path(key), message);
+        self.diags.push(d);
+    }
+
+    /// Records an error for a missing required key, at the mapping itself.
+    fn missing(&mut self, key: &str) {
+        let d = self.doc.error_at(
+            &self.at,
+            format!("missing required key `{key}`: add a line `{key}: …`."),
+        );
+        self.diags.push(d);
+    }
+
+    /// A text value (numbers are taken as written), NFC-normalised and trimmed.
+    pub fn string(&mut self, key: &str) -> Option<String> {
+        let v = self.get(key)?;
+        match scalar_text(v) {
+            Some(s) => Some(vntext::nfc(s.trim()).into_owned()),
+            None => {
+                self.error(key, format!("`{key}` must be text, found {}.", describe(v)));
+                None
+            }
+        }
+    }
+
+    /// A text value that must be present and not blank.
+    pub fn required_string(&mut self, key: &str) -> Option<String> {
+        match self.string(key) {
+            Some(s) if !s.is_empty() => Some(s),
+            Some(_) => {
+                self.error(key, format!("`{key}` is empty: write a value."));
+                None
+            }
+            None if self.has(key) => None,
+            None => {
+                self.missing(key);
+                None
+            }
+        }
+    }
+
+    /// A whole number.
+    pub fn integer(&mut self, key: &str) -> Option<i64> {
+        let v = self.get(key)?;
+        let parsed = match v {
+            Value::Number(n) => n.as_i64(),
+            Value::String(s) => s.trim().parse().ok(),
+            _ => None,
+        };
+        if parsed.is_none() {
+            self.error(key, format!("`{key}` must be a whole number, found {}.", describe(v)));
+        }
+        parsed
+    }
+
+    /// A number (integer or decimal).
+    pub fn number(&mut self, key: &str) -> Option<f64> {
+        let v = self.get(key)?;
+        let parsed = match v {
+            Value::Number(n) => n.as_f64(),
+            Value::String(s) => parse_vietnamese_number(s),
+            _ => None,
+        };
+        if parsed.is_none() {
+            self.error(
+                key,
+                format!("`{key}` must be a number such as 30638 or 2.5, found {}.", describe(v)),
+            );
+        }
+        parsed.filter(|n| n.is_finite())
+    }
+
+    /// true or false.
+    pub fn boolean(&mut self, key: &str) -> Option<bool> {
+        let v = self.get(key)?;
+        match v {
+            Value::Bool(b) => Some(*b),
+            _ => {
+                self.error(key, format!("`{key}` must be true or false, found {}.", describe(v)));
+                None
+            }
+        }
+    }
+
+    /// A list, with the path to it (for positions of its items).
+    pub fn list(&mut self, key: &str) -> Option<(Vec<Seg>, &'d Vec<Value>)> {
+        let v = self.get(key)?;
+        match v {
+            Value::Sequence(s) => Some((self.key_path(key), s)),
+            _ => {
+                self.error(
+                    key,
+                    format!("`{key}` must be a list (lines starting with `- `, or `[a, b]`), found {}.", describe(v)),
+                );
+                None
+            }
+        }
+    }
+
+    /// A list of texts; a single text is accepted as a one-item list.
+    pub fn string_list(&mut self, key: &str) -> Option<Vec<String>> {
+        let v = self.get(key)?;
+        if let Some(s) = scalar_text(v) {
+            return Some(vec![vntext::nfc(s.trim()).into_owned()]);
+        }
+        let (_, items) = self.list(key)?;
+        let mut out = Vec::with_capacity(items.len());
+        for item in items {
+            match scalar_text(item) {
+                Some(s) if !s.trim().is_empty() => out.push(vntext::nfc(s.trim()).into_owned()),
+                Some(_) => {}
+                None => {
+                    self.error(key, format!("every item of `{key}` must be text, found {}.", describe(item)));
+                }
+            }
+        }
+        Some(out)
+    }
+
+    /// The problems found while reading this mapping.
+    pub fn finish(self) -> Vec<Diagnostic> {
+        self.diags
+    }
+}
+
+/// Parses "30.638", "30638", "2,5" and "1 200" as Vietnamese readers write numbers.
+fn parse_vietnamese_number(s: &str) -> Option<f64> {
+    let s: String = s.trim().chars().filter(|c| !c.is_whitespace()).collect();
+    // "30.638" (dot thousands) and "2,5" (comma decimal), as written in Vietnamese.
+    let no_thousands = if s.matches('.').count() >= 1 && s.split('.').skip(1).all(|g| g.len() == 3) {
+        s.replace('.', "")
+    } else {
+        s.clone()
+    };
+    no_thousands.replace(',', ".").parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(k: &str) -> Seg {
+        Seg::Key(k.into())
+    }
+
+    #[test]
+    fn locates_keys_with_line_offset() {
+        let text = "title: A\nyear: 2024\nresults:\n  - label: x\n    value: 3\n  - label: y\n    value: oops\n";
+        let doc = YamlDoc::parse(text, Path::new("a.md"), 1).unwrap();
+        assert_eq!(doc.locate(&[key("year")]), (3, 1));
+        assert_eq!(doc.locate(&[key("results")]), (4, 1));
+        assert_eq!(doc.locate(&[key("results"), Seg::Index(1)]), (7, 5));
+        assert_eq!(doc.locate(&[key("results"), Seg::Index(1), key("value")]), (8, 5));
+        assert_eq!(doc.locate(&[key("nope")]), (2, 1));
+    }
+
+    #[test]
+    fn locates_items_of_a_top_level_list() {
+        let text = "- title: A\n  year: 2020\n\n- title: B\n  year: x\n  field: kinh te\n";
+        let doc = YamlDoc::parse(text, Path::new("l.yaml"), 0).unwrap();
+        assert_eq!(doc.locate(&[Seg::Index(1)]), (4, 3));
+        assert_eq!(doc.locate(&[Seg::Index(1), key("year")]), (5, 3));
+        assert_eq!(doc.locate(&[Seg::Index(0), key("title")]), (1, 3));
+        assert_eq!(doc.locate(&[Seg::Index(1), key("field")]), (6, 3));
+    }
+
+    #[test]
+    fn syntax_errors_carry_the_file_position() {
+        let err = YamlDoc::parse("title: a\nyear: [2024\n", Path::new("a.md"), 1)
+            .err()
+            .unwrap();
+        assert!(err.line >= 3, "{err}");
+        assert!(err.message.contains("YAML syntax error"), "{err}");
+    }
+
+    #[test]
+    fn reads_typed_values_and_reports_each_bad_one() {
+        let text = "title: 2024\nyear: abc\nexemplary: maybe\ntags: one\n";
+        let doc = YamlDoc::parse(text, Path::new("a.md"), 0).unwrap();
+        let mut diags = vec![];
+        let map = doc.root_mapping(&mut diags).unwrap();
+        let mut f = doc.fields(map, &[], &["title", "year", "exemplary", "tags"]);
+        assert_eq!(f.string("title").as_deref(), Some("2024"));
+        assert_eq!(f.integer("year"), None);
+        assert_eq!(f.boolean("exemplary"), None);
+        assert_eq!(f.string_list("tags"), Some(vec!["one".to_string()]));
+        let d = f.finish();
+        assert_eq!(d.len(), 2);
+        assert_eq!(d[0].line, 2);
+        assert_eq!(d[1].line, 3);
+    }
+
+    #[test]
+    fn vietnamese_numbers() {
+        assert_eq!(parse_vietnamese_number("30.638"), Some(30638.0));
+        assert_eq!(parse_vietnamese_number("2,5"), Some(2.5));
+        assert_eq!(parse_vietnamese_number("1 200"), Some(1200.0));
+        assert_eq!(parse_vietnamese_number("abc"), None);
+    }
+}
