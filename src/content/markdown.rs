@@ -320,7 +320,7 @@ fn sanitizer() -> &'static ammonia::Builder<'static> {
             .add_tag_attributes("a", ["id"])
             .add_tag_attributes("img", ["width", "height", "loading"])
             .url_schemes(["http", "https", "mailto", "tel"].into_iter().collect())
-            .link_rel(Some("noopener noreferrer"));
+            .link_rel(None);
         b
     })
 }

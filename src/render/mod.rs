@@ -144,6 +144,8 @@ impl Theme {
         }
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html", ".xml"]);
+        // Tera's default also escapes `/`, which bloats every URL; these five suffice.
+        tera.set_escape_fn(|s| markdown::html_escape(s));
         if let Err(e) = tera.add_raw_templates(templates) {
             diags.push(Diagnostic::error(&rel_dir.join("templates"), 0, 0, format!("template error: {}", error_chain(&e))));
         }
