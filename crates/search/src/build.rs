@@ -1,0 +1,579 @@
+//! Builds the index files from the documents.
+
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::Mutex;
+
+use rayon::prelude::*;
+use serde_json::{json, Value};
+
+use crate::codec::{
+    encode_payload, Payload, ShardWriter, LIST_BODY, LIST_BODY_HIGH, LIST_META, LIST_PLACE, LIST_TITLE,
+};
+use crate::text::tokens;
+use crate::{DocKind, IndexFile, SearchDoc};
+
+/// Body occurrences from which a doc is in a term's "high" body list.
+pub const HIGH_TF: u16 = 3;
+/// A term's high list is written only when the term is in at most 1/`HIGH_MAX_SHARE` of docs.
+const HIGH_MAX_SHARE: usize = 4;
+/// Marker appended to a prefix to make the key of its prefix entry (sorts right after the term).
+pub const PREFIX_MARK: char = '\u{1}';
+/// Target size of a term or phrase shard, in bytes.
+pub const SHARD_TARGET: usize = 12 * 1024;
+/// Docs per metadata shard.
+pub const META_DOCS: usize = 8;
+/// Longest excerpt source kept per doc, in characters.
+const EXCERPT_CHARS: usize = 240;
+/// Docs analysed at a time (bounds the memory of per-doc intermediate results).
+const CHUNK: usize = 512;
+
+/// FxHash-style hasher: fast, deterministic; keys here are short strings and integers.
+#[derive(Default, Clone, Copy)]
+struct Fx(u64);
+
+impl Hasher for Fx {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut v = [0u8; 8];
+            v[..chunk.len()].copy_from_slice(chunk);
+            self.write_u64(u64::from_le_bytes(v));
+        }
+    }
+    fn write_u8(&mut self, i: u8) {
+        self.write_u64(u64::from(i));
+    }
+    fn write_u32(&mut self, i: u32) {
+        self.write_u64(u64::from(i));
+    }
+    fn write_u64(&mut self, i: u64) {
+        self.0 = (self.0.rotate_left(5) ^ i).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+    fn write_usize(&mut self, i: usize) {
+        self.write_u64(i as u64);
+    }
+}
+
+type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<Fx>>;
+
+const INTERN_SHARDS: usize = 64;
+
+/// Thread-safe string interner; ids are `local << 6 | shard`.
+struct Interner {
+    shards: Vec<Mutex<FxMap<Box<str>, u32>>>,
+}
+
+impl Interner {
+    fn new() -> Self {
+        Interner {
+            shards: (0..INTERN_SHARDS).map(|_| Mutex::new(FxMap::default())).collect(),
+        }
+    }
+
+    fn intern(&self, s: &str) -> u32 {
+        let mut h = Fx::default();
+        h.write(s.as_bytes());
+        let shard = (h.finish() >> 58) as usize % INTERN_SHARDS;
+        let mut map = self.shards[shard].lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(&id) = map.get(s) {
+            return id;
+        }
+        let id = ((map.len() as u32) << 6) | shard as u32;
+        map.insert(s.into(), id);
+        id
+    }
+
+    /// Every (string, id), in no particular order.
+    fn into_vec(self) -> Vec<(Box<str>, u32)> {
+        let mut out = Vec::new();
+        for m in self.shards {
+            out.extend(m.into_inner().unwrap_or_else(|e| e.into_inner()));
+        }
+        out
+    }
+}
+
+/// The terms of one doc, with global ids.
+struct DocTerms {
+    /// (term id, list mask), sorted by id.
+    terms: Vec<(u32, u8)>,
+    /// (first term id << 32 | second term id, list mask), sorted.
+    pairs: Vec<(u64, u8)>,
+}
+
+fn analyse(doc: &SearchDoc, interner: &Interner) -> DocTerms {
+    // Local ids first, so each distinct string is interned once per doc.
+    let mut local: FxMap<String, u32> = FxMap::default();
+    let mut strings: Vec<String> = Vec::new();
+    let mut masks: Vec<u8> = Vec::new();
+    let mut tf: Vec<u16> = Vec::new();
+    let mut pairs: FxMap<(u32, u32), u8> = FxMap::default();
+
+    let mut add_text = |text: &str, bit: u8| {
+        if text.is_empty() {
+            return;
+        }
+        let folded = vntext::fold(text);
+        let mut prev: Option<u32> = None;
+        for tok in tokens(&folded) {
+            let id = match local.get(tok.text.as_ref()) {
+                Some(&id) => id,
+                None => {
+                    let id = strings.len() as u32;
+                    local.insert(tok.text.to_string(), id);
+                    strings.push(tok.text.into_owned());
+                    masks.push(0);
+                    tf.push(0);
+                    id
+                }
+            };
+            masks[id as usize] |= bit;
+            if bit == LIST_BODY {
+                tf[id as usize] = tf[id as usize].saturating_add(1);
+            }
+            if let (Some(p), true) = (prev, tok.follows) {
+                *pairs.entry((p, id)).or_insert(0) |= bit;
+            }
+            prev = Some(id);
+        }
+    };
+    add_text(&doc.title, LIST_TITLE);
+    add_text(&doc.place, LIST_PLACE);
+    if let Some(p) = &doc.province {
+        add_text(p, LIST_PLACE);
+    }
+    if let Some(d) = &doc.district {
+        add_text(d, LIST_PLACE);
+    }
+    add_text(&doc.host, LIST_META);
+    for t in &doc.tags {
+        add_text(t, LIST_META);
+    }
+    if let Some(f) = &doc.field {
+        add_text(f, LIST_META);
+    }
+    add_text(&doc.summary, LIST_META);
+    add_text(&doc.body, LIST_BODY);
+
+    let global: Vec<u32> = strings.iter().map(|s| interner.intern(s)).collect();
+    let mut terms: Vec<(u32, u8)> = global
+        .iter()
+        .zip(masks.iter().zip(tf.iter()))
+        .map(|(&g, (&m, &f))| (g, if f >= HIGH_TF { m | LIST_BODY_HIGH } else { m }))
+        .collect();
+    terms.sort_unstable();
+    let mut pairs: Vec<(u64, u8)> = pairs
+        .into_iter()
+        .map(|((a, b), m)| ((u64::from(global[a as usize]) << 32) | u64::from(global[b as usize]), m))
+        .collect();
+    pairs.sort_unstable();
+    DocTerms { terms, pairs }
+}
+
+/// Postings of one key: (doc, list mask) in doc order.
+type Postings = Vec<(u32, u8)>;
+
+fn lists_of(postings: &[(u32, u8)], bits: &[u8]) -> Vec<(u8, Vec<u32>)> {
+    bits.iter()
+        .filter_map(|&bit| {
+            let docs: Vec<u32> = postings.iter().filter(|(_, m)| m & bit != 0).map(|&(d, _)| d).collect();
+            (!docs.is_empty()).then_some((bit, docs))
+        })
+        .collect()
+}
+
+const BASE_LISTS: [u8; 4] = [LIST_TITLE, LIST_PLACE, LIST_META, LIST_BODY];
+
+/// Splits sorted (key, payload) entries into shards of about [`SHARD_TARGET`] bytes.
+/// Returns the shards' bytes and their first keys.
+fn shard(entries: &[(String, Vec<u8>)]) -> (Vec<Vec<u8>>, Vec<String>) {
+    let mut shards = Vec::new();
+    let mut firsts = Vec::new();
+    let mut w = ShardWriter::new();
+    for (key, payload) in entries {
+        if !w.is_empty() && w.len() + payload.len() / 2 >= SHARD_TARGET {
+            firsts.push(w.first_key().unwrap_or_default().to_owned());
+            shards.push(std::mem::take(&mut w).finish());
+        }
+        w.push(key, payload);
+    }
+    if !w.is_empty() {
+        firsts.push(w.first_key().unwrap_or_default().to_owned());
+        shards.push(w.finish());
+    }
+    (shards, firsts)
+}
+
+fn collate_opt(s: &Option<String>) -> (bool, Vec<u32>) {
+    match s {
+        Some(s) => (false, vntext::collation_key(s)),
+        None => (true, Vec::new()),
+    }
+}
+
+fn kind_rank(k: &DocKind) -> u8 {
+    match k {
+        DocKind::Model => 0,
+        DocKind::Article => 1,
+        DocKind::Page => 2,
+    }
+}
+
+fn excerpt_source(doc: &SearchDoc) -> String {
+    let mut src = collapse_ws(&doc.summary);
+    if src.chars().count() < EXCERPT_CHARS / 2 {
+        let body = collapse_ws(&doc.body);
+        if !body.is_empty() && !body.starts_with(&src) {
+            if !src.is_empty() {
+                src.push(' ');
+            }
+            src.push_str(&body);
+        } else if src.is_empty() || body.len() > src.len() {
+            src = body;
+        }
+    }
+    truncate_words(&src, EXCERPT_CHARS)
+}
+
+fn collapse_ws(s: &str) -> String {
+    let s = vntext::nfc(s);
+    let mut out = String::with_capacity(s.len().min(4 * EXCERPT_CHARS));
+    for w in s.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(w);
+        if out.len() > 8 * EXCERPT_CHARS {
+            break;
+        }
+    }
+    out
+}
+
+fn truncate_words(s: &str, max_chars: usize) -> String {
+    if s.chars().count() <= max_chars {
+        return s.to_owned();
+    }
+    let cut = s.char_indices().nth(max_chars).map_or(s.len(), |(i, _)| i);
+    let head = &s[..cut];
+    let head = match head.rfind(' ') {
+        Some(i) if i > cut / 2 => &head[..i],
+        _ => head,
+    };
+    format!("{}…", head.trim_end_matches(|c: char| c.is_ascii_punctuation() && c != ')'))
+}
+
+fn fnv1a(h: &mut u64, bytes: &[u8]) {
+    for &b in bytes {
+        *h ^= u64::from(b);
+        *h = h.wrapping_mul(0x100_0000_01b3);
+    }
+}
+
+/// Appends run-length pairs `[value, length]` of `values` to a JSON array.
+fn runs(values: impl Iterator<Item = usize>) -> Value {
+    let mut out: Vec<Value> = Vec::new();
+    let mut cur: Option<(usize, usize)> = None;
+    for v in values {
+        cur = match cur {
+            Some((cv, n)) if cv == v => Some((cv, n + 1)),
+            Some((cv, n)) => {
+                out.push(json!(cv));
+                out.push(json!(n));
+                Some((v, 1))
+            }
+            None => Some((v, 1)),
+        };
+    }
+    if let Some((cv, n)) = cur {
+        out.push(json!(cv));
+        out.push(json!(n));
+    }
+    Value::Array(out)
+}
+
+/// Builds every file of the index (see the crate docs for the layout).
+pub fn build(docs_in: &[SearchDoc]) -> Vec<IndexFile> {
+    let t0 = std::time::Instant::now();
+    let lap = |what: &str| if std::env::var_os("DVK_SEARCH_TIMING").is_some() { eprintln!("{what}: {:.3}", t0.elapsed().as_secs_f64()) };
+    // 1. Facet values and the doc order.
+    let mut years: Vec<i32> = docs_in.iter().filter_map(|d| d.year).collect();
+    years.sort_unstable_by(|a, b| b.cmp(a));
+    years.dedup();
+    let mut provinces: Vec<String> = docs_in.iter().filter_map(|d| d.province.clone()).collect();
+    provinces.sort();
+    provinces.dedup();
+    vntext::sort_vietnamese(&mut provinces, |s| s);
+    let mut fields: Vec<String> = docs_in.iter().filter_map(|d| d.field.clone()).collect();
+    fields.sort();
+    fields.dedup();
+    vntext::sort_vietnamese(&mut fields, |s| s);
+    let province_idx: HashMap<&str, usize> = provinces.iter().enumerate().map(|(i, p)| (p.as_str(), i)).collect();
+    let mut districts: Vec<(usize, String)> = docs_in
+        .iter()
+        .filter_map(|d| Some((*province_idx.get(d.province.as_deref()?)?, d.district.clone()?)))
+        .collect();
+    districts.sort();
+    districts.dedup();
+    districts.sort_by_cached_key(|(p, name)| (*p, vntext::collation_key(name)));
+    let district_idx: HashMap<(usize, &str), usize> =
+        districts.iter().enumerate().map(|(i, (p, n))| ((*p, n.as_str()), i)).collect();
+    let field_idx: HashMap<&str, usize> = fields.iter().enumerate().map(|(i, f)| (f.as_str(), i)).collect();
+    let year_idx: HashMap<i32, usize> = years.iter().enumerate().map(|(i, y)| (*y, i)).collect();
+
+    // Facet values per input doc: 0 = none, else index + 1.
+    let facet_of = |d: &SearchDoc| -> [usize; 6] {
+        let p = d.province.as_deref().and_then(|p| province_idx.get(p).copied());
+        let dist = match (p, d.district.as_deref()) {
+            (Some(p), Some(n)) => district_idx.get(&(p, n)).map(|i| i + 1).unwrap_or(0),
+            _ => 0,
+        };
+        [
+            kind_rank(&d.kind) as usize,
+            d.year.and_then(|y| year_idx.get(&y)).map_or(0, |i| i + 1),
+            p.map_or(0, |i| i + 1),
+            dist,
+            d.field.as_deref().and_then(|f| field_idx.get(f)).map_or(0, |i| i + 1),
+            usize::from(d.exemplary),
+        ]
+    };
+    let mut order: Vec<usize> = (0..docs_in.len()).collect();
+    order.sort_by_cached_key(|&i| {
+        let d = &docs_in[i];
+        let f = facet_of(d);
+        let none_last = |v: usize| if v == 0 { usize::MAX } else { v };
+        (
+            f[0],
+            none_last(f[1]),
+            none_last(f[2]),
+            none_last(f[3]),
+            none_last(f[4]),
+            1 - f[5],
+            collate_opt(&Some(d.title.clone())),
+            d.url.clone(),
+        )
+    });
+    let docs: Vec<&SearchDoc> = order.iter().map(|&i| &docs_in[i]).collect();
+    let n = docs.len();
+
+    lap("// 2. Terms");
+    // 2. Terms and adjacent pairs of every doc, merged into postings in doc order.
+    let interner = Interner::new();
+    let mut term_postings: Vec<Postings> = Vec::new();
+    let mut pair_postings: FxMap<u64, Postings> = FxMap::default();
+    for (chunk_no, chunk) in docs.chunks(CHUNK).enumerate() {
+        let analysed: Vec<DocTerms> = chunk.par_iter().map(|d| analyse(d, &interner)).collect();
+        for (i, dt) in analysed.into_iter().enumerate() {
+            let doc = (chunk_no * CHUNK + i) as u32;
+            for (id, m) in dt.terms {
+                let id = id as usize;
+                if id >= term_postings.len() {
+                    term_postings.resize_with(id + 1, Vec::new);
+                }
+                term_postings[id].push((doc, m));
+            }
+            for (key, m) in dt.pairs {
+                pair_postings.entry(key).or_default().push((doc, m));
+            }
+        }
+    }
+
+    lap("// 3. The vocabulary");
+    // 3. The vocabulary in key order.
+    let mut vocab = interner.into_vec();
+    vocab.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let mut names: Vec<&str> = vec![""; term_postings.len()];
+    for (s, id) in &vocab {
+        names[*id as usize] = s;
+    }
+
+    lap("// 4. Term entries");
+    // 4. Term entries, prefix entries, then shards.
+    let high_max = n / HIGH_MAX_SHARE;
+    let mut entries: Vec<(String, Vec<u8>)> = Vec::with_capacity(vocab.len() * 2);
+    let mut payload = Vec::new();
+    for (s, id) in &vocab {
+        let postings = &term_postings[*id as usize];
+        let body_df = postings.iter().filter(|(_, m)| m & LIST_BODY != 0).count();
+        let bits: &[u8] = if body_df <= high_max {
+            &[LIST_TITLE, LIST_PLACE, LIST_META, LIST_BODY, LIST_BODY_HIGH]
+        } else {
+            &BASE_LISTS
+        };
+        payload.clear();
+        encode_payload(&mut payload, &Payload::Lists(lists_of(postings, bits)));
+        entries.push((s.to_string(), payload.clone()));
+    }
+    let mut acc: Vec<u8> = vec![0; n];
+    let mut touched: Vec<u32> = Vec::new();
+    let mut union: Postings = Vec::new();
+    for (i, (term, _)) in vocab.iter().enumerate() {
+        let prev = if i > 0 { Some(&*vocab[i - 1].0) } else { None };
+        for (end, c) in term.char_indices() {
+            let p = &term[..end + c.len_utf8()];
+            if prev.is_some_and(|pr| pr.starts_with(p)) {
+                continue; // already done for an earlier term
+            }
+            let hi = i + vocab[i..].partition_point(|(t, _)| t.starts_with(p));
+            let key = format!("{p}{PREFIX_MARK}");
+            if hi - i == 1 {
+                if &**term != p {
+                    payload.clear();
+                    encode_payload(&mut payload, &Payload::Alias(term.to_string()));
+                    entries.push((key, payload.clone()));
+                }
+                continue;
+            }
+            touched.clear();
+            for (_, id) in &vocab[i..hi] {
+                for &(d, m) in &term_postings[*id as usize] {
+                    let slot = &mut acc[d as usize];
+                    if *slot == 0 {
+                        touched.push(d);
+                    }
+                    *slot |= m & 0x0f;
+                }
+            }
+            union.clear();
+            if touched.len() > n / 16 {
+                for (d, slot) in acc.iter_mut().enumerate() {
+                    if *slot != 0 {
+                        union.push((d as u32, *slot));
+                        *slot = 0;
+                    }
+                }
+            } else {
+                touched.sort_unstable();
+                for &d in &touched {
+                    union.push((d, acc[d as usize]));
+                    acc[d as usize] = 0;
+                }
+            }
+            payload.clear();
+            encode_payload(&mut payload, &Payload::Lists(lists_of(&union, &BASE_LISTS)));
+            entries.push((key, payload.clone()));
+        }
+    }
+    lap("drop(term_postings);");
+    drop(term_postings);
+    entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let (word_shards, word_firsts) = shard(&entries);
+    drop(entries);
+
+    lap("// 5. Phrase");
+    // 5. Phrase (adjacent pair) entries.
+    let mut pair_entries: Vec<(String, Vec<u8>)> = pair_postings
+        .into_iter()
+        .map(|(key, postings)| {
+            let a = names[(key >> 32) as usize];
+            let b = names[(key & 0xffff_ffff) as usize];
+            let mut payload = Vec::new();
+            encode_payload(&mut payload, &Payload::Lists(lists_of(&postings, &BASE_LISTS)));
+            (format!("{a} {b}"), payload)
+        })
+        .collect();
+    pair_entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let (pair_shards, pair_firsts) = shard(&pair_entries);
+    drop(pair_entries);
+
+    lap("// 6. Doc metadata");
+    // 6. Doc metadata shards.
+    let meta_shards: Vec<Vec<u8>> = docs
+        .chunks(META_DOCS)
+        .map(|chunk| {
+            let rows: Vec<Value> = chunk
+                .iter()
+                .map(|d| {
+                    json!([
+                        d.url.trim_start_matches('/'),
+                        vntext::nfc(d.title.trim()),
+                        vntext::nfc(d.place.trim()),
+                        excerpt_source(d)
+                    ])
+                })
+                .collect();
+            serde_json::to_vec(&rows).unwrap_or_default()
+        })
+        .collect();
+
+    lap("// 7. Content-hashed");
+    // 7. Content-hashed folder, then the manifest.
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for (tag, group) in [(b'w', &word_shards), (b'p', &pair_shards), (b'm', &meta_shards)] {
+        fnv1a(&mut h, &[tag]);
+        for s in group.iter() {
+            fnv1a(&mut h, &(s.len() as u64).to_le_bytes());
+            fnv1a(&mut h, s);
+        }
+    }
+    let facet_rows: Vec<[usize; 6]> = docs.iter().map(|d| facet_of(d)).collect();
+    let col = |c: usize| runs(facet_rows.iter().map(move |r| r[c]));
+    let manifest = json!({
+        "v": 1,
+        "n": n,
+        "meta": META_DOCS,
+        "w": word_firsts,
+        "p": pair_firsts,
+        "years": years,
+        "provinces": provinces.iter().map(|p| json!([vntext::nfc(p), vntext::slugify(p)])).collect::<Vec<_>>(),
+        "districts": districts.iter().map(|(p, d)| json!([p, vntext::nfc(d), vntext::slugify(d)])).collect::<Vec<_>>(),
+        "fields": fields.iter().map(|f| json!([vntext::nfc(f), vntext::slugify(f)])).collect::<Vec<_>>(),
+        "runs": {
+            "kind": col(0), "year": col(1), "province": col(2),
+            "district": col(3), "field": col(4), "exemplary": col(5),
+        },
+    });
+    fnv1a(&mut h, manifest.to_string().as_bytes());
+    let hash = format!("{:012x}", h >> 16);
+    let dir = format!("tim-kiem/i/{hash}/");
+    let mut manifest = manifest;
+    manifest["dir"] = json!(format!("i/{hash}/"));
+
+    let mut files = Vec::with_capacity(word_shards.len() + pair_shards.len() + meta_shards.len() + 3);
+    files.push(IndexFile {
+        path: "tim-kiem/index.json".into(),
+        bytes: serde_json::to_vec(&manifest).unwrap_or_default(),
+    });
+    files.push(IndexFile {
+        path: "tim-kiem/search.js".into(),
+        bytes: crate::CLIENT_JS.as_bytes().to_vec(),
+    });
+    files.push(IndexFile {
+        path: "tim-kiem/search.css".into(),
+        bytes: crate::CLIENT_CSS.as_bytes().to_vec(),
+    });
+    for (i, s) in word_shards.into_iter().enumerate() {
+        files.push(IndexFile { path: format!("{dir}w/{i}.bin"), bytes: s });
+    }
+    for (i, s) in pair_shards.into_iter().enumerate() {
+        files.push(IndexFile { path: format!("{dir}p/{i}.bin"), bytes: s });
+    }
+    for (i, s) in meta_shards.into_iter().enumerate() {
+        files.push(IndexFile { path: format!("{dir}m/{i}.json"), bytes: s });
+    }
+    files
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn excerpts_are_short_and_cut_at_words() {
+        let long = "Nuôi heo đất giúp phụ nữ nghèo. ".repeat(20);
+        let e = truncate_words(&long, 60);
+        assert!(e.chars().count() <= 61, "{e}");
+        assert!(e.ends_with('…'));
+        assert!(!e.contains("  "));
+        assert_eq!(truncate_words("ngắn", 60), "ngắn");
+    }
+
+    #[test]
+    fn runs_compress_repeated_values() {
+        assert_eq!(runs([1, 1, 1, 0, 2, 2].into_iter()), json!([1, 3, 0, 1, 2, 2]));
+        assert_eq!(runs(std::iter::empty()), json!([]));
+    }
+}

@@ -1,0 +1,395 @@
+//! A reference implementation of the client's query evaluation, reading the files written by
+//! [`crate::build_index`]. The browser runs `search.js`; this mirrors its rules so the index
+//! can be tested (and inspected from tools) without a browser.
+
+use std::collections::HashMap;
+
+use serde_json::Value;
+
+use crate::build::PREFIX_MARK;
+use crate::codec::{read_shard, Payload, LIST_BODY, LIST_BODY_HIGH, LIST_META, LIST_PLACE, LIST_TITLE};
+use crate::text::tokens;
+use crate::IndexFile;
+
+/// One part of a parsed query.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Item {
+    /// A word; `prefix` when it is the last word and still being typed.
+    Word {
+        /// Folded term.
+        term: String,
+        /// Matches every term that starts with it.
+        prefix: bool,
+    },
+    /// A quoted phrase of two or more words.
+    Phrase(Vec<String>),
+}
+
+fn is_quote(c: char) -> bool {
+    matches!(c, '"' | '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{00AB}' | '\u{00BB}')
+}
+
+/// Parses a query: words (AND), quoted phrases, the last word a prefix unless the query ends
+/// with a space, a quote or punctuation. Repeated items are dropped.
+pub fn parse(query: &str) -> Vec<Item> {
+    let folded = vntext::fold(query);
+    let mut items = Vec::new();
+    let mut in_quote = false;
+    let mut last_is_bare_word = false;
+    for (n, segment) in folded.split(is_quote).enumerate() {
+        in_quote = n % 2 == 1;
+        let words: Vec<String> = tokens(segment).map(|t| t.text.into_owned()).collect();
+        if in_quote && words.len() > 1 {
+            items.push(Item::Phrase(words));
+            last_is_bare_word = false;
+        } else {
+            last_is_bare_word = !in_quote && !words.is_empty();
+            for term in words {
+                items.push(Item::Word { term, prefix: false });
+            }
+        }
+    }
+    let _ = in_quote;
+    let ends_in_word = folded.chars().last().is_some_and(crate::text::is_term_char);
+    if ends_in_word && last_is_bare_word {
+        if let Some(Item::Word { prefix, .. }) = items.last_mut() {
+            *prefix = true;
+        }
+    }
+    let mut seen = Vec::new();
+    items.retain(|it| {
+        if seen.contains(it) {
+            false
+        } else {
+            seen.push(it.clone());
+            true
+        }
+    });
+    items
+}
+
+/// The index, loaded from the built files.
+pub struct Index {
+    manifest: Value,
+    files: HashMap<String, Vec<u8>>,
+    n: usize,
+}
+
+/// Doc lists of one entry, by list bit.
+type Lists = Vec<(u8, Vec<u32>)>;
+
+const WEIGHTS: [(u8, f64); 5] = [
+    (LIST_TITLE, 20.0),
+    (LIST_PLACE, 15.0),
+    (LIST_META, 4.0),
+    (LIST_BODY, 1.0),
+    (LIST_BODY_HIGH, 1.0),
+];
+
+impl Index {
+    /// Loads the index from [`crate::build_index`]'s output.
+    pub fn from_files(files: &[IndexFile]) -> Option<Index> {
+        let files: HashMap<String, Vec<u8>> = files.iter().map(|f| (f.path.clone(), f.bytes.clone())).collect();
+        let manifest: Value = serde_json::from_slice(files.get("tim-kiem/index.json")?).ok()?;
+        let n = manifest["n"].as_u64()? as usize;
+        Some(Index { manifest, files, n })
+    }
+
+    /// Number of docs.
+    pub fn len(&self) -> usize {
+        self.n
+    }
+
+    /// True when there are no docs.
+    pub fn is_empty(&self) -> bool {
+        self.n == 0
+    }
+
+    fn lookup_in(&self, space: &str, key: &str, hops: u8) -> Option<Lists> {
+        let firsts = self.manifest[space].as_array()?;
+        let idx = firsts.partition_point(|f| f.as_str().is_some_and(|f| f.as_bytes() <= key.as_bytes()));
+        if idx == 0 {
+            return None;
+        }
+        let path = format!("tim-kiem/{}{space}/{}.bin", self.manifest["dir"].as_str()?, idx - 1);
+        let shard = read_shard(self.files.get(&path)?)?;
+        let (_, payload) = shard.into_iter().find(|(k, _)| k == key)?;
+        match payload {
+            Payload::Lists(l) => Some(l),
+            Payload::Alias(target) if hops > 0 => self.lookup_in(space, &target, hops - 1),
+            Payload::Alias(_) => None,
+        }
+    }
+
+    fn scores(&self, lists: &Lists) -> HashMap<u32, f64> {
+        let mut all: Vec<u32> = lists.iter().flat_map(|(_, d)| d.iter().copied()).collect();
+        all.sort_unstable();
+        all.dedup();
+        let idf = (1.0 + self.n as f64 / all.len().max(1) as f64).ln();
+        let mut out: HashMap<u32, f64> = all.iter().map(|&d| (d, 0.0)).collect();
+        for (bit, docs) in lists {
+            let w = WEIGHTS.iter().find(|(b, _)| b == bit).map_or(0.0, |(_, w)| *w);
+            for d in docs {
+                *out.entry(*d).or_default() += w * idf;
+            }
+        }
+        out
+    }
+
+    fn item_scores(&self, item: &Item) -> HashMap<u32, f64> {
+        match item {
+            Item::Word { term, prefix } => {
+                let exact = self.lookup_in("w", term, 1).map(|l| self.scores(&l)).unwrap_or_default();
+                if !prefix {
+                    return exact;
+                }
+                let mut out = exact;
+                if let Some(l) = self.lookup_in("w", &format!("{term}{PREFIX_MARK}"), 1) {
+                    for (d, s) in self.scores(&l) {
+                        let e = out.entry(d).or_default();
+                        *e = e.max(0.5 * s);
+                    }
+                }
+                out
+            }
+            Item::Phrase(words) => {
+                let mut out: Option<HashMap<u32, f64>> = None;
+                for pair in words.windows(2) {
+                    let s = match self.lookup_in("p", &format!("{} {}", pair[0], pair[1]), 0) {
+                        Some(l) => self.scores(&l),
+                        None => return HashMap::new(),
+                    };
+                    out = Some(match out {
+                        None => s.into_iter().map(|(d, v)| (d, 2.0 * v)).collect(),
+                        Some(prev) => prev.into_iter().filter(|(d, _)| s.contains_key(d)).collect(),
+                    });
+                }
+                out.unwrap_or_default()
+            }
+        }
+    }
+
+    /// Doc numbers matching `query`, best first.
+    pub fn search(&self, query: &str) -> Vec<u32> {
+        let items = parse(query);
+        if items.is_empty() {
+            return Vec::new();
+        }
+        let mut total: Option<HashMap<u32, f64>> = None;
+        for item in &items {
+            let s = self.item_scores(item);
+            total = Some(match total {
+                None => s,
+                Some(t) => t
+                    .into_iter()
+                    .filter_map(|(d, v)| s.get(&d).map(|w| (d, v + w)))
+                    .collect(),
+            });
+        }
+        let mut ranked: Vec<(u32, f64)> = total.unwrap_or_default().into_iter().collect();
+        ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        ranked.into_iter().map(|(d, _)| d).collect()
+    }
+
+    /// `[url, title, place, excerpt]` of a doc.
+    pub fn doc(&self, doc: u32) -> Option<Vec<String>> {
+        let per = self.manifest["meta"].as_u64()? as u32;
+        let path = format!("tim-kiem/{}m/{}.json", self.manifest["dir"].as_str()?, doc / per);
+        let rows: Value = serde_json::from_slice(self.files.get(&path)?).ok()?;
+        let row = rows.get((doc % per) as usize)?.as_array()?;
+        Some(row.iter().map(|v| v.as_str().unwrap_or_default().to_owned()).collect())
+    }
+
+    /// URLs of the docs matching `query`, best first.
+    pub fn search_urls(&self, query: &str) -> Vec<String> {
+        self.search(query)
+            .into_iter()
+            .filter_map(|d| self.doc(d).map(|mut r| r.swap_remove(0)))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{build_index, DocKind, SearchDoc};
+    use unicode_normalization::UnicodeNormalization;
+
+    fn model(url: &str, title: &str, place: &str, body: &str) -> SearchDoc {
+        let parts: Vec<&str> = place.split(", ").collect();
+        SearchDoc {
+            url: url.into(),
+            kind: DocKind::Model,
+            title: title.into(),
+            place: place.into(),
+            province: parts.last().map(|s| s.to_string()),
+            district: (parts.len() > 1).then(|| parts[parts.len() - 2].to_string()),
+            year: Some(2023),
+            field: Some("Kinh tế".into()),
+            exemplary: false,
+            host: "Hội Nông dân".into(),
+            tags: vec!["nông thôn mới".into()],
+            summary: String::new(),
+            body: body.into(),
+        }
+    }
+
+    fn sample() -> Vec<SearchDoc> {
+        vec![
+            model(
+                "mo-hinh/heo-dat/",
+                "Nuôi heo đất giúp phụ nữ nghèo",
+                "Phúc Thọ, Lâm Hà, Lâm Đồng",
+                "Hội viên góp tiền nuôi heo đất. Mỗi tháng mổ heo một lần.",
+            ),
+            model(
+                "mo-hinh/dang-vien/",
+                "Đảng viên gương mẫu",
+                "Phú Túc, Châu Thành, Bến Tre",
+                "Chi bộ Đảng vận động đảng viên hiến đất làm đường giao thông nông thôn.",
+            ),
+            model(
+                "mo-hinh/duong-hoa/",
+                "Con đường hoa",
+                "Ea Tu, Buôn Ma Thuột, Đắk Lắk",
+                "Trồng hoa hai bên đường. Đường giao thông sạch đẹp. Dân vận khéo.",
+            ),
+            model(
+                "mo-hinh/script/",
+                "<script>alert(1)</script> & <b>đậm</b>",
+                "Cư M'gar, Đắk Lắk",
+                "Mô hình có tiêu đề lạ.",
+            ),
+            SearchDoc {
+                url: "tin-tuc/hoi-nghi/".into(),
+                kind: DocKind::Article,
+                title: "Hội nghị tổng kết dân vận khéo".into(),
+                body: "Tổng kết phong trào thi đua dân vận khéo năm 2024.".into(),
+                ..Default::default()
+            },
+        ]
+    }
+
+    fn index() -> Index {
+        Index::from_files(&build_index(&sample())).expect("index loads")
+    }
+
+    #[test]
+    fn parses_words_phrases_and_the_typed_prefix() {
+        use Item::*;
+        let w = |t: &str, p: bool| Word { term: t.into(), prefix: p };
+        assert_eq!(parse("Heo Đất"), vec![w("heo", false), w("dat", true)]);
+        assert_eq!(parse("heo dat "), vec![w("heo", false), w("dat", false)]);
+        assert_eq!(parse("\"giao thông\" đường"), vec![Phrase(vec!["giao".into(), "thong".into()]), w("duong", true)]);
+        assert_eq!(parse("“giao thông”"), vec![Phrase(vec!["giao".into(), "thong".into()])]);
+        assert_eq!(parse("\"heo\" heo"), vec![w("heo", false), w("heo", true)]);
+        assert_eq!(parse("heo heo "), vec![w("heo", false)]);
+        let nfd: String = "đất".nfd().collect();
+        assert_eq!(parse(&nfd), vec![w("dat", true)]);
+        assert!(parse("  ,.; ").is_empty());
+    }
+
+    #[test]
+    fn finds_with_and_without_diacritics_and_d_as_d() {
+        let ix = index();
+        for q in ["heo đất", "heo dat", "HEO ĐẤT", "Heo Dat "] {
+            assert_eq!(ix.search_urls(q).first().map(String::as_str), Some("mo-hinh/heo-dat/"), "{q}");
+        }
+        assert_eq!(ix.search_urls("dang vien "), vec!["mo-hinh/dang-vien/"]);
+        let duong = ix.search_urls("duong giao thong ");
+        assert!(duong.contains(&"mo-hinh/dang-vien/".to_string()));
+        assert!(duong.contains(&"mo-hinh/duong-hoa/".to_string()));
+    }
+
+    #[test]
+    fn nfd_queries_match_nfc_text() {
+        let ix = index();
+        let nfd: String = "Đảng viên gương mẫu".nfd().collect();
+        assert_eq!(ix.search_urls(&nfd), vec!["mo-hinh/dang-vien/"]);
+    }
+
+    #[test]
+    fn every_word_must_match() {
+        let ix = index();
+        assert_eq!(ix.search_urls("heo giao "), Vec::<String>::new());
+        assert!(ix.search_urls("xyzzy").is_empty());
+        assert!(ix.search_urls("heo xyzzy ").is_empty());
+    }
+
+    #[test]
+    fn last_word_matches_as_prefix_while_typing() {
+        let ix = index();
+        assert_eq!(ix.search_urls("nuoi he"), vec!["mo-hinh/heo-dat/"]);
+        assert_eq!(ix.search_urls("nuoi he "), Vec::<String>::new());
+        // `thuo` only completes to `thuot`: an alias entry.
+        assert_eq!(ix.search_urls("buon ma thuo"), vec!["mo-hinh/duong-hoa/"]);
+        // Apostrophe names: `m'gar`, `mgar` and the prefix `mg` alike.
+        for q in ["cư m'gar", "cu mgar", "cu mg"] {
+            assert_eq!(ix.search_urls(q), vec!["mo-hinh/script/"], "{q}");
+        }
+    }
+
+    #[test]
+    fn phrases_need_adjacent_words() {
+        let ix = index();
+        // "giao thông" adjacent in two docs; "thông giao" in none.
+        assert_eq!(ix.search_urls("\"giao thông\"").len(), 2);
+        assert!(ix.search_urls("\"thong giao\"").is_empty());
+        // Adjacency does not cross a sentence: "heo. Mỗi" is not the phrase "heo moi".
+        assert!(ix.search_urls("\"heo mỗi\"").is_empty());
+        assert_eq!(ix.search_urls("\"dân vận khéo\""), vec!["tin-tuc/hoi-nghi/", "mo-hinh/duong-hoa/"]);
+    }
+
+    #[test]
+    fn title_and_place_matches_rank_first() {
+        let ix = index();
+        // "đường" in the title of duong-hoa, only in the body of dang-vien.
+        assert_eq!(ix.search_urls("đường")[0], "mo-hinh/duong-hoa/");
+        // "Đảng" in the title of dang-vien.
+        assert_eq!(ix.search_urls("dang")[0], "mo-hinh/dang-vien/");
+        // Place: Lâm Hà.
+        assert_eq!(ix.search_urls("lam ha"), vec!["mo-hinh/heo-dat/"]);
+    }
+
+    #[test]
+    fn metadata_is_plain_text() {
+        let ix = index();
+        let d = ix.search("script alert")[0];
+        let row = ix.doc(d).unwrap();
+        assert_eq!(row[1], "<script>alert(1)</script> & <b>đậm</b>");
+    }
+
+    #[test]
+    fn output_is_deterministic_and_independent_of_input_order() {
+        let a = build_index(&sample());
+        let mut docs = sample();
+        docs.reverse();
+        let b = build_index(&docs);
+        assert_eq!(a, b);
+        assert!(a.iter().any(|f| f.path == "tim-kiem/search.js"));
+        assert!(a.iter().all(|f| !f.path.starts_with('/')));
+    }
+
+    #[test]
+    fn manifest_has_facets_in_runs() {
+        let files = build_index(&sample());
+        let m: Value = serde_json::from_slice(&files[0].bytes).unwrap();
+        assert_eq!(m["n"], 5);
+        assert_eq!(m["years"], serde_json::json!([2023]));
+        // Four models then one article.
+        assert_eq!(m["runs"]["kind"], serde_json::json!([0, 4, 1, 1]));
+        assert_eq!(m["runs"]["year"], serde_json::json!([1, 4, 0, 1]));
+        let provinces: Vec<&str> =
+            m["provinces"].as_array().unwrap().iter().map(|p| p[0].as_str().unwrap()).collect();
+        assert_eq!(provinces, vec!["Bến Tre", "Đắk Lắk", "Lâm Đồng"]);
+        assert_eq!(m["provinces"][1][1], "dak-lak");
+    }
+
+    #[test]
+    fn empty_input_builds_an_empty_index() {
+        let files = build_index(&[]);
+        let ix = Index::from_files(&files).unwrap();
+        assert!(ix.is_empty());
+        assert!(ix.search("heo").is_empty());
+    }
+}

@@ -1,0 +1,214 @@
+//! Tokenizer: splits folded text (see [`vntext::fold`]) into search terms.
+//!
+//! The browser client (`search.js`) implements the very same rules for queries; the two must
+//! stay in step (the unit tests below pin the rules, the browser test checks the client).
+//!
+//! - A term is a maximal run of letters and digits (`char::is_alphabetic` / `is_numeric`)
+//!   of the folded text. Folding has already lower-cased it and removed every diacritic,
+//!   `đ` → `d`, so `Đảng`, `đảng`, `dang` and NFD `Đảng` are one term, `dang`.
+//! - An apostrophe between two letters joins them: `M'Rông` → `mrong`, `H'leo` → `hleo`.
+//! - Terms longer than [`MAX_TERM_BYTES`] are dropped (URLs, garbage).
+//! - Two consecutive terms are *adjacent* (can form a phrase) unless clause punctuation or a
+//!   line break stands between them: `Lâm Hà, Lâm Đồng` has no pair `ha lam`.
+
+use std::borrow::Cow;
+
+/// Longest term kept, in bytes of its folded form.
+pub const MAX_TERM_BYTES: usize = 40;
+
+/// One term of a text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Token<'a> {
+    /// The folded term (apostrophes removed).
+    pub text: Cow<'a, str>,
+    /// True when the previous term of the same text is adjacent to this one.
+    pub follows: bool,
+}
+
+/// Letters and digits make terms; apostrophes (some are letters to Unicode) never do.
+pub fn is_term_char(c: char) -> bool {
+    (c.is_alphabetic() || c.is_numeric()) && !is_apostrophe(c)
+}
+
+fn is_apostrophe(c: char) -> bool {
+    matches!(c, '\'' | '\u{2019}' | '\u{02BC}' | '\u{2018}')
+}
+
+/// Characters that end a phrase: nothing after them is adjacent to what came before.
+fn is_clause_break(c: char) -> bool {
+    matches!(
+        c,
+        '.' | ','
+            | ';'
+            | ':'
+            | '!'
+            | '?'
+            | '('
+            | ')'
+            | '['
+            | ']'
+            | '{'
+            | '}'
+            | '"'
+            | '\u{201C}'
+            | '\u{201D}'
+            | '\u{00AB}'
+            | '\u{00BB}'
+            | '\u{2026}'
+            | '|'
+            | '\n'
+            | '\r'
+    )
+}
+
+/// Iterates over the terms of `folded`, which must already be folded with [`vntext::fold`].
+pub fn tokens(folded: &str) -> Tokens<'_> {
+    Tokens {
+        s: folded,
+        pos: 0,
+        started: false,
+    }
+}
+
+/// Iterator returned by [`tokens`].
+#[derive(Debug)]
+pub struct Tokens<'a> {
+    s: &'a str,
+    pos: usize,
+    started: bool,
+}
+
+impl<'a> Iterator for Tokens<'a> {
+    type Item = Token<'a>;
+
+    fn next(&mut self) -> Option<Token<'a>> {
+        loop {
+            let rest = &self.s[self.pos..];
+            // Skip the gap, noting clause breaks.
+            let mut broke = !self.started;
+            let mut start = None;
+            for (i, c) in rest.char_indices() {
+                if is_term_char(c) {
+                    start = Some(self.pos + i);
+                    break;
+                }
+                if is_clause_break(c) {
+                    broke = true;
+                }
+            }
+            let start = start?;
+            // Scan the term; an apostrophe joins two term characters.
+            let bytes_rest = &self.s[start..];
+            let mut end = start;
+            let mut has_apostrophe = false;
+            let mut chars = bytes_rest.char_indices().peekable();
+            while let Some((i, c)) = chars.next() {
+                if is_term_char(c) {
+                    end = start + i + c.len_utf8();
+                } else if is_apostrophe(c)
+                    && matches!(chars.peek(), Some(&(_, n)) if is_term_char(n))
+                {
+                    has_apostrophe = true;
+                } else {
+                    break;
+                }
+            }
+            self.pos = end;
+            let raw = &self.s[start..end];
+            let text: Cow<'a, str> = if has_apostrophe {
+                Cow::Owned(raw.chars().filter(|&c| !is_apostrophe(c)).collect())
+            } else {
+                Cow::Borrowed(raw)
+            };
+            if text.len() > MAX_TERM_BYTES {
+                // Too long to be a word: drop it and break the phrase.
+                self.started = false;
+                continue;
+            }
+            let follows = !broke;
+            self.started = true;
+            return Some(Token { text, follows });
+        }
+    }
+}
+
+/// Folds `text` and returns its terms as owned strings (a convenience for tests and tools).
+pub fn terms_of(text: &str) -> Vec<String> {
+    let folded = vntext::fold(text);
+    tokens(&folded).map(|t| t.text.into_owned()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn toks(s: &str) -> Vec<(String, bool)> {
+        let f = vntext::fold(s);
+        tokens(&f)
+            .map(|t| (t.text.into_owned(), t.follows))
+            .collect()
+    }
+
+    #[test]
+    fn folds_diacritics_and_d_stroke() {
+        assert_eq!(terms_of("Đảng bộ xã"), vec!["dang", "bo", "xa"]);
+        assert_eq!(terms_of("ĐƯỜNG GIAO THÔNG"), vec!["duong", "giao", "thong"]);
+        assert_eq!(terms_of("heo đất"), terms_of("HEO DAT"));
+    }
+
+    #[test]
+    fn nfd_text_gives_the_same_terms() {
+        use unicode_normalization::UnicodeNormalization;
+        let nfc = "Nuôi heo đất ở Lâm Hà, Đạ M'Rông";
+        let nfd: String = nfc.nfd().collect();
+        assert_ne!(nfc, nfd);
+        assert_eq!(terms_of(nfc), terms_of(&nfd));
+        assert_eq!(terms_of(&nfd), vec!["nuoi", "heo", "dat", "o", "lam", "ha", "da", "mrong"]);
+    }
+
+    #[test]
+    fn apostrophes_join_only_inside_words() {
+        assert_eq!(terms_of("Cư M'gar, Ea H’leo"), vec!["cu", "mgar", "ea", "hleo"]);
+        assert_eq!(terms_of("'trích dẫn' cuối'"), vec!["trich", "dan", "cuoi"]);
+        // U+02BC is a letter to Unicode, an apostrophe here.
+        assert_eq!(terms_of("Đạ M\u{2BC}Rông"), vec!["da", "mrong"]);
+    }
+
+    #[test]
+    fn punctuation_and_symbols_split() {
+        assert_eq!(
+            terms_of("Nghị định 19/2019/NĐ-CP; 500 triệu/ha/năm (40%)"),
+            vec!["nghi", "dinh", "19", "2019", "nd", "cp", "500", "trieu", "ha", "nam", "40"]
+        );
+        assert!(terms_of("  ... -- !!").is_empty());
+    }
+
+    #[test]
+    fn adjacency_breaks_at_clause_punctuation() {
+        assert_eq!(
+            toks("Lâm Hà, Lâm Đồng. Văn hóa - xã hội\nmới"),
+            vec![
+                ("lam".into(), false),
+                ("ha".into(), true),
+                ("lam".into(), false),
+                ("dong".into(), true),
+                ("van".into(), false),
+                ("hoa".into(), true),
+                ("xa".into(), true),
+                ("hoi".into(), true),
+                ("moi".into(), false),
+            ]
+        );
+    }
+
+    #[test]
+    fn overlong_terms_are_dropped_and_break_phrases() {
+        let long = "a".repeat(MAX_TERM_BYTES + 1);
+        assert_eq!(toks(&format!("heo {long} dat")), vec![("heo".into(), false), ("dat".into(), false)]);
+    }
+
+    #[test]
+    fn other_scripts_and_digits_are_terms() {
+        assert_eq!(terms_of("COVID-19 Ελλάδα"), vec!["covid", "19", "ελλαδα"]);
+    }
+}
