@@ -1,0 +1,75 @@
+//! A PNG whose header claims 20000×20000 pixels (400 MP, 1.2 GB of RGB) is refused from its
+//! header, fast and without a large allocation. A counting allocator in this test binary records
+//! the largest single allocation made while `process` runs.
+
+mod common;
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use common::*;
+use dvk_photos::{process, PhotoErrorKind, PhotoSettings};
+
+struct Counting;
+static LARGEST: AtomicUsize = AtomicUsize::new(0);
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, l: Layout) -> *mut u8 {
+        LARGEST.fetch_max(l.size(), Ordering::SeqCst);
+        unsafe { System.alloc(l) }
+    }
+    unsafe fn dealloc(&self, p: *mut u8, l: Layout) {
+        unsafe { System.dealloc(p, l) }
+    }
+    unsafe fn alloc_zeroed(&self, l: Layout) -> *mut u8 {
+        LARGEST.fetch_max(l.size(), Ordering::SeqCst);
+        unsafe { System.alloc_zeroed(l) }
+    }
+    unsafe fn realloc(&self, p: *mut u8, l: Layout, n: usize) -> *mut u8 {
+        LARGEST.fetch_max(n, Ordering::SeqCst);
+        unsafe { System.realloc(p, l, n) }
+    }
+}
+
+#[global_allocator]
+static A: Counting = Counting;
+
+#[test]
+fn png_claiming_20000x20000_fails_fast_without_allocating() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("cache");
+    for (name, w, h) in [("bomb.png", 20000u32, 20000u32), ("wide.png", 200_000, 10)] {
+        let src = dir.path().join(name);
+        std::fs::write(&src, png_bomb_header(w, h)).unwrap();
+        LARGEST.store(0, Ordering::SeqCst);
+        let t = Instant::now();
+        let e = process(&src, &cache, &PhotoSettings::default()).unwrap_err();
+        let took = t.elapsed();
+        let largest = LARGEST.load(Ordering::SeqCst);
+        assert!(
+            matches!(e.kind(), PhotoErrorKind::TooLarge { width, height, .. } if (*width, *height) == (w, h)),
+            "{e:?}"
+        );
+        assert!(e.to_string().contains("megapixels"), "{e}");
+        assert!(took < Duration::from_secs(1), "took {took:?}");
+        assert!(largest < 1 << 20, "largest allocation was {largest} bytes");
+    }
+}
+
+#[test]
+fn jpeg_header_over_the_limit_is_refused_before_decoding() {
+    // A real 3000×2000 JPEG against a 1 MP limit: refused from the header, no big buffer.
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("big.jpg");
+    let bytes = encode_jpeg(&marked_image(3000, 2000, 10));
+    std::fs::write(&src, &bytes).unwrap();
+    let s = PhotoSettings { max_pixels: 1_000_000, ..Default::default() };
+    LARGEST.store(0, Ordering::SeqCst);
+    let e = process(&src, &dir.path().join("cache"), &s).unwrap_err();
+    assert!(matches!(e.kind(), PhotoErrorKind::TooLarge { .. }), "{e:?}");
+    let largest = LARGEST.load(Ordering::SeqCst);
+    // The file itself is read (once for the hash, once copied by the decoder): nothing near the
+    // 18 MB of pixels.
+    assert!(largest <= bytes.len() * 2 + 65536, "largest allocation {largest} for a {}-byte file", bytes.len());
+}
