@@ -153,6 +153,9 @@ pub struct Content {
     pub articles: Vec<Article>,
     /// Plain pages.
     pub pages: Vec<Page>,
+    /// Bodies of documents whose front matter had errors: their links are still checked,
+    /// so one run reports every problem.
+    pub rejected_bodies: Vec<(PathBuf, Body)>,
 }
 
 /// What kind of document a content file holds, from its place under `content/`.
@@ -176,6 +179,7 @@ pub fn load(root: &Path, with_drafts: bool) -> (Content, Vec<Diagnostic>) {
     diags.extend(walk_diags);
 
     enum Loaded {
+        Rejected(PathBuf, Body),
         Models(Vec<Model>),
         Article(Article),
         Page(Page),
@@ -188,8 +192,10 @@ pub fn load(root: &Path, with_drafts: bool) -> (Content, Vec<Diagnostic>) {
                 return (None, d);
             };
             let loaded = match kind {
-                Kind::ModelMarkdown => read::model_file(root, rel, &text, &config, &mut d)
-                    .map(|m| Loaded::Models(vec![m])),
+                Kind::ModelMarkdown => match read::model_file(root, rel, &text, &config, &mut d) {
+                    Ok(m) => Some(Loaded::Models(vec![m])),
+                    Err(body) => body.map(|b| Loaded::Rejected(rel.clone(), b)),
+                },
                 Kind::ModelList => Some(Loaded::Models(read::model_list(
                     root, rel, &text, &config, &mut d,
                 ))),
@@ -205,6 +211,7 @@ pub fn load(root: &Path, with_drafts: bool) -> (Content, Vec<Diagnostic>) {
         models: Vec::new(),
         articles: Vec::new(),
         pages: Vec::new(),
+        rejected_bodies: Vec::new(),
     };
     for (loaded, d) in results {
         diags.extend(d);
@@ -214,6 +221,7 @@ pub fn load(root: &Path, with_drafts: bool) -> (Content, Vec<Diagnostic>) {
                 .extend(ms.into_iter().filter(|m| with_drafts || !m.draft)),
             Some(Loaded::Article(a)) if with_drafts || !a.draft => content.articles.push(a),
             Some(Loaded::Page(p)) if with_drafts || !p.draft => content.pages.push(p),
+            Some(Loaded::Rejected(path, body)) => content.rejected_bodies.push((path, body)),
             _ => {}
         }
     }

@@ -104,24 +104,27 @@ pub fn read_text(root: &Path, rel: &Path, diags: &mut Vec<Diagnostic>) -> Option
     }
 }
 
-/// One model write-up in Markdown.
+/// One model write-up in Markdown. On a front matter error, returns the body (when the
+/// file could be split) so its links can still be checked.
 pub fn model_file(
     root: &Path,
     rel: &Path,
     text: &str,
     config: &SiteConfig,
     diags: &mut Vec<Diagnostic>,
-) -> Option<Model> {
-    let split = frontmatter::split(text, rel).map_err(|d| diags.push(d)).ok()?;
-    let doc = YamlDoc::parse(split.yaml, rel, split.yaml_line_offset)
-        .map_err(|d| diags.push(d))
-        .ok()?;
-    let map = doc.root_mapping(diags)?;
+) -> Result<Model, Option<Body>> {
+    let split = frontmatter::split(text, rel).map_err(|d| diags.push(d)).map_err(|_| None)?;
     let body = Body {
         markdown: split.body.to_string(),
         line_offset: split.body_line_offset,
     };
-    read_model(root, &doc, map, &[], Some(body), config, diags)
+    let Ok(doc) = YamlDoc::parse(split.yaml, rel, split.yaml_line_offset).map_err(|d| diags.push(d)) else {
+        return Err(Some(body));
+    };
+    let Some(map) = doc.root_mapping(diags) else {
+        return Err(Some(body));
+    };
+    read_model(root, &doc, map, &[], Some(body.clone()), config, diags).ok_or(Some(body))
 }
 
 /// A YAML file holding a list of models.

@@ -2,6 +2,7 @@
 //! Each listing page's context holds only that page's items. Writes go to a [`Sink`] (the
 //! staging folder of a build, memory for `serve`, nowhere for `check`).
 
+pub mod charts;
 pub mod feeds;
 pub mod format;
 pub mod pager;
@@ -318,6 +319,9 @@ impl<'a> Renderer<'a> {
     fn run(self, sink: &dyn Sink) -> (RenderReport, Vec<Diagnostic>) {
         let jobs = self.jobs();
         let pages: Vec<String> = jobs.par_iter().filter_map(|job| self.render_job(job, sink)).collect();
+        self.site.rejected_bodies.par_iter().for_each(|(path, body)| {
+            self.body(path, body);
+        });
         let mut report = RenderReport { pages: pages.len(), ..Default::default() };
 
         let mut docs = std::mem::take(&mut *self.search_docs.lock().unwrap_or_else(|e| e.into_inner()));
@@ -437,6 +441,13 @@ impl<'a> Renderer<'a> {
         }
     }
 
+    /// Writes the CSV of each chart.
+    fn write_charts(&self, sink: &dyn Sink, cs: &[charts::Chart]) {
+        for c in cs {
+            self.write(sink, &c.csv_path, &c.csv(&self.theme.i18n));
+        }
+    }
+
     fn card_list(&self, items: &[usize]) -> Vec<&Value> {
         items.iter().map(|&i| &self.cards[i]).collect()
     }
@@ -480,6 +491,9 @@ impl<'a> Renderer<'a> {
                 let st = stats::compute(s, &all);
                 let mut ctx = self.context("thong-ke/", &t.get("nav.stats"), &t.get("nav.stats"));
                 ctx.insert("stats", &views::stats(s, &self.urls, t, &st));
+                let cs = charts::build(s, &self.urls, t, &st, charts::Scope::Site, "thong-ke/");
+                self.write_charts(sink, &cs);
+                ctx.insert("charts", &cs);
                 self.page(sink, "stats.html", "thong-ke/", ctx)
             }
             Job::Report(year) => self.report(sink, year),
@@ -725,6 +739,18 @@ impl<'a> Renderer<'a> {
         if let ListKind::Year(y) = kind {
             ctx.insert("report_url", &self.urls.url(&format!("nam/{y}/bao-cao/")));
         }
+        let scope = match kind {
+            ListKind::Year(y) => Some(charts::Scope::Year(y)),
+            ListKind::Province(p) => Some(charts::Scope::Province(p)),
+            ListKind::District(d) => Some(charts::Scope::District(d)),
+            ListKind::Field(f) => Some(charts::Scope::Field(f)),
+            ListKind::Exemplary => None,
+        };
+        if let (Some(scope), 1) = (scope, page) {
+            let cs = charts::build(s, &self.urls, t, &stats::compute(s, items), scope, &path);
+            self.write_charts(sink, &cs);
+            ctx.insert("charts", &cs);
+        }
         self.page(sink, "list.html", &page_path, ctx)
     }
 
@@ -738,6 +764,8 @@ impl<'a> Renderer<'a> {
         let mut ctx = self.context(&path, &title, &title);
         ctx.insert("year", &year);
         ctx.insert("stats", &views::stats(s, &self.urls, t, &st));
+        // The same charts as the year's listing, whose CSVs they link to.
+        ctx.insert("charts", &charts::build(s, &self.urls, t, &st, charts::Scope::Year(year), &format!("nam/{year}/")));
         let exemplary: Vec<usize> = models.iter().copied().filter(|&i| s.models[i].exemplary).collect();
         ctx.insert("exemplary", &self.card_list(&exemplary));
         let replicated: Vec<Value> = models

@@ -94,6 +94,8 @@ pub struct Site {
     pub articles: Vec<SiteArticle>,
     /// Plain pages, by slug.
     pub pages: Vec<SitePage>,
+    /// Bodies of rejected documents, rendered only to check their links.
+    pub rejected_bodies: Vec<(PathBuf, crate::content::Body)>,
 }
 
 /// URL paths (relative to the site root, no leading slash) that pages may not take.
@@ -106,7 +108,7 @@ impl Site {
     /// Builds the site from loaded content; returns the problems found (bad references,
     /// clashing slugs).
     pub fn assemble(content: Content) -> (Site, Vec<Diagnostic>) {
-        let Content { config, models, mut articles, mut pages } = content;
+        let Content { config, models, mut articles, mut pages, rejected_bodies } = content;
         let mut diags = Vec::new();
         let n = models.len();
         let slugs = slugs::assign_model_slugs(&models, &mut diags);
@@ -263,6 +265,7 @@ impl Site {
             model_articles,
             articles,
             pages,
+            rejected_bodies,
         };
         (site, diags)
     }
@@ -341,7 +344,15 @@ fn best_spelling(names: &[&str]) -> String {
         *counts.entry(n).or_default() += 1;
     }
     let accents = |s: &str| s.chars().filter(|c| !c.is_ascii()).count();
-    let capitals = |s: &str| s.split_whitespace().filter(|w| w.chars().next().is_some_and(char::is_uppercase)).count();
+    // Words written as names are written: a capital, then small letters.
+    let capitals = |s: &str| {
+        s.split_whitespace()
+            .filter(|w| {
+                let mut cs = w.chars();
+                cs.next().is_some_and(char::is_uppercase) && cs.all(|c| !c.is_uppercase())
+            })
+            .count()
+    };
     counts
         .into_iter()
         .max_by(|a, b| {
@@ -376,6 +387,7 @@ mod tests {
     fn best_spelling_prefers_full_accents_then_capitals() {
         assert_eq!(best_spelling(&["Lam Ha", "lâm hà", "Lâm Hà", "Lam Ha"]), "Lâm Hà");
         assert_eq!(best_spelling(&["Bến Tre"]), "Bến Tre");
+        assert_eq!(best_spelling(&["LÂM ĐỒNG", "Lâm Đồng", "lâm đồng"]), "Lâm Đồng");
     }
 
     #[test]

@@ -1,0 +1,763 @@
+//! Statistics as SVG charts drawn at build time (no JavaScript), each with the same numbers
+//! as a table beside it and a CSV file to download.
+//!
+//! Every chart is built from [`Stats`] (the numbers of `dvk stats`): models per year stacked
+//! by field, per field, per province or district, per recognition level, and results summed.
+//! The SVG is a labelled image (`role="img"`, `aria-labelledby` its `<title>` and `<desc>`),
+//! drawn only from escaped text. Fields differ by colour (each at least 4.5:1 against white)
+//! *and* by pattern, with a legend and the numbers written on the bars, so colour is never
+//! the only cue. Bars are horizontal with their labels above or beside them, so a chart
+//! stays readable on a 360 px phone.
+
+use super::format;
+use super::views::Urls;
+use super::I18n;
+use crate::content::markdown::html_escape;
+use crate::site::stats::Stats;
+use crate::site::Site;
+use serde::Serialize;
+use std::fmt::Write as _;
+
+/// Fill colours of the series (fields), in site.yaml order; cycled with another pattern
+/// after the sixth. Each has at least 4.5:1 contrast against white (checked in a test).
+pub const PALETTE: [&str; 6] = ["#a50e0e", "#1d5a96", "#2b6a2f", "#7a4b00", "#5d3b8e", "#00666b"];
+
+/// Width of every chart in SVG units (≈ CSS px on a phone).
+const W: f64 = 340.0;
+/// Estimated advance of one character at the chart's 13-unit font (Vietnamese, mixed case).
+const CHAR_W: f64 = 7.3;
+/// Most bars drawn in a places chart; the table beside lists them all.
+const MAX_PLACES: usize = 20;
+/// Most bars drawn in a results chart; the table beside lists them all.
+const MAX_RESULTS: usize = 10;
+
+/// Which models a set of charts describes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// The whole site (`/thong-ke/`).
+    Site,
+    /// One year (its listing and its report).
+    Year(i32),
+    /// One province (index into `site.provinces`).
+    Province(usize),
+    /// One district (index into `site.districts`).
+    District(usize),
+    /// One field (index into `site.config.fields`).
+    Field(usize),
+}
+
+/// What a chart shows (also its id on the page and its CSV file name).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ChartKind {
+    /// Models per year, stacked by field.
+    ByYear,
+    /// Models per field.
+    ByField,
+    /// Models per province (or per district on a province's page), stacked by field.
+    ByPlace,
+    /// Models per recognition level.
+    ByLevel,
+    /// Results summed, grouped by unit.
+    Results,
+}
+
+impl ChartKind {
+    /// The file name (without `.csv`) and element id stem.
+    pub fn slug(self) -> &'static str {
+        match self {
+            ChartKind::ByYear => "mo-hinh-theo-nam",
+            ChartKind::ByField => "mo-hinh-theo-linh-vuc",
+            ChartKind::ByPlace => "mo-hinh-theo-dia-ban",
+            ChartKind::ByLevel => "mo-hinh-theo-cap",
+            ChartKind::Results => "ket-qua",
+        }
+    }
+}
+
+/// A cell of a chart's table.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Cell {
+    /// As shown (`30.638`).
+    pub display: String,
+    /// As written to the CSV (`30638`).
+    #[serde(skip)]
+    pub raw: String,
+    /// Right-aligned number.
+    pub num: bool,
+}
+
+/// A row of a chart's table.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Row {
+    /// Row header.
+    pub label: String,
+    /// Link of the row header.
+    pub url: Option<String>,
+    /// 0, or 1 for a district under its province.
+    pub depth: u8,
+    /// Data cells, in column order.
+    pub cells: Vec<Cell>,
+    /// The province of a district row (for the CSV).
+    #[serde(skip)]
+    pub parent: Option<String>,
+}
+
+/// A column head.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Head {
+    /// Text.
+    pub label: String,
+    /// Numbers below.
+    pub num: bool,
+}
+
+/// The table beside a chart: the same numbers, readable by everyone.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Table {
+    /// `<caption>`.
+    pub caption: String,
+    /// Column heads, the row-header column first.
+    pub head: Vec<Head>,
+    /// Rows.
+    pub rows: Vec<Row>,
+    /// Total row, when the rows add up.
+    pub foot: Option<Row>,
+}
+
+/// One bar (or stack of bars) as drawn.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Bar {
+    /// Label above or beside the bar.
+    pub label: String,
+    /// One value per series (one series: a plain bar).
+    pub values: Vec<f64>,
+    /// Text at the end of the bar.
+    pub value_display: String,
+}
+
+/// Bars that share a scale, with an optional heading (a unit of results).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Group {
+    /// Heading drawn above the group.
+    pub heading: Option<String>,
+    /// Bars.
+    pub bars: Vec<Bar>,
+}
+
+/// A series (a field) with its colour index.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Series {
+    /// Legend label.
+    pub label: String,
+    /// Index into the palette and patterns (the field's index in site.yaml).
+    pub style: usize,
+}
+
+/// A chart with its table and CSV.
+#[derive(Debug, Clone, Serialize)]
+pub struct Chart {
+    /// What it shows.
+    pub kind: ChartKind,
+    /// Element id (`bd-mo-hinh-theo-nam`).
+    pub id: String,
+    /// Heading and the SVG's `<title>`.
+    pub title: String,
+    /// The SVG's `<desc>`: what the chart shows and its largest value.
+    pub desc: String,
+    /// A sentence shown under the chart when it shows fewer bars than the table has rows.
+    pub note: Option<String>,
+    /// The SVG markup, built from escaped text only (safe to insert unescaped).
+    pub svg: String,
+    /// The table beside.
+    pub table: Table,
+    /// Root-relative URL of the CSV.
+    pub csv_url: String,
+    /// Output path of the CSV, relative to the site root.
+    #[serde(skip)]
+    pub csv_path: String,
+    /// The drawn series and bars (what the tests compare with [`Stats`]).
+    #[serde(skip)]
+    pub series: Vec<Series>,
+    /// The drawn bars.
+    #[serde(skip)]
+    pub groups: Vec<Group>,
+}
+
+/// How bars are drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Style {
+    /// One bar per row, each split into the series (fields), with a legend.
+    Stacked,
+    /// One bar per row, each in the style of its own series (the legend would repeat the labels).
+    Coloured,
+    /// Plain bars.
+    Plain,
+}
+
+impl Chart {
+    /// The CSV: UTF-8 with a byte-order mark (so spreadsheet programs show Vietnamese
+    /// letters), the table's heads, then one line per row with plain numbers. District rows
+    /// carry their province in an extra first column on places charts.
+    pub fn csv(&self, t: &I18n) -> Vec<u8> {
+        let mut w = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
+        let places = self.kind == ChartKind::ByPlace;
+        let mut head: Vec<String> = self.table.head.iter().map(|h| h.label.clone()).collect();
+        if places {
+            head.insert(0, t.get("charts.csv_province"));
+            head[1] = t.get("charts.csv_place");
+        }
+        let _ = w.write_record(&head);
+        for r in &self.table.rows {
+            let mut rec: Vec<String> = Vec::with_capacity(r.cells.len() + 2);
+            if places {
+                rec.push(r.parent.clone().unwrap_or_default());
+            }
+            rec.push(r.label.clone());
+            rec.extend(r.cells.iter().map(|c| c.raw.clone()));
+            let _ = w.write_record(&rec);
+        }
+        w.into_inner().unwrap_or_default()
+    }
+}
+
+/// The charts of `scope`, whose numbers are `st` (from [`crate::site::stats::compute`] on the
+/// scope's models). `dir` is the page's path (`thong-ke/`, `nam/2024/`): the CSVs go there.
+/// Charts with fewer than two bars are left out.
+pub fn build(site: &Site, urls: &Urls, t: &I18n, st: &Stats, scope: Scope, dir: &str) -> Vec<Chart> {
+    if st.total == 0 {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    let with_years = st.years.len() >= 2 && !matches!(scope, Scope::Year(_));
+    if with_years {
+        out.push(by_year(site, urls, t, st, dir));
+    }
+    if !matches!(scope, Scope::Field(_)) && (!with_years || scope == Scope::Site) {
+        out.push(by_field(site, urls, t, st, dir));
+    }
+    if !matches!(scope, Scope::District(_)) {
+        if let Some(c) = by_place(site, urls, t, st, scope, dir) {
+            out.push(c);
+        }
+    }
+    if st.levels.iter().any(|l| l.code.is_some() && l.count > 0) {
+        out.push(by_level(t, st, dir, urls));
+    }
+    if !st.results.is_empty() {
+        out.push(results(t, st, dir, urls));
+    }
+    out
+}
+
+fn num_cell(v: usize) -> Cell {
+    Cell { display: format::number(v as f64), raw: v.to_string(), num: true }
+}
+
+/// Series (fields) with at least one model in `totals`.
+fn field_series(site: &Site, totals: &[usize]) -> Vec<(usize, Series)> {
+    site.config
+        .fields
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| totals.get(*i).copied().unwrap_or(0) > 0)
+        .map(|(i, f)| (i, Series { label: f.label.clone(), style: i }))
+        .collect()
+}
+
+/// Column heads for a table of counts per field: the fields present, then the total
+/// (just the count when one field is present).
+fn field_heads(first: String, series: &[(usize, Series)], t: &I18n) -> Vec<Head> {
+    let mut head = vec![Head { label: first, num: false }];
+    if series.len() > 1 {
+        head.extend(series.iter().map(|(_, s)| Head { label: s.label.clone(), num: true }));
+        head.push(Head { label: t.get("stats.total"), num: true });
+    } else {
+        head.push(Head { label: t.get("stats.count"), num: true });
+    }
+    head
+}
+
+fn field_cells(by_field: &[usize], total: usize, series: &[(usize, Series)]) -> Vec<Cell> {
+    let mut cells: Vec<Cell> = Vec::new();
+    if series.len() > 1 {
+        cells.extend(series.iter().map(|(i, _)| num_cell(by_field[*i])));
+    }
+    cells.push(num_cell(total));
+    cells
+}
+
+fn stacked_bar(label: &str, by_field: &[usize], total: usize, series: &[(usize, Series)], t: &I18n) -> Bar {
+    Bar {
+        label: label.to_string(),
+        values: series.iter().map(|(i, _)| by_field[*i] as f64).collect(),
+        value_display: t.fill("common.models_n", &[("n", &format::number(total as f64))]),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn finish(
+    kind: ChartKind,
+    style: Style,
+    title: String,
+    series: Vec<Series>,
+    groups: Vec<Group>,
+    table: Table,
+    note: Option<String>,
+    t: &I18n,
+    dir: &str,
+    urls: &Urls,
+) -> Chart {
+    let id = format!("bd-{}", kind.slug());
+    let style = if style == Style::Stacked && series.len() < 2 { Style::Plain } else { style };
+    let desc = describe(t, style, &groups);
+    let svg = svg(&id, &title, &desc, style, &series, &groups);
+    let csv_path = format!("{dir}{}.csv", kind.slug());
+    Chart { kind, csv_url: urls.url(&csv_path), csv_path, id, title, desc, note, svg, table, series, groups }
+}
+
+/// Models per year, stacked by field; newest year first, as in the table.
+fn by_year(site: &Site, urls: &Urls, t: &I18n, st: &Stats, dir: &str) -> Chart {
+    let series = field_series(site, &st.field_totals);
+    let bars = st.years.iter().map(|y| stacked_bar(&y.year.to_string(), &y.by_field, y.total, &series, t)).collect();
+    let rows = st
+        .years
+        .iter()
+        .map(|y| Row {
+            label: y.year.to_string(),
+            url: Some(urls.year(y.year)),
+            depth: 0,
+            cells: field_cells(&y.by_field, y.total, &series),
+            parent: None,
+        })
+        .collect();
+    let foot = Row { label: t.get("stats.all"), url: None, depth: 0, cells: field_cells(&st.field_totals, st.total, &series), parent: None };
+    let table = Table { caption: t.get("charts.by_year_caption"), head: field_heads(t.get("stats.year"), &series, t), rows, foot: Some(foot) };
+    let groups = vec![Group { heading: None, bars }];
+    finish(ChartKind::ByYear, Style::Stacked, t.get("charts.by_year"), series.into_iter().map(|(_, s)| s).collect(), groups, table, None, t, dir, urls)
+}
+
+/// Models per field, each bar in its field's colour and pattern.
+fn by_field(site: &Site, urls: &Urls, t: &I18n, st: &Stats, dir: &str) -> Chart {
+    let mut rows = Vec::new();
+    let mut bars = Vec::new();
+    for (i, f) in site.config.fields.iter().enumerate() {
+        let n = st.field_totals[i];
+        let mut values = vec![0.0; site.config.fields.len()];
+        values[i] = n as f64;
+        bars.push(Bar { label: f.label.clone(), values, value_display: t.fill("common.models_n", &[("n", &format::number(n as f64))]) });
+        rows.push(Row { label: f.label.clone(), url: Some(urls.url(&format!("linh-vuc/{}/", f.slug))), depth: 0, cells: vec![num_cell(n)], parent: None });
+    }
+    let series = site.config.fields.iter().enumerate().map(|(i, f)| Series { label: f.label.clone(), style: i }).collect();
+    let foot = Row { label: t.get("stats.all"), url: None, depth: 0, cells: vec![num_cell(st.total)], parent: None };
+    let table = Table {
+        caption: t.get("charts.by_field_caption"),
+        head: vec![Head { label: t.get("common.field"), num: false }, Head { label: t.get("stats.count"), num: true }],
+        rows,
+        foot: Some(foot),
+    };
+    let groups = vec![Group { heading: None, bars }];
+    finish(ChartKind::ByField, Style::Coloured, t.get("charts.by_field"), series, groups, table, None, t, dir, urls)
+}
+
+/// Models per province (or, on a province's page, per district plus the models of no
+/// district), stacked by field. The table also lists each province's districts.
+fn by_place(site: &Site, urls: &Urls, t: &I18n, st: &Stats, scope: Scope, dir: &str) -> Option<Chart> {
+    let series = field_series(site, &st.field_totals);
+    let place_url = |p: &crate::site::stats::PlaceRow| {
+        urls.url(&match &p.district_slug {
+            Some(d) => format!("dia-ban/{}/{d}/", p.province_slug),
+            None => format!("dia-ban/{}/", p.province_slug),
+        })
+    };
+    let mut drawn: Vec<(String, Vec<usize>, usize)> = Vec::new();
+    let mut rows = Vec::new();
+    let (title, caption, first_head) = if let Scope::Province(_) = scope {
+        let province = st.places.iter().find(|p| p.depth == 0)?;
+        let mut rest = province.by_field.clone();
+        for d in st.places.iter().filter(|p| p.depth == 1) {
+            for (r, v) in rest.iter_mut().zip(&d.by_field) {
+                *r -= v;
+            }
+            drawn.push((d.name.clone(), d.by_field.clone(), d.total));
+            rows.push(Row { label: d.name.clone(), url: Some(place_url(d)), depth: 0, cells: field_cells(&d.by_field, d.total, &series), parent: Some(province.name.clone()) });
+        }
+        let rest_total: usize = rest.iter().sum();
+        if rest_total > 0 {
+            let label = t.get("charts.no_district");
+            rows.push(Row { label: label.clone(), url: None, depth: 0, cells: field_cells(&rest, rest_total, &series), parent: Some(province.name.clone()) });
+            drawn.push((label, rest, rest_total));
+        }
+        (t.get("charts.by_district"), t.get("charts.by_district_caption"), t.get("charts.district"))
+    } else {
+        let mut province = String::new();
+        for p in &st.places {
+            if p.depth == 0 {
+                province = p.name.clone();
+                drawn.push((p.name.clone(), p.by_field.clone(), p.total));
+            }
+            rows.push(Row {
+                label: p.name.clone(),
+                url: Some(place_url(p)),
+                depth: p.depth,
+                cells: field_cells(&p.by_field, p.total, &series),
+                parent: (p.depth == 1).then(|| province.clone()),
+            });
+        }
+        (t.get("charts.by_place"), t.get("charts.by_place_caption"), t.get("stats.place"))
+    };
+    if drawn.len() < 2 {
+        return None;
+    }
+    let all = drawn.len();
+    // The busiest places when there are many (stable: ties keep the alphabetical order).
+    let mut order: Vec<usize> = (0..drawn.len()).collect();
+    order.sort_by(|&a, &b| drawn[b].2.cmp(&drawn[a].2).then(a.cmp(&b)));
+    order.truncate(MAX_PLACES);
+    order.sort_unstable();
+    let bars = order.iter().map(|&i| stacked_bar(&drawn[i].0, &drawn[i].1, drawn[i].2, &series, t)).collect();
+    let note = (all > MAX_PLACES).then(|| t.fill("charts.places_top", &[("n", &MAX_PLACES.to_string()), ("total", &all.to_string())]));
+    let foot = Row { label: t.get("stats.all"), url: None, depth: 0, cells: field_cells(&st.field_totals, st.total, &series), parent: None };
+    let table = Table { caption, head: field_heads(first_head, &series, t), rows, foot: Some(foot) };
+    let groups = vec![Group { heading: None, bars }];
+    Some(finish(ChartKind::ByPlace, Style::Stacked, title, series.into_iter().map(|(_, s)| s).collect(), groups, table, note, t, dir, urls))
+}
+
+/// Models per recognition level (and "not given" when some models lack one).
+fn by_level(t: &I18n, st: &Stats, dir: &str, urls: &Urls) -> Chart {
+    let label = |code: Option<&str>| t.get(&format!("level.{}", code.unwrap_or("none")));
+    let bars = st
+        .levels
+        .iter()
+        .map(|l| Bar { label: label(l.code), values: vec![l.count as f64], value_display: t.fill("common.models_n", &[("n", &format::number(l.count as f64))]) })
+        .collect();
+    let rows = st.levels.iter().map(|l| Row { label: label(l.code), url: None, depth: 0, cells: vec![num_cell(l.count)], parent: None }).collect();
+    let foot = Row { label: t.get("stats.all"), url: None, depth: 0, cells: vec![num_cell(st.total)], parent: None };
+    let table = Table {
+        caption: t.get("charts.by_level_caption"),
+        head: vec![Head { label: t.get("stats.level"), num: false }, Head { label: t.get("stats.count"), num: true }],
+        rows,
+        foot: Some(foot),
+    };
+    let series = vec![Series { label: t.get("stats.count"), style: 0 }];
+    let groups = vec![Group { heading: None, bars }];
+    finish(ChartKind::ByLevel, Style::Plain, t.get("charts.by_level"), series, groups, table, None, t, dir, urls)
+}
+
+/// A value the short Vietnamese way for a bar's end: `72 tỷ`, `1,5 triệu`, `30.638`.
+pub fn compact(value: f64, t: &I18n) -> String {
+    let a = value.abs();
+    let (scaled, word) = if a >= 1e9 {
+        (value / 1e9, Some("charts.billion"))
+    } else if a >= 1e6 {
+        (value / 1e6, Some("charts.million"))
+    } else {
+        (value, None)
+    };
+    match word {
+        Some(w) => {
+            let rounded = if scaled.abs() >= 100.0 { scaled.round() } else { (scaled * 10.0).round() / 10.0 };
+            format!("{} {}", format::number(rounded), t.get(w))
+        }
+        None => format::number(value),
+    }
+}
+
+/// Results summed: the ones most models report, grouped by unit (each unit its own scale).
+fn results(t: &I18n, st: &Stats, dir: &str, urls: &Urls) -> Chart {
+    let mut order: Vec<usize> = (0..st.results.len()).collect();
+    order.sort_by(|&a, &b| {
+        let (x, y) = (&st.results[a], &st.results[b]);
+        y.models.cmp(&x.models).then(y.total.partial_cmp(&x.total).unwrap_or(std::cmp::Ordering::Equal)).then(a.cmp(&b))
+    });
+    order.truncate(MAX_RESULTS);
+    // Units in the order of their first chosen result; bars in a unit by size.
+    let mut groups: Vec<Group> = Vec::new();
+    let mut units: Vec<&str> = Vec::new();
+    for &i in &order {
+        let r = &st.results[i];
+        let bar = Bar { label: r.label.clone(), values: vec![r.total], value_display: format!("{} {}", compact(r.total, t), r.unit).trim_end().to_string() };
+        match units.iter().position(|u| *u == r.unit) {
+            Some(g) => groups[g].bars.push(bar),
+            None => {
+                units.push(&r.unit);
+                let heading = if r.unit.is_empty() { t.get("charts.no_unit") } else { t.fill("charts.unit", &[("unit", &r.unit)]) };
+                groups.push(Group { heading: Some(heading), bars: vec![bar] });
+            }
+        }
+    }
+    for g in &mut groups {
+        g.bars.sort_by(|a, b| b.values[0].partial_cmp(&a.values[0]).unwrap_or(std::cmp::Ordering::Equal));
+    }
+    let rows = st
+        .results
+        .iter()
+        .map(|r| Row {
+            label: r.label.clone(),
+            url: None,
+            depth: 0,
+            cells: vec![
+                Cell { display: format::number(r.total), raw: raw_number(r.total), num: true },
+                Cell { display: r.unit.clone(), raw: r.unit.clone(), num: false },
+                num_cell(r.models),
+            ],
+            parent: None,
+        })
+        .collect();
+    let table = Table {
+        caption: t.get("charts.results_caption"),
+        head: vec![
+            Head { label: t.get("stats.result_label"), num: false },
+            Head { label: t.get("stats.result_total"), num: true },
+            Head { label: t.get("stats.result_unit"), num: false },
+            Head { label: t.get("stats.result_models"), num: true },
+        ],
+        rows,
+        foot: None,
+    };
+    let note = (st.results.len() > MAX_RESULTS).then(|| t.fill("charts.results_top", &[("n", &MAX_RESULTS.to_string()), ("total", &st.results.len().to_string())]));
+    let series = vec![Series { label: t.get("stats.result_total"), style: 0 }];
+    finish(ChartKind::Results, Style::Plain, t.get("charts.results"), series, groups, table, note, t, dir, urls)
+}
+
+/// A number for the CSV: no thousands separator, `.` before decimals, no trailing zeros.
+fn raw_number(v: f64) -> String {
+    let rounded = (v * 100.0).round() / 100.0;
+    if rounded.fract() == 0.0 {
+        format!("{rounded:.0}")
+    } else {
+        format!("{rounded}")
+    }
+}
+
+/// The `<desc>`: the kind of chart, its largest bar, where the full numbers are.
+fn describe(t: &I18n, style: Style, groups: &[Group]) -> String {
+    let mut s = if style == Style::Stacked { t.get("charts.desc_stacked") } else { t.get("charts.desc_bars") };
+    let mut best: Option<&Bar> = None;
+    if groups.len() == 1 {
+        for b in &groups[0].bars {
+            if best.is_none_or(|x| b.values.iter().sum::<f64>() > x.values.iter().sum::<f64>()) {
+                best = Some(b);
+            }
+        }
+    }
+    if let Some(b) = best {
+        s.push(' ');
+        s.push_str(&t.fill("charts.desc_max", &[("label", &b.label), ("value", &b.value_display)]));
+    }
+    s.push(' ');
+    s.push_str(&t.get("charts.desc_table"));
+    s
+}
+
+/// Estimated width of a text in chart units.
+fn text_w(s: &str) -> f64 {
+    s.chars().count() as f64 * CHAR_W
+}
+
+/// `s` cut to fit `width` units, with an ellipsis.
+fn fit(s: &str, width: f64) -> String {
+    let max = (width / CHAR_W).floor() as usize;
+    if s.chars().count() <= max || max < 2 {
+        s.to_string()
+    } else {
+        let mut out: String = s.chars().take(max - 1).collect();
+        out = out.trim_end().to_string();
+        out.push('…');
+        out
+    }
+}
+
+/// The pattern kind of series style `i`: 0 solid (the first only), 1–5 stripes, dots, grid…
+fn kind_of(i: usize) -> usize {
+    if i == 0 {
+        0
+    } else {
+        1 + (i - 1) % 5
+    }
+}
+
+/// The `<defs>` pattern of series style `i` (None for the first, which is solid).
+fn pattern(id: &str, i: usize) -> Option<String> {
+    let c = PALETTE[i % PALETTE.len()];
+    let light = "fill=\"#fff\" fill-opacity=\".55\"";
+    let body = match kind_of(i) {
+        0 => return None,
+        1 => format!("<rect width=\"6\" height=\"6\" fill=\"{c}\"/><rect width=\"2\" height=\"6\" {light}/>"),
+        2 => format!("<rect width=\"6\" height=\"6\" fill=\"{c}\"/><circle cx=\"3\" cy=\"3\" r=\"1.3\" {light}/>"),
+        3 => format!("<rect width=\"6\" height=\"6\" fill=\"{c}\"/><rect width=\"1.5\" height=\"6\" {light}/><rect width=\"6\" height=\"1.5\" {light}/>"),
+        4 => format!("<rect width=\"6\" height=\"6\" fill=\"{c}\"/><rect width=\"6\" height=\"2\" {light}/>"),
+        _ => format!("<rect width=\"6\" height=\"6\" fill=\"{c}\"/><rect x=\"2\" width=\"2\" height=\"6\" {light}/>"),
+    };
+    let rotate = if matches!(kind_of(i), 1 | 3) { " patternTransform=\"rotate(45)\"" } else { "" };
+    Some(format!("<pattern id=\"{id}-p{i}\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\"{rotate}>{body}</pattern>"))
+}
+
+fn fill_of(id: &str, style: usize) -> String {
+    if kind_of(style) == 0 {
+        PALETTE[0].to_string()
+    } else {
+        format!("url(#{id}-p{style})")
+    }
+}
+
+/// Draws the chart. Layout: an optional legend (wrapping), then per group an optional
+/// heading and its bars; labels beside the bars when all are short (years), else above.
+fn svg(id: &str, title: &str, desc: &str, style: Style, series: &[Series], groups: &[Group]) -> String {
+    let e = html_escape;
+    let mut body = String::new();
+    let mut y = 0.0_f64;
+    let styles: Vec<usize> = series.iter().map(|s| s.style).collect();
+
+    // Legend.
+    if style == Style::Stacked {
+        body.push_str("<g class=\"legend\">");
+        let mut x = 0.0;
+        for s in series {
+            let w = 22.0 + text_w(&s.label);
+            if x > 0.0 && x + w > W {
+                x = 0.0;
+                y += 22.0;
+            }
+            let _ = write!(
+                body,
+                "<rect x=\"{x}\" y=\"{}\" width=\"15\" height=\"15\" fill=\"{}\" stroke=\"{}\"/><text x=\"{}\" y=\"{}\">{}</text>",
+                y + 2.0,
+                fill_of(id, s.style),
+                PALETTE[s.style % PALETTE.len()],
+                x + 20.0,
+                y + 14.0,
+                e(&s.label)
+            );
+            x += w + 12.0;
+        }
+        body.push_str("</g>");
+        y += 30.0;
+    }
+
+    let all_bars = groups.iter().flat_map(|g| g.bars.iter());
+    let beside = groups.iter().all(|g| g.heading.is_none()) && all_bars.clone().all(|b| b.label.chars().count() <= 6);
+    let label_w = if beside { all_bars.clone().map(|b| text_w(&b.label)).fold(0.0, f64::max) + 8.0 } else { 0.0 };
+    let value_w = all_bars.clone().map(|b| text_w(&b.value_display)).fold(0.0, f64::max) + 6.0;
+    let bar_max = (W - label_w - value_w).max(60.0);
+    let (bar_h, row_h) = if beside { (20.0, 28.0) } else { (18.0, 44.0) };
+
+    for g in groups {
+        if let Some(h) = &g.heading {
+            let _ = write!(body, "<text class=\"gh\" x=\"0\" y=\"{}\">{}</text>", y + 14.0, e(&fit(h, W)));
+            y += 24.0;
+        }
+        let max = g.bars.iter().map(|b| b.values.iter().sum::<f64>()).fold(0.0, f64::max);
+        let scale = if max > 0.0 { bar_max / max } else { 0.0 };
+        for b in &g.bars {
+            let bar_y = if beside { y } else { y + 18.0 };
+            let _ = write!(body, "<g>");
+            if beside {
+                let _ = write!(body, "<text x=\"0\" y=\"{}\">{}</text>", y + 15.0, e(&b.label));
+            } else {
+                let _ = write!(body, "<text x=\"0\" y=\"{}\">{}</text>", y + 13.0, e(&fit(&b.label, W)));
+            }
+            let mut x = label_w;
+            for (k, &v) in b.values.iter().enumerate() {
+                if v <= 0.0 {
+                    continue;
+                }
+                let w = v * scale;
+                let st = styles.get(k).copied().unwrap_or(k);
+                let colour = PALETTE[st % PALETTE.len()];
+                let tip = if style != Style::Plain { format!("{}: {}", series[k].label, format::number(v)) } else { format!("{}: {}", b.label, b.value_display) };
+                // A white gap of 1.5 units between segments keeps each one against white.
+                let _ = write!(
+                    body,
+                    "<rect x=\"{}\" y=\"{bar_y}\" width=\"{}\" height=\"{bar_h}\" fill=\"{}\"><title>{}</title></rect>",
+                    r1(x),
+                    r1((w - 1.5).max(1.0)),
+                    fill_of(id, st),
+                    e(&tip)
+                );
+                let n = format::number(v);
+                if style == Style::Stacked && w - 1.5 >= text_w(&n) + 6.0 {
+                    let _ = write!(
+                        body,
+                        "<text class=\"in\" x=\"{}\" y=\"{}\" stroke=\"{colour}\">{n}</text>",
+                        r1(x + (w - 1.5) / 2.0),
+                        bar_y + bar_h / 2.0 + 4.5
+                    );
+                }
+                x += w;
+            }
+            let _ = write!(body, "<text class=\"v\" x=\"{}\" y=\"{}\">{}</text></g>", r1(x + 4.0), bar_y + bar_h / 2.0 + 4.5, e(&b.value_display));
+            y += row_h;
+        }
+        y += 6.0;
+    }
+    let h = y.ceil();
+
+    let mut defs = String::new();
+    let mut seen = Vec::new();
+    for &s in &styles {
+        if !seen.contains(&s) {
+            seen.push(s);
+            if let Some(p) = pattern(id, s) {
+                defs.push_str(&p);
+            }
+        }
+    }
+    format!(
+        "<svg class=\"chart\" id=\"{id}\" role=\"img\" aria-labelledby=\"{id}-t {id}-d\" viewBox=\"0 0 {W} {h}\" width=\"{W}\" height=\"{h}\" font-size=\"13\"><title id=\"{id}-t\">{}</title><desc id=\"{id}-d\">{}</desc>{}{body}</svg>",
+        e(title),
+        e(desc),
+        if defs.is_empty() { String::new() } else { format!("<defs>{defs}</defs>") }
+    )
+}
+
+/// A coordinate with at most one decimal.
+fn r1(v: f64) -> String {
+    let r = (v * 10.0).round() / 10.0;
+    if r.fract() == 0.0 {
+        format!("{r:.0}")
+    } else {
+        format!("{r:.1}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn luminance(hex: &str) -> f64 {
+        let c = |i: usize| {
+            let v = u8::from_str_radix(&hex[i..i + 2], 16).unwrap() as f64 / 255.0;
+            if v <= 0.03928 {
+                v / 12.92
+            } else {
+                ((v + 0.055) / 1.055).powf(2.4)
+            }
+        };
+        0.2126 * c(1) + 0.7152 * c(3) + 0.0722 * c(5)
+    }
+
+    #[test]
+    fn palette_contrasts_with_white_and_white_text() {
+        for c in PALETTE {
+            let ratio = 1.05 / (luminance(c) + 0.05);
+            assert!(ratio >= 4.5, "{c} has contrast {ratio:.2} with white");
+        }
+    }
+
+    #[test]
+    fn labels_are_cut_with_an_ellipsis() {
+        assert_eq!(fit("Lâm Hà", 100.0), "Lâm Hà");
+        let long = "Xây dựng hệ thống chính trị ở cơ sở vững mạnh toàn diện";
+        let cut = fit(long, 100.0);
+        assert!(cut.ends_with('…') && text_w(&cut) <= 100.0, "{cut}");
+    }
+
+    #[test]
+    fn raw_numbers_have_no_separators() {
+        assert_eq!(raw_number(72_000_000_000.0), "72000000000");
+        assert_eq!(raw_number(75.6), "75.6");
+        assert_eq!(r1(12.345), "12.3");
+        assert_eq!(r1(12.0), "12");
+    }
+}
