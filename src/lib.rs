@@ -52,6 +52,8 @@ pub struct BuildReport {
     pub out: PathBuf,
     /// Wall time.
     pub elapsed: Duration,
+    /// Wall time of each phase, in order.
+    pub timings: Vec<(&'static str, Duration)>,
 }
 
 /// Why a build failed. In every case the previous output is left as it was.
@@ -104,6 +106,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     let started = Instant::now();
     let root = &opts.root;
     let (site, diags) = load_site(root, opts.drafts, opts.base_url.as_deref());
+    let mut timings = vec![("load and assemble", started.elapsed())];
     let mut all = Diagnostics::default();
     all.extend(diags);
     if all.has_errors() {
@@ -116,14 +119,17 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     let out = opts.out.clone().unwrap_or_else(|| root.join("public"));
     let staging = output::Staging::begin(root, &out).map_err(BuildError::Output)?;
     let (report, d) = render_into(root, &site, &staging);
+    timings.extend(report.timings.iter().copied());
     all.extend(d);
     if all.has_errors() {
         return Err(BuildError::Content(all.sorted()));
     }
     let out = staging.out_dir().to_path_buf();
+    let publish = Instant::now();
     staging
         .commit()
         .map_err(|e| BuildError::Output(output::OutputError::Io(format!("cannot publish {}", out.display()), e)))?;
+    timings.push(("publish (swap, remove old)", publish.elapsed()));
     Ok(BuildReport {
         models: site.models.len(),
         pages: report.pages,
@@ -131,6 +137,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         warnings: all.sorted(),
         out,
         elapsed: started.elapsed(),
+        timings,
     })
 }
 

@@ -43,6 +43,17 @@ enum Command {
     },
 }
 
+/// Prints warnings: the first 20, then a count (all of them with --verbose).
+fn print_warnings(warnings: &[dvk::diag::Diagnostic], verbose: bool) {
+    let shown = if verbose { warnings.len() } else { warnings.len().min(20) };
+    for w in &warnings[..shown] {
+        eprintln!("{w}");
+    }
+    if shown < warnings.len() {
+        eprintln!("… and {} more warning(s); `dvk check` or --verbose lists them all.", warnings.len() - shown);
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
@@ -51,8 +62,11 @@ fn main() -> ExitCode {
             match dvk::build(&opts) {
                 Ok(report) => {
                     if !cli.quiet {
-                        for w in &report.warnings {
-                            eprintln!("{w}");
+                        print_warnings(&report.warnings, cli.verbose);
+                        if cli.verbose {
+                            for (phase, t) in &report.timings {
+                                eprintln!("  {:>8.1} ms  {phase}", t.as_secs_f64() * 1000.0);
+                            }
                         }
                         println!(
                             "Built {} models, {} pages, {} files into {} in {:.2} s.",

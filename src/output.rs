@@ -39,6 +39,9 @@ pub struct Staging {
     out: PathBuf,
     staging: PathBuf,
     previous: Option<PathBuf>,
+    /// Files identical to the previous output's: linked in at commit, only if something changed.
+    unchanged: std::sync::Mutex<Vec<String>>,
+    changed: std::sync::atomic::AtomicUsize,
     _lock: File,
     committed: bool,
 }
@@ -97,6 +100,8 @@ impl Staging {
         fs::create_dir(&staging).map_err(io_err(format!("cannot create staging folder {}", staging.display())))?;
         fs::write(staging.join(MARKER), "built by dvk\n").map_err(io_err("cannot write to the staging folder".into()))?;
         Ok(Staging {
+            unchanged: std::sync::Mutex::new(Vec::new()),
+            changed: std::sync::atomic::AtomicUsize::new(0),
             previous: out.is_dir().then(|| out.clone()),
             out,
             staging,
@@ -111,21 +116,38 @@ impl Staging {
     }
 
     /// Writes one file (path relative to the output root, `/` separators). Safe to call
-    /// from many threads. Unchanged files are hard-linked from the previous build.
+    /// from many threads. A file identical to the previous build's is not written: it is
+    /// hard-linked at commit, and only when something else changed.
     pub fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
         let target = self.staging.join(checked_rel(rel)?);
-        if let Some(dir) = target.parent() {
-            fs::create_dir_all(dir)?;
-        }
         if let Some(prev) = &self.previous {
             let old = prev.join(rel);
             if let Ok(meta) = fs::symlink_metadata(&old) {
-                if meta.is_file() && meta.len() == bytes.len() as u64 && fs::read(&old).map(|b| b == bytes).unwrap_or(false) && fs::hard_link(&old, &target).is_ok() {
-                    return Ok(());
+                if meta.is_file() && meta.len() == bytes.len() as u64 && fs::read(&old).map(|b| b == bytes).unwrap_or(false) {
+                    if let Ok(mut u) = self.unchanged.lock() {
+                        u.push(rel.to_string());
+                        return Ok(());
+                    }
                 }
             }
         }
+        self.changed.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        if let Some(dir) = target.parent() {
+            fs::create_dir_all(dir)?;
+        }
         fs::write(&target, bytes)
+    }
+
+    /// True when the build wrote exactly the files of the previous output, byte for byte.
+    fn nothing_changed(&self) -> bool {
+        let Some(prev) = &self.previous else { return false };
+        if self.changed.load(std::sync::atomic::Ordering::Relaxed) > 0 {
+            return false;
+        }
+        let unchanged = self.unchanged.lock().map(|u| u.len()).unwrap_or(0);
+        let previous_files = walkdir::WalkDir::new(prev).into_iter().flatten().filter(|e| !e.file_type().is_dir()).count();
+        // The previous output also holds the marker file, which is not written again.
+        unchanged + 1 == previous_files
     }
 
     /// Copies a source file (photo, linked file) into the output.
@@ -137,6 +159,23 @@ impl Staging {
     /// Publishes the staging folder as the output folder, in one step where the system
     /// can swap two folders atomically, and removes the previous output.
     pub fn commit(mut self) -> io::Result<()> {
+        if self.nothing_changed() {
+            // Leave the published site untouched: same files, same modification times.
+            let _ = fs::remove_dir_all(&self.staging);
+            self.committed = true;
+            return Ok(());
+        }
+        if let Some(prev) = &self.previous {
+            let unchanged = std::mem::take(&mut *self.unchanged.lock().map_err(|_| io::Error::other("poisoned"))?);
+            use rayon::prelude::*;
+            unchanged.par_iter().try_for_each(|rel| {
+                let target = self.staging.join(rel);
+                if let Some(dir) = target.parent() {
+                    fs::create_dir_all(dir)?;
+                }
+                fs::hard_link(prev.join(rel), &target).or_else(|_| fs::copy(prev.join(rel), &target).map(|_| ()))
+            })?;
+        }
         if self.previous.is_some() {
             if exchange(&self.staging, &self.out).is_err() {
                 // No atomic exchange: two renames, the old output kept until the new one is in.
@@ -149,7 +188,7 @@ impl Staging {
                 let _ = fs::rename(&old, &self.staging);
             }
             // The staging path now holds the previous output.
-            let _ = fs::remove_dir_all(&self.staging);
+            remove_tree(&self.staging);
         } else {
             fs::rename(&self.staging, &self.out)?;
         }
@@ -164,6 +203,16 @@ impl Drop for Staging {
             let _ = fs::remove_dir_all(&self.staging);
         }
     }
+}
+
+/// Removes a folder tree, files in parallel (file removal dominates on slow disks).
+fn remove_tree(dir: &Path) {
+    use rayon::prelude::*;
+    let files: Vec<PathBuf> = walkdir::WalkDir::new(dir).into_iter().flatten().filter(|e| !e.file_type().is_dir()).map(|e| e.into_path()).collect();
+    files.par_iter().for_each(|f| {
+        let _ = fs::remove_file(f);
+    });
+    let _ = fs::remove_dir_all(dir);
 }
 
 /// Swaps two folders atomically (Linux renameat2 RENAME_EXCHANGE).
@@ -268,7 +317,21 @@ mod tests {
         s.write("b.txt", b"changed").unwrap();
         s.commit().unwrap();
         assert_eq!(fs::metadata(out.join("a/index.html")).unwrap().ino(), ino);
-        assert_eq!(fs::read(out.join("b.txt")).unwrap(), b"changed");
+
+        // Nothing changed: the output folder itself is left alone.
+        let dir_ino = fs::metadata(&out).unwrap().ino();
+        let s = Staging::begin(dir.path(), &out).unwrap();
+        s.write("a/index.html", b"one").unwrap();
+        s.write("b.txt", b"changed").unwrap();
+        s.commit().unwrap();
+        assert_eq!(fs::metadata(&out).unwrap().ino(), dir_ino);
+
+        // A file no longer built disappears even though every written file is unchanged.
+        let s = Staging::begin(dir.path(), &out).unwrap();
+        s.write("a/index.html", b"one").unwrap();
+        s.commit().unwrap();
+        assert!(!out.join("b.txt").exists());
+        assert_eq!(fs::metadata(out.join("a/index.html")).unwrap().ino(), ino);
         let leftovers: Vec<_> = fs::read_dir(dir.path()).unwrap().flatten().filter(|e| e.file_name().to_string_lossy().contains("staging")).collect();
         assert!(leftovers.is_empty());
     }

@@ -4,7 +4,13 @@
 
 use crate::diag::{did_you_mean, Diagnostic};
 use serde_yaml::{Mapping, Value};
+use std::collections::HashMap;
 use std::path::Path;
+use std::sync::{Mutex, OnceLock};
+
+/// Deepest nesting of lists and mappings accepted. Content needs four levels; the YAML
+/// scanner's work per token grows with the depth, so a deep flow (`[[[[…`) is refused first.
+pub const MAX_DEPTH: usize = 64;
 
 /// One step of a path into a YAML document: a mapping key or a list index.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,6 +35,67 @@ pub struct YamlDoc<'a> {
     line_offset: usize,
     /// The parsed value (Null for an empty document).
     pub root: Value,
+    /// The text's lines, split on the first position lookup.
+    lines: OnceLock<Vec<&'a str>>,
+    /// Keys and list items of each region searched so far, so that reporting every item of
+    /// a long list costs linear time, not quadratic.
+    regions: Mutex<HashMap<(usize, usize, Option<usize>), Region>>,
+}
+
+/// The keys and list items found at the indentation of one region of lines.
+#[derive(Default)]
+struct Region {
+    /// Indentation of the region's content (None: the region is blank).
+    indent: Option<usize>,
+    /// Each list item: its line, its indentation, and the indentation its mapping starts at.
+    items: Vec<(usize, usize, usize)>,
+    /// First line of each key written plain, in double quotes and in single quotes.
+    plain: HashMap<String, usize>,
+    double: HashMap<String, usize>,
+    single: HashMap<String, usize>,
+}
+
+impl Region {
+    fn insert(map: &mut HashMap<String, usize>, key: &str, line: usize) {
+        if !map.contains_key(key) {
+            map.insert(key.to_string(), line);
+        }
+    }
+
+    /// The first line of key `k`; None when `k` holds a colon or a quote (searched by scanning).
+    fn key_line(&self, k: &str) -> Option<Option<usize>> {
+        if k.contains([':', '"', '\'']) {
+            return None;
+        }
+        Some([&self.plain, &self.double, &self.single].iter().filter_map(|m| m.get(k).copied()).min())
+    }
+}
+
+/// Refuses what would make parsing explode: aliases (`*a` repeats a whole subtree, so a
+/// few kilobytes can expand to gigabytes) and nesting deeper than [`MAX_DEPTH`].
+/// Returns the 1-based line and column within `text` and a message. Syntax errors are left to
+/// serde_yaml, which reports them.
+fn refuse_hazards(text: &str) -> Option<(usize, usize, &'static str)> {
+    use saphyr_parser::{Event, Parser};
+    let mut depth = 0usize;
+    for event in Parser::new_from_str(text) {
+        let Ok((event, span)) = event else { return None };
+        let at = (span.start.line(), span.start.col() + 1);
+        match event {
+            Event::Alias(_) => {
+                return Some((at.0, at.1, "aliases (`*name`) are not supported: write the value out in full, and remove its `&name` anchor."));
+            }
+            Event::SequenceStart(..) | Event::MappingStart(..) => {
+                depth += 1;
+                if depth > MAX_DEPTH {
+                    return Some((at.0, at.1, "lists and mappings are nested more than 64 levels deep here: content needs only a few levels. Check the brackets and indentation."));
+                }
+            }
+            Event::SequenceEnd | Event::MappingEnd => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
 }
 
 impl<'a> YamlDoc<'a> {
@@ -37,6 +104,9 @@ impl<'a> YamlDoc<'a> {
         let root = if text.trim().is_empty() {
             Value::Null
         } else {
+            if let Some((line, column, msg)) = refuse_hazards(text) {
+                return Err(Diagnostic::error(path, line + line_offset, column, format!("YAML: {msg}")));
+            }
             serde_yaml::from_str::<Value>(text).map_err(|e| {
                 let (line, column) = e
                     .location()
@@ -58,6 +128,8 @@ impl<'a> YamlDoc<'a> {
             path,
             line_offset,
             root,
+            lines: OnceLock::new(),
+            regions: Mutex::new(HashMap::new()),
         })
     }
 
@@ -140,59 +212,15 @@ impl<'a> YamlDoc<'a> {
     /// Line and column (1-based, in the whole file) of the node at `at`, found by
     /// following block-style keys and list items; falls back to the deepest part found.
     pub fn locate(&self, at: &[Seg]) -> (usize, usize) {
-        let lines: Vec<&str> = self.text.lines().collect();
+        let lines = self.lines.get_or_init(|| self.text.lines().collect());
         let mut start = 0usize;
         let mut end = lines.len();
         let mut found = (self.line_offset + 1, 1);
         // Indentation a "virtual" region starts at: list items open a mapping after "- ".
         let mut first_line_indent: Option<usize> = None;
         for seg in at {
-            let region_indent = (start..end)
-                .filter_map(|i| content_indent(lines[i], i == start, first_line_indent))
-                .min();
-            let Some(indent) = region_indent else { break };
-            let mut hit = None;
-            for i in start..end {
-                let Some(ind) = content_indent(lines[i], i == start, first_line_indent) else {
-                    continue;
-                };
-                if ind != indent {
-                    continue;
-                }
-                let rest = &lines[i][ind.min(lines[i].len())..];
-                match seg {
-                    Seg::Key(k) => {
-                        let rest = rest.trim_start_matches("- ").trim_start();
-                        let quoted_d = format!("\"{k}\":");
-                        let quoted_s = format!("'{k}':");
-                        if rest.starts_with(&format!("{k}:"))
-                            || rest.starts_with(&quoted_d)
-                            || rest.starts_with(&quoted_s)
-                        {
-                            hit = Some((i, ind, None));
-                            break;
-                        }
-                    }
-                    Seg::Index(n) => {
-                        if rest.starts_with('-') {
-                            let count = (start..i)
-                                .filter(|&j| {
-                                    content_indent(lines[j], j == start, first_line_indent)
-                                        == Some(indent)
-                                        && lines[j][indent.min(lines[j].len())..].starts_with('-')
-                                })
-                                .count();
-                            if count == *n {
-                                // The item's own mapping starts after "- ".
-                                let after = rest[1..].len() - rest[1..].trim_start().len();
-                                hit = Some((i, ind, Some(ind + 1 + after)));
-                                break;
-                            }
-                        }
-                    }
-                }
-            }
-            let Some((line, ind, item_indent)) = hit else { break };
+            let Some(hit) = self.find_in_region(lines, (start, end, first_line_indent), seg) else { break };
+            let (line, ind, item_indent) = hit;
             found = (self.line_offset + line + 1, ind + 1);
             let mut next_end = end;
             for (j, l) in lines.iter().enumerate().take(end).skip(line + 1) {
@@ -217,6 +245,68 @@ impl<'a> YamlDoc<'a> {
         }
         found
     }
+}
+
+impl YamlDoc<'_> {
+    /// Finds `seg` among the lines `start..end` (the first one's content starting at
+    /// `first_line_indent` when it is a list item's): its line, indentation, and for a list
+    /// item the indentation its mapping starts at.
+    fn find_in_region(&self, lines: &[&str], region: (usize, usize, Option<usize>), seg: &Seg) -> Option<(usize, usize, Option<usize>)> {
+        let mut regions = self.regions.lock().unwrap_or_else(|e| e.into_inner());
+        let r = regions.entry(region).or_insert_with(|| build_region(lines, region));
+        let indent = r.indent?;
+        match seg {
+            Seg::Index(n) => r.items.get(*n).map(|&(line, ind, item)| (line, ind, Some(item))),
+            Seg::Key(k) => match r.key_line(k) {
+                Some(line) => line.map(|l| (l, indent, None)),
+                None => {
+                    // A key with a colon or quote in it: search the region line by line.
+                    let (start, end, fli) = region;
+                    let forms = [format!("{k}:"), format!("\"{k}\":"), format!("'{k}':")];
+                    (start..end).find_map(|i| {
+                        let ind = content_indent(lines[i], i == start, fli).filter(|&ind| ind == indent)?;
+                        let rest = lines[i][ind.min(lines[i].len())..].trim_start_matches("- ").trim_start();
+                        forms.iter().any(|f| rest.starts_with(f.as_str())).then_some((i, ind, None))
+                    })
+                }
+            },
+        }
+    }
+}
+
+/// Indexes the keys and list items at the shallowest indentation of lines `start..end`.
+fn build_region(lines: &[&str], (start, end, fli): (usize, usize, Option<usize>)) -> Region {
+    let mut r = Region {
+        indent: (start..end).filter_map(|i| content_indent(lines[i], i == start, fli)).min(),
+        ..Region::default()
+    };
+    let Some(indent) = r.indent else { return r };
+    for i in start..end {
+        if content_indent(lines[i], i == start, fli) != Some(indent) {
+            continue;
+        }
+        let rest = &lines[i][indent.min(lines[i].len())..];
+        if let Some(after_dash) = rest.strip_prefix('-') {
+            // The item's own mapping starts after "- ".
+            let after = after_dash.len() - after_dash.trim_start().len();
+            r.items.push((i, indent, indent + 1 + after));
+        }
+        let rest = rest.trim_start_matches("- ").trim_start();
+        if let Some(p) = rest.find(':') {
+            Region::insert(&mut r.plain, &rest[..p], i);
+        }
+        if let Some(quoted) = rest.strip_prefix('"') {
+            if let Some(p) = quoted.find("\":") {
+                Region::insert(&mut r.double, &quoted[..p], i);
+            }
+        }
+        if let Some(quoted) = rest.strip_prefix('\'') {
+            if let Some(p) = quoted.find("':") {
+                Region::insert(&mut r.single, &quoted[..p], i);
+            }
+        }
+    }
+    r
 }
 
 /// Indentation of a line's content, or None for blank and comment lines.

@@ -26,6 +26,11 @@ pub struct Rendered {
     pub has_code: bool,
 }
 
+/// Deepest nesting of blocks, inline spans and HTML elements accepted in a body. The HTML
+/// sanitiser's work per element grows with the depth, so a body of 100,000 `>` or `<div>`
+/// would take minutes; real write-ups nest a few levels.
+pub const MAX_NESTING: usize = 128;
+
 /// Finds the URL of the page made from a content file (path relative to the site).
 pub trait LinkTarget: Sync {
     /// The page URL for a source file, if it is one.
@@ -68,9 +73,29 @@ pub fn render(
     let mut in_paragraph = false;
     let mut lead_done = false;
     let mut heading_ids: HashSet<String> = HashSet::new();
+    // Next number to try for each heading anchor already used, so repeats cost O(1) each.
+    let mut heading_next: HashMap<String, usize> = HashMap::new();
     let mut heading_start: Option<usize> = None;
+    let mut depth = 0usize;
 
     for (event, range) in Parser::new_ext(md, opts).into_offset_iter() {
+        match &event {
+            Event::Start(_) => depth += 1,
+            Event::End(_) => depth = depth.saturating_sub(1),
+            Event::Html(h) | Event::InlineHtml(h) => html_nesting(h, &mut depth),
+            _ => {}
+        }
+        if depth > MAX_NESTING {
+            let (l, c) = position(range.start);
+            diags.push(Diagnostic::error(
+                doc_path,
+                l,
+                c,
+                format!("the text is nested more than {MAX_NESTING} levels deep here (quotes, lists or HTML tags inside each other): simplify it."),
+            ));
+            // Not rendered: the build fails on this error anyway.
+            return Rendered::default();
+        }
         if let Some((lang, code)) = in_code.as_mut() {
             match event {
                 Event::Text(t) => code.push_str(&t),
@@ -119,10 +144,10 @@ pub fn render(
                         };
                         let base = if base.is_empty() { "muc".to_string() } else { base };
                         let mut unique = base.clone();
-                        let mut n = 2;
+                        let n = heading_next.entry(base.clone()).or_insert(2);
                         while !heading_ids.insert(unique.clone()) {
                             unique = format!("{base}-{n}");
-                            n += 1;
+                            *n += 1;
                         }
                         events[start] = Event::Start(Tag::Heading {
                             level: *level,
@@ -194,11 +219,8 @@ pub fn render(
     }
     let mut raw = String::with_capacity(md.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut raw, events.into_iter());
-    let mut html = sanitizer().clean(&raw).to_string();
-    for (i, block) in code_blocks.iter().enumerate() {
-        html = html.replacen(&format!("<p>{}</p>", placeholder(i)), block, 1);
-    }
-    out.html = html;
+    let html = sanitizer().clean(&raw).to_string();
+    out.html = splice_code_blocks(&html, &code_blocks);
     out.lead = out.lead.split_whitespace().collect::<Vec<_>>().join(" ");
     out
 }
@@ -218,6 +240,57 @@ pub fn first_paragraph(md: &str) -> String {
         }
     }
     text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Puts the highlighted code blocks in place of their placeholders, in one pass.
+fn splice_code_blocks(html: &str, blocks: &[String]) -> String {
+    if blocks.is_empty() {
+        return html.to_string();
+    }
+    let mut out = String::with_capacity(html.len() + blocks.iter().map(String::len).sum::<usize>());
+    let mut rest = html;
+    for (i, block) in blocks.iter().enumerate() {
+        let marker = format!("<p>{}</p>", placeholder(i));
+        let Some(at) = rest.find(&marker) else { break };
+        out.push_str(&rest[..at]);
+        out.push_str(block);
+        rest = &rest[at + marker.len()..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Updates `depth` by the HTML tags in `html`: +1 for each start tag, -1 for each end tag.
+/// Void elements and elements whose end tag may be left out (`li`, `p`, `td` …) are not
+/// counted, as the browser closes them itself.
+fn html_nesting(html: &str, depth: &mut usize) {
+    const UNCOUNTED: &[&str] = &[
+        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr", "li", "p", "dt",
+        "dd", "tr", "td", "th", "option", "optgroup", "rt", "rp", "thead", "tbody", "tfoot", "colgroup",
+    ];
+    let bytes = html.as_bytes();
+    let mut i = 0;
+    while let Some(lt) = bytes[i..].iter().position(|&b| b == b'<') {
+        i += lt + 1;
+        let closing = bytes.get(i) == Some(&b'/');
+        let name_start = i + usize::from(closing);
+        let name_len = bytes[name_start..].iter().take_while(|b| b.is_ascii_alphanumeric()).count();
+        if name_len == 0 || !bytes[name_start].is_ascii_alphabetic() {
+            continue;
+        }
+        let name = html[name_start..name_start + name_len].to_ascii_lowercase();
+        if UNCOUNTED.contains(&name.as_str()) {
+            continue;
+        }
+        // Only up to the next `<`, so that text full of `<a` stays linear.
+        let tag_end = bytes[name_start..].iter().position(|&b| b == b'>' || b == b'<').map(|p| name_start + p);
+        let self_closing = tag_end.is_some_and(|e| bytes[e] == b'>' && bytes[e - 1] == b'/');
+        if closing {
+            *depth = depth.saturating_sub(1);
+        } else if !self_closing {
+            *depth += 1;
+        }
+    }
 }
 
 fn placeholder(i: usize) -> String {

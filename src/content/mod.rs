@@ -170,42 +170,59 @@ enum Kind {
 /// Files over this size are refused rather than read (bounded memory).
 pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
 
+/// What one content file holds once read.
+#[derive(Debug, Clone)]
+pub enum FileDocs {
+    /// A write-up whose front matter had errors: its body, so its links are still checked.
+    Rejected(PathBuf, Body),
+    /// Models (one for a Markdown file, any number for a YAML list).
+    Models(Vec<Model>),
+    /// An article.
+    Article(Article),
+    /// A plain page.
+    Page(Page),
+}
+
 /// Loads a site's content. `root` is the site folder.
 pub fn load(root: &Path, with_drafts: bool) -> (Content, Vec<Diagnostic>) {
-    let content_dir = root.join("content");
-    let mut diags = Vec::new();
-    let config = load_config(root, &mut diags);
-    let (files, walk_diags) = find_files(root, &content_dir);
+    let (config, mut diags) = read_config(root);
+    let (files, walk_diags) = content_files(root);
     diags.extend(walk_diags);
-
-    enum Loaded {
-        Rejected(PathBuf, Body),
-        Models(Vec<Model>),
-        Article(Article),
-        Page(Page),
+    let results: Vec<(Option<FileDocs>, Vec<Diagnostic>)> =
+        files.par_iter().map(|rel| load_file(root, rel, &config)).collect();
+    let mut docs = Vec::with_capacity(results.len());
+    for (loaded, d) in results {
+        diags.extend(d);
+        docs.extend(loaded);
     }
-    let results: Vec<(Option<Loaded>, Vec<Diagnostic>)> = files
-        .par_iter()
-        .map(|(rel, kind)| {
-            let mut d = Vec::new();
-            let Some(text) = read::read_text(root, rel, &mut d) else {
-                return (None, d);
-            };
-            let loaded = match kind {
-                Kind::ModelMarkdown => match read::model_file(root, rel, &text, &config, &mut d) {
-                    Ok(m) => Some(Loaded::Models(vec![m])),
-                    Err(body) => body.map(|b| Loaded::Rejected(rel.clone(), b)),
-                },
-                Kind::ModelList => Some(Loaded::Models(read::model_list(
-                    root, rel, &text, &config, &mut d,
-                ))),
-                Kind::Article => read::article_file(root, rel, &text, &mut d).map(Loaded::Article),
-                Kind::Page => read::page_file(root, rel, &text, &mut d).map(Loaded::Page),
-            };
-            (loaded, d)
-        })
-        .collect();
+    (collect(config, docs, with_drafts), diags)
+}
 
+/// Reads one content file (a path relative to the site folder, as [`content_files`] lists
+/// them). `None` when it is not a content file or could not be read; the problems found.
+pub fn load_file(root: &Path, rel: &Path, config: &SiteConfig) -> (Option<FileDocs>, Vec<Diagnostic>) {
+    let mut d = Vec::new();
+    let Some(kind) = kind_of(rel) else {
+        return (None, d);
+    };
+    let Some(text) = read::read_text(root, rel, &mut d) else {
+        return (None, d);
+    };
+    let loaded = match kind {
+        Kind::ModelMarkdown => match read::model_file(root, rel, &text, config, &mut d) {
+            Ok(m) => Some(FileDocs::Models(vec![m])),
+            Err(body) => body.map(|b| FileDocs::Rejected(rel.to_path_buf(), b)),
+        },
+        Kind::ModelList => Some(FileDocs::Models(read::model_list(root, rel, &text, config, &mut d))),
+        Kind::Article => read::article_file(root, rel, &text, &mut d).map(FileDocs::Article),
+        Kind::Page => read::page_file(root, rel, &text, &mut d).map(FileDocs::Page),
+    };
+    (loaded, d)
+}
+
+/// Puts the documents of every file (in [`content_files`] order) together, leaving out
+/// drafts unless asked.
+pub fn collect(config: SiteConfig, docs: impl IntoIterator<Item = FileDocs>, with_drafts: bool) -> Content {
     let mut content = Content {
         config,
         models: Vec::new(),
@@ -213,19 +230,50 @@ pub fn load(root: &Path, with_drafts: bool) -> (Content, Vec<Diagnostic>) {
         pages: Vec::new(),
         rejected_bodies: Vec::new(),
     };
-    for (loaded, d) in results {
-        diags.extend(d);
+    for loaded in docs {
         match loaded {
-            Some(Loaded::Models(ms)) => content
-                .models
-                .extend(ms.into_iter().filter(|m| with_drafts || !m.draft)),
-            Some(Loaded::Article(a)) if with_drafts || !a.draft => content.articles.push(a),
-            Some(Loaded::Page(p)) if with_drafts || !p.draft => content.pages.push(p),
-            Some(Loaded::Rejected(path, body)) => content.rejected_bodies.push((path, body)),
+            FileDocs::Models(ms) => content.models.extend(ms.into_iter().filter(|m| with_drafts || !m.draft)),
+            FileDocs::Article(a) if with_drafts || !a.draft => content.articles.push(a),
+            FileDocs::Page(p) if with_drafts || !p.draft => content.pages.push(p),
+            FileDocs::Rejected(path, body) => content.rejected_bodies.push((path, body)),
             _ => {}
         }
     }
-    (content, diags)
+    content
+}
+
+/// Reads `content/site.yaml` (defaults when there is none) and the problems found in it.
+pub fn read_config(root: &Path) -> (SiteConfig, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let config = load_config(root, &mut diags);
+    (config, diags)
+}
+
+/// Every content file of the site (relative to `root`, in load order), walking `content/`
+/// without following links out of the site; and the problems found on the way.
+pub fn content_files(root: &Path) -> (Vec<PathBuf>, Vec<Diagnostic>) {
+    let (files, diags) = find_files(root, &root.join("content"));
+    (files.into_iter().map(|(rel, _)| rel).collect(), diags)
+}
+
+/// True for a path (relative to the site) that [`load_file`] reads: `.md` under
+/// `content/models|news|pages/`, `.yaml`/`.yml` under `content/models/`.
+pub fn is_content_file(rel: &Path) -> bool {
+    kind_of(rel).is_some()
+}
+
+/// What a file holds, from its place under `content/` and its extension.
+fn kind_of(rel: &Path) -> Option<Kind> {
+    let under = rel.strip_prefix("content").ok()?;
+    let top = under.components().next().map(|c| c.as_os_str().to_string_lossy().into_owned());
+    let ext = rel.extension().map(|e| e.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
+    match (top.as_deref(), ext.as_str()) {
+        (Some("models"), "md") => Some(Kind::ModelMarkdown),
+        (Some("models"), "yaml" | "yml") => Some(Kind::ModelList),
+        (Some("news"), "md") => Some(Kind::Article),
+        (Some("pages"), "md") => Some(Kind::Page),
+        _ => None,
+    }
 }
 
 fn load_config(root: &Path, diags: &mut Vec<Diagnostic>) -> SiteConfig {
@@ -291,23 +339,17 @@ fn find_files(root: &Path, content_dir: &Path) -> (Vec<(PathBuf, Kind)>, Vec<Dia
         if name.starts_with('.') {
             continue;
         }
-        let Ok(under) = rel.strip_prefix("content") else { continue };
-        let top = under.components().next().map(|c| c.as_os_str().to_string_lossy().into_owned());
+        if rel.strip_prefix("content").is_err() {
+            continue;
+        }
         let ext = rel
             .extension()
             .map(|e| e.to_string_lossy().to_ascii_lowercase())
             .unwrap_or_default();
-        let kind = match (top.as_deref(), ext.as_str()) {
-            (Some("models"), "md") => Some(Kind::ModelMarkdown),
-            (Some("models"), "yaml" | "yml") => Some(Kind::ModelList),
-            (Some("news"), "md") => Some(Kind::Article),
-            (Some("pages"), "md") => Some(Kind::Page),
-            (_, "md") => {
-                diags.push(Diagnostic::warning(&rel, 0, 0, "this Markdown file is not under content/models/, content/news/ or content/pages/, so it is not published. Move it into one of them."));
-                None
-            }
-            _ => None,
-        };
+        let kind = kind_of(&rel);
+        if kind.is_none() && ext == "md" {
+            diags.push(Diagnostic::warning(&rel, 0, 0, "this Markdown file is not under content/models/, content/news/ or content/pages/, so it is not published. Move it into one of them."));
+        }
         if let Some(kind) = kind {
             files.push((rel, kind));
         }

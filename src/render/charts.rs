@@ -24,12 +24,17 @@ pub const PALETTE: [&str; 6] = ["#a50e0e", "#1d5a96", "#2b6a2f", "#7a4b00", "#5d
 
 /// Width of every chart in SVG units (≈ CSS px on a phone).
 const W: f64 = 340.0;
-/// Estimated advance of one character at the chart's 13-unit font (Vietnamese, mixed case).
-const CHAR_W: f64 = 7.3;
+/// Estimated advance of one character at the chart's 14-unit font (Vietnamese, mixed case),
+/// generous for wide system fonts (Noto Sans, Roboto).
+const CHAR_W: f64 = 7.9;
+/// The same in bold (values at the bars' ends).
+const BOLD_W: f64 = 8.8;
 /// Most bars drawn in a places chart; the table beside lists them all.
 const MAX_PLACES: usize = 20;
 /// Most bars drawn in a results chart; the table beside lists them all.
 const MAX_RESULTS: usize = 10;
+/// Most bars of one unit in a results chart.
+const PER_UNIT: usize = 3;
 
 /// Which models a set of charts describes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -63,7 +68,18 @@ pub enum ChartKind {
 }
 
 impl ChartKind {
-    /// The file name (without `.csv`) and element id stem.
+    /// Element id on the page.
+    pub fn id(self) -> &'static str {
+        match self {
+            ChartKind::ByYear => "bd-nam",
+            ChartKind::ByField => "bd-linh-vuc",
+            ChartKind::ByPlace => "bd-dia-ban",
+            ChartKind::ByLevel => "bd-cap",
+            ChartKind::Results => "bd-ket-qua",
+        }
+    }
+
+    /// The CSV's file name (without `.csv`).
     pub fn slug(self) -> &'static str {
         match self {
             ChartKind::ByYear => "mo-hinh-theo-nam",
@@ -159,7 +175,7 @@ pub struct Series {
 pub struct Chart {
     /// What it shows.
     pub kind: ChartKind,
-    /// Element id (`bd-mo-hinh-theo-nam`).
+    /// Element id (`bd-nam`).
     pub id: String,
     /// Heading and the SVG's `<title>`.
     pub title: String,
@@ -197,23 +213,24 @@ enum Style {
 
 impl Chart {
     /// The CSV: UTF-8 with a byte-order mark (so spreadsheet programs show Vietnamese
-    /// letters), the table's heads, then one line per row with plain numbers. District rows
-    /// carry their province in an extra first column on places charts.
+    /// letters), the table's heads, then one line per row with plain numbers. A places CSV
+    /// has two name columns: the province, and the district (empty on a province's row).
     pub fn csv(&self, t: &I18n) -> Vec<u8> {
         let mut w = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
         let places = self.kind == ChartKind::ByPlace;
         let mut head: Vec<String> = self.table.head.iter().map(|h| h.label.clone()).collect();
         if places {
+            head[0] = t.get("charts.district");
             head.insert(0, t.get("charts.csv_province"));
-            head[1] = t.get("charts.csv_place");
         }
         let _ = w.write_record(&head);
         for r in &self.table.rows {
             let mut rec: Vec<String> = Vec::with_capacity(r.cells.len() + 2);
-            if places {
-                rec.push(r.parent.clone().unwrap_or_default());
+            match (&r.parent, places) {
+                (Some(p), true) => rec.extend([p.clone(), r.label.clone()]),
+                (None, true) => rec.extend([r.label.clone(), String::new()]),
+                _ => rec.push(r.label.clone()),
             }
-            rec.push(r.label.clone());
             rec.extend(r.cells.iter().map(|c| c.raw.clone()));
             let _ = w.write_record(&rec);
         }
@@ -237,7 +254,7 @@ pub fn build(site: &Site, urls: &Urls, t: &I18n, st: &Stats, scope: Scope, dir: 
         out.push(by_field(site, urls, t, st, dir));
     }
     if !matches!(scope, Scope::District(_)) {
-        if let Some(c) = by_place(site, urls, t, st, scope, dir) {
+        if let Some(c) = by_place(site, urls, t, st, dir) {
             out.push(c);
         }
     }
@@ -308,7 +325,7 @@ fn finish(
     dir: &str,
     urls: &Urls,
 ) -> Chart {
-    let id = format!("bd-{}", kind.slug());
+    let id = kind.id().to_string();
     let style = if style == Style::Stacked && series.len() < 2 { Style::Plain } else { style };
     let desc = describe(t, style, &groups);
     let svg = svg(&id, &title, &desc, style, &series, &groups);
@@ -360,9 +377,9 @@ fn by_field(site: &Site, urls: &Urls, t: &I18n, st: &Stats, dir: &str) -> Chart 
     finish(ChartKind::ByField, Style::Coloured, t.get("charts.by_field"), series, groups, table, None, t, dir, urls)
 }
 
-/// Models per province (or, on a province's page, per district plus the models of no
-/// district), stacked by field. The table also lists each province's districts.
-fn by_place(site: &Site, urls: &Urls, t: &I18n, st: &Stats, scope: Scope, dir: &str) -> Option<Chart> {
+/// Models per province (or, when all are in one province, per district plus the models of
+/// no district), stacked by field. The table also lists each province's districts.
+fn by_place(site: &Site, urls: &Urls, t: &I18n, st: &Stats, dir: &str) -> Option<Chart> {
     let series = field_series(site, &st.field_totals);
     let place_url = |p: &crate::site::stats::PlaceRow| {
         urls.url(&match &p.district_slug {
@@ -372,7 +389,9 @@ fn by_place(site: &Site, urls: &Urls, t: &I18n, st: &Stats, scope: Scope, dir: &
     };
     let mut drawn: Vec<(String, Vec<usize>, usize)> = Vec::new();
     let mut rows = Vec::new();
-    let (title, caption, first_head) = if let Scope::Province(_) = scope {
+    // One province (its page, or a year or field of one province): its districts.
+    let one_province = st.places.iter().filter(|p| p.depth == 0).count() == 1;
+    let (title, caption, first_head) = if one_province {
         let province = st.places.iter().find(|p| p.depth == 0)?;
         let mut rest = province.by_field.clone();
         for d in st.places.iter().filter(|p| p.depth == 1) {
@@ -463,31 +482,43 @@ pub fn compact(value: f64, t: &I18n) -> String {
     }
 }
 
-/// Results summed: the ones most models report, grouped by unit (each unit its own scale).
+/// Results summed, grouped by unit (each unit its own scale): the units most models report
+/// on first, in each at most [`PER_UNIT`] results (reported by most models, then largest).
 fn results(t: &I18n, st: &Stats, dir: &str, urls: &Urls) -> Chart {
-    let mut order: Vec<usize> = (0..st.results.len()).collect();
-    order.sort_by(|&a, &b| {
-        let (x, y) = (&st.results[a], &st.results[b]);
-        y.models.cmp(&x.models).then(y.total.partial_cmp(&x.total).unwrap_or(std::cmp::Ordering::Equal)).then(a.cmp(&b))
-    });
-    order.truncate(MAX_RESULTS);
-    // Units in the order of their first chosen result; bars in a unit by size.
-    let mut groups: Vec<Group> = Vec::new();
-    let mut units: Vec<&str> = Vec::new();
-    for &i in &order {
-        let r = &st.results[i];
-        let bar = Bar { label: r.label.clone(), values: vec![r.total], value_display: format!("{} {}", compact(r.total, t), r.unit).trim_end().to_string() };
-        match units.iter().position(|u| *u == r.unit) {
-            Some(g) => groups[g].bars.push(bar),
-            None => {
-                units.push(&r.unit);
-                let heading = if r.unit.is_empty() { t.get("charts.no_unit") } else { t.fill("charts.unit", &[("unit", &r.unit)]) };
-                groups.push(Group { heading: Some(heading), bars: vec![bar] });
+    let mut units: Vec<(&str, usize, Vec<usize>)> = Vec::new();
+    for (i, r) in st.results.iter().enumerate() {
+        match units.iter_mut().find(|u| u.0 == r.unit) {
+            Some(u) => {
+                u.1 += r.models;
+                u.2.push(i);
             }
+            None => units.push((&r.unit, r.models, vec![i])),
         }
     }
-    for g in &mut groups {
-        g.bars.sort_by(|a, b| b.values[0].partial_cmp(&a.values[0]).unwrap_or(std::cmp::Ordering::Equal));
+    units.sort_by(|a, b| b.1.cmp(&a.1).then(b.2.len().cmp(&a.2.len())));
+    let mut groups: Vec<Group> = Vec::new();
+    let mut drawn = 0;
+    for (unit, _, mut items) in units {
+        if drawn >= MAX_RESULTS {
+            break;
+        }
+        items.sort_by(|&a, &b| {
+            let (x, y) = (&st.results[a], &st.results[b]);
+            y.models.cmp(&x.models).then(y.total.partial_cmp(&x.total).unwrap_or(std::cmp::Ordering::Equal))
+        });
+        items.truncate(PER_UNIT.min(MAX_RESULTS - drawn));
+        drawn += items.len();
+        // Drawn largest first.
+        items.sort_by(|&a, &b| st.results[b].total.partial_cmp(&st.results[a].total).unwrap_or(std::cmp::Ordering::Equal));
+        let bars = items
+            .iter()
+            .map(|&i| {
+                let r = &st.results[i];
+                Bar { label: r.label.clone(), values: vec![r.total], value_display: format!("{} {}", compact(r.total, t), r.unit).trim_end().to_string() }
+            })
+            .collect();
+        let heading = if unit.is_empty() { t.get("charts.no_unit") } else { t.fill("charts.unit", &[("unit", unit)]) };
+        groups.push(Group { heading: Some(heading), bars });
     }
     let rows = st
         .results
@@ -515,7 +546,7 @@ fn results(t: &I18n, st: &Stats, dir: &str, urls: &Urls) -> Chart {
         rows,
         foot: None,
     };
-    let note = (st.results.len() > MAX_RESULTS).then(|| t.fill("charts.results_top", &[("n", &MAX_RESULTS.to_string()), ("total", &st.results.len().to_string())]));
+    let note = (drawn < st.results.len()).then(|| t.fill("charts.results_top", &[("n", &drawn.to_string()), ("total", &st.results.len().to_string())]));
     let series = vec![Series { label: t.get("stats.result_total"), style: 0 }];
     finish(ChartKind::Results, Style::Plain, t.get("charts.results"), series, groups, table, note, t, dir, urls)
 }
@@ -617,15 +648,16 @@ fn svg(id: &str, title: &str, desc: &str, style: Style, series: &[Series], group
             let w = 22.0 + text_w(&s.label);
             if x > 0.0 && x + w > W {
                 x = 0.0;
-                y += 22.0;
+                y += 24.0;
             }
             let _ = write!(
                 body,
-                "<rect x=\"{x}\" y=\"{}\" width=\"15\" height=\"15\" fill=\"{}\" stroke=\"{}\"/><text x=\"{}\" y=\"{}\">{}</text>",
+                "<rect x=\"{}\" y=\"{}\" width=\"15\" height=\"15\" fill=\"{}\" stroke=\"{}\"/><text x=\"{}\" y=\"{}\">{}</text>",
+                r1(x),
                 y + 2.0,
                 fill_of(id, s.style),
                 PALETTE[s.style % PALETTE.len()],
-                x + 20.0,
+                r1(x + 20.0),
                 y + 14.0,
                 e(&s.label)
             );
@@ -638,9 +670,9 @@ fn svg(id: &str, title: &str, desc: &str, style: Style, series: &[Series], group
     let all_bars = groups.iter().flat_map(|g| g.bars.iter());
     let beside = groups.iter().all(|g| g.heading.is_none()) && all_bars.clone().all(|b| b.label.chars().count() <= 6);
     let label_w = if beside { all_bars.clone().map(|b| text_w(&b.label)).fold(0.0, f64::max) + 8.0 } else { 0.0 };
-    let value_w = all_bars.clone().map(|b| text_w(&b.value_display)).fold(0.0, f64::max) + 6.0;
+    let value_w = all_bars.clone().map(|b| b.value_display.chars().count() as f64 * BOLD_W).fold(0.0, f64::max) + 8.0;
     let bar_max = (W - label_w - value_w).max(60.0);
-    let (bar_h, row_h) = if beside { (20.0, 28.0) } else { (18.0, 44.0) };
+    let (bar_h, row_h) = if beside { (22.0, 30.0) } else { (18.0, 46.0) };
 
     for g in groups {
         if let Some(h) = &g.heading {
@@ -650,12 +682,12 @@ fn svg(id: &str, title: &str, desc: &str, style: Style, series: &[Series], group
         let max = g.bars.iter().map(|b| b.values.iter().sum::<f64>()).fold(0.0, f64::max);
         let scale = if max > 0.0 { bar_max / max } else { 0.0 };
         for b in &g.bars {
-            let bar_y = if beside { y } else { y + 18.0 };
+            let bar_y = if beside { y } else { y + 20.0 };
             let _ = write!(body, "<g>");
             if beside {
-                let _ = write!(body, "<text x=\"0\" y=\"{}\">{}</text>", y + 15.0, e(&b.label));
+                let _ = write!(body, "<text x=\"0\" y=\"{}\">{}</text>", y + 16.0, e(&b.label));
             } else {
-                let _ = write!(body, "<text x=\"0\" y=\"{}\">{}</text>", y + 13.0, e(&fit(&b.label, W)));
+                let _ = write!(body, "<text x=\"0\" y=\"{}\">{}</text>", y + 14.0, e(&fit(&b.label, W)));
             }
             let mut x = label_w;
             for (k, &v) in b.values.iter().enumerate() {
@@ -676,17 +708,17 @@ fn svg(id: &str, title: &str, desc: &str, style: Style, series: &[Series], group
                     e(&tip)
                 );
                 let n = format::number(v);
-                if style == Style::Stacked && w - 1.5 >= text_w(&n) + 6.0 {
+                if style == Style::Stacked && w - 1.5 >= n.chars().count() as f64 * BOLD_W + 6.0 {
                     let _ = write!(
                         body,
                         "<text class=\"in\" x=\"{}\" y=\"{}\" stroke=\"{colour}\">{n}</text>",
                         r1(x + (w - 1.5) / 2.0),
-                        bar_y + bar_h / 2.0 + 4.5
+                        bar_y + bar_h / 2.0 + 5.0
                     );
                 }
                 x += w;
             }
-            let _ = write!(body, "<text class=\"v\" x=\"{}\" y=\"{}\">{}</text></g>", r1(x + 4.0), bar_y + bar_h / 2.0 + 4.5, e(&b.value_display));
+            let _ = write!(body, "<text class=\"v\" x=\"{}\" y=\"{}\">{}</text></g>", r1(x + 4.0), bar_y + bar_h / 2.0 + 5.0, e(&b.value_display));
             y += row_h;
         }
         y += 6.0;
@@ -704,7 +736,7 @@ fn svg(id: &str, title: &str, desc: &str, style: Style, series: &[Series], group
         }
     }
     format!(
-        "<svg class=\"chart\" id=\"{id}\" role=\"img\" aria-labelledby=\"{id}-t {id}-d\" viewBox=\"0 0 {W} {h}\" width=\"{W}\" height=\"{h}\" font-size=\"13\"><title id=\"{id}-t\">{}</title><desc id=\"{id}-d\">{}</desc>{}{body}</svg>",
+        "<svg class=\"chart\" id=\"{id}\" role=\"img\" aria-labelledby=\"{id}-t {id}-d\" viewBox=\"0 0 {W} {h}\" width=\"{W}\" height=\"{h}\" font-size=\"14\"><title id=\"{id}-t\">{}</title><desc id=\"{id}-d\">{}</desc>{}{body}</svg>",
         e(title),
         e(desc),
         if defs.is_empty() { String::new() } else { format!("<defs>{defs}</defs>") }

@@ -14,11 +14,12 @@ use crate::site::{model_path, stats, Site};
 use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::{json, Value};
+use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap};
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::Mutex;
+use std::sync::{Mutex, OnceLock};
 use tera::{Context, Tera};
 use views::Urls;
 
@@ -147,6 +148,7 @@ impl Theme {
         tera.autoescape_on(vec![".html", ".xml"]);
         // Tera's default also escapes `/`, which bloats every URL; these five suffice.
         tera.set_escape_fn(|s| markdown::html_escape(s));
+        tera.register_filter("num", num_filter);
         if let Err(e) = tera.add_raw_templates(templates) {
             diags.push(Diagnostic::error(&rel_dir.join("templates"), 0, 0, format!("template error: {}", error_chain(&e))));
         }
@@ -172,6 +174,14 @@ impl Theme {
     }
 }
 
+/// The `num` filter: a number with Vietnamese separators (`30638` → `30.638`).
+fn num_filter(value: &Value, _args: &HashMap<String, Value>) -> tera::Result<Value> {
+    match value.as_f64() {
+        Some(n) => Ok(Value::String(format::number(n))),
+        None => Ok(value.clone()),
+    }
+}
+
 /// Error message with its causes (Tera hides the useful part in the source chain).
 fn error_chain(e: &dyn std::error::Error) -> String {
     let mut msg = e.to_string();
@@ -193,6 +203,8 @@ pub struct RenderReport {
     pub files: usize,
     /// Search documents (for the index).
     pub search_docs: usize,
+    /// Time spent in each phase.
+    pub timings: Vec<(&'static str, std::time::Duration)>,
 }
 
 /// A page to render.
@@ -223,8 +235,12 @@ enum ListKind {
 /// Renders every page of `site` into `sink`. Returns the report and every problem found
 /// (broken links in bodies, template errors, write failures).
 pub fn render_site(root: &Path, site: &Site, theme: &Theme, sink: &dyn Sink) -> (RenderReport, Vec<Diagnostic>) {
+    let started = std::time::Instant::now();
     let r = Renderer::new(root, site, theme);
-    r.run(sink)
+    let setup = started.elapsed();
+    let (mut report, diags) = r.run(sink);
+    report.timings.insert(0, ("render setup (cards, links)", setup));
+    (report, diags)
 }
 
 struct Renderer<'a> {
@@ -233,8 +249,10 @@ struct Renderer<'a> {
     theme: &'a Theme,
     urls: Urls,
     globals: Context,
-    cards: Vec<Value>,
-    links: HashMap<PathBuf, String>,
+    /// Each model's card, made on first use (all of them up front for a full render).
+    cards: Vec<OnceLock<Value>>,
+    has_card_template: bool,
+    links: Cow<'a, HashMap<PathBuf, String>>,
     diags: Mutex<Vec<Diagnostic>>,
     files: AtomicUsize,
     has_code: AtomicBool,
@@ -243,12 +261,18 @@ struct Renderer<'a> {
 
 impl<'a> Renderer<'a> {
     fn new(root: &'a Path, site: &'a Site, theme: &'a Theme) -> Self {
+        let r = Renderer::lazy(root, site, theme, Cow::Owned(link_map(site)));
+        (0..site.models.len()).into_par_iter().for_each(|i| {
+            r.card(i);
+        });
+        r
+    }
+
+    /// A renderer whose cards are made on first use.
+    fn lazy(root: &'a Path, site: &'a Site, theme: &'a Theme, links: Cow<'a, HashMap<PathBuf, String>>) -> Self {
         let urls = Urls { base_path: site.config.base_path(), base_url: site.config.base_url.clone() };
-        let t = &theme.i18n;
-        let cards: Vec<Value> = (0..site.models.len())
-            .into_par_iter()
-            .map(|i| serde_json::to_value(views::card(site, &urls, t, i)).unwrap_or(Value::Null))
-            .collect();
+        let has_card_template = theme.tera.get_template_names().any(|n| n == "card.html");
+        let cards = (0..site.models.len()).map(|_| OnceLock::new()).collect();
         let mut globals = Context::new();
         globals.insert(
             "site",
@@ -271,7 +295,6 @@ impl<'a> Renderer<'a> {
         globals.insert("breadcrumbs", &Vec::<Value>::new());
         globals.insert("og_type", "website");
         globals.insert("extra_css", &Vec::<String>::new());
-        let links = site.source_urls().into_iter().map(|(k, v)| (k, urls.url(&v))).collect();
         Renderer {
             links,
             root,
@@ -280,10 +303,59 @@ impl<'a> Renderer<'a> {
             urls,
             globals,
             cards,
+            has_card_template,
             diags: Mutex::new(Vec::new()),
             files: AtomicUsize::new(0),
             has_code: AtomicBool::new(false),
             search_docs: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// The card of model `i`: rendered once (theme template `card.html`, when it has one) and
+    /// reused in every listing, related-models block and report that shows the model.
+    fn card(&self, i: usize) -> &Value {
+        self.cards[i].get_or_init(|| {
+            let theme = self.theme;
+            let mut card = serde_json::to_value(views::card(self.site, &self.urls, &theme.i18n, i)).unwrap_or(Value::Null);
+            if self.has_card_template {
+                let mut ctx = Context::new();
+                ctx.insert("card", &card);
+                ctx.insert("t", &theme.i18n.value);
+                if let Ok(html) = theme.tera.render("card.html", &ctx) {
+                    card["html"] = Value::String(html.trim().to_string());
+                }
+            }
+            card
+        })
+    }
+
+    /// The site path a job renders to (`""` for home, `mo-hinh/x/`, `404.html`).
+    fn job_path(&self, job: &Job) -> String {
+        let s = self.site;
+        match *job {
+            Job::Home => String::new(),
+            Job::Model(i) => model_path(&s.slugs[i]),
+            Job::Listing { kind, page } => pager::page_path(&self.listing_path(kind), page),
+            Job::Places => "dia-ban/".into(),
+            Job::Stats => "thong-ke/".into(),
+            Job::Report(y) => format!("nam/{y}/bao-cao/"),
+            Job::Articles(page) => pager::page_path("tin-tuc/", page),
+            Job::Article(a) => format!("tin-tuc/{}/", s.articles[a].slug),
+            Job::Page(p) => format!("{}/", s.pages[p].slug),
+            Job::Search => "tim-kiem/".into(),
+            Job::NotFound => "404.html".into(),
+        }
+    }
+
+    /// The path of a listing's first page.
+    fn listing_path(&self, kind: ListKind) -> String {
+        let s = self.site;
+        match kind {
+            ListKind::Year(y) => format!("nam/{y}/"),
+            ListKind::Province(p) => format!("dia-ban/{}/", s.provinces[p].slug),
+            ListKind::District(d) => format!("dia-ban/{}/{}/", s.provinces[s.districts[d].province].slug, s.districts[d].slug),
+            ListKind::Field(f) => format!("linh-vuc/{}/", s.config.fields[f].slug),
+            ListKind::Exemplary => "dien-hinh/".into(),
         }
     }
 
@@ -317,12 +389,15 @@ impl<'a> Renderer<'a> {
     }
 
     fn run(self, sink: &dyn Sink) -> (RenderReport, Vec<Diagnostic>) {
+        let started = std::time::Instant::now();
         let jobs = self.jobs();
         let pages: Vec<String> = jobs.par_iter().filter_map(|job| self.render_job(job, sink)).collect();
         self.site.rejected_bodies.par_iter().for_each(|(path, body)| {
             self.body(path, body);
         });
         let mut report = RenderReport { pages: pages.len(), ..Default::default() };
+        report.timings.push(("render pages", started.elapsed()));
+        let started = std::time::Instant::now();
 
         let mut docs = std::mem::take(&mut *self.search_docs.lock().unwrap_or_else(|e| e.into_inner()));
         docs.sort_by_key(|(k, _)| *k);
@@ -331,6 +406,8 @@ impl<'a> Renderer<'a> {
         for f in dvk_search::build_index(&docs) {
             self.write(sink, &f.path, &f.bytes);
         }
+        report.timings.push(("search index", started.elapsed()));
+        let started = std::time::Instant::now();
         let mut sitemap_paths = pages;
         sitemap_paths.sort();
         self.write(sink, "sitemap.xml", feeds::sitemap(&self.urls, &sitemap_paths).as_bytes());
@@ -350,6 +427,7 @@ impl<'a> Renderer<'a> {
                 format!("missing string `{key}`: add it so readers do not see the key."),
             ));
         }
+        report.timings.push(("feeds, data, static files", started.elapsed()));
         report.files = self.files.load(Ordering::Relaxed);
         let diags = self.diags.into_inner().unwrap_or_else(|e| e.into_inner());
         (report, diags)
@@ -425,7 +503,7 @@ impl<'a> Renderer<'a> {
 
     fn body(&self, origin: &Path, body: &crate::content::Body) -> Rendered {
         let mut d = Vec::new();
-        let r = markdown::render(self.root, origin, body, &self.links, &mut d);
+        let r = markdown::render(self.root, origin, body, self.links.as_ref(), &mut d);
         if r.has_code {
             self.has_code.store(true, Ordering::Relaxed);
         }
@@ -449,7 +527,7 @@ impl<'a> Renderer<'a> {
     }
 
     fn card_list(&self, items: &[usize]) -> Vec<&Value> {
-        items.iter().map(|&i| &self.cards[i]).collect()
+        items.iter().map(|&i| self.card(i)).collect()
     }
 
     fn render_job(&self, job: &Job, sink: &dyn Sink) -> Option<String> {
@@ -618,26 +696,30 @@ impl<'a> Renderer<'a> {
         ctx.insert("related", &self.card_list(&s.related(i, 6)));
         let articles: Vec<_> = s.model_articles[i].iter().map(|&a| self.article_summary(a)).collect();
         ctx.insert("articles", &articles);
-        self.add_search_doc(
-            i,
-            dvk_search::SearchDoc {
-                url: path.clone(),
-                kind: dvk_search::DocKind::Model,
-                title: m.title.clone(),
-                place: view.place.clone(),
-                province: Some(view.province.name.clone()),
-                district: view.district.as_ref().map(|d| d.name.clone()),
-                year: Some(m.year),
-                field: Some(view.field_label.clone()),
-                exemplary: m.exemplary,
-                host: m.host.clone(),
-                tags: m.tags.clone(),
-                summary: s.summaries[i].clone(),
-                body: r.text,
-            },
-        );
+        self.add_search_doc(i, self.model_doc(i, r.text));
         ctx.insert("model", &view);
         self.page(sink, "model.html", &path, ctx)
+    }
+
+    /// The search document of model `i`, given the plain text of its body.
+    fn model_doc(&self, i: usize, text: String) -> dvk_search::SearchDoc {
+        let s = self.site;
+        let m = &s.models[i];
+        dvk_search::SearchDoc {
+            url: model_path(&s.slugs[i]),
+            kind: dvk_search::DocKind::Model,
+            title: m.title.clone(),
+            place: s.place_of(i),
+            province: Some(s.provinces[s.model_province[i]].name.clone()),
+            district: s.model_district[i].map(|d| s.districts[d].name.clone()),
+            year: Some(m.year),
+            field: Some(s.config.fields[m.field].label.clone()),
+            exemplary: m.exemplary,
+            host: m.host.clone(),
+            tags: m.tags.clone(),
+            summary: s.summaries[i].clone(),
+            body: text,
+        }
     }
 
     fn article_page(&self, sink: &dyn Sink, a: usize) -> Option<String> {
@@ -760,7 +842,7 @@ impl<'a> Renderer<'a> {
         let models = &s.by_year[&year];
         let path = format!("nam/{year}/bao-cao/");
         let st = stats::compute(s, models);
-        let title = format!("{} {year}", t.get("report.title"));
+        let title = t.fill("report.title", &[("year", &year.to_string())]);
         let mut ctx = self.context(&path, &title, &title);
         ctx.insert("year", &year);
         ctx.insert("stats", &views::stats(s, &self.urls, t, &st));
@@ -772,7 +854,7 @@ impl<'a> Renderer<'a> {
             .iter()
             .filter_map(|&i| {
                 let src = s.replicated_from[i]?;
-                let mut card = self.cards[i].clone();
+                let mut card = self.card(i).clone();
                 card["source"] = json!({"title": s.models[src].title, "url": self.urls.url(&model_path(&s.slugs[src]))});
                 Some(card)
             })
@@ -792,6 +874,100 @@ impl<'a> Renderer<'a> {
         ctx.insert("models", &groups);
         ctx.insert("breadcrumbs", &vec![json!({"label": t.fill("common.year_n", &[("year", &year.to_string())]), "url": self.urls.year(year)})]);
         self.page(sink, "report.html", &path, ctx)
+    }
+}
+
+/// Where links between content files lead: source file (relative to the site) → page URL.
+pub fn link_map(site: &Site) -> HashMap<PathBuf, String> {
+    let base_path = site.config.base_path();
+    site.source_urls().into_iter().map(|(k, v)| (k, format!("{base_path}{v}"))).collect()
+}
+
+/// A renderer prepared once for a site, to render chosen pages on demand (`dvk serve`).
+/// Cards are made on first use, so preparing costs little even for a large site; the link map
+/// is passed in so that a server can keep it between small edits.
+pub struct Prepared<'a> {
+    r: Renderer<'a>,
+    routes: OnceLock<HashMap<String, Job>>,
+}
+
+impl<'a> Prepared<'a> {
+    /// Prepares rendering of `site` with `theme`; `links` is [`link_map`] of the site.
+    pub fn new(root: &'a Path, site: &'a Site, theme: &'a Theme, links: &'a HashMap<PathBuf, String>) -> Self {
+        Prepared { r: Renderer::lazy(root, site, theme, Cow::Borrowed(links)), routes: OnceLock::new() }
+    }
+
+    fn routes(&self) -> &HashMap<String, Job> {
+        self.routes.get_or_init(|| self.r.jobs().into_iter().map(|j| (self.r.job_path(&j), j)).collect())
+    }
+
+    /// The site path of every page (`""` for home, `mo-hinh/x/`, `nam/2024/trang/2/`, `404.html`).
+    pub fn page_paths(&self) -> Vec<String> {
+        let mut paths: Vec<String> = self.routes().keys().cloned().collect();
+        paths.sort();
+        paths
+    }
+
+    /// True when a page has this site path.
+    pub fn has_page(&self, path: &str) -> bool {
+        self.routes().contains_key(path)
+    }
+
+    /// Renders the page at `path` (one of [`Prepared::page_paths`]) and the files it brings
+    /// (photos, chart data) into `sink`. `None` when no page has that path; else the problems
+    /// found (template errors, broken links; with concurrent calls a problem may be returned
+    /// by another call).
+    pub fn render_page(&self, path: &str, sink: &dyn Sink) -> Option<Vec<Diagnostic>> {
+        let job = self.routes().get(path)?;
+        self.r.render_job(job, sink);
+        self.r.search_docs.lock().unwrap_or_else(|e| e.into_inner()).clear();
+        Some(std::mem::take(&mut *self.r.diags.lock().unwrap_or_else(|e| e.into_inner())))
+    }
+
+    /// The search document of model `i` (its body rendered, not its page) and the problems
+    /// found in the body.
+    pub fn model_search_doc(&self, i: usize) -> (dvk_search::SearchDoc, Vec<Diagnostic>) {
+        let m = &self.r.site.models[i];
+        let mut d = Vec::new();
+        let r = markdown::render(self.r.root, &m.origin.path, &m.body, self.r.links.as_ref(), &mut d);
+        (self.r.model_doc(i, r.text), d)
+    }
+
+    /// Every search document of the site, and every problem found in the bodies (broken
+    /// links, missing images), without rendering the model pages' templates.
+    pub fn search_docs(&self) -> (Vec<dvk_search::SearchDoc>, Vec<Diagnostic>) {
+        let models: Vec<_> = (0..self.r.site.models.len()).into_par_iter().map(|i| self.model_search_doc(i)).collect();
+        let mut docs = Vec::with_capacity(models.len());
+        let mut diags = Vec::new();
+        for (doc, d) in models {
+            docs.push(doc);
+            diags.extend(d);
+        }
+        let (more, d) = self.extra_search_docs();
+        docs.extend(more);
+        diags.extend(d);
+        (docs, diags)
+    }
+
+    /// The search documents of the articles and pages, and the problems found in their bodies
+    /// and in the bodies of rejected documents.
+    pub fn extra_search_docs(&self) -> (Vec<dvk_search::SearchDoc>, Vec<Diagnostic>) {
+        let site = self.r.site;
+        // Articles and pages are few: render them with a renderer of their own to collect their docs.
+        let other = Renderer::lazy(self.r.root, site, self.r.theme, Cow::Borrowed(self.r.links.as_ref()));
+        for a in 0..site.articles.len() {
+            other.render_job(&Job::Article(a), &NullSink);
+        }
+        for p in 0..site.pages.len() {
+            other.render_job(&Job::Page(p), &NullSink);
+        }
+        for (path, body) in &site.rejected_bodies {
+            other.body(path, body);
+        }
+        let mut rest = other.search_docs.into_inner().unwrap_or_else(|e| e.into_inner());
+        rest.sort_by_key(|(k, _)| *k);
+        let docs = rest.into_iter().map(|(_, d)| d).collect();
+        (docs, other.diags.into_inner().unwrap_or_else(|e| e.into_inner()))
     }
 }
 

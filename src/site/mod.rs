@@ -112,13 +112,7 @@ impl Site {
         let mut diags = Vec::new();
         let n = models.len();
         let slugs = slugs::assign_model_slugs(&models, &mut diags);
-        let summaries: Vec<String> = models
-            .iter()
-            .map(|m| match &m.summary {
-                Some(s) => s.clone(),
-                None => shorten(&crate::content::markdown::first_paragraph(&m.body.markdown), 240),
-            })
-            .collect();
+        let summaries: Vec<String> = models.iter().map(summary_of).collect();
 
         // Places, merged by slug; display spelling chosen from every spelling used.
         let mut province_names: HashMap<String, Vec<&str>> = HashMap::new();
@@ -318,6 +312,14 @@ impl Site {
         }
         parts.push(&self.provinces[self.model_province[i]].name);
         parts.join(", ")
+    }
+}
+
+/// The summary shown in lists: as written, else the body's first paragraph, shortened.
+pub fn summary_of(m: &Model) -> String {
+    match &m.summary {
+        Some(s) => s.clone(),
+        None => shorten(&crate::content::markdown::first_paragraph(&m.body.markdown), 240),
     }
 }
 

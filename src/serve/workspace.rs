@@ -1,0 +1,570 @@
+//! The server's in-memory copy of a site: every content file as last read, the site that is
+//! being served, and the rebuild after a change.
+//!
+//! Two ways to rebuild:
+//! - **patch** (the usual edit): when the changed files hold the same models as before with
+//!   the same title, slug, year, date, place, field, exemplary flag and replication source
+//!   (nothing that decides URLs, listings, order or counts), the served [`Site`] is patched in
+//!   place: only those models (and their summaries) are replaced. The link map and the
+//!   prepared renderer's other state are kept; only the pages that show the changed models
+//!   are dropped from the page cache (just the model's own page when only its text changed).
+//! - **reassemble**: anything else (a file added, deleted or renamed, a title or place
+//!   changed, an article, page, `site.yaml` or theme changed) re-assembles the site from the
+//!   documents in memory (no file is re-read except the changed ones) and empties the cache.
+//!
+//! In both cases pages are rendered again only when a browser asks for them.
+
+use crate::config::SiteConfig;
+use crate::content::{self, FileDocs, Model};
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::render::{self, Theme};
+use crate::site::{self, Site};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::hash::{Hash, Hasher};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// Everything a served snapshot owns.
+pub(crate) struct Owner {
+    pub(crate) root: PathBuf,
+    pub(crate) site: Site,
+    pub(crate) theme: Arc<Theme>,
+    pub(crate) links: HashMap<PathBuf, String>,
+}
+
+type Prep<'a> = render::Prepared<'a>;
+
+self_cell::self_cell!(
+    /// A site ready to render any of its pages on demand.
+    pub(crate) struct Snapshot {
+        owner: Owner,
+        #[covariant]
+        dependent: Prep,
+    }
+);
+
+impl Snapshot {
+    /// Prepares rendering of an owned site.
+    pub(crate) fn prepare(owner: Owner) -> Snapshot {
+        Snapshot::new(owner, |o| render::Prepared::new(&o.root, &o.site, &o.theme, &o.links))
+    }
+
+    /// The site.
+    pub(crate) fn site(&self) -> &Site {
+        &self.borrow_owner().site
+    }
+
+    /// The theme.
+    pub(crate) fn theme(&self) -> &Theme {
+        &self.borrow_owner().theme
+    }
+
+    /// The prepared renderer.
+    pub(crate) fn prepared(&self) -> &render::Prepared<'_> {
+        self.borrow_dependent()
+    }
+}
+
+/// Which pages a rebuild changed (site paths such as `mo-hinh/x/`; a page's own files are
+/// below its path).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Changed {
+    /// Every page may have changed.
+    All,
+    /// Only the pages at these paths (and files below them) changed.
+    Pages(BTreeSet<String>),
+}
+
+impl Changed {
+    /// True when the page or file at site path `path` may have changed.
+    pub(crate) fn touches(&self, path: &str) -> bool {
+        match self {
+            Changed::All => true,
+            Changed::Pages(p) => p.iter().any(|c| if c.is_empty() { path.is_empty() || path == "index.html" } else { path.starts_with(c.as_str()) }),
+        }
+    }
+
+    /// Adds another change.
+    pub(crate) fn merge(&mut self, other: &Changed) {
+        match (&mut *self, other) {
+            (Changed::All, _) => {}
+            (_, Changed::All) => *self = Changed::All,
+            (Changed::Pages(a), Changed::Pages(b)) => a.extend(b.iter().cloned()),
+        }
+    }
+}
+
+/// One content file as last read.
+struct FileEntry {
+    hash: u64,
+    docs: Option<FileDocs>,
+    diags: Vec<Diagnostic>,
+}
+
+/// What a rebuild decided.
+pub(crate) enum Outcome {
+    /// Nothing changed that matters.
+    Unchanged,
+    /// The content has errors: the served site stays as it was.
+    Broken,
+    /// A new site is served.
+    Published {
+        /// Pages that changed.
+        changed: Changed,
+        /// Models patched in place (0 when the site was re-assembled).
+        patched: usize,
+        /// True when the site was re-assembled.
+        reassembled: bool,
+        /// True when the search documents and link checks of every body must be redone.
+        full_recheck: bool,
+        /// Site paths of models whose search documents changed (patch only).
+        docs_changed: Vec<usize>,
+    },
+}
+
+/// The site folder as the server knows it.
+pub(crate) struct Workspace {
+    root: PathBuf,
+    drafts: bool,
+    base_url: String,
+    config: SiteConfig,
+    config_diags: Vec<Diagnostic>,
+    walk_diags: Vec<Diagnostic>,
+    files: BTreeMap<PathBuf, FileEntry>,
+    theme: Option<Arc<Theme>>,
+    theme_diags: Vec<Diagnostic>,
+    /// Problems found when assembling the site (slugs, references), and lints.
+    assemble_diags: Vec<Diagnostic>,
+    /// Problems found in bodies (broken links, missing images), by source file.
+    link_diags: BTreeMap<PathBuf, Vec<Diagnostic>>,
+    /// Problems found while rendering pages (template errors), by page.
+    render_diags: BTreeMap<String, Vec<Diagnostic>>,
+    /// Hash of each file the served site was built from.
+    served: BTreeMap<PathBuf, u64>,
+    /// True once a site without errors has been served.
+    served_good: bool,
+    /// True when the served site needs re-assembling whatever changed (theme or config).
+    force_reassemble: bool,
+}
+
+fn hash_text(bytes: &[u8]) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    bytes.hash(&mut h);
+    h.finish()
+}
+
+impl Workspace {
+    /// Reads the whole site (config, theme, every content file).
+    pub(crate) fn open(root: &Path, drafts: bool, base_url: String) -> Workspace {
+        let mut ws = Workspace {
+            root: root.to_path_buf(),
+            drafts,
+            base_url,
+            config: SiteConfig::default(),
+            config_diags: Vec::new(),
+            walk_diags: Vec::new(),
+            files: BTreeMap::new(),
+            theme: None,
+            theme_diags: Vec::new(),
+            assemble_diags: Vec::new(),
+            link_diags: BTreeMap::new(),
+            render_diags: BTreeMap::new(),
+            served: BTreeMap::new(),
+            served_good: false,
+            force_reassemble: true,
+        };
+        ws.reload_config();
+        ws.reload_theme();
+        ws.rescan();
+        ws
+    }
+
+    /// The site folder.
+    pub(crate) fn root(&self) -> &Path {
+        &self.root
+    }
+
+    fn reload_config(&mut self) {
+        let (mut config, d) = content::read_config(&self.root);
+        config.base_url = self.base_url.clone();
+        self.config = config;
+        self.config_diags = d;
+    }
+
+    /// Loads the theme again (after a change under `themes/`).
+    pub(crate) fn reload_theme(&mut self) {
+        match Theme::load(&self.root, &self.config.theme, &self.config.language) {
+            Ok(t) => {
+                self.theme = Some(Arc::new(t));
+                self.theme_diags.clear();
+            }
+            Err(d) => self.theme_diags = d,
+        }
+        self.render_diags.clear();
+        self.force_reassemble = true;
+    }
+
+    /// `site.yaml` changed: every file is read again (fields decide how documents read).
+    pub(crate) fn reload_all(&mut self) {
+        let theme_name = (self.config.theme.clone(), self.config.language.clone());
+        self.reload_config();
+        if theme_name != (self.config.theme.clone(), self.config.language.clone()) {
+            self.reload_theme();
+        }
+        self.files.clear();
+        self.rescan();
+        self.force_reassemble = true;
+    }
+
+    /// Walks `content/` again: new files are read, vanished ones dropped, changed ones re-read.
+    pub(crate) fn rescan(&mut self) {
+        let (list, walk_diags) = content::content_files(&self.root);
+        self.walk_diags = walk_diags;
+        let keep: BTreeSet<&PathBuf> = list.iter().collect();
+        self.files.retain(|p, _| keep.contains(p));
+        let loaded: Vec<(PathBuf, Option<FileEntry>)> = {
+            use rayon::prelude::*;
+            let files = &self.files;
+            list.par_iter().map(|rel| (rel.clone(), self.read_if_changed(rel, files.get(rel).map(|e| e.hash)))).collect()
+        };
+        for (rel, entry) in loaded {
+            if let Some(e) = entry {
+                self.files.insert(rel, e);
+            }
+        }
+    }
+
+    /// Reads `rel` when its bytes differ from `old_hash`; `None` when unchanged.
+    fn read_if_changed(&self, rel: &Path, old_hash: Option<u64>) -> Option<FileEntry> {
+        let bytes = std::fs::read(self.root.join(rel)).unwrap_or_default();
+        let hash = hash_text(&bytes);
+        if old_hash == Some(hash) {
+            return None;
+        }
+        let (docs, diags) = content::load_file(&self.root, rel, &self.config);
+        Some(FileEntry { hash, docs, diags })
+    }
+
+    /// Applies changes to the files at these paths (relative to the site): each is read
+    /// again, dropped when gone, or (a folder) walked. Returns false when a full rescan is
+    /// needed instead (a link, or a path this cannot judge).
+    pub(crate) fn update_paths(&mut self, paths: &BTreeSet<PathBuf>) -> bool {
+        for rel in paths {
+            let full = self.root.join(rel);
+            match std::fs::symlink_metadata(&full) {
+                Ok(m) if m.file_type().is_symlink() => return false,
+                Ok(m) if m.is_dir() => return false,
+                Ok(m) if m.is_file() => {
+                    if content::is_content_file(rel) && !hidden(rel) {
+                        let old = self.files.get(rel).map(|e| e.hash);
+                        if let Some(e) = self.read_if_changed(rel, old) {
+                            self.files.insert(rel.clone(), e);
+                        }
+                    } else {
+                        // A photo or other file: documents beside it or above it may use it.
+                        self.reread_users_of(rel);
+                    }
+                }
+                Ok(_) => {}
+                Err(_) => {
+                    // Gone: the file itself, or a whole folder.
+                    let before = self.files.len();
+                    self.files.retain(|p, _| p != rel && !p.starts_with(rel));
+                    if before == self.files.len() && !content::is_content_file(rel) {
+                        self.reread_users_of(rel);
+                    }
+                }
+            }
+        }
+        true
+    }
+
+    /// Reads again the documents in the folder of `rel` and the folders above it.
+    fn reread_users_of(&mut self, rel: &Path) {
+        let dirs: Vec<&Path> = rel.ancestors().skip(1).collect();
+        let users: Vec<PathBuf> = self
+            .files
+            .keys()
+            .filter(|p| p.parent().is_some_and(|parent| dirs.contains(&parent)))
+            .cloned()
+            .collect();
+        for p in users {
+            let (docs, diags) = content::load_file(&self.root, &p, &self.config);
+            if let Some(e) = self.files.get_mut(&p) {
+                e.docs = docs;
+                e.diags = diags;
+                e.hash = e.hash.wrapping_add(1);
+            }
+        }
+    }
+
+    /// Every current problem, sorted: errors and warnings.
+    pub(crate) fn diagnostics(&self) -> Vec<Diagnostic> {
+        let mut all = Diagnostics::default();
+        all.extend(self.config_diags.iter().cloned());
+        all.extend(self.walk_diags.iter().cloned());
+        all.extend(self.theme_diags.iter().cloned());
+        for e in self.files.values() {
+            all.extend(e.diags.iter().cloned());
+        }
+        all.extend(self.assemble_diags.iter().cloned());
+        for d in self.link_diags.values() {
+            all.extend(d.iter().cloned());
+        }
+        for d in self.render_diags.values() {
+            all.extend(d.iter().cloned());
+        }
+        all.sorted()
+    }
+
+    /// The current errors only.
+    pub(crate) fn errors(&self) -> Vec<Diagnostic> {
+        self.diagnostics().into_iter().filter(Diagnostic::is_error).collect()
+    }
+
+    /// Files whose current text differs from the served site's.
+    fn dirty(&self) -> (Vec<PathBuf>, bool) {
+        let mut dirty = Vec::new();
+        let mut set_changed = self.files.len() != self.served.len();
+        for (p, e) in &self.files {
+            match self.served.get(p) {
+                Some(&h) if h == e.hash => {}
+                Some(_) => dirty.push(p.clone()),
+                None => {
+                    set_changed = true;
+                    dirty.push(p.clone());
+                }
+            }
+        }
+        (dirty, set_changed)
+    }
+
+    /// Replaces the problems found in bodies (after a check of every body).
+    pub(crate) fn set_link_diags(&mut self, diags: Vec<Diagnostic>) {
+        self.link_diags.clear();
+        for d in diags {
+            self.link_diags.entry(d.path.clone()).or_default().push(d);
+        }
+    }
+
+    /// Records the problems found while rendering one page (empty clears them).
+    pub(crate) fn set_render_diags(&mut self, page: &str, diags: Vec<Diagnostic>) -> bool {
+        let old = self.render_diags.get(page).cloned().unwrap_or_default();
+        if old == diags {
+            return false;
+        }
+        if diags.is_empty() {
+            self.render_diags.remove(page);
+        } else {
+            self.render_diags.insert(page.to_string(), diags);
+        }
+        true
+    }
+
+    /// Brings the served site up to date with the files. `current` is the served snapshot,
+    /// taken out of the server (so it can be patched in place); the new one is returned.
+    pub(crate) fn rebuild(&mut self, current: Option<Snapshot>) -> (Option<Snapshot>, Outcome) {
+        let (dirty, set_changed) = self.dirty();
+        if dirty.is_empty() && !set_changed && !self.force_reassemble && current.is_some() {
+            let outcome = if self.errors().is_empty() { Outcome::Unchanged } else { Outcome::Broken };
+            return (current, outcome);
+        }
+        let Some(theme) = self.theme.clone() else {
+            return (current, Outcome::Broken);
+        };
+        let load_errors = self.config_diags.iter().chain(&self.walk_diags).chain(&self.theme_diags).any(Diagnostic::is_error)
+            || self.files.values().any(|e| e.diags.iter().any(Diagnostic::is_error));
+
+        // Patch in place when the changed files keep every model's place in the site.
+        if let Some(snap) = current {
+            if !set_changed && !self.force_reassemble && !load_errors {
+                match self.try_patch(snap, &dirty) {
+                    Ok(result) => return result,
+                    Err(snap) => return self.reassemble(Some(snap), theme, load_errors),
+                }
+            }
+            return self.reassemble(Some(snap), theme, load_errors);
+        }
+        self.reassemble(None, theme, load_errors)
+    }
+
+    /// Patches the served site when every dirty file holds models whose structure is unchanged.
+    #[allow(clippy::result_large_err)]
+    fn try_patch(&mut self, snap: Snapshot, dirty: &[PathBuf]) -> Result<(Option<Snapshot>, Outcome), Snapshot> {
+        // Which models of the served site come from each dirty file, and their new versions.
+        let mut plan: Vec<(usize, Model)> = Vec::new();
+        {
+            let site = snap.site();
+            for p in dirty {
+                let Some(FileDocs::Models(new)) = self.files.get(p).and_then(|e| e.docs.as_ref()) else {
+                    return Err(snap);
+                };
+                let new: Vec<&Model> = new.iter().filter(|m| self.drafts || !m.draft).collect();
+                let old: Vec<usize> = site.models.iter().enumerate().filter(|(_, m)| &m.origin.path == p).map(|(i, _)| i).collect();
+                if old.len() != new.len() || old.iter().zip(&new).any(|(&i, n)| !same_structure(&site.models[i], n)) {
+                    return Err(snap);
+                }
+                plan.extend(old.into_iter().zip(new.into_iter().cloned()));
+            }
+        }
+        // Check the new bodies' links before touching anything.
+        let mut new_link_diags: BTreeMap<PathBuf, Vec<Diagnostic>> = BTreeMap::new();
+        {
+            let links = &snap.borrow_owner().links;
+            for (_, m) in &plan {
+                let mut d = Vec::new();
+                crate::content::markdown::render(&self.root, &m.origin.path, &m.body, links, &mut d);
+                new_link_diags.entry(m.origin.path.clone()).or_default().extend(d);
+            }
+        }
+        for p in dirty {
+            new_link_diags.entry(p.clone()).or_default();
+        }
+        let mut link_diags = self.link_diags.clone();
+        for (p, d) in new_link_diags {
+            if d.is_empty() {
+                link_diags.remove(&p);
+            } else {
+                link_diags.insert(p, d);
+            }
+        }
+        if link_diags.values().flatten().any(Diagnostic::is_error) {
+            self.link_diags = link_diags;
+            return Ok((Some(snap), Outcome::Broken));
+        }
+        self.link_diags = link_diags;
+
+        let mut owner = snap.into_owner();
+        let t = &owner.theme.i18n;
+        let urls = render::views::Urls { base_path: owner.site.config.base_path(), base_url: owner.site.config.base_url.clone() };
+        let mut changed: BTreeSet<String> = BTreeSet::new();
+        let mut docs_changed = Vec::new();
+        for (i, m) in &plan {
+            let i = *i;
+            let before_card = serde_json::to_value(render::views::card(&owner.site, &urls, t, i)).ok();
+            let only_text = only_text_differs(&owner.site.models[i], m);
+            owner.site.models[i] = m.clone();
+            owner.site.summaries[i] = site::summary_of(m);
+            docs_changed.push(i);
+            changed.insert(site::model_path(&owner.site.slugs[i]));
+            let after_card = serde_json::to_value(render::views::card(&owner.site, &urls, t, i)).ok();
+            if !only_text || before_card != after_card {
+                changed.extend(pages_showing(&owner.site, i));
+            }
+        }
+        for p in dirty {
+            if let Some(e) = self.files.get(p) {
+                self.served.insert(p.clone(), e.hash);
+            }
+        }
+        let patched = plan.len();
+        let snap = Snapshot::prepare(owner);
+        Ok((
+            Some(snap),
+            Outcome::Published { changed: Changed::Pages(changed), patched, reassembled: false, full_recheck: false, docs_changed },
+        ))
+    }
+
+    /// Assembles the site again from the documents in memory.
+    fn reassemble(&mut self, current: Option<Snapshot>, theme: Arc<Theme>, load_errors: bool) -> (Option<Snapshot>, Outcome) {
+        let docs: Vec<FileDocs> = self.files.values().filter_map(|e| e.docs.clone()).collect();
+        let content = content::collect(self.config.clone(), docs, self.drafts);
+        let (site, mut diags) = Site::assemble(content);
+        diags.extend(crate::lints::warnings(&site));
+        self.assemble_diags = diags;
+        let links = render::link_map(&site);
+        let links_changed = current.as_ref().map(|s| s.borrow_owner().links != links).unwrap_or(true);
+        // Bodies of changed files are checked now; every body when links may now lead elsewhere
+        // (the server does that in the background, as for the first build).
+        let (dirty, _) = self.dirty();
+        for p in &dirty {
+            self.link_diags.remove(p);
+        }
+        for m in site.models.iter().filter(|m| dirty.contains(&m.origin.path)) {
+            let mut d = Vec::new();
+            crate::content::markdown::render(&self.root, &m.origin.path, &m.body, &links, &mut d);
+            if !d.is_empty() {
+                self.link_diags.entry(m.origin.path.clone()).or_default().extend(d);
+            }
+        }
+        let has_errors = load_errors || self.errors().iter().any(Diagnostic::is_error);
+        if has_errors && self.served_good && current.is_some() {
+            return (current, Outcome::Broken);
+        }
+        self.served = self.files.iter().map(|(p, e)| (p.clone(), e.hash)).collect();
+        self.served_good = !has_errors;
+        self.force_reassemble = false;
+        self.render_diags.clear();
+        let snap = Snapshot::prepare(Owner { root: self.root.clone(), site, theme, links });
+        let outcome = Outcome::Published { changed: Changed::All, patched: 0, reassembled: true, full_recheck: links_changed, docs_changed: Vec::new() };
+        if has_errors {
+            // Nothing good was ever served: serve what loads, with the errors shown.
+            return (Some(snap), Outcome::Broken);
+        }
+        (Some(snap), outcome)
+    }
+}
+
+/// Names editors' tools give to temporary and hidden files.
+pub(crate) fn hidden(rel: &Path) -> bool {
+    rel.file_name().map(|n| n.to_string_lossy()).is_some_and(|n| {
+        n.starts_with('.') || n.starts_with('#') || n.ends_with('~') || n.ends_with(".swp") || n.ends_with(".swx") || n.ends_with(".tmp") || n == "4913"
+    })
+}
+
+/// True when two versions of a model take the same place in the site: same slug, URL,
+/// listings, order and counts (what `Site::assemble` and slug assignment read).
+fn same_structure(a: &Model, b: &Model) -> bool {
+    a.origin == b.origin
+        && a.title == b.title
+        && a.slug == b.slug
+        && a.year == b.year
+        && a.date == b.date
+        && a.province == b.province
+        && a.district == b.district
+        && a.commune == b.commune
+        && a.field == b.field
+        && a.exemplary == b.exemplary
+        && a.replicated_from == b.replicated_from
+        && a.draft == b.draft
+}
+
+/// True when only the body text differs (and the summary, when written out).
+fn only_text_differs(a: &Model, b: &Model) -> bool {
+    a.host == b.host
+        && a.level == b.level
+        && a.summary == b.summary
+        && a.results == b.results
+        && a.photos == b.photos
+        && a.tags == b.tags
+}
+
+/// Pages that show model `i` other than its own: its listings, the home page, statistics,
+/// the year's report, the search page, the models whose related block may list it, and the
+/// articles naming it.
+fn pages_showing(site: &Site, i: usize) -> Vec<String> {
+    let m = &site.models[i];
+    let mut out = vec![
+        String::new(),
+        "thong-ke/".to_string(),
+        "tim-kiem/".to_string(),
+        "dia-ban/".to_string(),
+        format!("nam/{}/", m.year),
+        format!("dia-ban/{}/", site.provinces[site.model_province[i]].slug),
+        format!("linh-vuc/{}/", site.config.fields[m.field].slug),
+        "dien-hinh/".to_string(),
+        "du-lieu/".to_string(),
+    ];
+    let pool = match site.model_district[i] {
+        Some(d) => &site.districts[d].models,
+        None => &site.provinces[site.model_province[i]].models,
+    };
+    out.extend(pool.iter().filter(|&&j| site.models[j].field == m.field).map(|&j| site::model_path(&site.slugs[j])));
+    for &a in &site.model_articles[i] {
+        out.push(format!("tin-tuc/{}/", site.articles[a].slug));
+    }
+    for &j in site.replicas[i].iter().chain(site.replicated_from[i].iter()) {
+        out.push(site::model_path(&site.slugs[j]));
+    }
+    out
+}
