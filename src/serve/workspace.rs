@@ -495,12 +495,9 @@ impl Workspace {
         self.served_good = !has_errors;
         self.force_reassemble = false;
         self.render_diags.clear();
+        // (With errors here, nothing good was ever served: serve what loads, errors shown.)
         let snap = Snapshot::prepare(Owner { root: self.root.clone(), site, theme, links });
         let outcome = Outcome::Published { changed: Changed::All, patched: 0, reassembled: true, full_recheck: links_changed, docs_changed: Vec::new() };
-        if has_errors {
-            // Nothing good was ever served: serve what loads, with the errors shown.
-            return (Some(snap), Outcome::Broken);
-        }
         (Some(snap), outcome)
     }
 }

@@ -42,7 +42,14 @@ fn exif(orientation: u16) -> Vec<u8> {
     e(&mut t, 3, 2, 2, *b"E\0\0\0");
     e(&mut t, 4, 5, 3, 116u32.to_be_bytes());
     t.extend(0u32.to_be_bytes());
-    for (n, d) in [(10u32, 1u32), (14, 1), (3456, 100), (106, 1), (41, 1), (1234, 100)] {
+    for (n, d) in [
+        (10u32, 1u32),
+        (14, 1),
+        (3456, 100),
+        (106, 1),
+        (41, 1),
+        (1234, 100),
+    ] {
         t.extend(n.to_be_bytes());
         t.extend(d.to_be_bytes());
     }
@@ -56,9 +63,21 @@ fn scene(w: u32, h: u32, seed: u64) -> Vec<u8> {
     let mut rng = Rng(seed);
     let (wi, hi) = (w as i64, h as i64);
     let horizon = hi * rng.range(40, 65) / 100;
-    let sky_top = [rng.range(40, 110) as f32, rng.range(90, 160) as f32, rng.range(170, 240) as f32];
-    let sky_bot = [rng.range(180, 240) as f32, rng.range(190, 235) as f32, rng.range(200, 250) as f32];
-    let ground = [rng.range(40, 120) as f32, rng.range(80, 150) as f32, rng.range(20, 80) as f32];
+    let sky_top = [
+        rng.range(40, 110) as f32,
+        rng.range(90, 160) as f32,
+        rng.range(170, 240) as f32,
+    ];
+    let sky_bot = [
+        rng.range(180, 240) as f32,
+        rng.range(190, 235) as f32,
+        rng.range(200, 250) as f32,
+    ];
+    let ground = [
+        rng.range(40, 120) as f32,
+        rng.range(80, 150) as f32,
+        rng.range(20, 80) as f32,
+    ];
     let mut px = vec![0u8; (w * h * 3) as usize];
     for y in 0..hi {
         for x in 0..wi {
@@ -76,7 +95,13 @@ fn scene(w: u32, h: u32, seed: u64) -> Vec<u8> {
         }
     }
     // Hills (ellipses on the horizon), houses (rectangles with roofs), trees (discs), a sun.
-    let fill = |px: &mut Vec<u8>, x0: i64, y0: i64, x1: i64, y1: i64, inside: &dyn Fn(i64, i64) -> bool, c: [u8; 3]| {
+    let fill = |px: &mut Vec<u8>,
+                x0: i64,
+                y0: i64,
+                x1: i64,
+                y1: i64,
+                inside: &dyn Fn(i64, i64) -> bool,
+                c: [u8; 3]| {
         for y in y0.max(0)..y1.min(hi) {
             for x in x0.max(0)..x1.min(wi) {
                 if inside(x, y) {
@@ -86,35 +111,118 @@ fn scene(w: u32, h: u32, seed: u64) -> Vec<u8> {
             }
         }
     };
-    let (sx, sy, sr) = (rng.range(0, wi), rng.range(0, horizon / 2 + 1), rng.range(60, 200));
-    fill(&mut px, sx - sr, sy - sr, sx + sr, sy + sr, &|x, y| (x - sx).pow(2) + (y - sy).pow(2) < sr * sr, [255, 240, 200]);
+    let (sx, sy, sr) = (
+        rng.range(0, wi),
+        rng.range(0, horizon / 2 + 1),
+        rng.range(60, 200),
+    );
+    fill(
+        &mut px,
+        sx - sr,
+        sy - sr,
+        sx + sr,
+        sy + sr,
+        &|x, y| (x - sx).pow(2) + (y - sy).pow(2) < sr * sr,
+        [255, 240, 200],
+    );
     for _ in 0..rng.range(2, 5) {
-        let (cx, rx, ry) = (rng.range(0, wi), rng.range(wi / 6, wi / 2), rng.range(hi / 12, hi / 5));
-        let c = [rng.range(30, 90) as u8, rng.range(70, 130) as u8, rng.range(30, 80) as u8];
-        fill(&mut px, cx - rx, horizon - ry, cx + rx, horizon, &|x, y| {
-            let (dx, dy) = ((x - cx) as f64 / rx as f64, (y - horizon) as f64 / ry as f64);
-            dx * dx + dy * dy < 1.0
-        }, c);
+        let (cx, rx, ry) = (
+            rng.range(0, wi),
+            rng.range(wi / 6, wi / 2),
+            rng.range(hi / 12, hi / 5),
+        );
+        let c = [
+            rng.range(30, 90) as u8,
+            rng.range(70, 130) as u8,
+            rng.range(30, 80) as u8,
+        ];
+        fill(
+            &mut px,
+            cx - rx,
+            horizon - ry,
+            cx + rx,
+            horizon,
+            &|x, y| {
+                let (dx, dy) = (
+                    (x - cx) as f64 / rx as f64,
+                    (y - horizon) as f64 / ry as f64,
+                );
+                dx * dx + dy * dy < 1.0
+            },
+            c,
+        );
     }
     for _ in 0..rng.range(4, 12) {
-        let (x0, bw, bh) = (rng.range(0, wi), rng.range(wi / 20, wi / 6), rng.range(hi / 12, hi / 4));
+        let (x0, bw, bh) = (
+            rng.range(0, wi),
+            rng.range(wi / 20, wi / 6),
+            rng.range(hi / 12, hi / 4),
+        );
         let y1 = horizon + rng.range(hi / 20, (hi - horizon) / 2 + hi / 20);
-        let wall = [rng.range(150, 250) as u8, rng.range(130, 230) as u8, rng.range(100, 210) as u8];
+        let wall = [
+            rng.range(150, 250) as u8,
+            rng.range(130, 230) as u8,
+            rng.range(100, 210) as u8,
+        ];
         fill(&mut px, x0, y1 - bh, x0 + bw, y1, &|_, _| true, wall);
-        let roof = [rng.range(120, 200) as u8, rng.range(30, 80) as u8, rng.range(20, 60) as u8];
+        let roof = [
+            rng.range(120, 200) as u8,
+            rng.range(30, 80) as u8,
+            rng.range(20, 60) as u8,
+        ];
         let (rt, rh) = (y1 - bh, bh / 2);
-        fill(&mut px, x0 - bw / 10, rt - rh, x0 + bw + bw / 10, rt, &|x, y| {
-            let d = (x - (x0 + bw / 2)).abs() as f64 / (bw as f64 * 0.6);
-            (rt - y) as f64 / rh as f64 <= 1.0 - d
-        }, roof);
+        fill(
+            &mut px,
+            x0 - bw / 10,
+            rt - rh,
+            x0 + bw + bw / 10,
+            rt,
+            &|x, y| {
+                let d = (x - (x0 + bw / 2)).abs() as f64 / (bw as f64 * 0.6);
+                (rt - y) as f64 / rh as f64 <= 1.0 - d
+            },
+            roof,
+        );
         let (dx, dw) = (x0 + bw / 3, bw / 4);
-        fill(&mut px, dx, y1 - bh / 2, dx + dw, y1, &|_, _| true, [70, 45, 30]);
+        fill(
+            &mut px,
+            dx,
+            y1 - bh / 2,
+            dx + dw,
+            y1,
+            &|_, _| true,
+            [70, 45, 30],
+        );
     }
     for _ in 0..rng.range(10, 40) {
-        let (cx, cy, r) = (rng.range(0, wi), horizon + rng.range(-hi / 20, (hi - horizon) / 2), rng.range(30, 180));
-        let c = [rng.range(10, 60) as u8, rng.range(60, 140) as u8, rng.range(10, 50) as u8];
-        fill(&mut px, cx - r, cy - r, cx + r, cy + r, &|x, y| (x - cx).pow(2) + (y - cy).pow(2) < r * r, c);
-        fill(&mut px, cx - r / 8, cy, cx + r / 8, cy + r * 2, &|_, _| true, [80, 55, 35]);
+        let (cx, cy, r) = (
+            rng.range(0, wi),
+            horizon + rng.range(-hi / 20, (hi - horizon) / 2),
+            rng.range(30, 180),
+        );
+        let c = [
+            rng.range(10, 60) as u8,
+            rng.range(60, 140) as u8,
+            rng.range(10, 50) as u8,
+        ];
+        fill(
+            &mut px,
+            cx - r,
+            cy - r,
+            cx + r,
+            cy + r,
+            &|x, y| (x - cx).pow(2) + (y - cy).pow(2) < r * r,
+            c,
+        );
+        fill(
+            &mut px,
+            cx - r / 8,
+            cy,
+            cx + r / 8,
+            cy + r * 2,
+            &|_, _| true,
+            [80, 55, 35],
+        );
     }
     // Texture and grain: smooth-ish luminance texture on the ground, sensor noise everywhere.
     for y in 0..hi {
@@ -122,7 +230,11 @@ fn scene(w: u32, h: u32, seed: u64) -> Vec<u8> {
             let i = ((y * wi + x) * 3) as usize;
             let r = rng.next();
             let grain = ((r & 0xFF) as i32 - 128) / 18 + (((r >> 8) & 0xFF) as i32 - 128) / 18;
-            let tex = if y > horizon { (((x * 7 + y * 13) ^ (x * y / 97)) % 23) as i32 - 11 } else { 0 };
+            let tex = if y > horizon {
+                (((x * 7 + y * 13) ^ (x * y / 97)) % 23) as i32 - 11
+            } else {
+                0
+            };
             for k in 0..3 {
                 let n = grain + tex + (((r >> (16 + 8 * k)) & 0x7) as i32 - 3);
                 px[i + k] = (px[i + k] as i32 + n).clamp(0, 255) as u8;
@@ -134,7 +246,10 @@ fn scene(w: u32, h: u32, seed: u64) -> Vec<u8> {
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let out = PathBuf::from(args.get(1).expect("usage: gen_photos OUT_DIR COUNT [WIDTH HEIGHT]"));
+    let out = PathBuf::from(
+        args.get(1)
+            .expect("usage: gen_photos OUT_DIR COUNT [WIDTH HEIGHT]"),
+    );
     let count: u32 = args.get(2).map(|s| s.parse().unwrap()).unwrap_or(100);
     let w: u32 = args.get(3).map(|s| s.parse().unwrap()).unwrap_or(4000);
     let h: u32 = args.get(4).map(|s| s.parse().unwrap()).unwrap_or(3000);
@@ -154,7 +269,8 @@ fn main() {
             let mut jpg = Vec::new();
             let mut enc = jpeg_encoder::Encoder::new(&mut jpg, 92);
             enc.set_optimized_huffman_tables(true);
-            enc.encode(&px, sw as u16, sh as u16, jpeg_encoder::ColorType::Rgb).unwrap();
+            enc.encode(&px, sw as u16, sh as u16, jpeg_encoder::ColorType::Rgb)
+                .unwrap();
             let mut file = jpg[..2].to_vec();
             file.extend(exif(if sideways { 6 } else { 1 }));
             file.extend_from_slice(&jpg[2..]);
@@ -162,5 +278,9 @@ fn main() {
             file.len() as u64
         })
         .sum();
-    println!("{count} photos, {:.1} MB in all, {:.2} MB each", total as f64 / 1e6, total as f64 / 1e6 / count as f64);
+    println!(
+        "{count} photos, {:.1} MB in all, {:.2} MB each",
+        total as f64 / 1e6,
+        total as f64 / 1e6 / count as f64
+    );
 }

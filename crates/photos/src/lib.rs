@@ -161,7 +161,10 @@ impl Processed {
 
     /// Every file of this photo: variants, full-size copy and OG image.
     pub fn files(&self) -> impl Iterator<Item = &Variant> {
-        self.variants.iter().chain(std::iter::once(&self.full)).chain(self.og.iter())
+        self.variants
+            .iter()
+            .chain(std::iter::once(&self.full))
+            .chain(self.og.iter())
     }
 }
 
@@ -190,7 +193,11 @@ pub enum PhotoErrorKind {
     /// Damaged or truncated image data.
     Corrupt(String),
     /// Pixel count over [`PhotoSettings::max_pixels`], or a side over 65 535 px.
-    TooLarge { width: u32, height: u32, max_pixels: u64 },
+    TooLarge {
+        width: u32,
+        height: u32,
+        max_pixels: u64,
+    },
     /// An encoder refused the pixels (should not happen for photos that decode).
     Encode(String),
     /// The cache folder could not be created or written.
@@ -199,7 +206,10 @@ pub enum PhotoErrorKind {
 
 impl PhotoError {
     fn new(path: &Path, kind: PhotoErrorKind) -> Self {
-        PhotoError { path: path.to_path_buf(), kind }
+        PhotoError {
+            path: path.to_path_buf(),
+            kind,
+        }
     }
 
     /// The photo this error is about.
@@ -329,7 +339,7 @@ fn timed<T>(stage: usize, f: impl FnOnce() -> T) -> T {
     r
 }
 
-/// Per-stage CPU time, see [`StageTimes`].
+/// Time per stage, summed over threads; see [`StageTimes`].
 pub fn stage_times() -> StageTimes {
     let s = |i: usize| STAGE_NANOS[i].load(Ordering::Relaxed) as f64 / 1e9;
     StageTimes {
@@ -375,7 +385,7 @@ pub fn process(
         hasher.update(settings.key_material().as_bytes());
         hasher.update(&[0]);
         hasher.update(&bytes);
-        let key = hasher.finalize().to_hex()[..20].to_string();
+        let key = hasher.finalize().to_hex()[..KEY_LEN].to_string();
         let manifest_path = cache_dir.join(format!("{key}.json"));
         let cached = read_manifest(&manifest_path, cache_dir);
         Ok((bytes, key, manifest_path, cached))
@@ -395,8 +405,57 @@ pub fn process(
     let processed = make_outputs(source, cache_dir, &key, pixels, settings)?;
 
     let json = serde_json::to_vec_pretty(&processed).expect("manifest serialises");
-    timed(WRITE, || write_atomic(&manifest_path, &json)).map_err(|e| cache_error(source, cache_dir, e))?;
+    timed(WRITE, || write_atomic(&manifest_path, &json))
+        .map_err(|e| cache_error(source, cache_dir, e))?;
     Ok(processed)
+}
+
+/// Length of the hex cache key that starts every file name in the cache.
+const KEY_LEN: usize = 20;
+
+/// Remove from `cache_dir` every file this crate wrote that none of `keep` uses (photos deleted
+/// or changed since, old settings), and temp files left by an interrupted build. Files whose
+/// names do not follow this crate's pattern (`<20 hex>-<label>.jpg|webp`, `<20 hex>.json`,
+/// `.<20 hex>….tmp`) are never touched. Returns how many files were removed.
+/// Call it after a complete build, with the [`Processed`] of every photo the site uses, and not
+/// while another build writes to the same cache.
+pub fn prune_cache<'a>(
+    cache_dir: &Path,
+    keep: impl IntoIterator<Item = &'a Processed>,
+) -> io::Result<usize> {
+    let keys: std::collections::HashSet<String> = keep
+        .into_iter()
+        .filter_map(|p| p.full.file_name.get(..KEY_LEN).map(str::to_string))
+        .collect();
+    let entries = match fs::read_dir(cache_dir) {
+        Ok(e) => e,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(0),
+        Err(e) => return Err(e),
+    };
+    let mut removed = 0;
+    for entry in entries {
+        let entry = entry?;
+        let Ok(name) = entry.file_name().into_string() else {
+            continue;
+        };
+        let is_key = |k: &str| {
+            k.len() == KEY_LEN && k.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+        };
+        // Temp files are `.<final name>.<pid>.<n>.tmp`, and final names start with the key.
+        let ours_tmp = name.starts_with('.')
+            && name.ends_with(".tmp")
+            && name.get(1..=KEY_LEN).is_some_and(is_key);
+        let key = name.get(..KEY_LEN).unwrap_or("");
+        let rest = name.get(KEY_LEN..).unwrap_or("");
+        let ours = is_key(key)
+            && (rest == ".json"
+                || (rest.starts_with('-') && (rest.ends_with(".jpg") || rest.ends_with(".webp"))));
+        if (ours_tmp || (ours && !keys.contains(key))) && entry.file_type()?.is_file() {
+            fs::remove_file(entry.path())?;
+            removed += 1;
+        }
+    }
+    Ok(removed)
 }
 
 fn read_error(source: &Path, e: io::Error) -> PhotoError {
@@ -410,7 +469,10 @@ fn read_error(source: &Path, e: io::Error) -> PhotoError {
 fn cache_error(source: &Path, dir: &Path, e: io::Error) -> PhotoError {
     PhotoError::new(
         source,
-        PhotoErrorKind::Cache { dir: dir.to_path_buf(), detail: e.to_string() },
+        PhotoErrorKind::Cache {
+            dir: dir.to_path_buf(),
+            detail: e.to_string(),
+        },
     )
 }
 
@@ -459,7 +521,10 @@ fn sniff(source: &Path, bytes: &[u8]) -> Result<ImageFormat, PhotoError> {
         if has(&[b"avif", b"avis"]) {
             return err(PhotoErrorKind::Unsupported("AVIF".into()));
         }
-        if has(&[b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"hevm", b"hevs", b"mif1", b"msf1"]) {
+        if has(&[
+            b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"hevm", b"hevs", b"mif1",
+            b"msf1",
+        ]) {
             return err(PhotoErrorKind::Heic);
         }
     }
@@ -470,13 +535,18 @@ fn sniff(source: &Path, bytes: &[u8]) -> Result<ImageFormat, PhotoError> {
             if bytes.starts_with(b"II*\0") || bytes.starts_with(b"MM\0*") {
                 return err(PhotoErrorKind::Unsupported("TIFF/RAW".into()));
             }
-            err(PhotoErrorKind::NotAnImage { looks_like_text: looks_like_text(bytes) })
+            err(PhotoErrorKind::NotAnImage {
+                looks_like_text: looks_like_text(bytes),
+            })
         }
     }
 }
 
 fn format_name(f: ImageFormat) -> String {
-    f.extensions_str().first().map(|e| e.to_ascii_uppercase()).unwrap_or_else(|| format!("{f:?}"))
+    f.extensions_str()
+        .first()
+        .map(|e| e.to_ascii_uppercase())
+        .unwrap_or_else(|| format!("{f:?}"))
 }
 
 fn looks_like_text(bytes: &[u8]) -> bool {
@@ -509,7 +579,11 @@ fn jpeg_truncated(bytes: &[u8]) -> Option<&'static str> {
         if marker == 0xDA {
             let scan = bytes.get(i + 2 + len..).unwrap_or(&[]);
             let complete = scan.windows(2).any(|w| w == [0xFF, 0xD9]);
-            return if complete { None } else { Some("the image data ends early; the file is truncated") };
+            return if complete {
+                None
+            } else {
+                Some("the image data ends early; the file is truncated")
+            };
         }
         if marker == 0xD9 {
             return Some("the file has no image data");
@@ -543,7 +617,12 @@ fn decode(
     let mut limits = Limits::default();
     // Enough for the largest allowed photo as RGBA8 plus the decoders' working memory; a 16-bit
     // RGBA photo at the pixel limit is refused as too large rather than risking the memory.
-    limits.max_alloc = Some(settings.max_pixels.saturating_mul(4).saturating_add(64 << 20));
+    limits.max_alloc = Some(
+        settings
+            .max_pixels
+            .saturating_mul(4)
+            .saturating_add(64 << 20),
+    );
     reader.limits(limits);
     // Reads the headers only.
     let mut decoder = reader.into_decoder().map_err(corrupt)?;
@@ -551,17 +630,27 @@ fn decode(
     if width as u64 * height as u64 > settings.max_pixels || width > 65535 || height > 65535 {
         return Err(PhotoError::new(
             source,
-            PhotoErrorKind::TooLarge { width, height, max_pixels: settings.max_pixels },
+            PhotoErrorKind::TooLarge {
+                width,
+                height,
+                max_pixels: settings.max_pixels,
+            },
         ));
     }
     if width == 0 || height == 0 {
-        return Err(PhotoError::new(source, PhotoErrorKind::Corrupt("the image is 0 pixels wide".into())));
+        return Err(PhotoError::new(
+            source,
+            PhotoErrorKind::Corrupt("the image is 0 pixels wide".into()),
+        ));
     }
-    let orientation = decoder.orientation().unwrap_or(image::metadata::Orientation::NoTransforms);
+    let orientation = decoder
+        .orientation()
+        .unwrap_or(image::metadata::Orientation::NoTransforms);
     let icc = decoder.icc_profile().ok().flatten();
 
     DECODES.fetch_add(1, Ordering::SeqCst);
-    let mut rgb = timed(DECODE, || DynamicImage::from_decoder(decoder).map(to_rgb8)).map_err(corrupt)?;
+    let mut rgb =
+        timed(DECODE, || DynamicImage::from_decoder(decoder).map(to_rgb8)).map_err(corrupt)?;
 
     let rgb = timed(ORIENT, || {
         if let Some(icc) = icc {
@@ -572,7 +661,11 @@ fn decode(
         img.into_rgb8()
     });
     let (width, height) = rgb.dimensions();
-    Ok(Pixels { rgb: rgb.into_raw(), width, height })
+    Ok(Pixels {
+        rgb: rgb.into_raw(),
+        width,
+        height,
+    })
 }
 
 fn classify_image_error(source: &Path, e: image::ImageError) -> PhotoError {
@@ -615,7 +708,9 @@ fn to_rgb8(img: DynamicImage) -> image::RgbImage {
 /// a profile that cannot be parsed is ignored.
 fn to_srgb(icc: &[u8], rgb: &mut image::RgbImage) {
     use moxcms::{ColorProfile, DataColorSpace, Layout, TransformOptions};
-    let Ok(profile) = ColorProfile::new_from_slice(icc) else { return };
+    let Ok(profile) = ColorProfile::new_from_slice(icc) else {
+        return;
+    };
     if profile.color_space != DataColorSpace::Rgb {
         return;
     }
@@ -657,17 +752,28 @@ fn make_outputs(
     full: Pixels,
     settings: &PhotoSettings,
 ) -> Result<Processed, PhotoError> {
-    let full = Plane { rgb: full.rgb, width: full.width, height: full.height };
+    let full = Plane {
+        rgb: full.rgb,
+        width: full.width,
+        height: full.height,
+    };
     let (w0, h0) = (full.width, full.height);
     let jq = settings.jpeg_quality.clamp(1, 100);
     let wq = settings.webp_quality.clamp(0.0, 100.0);
     let mut resizer = fir::Resizer::new();
 
-    let write = |name: String, data: Vec<u8>, width, height, format| -> Result<Variant, PhotoError> {
-        timed(WRITE, || write_atomic(&cache_dir.join(&name), &data))
-            .map_err(|e| cache_error(source, cache_dir, e))?;
-        Ok(Variant { file_name: name, width, height, format, bytes: data.len() as u64 })
-    };
+    let write =
+        |name: String, data: Vec<u8>, width, height, format| -> Result<Variant, PhotoError> {
+            timed(WRITE, || write_atomic(&cache_dir.join(&name), &data))
+                .map_err(|e| cache_error(source, cache_dir, e))?;
+            Ok(Variant {
+                file_name: name,
+                width,
+                height,
+                format,
+                bytes: data.len() as u64,
+            })
+        };
 
     // Target widths: the configured ones that fit, plus the photo's own width when a larger one
     // was skipped (so the srcset reaches full resolution).
@@ -684,7 +790,11 @@ fn make_outputs(
         let h = ((h0 as u64 * w as u64 + w0 as u64 / 2) / w0 as u64).max(1) as u32;
         let src = planes.last().unwrap_or(&full);
         let plane = if w == src.width {
-            Plane { rgb: src.rgb.clone(), width: w, height: h }
+            Plane {
+                rgb: src.rgb.clone(),
+                width: w,
+                height: h,
+            }
         } else {
             resize(&mut resizer, src, w, h, None)
         };
@@ -695,9 +805,21 @@ fn make_outputs(
     let mut variants = Vec::with_capacity(planes.len() * 2);
     for p in &planes {
         let jpg = encode_jpeg(&p.rgb, p.width, p.height, jq).map_err(|e| enc_err(source, e))?;
-        variants.push(write(format!("{key}-{}.jpg", p.width), jpg, p.width, p.height, Format::Jpeg)?);
+        variants.push(write(
+            format!("{key}-{}.jpg", p.width),
+            jpg,
+            p.width,
+            p.height,
+            Format::Jpeg,
+        )?);
         let webp = encode_webp(&p.rgb, p.width, p.height, wq).map_err(|e| enc_err(source, e))?;
-        variants.push(write(format!("{key}-{}.webp", p.width), webp, p.width, p.height, Format::Webp)?);
+        variants.push(write(
+            format!("{key}-{}.webp", p.width),
+            webp,
+            p.width,
+            p.height,
+            Format::Webp,
+        )?);
     }
 
     let og = if settings.og {
@@ -731,7 +853,14 @@ fn make_outputs(
     let jpg = encode_jpeg(&full.rgb, w0, h0, jq).map_err(|e| enc_err(source, e))?;
     let full_variant = write(format!("{key}-full.jpg"), jpg, w0, h0, Format::Jpeg)?;
 
-    Ok(Processed { width: w0, height: h0, variants, full: full_variant, og, cache_hit: false })
+    Ok(Processed {
+        width: w0,
+        height: h0,
+        variants,
+        full: full_variant,
+        og,
+        cache_hit: false,
+    })
 }
 
 fn enc_err(source: &Path, e: String) -> PhotoError {
@@ -763,8 +892,14 @@ fn resize_inner(
     if let Some((l, t, w, h)) = crop {
         opts = opts.crop(l, t, w, h);
     }
-    resizer.resize(&src_img, &mut dst, &opts).expect("same pixel types, valid sizes");
-    Plane { rgb: dst.into_vec(), width, height }
+    resizer
+        .resize(&src_img, &mut dst, &opts)
+        .expect("same pixel types, valid sizes");
+    Plane {
+        rgb: dst.into_vec(),
+        width,
+        height,
+    }
 }
 
 /// Baseline JPEG with optimised Huffman tables, 4:2:0 chroma (box-averaged) below quality 90.
@@ -783,7 +918,8 @@ fn encode_jpeg_inner(rgb: &[u8], width: u32, height: u32, quality: u8) -> Result
     enc.set_optimized_huffman_tables(true);
     enc.set_progressive(true);
     enc.set_chroma_subsampling_method(jpeg_encoder::ChromaSubsamplingMethod::Average);
-    enc.encode(rgb, w, h, jpeg_encoder::ColorType::Rgb).map_err(|e| format!("JPEG encoder: {e}"))?;
+    enc.encode(rgb, w, h, jpeg_encoder::ColorType::Rgb)
+        .map_err(|e| format!("JPEG encoder: {e}"))?;
     Ok(out)
 }
 
@@ -796,7 +932,9 @@ fn encode_webp(rgb: &[u8], width: u32, height: u32, quality: f32) -> Result<Vec<
 fn encode_webp_inner(rgb: &[u8], width: u32, height: u32, quality: f32) -> Result<Vec<u8>, String> {
     use libwebp_sys as w;
     if width > 16383 || height > 16383 {
-        return Err(format!("{width}×{height} is beyond WebP's 16383-pixel limit"));
+        return Err(format!(
+            "{width}×{height} is beyond WebP's 16383-pixel limit"
+        ));
     }
     // SAFETY: the structs are initialised by libwebp's own init functions before use; the picture
     // imports (copies) `rgb`, whose length matches width*height*3 (checked below); the memory
@@ -806,7 +944,13 @@ fn encode_webp_inner(rgb: &[u8], width: u32, height: u32, quality: f32) -> Resul
         assert_eq!(rgb.len(), width as usize * height as usize * 3);
         let abi = w::WEBP_ENCODER_ABI_VERSION as std::ffi::c_int;
         let mut config = std::mem::MaybeUninit::<w::WebPConfig>::uninit();
-        if w::WebPConfigInitInternal(config.as_mut_ptr(), w::WebPPreset::WEBP_PRESET_PHOTO, quality, abi) == 0 {
+        if w::WebPConfigInitInternal(
+            config.as_mut_ptr(),
+            w::WebPPreset::WEBP_PRESET_PHOTO,
+            quality,
+            abi,
+        ) == 0
+        {
             return Err("libwebp version mismatch".into());
         }
         let mut config = config.assume_init();

@@ -90,6 +90,18 @@ fn peak_rss_kib() -> u64 {
         .unwrap_or(0)
 }
 
+/// CPU time (user + system) of this process so far, in seconds.
+fn cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let after = stat.rsplit(')').next().unwrap_or("");
+    let f: Vec<f64> = after.split_whitespace().filter_map(|v| v.parse().ok()).collect();
+    // Fields 14 and 15 (utime, stime) are at 11 and 12 after the ")" (state is not a number).
+    match (f.get(10), f.get(11)) {
+        (Some(u), Some(s)) => (u + s) / 100.0,
+        _ => 0.0,
+    }
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let content = args.first().expect("usage: index_corpus CONTENT_DIR [OUT_DIR] [--repeat N]");
@@ -118,8 +130,14 @@ fn main() {
     let mut files = Vec::new();
     for _ in 0..repeat {
         let t = Instant::now();
+        let cpu = cpu_seconds();
         files = build_index(&docs);
-        eprintln!("build_index: {} docs in {:.3} s", docs.len(), t.elapsed().as_secs_f64());
+        eprintln!(
+            "build_index: {} docs in {:.3} s wall, {:.2} s CPU",
+            docs.len(),
+            t.elapsed().as_secs_f64(),
+            cpu_seconds() - cpu
+        );
     }
     let rss_after = peak_rss_kib();
     let total: usize = files.iter().map(|f| f.bytes.len()).sum();

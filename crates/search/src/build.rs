@@ -10,7 +10,7 @@ use serde_json::{json, Value};
 use crate::codec::{
     encode_payload, Payload, ShardWriter, LIST_BODY, LIST_BODY_HIGH, LIST_META, LIST_PLACE, LIST_TITLE,
 };
-use crate::text::tokens;
+use crate::text::TermScanner;
 use crate::{DocKind, IndexFile, SearchDoc};
 
 /// Body occurrences from which a doc is in a term's "high" body list.
@@ -30,7 +30,7 @@ const CHUNK: usize = 512;
 
 /// FxHash-style hasher: fast, deterministic; keys here are short strings and integers.
 #[derive(Default, Clone, Copy)]
-struct Fx(u64);
+pub struct Fx(u64);
 
 impl Hasher for Fx {
     fn finish(&self) -> u64 {
@@ -104,27 +104,44 @@ struct DocTerms {
     pairs: Vec<(u64, u8)>,
 }
 
-fn analyse(doc: &SearchDoc, interner: &Interner) -> DocTerms {
-    // Local ids first, so each distinct string is interned once per doc.
-    let mut local: FxMap<String, u32> = FxMap::default();
-    let mut strings: Vec<String> = Vec::new();
-    let mut masks: Vec<u8> = Vec::new();
-    let mut tf: Vec<u16> = Vec::new();
-    let mut pairs: FxMap<(u32, u32), u8> = FxMap::default();
+fn analyse(doc: &SearchDoc, interner: &Interner, scanner: &mut TermScanner) -> DocTerms {
+    let mut texts: Vec<(&str, u8)> = Vec::with_capacity(8 + doc.tags.len());
+    texts.push((&doc.title, LIST_TITLE));
+    texts.push((&doc.place, LIST_PLACE));
+    if let Some(p) = &doc.province {
+        texts.push((p, LIST_PLACE));
+    }
+    if let Some(d) = &doc.district {
+        texts.push((d, LIST_PLACE));
+    }
+    texts.push((&doc.host, LIST_META));
+    for t in &doc.tags {
+        texts.push((t, LIST_META));
+    }
+    if let Some(f) = &doc.field {
+        texts.push((f, LIST_META));
+    }
+    texts.push((&doc.summary, LIST_META));
+    texts.push((&doc.body, LIST_BODY));
+    // A model's year is searchable ("heo đất 2023").
+    let year = doc.year.map(|y| y.to_string()).unwrap_or_default();
+    texts.push((&year, LIST_META));
 
-    let mut add_text = |text: &str, bit: u8| {
-        if text.is_empty() {
-            return;
-        }
-        let folded = vntext::fold(text);
+    // Local ids first, so each distinct string is interned once per doc.
+    let mut local: FxMap<Box<str>, u32> = FxMap::default();
+    local.reserve(512);
+    let mut masks: Vec<u8> = Vec::with_capacity(512);
+    let mut tf: Vec<u16> = Vec::with_capacity(512);
+    let mut pairs: FxMap<(u32, u32), u8> = FxMap::default();
+    pairs.reserve(1024);
+    for (text, bit) in texts {
         let mut prev: Option<u32> = None;
-        for tok in tokens(&folded) {
-            let id = match local.get(tok.text.as_ref()) {
+        scanner.scan(text, |term, follows| {
+            let id = match local.get(term) {
                 Some(&id) => id,
                 None => {
-                    let id = strings.len() as u32;
-                    local.insert(tok.text.to_string(), id);
-                    strings.push(tok.text.into_owned());
+                    let id = local.len() as u32;
+                    local.insert(term.into(), id);
                     masks.push(0);
                     tf.push(0);
                     id
@@ -134,31 +151,16 @@ fn analyse(doc: &SearchDoc, interner: &Interner) -> DocTerms {
             if bit == LIST_BODY {
                 tf[id as usize] = tf[id as usize].saturating_add(1);
             }
-            if let (Some(p), true) = (prev, tok.follows) {
+            if let (Some(p), true) = (prev, follows) {
                 *pairs.entry((p, id)).or_insert(0) |= bit;
             }
             prev = Some(id);
-        }
-    };
-    add_text(&doc.title, LIST_TITLE);
-    add_text(&doc.place, LIST_PLACE);
-    if let Some(p) = &doc.province {
-        add_text(p, LIST_PLACE);
+        });
     }
-    if let Some(d) = &doc.district {
-        add_text(d, LIST_PLACE);
+    let mut global = vec![0u32; local.len()];
+    for (s, &id) in &local {
+        global[id as usize] = interner.intern(s);
     }
-    add_text(&doc.host, LIST_META);
-    for t in &doc.tags {
-        add_text(t, LIST_META);
-    }
-    if let Some(f) = &doc.field {
-        add_text(f, LIST_META);
-    }
-    add_text(&doc.summary, LIST_META);
-    add_text(&doc.body, LIST_BODY);
-
-    let global: Vec<u32> = strings.iter().map(|s| interner.intern(s)).collect();
     let mut terms: Vec<(u32, u8)> = global
         .iter()
         .zip(masks.iter().zip(tf.iter()))
@@ -239,14 +241,16 @@ fn excerpt_source(doc: &SearchDoc) -> String {
 }
 
 fn collapse_ws(s: &str) -> String {
-    let s = vntext::nfc(s);
+    // Only the start of a long text can end up in the excerpt.
+    let limit = s.char_indices().nth(2 * EXCERPT_CHARS).map_or(s.len(), |(i, _)| i);
+    let s = vntext::nfc(&s[..limit]);
     let mut out = String::with_capacity(s.len().min(4 * EXCERPT_CHARS));
     for w in s.split_whitespace() {
         if !out.is_empty() {
             out.push(' ');
         }
         out.push_str(w);
-        if out.len() > 8 * EXCERPT_CHARS {
+        if out.len() > 4 * EXCERPT_CHARS {
             break;
         }
     }
@@ -264,6 +268,30 @@ fn truncate_words(s: &str, max_chars: usize) -> String {
         _ => head,
     };
     format!("{}…", head.trim_end_matches(|c: char| c.is_ascii_punctuation() && c != ')'))
+}
+
+/// The client without indentation and whole-line comments (a safe, tiny minification: the
+/// script has no multi-line strings or template literals).
+fn compact_js(js: &str) -> String {
+    let mut out = String::with_capacity(js.len());
+    let mut in_comment = false;
+    for line in js.lines() {
+        let l = line.trim();
+        if in_comment {
+            in_comment = !l.ends_with("*/");
+            continue;
+        }
+        if l.starts_with("/*") && !l.starts_with("/*!") {
+            in_comment = !l.ends_with("*/");
+            continue;
+        }
+        if l.is_empty() || l.starts_with("// ") {
+            continue;
+        }
+        out.push_str(l);
+        out.push('\n');
+    }
+    out
 }
 
 fn fnv1a(h: &mut u64, bytes: &[u8]) {
@@ -362,10 +390,20 @@ pub fn build(docs_in: &[SearchDoc]) -> Vec<IndexFile> {
     lap("// 2. Terms");
     // 2. Terms and adjacent pairs of every doc, merged into postings in doc order.
     let interner = Interner::new();
+    // One fold cache per worker thread, dropped with the build.
+    let scanners: Vec<Mutex<TermScanner>> =
+        (0..rayon::current_num_threads().max(1)).map(|_| Mutex::new(TermScanner::new())).collect();
     let mut term_postings: Vec<Postings> = Vec::new();
     let mut pair_postings: FxMap<u64, Postings> = FxMap::default();
     for (chunk_no, chunk) in docs.chunks(CHUNK).enumerate() {
-        let analysed: Vec<DocTerms> = chunk.par_iter().map(|d| analyse(d, &interner)).collect();
+        let analysed: Vec<DocTerms> = chunk
+            .par_iter()
+            .map(|d| {
+                let slot = rayon::current_thread_index().unwrap_or(0) % scanners.len();
+                let mut scanner = scanners[slot].lock().unwrap_or_else(|e| e.into_inner());
+                analyse(d, &interner, &mut scanner)
+            })
+            .collect();
         for (i, dt) in analysed.into_iter().enumerate() {
             let doc = (chunk_no * CHUNK + i) as u32;
             for (id, m) in dt.terms {
@@ -515,6 +553,7 @@ pub fn build(docs_in: &[SearchDoc]) -> Vec<IndexFile> {
         "v": 1,
         "n": n,
         "meta": META_DOCS,
+        "optional": crate::query::OPTIONAL_WORDS,
         "w": word_firsts,
         "p": pair_firsts,
         "years": years,
@@ -539,7 +578,7 @@ pub fn build(docs_in: &[SearchDoc]) -> Vec<IndexFile> {
     });
     files.push(IndexFile {
         path: "tim-kiem/search.js".into(),
-        bytes: crate::CLIENT_JS.as_bytes().to_vec(),
+        bytes: compact_js(crate::CLIENT_JS).into_bytes(),
     });
     files.push(IndexFile {
         path: "tim-kiem/search.css".into(),
@@ -569,6 +608,21 @@ mod tests {
         assert!(e.ends_with('…'));
         assert!(!e.contains("  "));
         assert_eq!(truncate_words("ngắn", 60), "ngắn");
+    }
+
+    #[test]
+    fn the_client_is_compacted_without_losing_code() {
+        let js = compact_js(crate::CLIENT_JS);
+        assert!(js.len() < crate::CLIENT_JS.len() * 9 / 10);
+        assert!(js.starts_with("(function () {"));
+        assert!(js.contains("var TERM = /[\\p{Alphabetic}\\p{N}]/u;"));
+        assert!(!js.contains("---- page ----"));
+        let kept: Vec<&str> = js.lines().collect();
+        let code = crate::CLIENT_JS.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with("/*"));
+        let code: Vec<&str> = code.filter(|l| !l.starts_with("The ") && !l.starts_with("text node")).collect();
+        for line in code.iter().filter(|l| l.contains(';') || l.ends_with('{')) {
+            assert!(kept.contains(line), "lost: {line}");
+        }
     }
 
     #[test]

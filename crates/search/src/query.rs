@@ -25,6 +25,15 @@ pub enum Item {
     Phrase(Vec<String>),
 }
 
+/// Function words that only rank a result, unless the query has nothing else: a reader looking
+/// for "mô hình heo đất ở huyện Lâm Hà" wants the models about heo đất in Lâm Hà, whether or
+/// not their text says "ở" or "huyện". Folded; quoted phrases and the word being typed are
+/// never optional. Written into the manifest (`optional`) for the client.
+pub const OPTIONAL_WORDS: &[&str] = &[
+    "o", "cua", "va", "cac", "nhung", "cho", "voi", "tai", "trong", "la", "mot", "de", "duoc", "ve", "theo", "nhu",
+    "thi", "ma", "khi", "da", "se", "hay", "hoac", "nay", "do", "mo", "hinh", "huyen", "tinh", "xa", "phuong",
+];
+
 fn is_quote(c: char) -> bool {
     matches!(c, '"' | '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{00AB}' | '\u{00BB}')
 }
@@ -175,8 +184,13 @@ impl Index {
         if items.is_empty() {
             return Vec::new();
         }
+        let optional_word =
+            |it: &Item| matches!(it, Item::Word { term, prefix: false } if OPTIONAL_WORDS.contains(&term.as_str()));
+        let all_optional = items.iter().all(optional_word);
+        let (optional, required): (Vec<&Item>, Vec<&Item>) =
+            items.iter().partition(|it| !all_optional && optional_word(it));
         let mut total: Option<HashMap<u32, f64>> = None;
-        for item in &items {
+        for item in required {
             let s = self.item_scores(item);
             total = Some(match total {
                 None => s,
@@ -186,7 +200,15 @@ impl Index {
                     .collect(),
             });
         }
-        let mut ranked: Vec<(u32, f64)> = total.unwrap_or_default().into_iter().collect();
+        let mut total = total.unwrap_or_default();
+        for item in optional {
+            for (d, s) in self.item_scores(item) {
+                if let Some(v) = total.get_mut(&d) {
+                    *v += s;
+                }
+            }
+        }
+        let mut ranked: Vec<(u32, f64)> = total.into_iter().collect();
         ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         ranked.into_iter().map(|(d, _)| d).collect()
     }
@@ -327,6 +349,24 @@ mod tests {
         for q in ["cư m'gar", "cu mgar", "cu mg"] {
             assert_eq!(ix.search_urls(q), vec!["mo-hinh/script/"], "{q}");
         }
+    }
+
+    #[test]
+    fn function_words_only_rank() {
+        let ix = index();
+        // No doc says "ở" or "huyện": they do not hide the model about heo đất in Lâm Hà.
+        assert_eq!(ix.search_urls("mô hình heo đất ở huyện Lâm Hà"), vec!["mo-hinh/heo-dat/"]);
+        // But an unknown content word still does (AND).
+        assert!(ix.search_urls("heo đất ở xyzzy ").is_empty());
+        // A query of function words only is matched as it is.
+        assert!(ix.search_urls("ở của ").is_empty());
+    }
+
+    #[test]
+    fn the_year_of_a_model_is_searchable() {
+        let ix = index();
+        assert_eq!(ix.search_urls("heo dat 2023").first().map(String::as_str), Some("mo-hinh/heo-dat/"));
+        assert!(ix.search_urls("heo dat 2019 ").is_empty());
     }
 
     #[test]

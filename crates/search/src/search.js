@@ -8,7 +8,7 @@
 
   var base = root.getAttribute('data-base') || '/';
   if (base.charAt(base.length - 1) !== '/') base += '/';
-  var PAGE = 20;
+  var PAGE = 10;
   var WEIGHTS = [[1, 20], [2, 15], [4, 4], [8, 1], [16, 1]];
   var PARAMS = { year: 'nam', province: 'tinh', district: 'huyen', field: 'linh-vuc', exemplary: 'dien-hinh' };
   var DIMS = ['year', 'province', 'district', 'field', 'exemplary'];
@@ -57,7 +57,7 @@
         else if (APOS.test(chars[i]) && i + 1 < n && isTerm(chars[i + 1])) { i++; }
         else break;
       }
-      if (utf8len(text) > MAX_TERM) { started = false; continue; }
+      if (text.length > 13 && utf8len(text) > MAX_TERM) { started = false; continue; }
       out.push({ t: text, start: pos[s], end: pos[i], follows: !broke });
       started = true;
     }
@@ -85,7 +85,7 @@
   }
 
   /* ---- index access ---- */
-  var M = null, N = 0, cols = null, shardCache = {}, metaCache = {};
+  var M = null, N = 0, cols = null, shardCache = {}, metaCache = {}, OPTIONAL = new Set();
   var utf8 = new TextDecoder();
   function getBin(url) {
     return fetch(url).then(function (r) {
@@ -132,8 +132,18 @@
     }
     return shardCache[url];
   }
-  /* Entry → {lists: [[bit, Uint32Array docs]], df} or null; follows aliases. */
+  /* Entry → {lists: [[bit, Uint32Array docs]], df} or null; follows aliases. Decoded once. */
+  var entryCache = new Map();
   function lookup(space, key, hops) {
+    var ck = space + key, hit = entryCache.get(ck);
+    if (!hit) {
+      hit = decodeEntry(space, key, hops);
+      entryCache.set(ck, hit);
+      hit.catch(function () { entryCache.delete(ck); });
+    }
+    return hit;
+  }
+  function decodeEntry(space, key, hops) {
     return shardFor(space, key).then(function (shard) {
       var p = shard && shard.get(key);
       if (!p) return null;
@@ -178,7 +188,7 @@
       if (!r.ok) throw new Error(r.status);
       return r.json();
     }).then(function (m) {
-      M = m; N = m.n; scratch = new Uint8Array(N);
+      M = m; N = m.n; scratch = new Uint8Array(N); OPTIONAL = new Set(m.optional || []);
       cols = {};
       ['kind', 'year', 'province', 'district', 'field', 'exemplary'].forEach(function (c) { cols[c] = decodeRuns(m.runs[c]); });
       return m;
@@ -222,10 +232,17 @@
       }
       return Promise.all([lookup('w', it.term, 1), it.prefix ? lookup('w', it.term + '\u0001', 1) : null]);
     });
+    /* Function words (ở, của, và, huyện…) only rank, unless the query has nothing else. */
+    var optional = items.map(function (it) { return !it.phrase && !it.prefix && OPTIONAL.has(it.term); });
+    if (optional.every(Boolean)) optional = optional.map(function () { return false; });
+    var need = optional.filter(function (o) { return !o; }).length;
     return Promise.all(jobs).then(function (found) {
       var total = new Float64Array(N), hits = new Uint8Array(N);
+      var score = new Float64Array(N), match = new Uint8Array(N);
       items.forEach(function (it, k) {
-        var f = found[k], score = new Float64Array(N), match = new Uint8Array(N), d;
+        var f = found[k], d;
+        score.fill(0);
+        match.fill(0);
         if (it.phrase) {
           if (f.some(function (e) { return !e; })) return;
           markAll(f[0], match);
@@ -241,9 +258,10 @@
           addScores(f[0], score, 1, 'add');
           addScores(f[1], score, 0.5, 'max');
         }
-        for (d = 0; d < N; d++) if (match[d]) { hits[d]++; total[d] += score[d]; }
+        if (optional[k]) { for (d = 0; d < N; d++) if (match[d]) total[d] += score[d]; }
+        else for (d = 0; d < N; d++) if (match[d]) { hits[d]++; total[d] += score[d]; }
       });
-      return { total: total, hits: hits };
+      return { total: total, hits: hits, need: need };
     });
   }
 
@@ -346,7 +364,13 @@
   function setState(s) { root.setAttribute('data-state', s); }
   function say(text) { status.textContent = text; }
 
+  var urlTimer = 0;
+  function syncUrlSoon(q) {
+    clearTimeout(urlTimer);
+    urlTimer = setTimeout(function () { syncUrl(q); }, 400);
+  }
   function syncUrl(q) {
+    clearTimeout(urlTimer);
     var p = new URLSearchParams();
     if (q) p.set('q', q);
     DIMS.forEach(function (dim) {
@@ -459,7 +483,7 @@
 
   function run(fromFilter, focusId) {
     var my = ++seq, q = input.value, items = parse(q);
-    syncUrl(q);
+    if (fromFilter) syncUrl(q); else syncUrlSoon(q);
     if (!items.length && !anyFilter()) {
       ranked = [];
       list.textContent = '';
@@ -477,17 +501,24 @@
       return items.length ? evaluate(items) : null;
     }).then(function (res) {
       if (my !== seq) return;
-      var need = items.length, docs = [], counts = newCounts();
-      for (var d = 0; d < N; d++) {
-        if (res && res.hits[d] !== need) continue;
-        var fm = failMask(d);
-        count(counts, d, fm);
-        if (!fm) docs.push(d);
+      var need = res ? res.need : 0, hits = res && res.hits, docs = [], counts = newCounts(), d;
+      var cy = cols.year, cp = cols.province, cd = cols.district, cf = cols.field, ce = cols.exemplary;
+      var ny = counts.year, np = counts.province, nd = counts.district, nf = counts.field, ne = counts.exemplary;
+      if (!anyFilter()) {
+        for (d = 0; d < N; d++) {
+          if (hits && hits[d] !== need) continue;
+          ny[cy[d]]++; np[cp[d]]++; nd[cd[d]]++; nf[cf[d]]++; ne[ce[d]]++;
+          docs.push(d);
+        }
+      } else {
+        for (d = 0; d < N; d++) {
+          if (hits && hits[d] !== need) continue;
+          var fm = failMask(d);
+          count(counts, d, fm);
+          if (!fm) docs.push(d);
+        }
       }
-      if (res) {
-        var s = res.total;
-        docs.sort(function (a, b) { return s[b] - s[a] || a - b; });
-      }
+      if (res) docs = byScore(docs, res.total);
       ranked = docs;
       shown = 0;
       lastItems = items;
@@ -499,6 +530,7 @@
         if (ranked.length) say(t('count', { n: num(ranked.length) }));
         else say(q.trim() ? t('none', { q: q.trim() }) : t('none-filtered'));
         root.setAttribute('data-query', q);
+        root.setAttribute('data-count', String(ranked.length));
         setState('done');
       });
     }).catch(function (e) {
@@ -507,6 +539,15 @@
       setState('error');
       if (window.console) console.error(e);
     });
+  }
+  /* Sorts docs by score (best first), then doc number: one numeric sort of packed keys. */
+  function byScore(docs, score) {
+    var keys = new Float64Array(docs.length), SHIFT = 1048576, i;
+    for (i = 0; i < docs.length; i++) keys[i] = (1073741824 - Math.min(1073741823, Math.round(score[docs[i]] * 1024))) * SHIFT + docs[i];
+    keys.sort();
+    var out = new Array(docs.length);
+    for (i = 0; i < keys.length; i++) out[i] = keys[i] % SHIFT;
+    return out;
   }
   function newCounts() {
     var c = {};
@@ -532,7 +573,7 @@
     return ready.then(function () { filtersFromParams(params); }, function () {});
   }
 
-  form.addEventListener('submit', function (e) { e.preventDefault(); run(); });
+  form.addEventListener('submit', function (e) { e.preventDefault(); run(true, 'search-q'); });
   input.addEventListener('input', function () { run(); });
   more.addEventListener('click', function () {
     var first = shown;

@@ -12,6 +12,8 @@
 //!   line break stands between them: `Lâm Hà, Lâm Đồng` has no pair `ha lam`.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
 
 /// Longest term kept, in bytes of its folded form.
 pub const MAX_TERM_BYTES: usize = 40;
@@ -96,7 +98,15 @@ impl<'a> Iterator for Tokens<'a> {
                     broke = true;
                 }
             }
-            let start = start?;
+            let Some(start) = start else {
+                // End of text: a clause break in the trailing gap still ends the phrase
+                // (matters when a text is fed in pieces, see [`TermScanner`]).
+                self.pos = self.s.len();
+                if broke {
+                    self.started = false;
+                }
+                return None;
+            };
             // Scan the term; an apostrophe joins two term characters.
             let bytes_rest = &self.s[start..];
             let mut end = start;
@@ -128,6 +138,66 @@ impl<'a> Iterator for Tokens<'a> {
             let follows = !broke;
             self.started = true;
             return Some(Token { text, follows });
+        }
+    }
+}
+
+/// Splits raw (unfolded) text into terms like `tokens(&vntext::fold(text))` does, but folds
+/// each whitespace-separated piece once and remembers it: a corpus repeats the same few
+/// thousand Vietnamese syllables, so most pieces are folded by a hash lookup.
+#[derive(Default)]
+pub struct TermScanner {
+    cache: HashMap<Box<str>, Box<str>, BuildHasherDefault<crate::build::Fx>>,
+    ascii: String,
+}
+
+/// Pieces remembered before the cache is emptied (bounds its memory).
+const SCANNER_CACHE_MAX: usize = 200_000;
+
+impl TermScanner {
+    /// A scanner with an empty cache.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Calls `f(term, follows)` for every term of `text` (raw, any normalization form).
+    pub fn scan(&mut self, text: &str, mut f: impl FnMut(&str, bool)) {
+        let mut started = false;
+        let mut piece_start = None;
+        let mut emit = |this: &mut Self, piece: &str, started: &mut bool| {
+            let folded: &str = if piece.is_ascii() {
+                this.ascii.clear();
+                this.ascii.push_str(piece);
+                this.ascii.make_ascii_lowercase();
+                &this.ascii
+            } else {
+                if this.cache.len() >= SCANNER_CACHE_MAX && !this.cache.contains_key(piece) {
+                    this.cache.clear();
+                }
+                this.cache
+                    .entry(piece.into())
+                    .or_insert_with(|| vntext::fold(piece).into_boxed_str())
+            };
+            let mut it = Tokens { s: folded, pos: 0, started: *started };
+            while let Some(tok) = it.next() {
+                f(&tok.text, tok.follows);
+            }
+            *started = it.started;
+        };
+        for (i, c) in text.char_indices() {
+            if c.is_whitespace() {
+                if let Some(s) = piece_start.take() {
+                    emit(self, &text[s..i], &mut started);
+                }
+                if is_clause_break(c) {
+                    started = false;
+                }
+            } else if piece_start.is_none() {
+                piece_start = Some(i);
+            }
+        }
+        if let Some(s) = piece_start {
+            emit(self, &text[s..], &mut started);
         }
     }
 }
@@ -205,6 +275,32 @@ mod tests {
     fn overlong_terms_are_dropped_and_break_phrases() {
         let long = "a".repeat(MAX_TERM_BYTES + 1);
         assert_eq!(toks(&format!("heo {long} dat")), vec![("heo".into(), false), ("dat".into(), false)]);
+    }
+
+    #[test]
+    fn the_scanner_gives_the_same_terms_as_folding_the_whole_text() {
+        use unicode_normalization::UnicodeNormalization;
+        let texts = [
+            "Lâm Hà, Lâm Đồng. Văn hóa - xã hội\nmới",
+            "Nghị định 19/2019/NĐ-CP; 500 triệu/ha/năm (40%) “Dân vận khéo” …",
+            "Cư M'gar,  Ea H’leo\t'trích' cuối'  \r\n  Đạ M\u{2BC}Rông !! ",
+            "ASCII only, text. And MORE\nlines",
+            "heo \u{a0}đất\u{2003}Ελλάδα COVID-19",
+            "",
+            "   ",
+        ];
+        let mut scanner = TermScanner::new();
+        for t in texts.iter().map(|t| t.to_string()).chain(texts.iter().map(|t| t.nfd().collect())) {
+            let folded = vntext::fold(&t);
+            let whole: Vec<(String, bool)> = tokens(&folded).map(|k| (k.text.into_owned(), k.follows)).collect();
+            let mut pieces = Vec::new();
+            scanner.scan(&t, |w, f| pieces.push((w.to_string(), f)));
+            assert_eq!(pieces, whole, "{t:?}");
+        }
+        let long = format!("heo {} dat, ca", "a".repeat(MAX_TERM_BYTES + 1));
+        let mut pieces = Vec::new();
+        scanner.scan(&long, |w, f| pieces.push((w.to_string(), f)));
+        assert_eq!(pieces, toks(&long));
     }
 
     #[test]

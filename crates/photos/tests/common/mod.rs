@@ -13,7 +13,9 @@ pub fn gps_longitude_bytes() -> Vec<u8> {
 }
 
 fn rationals(v: &[(u32, u32)]) -> Vec<u8> {
-    v.iter().flat_map(|(n, d)| n.to_be_bytes().into_iter().chain(d.to_be_bytes())).collect()
+    v.iter()
+        .flat_map(|(n, d)| n.to_be_bytes().into_iter().chain(d.to_be_bytes()))
+        .collect()
 }
 
 /// A big-endian TIFF/EXIF block with IFD0 { Orientation, Make, GPS IFD pointer } and a GPS IFD
@@ -94,7 +96,12 @@ pub fn jpeg_with_metadata(img: &RgbImage, orientation: u16) -> Vec<u8> {
 pub fn encode_jpeg(img: &RgbImage) -> Vec<u8> {
     let mut out = Vec::new();
     image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 92)
-        .write_image(img.as_raw(), img.width(), img.height(), image::ExtendedColorType::Rgb8)
+        .write_image(
+            img.as_raw(),
+            img.width(),
+            img.height(),
+            image::ExtendedColorType::Rgb8,
+        )
         .unwrap();
     out
 }
@@ -197,7 +204,11 @@ pub fn crc32(data: &[u8]) -> u32 {
     for &b in data {
         crc ^= b as u32;
         for _ in 0..8 {
-            crc = if crc & 1 != 0 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
+            crc = if crc & 1 != 0 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
         }
     }
     !crc
@@ -220,7 +231,10 @@ pub fn png_bomb_header(w: u32, h: u32) -> Vec<u8> {
     ihdr.extend_from_slice(&h.to_be_bytes());
     ihdr.extend_from_slice(&[8, 2, 0, 0, 0]); // 8-bit RGB
     out.extend(png_chunk(b"IHDR", &ihdr));
-    out.extend(png_chunk(b"IDAT", &[0x78, 0x9C, 0x63, 0x00, 0x00, 0x00, 0x01, 0x00, 0x01]));
+    out.extend(png_chunk(
+        b"IDAT",
+        &[0x78, 0x9C, 0x63, 0x00, 0x00, 0x00, 0x01, 0x00, 0x01],
+    ));
     out.extend(png_chunk(b"IEND", &[]));
     out
 }
