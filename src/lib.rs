@@ -8,9 +8,14 @@
 pub mod config;
 pub mod content;
 pub mod diag;
+pub mod lints;
 pub mod output;
+pub mod progress;
 pub mod render;
+pub mod scaffold;
+pub mod serve;
 pub mod site;
+pub mod stats_cmd;
 pub mod yaml;
 
 use diag::{Diagnostic, Diagnostics};
@@ -103,8 +108,14 @@ pub fn render_into(root: &Path, site: &site::Site, sink: &dyn render::Sink) -> (
 /// Builds the site: every problem is reported at once, and the output folder is replaced
 /// only when the whole build succeeded.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
+    build_with_progress(opts, &progress::Silent)
+}
+
+/// [`build`], telling `progress` how far it got.
+pub fn build_with_progress(opts: &BuildOptions, progress: &dyn progress::Progress) -> Result<BuildReport, BuildError> {
     let started = Instant::now();
     let root = &opts.root;
+    progress.phase("Loading content");
     let (site, diags) = load_site(root, opts.drafts, opts.base_url.as_deref());
     let mut timings = vec![("load and assemble", started.elapsed())];
     let mut all = Diagnostics::default();
@@ -118,7 +129,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     }
     let out = opts.out.clone().unwrap_or_else(|| root.join("public"));
     let staging = output::Staging::begin(root, &out).map_err(BuildError::Output)?;
-    let (report, d) = render_into(root, &site, &staging);
+    progress.pages(progress::page_count(&site));
+    let (report, d) = render_into(root, &site, &progress::Counting { inner: &staging, progress });
+    progress.phase("Publishing");
     timings.extend(report.timings.iter().copied());
     all.extend(d);
     if all.has_errors() {
@@ -143,10 +156,21 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
 
 /// Checks a site without writing anything: every error and warning, sorted.
 pub fn check(root: &Path) -> Vec<Diagnostic> {
+    check_with_progress(root, &progress::Silent)
+}
+
+/// [`check`], telling `progress` how far it got. Also warns about content that builds but
+/// reads badly ([`lints`]).
+pub fn check_with_progress(root: &Path, progress: &dyn progress::Progress) -> Vec<Diagnostic> {
+    progress.phase("Loading content");
     let (site, diags) = load_site(root, true, None);
     let mut all = Diagnostics::default();
     all.extend(diags);
-    let (_, d) = render_into(root, &site, &render::NullSink);
+    let mut lints = lints::warnings(&site);
+    lints::locate(root, &mut lints);
+    all.extend(lints);
+    progress.pages(progress::page_count(&site));
+    let (_, d) = render_into(root, &site, &progress::Counting { inner: &render::NullSink, progress });
     all.extend(d);
     all.sorted()
 }

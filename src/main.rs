@@ -1,8 +1,9 @@
 //! The `dvk` command line: parses arguments, calls the library, prints, maps results to
 //! exit codes (0 success, 1 content problems, 2 usage or I/O errors).
 
-use clap::{Parser, Subcommand};
-use std::path::PathBuf;
+use clap::{Parser, Subcommand, ValueEnum};
+use std::net::IpAddr;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(Parser)]
@@ -40,7 +41,94 @@ enum Command {
         /// The site folder.
         #[arg(default_value = ".")]
         site: PathBuf,
+        /// `text`: one `path:line:col: severity: message` line each, on standard error;
+        /// `json`: one object on standard output, for CI and editors' tools.
+        #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+        format: CheckFormat,
     },
+    /// Preview the site: build it in memory, serve it on this computer and reload the
+    /// browser when a file changes. Never writes public/.
+    Serve {
+        /// The site folder.
+        #[arg(default_value = ".")]
+        site: PathBuf,
+        /// Port (the next free one is used when it is taken; 0 lets the system choose).
+        #[arg(short, long, default_value_t = 1111)]
+        port: u16,
+        /// Address to listen on. Anything but 127.0.0.1 / ::1 lets other computers see the preview.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: IpAddr,
+        /// Leave out drafts (they are shown by default in the preview).
+        #[arg(long)]
+        no_drafts: bool,
+    },
+    /// Write a new document with its front matter filled in and explained.
+    New {
+        #[command(subcommand)]
+        what: NewWhat,
+    },
+    /// The counts the movement reports: by year, province and district, field, level, results.
+    Stats {
+        /// The site folder.
+        #[arg(default_value = ".")]
+        site: PathBuf,
+        /// `table` (for people), `csv` (long form, for spreadsheets) or `json`.
+        #[arg(long, value_enum, default_value_t = StatsFormat::Table)]
+        format: StatsFormat,
+        /// Count only the models recognised this year.
+        #[arg(long)]
+        year: Option<i32>,
+    },
+}
+
+#[derive(Subcommand)]
+enum NewWhat {
+    /// A model write-up, under content/models/<year>/<district or province>/.
+    Model {
+        /// Title of the model, in quotes.
+        title: String,
+        /// Year of recognition (default: this year).
+        #[arg(long)]
+        year: Option<i32>,
+        /// Province (default: the district's, or the site's most used).
+        #[arg(long)]
+        province: Option<String>,
+        /// District (before 1 July 2025).
+        #[arg(long)]
+        district: Option<String>,
+        /// Field: a label, slug or alias from site.yaml (default: the first).
+        #[arg(long)]
+        field: Option<String>,
+        /// Host organisation (đơn vị chủ trì).
+        #[arg(long)]
+        host: Option<String>,
+        /// The site folder.
+        #[arg(long, default_value = ".")]
+        site: PathBuf,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum CheckFormat {
+    Text,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum StatsFormat {
+    Table,
+    Csv,
+    Json,
+}
+
+/// Exit 2 with a message when SITE is not a folder.
+fn site_folder(site: &Path) -> Result<(), ExitCode> {
+    if site.is_dir() {
+        Ok(())
+    } else {
+        eprintln!("error: {} is not a folder: give the site folder (the one holding content/ and themes/).", site.display());
+        Err(ExitCode::from(2))
+    }
 }
 
 /// Prints warnings: the first 20, then a count (all of them with --verbose).
@@ -59,7 +147,10 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Build { site, output, base_url, drafts } => {
             let opts = dvk::BuildOptions { root: site, out: output, base_url, drafts };
-            match dvk::build(&opts) {
+            let bar = dvk::progress::Bar::new(cli.quiet);
+            let result = dvk::build_with_progress(&opts, &bar);
+            bar.finish();
+            match result {
                 Ok(report) => {
                     if !cli.quiet {
                         print_warnings(&report.warnings, cli.verbose);
@@ -93,23 +184,116 @@ fn main() -> ExitCode {
                 }
             }
         }
-        Command::Check { site } => {
-            let diags = dvk::check(&site);
-            for d in &diags {
-                if !cli.quiet || d.is_error() {
-                    eprintln!("{d}");
-                }
+        Command::Check { site, format } => {
+            if let Err(code) = site_folder(&site) {
+                return code;
             }
+            let bar = dvk::progress::Bar::new(cli.quiet || matches!(format, CheckFormat::Json));
+            let diags = dvk::check_with_progress(&site, &bar);
+            bar.finish();
             let errors = diags.iter().filter(|d| d.is_error()).count();
             let warnings = diags.len() - errors;
-            if !cli.quiet {
-                println!("{errors} error(s), {warnings} warning(s).");
+            match format {
+                CheckFormat::Json => {
+                    let out = serde_json::json!({"errors": errors, "warnings": warnings, "problems": diags});
+                    println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+                }
+                CheckFormat::Text => {
+                    for d in &diags {
+                        if !cli.quiet || d.is_error() {
+                            eprintln!("{d}");
+                        }
+                    }
+                    if !cli.quiet {
+                        println!("{errors} error(s), {warnings} warning(s).");
+                    }
+                }
             }
             if errors > 0 {
                 ExitCode::from(1)
             } else {
                 ExitCode::SUCCESS
             }
+        }
+        Command::Serve { site, port, bind, no_drafts } => {
+            if let Err(code) = site_folder(&site) {
+                return code;
+            }
+            let (tx, rx) = std::sync::mpsc::channel();
+            if let Err(e) = ctrlc::set_handler(move || {
+                let _ = tx.send(());
+            }) {
+                eprintln!("warning: cannot catch Ctrl-C ({e})");
+            }
+            let opts = dvk::serve::ServeOptions { root: site, port, bind, drafts: !no_drafts, verbose: cli.verbose };
+            let quiet = cli.quiet;
+            let report = move |e: dvk::serve::Event| {
+                use dvk::serve::Event;
+                match e {
+                    Event::Errors(_) | Event::NotLoopback(_) => eprintln!("{e}"),
+                    Event::Warnings(_) | Event::Rebuilt { .. } | Event::Fixed | Event::Request { .. } if quiet => {}
+                    Event::Warnings(_) => eprint!("{e}"),
+                    Event::Listening { .. } | Event::Rebuilt { .. } | Event::Fixed | Event::Stopped | Event::PortTaken { .. } => println!("{e}"),
+                    Event::Request { .. } => eprintln!("{e}"),
+                }
+            };
+            match dvk::serve::serve(&opts, &report, rx) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::from(2)
+                }
+            }
+        }
+        Command::New { what: NewWhat::Model { title, year, province, district, field, host, site } } => {
+            let opts = dvk::scaffold::NewModel { root: site, title, year, province, district, field, host };
+            match dvk::scaffold::new_model(&opts) {
+                Ok(created) => {
+                    println!("{}", created.path.display());
+                    if !cli.quiet {
+                        for n in &created.notes {
+                            eprintln!("note: {n}");
+                        }
+                    }
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::from(2)
+                }
+            }
+        }
+        Command::Stats { site, format, year } => {
+            if let Err(code) = site_folder(&site) {
+                return code;
+            }
+            let (loaded, diags) = dvk::load_site(&site, false, None);
+            let errors: Vec<_> = diags.iter().filter(|d| d.is_error()).collect();
+            let theme = dvk::render::Theme::load(&site, &loaded.config.theme, &loaded.config.language);
+            let strings = match &theme {
+                Ok(t) => &t.i18n,
+                Err(d) => {
+                    for e in d {
+                        eprintln!("{e}");
+                    }
+                    return ExitCode::from(1);
+                }
+            };
+            let st = dvk::stats_cmd::compute(&loaded, year);
+            let fmt = match format {
+                StatsFormat::Table => dvk::stats_cmd::Format::Table,
+                StatsFormat::Csv => dvk::stats_cmd::Format::Csv,
+                StatsFormat::Json => dvk::stats_cmd::Format::Json,
+            };
+            print!("{}", dvk::stats_cmd::render(&loaded, strings, year, &st, fmt));
+            if !errors.is_empty() {
+                for e in &errors {
+                    eprintln!("{e}");
+                }
+                eprintln!("{} error(s): the counts leave out the documents with errors. Fix them (`dvk check`) before reporting.", errors.len());
+                return ExitCode::from(1);
+            }
+            ExitCode::SUCCESS
         }
     }
 }

@@ -179,7 +179,7 @@ impl Staging {
         if self.previous.is_some() {
             if exchange(&self.staging, &self.out).is_err() {
                 // No atomic exchange: two renames, the old output kept until the new one is in.
-                let old = self.staging.with_extension("old");
+                let old = fallback_old_path(&self.staging);
                 fs::rename(&self.out, &old)?;
                 if let Err(e) = fs::rename(&self.staging, &self.out) {
                     let _ = fs::rename(&old, &self.out);
@@ -213,6 +213,14 @@ fn remove_tree(dir: &Path) {
         let _ = fs::remove_file(f);
     });
     let _ = fs::remove_dir_all(dir);
+}
+
+/// Where the fallback publish parks the previous output between its two renames: named like
+/// a staging folder, so that the next build removes it if this one is killed in between
+/// (`with_extension("old")` gave `.public.old`, which nothing removed and which made every
+/// later fallback publish fail).
+fn fallback_old_path(staging: &Path) -> PathBuf {
+    PathBuf::from(format!("{}-old", staging.display()))
 }
 
 /// Swaps two folders atomically (Linux renameat2 RENAME_EXCHANGE).
@@ -334,6 +342,18 @@ mod tests {
         assert_eq!(fs::metadata(out.join("a/index.html")).unwrap().ino(), ino);
         let leftovers: Vec<_> = fs::read_dir(dir.path()).unwrap().flatten().filter(|e| e.file_name().to_string_lossy().contains("staging")).collect();
         assert!(leftovers.is_empty());
+    }
+
+    #[test]
+    fn fallback_publish_leftover_is_removed_by_the_next_build() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let s = Staging::begin(dir.path(), &out).unwrap();
+        let parked = fallback_old_path(&s.staging);
+        drop(s);
+        fs::create_dir_all(parked.join("old-site")).unwrap();
+        let _next = Staging::begin(dir.path(), &out).unwrap();
+        assert!(!parked.exists(), "{} was left behind", parked.display());
     }
 
     #[test]

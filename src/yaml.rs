@@ -78,8 +78,16 @@ impl Region {
 fn refuse_hazards(text: &str) -> Option<(usize, usize, &'static str)> {
     use saphyr_parser::{Event, Parser};
     let mut depth = 0usize;
+    const TOO_DEEP: &str = "lists and mappings are nested more than 64 levels deep here: content needs only a few levels. Check the brackets and indentation.";
     for event in Parser::new_from_str(text) {
-        let Ok((event, span)) = event else { return None };
+        let (event, span) = match event {
+            Ok(e) => e,
+            // The scanner's own limit on flow nesting, met while looking ahead.
+            Err(e) if e.info().contains("recursion limit") => {
+                return Some((e.marker().line(), e.marker().col() + 1, TOO_DEEP));
+            }
+            Err(_) => return None,
+        };
         let at = (span.start.line(), span.start.col() + 1);
         match event {
             Event::Alias(_) => {
@@ -88,7 +96,7 @@ fn refuse_hazards(text: &str) -> Option<(usize, usize, &'static str)> {
             Event::SequenceStart(..) | Event::MappingStart(..) => {
                 depth += 1;
                 if depth > MAX_DEPTH {
-                    return Some((at.0, at.1, "lists and mappings are nested more than 64 levels deep here: content needs only a few levels. Check the brackets and indentation."));
+                    return Some((at.0, at.1, TOO_DEEP));
                 }
             }
             Event::SequenceEnd | Event::MappingEnd => depth = depth.saturating_sub(1),

@@ -135,7 +135,7 @@ fn raw_html_in_bodies_is_sanitised() {
 fn sub_path_base_url_puts_every_link_under_it() {
     let f = Fixture::new(Some("title: \"Thử\"\nbase_url: \"https://example.org/danvan/\"\n"));
     f.write("content/models/x.md", &model("Mô hình một", 2020, "Bến Tre", Some("Ba Tri"), "Kinh tế", "photos:\n  - { src: \"a.png\", caption: \"Ảnh\" }\n", "Xem [trang](../pages/gioi-thieu.md)."));
-    std::fs::copy(common::repo().join("themes/default/static/favicon.svg"), f.root().join("content/models/a.png")).unwrap();
+    image::RgbImage::from_pixel(640, 480, image::Rgb([200, 30, 30])).save(f.root().join("content/models/a.png")).unwrap();
     f.write("content/pages/gioi-thieu.md", "---\ntitle: Giới thiệu\n---\nXin chào.\n");
     f.build_ok();
     let re_attr = regex_lite::Regex::new(r#"(?:href|src)="([^"]*)""#).unwrap();
@@ -151,7 +151,9 @@ fn sub_path_base_url_puts_every_link_under_it() {
     }
     assert!(f.read("mo-hinh/mo-hinh-mot/index.html").contains("href=\"/danvan/gioi-thieu/\""));
     assert!(f.read("sitemap.xml").contains("<loc>https://example.org/danvan/mo-hinh/mo-hinh-mot/</loc>"));
-    assert!(f.exists("mo-hinh/mo-hinh-mot/a.png"));
+    let page = f.read("mo-hinh/mo-hinh-mot/index.html");
+    assert!(page.contains("srcset=\"/danvan/anh/"), "photo variants under the sub-path");
+    assert!(page.contains("content=\"https://example.org/danvan/anh/"), "og:image absolute under the sub-path");
 }
 
 #[test]

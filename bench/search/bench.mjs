@@ -9,9 +9,11 @@
 //
 // For every query (typed without diacritics, as on a phone without a Vietnamese keyboard):
 // - bytes: a fresh page with the HTTP cache disabled; the query is typed in one input event;
-//   the sum of encodedDataLength (bytes on the wire, headers included) of every response from
-//   navigation until the results are on screen (+250 ms for stragglers). Split into the page
-//   HTML and everything else (script, styles, index).
+//   the bytes the server sent (status line, headers and body, gzip-compressed when --gzip and
+//   the type is text, as nginx's gzip_types would) for every request from navigation until the
+//   results are on screen (+250 ms for stragglers), counted at the server so that requests
+//   from web workers (Pagefind) count too. Split into the page HTML and everything else.
+//   Also measured typing key by key, 120 ms apart.
 // - latency: on a loaded page, the query minus its last character is typed and its results
 //   awaited; then the last character is typed (CDP Input.insertText) and the time from the
 //   input event to the next animation frame after the results are in the DOM is taken
@@ -56,8 +58,9 @@ if (only !== 'dvk' && fs.existsSync(path.join(site, 'pagefind', 'pagefind-ui.js'
     ready: `!!document.querySelector('.pagefind-ui__search-input')`,
     input: '.pagefind-ui__search-input',
     // Results are shown when the message names the query and every result has its title.
+    // (Not the "Đang tìm kiếm cho …..." message shown while it searches.)
     done: (q) => `(() => { const m = document.querySelector('.pagefind-ui__message');
-      if (!m || !m.textContent.includes(${JSON.stringify(q)})) return -1;
+      if (!m || !m.textContent.includes(${JSON.stringify(q)}) || m.textContent.trim().endsWith('...')) return -1;
       const rs = [...document.querySelectorAll('.pagefind-ui__result')];
       if (rs.some((r) => !r.querySelector('.pagefind-ui__result-link') || !r.querySelector('.pagefind-ui__result-link').textContent.trim())) return -1;
       const n = m.textContent.match(/[0-9][0-9.,]*/); return n ? Number(n[0].replace(/[.,]/g, '')) : rs.length; })()`,
@@ -83,18 +86,13 @@ async function typeInto(page, tool, text) {
   if (text) await page.send('Input.insertText', { text });
 }
 
-async function measureBytes(browser, tool, origin, q, keys = false) {
-  const { page } = browser;
-  const reqs = new Map();
-  let counting = false;
-  page.on((m) => {
-    if (!counting) return;
-    if (m.method === 'Network.responseReceived') reqs.set(m.params.requestId, { url: m.params.response.url, bytes: 0, type: m.params.response.mimeType });
-    if (m.method === 'Network.loadingFinished' && reqs.has(m.params.requestId)) reqs.get(m.params.requestId).bytes = m.params.encodedDataLength;
-  });
+async function measureBytes(browser, tool, srv, q, keys = false) {
+  const { page } = browser, origin = srv.origin;
   await page.send('Network.setCacheDisabled', { cacheDisabled: true });
   await page.goto('about:blank');
-  counting = true;
+  await sleep(100);
+  srv.stats.bytes = 0;
+  srv.stats.log = [];
   await page.goto(origin + tool.url);
   await waitIn(page, tool.ready);
   if (keys) {
@@ -106,12 +104,11 @@ async function measureBytes(browser, tool, origin, q, keys = false) {
   }
   const n = await waitIn(page, tool.done(q));
   await sleep(250);
-  counting = false;
+  const list = srv.stats.log.slice();
   await page.send('Network.setCacheDisabled', { cacheDisabled: false });
-  const list = [...reqs.values()];
-  const html = list.filter((r) => r.url === origin + tool.url).reduce((s, r) => s + r.bytes, 0);
-  const total = list.reduce((s, r) => s + r.bytes, 0);
-  return { q, results: n, total, html, rest: total - html, requests: list.length, files: list.map((r) => [r.url.replace(origin, ''), r.bytes]) };
+  const html = list.filter(([u]) => u === tool.url).reduce((s, [, b]) => s + b, 0);
+  const total = list.reduce((s, [, b]) => s + b, 0);
+  return { q, results: n, total, html, rest: total - html, requests: list.length, files: list };
 }
 
 async function measureLatency(page, tool, q) {
@@ -140,8 +137,8 @@ try {
       const browser = await launch(chromium);
       await browser.page.send('Network.enable');
       try {
-        for (const q of QUERIES) bytes.push(await measureBytes(browser, tool, srv.origin, q));
-        if (r === 0) for (const q of QUERIES) typed.push(await measureBytes(browser, tool, srv.origin, q, true));
+        for (const q of QUERIES) bytes.push(await measureBytes(browser, tool, srv, q));
+        if (r === 0) for (const q of QUERIES) typed.push(await measureBytes(browser, tool, srv, q, true));
         await browser.page.goto(srv.origin + tool.url);
         await waitIn(browser.page, tool.ready);
         for (const q of QUERIES) lat.push({ q, ms: await measureLatency(browser.page, tool, q) });

@@ -40,6 +40,14 @@ for n in $SIZES; do
   $T -f "%e %U %S %M" "$DVK" build "$site" --quiet 2>&1 | grep -v warning | tail -1
   du -sb "$site/public/tim-kiem" | cut -f1 | xargs echo "search files bytes:"
   find "$site/public/tim-kiem" -type f | wc -l | xargs echo "search files:"
+  python3 - "$site/public/tim-kiem/index.html" <<'PY'
+import gzip, re, sys
+html = open(sys.argv[1], encoding="utf-8").read()
+no_az = re.sub(r'<section class="section search-az".*?</section>', "", html, flags=re.S)
+for name, text in (("search page HTML", html), ("same without the inline A-Z list", no_az)):
+    b = text.encode()
+    print(f"{name}: {len(b)} bytes, gzip -6: {len(gzip.compress(b, 6))} bytes")
+PY
   if [ "$PAGEFIND" = 1 ] && [[ " $PAGEFIND_SIZES " == *" $n "* ]]; then
     echo "== $n models: Pagefind over the same model pages: wall user sys maxrss_KiB"
     rm -rf "$site/public/pagefind"; sync

@@ -35,6 +35,11 @@ pub const MAX_NESTING: usize = 128;
 pub trait LinkTarget: Sync {
     /// The page URL for a source file, if it is one.
     fn url_of(&self, source: &Path) -> Option<String>;
+
+    /// The URL of a processed image for a file shown in a body (None: publish it as it is).
+    fn image_url(&self, _file: &Path) -> Option<Result<String, String>> {
+        None
+    }
 }
 
 impl LinkTarget for HashMap<PathBuf, String> {
@@ -79,13 +84,19 @@ pub fn render(
     let mut depth = 0usize;
 
     for (event, range) in Parser::new_ext(md, opts).into_offset_iter() {
-        match &event {
-            Event::Start(_) => depth += 1,
-            Event::End(_) => depth = depth.saturating_sub(1),
+        let peak = match &event {
+            Event::Start(_) => {
+                depth += 1;
+                depth
+            }
+            Event::End(_) => {
+                depth = depth.saturating_sub(1);
+                depth
+            }
             Event::Html(h) | Event::InlineHtml(h) => html_nesting(h, &mut depth),
-            _ => {}
-        }
-        if depth > MAX_NESTING {
+            _ => depth,
+        };
+        if peak > MAX_NESTING {
             let (l, c) = position(range.start);
             diags.push(Diagnostic::error(
                 doc_path,
@@ -171,16 +182,19 @@ pub fn render(
                 events.push(Event::Start(Tag::Link { link_type, dest_url: CowStr::from(dest), title, id }));
             }
             Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+                let mut dest = dest_url.to_string();
                 if is_relative(&dest_url) {
+                    let (l, c) = position(range.start);
                     match resolve_asset(root, doc_path, strip_fragment(&dest_url)) {
-                        Ok(file) => out.assets.push((strip_fragment(&dest_url).to_string(), file)),
-                        Err(msg) => {
-                            let (l, c) = position(range.start);
-                            diags.push(Diagnostic::error(doc_path, l, c, msg.replacen("photo", "image", 1)));
-                        }
+                        Ok(file) => match links.image_url(&file) {
+                            Some(Ok(url)) => dest = url,
+                            Some(Err(msg)) => diags.push(Diagnostic::error(doc_path, l, c, format!("image \"{dest_url}\": {msg}"))),
+                            None => out.assets.push((strip_fragment(&dest_url).to_string(), file)),
+                        },
+                        Err(msg) => diags.push(Diagnostic::error(doc_path, l, c, msg.replacen("photo", "image", 1))),
                     }
                 }
-                events.push(Event::Start(Tag::Image { link_type, dest_url, title, id }));
+                events.push(Event::Start(Tag::Image { link_type, dest_url: CowStr::from(dest), title, id }));
             }
             Event::Start(Tag::Paragraph) => {
                 in_paragraph = true;
@@ -260,15 +274,16 @@ fn splice_code_blocks(html: &str, blocks: &[String]) -> String {
     out
 }
 
-/// Updates `depth` by the HTML tags in `html`: +1 for each start tag, -1 for each end tag.
-/// Void elements and elements whose end tag may be left out (`li`, `p`, `td` …) are not
-/// counted, as the browser closes them itself.
-fn html_nesting(html: &str, depth: &mut usize) {
+/// Updates `depth` by the HTML tags in `html`: +1 for each start tag, -1 for each end tag,
+/// and returns the deepest level reached. Void elements and elements whose end tag may be
+/// left out (`li`, `p`, `td` …) are not counted, as the browser closes them itself.
+fn html_nesting(html: &str, depth: &mut usize) -> usize {
     const UNCOUNTED: &[&str] = &[
         "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr", "li", "p", "dt",
         "dd", "tr", "td", "th", "option", "optgroup", "rt", "rp", "thead", "tbody", "tfoot", "colgroup",
     ];
     let bytes = html.as_bytes();
+    let mut peak = *depth;
     let mut i = 0;
     while let Some(lt) = bytes[i..].iter().position(|&b| b == b'<') {
         i += lt + 1;
@@ -289,8 +304,10 @@ fn html_nesting(html: &str, depth: &mut usize) {
             *depth = depth.saturating_sub(1);
         } else if !self_closing {
             *depth += 1;
+            peak = peak.max(*depth);
         }
     }
+    peak
 }
 
 fn placeholder(i: usize) -> String {

@@ -20,7 +20,9 @@ use std::fmt::Write as _;
 
 /// Fill colours of the series (fields), in site.yaml order; cycled with another pattern
 /// after the sixth. Each has at least 4.5:1 contrast against white (checked in a test).
-pub const PALETTE: [&str; 6] = ["#a50e0e", "#1d5a96", "#2b6a2f", "#7a4b00", "#5d3b8e", "#00666b"];
+pub const PALETTE: [&str; 6] = [
+    "#a50e0e", "#1d5a96", "#2b6a2f", "#7a4b00", "#5d3b8e", "#00666b",
+];
 
 /// Width of every chart in SVG units (≈ CSS px on a phone).
 const W: f64 = 340.0;
@@ -183,7 +185,8 @@ pub struct Chart {
     pub desc: String,
     /// A sentence shown under the chart when it shows fewer bars than the table has rows.
     pub note: Option<String>,
-    /// The SVG markup, built from escaped text only (safe to insert unescaped).
+    /// The SVG markup, built from escaped text only (safe to insert unescaped); empty when
+    /// there is nothing to draw.
     pub svg: String,
     /// The table beside.
     pub table: Table,
@@ -241,7 +244,14 @@ impl Chart {
 /// The charts of `scope`, whose numbers are `st` (from [`crate::site::stats::compute`] on the
 /// scope's models). `dir` is the page's path (`thong-ke/`, `nam/2024/`): the CSVs go there.
 /// Charts with fewer than two bars are left out.
-pub fn build(site: &Site, urls: &Urls, t: &I18n, st: &Stats, scope: Scope, dir: &str) -> Vec<Chart> {
+pub fn build(
+    site: &Site,
+    urls: &Urls,
+    t: &I18n,
+    st: &Stats,
+    scope: Scope,
+    dir: &str,
+) -> Vec<Chart> {
     if st.total == 0 {
         return Vec::new();
     }
@@ -268,7 +278,11 @@ pub fn build(site: &Site, urls: &Urls, t: &I18n, st: &Stats, scope: Scope, dir: 
 }
 
 fn num_cell(v: usize) -> Cell {
-    Cell { display: format::number(v as f64), raw: v.to_string(), num: true }
+    Cell {
+        display: format::number(v as f64),
+        raw: v.to_string(),
+        num: true,
+    }
 }
 
 /// Series (fields) with at least one model in `totals`.
@@ -278,19 +292,39 @@ fn field_series(site: &Site, totals: &[usize]) -> Vec<(usize, Series)> {
         .iter()
         .enumerate()
         .filter(|(i, _)| totals.get(*i).copied().unwrap_or(0) > 0)
-        .map(|(i, f)| (i, Series { label: f.label.clone(), style: i }))
+        .map(|(i, f)| {
+            (
+                i,
+                Series {
+                    label: f.label.clone(),
+                    style: i,
+                },
+            )
+        })
         .collect()
 }
 
 /// Column heads for a table of counts per field: the fields present, then the total
 /// (just the count when one field is present).
 fn field_heads(first: String, series: &[(usize, Series)], t: &I18n) -> Vec<Head> {
-    let mut head = vec![Head { label: first, num: false }];
+    let mut head = vec![Head {
+        label: first,
+        num: false,
+    }];
     if series.len() > 1 {
-        head.extend(series.iter().map(|(_, s)| Head { label: s.label.clone(), num: true }));
-        head.push(Head { label: t.get("stats.total"), num: true });
+        head.extend(series.iter().map(|(_, s)| Head {
+            label: s.label.clone(),
+            num: true,
+        }));
+        head.push(Head {
+            label: t.get("stats.total"),
+            num: true,
+        });
     } else {
-        head.push(Head { label: t.get("stats.count"), num: true });
+        head.push(Head {
+            label: t.get("stats.count"),
+            num: true,
+        });
     }
     head
 }
@@ -304,7 +338,13 @@ fn field_cells(by_field: &[usize], total: usize, series: &[(usize, Series)]) -> 
     cells
 }
 
-fn stacked_bar(label: &str, by_field: &[usize], total: usize, series: &[(usize, Series)], t: &I18n) -> Bar {
+fn stacked_bar(
+    label: &str,
+    by_field: &[usize],
+    total: usize,
+    series: &[(usize, Series)],
+    t: &I18n,
+) -> Bar {
     Bar {
         label: label.to_string(),
         values: series.iter().map(|(i, _)| by_field[*i] as f64).collect(),
@@ -326,17 +366,42 @@ fn finish(
     urls: &Urls,
 ) -> Chart {
     let id = kind.id().to_string();
-    let style = if style == Style::Stacked && series.len() < 2 { Style::Plain } else { style };
+    let style = if style == Style::Stacked && series.len() < 2 {
+        Style::Plain
+    } else {
+        style
+    };
     let desc = describe(t, style, &groups);
-    let svg = svg(&id, &title, &desc, style, &series, &groups);
+    // Nothing to draw (only percentages among the results): the table alone.
+    let svg = if groups.iter().all(|g| g.bars.is_empty()) {
+        String::new()
+    } else {
+        svg(&id, &title, &desc, style, &series, &groups)
+    };
     let csv_path = format!("{dir}{}.csv", kind.slug());
-    Chart { kind, csv_url: urls.url(&csv_path), csv_path, id, title, desc, note, svg, table, series, groups }
+    Chart {
+        kind,
+        csv_url: urls.url(&csv_path),
+        csv_path,
+        id,
+        title,
+        desc,
+        note,
+        svg,
+        table,
+        series,
+        groups,
+    }
 }
 
 /// Models per year, stacked by field; newest year first, as in the table.
 fn by_year(site: &Site, urls: &Urls, t: &I18n, st: &Stats, dir: &str) -> Chart {
     let series = field_series(site, &st.field_totals);
-    let bars = st.years.iter().map(|y| stacked_bar(&y.year.to_string(), &y.by_field, y.total, &series, t)).collect();
+    let bars = st
+        .years
+        .iter()
+        .map(|y| stacked_bar(&y.year.to_string(), &y.by_field, y.total, &series, t))
+        .collect();
     let rows = st
         .years
         .iter()
@@ -348,10 +413,35 @@ fn by_year(site: &Site, urls: &Urls, t: &I18n, st: &Stats, dir: &str) -> Chart {
             parent: None,
         })
         .collect();
-    let foot = Row { label: t.get("stats.all"), url: None, depth: 0, cells: field_cells(&st.field_totals, st.total, &series), parent: None };
-    let table = Table { caption: t.get("charts.by_year_caption"), head: field_heads(t.get("stats.year"), &series, t), rows, foot: Some(foot) };
-    let groups = vec![Group { heading: None, bars }];
-    finish(ChartKind::ByYear, Style::Stacked, t.get("charts.by_year"), series.into_iter().map(|(_, s)| s).collect(), groups, table, None, t, dir, urls)
+    let foot = Row {
+        label: t.get("stats.all"),
+        url: None,
+        depth: 0,
+        cells: field_cells(&st.field_totals, st.total, &series),
+        parent: None,
+    };
+    let table = Table {
+        caption: t.get("charts.by_year_caption"),
+        head: field_heads(t.get("stats.year"), &series, t),
+        rows,
+        foot: Some(foot),
+    };
+    let groups = vec![Group {
+        heading: None,
+        bars,
+    }];
+    finish(
+        ChartKind::ByYear,
+        Style::Stacked,
+        t.get("charts.by_year"),
+        series.into_iter().map(|(_, s)| s).collect(),
+        groups,
+        table,
+        None,
+        t,
+        dir,
+        urls,
+    )
 }
 
 /// Models per field, each bar in its field's colour and pattern.
@@ -362,19 +452,67 @@ fn by_field(site: &Site, urls: &Urls, t: &I18n, st: &Stats, dir: &str) -> Chart 
         let n = st.field_totals[i];
         let mut values = vec![0.0; site.config.fields.len()];
         values[i] = n as f64;
-        bars.push(Bar { label: f.label.clone(), values, value_display: t.fill("common.models_n", &[("n", &format::number(n as f64))]) });
-        rows.push(Row { label: f.label.clone(), url: Some(urls.url(&format!("linh-vuc/{}/", f.slug))), depth: 0, cells: vec![num_cell(n)], parent: None });
+        bars.push(Bar {
+            label: f.label.clone(),
+            values,
+            value_display: t.fill("common.models_n", &[("n", &format::number(n as f64))]),
+        });
+        rows.push(Row {
+            label: f.label.clone(),
+            url: Some(urls.url(&format!("linh-vuc/{}/", f.slug))),
+            depth: 0,
+            cells: vec![num_cell(n)],
+            parent: None,
+        });
     }
-    let series = site.config.fields.iter().enumerate().map(|(i, f)| Series { label: f.label.clone(), style: i }).collect();
-    let foot = Row { label: t.get("stats.all"), url: None, depth: 0, cells: vec![num_cell(st.total)], parent: None };
+    let series = site
+        .config
+        .fields
+        .iter()
+        .enumerate()
+        .map(|(i, f)| Series {
+            label: f.label.clone(),
+            style: i,
+        })
+        .collect();
+    let foot = Row {
+        label: t.get("stats.all"),
+        url: None,
+        depth: 0,
+        cells: vec![num_cell(st.total)],
+        parent: None,
+    };
     let table = Table {
         caption: t.get("charts.by_field_caption"),
-        head: vec![Head { label: t.get("common.field"), num: false }, Head { label: t.get("stats.count"), num: true }],
+        head: vec![
+            Head {
+                label: t.get("common.field"),
+                num: false,
+            },
+            Head {
+                label: t.get("stats.count"),
+                num: true,
+            },
+        ],
         rows,
         foot: Some(foot),
     };
-    let groups = vec![Group { heading: None, bars }];
-    finish(ChartKind::ByField, Style::Coloured, t.get("charts.by_field"), series, groups, table, None, t, dir, urls)
+    let groups = vec![Group {
+        heading: None,
+        bars,
+    }];
+    finish(
+        ChartKind::ByField,
+        Style::Coloured,
+        t.get("charts.by_field"),
+        series,
+        groups,
+        table,
+        None,
+        t,
+        dir,
+        urls,
+    )
 }
 
 /// Models per province (or, when all are in one province, per district plus the models of
@@ -399,15 +537,31 @@ fn by_place(site: &Site, urls: &Urls, t: &I18n, st: &Stats, dir: &str) -> Option
                 *r -= v;
             }
             drawn.push((d.name.clone(), d.by_field.clone(), d.total));
-            rows.push(Row { label: d.name.clone(), url: Some(place_url(d)), depth: 0, cells: field_cells(&d.by_field, d.total, &series), parent: Some(province.name.clone()) });
+            rows.push(Row {
+                label: d.name.clone(),
+                url: Some(place_url(d)),
+                depth: 0,
+                cells: field_cells(&d.by_field, d.total, &series),
+                parent: Some(province.name.clone()),
+            });
         }
         let rest_total: usize = rest.iter().sum();
         if rest_total > 0 {
             let label = t.get("charts.no_district");
-            rows.push(Row { label: label.clone(), url: None, depth: 0, cells: field_cells(&rest, rest_total, &series), parent: Some(province.name.clone()) });
+            rows.push(Row {
+                label: label.clone(),
+                url: None,
+                depth: 0,
+                cells: field_cells(&rest, rest_total, &series),
+                parent: Some(province.name.clone()),
+            });
             drawn.push((label, rest, rest_total));
         }
-        (t.get("charts.by_district"), t.get("charts.by_district_caption"), t.get("charts.district"))
+        (
+            t.get("charts.by_district"),
+            t.get("charts.by_district_caption"),
+            t.get("charts.district"),
+        )
     } else {
         let mut province = String::new();
         for p in &st.places {
@@ -423,7 +577,11 @@ fn by_place(site: &Site, urls: &Urls, t: &I18n, st: &Stats, dir: &str) -> Option
                 parent: (p.depth == 1).then(|| province.clone()),
             });
         }
-        (t.get("charts.by_place"), t.get("charts.by_place_caption"), t.get("stats.place"))
+        (
+            t.get("charts.by_place"),
+            t.get("charts.by_place_caption"),
+            t.get("stats.place"),
+        )
     };
     if drawn.len() < 2 {
         return None;
@@ -434,12 +592,45 @@ fn by_place(site: &Site, urls: &Urls, t: &I18n, st: &Stats, dir: &str) -> Option
     order.sort_by(|&a, &b| drawn[b].2.cmp(&drawn[a].2).then(a.cmp(&b)));
     order.truncate(MAX_PLACES);
     order.sort_unstable();
-    let bars = order.iter().map(|&i| stacked_bar(&drawn[i].0, &drawn[i].1, drawn[i].2, &series, t)).collect();
-    let note = (all > MAX_PLACES).then(|| t.fill("charts.places_top", &[("n", &MAX_PLACES.to_string()), ("total", &all.to_string())]));
-    let foot = Row { label: t.get("stats.all"), url: None, depth: 0, cells: field_cells(&st.field_totals, st.total, &series), parent: None };
-    let table = Table { caption, head: field_heads(first_head, &series, t), rows, foot: Some(foot) };
-    let groups = vec![Group { heading: None, bars }];
-    Some(finish(ChartKind::ByPlace, Style::Stacked, title, series.into_iter().map(|(_, s)| s).collect(), groups, table, note, t, dir, urls))
+    let bars = order
+        .iter()
+        .map(|&i| stacked_bar(&drawn[i].0, &drawn[i].1, drawn[i].2, &series, t))
+        .collect();
+    let note = (all > MAX_PLACES).then(|| {
+        t.fill(
+            "charts.places_top",
+            &[("n", &MAX_PLACES.to_string()), ("total", &all.to_string())],
+        )
+    });
+    let foot = Row {
+        label: t.get("stats.all"),
+        url: None,
+        depth: 0,
+        cells: field_cells(&st.field_totals, st.total, &series),
+        parent: None,
+    };
+    let table = Table {
+        caption,
+        head: field_heads(first_head, &series, t),
+        rows,
+        foot: Some(foot),
+    };
+    let groups = vec![Group {
+        heading: None,
+        bars,
+    }];
+    Some(finish(
+        ChartKind::ByPlace,
+        Style::Stacked,
+        title,
+        series.into_iter().map(|(_, s)| s).collect(),
+        groups,
+        table,
+        note,
+        t,
+        dir,
+        urls,
+    ))
 }
 
 /// Models per recognition level (and "not given" when some models lack one).
@@ -448,19 +639,65 @@ fn by_level(t: &I18n, st: &Stats, dir: &str, urls: &Urls) -> Chart {
     let bars = st
         .levels
         .iter()
-        .map(|l| Bar { label: label(l.code), values: vec![l.count as f64], value_display: t.fill("common.models_n", &[("n", &format::number(l.count as f64))]) })
+        .map(|l| Bar {
+            label: label(l.code),
+            values: vec![l.count as f64],
+            value_display: t.fill("common.models_n", &[("n", &format::number(l.count as f64))]),
+        })
         .collect();
-    let rows = st.levels.iter().map(|l| Row { label: label(l.code), url: None, depth: 0, cells: vec![num_cell(l.count)], parent: None }).collect();
-    let foot = Row { label: t.get("stats.all"), url: None, depth: 0, cells: vec![num_cell(st.total)], parent: None };
+    let rows = st
+        .levels
+        .iter()
+        .map(|l| Row {
+            label: label(l.code),
+            url: None,
+            depth: 0,
+            cells: vec![num_cell(l.count)],
+            parent: None,
+        })
+        .collect();
+    let foot = Row {
+        label: t.get("stats.all"),
+        url: None,
+        depth: 0,
+        cells: vec![num_cell(st.total)],
+        parent: None,
+    };
     let table = Table {
         caption: t.get("charts.by_level_caption"),
-        head: vec![Head { label: t.get("stats.level"), num: false }, Head { label: t.get("stats.count"), num: true }],
+        head: vec![
+            Head {
+                label: t.get("stats.level"),
+                num: false,
+            },
+            Head {
+                label: t.get("stats.count"),
+                num: true,
+            },
+        ],
         rows,
         foot: Some(foot),
     };
-    let series = vec![Series { label: t.get("stats.count"), style: 0 }];
-    let groups = vec![Group { heading: None, bars }];
-    finish(ChartKind::ByLevel, Style::Plain, t.get("charts.by_level"), series, groups, table, None, t, dir, urls)
+    let series = vec![Series {
+        label: t.get("stats.count"),
+        style: 0,
+    }];
+    let groups = vec![Group {
+        heading: None,
+        bars,
+    }];
+    finish(
+        ChartKind::ByLevel,
+        Style::Plain,
+        t.get("charts.by_level"),
+        series,
+        groups,
+        table,
+        None,
+        t,
+        dir,
+        urls,
+    )
 }
 
 /// A value the short Vietnamese way for a bar's end: `72 tỷ`, `1,5 triệu`, `30.638`.
@@ -475,7 +712,11 @@ pub fn compact(value: f64, t: &I18n) -> String {
     };
     match word {
         Some(w) => {
-            let rounded = if scaled.abs() >= 100.0 { scaled.round() } else { (scaled * 10.0).round() / 10.0 };
+            let rounded = if scaled.abs() >= 100.0 {
+                scaled.round()
+            } else {
+                (scaled * 10.0).round() / 10.0
+            };
             format!("{} {}", format::number(rounded), t.get(w))
         }
         None => format::number(value),
@@ -486,7 +727,13 @@ pub fn compact(value: f64, t: &I18n) -> String {
 /// on first, in each at most [`PER_UNIT`] results (reported by most models, then largest).
 fn results(t: &I18n, st: &Stats, dir: &str, urls: &Urls) -> Chart {
     let mut units: Vec<(&str, usize, Vec<usize>)> = Vec::new();
-    for (i, r) in st.results.iter().enumerate() {
+    // Percentages do not add up: the table lists them, the chart does not draw their sums.
+    for (i, r) in st
+        .results
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.unit.trim() != "%")
+    {
         match units.iter_mut().find(|u| u.0 == r.unit) {
             Some(u) => {
                 u.1 += r.models;
@@ -504,21 +751,43 @@ fn results(t: &I18n, st: &Stats, dir: &str, urls: &Urls) -> Chart {
         }
         items.sort_by(|&a, &b| {
             let (x, y) = (&st.results[a], &st.results[b]);
-            y.models.cmp(&x.models).then(y.total.partial_cmp(&x.total).unwrap_or(std::cmp::Ordering::Equal))
+            y.models.cmp(&x.models).then(
+                y.total
+                    .partial_cmp(&x.total)
+                    .unwrap_or(std::cmp::Ordering::Equal),
+            )
         });
         items.truncate(PER_UNIT.min(MAX_RESULTS - drawn));
         drawn += items.len();
         // Drawn largest first.
-        items.sort_by(|&a, &b| st.results[b].total.partial_cmp(&st.results[a].total).unwrap_or(std::cmp::Ordering::Equal));
+        items.sort_by(|&a, &b| {
+            st.results[b]
+                .total
+                .partial_cmp(&st.results[a].total)
+                .unwrap_or(std::cmp::Ordering::Equal)
+        });
         let bars = items
             .iter()
             .map(|&i| {
                 let r = &st.results[i];
-                Bar { label: r.label.clone(), values: vec![r.total], value_display: format!("{} {}", compact(r.total, t), r.unit).trim_end().to_string() }
+                Bar {
+                    label: r.label.clone(),
+                    values: vec![r.total],
+                    value_display: format!("{} {}", compact(r.total, t), r.unit)
+                        .trim_end()
+                        .to_string(),
+                }
             })
             .collect();
-        let heading = if unit.is_empty() { t.get("charts.no_unit") } else { t.fill("charts.unit", &[("unit", unit)]) };
-        groups.push(Group { heading: Some(heading), bars });
+        let heading = if unit.is_empty() {
+            t.get("charts.no_unit")
+        } else {
+            t.fill("charts.unit", &[("unit", unit)])
+        };
+        groups.push(Group {
+            heading: Some(heading),
+            bars,
+        });
     }
     let rows = st
         .results
@@ -528,8 +797,16 @@ fn results(t: &I18n, st: &Stats, dir: &str, urls: &Urls) -> Chart {
             url: None,
             depth: 0,
             cells: vec![
-                Cell { display: format::number(r.total), raw: raw_number(r.total), num: true },
-                Cell { display: r.unit.clone(), raw: r.unit.clone(), num: false },
+                Cell {
+                    display: format::number(r.total),
+                    raw: raw_number(r.total),
+                    num: true,
+                },
+                Cell {
+                    display: r.unit.clone(),
+                    raw: r.unit.clone(),
+                    num: false,
+                },
                 num_cell(r.models),
             ],
             parent: None,
@@ -538,17 +815,51 @@ fn results(t: &I18n, st: &Stats, dir: &str, urls: &Urls) -> Chart {
     let table = Table {
         caption: t.get("charts.results_caption"),
         head: vec![
-            Head { label: t.get("stats.result_label"), num: false },
-            Head { label: t.get("stats.result_total"), num: true },
-            Head { label: t.get("stats.result_unit"), num: false },
-            Head { label: t.get("stats.result_models"), num: true },
+            Head {
+                label: t.get("stats.result_label"),
+                num: false,
+            },
+            Head {
+                label: t.get("stats.result_total"),
+                num: true,
+            },
+            Head {
+                label: t.get("stats.result_unit"),
+                num: false,
+            },
+            Head {
+                label: t.get("stats.result_models"),
+                num: true,
+            },
         ],
         rows,
         foot: None,
     };
-    let note = (drawn < st.results.len()).then(|| t.fill("charts.results_top", &[("n", &drawn.to_string()), ("total", &st.results.len().to_string())]));
-    let series = vec![Series { label: t.get("stats.result_total"), style: 0 }];
-    finish(ChartKind::Results, Style::Plain, t.get("charts.results"), series, groups, table, note, t, dir, urls)
+    let note = (drawn < st.results.len()).then(|| {
+        t.fill(
+            "charts.results_top",
+            &[
+                ("n", &drawn.to_string()),
+                ("total", &st.results.len().to_string()),
+            ],
+        )
+    });
+    let series = vec![Series {
+        label: t.get("stats.result_total"),
+        style: 0,
+    }];
+    finish(
+        ChartKind::Results,
+        Style::Plain,
+        t.get("charts.results"),
+        series,
+        groups,
+        table,
+        note,
+        t,
+        dir,
+        urls,
+    )
 }
 
 /// A number for the CSV: no thousands separator, `.` before decimals, no trailing zeros.
@@ -563,7 +874,11 @@ fn raw_number(v: f64) -> String {
 
 /// The `<desc>`: the kind of chart, its largest bar, where the full numbers are.
 fn describe(t: &I18n, style: Style, groups: &[Group]) -> String {
-    let mut s = if style == Style::Stacked { t.get("charts.desc_stacked") } else { t.get("charts.desc_bars") };
+    let mut s = if style == Style::Stacked {
+        t.get("charts.desc_stacked")
+    } else {
+        t.get("charts.desc_bars")
+    };
     let mut best: Option<&Bar> = None;
     if groups.len() == 1 {
         for b in &groups[0].bars {
@@ -574,7 +889,10 @@ fn describe(t: &I18n, style: Style, groups: &[Group]) -> String {
     }
     if let Some(b) = best {
         s.push(' ');
-        s.push_str(&t.fill("charts.desc_max", &[("label", &b.label), ("value", &b.value_display)]));
+        s.push_str(&t.fill(
+            "charts.desc_max",
+            &[("label", &b.label), ("value", &b.value_display)],
+        ));
     }
     s.push(' ');
     s.push_str(&t.get("charts.desc_table"));
@@ -620,7 +938,11 @@ fn pattern(id: &str, i: usize) -> Option<String> {
         4 => format!("<rect width=\"6\" height=\"6\" fill=\"{c}\"/><rect width=\"6\" height=\"2\" {light}/>"),
         _ => format!("<rect width=\"6\" height=\"6\" fill=\"{c}\"/><rect x=\"2\" width=\"2\" height=\"6\" {light}/>"),
     };
-    let rotate = if matches!(kind_of(i), 1 | 3) { " patternTransform=\"rotate(45)\"" } else { "" };
+    let rotate = if matches!(kind_of(i), 1 | 3) {
+        " patternTransform=\"rotate(45)\""
+    } else {
+        ""
+    };
     Some(format!("<pattern id=\"{id}-p{i}\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\"{rotate}>{body}</pattern>"))
 }
 
@@ -634,7 +956,14 @@ fn fill_of(id: &str, style: usize) -> String {
 
 /// Draws the chart. Layout: an optional legend (wrapping), then per group an optional
 /// heading and its bars; labels beside the bars when all are short (years), else above.
-fn svg(id: &str, title: &str, desc: &str, style: Style, series: &[Series], groups: &[Group]) -> String {
+fn svg(
+    id: &str,
+    title: &str,
+    desc: &str,
+    style: Style,
+    series: &[Series],
+    groups: &[Group],
+) -> String {
     let e = html_escape;
     let mut body = String::new();
     let mut y = 0.0_f64;
@@ -668,26 +997,58 @@ fn svg(id: &str, title: &str, desc: &str, style: Style, series: &[Series], group
     }
 
     let all_bars = groups.iter().flat_map(|g| g.bars.iter());
-    let beside = groups.iter().all(|g| g.heading.is_none()) && all_bars.clone().all(|b| b.label.chars().count() <= 6);
-    let label_w = if beside { all_bars.clone().map(|b| text_w(&b.label)).fold(0.0, f64::max) + 8.0 } else { 0.0 };
-    let value_w = all_bars.clone().map(|b| b.value_display.chars().count() as f64 * BOLD_W).fold(0.0, f64::max) + 8.0;
+    let beside = groups.iter().all(|g| g.heading.is_none())
+        && all_bars.clone().all(|b| b.label.chars().count() <= 6);
+    let label_w = if beside {
+        all_bars
+            .clone()
+            .map(|b| text_w(&b.label))
+            .fold(0.0, f64::max)
+            + 8.0
+    } else {
+        0.0
+    };
+    let value_w = all_bars
+        .clone()
+        .map(|b| b.value_display.chars().count() as f64 * BOLD_W)
+        .fold(0.0, f64::max)
+        + 8.0;
     let bar_max = (W - label_w - value_w).max(60.0);
     let (bar_h, row_h) = if beside { (22.0, 30.0) } else { (18.0, 46.0) };
 
     for g in groups {
         if let Some(h) = &g.heading {
-            let _ = write!(body, "<text class=\"gh\" x=\"0\" y=\"{}\">{}</text>", y + 14.0, e(&fit(h, W)));
+            let _ = write!(
+                body,
+                "<text class=\"gh\" x=\"0\" y=\"{}\">{}</text>",
+                y + 14.0,
+                e(&fit(h, W))
+            );
             y += 24.0;
         }
-        let max = g.bars.iter().map(|b| b.values.iter().sum::<f64>()).fold(0.0, f64::max);
+        let max = g
+            .bars
+            .iter()
+            .map(|b| b.values.iter().sum::<f64>())
+            .fold(0.0, f64::max);
         let scale = if max > 0.0 { bar_max / max } else { 0.0 };
         for b in &g.bars {
             let bar_y = if beside { y } else { y + 20.0 };
             let _ = write!(body, "<g>");
             if beside {
-                let _ = write!(body, "<text x=\"0\" y=\"{}\">{}</text>", y + 16.0, e(&b.label));
+                let _ = write!(
+                    body,
+                    "<text x=\"0\" y=\"{}\">{}</text>",
+                    y + 16.0,
+                    e(&b.label)
+                );
             } else {
-                let _ = write!(body, "<text x=\"0\" y=\"{}\">{}</text>", y + 14.0, e(&fit(&b.label, W)));
+                let _ = write!(
+                    body,
+                    "<text x=\"0\" y=\"{}\">{}</text>",
+                    y + 14.0,
+                    e(&fit(&b.label, W))
+                );
             }
             let mut x = label_w;
             for (k, &v) in b.values.iter().enumerate() {
@@ -697,7 +1058,11 @@ fn svg(id: &str, title: &str, desc: &str, style: Style, series: &[Series], group
                 let w = v * scale;
                 let st = styles.get(k).copied().unwrap_or(k);
                 let colour = PALETTE[st % PALETTE.len()];
-                let tip = if style != Style::Plain { format!("{}: {}", series[k].label, format::number(v)) } else { format!("{}: {}", b.label, b.value_display) };
+                let tip = if style != Style::Plain {
+                    format!("{}: {}", series[k].label, format::number(v))
+                } else {
+                    format!("{}: {}", b.label, b.value_display)
+                };
                 // A white gap of 1.5 units between segments keeps each one against white.
                 let _ = write!(
                     body,
@@ -718,7 +1083,13 @@ fn svg(id: &str, title: &str, desc: &str, style: Style, series: &[Series], group
                 }
                 x += w;
             }
-            let _ = write!(body, "<text class=\"v\" x=\"{}\" y=\"{}\">{}</text></g>", r1(x + 4.0), bar_y + bar_h / 2.0 + 5.0, e(&b.value_display));
+            let _ = write!(
+                body,
+                "<text class=\"v\" x=\"{}\" y=\"{}\">{}</text></g>",
+                r1(x + 4.0),
+                bar_y + bar_h / 2.0 + 5.0,
+                e(&b.value_display)
+            );
             y += row_h;
         }
         y += 6.0;
@@ -783,6 +1154,64 @@ mod tests {
         let long = "Xây dựng hệ thống chính trị ở cơ sở vững mạnh toàn diện";
         let cut = fit(long, 100.0);
         assert!(cut.ends_with('…') && text_w(&cut) <= 100.0, "{cut}");
+    }
+
+    #[test]
+    fn svg_text_is_escaped_and_labelled() {
+        let series = vec![
+            Series {
+                label: "<b>A & B</b>".into(),
+                style: 0,
+            },
+            Series {
+                label: "\"C\"".into(),
+                style: 1,
+            },
+        ];
+        let groups = vec![Group {
+            heading: None,
+            bars: vec![
+                Bar {
+                    label: "<script>".into(),
+                    values: vec![3.0, 4.0],
+                    value_display: "7 <i>".into(),
+                },
+                Bar {
+                    label: "x".into(),
+                    values: vec![0.0, 1.0],
+                    value_display: "1".into(),
+                },
+            ],
+        }];
+        let svg = svg("bd-x", "T <t>", "D & d", Style::Stacked, &series, &groups);
+        assert!(
+            !svg.contains("<b>")
+                && !svg.contains("<script>")
+                && !svg.contains("<i>")
+                && !svg.contains("<t>"),
+            "{svg}"
+        );
+        assert!(svg.contains("&lt;b&gt;A &amp; B&lt;/b&gt;") && svg.contains("&quot;C&quot;"));
+        assert!(svg.starts_with(
+            "<svg class=\"chart\" id=\"bd-x\" role=\"img\" aria-labelledby=\"bd-x-t bd-x-d\""
+        ));
+        assert!(svg.contains(
+            "<title id=\"bd-x-t\">T &lt;t&gt;</title><desc id=\"bd-x-d\">D &amp; d</desc>"
+        ));
+        // The second series is drawn with its pattern, defined once.
+        assert_eq!(svg.matches("<pattern id=\"bd-x-p1\"").count(), 1);
+        assert!(svg.contains("fill=\"url(#bd-x-p1)\""));
+    }
+
+    #[test]
+    fn big_values_are_short() {
+        let t = I18n::new(serde_json::json!({"charts": {"million": "triệu", "billion": "tỷ"}}));
+        assert_eq!(compact(72_000_000_000.0, &t), "72 tỷ");
+        assert_eq!(compact(1_550_000_000.0, &t), "1,6 tỷ");
+        assert_eq!(compact(632_000_000.0, &t), "632 triệu");
+        assert_eq!(compact(87_300_000.0, &t), "87,3 triệu");
+        assert_eq!(compact(30_638.0, &t), "30.638");
+        assert_eq!(compact(2.5, &t), "2,5");
     }
 
     #[test]

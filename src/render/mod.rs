@@ -6,6 +6,7 @@ pub mod charts;
 pub mod feeds;
 pub mod format;
 pub mod pager;
+pub mod photos;
 pub mod views;
 
 use crate::content::markdown::{self, Rendered};
@@ -182,6 +183,23 @@ fn num_filter(value: &Value, _args: &HashMap<String, Value>) -> tera::Result<Val
     }
 }
 
+/// What links and images in a body point to: page URLs, and processed photos.
+struct BodyTargets<'r, 'a>(&'r Renderer<'a>);
+
+impl markdown::LinkTarget for BodyTargets<'_, '_> {
+    fn url_of(&self, source: &Path) -> Option<String> {
+        self.0.links.get(source).cloned()
+    }
+
+    fn image_url(&self, file: &Path) -> Option<Result<String, String>> {
+        let ext = file.extension()?.to_string_lossy().to_ascii_lowercase();
+        if !matches!(ext.as_str(), "jpg" | "jpeg" | "png" | "webp" | "heic" | "heif") {
+            return None;
+        }
+        Some(self.0.photos.get(file).map(|p| self.0.urls.url(&format!("{}{}", photos::PHOTO_DIR, p.full.file_name))))
+    }
+}
+
 /// Error message with its causes (Tera hides the useful part in the source chain).
 fn error_chain(e: &dyn std::error::Error) -> String {
     let mut msg = e.to_string();
@@ -257,6 +275,7 @@ struct Renderer<'a> {
     files: AtomicUsize,
     has_code: AtomicBool,
     search_docs: Mutex<Vec<(usize, dvk_search::SearchDoc)>>,
+    photos: photos::PhotoStore,
 }
 
 impl<'a> Renderer<'a> {
@@ -308,6 +327,7 @@ impl<'a> Renderer<'a> {
             files: AtomicUsize::new(0),
             has_code: AtomicBool::new(false),
             search_docs: Mutex::new(Vec::new()),
+            photos: photos::PhotoStore::new(root),
         }
     }
 
@@ -316,7 +336,9 @@ impl<'a> Renderer<'a> {
     fn card(&self, i: usize) -> &Value {
         self.cards[i].get_or_init(|| {
             let theme = self.theme;
-            let mut card = serde_json::to_value(views::card(self.site, &self.urls, &theme.i18n, i)).unwrap_or(Value::Null);
+            let m = &self.site.models[i];
+            let cover = m.photos.first().and_then(|p| self.photo_view(p, &m.origin.path));
+            let mut card = serde_json::to_value(views::card(self.site, &self.urls, &theme.i18n, i, cover)).unwrap_or(Value::Null);
             if self.has_card_template {
                 let mut ctx = Context::new();
                 ctx.insert("card", &card);
@@ -419,6 +441,8 @@ impl<'a> Renderer<'a> {
             self.write(sink, "code.css", markdown::code_css().as_bytes());
         }
         self.copy_static(sink);
+        self.publish_photos(sink);
+        self.photos.prune();
         for key in self.theme.i18n.missing() {
             self.diag(Diagnostic::warning(
                 &PathBuf::from("themes").join(&self.site.config.theme).join("i18n").join(format!("{}.yaml", self.site.config.language)),
@@ -503,7 +527,7 @@ impl<'a> Renderer<'a> {
 
     fn body(&self, origin: &Path, body: &crate::content::Body) -> Rendered {
         let mut d = Vec::new();
-        let r = markdown::render(self.root, origin, body, self.links.as_ref(), &mut d);
+        let r = markdown::render(self.root, origin, body, &BodyTargets(self), &mut d);
         if r.has_code {
             self.has_code.store(true, Ordering::Relaxed);
         }
@@ -660,9 +684,28 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    fn copy_photos(&self, sink: &dyn Sink, page_path: &str, photos: &[crate::content::PhotoRef], origin: &Path) {
-        for p in photos {
-            self.copy(sink, &format!("{page_path}{}", views::photo_file_name(&p.src)), &p.file, origin);
+    /// The view of a front-matter photo, processed on first use; a problem names the
+    /// write-up and the photo.
+    fn photo_view(&self, p: &crate::content::PhotoRef, origin: &Path) -> Option<views::PhotoView> {
+        match self.photos.get(&p.file) {
+            Ok(processed) => Some(photos::view(&self.urls, &processed, &p.caption, p.credit.as_deref())),
+            Err(msg) => {
+                self.diag(Diagnostic::error(origin, 0, 0, format!("photo \"{}\": {msg}", p.src)));
+                None
+            }
+        }
+    }
+
+    fn photo_views(&self, list: &[crate::content::PhotoRef], origin: &Path) -> Vec<views::PhotoView> {
+        list.iter().filter_map(|p| self.photo_view(p, origin)).collect()
+    }
+
+    /// Publishes the files of every photo processed so far.
+    fn publish_photos(&self, sink: &dyn Sink) {
+        let (n, errors) = self.photos.publish(sink);
+        self.files.fetch_add(n, Ordering::Relaxed);
+        for e in errors {
+            self.diag(Diagnostic::error(Path::new(photos::PHOTO_DIR), 0, 0, e));
         }
     }
 
@@ -678,9 +721,10 @@ impl<'a> Renderer<'a> {
         let m = &s.models[i];
         let path = model_path(&s.slugs[i]);
         let r = self.body(&m.origin.path, &m.body);
-        self.copy_photos(sink, &path, &m.photos, &m.origin.path);
         self.copy_assets(sink, &path, &r, &m.origin.path);
-        let view = views::model(s, &self.urls, t, i, r.html.clone());
+        let photo_views = self.photo_views(&m.photos, &m.origin.path);
+        let og = m.photos.first().and_then(|p| self.photos.get(&p.file).ok()).and_then(|p| photos::og_url(&self.urls, &p));
+        let view = views::model(s, &self.urls, t, i, r.html.clone(), photo_views);
         let mut ctx = self.context(&path, &m.title, &s.summaries[i]);
         self.with_code_css(&mut ctx, &r);
         let mut crumbs = vec![json!({"label": t.fill("common.year_n", &[("year", &m.year.to_string())]), "url": self.urls.year(m.year)})];
@@ -690,8 +734,8 @@ impl<'a> Renderer<'a> {
         }
         ctx.insert("breadcrumbs", &crumbs);
         ctx.insert("og_type", "article");
-        if let Some(c) = &view.cover {
-            ctx.insert("og_image", &format!("{}{}", self.urls.base_url.trim_end_matches('/'), c.url.strip_prefix(self.urls.base_path.trim_end_matches('/')).unwrap_or(&c.url)));
+        if let Some(og) = og {
+            ctx.insert("og_image", &og);
         }
         ctx.insert("related", &self.card_list(&s.related(i, 6)));
         let articles: Vec<_> = s.model_articles[i].iter().map(|&a| self.article_summary(a)).collect();
@@ -728,14 +772,16 @@ impl<'a> Renderer<'a> {
         let art = &s.articles[a];
         let path = format!("tin-tuc/{}/", art.slug);
         let r = self.body(&art.article.origin.path, &art.article.body);
-        self.copy_photos(sink, &path, &art.article.photos, &art.article.origin.path);
         self.copy_assets(sink, &path, &r, &art.article.origin.path);
         let summary = self.article_summary(a);
         let mut ctx = self.context(&path, &art.article.title, &summary.summary);
         self.with_code_css(&mut ctx, &r);
         ctx.insert("breadcrumbs", &vec![json!({"label": t.get("nav.news"), "url": self.urls.url("tin-tuc/")})]);
         ctx.insert("og_type", "article");
-        let photos: Vec<_> = art.article.photos.iter().map(|p| views::photo(&self.urls, &path, p)).collect();
+        let photos = self.photo_views(&art.article.photos, &art.article.origin.path);
+        if let Some(og) = art.article.photos.first().and_then(|p| self.photos.get(&p.file).ok()).and_then(|p| photos::og_url(&self.urls, &p)) {
+            ctx.insert("og_image", &og);
+        }
         ctx.insert(
             "article",
             &json!({
@@ -920,6 +966,7 @@ impl<'a> Prepared<'a> {
     pub fn render_page(&self, path: &str, sink: &dyn Sink) -> Option<Vec<Diagnostic>> {
         let job = self.routes().get(path)?;
         self.r.render_job(job, sink);
+        self.r.publish_photos(sink);
         self.r.search_docs.lock().unwrap_or_else(|e| e.into_inner()).clear();
         Some(std::mem::take(&mut *self.r.diags.lock().unwrap_or_else(|e| e.into_inner())))
     }

@@ -3,7 +3,6 @@
 
 use super::format;
 use super::I18n;
-use crate::content::PhotoRef;
 use crate::site::stats::Stats;
 use crate::site::{model_path, Site};
 use serde::Serialize;
@@ -76,40 +75,12 @@ pub struct PhotoView {
     pub width: Option<u32>,
     /// Height in pixels, when known.
     pub height: Option<u32>,
-}
-
-/// Output path (relative to the page folder) of a front-matter photo: each folder and
-/// file name slugged, extension lower-cased (`Ảnh 1.JPG` → `anh-1.jpg`).
-pub fn photo_file_name(src: &str) -> String {
-    let parts: Vec<&str> = src.split('/').filter(|p| !p.is_empty() && *p != ".").collect();
-    let mut out = Vec::with_capacity(parts.len());
-    for (i, part) in parts.iter().enumerate() {
-        if i + 1 == parts.len() {
-            let (stem, ext) = match part.rfind('.') {
-                Some(dot) if dot > 0 => (&part[..dot], part[dot + 1..].to_ascii_lowercase()),
-                _ => (*part, String::new()),
-            };
-            let stem = vntext::slugify(stem);
-            let stem = if stem.is_empty() { "anh".to_string() } else { stem };
-            out.push(if ext.is_empty() { stem } else { format!("{stem}.{}", vntext::slugify(&ext)) });
-        } else {
-            let dir = vntext::slugify(part);
-            out.push(if dir.is_empty() { "anh".into() } else { dir });
-        }
-    }
-    out.join("/")
-}
-
-/// The view of a photo of the page at `page_path`.
-pub fn photo(urls: &Urls, page_path: &str, p: &PhotoRef) -> PhotoView {
-    PhotoView {
-        url: urls.url(&format!("{page_path}{}", photo_file_name(&p.src))),
-        caption: p.caption.clone(),
-        credit: p.credit.clone(),
-        alt: p.caption.clone(),
-        width: None,
-        height: None,
-    }
+    /// WebP variants as a srcset, when processed.
+    pub srcset_webp: Option<String>,
+    /// JPEG variants as a srcset, when processed.
+    pub srcset_jpeg: Option<String>,
+    /// The sizes attribute for the srcsets.
+    pub sizes: Option<String>,
 }
 
 /// A model in a list.
@@ -143,8 +114,8 @@ pub struct Card {
     pub cover: Option<PhotoView>,
 }
 
-/// Builds the card of model `i`.
-pub fn card(site: &Site, urls: &Urls, t: &I18n, i: usize) -> Card {
+/// Builds the card of model `i` with its cover photo.
+pub fn card(site: &Site, urls: &Urls, t: &I18n, i: usize, cover: Option<PhotoView>) -> Card {
     let m = &site.models[i];
     let field = &site.config.fields[m.field];
     let path = model_path(&site.slugs[i]);
@@ -161,7 +132,7 @@ pub fn card(site: &Site, urls: &Urls, t: &I18n, i: usize) -> Card {
         exemplary: m.exemplary,
         level_label: m.level.map(|l| t.get(&format!("level.{}", l.code()))),
         summary: site.summaries[i].clone(),
-        cover: m.photos.first().map(|p| photo(urls, &path, p)),
+        cover,
     }
 }
 
@@ -218,13 +189,12 @@ pub struct ModelView {
     pub replicas: Vec<Link>,
 }
 
-/// Builds the view of model `i` with its rendered body.
-pub fn model(site: &Site, urls: &Urls, t: &I18n, i: usize, body_html: String) -> ModelView {
+/// Builds the view of model `i` with its rendered body and photos.
+pub fn model(site: &Site, urls: &Urls, t: &I18n, i: usize, body_html: String, photos: Vec<PhotoView>) -> ModelView {
     let m = &site.models[i];
     let field = &site.config.fields[m.field];
     let path = model_path(&site.slugs[i]);
     let link = |j: usize| Link { title: site.models[j].title.clone(), url: urls.url(&model_path(&site.slugs[j])) };
-    let photos: Vec<PhotoView> = m.photos.iter().map(|p| photo(urls, &path, p)).collect();
     let p = site.model_province[i];
     ModelView {
         title: m.title.clone(),

@@ -18,6 +18,7 @@
 //! The library never prints: progress and problems go to the caller as [`Event`]s.
 
 mod http;
+mod search;
 mod watch;
 pub(crate) mod workspace;
 
@@ -195,6 +196,8 @@ pub(crate) struct Search {
     /// Index files, with the generation they were built for.
     pub(crate) files: HashMap<String, Arc<Vec<u8>>>,
     pub(crate) files_generation: Option<u64>,
+    /// Shards of the previous index, for pages that loaded it before a change.
+    pub(crate) prev_shards: HashMap<String, Arc<Vec<u8>>>,
 }
 
 /// State shared by the request threads and the rebuild thread.
@@ -506,7 +509,11 @@ fn rebuild_loop(shared: &Arc<Shared>, ws: &mut Workspace, rx: Receiver<Msg>, rep
                 if current == Some(generation) {
                     ws.set_link_diags(diags);
                     let mut s = shared.search.lock().unwrap_or_else(|e| e.into_inner());
-                    *s = Search { generation, ready: true, models, extra, files: std::mem::take(&mut s.files), files_generation: None };
+                    s.generation = generation;
+                    s.ready = true;
+                    s.models = models;
+                    s.extra = extra;
+                    s.files_generation = None;
                     drop(s);
                     shared.search_ready.notify_all();
                     was_broken = publish_errors(shared, ws, was_broken, report);
@@ -585,12 +592,18 @@ fn rebuild_loop(shared: &Arc<Shared>, ws: &mut Workspace, rx: Receiver<Msg>, rep
                 ws.rescan();
             }
         }
+        let trace = std::env::var_os("DVK_TRACE").is_some();
+        let t_settled = noticed.elapsed();
         let taken = take_snapshot(shared);
+        let t_taken = noticed.elapsed();
         let (old_generation, old) = match taken {
             Some((g, s)) => (g, Some(s)),
             None => (0, None),
         };
         let (snap, outcome) = ws.rebuild(old);
+        if trace {
+            eprintln!("trace: settled {:?} taken {:?} rebuilt {:?}", t_settled, t_taken, noticed.elapsed());
+        }
         let generation = match &outcome {
             Outcome::Published { .. } => old_generation + 1,
             _ => old_generation,
@@ -604,7 +617,7 @@ fn rebuild_loop(shared: &Arc<Shared>, ws: &mut Workspace, rx: Receiver<Msg>, rep
             refresh_theme_state(shared, &snap);
         }
         let snap = Arc::new(snap);
-        if let Outcome::Published { changed, patched, reassembled, full_recheck: _, docs_changed } = &outcome {
+        if let Outcome::Published { changed, patched, reassembled, docs_changed } = &outcome {
             {
                 let mut cache = shared.cache.lock().unwrap_or_else(|e| e.into_inner());
                 cache.generation = generation;

@@ -83,15 +83,6 @@ impl Changed {
             Changed::Pages(p) => p.iter().any(|c| if c.is_empty() { path.is_empty() || path == "index.html" } else { path.starts_with(c.as_str()) }),
         }
     }
-
-    /// Adds another change.
-    pub(crate) fn merge(&mut self, other: &Changed) {
-        match (&mut *self, other) {
-            (Changed::All, _) => {}
-            (_, Changed::All) => *self = Changed::All,
-            (Changed::Pages(a), Changed::Pages(b)) => a.extend(b.iter().cloned()),
-        }
-    }
 }
 
 /// One content file as last read.
@@ -115,8 +106,6 @@ pub(crate) enum Outcome {
         patched: usize,
         /// True when the site was re-assembled.
         reassembled: bool,
-        /// True when the search documents and link checks of every body must be redone.
-        full_recheck: bool,
         /// Site paths of models whose search documents changed (patch only).
         docs_changed: Vec<usize>,
     },
@@ -141,6 +130,9 @@ pub(crate) struct Workspace {
     render_diags: BTreeMap<String, Vec<Diagnostic>>,
     /// Hash of each file the served site was built from.
     served: BTreeMap<PathBuf, u64>,
+    /// Files read, added or dropped since the served site was built (so a rebuild need not
+    /// compare every file).
+    pending: BTreeSet<PathBuf>,
     /// True once a site without errors has been served.
     served_good: bool,
     /// True when the served site needs re-assembling whatever changed (theme or config).
@@ -170,6 +162,7 @@ impl Workspace {
             link_diags: BTreeMap::new(),
             render_diags: BTreeMap::new(),
             served: BTreeMap::new(),
+            pending: BTreeSet::new(),
             served_good: false,
             force_reassemble: true,
         };
@@ -177,11 +170,6 @@ impl Workspace {
         ws.reload_theme();
         ws.rescan();
         ws
-    }
-
-    /// The site folder.
-    pub(crate) fn root(&self) -> &Path {
-        &self.root
     }
 
     fn reload_config(&mut self) {
@@ -211,6 +199,7 @@ impl Workspace {
         if theme_name != (self.config.theme.clone(), self.config.language.clone()) {
             self.reload_theme();
         }
+        self.pending.extend(self.files.keys().cloned());
         self.files.clear();
         self.rescan();
         self.force_reassemble = true;
@@ -221,7 +210,11 @@ impl Workspace {
         let (list, walk_diags) = content::content_files(&self.root);
         self.walk_diags = walk_diags;
         let keep: BTreeSet<&PathBuf> = list.iter().collect();
-        self.files.retain(|p, _| keep.contains(p));
+        let gone: Vec<PathBuf> = self.files.keys().filter(|p| !keep.contains(p)).cloned().collect();
+        for p in gone {
+            self.files.remove(&p);
+            self.pending.insert(p);
+        }
         let loaded: Vec<(PathBuf, Option<FileEntry>)> = {
             use rayon::prelude::*;
             let files = &self.files;
@@ -229,6 +222,7 @@ impl Workspace {
         };
         for (rel, entry) in loaded {
             if let Some(e) = entry {
+                self.pending.insert(rel.clone());
                 self.files.insert(rel, e);
             }
         }
@@ -258,6 +252,7 @@ impl Workspace {
                     if content::is_content_file(rel) && !hidden(rel) {
                         let old = self.files.get(rel).map(|e| e.hash);
                         if let Some(e) = self.read_if_changed(rel, old) {
+                            self.pending.insert(rel.clone());
                             self.files.insert(rel.clone(), e);
                         }
                     } else {
@@ -268,9 +263,12 @@ impl Workspace {
                 Ok(_) => {}
                 Err(_) => {
                     // Gone: the file itself, or a whole folder.
-                    let before = self.files.len();
-                    self.files.retain(|p, _| p != rel && !p.starts_with(rel));
-                    if before == self.files.len() && !content::is_content_file(rel) {
+                    let gone: Vec<PathBuf> = self.files.range(rel.clone()..).take_while(|(p, _)| p.starts_with(rel)).map(|(p, _)| p.clone()).collect();
+                    for p in &gone {
+                        self.files.remove(p);
+                        self.pending.insert(p.clone());
+                    }
+                    if gone.is_empty() && !content::is_content_file(rel) {
                         self.reread_users_of(rel);
                     }
                 }
@@ -294,6 +292,7 @@ impl Workspace {
                 e.docs = docs;
                 e.diags = diags;
                 e.hash = e.hash.wrapping_add(1);
+                self.pending.insert(p);
             }
         }
     }
@@ -322,15 +321,17 @@ impl Workspace {
         self.diagnostics().into_iter().filter(Diagnostic::is_error).collect()
     }
 
-    /// Files whose current text differs from the served site's.
+    /// Files whose current text differs from the served site's, and whether files were
+    /// added or dropped.
     fn dirty(&self) -> (Vec<PathBuf>, bool) {
         let mut dirty = Vec::new();
-        let mut set_changed = self.files.len() != self.served.len();
-        for (p, e) in &self.files {
-            match self.served.get(p) {
-                Some(&h) if h == e.hash => {}
-                Some(_) => dirty.push(p.clone()),
-                None => {
+        let mut set_changed = false;
+        for p in &self.pending {
+            match (self.files.get(p), self.served.get(p)) {
+                (Some(e), Some(&h)) if e.hash == h => {}
+                (Some(_), Some(_)) => dirty.push(p.clone()),
+                (None, None) => {}
+                _ => {
                     set_changed = true;
                     dirty.push(p.clone());
                 }
@@ -367,6 +368,7 @@ impl Workspace {
         let (dirty, set_changed) = self.dirty();
         if dirty.is_empty() && !set_changed && !self.force_reassemble && current.is_some() {
             let outcome = if self.errors().is_empty() { Outcome::Unchanged } else { Outcome::Broken };
+            self.pending.clear();
             return (current, outcome);
         }
         let Some(theme) = self.theme.clone() else {
@@ -435,20 +437,18 @@ impl Workspace {
         self.link_diags = link_diags;
 
         let mut owner = snap.into_owner();
-        let t = &owner.theme.i18n;
-        let urls = render::views::Urls { base_path: owner.site.config.base_path(), base_url: owner.site.config.base_url.clone() };
         let mut changed: BTreeSet<String> = BTreeSet::new();
         let mut docs_changed = Vec::new();
         for (i, m) in &plan {
             let i = *i;
-            let before_card = serde_json::to_value(render::views::card(&owner.site, &urls, t, i)).ok();
-            let only_text = only_text_differs(&owner.site.models[i], m);
+            let summary = site::summary_of(m);
+            // A card shows the title, place, field, host, level, exemplary flag, summary and cover.
+            let only_text = only_text_differs(&owner.site.models[i], m) && summary == owner.site.summaries[i];
             owner.site.models[i] = m.clone();
-            owner.site.summaries[i] = site::summary_of(m);
+            owner.site.summaries[i] = summary;
             docs_changed.push(i);
             changed.insert(site::model_path(&owner.site.slugs[i]));
-            let after_card = serde_json::to_value(render::views::card(&owner.site, &urls, t, i)).ok();
-            if !only_text || before_card != after_card {
+            if !only_text {
                 changed.extend(pages_showing(&owner.site, i));
             }
         }
@@ -457,11 +457,12 @@ impl Workspace {
                 self.served.insert(p.clone(), e.hash);
             }
         }
+        self.pending.clear();
         let patched = plan.len();
         let snap = Snapshot::prepare(owner);
         Ok((
             Some(snap),
-            Outcome::Published { changed: Changed::Pages(changed), patched, reassembled: false, full_recheck: false, docs_changed },
+            Outcome::Published { changed: Changed::Pages(changed), patched, reassembled: false, docs_changed },
         ))
     }
 
@@ -470,16 +471,19 @@ impl Workspace {
         let docs: Vec<FileDocs> = self.files.values().filter_map(|e| e.docs.clone()).collect();
         let content = content::collect(self.config.clone(), docs, self.drafts);
         let (site, mut diags) = Site::assemble(content);
-        diags.extend(crate::lints::warnings(&site));
+        let mut lints = crate::lints::warnings(&site);
+        crate::lints::locate(&self.root, &mut lints);
+        diags.extend(lints);
         self.assemble_diags = diags;
         let links = render::link_map(&site);
-        let links_changed = current.as_ref().map(|s| s.borrow_owner().links != links).unwrap_or(true);
-        // Bodies of changed files are checked now; every body when links may now lead elsewhere
-        // (the server does that in the background, as for the first build).
+        // Bodies of changed files are checked now; every body is checked again in the
+        // background (links may now lead elsewhere), as after the first build.
         let (dirty, _) = self.dirty();
         for p in &dirty {
             self.link_diags.remove(p);
         }
+        // (The first build, or one after many files changed, leaves it all to the background.)
+        let dirty: BTreeSet<PathBuf> = if current.is_none() || dirty.len() > 64 { BTreeSet::new() } else { dirty.into_iter().collect() };
         for m in site.models.iter().filter(|m| dirty.contains(&m.origin.path)) {
             let mut d = Vec::new();
             crate::content::markdown::render(&self.root, &m.origin.path, &m.body, &links, &mut d);
@@ -492,12 +496,13 @@ impl Workspace {
             return (current, Outcome::Broken);
         }
         self.served = self.files.iter().map(|(p, e)| (p.clone(), e.hash)).collect();
+        self.pending.clear();
         self.served_good = !has_errors;
         self.force_reassemble = false;
         self.render_diags.clear();
         // (With errors here, nothing good was ever served: serve what loads, errors shown.)
         let snap = Snapshot::prepare(Owner { root: self.root.clone(), site, theme, links });
-        let outcome = Outcome::Published { changed: Changed::All, patched: 0, reassembled: true, full_recheck: links_changed, docs_changed: Vec::new() };
+        let outcome = Outcome::Published { changed: Changed::All, patched: 0, reassembled: true, docs_changed: Vec::new() };
         (Some(snap), outcome)
     }
 }

@@ -22,6 +22,8 @@ const COMPRESSIBLE = /^(text\/|application\/(json|javascript|xml|wasm))/;
     Every response carries a CSP that allows only same-origin scripts. */
 export const STRICT_CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:";
 export function serve(dir, { prefix = '/', gzip = false, csp = STRICT_CSP } = {}) {
+  // Bytes sent (status line + headers + body) per request, for benchmarks; reset at will.
+  const stats = { bytes: 0, log: [] };
   const server = http.createServer((req, res) => {
     let url = decodeURIComponent(new URL(req.url, 'http://x').pathname);
     if (!url.startsWith(prefix)) { res.writeHead(404); res.end('not found'); return; }
@@ -40,10 +42,13 @@ export function serve(dir, { prefix = '/', gzip = false, csp = STRICT_CSP } = {}
       headers['content-length'] = body.length;
       res.writeHead(200, headers);
       res.end(body);
+      const head = 'HTTP/1.1 200 OK\r\n'.length + Object.entries(headers).reduce((n, [k, v]) => n + k.length + String(v).length + 4, 0) + 60;
+      stats.bytes += head + body.length;
+      stats.log.push([url, head + body.length]);
     });
   });
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({
-    server, port: server.address().port, origin: `http://127.0.0.1:${server.address().port}`,
+    server, stats, port: server.address().port, origin: `http://127.0.0.1:${server.address().port}`,
     close: () => new Promise((r) => { server.closeAllConnections?.(); server.close(r); }),
   })));
 }

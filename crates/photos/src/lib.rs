@@ -19,6 +19,38 @@
 //! * **Threads**: [`process`] holds no lock and shares no state but atomic counters; call it from
 //!   as many rayon threads as you like (two calls on the same photo at once are harmless: both
 //!   write identical bytes and rename over each other).
+//!
+//! # Using it from the generator
+//!
+//! ```no_run
+//! use dvk_photos::{process, Format, PhotoSettings};
+//! use std::path::Path;
+//!
+//! let settings = PhotoSettings::default();
+//! let cache = Path::new(".dvk-cache/photos");
+//! let p = process(Path::new("content/models/2024/hien-dat/hien-dat.jpg"), cache, &settings)
+//!     .map_err(|e| format!("content/models/2024/hien-dat.md: {e}"))?;
+//! // Copy (or hard-link) every file to the output folder under its own name…
+//! for v in p.files() {
+//!     std::fs::copy(v.path(cache), Path::new("public/anh").join(&v.file_name))?;
+//! }
+//! // …and build <picture> from the variants (URLs under /anh/):
+//! let srcset = |f: Format| {
+//!     p.variants_of(f).map(|v| format!("/anh/{} {}w", v.file_name, v.width)).collect::<Vec<_>>().join(", ")
+//! };
+//! let largest = p.variants_of(Format::Jpeg).last().unwrap();
+//! let html = format!(
+//!     r#"<a href="/anh/{full}"><picture><source type="image/webp" srcset="{webp}" sizes="(min-width: 50rem) 50rem, 100vw"><img src="/anh/{img}" srcset="{jpeg}" sizes="(min-width: 50rem) 50rem, 100vw" width="{w}" height="{h}" alt="…caption…" loading="lazy" decoding="async"></picture></a>"#,
+//!     full = p.full.file_name, webp = srcset(Format::Webp), jpeg = srcset(Format::Jpeg),
+//!     img = largest.file_name, w = p.width, h = p.height,
+//! );
+//! # let _ = html;
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! `width`/`height` on the `<img>` are the upright full size: browsers only use their ratio to
+//! reserve space. Every variant has exactly that ratio (heights are rounded), the OG image is
+//! `p.og` (1200×630 unless the photo is smaller).
 
 use std::fmt;
 use std::fs;
@@ -575,6 +607,10 @@ fn jpeg_truncated(bytes: &[u8]) -> Option<&'static str> {
             return None; // unusual layout: let the decoder judge
         }
         let marker = bytes[i + 1];
+        if matches!(marker, 0x01 | 0xD0..=0xD8) {
+            i += 2; // stand-alone markers carry no length
+            continue;
+        }
         let len = u16::from_be_bytes([bytes[i + 2], bytes[i + 3]]) as usize;
         if marker == 0xDA {
             let scan = bytes.get(i + 2 + len..).unwrap_or(&[]);

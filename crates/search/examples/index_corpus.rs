@@ -11,13 +11,19 @@ use dvk_search::{build_index, DocKind, SearchDoc};
 
 fn unquote(v: &str) -> String {
     let v = v.trim();
-    let v = v.strip_prefix('"').and_then(|v| v.strip_suffix('"')).unwrap_or(v);
+    let v = v
+        .strip_prefix('"')
+        .and_then(|v| v.strip_suffix('"'))
+        .unwrap_or(v);
     v.replace("\\\"", "\"")
 }
 
 fn list(v: &str) -> Vec<String> {
     let v = v.trim().trim_start_matches('[').trim_end_matches(']');
-    v.split("\", \"").map(unquote).filter(|s| !s.is_empty()).collect()
+    v.split("\", \"")
+        .map(unquote)
+        .filter(|s| !s.is_empty())
+        .collect()
 }
 
 fn plain(md: &str) -> String {
@@ -34,7 +40,9 @@ fn plain(md: &str) -> String {
 }
 
 fn load(path: &Path, docs: &mut Vec<SearchDoc>) {
-    let Ok(entries) = std::fs::read_dir(path) else { return };
+    let Ok(entries) = std::fs::read_dir(path) else {
+        return;
+    };
     let mut entries: Vec<_> = entries.flatten().map(|e| e.path()).collect();
     entries.sort();
     for p in entries {
@@ -46,13 +54,23 @@ fn load(path: &Path, docs: &mut Vec<SearchDoc>) {
             continue;
         }
         let text = std::fs::read_to_string(&p).unwrap_or_default();
-        let Some(rest) = text.strip_prefix("---\n") else { continue };
-        let Some((fm, body)) = rest.split_once("\n---\n") else { continue };
-        let mut d = SearchDoc { kind: DocKind::Model, body: plain(body), ..Default::default() };
+        let Some(rest) = text.strip_prefix("---\n") else {
+            continue;
+        };
+        let Some((fm, body)) = rest.split_once("\n---\n") else {
+            continue;
+        };
+        let mut d = SearchDoc {
+            kind: DocKind::Model,
+            body: plain(body),
+            ..Default::default()
+        };
         let mut commune = String::new();
         let mut slug = String::new();
         for line in fm.lines() {
-            let Some((k, v)) = line.split_once(':') else { continue };
+            let Some((k, v)) = line.split_once(':') else {
+                continue;
+            };
             match k {
                 "title" => d.title = unquote(v),
                 "year" => d.year = v.trim().parse().ok(),
@@ -68,11 +86,15 @@ fn load(path: &Path, docs: &mut Vec<SearchDoc>) {
                 _ => {}
             }
         }
-        let place: Vec<&str> = [Some(commune.as_str()), d.district.as_deref(), d.province.as_deref()]
-            .into_iter()
-            .flatten()
-            .filter(|s| !s.is_empty())
-            .collect();
+        let place: Vec<&str> = [
+            Some(commune.as_str()),
+            d.district.as_deref(),
+            d.province.as_deref(),
+        ]
+        .into_iter()
+        .flatten()
+        .filter(|s| !s.is_empty())
+        .collect();
         d.place = place.join(", ");
         d.url = format!("mo-hinh/{slug}/");
         docs.push(d);
@@ -94,7 +116,10 @@ fn peak_rss_kib() -> u64 {
 fn cpu_seconds() -> f64 {
     let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
     let after = stat.rsplit(')').next().unwrap_or("");
-    let f: Vec<f64> = after.split_whitespace().filter_map(|v| v.parse().ok()).collect();
+    let f: Vec<f64> = after
+        .split_whitespace()
+        .filter_map(|v| v.parse().ok())
+        .collect();
     // Fields 14 and 15 (utime, stime) are at 11 and 12 after the ")" (state is not a number).
     match (f.get(10), f.get(11)) {
         (Some(u), Some(s)) => (u + s) / 100.0,
@@ -104,7 +129,9 @@ fn cpu_seconds() -> f64 {
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let content = args.first().expect("usage: index_corpus CONTENT_DIR [OUT_DIR] [--repeat N]");
+    let content = args
+        .first()
+        .expect("usage: index_corpus CONTENT_DIR [OUT_DIR] [--repeat N]");
     let out = args.get(1).filter(|a| !a.starts_with("--"));
     let repeat: usize = args
         .iter()
@@ -125,7 +152,9 @@ fn main() {
         }
         d.url = url;
     }
-    if std::env::var_os("FOLD_TIMING").is_some() { fold_timing(&docs); }
+    if std::env::var_os("FOLD_TIMING").is_some() {
+        fold_timing(&docs);
+    }
     let rss_before = peak_rss_kib();
     let mut files = Vec::new();
     for _ in 0..repeat {
@@ -176,12 +205,18 @@ pub fn fold_timing(docs: &[SearchDoc]) {
     for d in docs {
         n += vntext::fold(&d.body).len();
     }
-    eprintln!("fold bodies: {:.3} s ({n} bytes)", t.elapsed().as_secs_f64());
+    eprintln!(
+        "fold bodies: {:.3} s ({n} bytes)",
+        t.elapsed().as_secs_f64()
+    );
     let t = Instant::now();
     let mut c = 0;
     for d in docs {
         let f = vntext::fold(&d.body);
         c += dvk_search::text::tokens(&f).count();
     }
-    eprintln!("fold+tokenize bodies: {:.3} s ({c} tokens)", t.elapsed().as_secs_f64());
+    eprintln!(
+        "fold+tokenize bodies: {:.3} s ({c} tokens)",
+        t.elapsed().as_secs_f64()
+    );
 }

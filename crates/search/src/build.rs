@@ -8,7 +8,8 @@ use rayon::prelude::*;
 use serde_json::{json, Value};
 
 use crate::codec::{
-    encode_payload, Payload, ShardWriter, LIST_BODY, LIST_BODY_HIGH, LIST_META, LIST_PLACE, LIST_TITLE,
+    encode_payload, Payload, ShardWriter, LIST_BODY, LIST_BODY_HIGH, LIST_META, LIST_PLACE,
+    LIST_TITLE,
 };
 use crate::text::TermScanner;
 use crate::{DocKind, IndexFile, SearchDoc};
@@ -69,7 +70,9 @@ struct Interner {
 impl Interner {
     fn new() -> Self {
         Interner {
-            shards: (0..INTERN_SHARDS).map(|_| Mutex::new(FxMap::default())).collect(),
+            shards: (0..INTERN_SHARDS)
+                .map(|_| Mutex::new(FxMap::default()))
+                .collect(),
         }
     }
 
@@ -169,7 +172,12 @@ fn analyse(doc: &SearchDoc, interner: &Interner, scanner: &mut TermScanner) -> D
     terms.sort_unstable();
     let mut pairs: Vec<(u64, u8)> = pairs
         .into_iter()
-        .map(|((a, b), m)| ((u64::from(global[a as usize]) << 32) | u64::from(global[b as usize]), m))
+        .map(|((a, b), m)| {
+            (
+                (u64::from(global[a as usize]) << 32) | u64::from(global[b as usize]),
+                m,
+            )
+        })
         .collect();
     pairs.sort_unstable();
     DocTerms { terms, pairs }
@@ -181,7 +189,11 @@ type Postings = Vec<(u32, u8)>;
 fn lists_of(postings: &[(u32, u8)], bits: &[u8]) -> Vec<(u8, Vec<u32>)> {
     bits.iter()
         .filter_map(|&bit| {
-            let docs: Vec<u32> = postings.iter().filter(|(_, m)| m & bit != 0).map(|&(d, _)| d).collect();
+            let docs: Vec<u32> = postings
+                .iter()
+                .filter(|(_, m)| m & bit != 0)
+                .map(|&(d, _)| d)
+                .collect();
             (!docs.is_empty()).then_some((bit, docs))
         })
         .collect()
@@ -242,7 +254,10 @@ fn excerpt_source(doc: &SearchDoc) -> String {
 
 fn collapse_ws(s: &str) -> String {
     // Only the start of a long text can end up in the excerpt.
-    let limit = s.char_indices().nth(2 * EXCERPT_CHARS).map_or(s.len(), |(i, _)| i);
+    let limit = s
+        .char_indices()
+        .nth(2 * EXCERPT_CHARS)
+        .map_or(s.len(), |(i, _)| i);
     let s = vntext::nfc(&s[..limit]);
     let mut out = String::with_capacity(s.len().min(4 * EXCERPT_CHARS));
     for w in s.split_whitespace() {
@@ -267,7 +282,10 @@ fn truncate_words(s: &str, max_chars: usize) -> String {
         Some(i) if i > cut / 2 => &head[..i],
         _ => head,
     };
-    format!("{}…", head.trim_end_matches(|c: char| c.is_ascii_punctuation() && c != ')'))
+    format!(
+        "{}…",
+        head.trim_end_matches(|c: char| c.is_ascii_punctuation() && c != ')')
+    )
 }
 
 /// The client without indentation and whole-line comments (a safe, tiny minification: the
@@ -325,8 +343,17 @@ fn runs(values: impl Iterator<Item = usize>) -> Value {
 
 /// Builds every file of the index (see the crate docs for the layout).
 pub fn build(docs_in: &[SearchDoc]) -> Vec<IndexFile> {
+    // DVK_SEARCH_TIMING=1 prints the time spent so far at each stage (for profiling).
     let t0 = std::time::Instant::now();
-    let lap = |what: &str| if std::env::var_os("DVK_SEARCH_TIMING").is_some() { eprintln!("{what}: {:.3}", t0.elapsed().as_secs_f64()) };
+    let timing = std::env::var_os("DVK_SEARCH_TIMING").is_some();
+    let lap = |stage: &str| {
+        if timing {
+            eprintln!(
+                "search index: {stage} at {:.3} s",
+                t0.elapsed().as_secs_f64()
+            );
+        }
+    };
     // 1. Facet values and the doc order.
     let mut years: Vec<i32> = docs_in.iter().filter_map(|d| d.year).collect();
     years.sort_unstable_by(|a, b| b.cmp(a));
@@ -339,22 +366,41 @@ pub fn build(docs_in: &[SearchDoc]) -> Vec<IndexFile> {
     fields.sort();
     fields.dedup();
     vntext::sort_vietnamese(&mut fields, |s| s);
-    let province_idx: HashMap<&str, usize> = provinces.iter().enumerate().map(|(i, p)| (p.as_str(), i)).collect();
+    let province_idx: HashMap<&str, usize> = provinces
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.as_str(), i))
+        .collect();
     let mut districts: Vec<(usize, String)> = docs_in
         .iter()
-        .filter_map(|d| Some((*province_idx.get(d.province.as_deref()?)?, d.district.clone()?)))
+        .filter_map(|d| {
+            Some((
+                *province_idx.get(d.province.as_deref()?)?,
+                d.district.clone()?,
+            ))
+        })
         .collect();
     districts.sort();
     districts.dedup();
     districts.sort_by_cached_key(|(p, name)| (*p, vntext::collation_key(name)));
-    let district_idx: HashMap<(usize, &str), usize> =
-        districts.iter().enumerate().map(|(i, (p, n))| ((*p, n.as_str()), i)).collect();
-    let field_idx: HashMap<&str, usize> = fields.iter().enumerate().map(|(i, f)| (f.as_str(), i)).collect();
+    let district_idx: HashMap<(usize, &str), usize> = districts
+        .iter()
+        .enumerate()
+        .map(|(i, (p, n))| ((*p, n.as_str()), i))
+        .collect();
+    let field_idx: HashMap<&str, usize> = fields
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (f.as_str(), i))
+        .collect();
     let year_idx: HashMap<i32, usize> = years.iter().enumerate().map(|(i, y)| (*y, i)).collect();
 
     // Facet values per input doc: 0 = none, else index + 1.
     let facet_of = |d: &SearchDoc| -> [usize; 6] {
-        let p = d.province.as_deref().and_then(|p| province_idx.get(p).copied());
+        let p = d
+            .province
+            .as_deref()
+            .and_then(|p| province_idx.get(p).copied());
         let dist = match (p, d.district.as_deref()) {
             (Some(p), Some(n)) => district_idx.get(&(p, n)).map(|i| i + 1).unwrap_or(0),
             _ => 0,
@@ -364,7 +410,10 @@ pub fn build(docs_in: &[SearchDoc]) -> Vec<IndexFile> {
             d.year.and_then(|y| year_idx.get(&y)).map_or(0, |i| i + 1),
             p.map_or(0, |i| i + 1),
             dist,
-            d.field.as_deref().and_then(|f| field_idx.get(f)).map_or(0, |i| i + 1),
+            d.field
+                .as_deref()
+                .and_then(|f| field_idx.get(f))
+                .map_or(0, |i| i + 1),
             usize::from(d.exemplary),
         ]
     };
@@ -387,12 +436,13 @@ pub fn build(docs_in: &[SearchDoc]) -> Vec<IndexFile> {
     let docs: Vec<&SearchDoc> = order.iter().map(|&i| &docs_in[i]).collect();
     let n = docs.len();
 
-    lap("// 2. Terms");
+    lap("facets and doc order");
     // 2. Terms and adjacent pairs of every doc, merged into postings in doc order.
     let interner = Interner::new();
     // One fold cache per worker thread, dropped with the build.
-    let scanners: Vec<Mutex<TermScanner>> =
-        (0..rayon::current_num_threads().max(1)).map(|_| Mutex::new(TermScanner::new())).collect();
+    let scanners: Vec<Mutex<TermScanner>> = (0..rayon::current_num_threads().max(1))
+        .map(|_| Mutex::new(TermScanner::new()))
+        .collect();
     let mut term_postings: Vec<Postings> = Vec::new();
     let mut pair_postings: FxMap<u64, Postings> = FxMap::default();
     for (chunk_no, chunk) in docs.chunks(CHUNK).enumerate() {
@@ -419,7 +469,7 @@ pub fn build(docs_in: &[SearchDoc]) -> Vec<IndexFile> {
         }
     }
 
-    lap("// 3. The vocabulary");
+    lap("terms and pairs of every doc");
     // 3. The vocabulary in key order.
     let mut vocab = interner.into_vec();
     vocab.sort_unstable_by(|a, b| a.0.cmp(&b.0));
@@ -428,7 +478,7 @@ pub fn build(docs_in: &[SearchDoc]) -> Vec<IndexFile> {
         names[*id as usize] = s;
     }
 
-    lap("// 4. Term entries");
+    lap("vocabulary");
     // 4. Term entries, prefix entries, then shards.
     let high_max = n / HIGH_MAX_SHARE;
     let mut entries: Vec<(String, Vec<u8>)> = Vec::with_capacity(vocab.len() * 2);
@@ -495,13 +545,13 @@ pub fn build(docs_in: &[SearchDoc]) -> Vec<IndexFile> {
             entries.push((key, payload.clone()));
         }
     }
-    lap("drop(term_postings);");
+    lap("term and prefix entries");
     drop(term_postings);
     entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     let (word_shards, word_firsts) = shard(&entries);
     drop(entries);
 
-    lap("// 5. Phrase");
+    lap("term shards");
     // 5. Phrase (adjacent pair) entries.
     let mut pair_entries: Vec<(String, Vec<u8>)> = pair_postings
         .into_iter()
@@ -509,7 +559,10 @@ pub fn build(docs_in: &[SearchDoc]) -> Vec<IndexFile> {
             let a = names[(key >> 32) as usize];
             let b = names[(key & 0xffff_ffff) as usize];
             let mut payload = Vec::new();
-            encode_payload(&mut payload, &Payload::Lists(lists_of(&postings, &BASE_LISTS)));
+            encode_payload(
+                &mut payload,
+                &Payload::Lists(lists_of(&postings, &BASE_LISTS)),
+            );
             (format!("{a} {b}"), payload)
         })
         .collect();
@@ -517,7 +570,7 @@ pub fn build(docs_in: &[SearchDoc]) -> Vec<IndexFile> {
     let (pair_shards, pair_firsts) = shard(&pair_entries);
     drop(pair_entries);
 
-    lap("// 6. Doc metadata");
+    lap("phrase shards");
     // 6. Doc metadata shards.
     let meta_shards: Vec<Vec<u8>> = docs
         .chunks(META_DOCS)
@@ -537,10 +590,14 @@ pub fn build(docs_in: &[SearchDoc]) -> Vec<IndexFile> {
         })
         .collect();
 
-    lap("// 7. Content-hashed");
+    lap("metadata shards");
     // 7. Content-hashed folder, then the manifest.
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for (tag, group) in [(b'w', &word_shards), (b'p', &pair_shards), (b'm', &meta_shards)] {
+    for (tag, group) in [
+        (b'w', &word_shards),
+        (b'p', &pair_shards),
+        (b'm', &meta_shards),
+    ] {
         fnv1a(&mut h, &[tag]);
         for s in group.iter() {
             fnv1a(&mut h, &(s.len() as u64).to_le_bytes());
@@ -571,7 +628,8 @@ pub fn build(docs_in: &[SearchDoc]) -> Vec<IndexFile> {
     let mut manifest = manifest;
     manifest["dir"] = json!(format!("i/{hash}/"));
 
-    let mut files = Vec::with_capacity(word_shards.len() + pair_shards.len() + meta_shards.len() + 3);
+    let mut files =
+        Vec::with_capacity(word_shards.len() + pair_shards.len() + meta_shards.len() + 3);
     files.push(IndexFile {
         path: "tim-kiem/index.json".into(),
         bytes: serde_json::to_vec(&manifest).unwrap_or_default(),
@@ -585,13 +643,22 @@ pub fn build(docs_in: &[SearchDoc]) -> Vec<IndexFile> {
         bytes: crate::CLIENT_CSS.as_bytes().to_vec(),
     });
     for (i, s) in word_shards.into_iter().enumerate() {
-        files.push(IndexFile { path: format!("{dir}w/{i}.bin"), bytes: s });
+        files.push(IndexFile {
+            path: format!("{dir}w/{i}.bin"),
+            bytes: s,
+        });
     }
     for (i, s) in pair_shards.into_iter().enumerate() {
-        files.push(IndexFile { path: format!("{dir}p/{i}.bin"), bytes: s });
+        files.push(IndexFile {
+            path: format!("{dir}p/{i}.bin"),
+            bytes: s,
+        });
     }
     for (i, s) in meta_shards.into_iter().enumerate() {
-        files.push(IndexFile { path: format!("{dir}m/{i}.json"), bytes: s });
+        files.push(IndexFile {
+            path: format!("{dir}m/{i}.json"),
+            bytes: s,
+        });
     }
     files
 }
@@ -618,8 +685,13 @@ mod tests {
         assert!(js.contains("var TERM = /[\\p{Alphabetic}\\p{N}]/u;"));
         assert!(!js.contains("---- page ----"));
         let kept: Vec<&str> = js.lines().collect();
-        let code = crate::CLIENT_JS.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with("/*"));
-        let code: Vec<&str> = code.filter(|l| !l.starts_with("The ") && !l.starts_with("text node")).collect();
+        let code = crate::CLIENT_JS
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with("/*"));
+        let code: Vec<&str> = code
+            .filter(|l| !l.starts_with("The ") && !l.starts_with("text node"))
+            .collect();
         for line in code.iter().filter(|l| l.contains(';') || l.ends_with('{')) {
             assert!(kept.contains(line), "lost: {line}");
         }
@@ -627,7 +699,10 @@ mod tests {
 
     #[test]
     fn runs_compress_repeated_values() {
-        assert_eq!(runs([1, 1, 1, 0, 2, 2].into_iter()), json!([1, 3, 0, 1, 2, 2]));
+        assert_eq!(
+            runs([1, 1, 1, 0, 2, 2].into_iter()),
+            json!([1, 3, 0, 1, 2, 2])
+        );
         assert_eq!(runs(std::iter::empty()), json!([]));
     }
 }

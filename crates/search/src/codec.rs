@@ -175,7 +175,10 @@ impl ShardWriter {
     /// Adds an entry whose payload is already encoded with [`encode_payload`].
     pub fn push(&mut self, key: &str, payload: &[u8]) {
         let kb = key.as_bytes();
-        debug_assert!(self.count == 0 || kb > &self.prev_key[..], "keys out of order");
+        debug_assert!(
+            self.count == 0 || kb > &self.prev_key[..],
+            "keys out of order"
+        );
         let shared = kb
             .iter()
             .zip(self.prev_key.iter())
@@ -304,9 +307,18 @@ mod tests {
     #[test]
     fn shards_round_trip_with_front_coding() {
         let entries = vec![
-            ("dan".to_string(), Payload::Lists(vec![(LIST_TITLE, vec![1, 5]), (LIST_BODY, vec![1, 2, 5, 9])])),
+            (
+                "dan".to_string(),
+                Payload::Lists(vec![
+                    (LIST_TITLE, vec![1, 5]),
+                    (LIST_BODY, vec![1, 2, 5, 9]),
+                ]),
+            ),
             ("dan\u{1}".to_string(), Payload::Alias("danh".into())),
-            ("dang".to_string(), Payload::Lists(vec![(LIST_META, vec![4])])),
+            (
+                "dang".to_string(),
+                Payload::Lists(vec![(LIST_META, vec![4])]),
+            ),
         ];
         let mut w = ShardWriter::new();
         for (k, p) in &entries {

@@ -7,7 +7,9 @@ use std::collections::HashMap;
 use serde_json::Value;
 
 use crate::build::PREFIX_MARK;
-use crate::codec::{read_shard, Payload, LIST_BODY, LIST_BODY_HIGH, LIST_META, LIST_PLACE, LIST_TITLE};
+use crate::codec::{
+    read_shard, Payload, LIST_BODY, LIST_BODY_HIGH, LIST_META, LIST_PLACE, LIST_TITLE,
+};
 use crate::text::tokens;
 use crate::IndexFile;
 
@@ -30,12 +32,16 @@ pub enum Item {
 /// not their text says "ở" or "huyện". Folded; quoted phrases and the word being typed are
 /// never optional. Written into the manifest (`optional`) for the client.
 pub const OPTIONAL_WORDS: &[&str] = &[
-    "o", "cua", "va", "cac", "nhung", "cho", "voi", "tai", "trong", "la", "mot", "de", "duoc", "ve", "theo", "nhu",
-    "thi", "ma", "khi", "da", "se", "hay", "hoac", "nay", "do", "mo", "hinh", "huyen", "tinh", "xa", "phuong",
+    "o", "cua", "va", "cac", "nhung", "cho", "voi", "tai", "trong", "la", "mot", "de", "duoc",
+    "ve", "theo", "nhu", "thi", "ma", "khi", "da", "se", "hay", "hoac", "nay", "do", "mo", "hinh",
+    "huyen", "tinh", "xa", "phuong",
 ];
 
 fn is_quote(c: char) -> bool {
-    matches!(c, '"' | '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{00AB}' | '\u{00BB}')
+    matches!(
+        c,
+        '"' | '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{00AB}' | '\u{00BB}'
+    )
 }
 
 /// Parses a query: words (AND), quoted phrases, the last word a prefix unless the query ends
@@ -54,7 +60,10 @@ pub fn parse(query: &str) -> Vec<Item> {
         } else {
             last_is_bare_word = !in_quote && !words.is_empty();
             for term in words {
-                items.push(Item::Word { term, prefix: false });
+                items.push(Item::Word {
+                    term,
+                    prefix: false,
+                });
             }
         }
     }
@@ -98,7 +107,10 @@ const WEIGHTS: [(u8, f64); 5] = [
 impl Index {
     /// Loads the index from [`crate::build_index`]'s output.
     pub fn from_files(files: &[IndexFile]) -> Option<Index> {
-        let files: HashMap<String, Vec<u8>> = files.iter().map(|f| (f.path.clone(), f.bytes.clone())).collect();
+        let files: HashMap<String, Vec<u8>> = files
+            .iter()
+            .map(|f| (f.path.clone(), f.bytes.clone()))
+            .collect();
         let manifest: Value = serde_json::from_slice(files.get("tim-kiem/index.json")?).ok()?;
         let n = manifest["n"].as_u64()? as usize;
         Some(Index { manifest, files, n })
@@ -116,11 +128,16 @@ impl Index {
 
     fn lookup_in(&self, space: &str, key: &str, hops: u8) -> Option<Lists> {
         let firsts = self.manifest[space].as_array()?;
-        let idx = firsts.partition_point(|f| f.as_str().is_some_and(|f| f.as_bytes() <= key.as_bytes()));
+        let idx =
+            firsts.partition_point(|f| f.as_str().is_some_and(|f| f.as_bytes() <= key.as_bytes()));
         if idx == 0 {
             return None;
         }
-        let path = format!("tim-kiem/{}{space}/{}.bin", self.manifest["dir"].as_str()?, idx - 1);
+        let path = format!(
+            "tim-kiem/{}{space}/{}.bin",
+            self.manifest["dir"].as_str()?,
+            idx - 1
+        );
         let shard = read_shard(self.files.get(&path)?)?;
         let (_, payload) = shard.into_iter().find(|(k, _)| k == key)?;
         match payload {
@@ -137,7 +154,10 @@ impl Index {
         let idf = (1.0 + self.n as f64 / all.len().max(1) as f64).ln();
         let mut out: HashMap<u32, f64> = all.iter().map(|&d| (d, 0.0)).collect();
         for (bit, docs) in lists {
-            let w = WEIGHTS.iter().find(|(b, _)| b == bit).map_or(0.0, |(_, w)| *w);
+            let w = WEIGHTS
+                .iter()
+                .find(|(b, _)| b == bit)
+                .map_or(0.0, |(_, w)| *w);
             for d in docs {
                 *out.entry(*d).or_default() += w * idf;
             }
@@ -148,7 +168,10 @@ impl Index {
     fn item_scores(&self, item: &Item) -> HashMap<u32, f64> {
         match item {
             Item::Word { term, prefix } => {
-                let exact = self.lookup_in("w", term, 1).map(|l| self.scores(&l)).unwrap_or_default();
+                let exact = self
+                    .lookup_in("w", term, 1)
+                    .map(|l| self.scores(&l))
+                    .unwrap_or_default();
                 if !prefix {
                     return exact;
                 }
@@ -170,7 +193,10 @@ impl Index {
                     };
                     out = Some(match out {
                         None => s.into_iter().map(|(d, v)| (d, 2.0 * v)).collect(),
-                        Some(prev) => prev.into_iter().filter(|(d, _)| s.contains_key(d)).collect(),
+                        Some(prev) => prev
+                            .into_iter()
+                            .filter(|(d, _)| s.contains_key(d))
+                            .collect(),
                     });
                 }
                 out.unwrap_or_default()
@@ -184,11 +210,11 @@ impl Index {
         if items.is_empty() {
             return Vec::new();
         }
-        let optional_word =
-            |it: &Item| matches!(it, Item::Word { term, prefix: false } if OPTIONAL_WORDS.contains(&term.as_str()));
+        let optional_word = |it: &Item| matches!(it, Item::Word { term, prefix: false } if OPTIONAL_WORDS.contains(&term.as_str()));
         let all_optional = items.iter().all(optional_word);
-        let (optional, required): (Vec<&Item>, Vec<&Item>) =
-            items.iter().partition(|it| !all_optional && optional_word(it));
+        let (optional, required): (Vec<&Item>, Vec<&Item>) = items
+            .iter()
+            .partition(|it| !all_optional && optional_word(it));
         let mut total: Option<HashMap<u32, f64>> = None;
         for item in required {
             let s = self.item_scores(item);
@@ -216,10 +242,18 @@ impl Index {
     /// `[url, title, place, excerpt]` of a doc.
     pub fn doc(&self, doc: u32) -> Option<Vec<String>> {
         let per = self.manifest["meta"].as_u64()? as u32;
-        let path = format!("tim-kiem/{}m/{}.json", self.manifest["dir"].as_str()?, doc / per);
+        let path = format!(
+            "tim-kiem/{}m/{}.json",
+            self.manifest["dir"].as_str()?,
+            doc / per
+        );
         let rows: Value = serde_json::from_slice(self.files.get(&path)?).ok()?;
         let row = rows.get((doc % per) as usize)?.as_array()?;
-        Some(row.iter().map(|v| v.as_str().unwrap_or_default().to_owned()).collect())
+        Some(
+            row.iter()
+                .map(|v| v.as_str().unwrap_or_default().to_owned())
+                .collect(),
+        )
     }
 
     /// URLs of the docs matching `query`, best first.
@@ -299,11 +333,23 @@ mod tests {
     #[test]
     fn parses_words_phrases_and_the_typed_prefix() {
         use Item::*;
-        let w = |t: &str, p: bool| Word { term: t.into(), prefix: p };
+        let w = |t: &str, p: bool| Word {
+            term: t.into(),
+            prefix: p,
+        };
         assert_eq!(parse("Heo Đất"), vec![w("heo", false), w("dat", true)]);
         assert_eq!(parse("heo dat "), vec![w("heo", false), w("dat", false)]);
-        assert_eq!(parse("\"giao thông\" đường"), vec![Phrase(vec!["giao".into(), "thong".into()]), w("duong", true)]);
-        assert_eq!(parse("“giao thông”"), vec![Phrase(vec!["giao".into(), "thong".into()])]);
+        assert_eq!(
+            parse("\"giao thông\" đường"),
+            vec![
+                Phrase(vec!["giao".into(), "thong".into()]),
+                w("duong", true)
+            ]
+        );
+        assert_eq!(
+            parse("“giao thông”"),
+            vec![Phrase(vec!["giao".into(), "thong".into()])]
+        );
         assert_eq!(parse("\"heo\" heo"), vec![w("heo", false), w("heo", true)]);
         assert_eq!(parse("heo heo "), vec![w("heo", false)]);
         let nfd: String = "đất".nfd().collect();
@@ -315,7 +361,11 @@ mod tests {
     fn finds_with_and_without_diacritics_and_d_as_d() {
         let ix = index();
         for q in ["heo đất", "heo dat", "HEO ĐẤT", "Heo Dat "] {
-            assert_eq!(ix.search_urls(q).first().map(String::as_str), Some("mo-hinh/heo-dat/"), "{q}");
+            assert_eq!(
+                ix.search_urls(q).first().map(String::as_str),
+                Some("mo-hinh/heo-dat/"),
+                "{q}"
+            );
         }
         assert_eq!(ix.search_urls("dang vien "), vec!["mo-hinh/dang-vien/"]);
         let duong = ix.search_urls("duong giao thong ");
@@ -355,7 +405,10 @@ mod tests {
     fn function_words_only_rank() {
         let ix = index();
         // No doc says "ở" or "huyện": they do not hide the model about heo đất in Lâm Hà.
-        assert_eq!(ix.search_urls("mô hình heo đất ở huyện Lâm Hà"), vec!["mo-hinh/heo-dat/"]);
+        assert_eq!(
+            ix.search_urls("mô hình heo đất ở huyện Lâm Hà"),
+            vec!["mo-hinh/heo-dat/"]
+        );
         // But an unknown content word still does (AND).
         assert!(ix.search_urls("heo đất ở xyzzy ").is_empty());
         // A query of function words only is matched as it is.
@@ -365,7 +418,10 @@ mod tests {
     #[test]
     fn the_year_of_a_model_is_searchable() {
         let ix = index();
-        assert_eq!(ix.search_urls("heo dat 2023").first().map(String::as_str), Some("mo-hinh/heo-dat/"));
+        assert_eq!(
+            ix.search_urls("heo dat 2023").first().map(String::as_str),
+            Some("mo-hinh/heo-dat/")
+        );
         assert!(ix.search_urls("heo dat 2019 ").is_empty());
     }
 
@@ -377,7 +433,10 @@ mod tests {
         assert!(ix.search_urls("\"thong giao\"").is_empty());
         // Adjacency does not cross a sentence: "heo. Mỗi" is not the phrase "heo moi".
         assert!(ix.search_urls("\"heo mỗi\"").is_empty());
-        assert_eq!(ix.search_urls("\"dân vận khéo\""), vec!["tin-tuc/hoi-nghi/", "mo-hinh/duong-hoa/"]);
+        assert_eq!(
+            ix.search_urls("\"dân vận khéo\""),
+            vec!["tin-tuc/hoi-nghi/", "mo-hinh/duong-hoa/"]
+        );
     }
 
     #[test]
@@ -419,8 +478,12 @@ mod tests {
         // Four models then one article.
         assert_eq!(m["runs"]["kind"], serde_json::json!([0, 4, 1, 1]));
         assert_eq!(m["runs"]["year"], serde_json::json!([1, 4, 0, 1]));
-        let provinces: Vec<&str> =
-            m["provinces"].as_array().unwrap().iter().map(|p| p[0].as_str().unwrap()).collect();
+        let provinces: Vec<&str> = m["provinces"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p[0].as_str().unwrap())
+            .collect();
         assert_eq!(provinces, vec!["Bến Tre", "Đắk Lắk", "Lâm Đồng"]);
         assert_eq!(m["provinces"][1][1], "dak-lak");
     }

@@ -359,7 +359,7 @@
   var form = $('search-form'), input = $('search-q'), status = $('search-status'), list = $('search-results');
   var more = $('search-more'), filterBox = $('search-filters'), browse = $('search-browse');
   var seq = 0, ranked = [], shown = 0, lastItems = [];
-  var ready = null;
+  var ready = null, reloaded = false;
 
   function setState(s) { root.setAttribute('data-state', s); }
   function say(text) { status.textContent = text; }
@@ -535,6 +535,14 @@
       });
     }).catch(function (e) {
       if (my !== seq) return;
+      if (!reloaded && M) {
+        /* The site may have been rebuilt since the manifest was read: shards live in a
+           content-hashed folder, so read the manifest again and retry once. */
+        reloaded = true;
+        shardCache = {}; metaCache = {}; entryCache.clear();
+        ready = loadManifest().then(function () { filtersFromParams(new URLSearchParams(location.search)); });
+        return run(fromFilter, focusId);
+      }
       say(t('error'));
       setState('error');
       if (window.console) console.error(e);

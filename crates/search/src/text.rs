@@ -171,15 +171,21 @@ impl TermScanner {
                 this.ascii.make_ascii_lowercase();
                 &this.ascii
             } else {
-                if this.cache.len() >= SCANNER_CACHE_MAX && !this.cache.contains_key(piece) {
-                    this.cache.clear();
+                if !this.cache.contains_key(piece) {
+                    if this.cache.len() >= SCANNER_CACHE_MAX {
+                        this.cache.clear();
+                    }
+                    this.cache
+                        .insert(piece.into(), vntext::fold(piece).into_boxed_str());
                 }
-                this.cache
-                    .entry(piece.into())
-                    .or_insert_with(|| vntext::fold(piece).into_boxed_str())
+                this.cache.get(piece).map_or("", |f| &**f)
             };
-            let mut it = Tokens { s: folded, pos: 0, started: *started };
-            while let Some(tok) = it.next() {
+            let mut it = Tokens {
+                s: folded,
+                pos: 0,
+                started: *started,
+            };
+            for tok in it.by_ref() {
                 f(&tok.text, tok.follows);
             }
             *started = it.started;
@@ -233,12 +239,18 @@ mod tests {
         let nfd: String = nfc.nfd().collect();
         assert_ne!(nfc, nfd);
         assert_eq!(terms_of(nfc), terms_of(&nfd));
-        assert_eq!(terms_of(&nfd), vec!["nuoi", "heo", "dat", "o", "lam", "ha", "da", "mrong"]);
+        assert_eq!(
+            terms_of(&nfd),
+            vec!["nuoi", "heo", "dat", "o", "lam", "ha", "da", "mrong"]
+        );
     }
 
     #[test]
     fn apostrophes_join_only_inside_words() {
-        assert_eq!(terms_of("Cư M'gar, Ea H’leo"), vec!["cu", "mgar", "ea", "hleo"]);
+        assert_eq!(
+            terms_of("Cư M'gar, Ea H’leo"),
+            vec!["cu", "mgar", "ea", "hleo"]
+        );
         assert_eq!(terms_of("'trích dẫn' cuối'"), vec!["trich", "dan", "cuoi"]);
         // U+02BC is a letter to Unicode, an apostrophe here.
         assert_eq!(terms_of("Đạ M\u{2BC}Rông"), vec!["da", "mrong"]);
@@ -274,7 +286,10 @@ mod tests {
     #[test]
     fn overlong_terms_are_dropped_and_break_phrases() {
         let long = "a".repeat(MAX_TERM_BYTES + 1);
-        assert_eq!(toks(&format!("heo {long} dat")), vec![("heo".into(), false), ("dat".into(), false)]);
+        assert_eq!(
+            toks(&format!("heo {long} dat")),
+            vec![("heo".into(), false), ("dat".into(), false)]
+        );
     }
 
     #[test]
@@ -290,9 +305,15 @@ mod tests {
             "   ",
         ];
         let mut scanner = TermScanner::new();
-        for t in texts.iter().map(|t| t.to_string()).chain(texts.iter().map(|t| t.nfd().collect())) {
+        for t in texts
+            .iter()
+            .map(|t| t.to_string())
+            .chain(texts.iter().map(|t| t.nfd().collect()))
+        {
             let folded = vntext::fold(&t);
-            let whole: Vec<(String, bool)> = tokens(&folded).map(|k| (k.text.into_owned(), k.follows)).collect();
+            let whole: Vec<(String, bool)> = tokens(&folded)
+                .map(|k| (k.text.into_owned(), k.follows))
+                .collect();
             let mut pieces = Vec::new();
             scanner.scan(&t, |w, f| pieces.push((w.to_string(), f)));
             assert_eq!(pieces, whole, "{t:?}");

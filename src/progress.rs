@@ -1,0 +1,96 @@
+//! Progress of long work (build, check), for a progress bar on a terminal. The library only
+//! calls a [`Progress`]; the binary decides whether and how to show it.
+
+use crate::render::{pager, Sink};
+use crate::site::Site;
+use std::io;
+use std::path::Path;
+
+/// Told how far long work got. Every method does nothing by default.
+pub trait Progress: Sync {
+    /// A new phase starts (`Loading content`, `Publishing`).
+    fn phase(&self, _name: &str) {}
+    /// Rendering starts: about this many pages.
+    fn pages(&self, _total: usize) {}
+    /// One more page rendered.
+    fn page_done(&self) {}
+}
+
+/// Progress nobody watches.
+pub struct Silent;
+
+impl Progress for Silent {}
+
+/// The number of pages rendering a site makes (models, listings and their pages, reports,
+/// articles, plain pages, and the fixed pages).
+pub fn page_count(site: &Site) -> usize {
+    let listings: usize = site.by_year.values().map(Vec::len).chain(site.provinces.iter().map(|p| p.models.len())).chain(site.districts.iter().map(|d| d.models.len())).chain(site.by_field.iter().map(Vec::len)).chain([site.exemplary.len()]).map(pager::page_count).sum();
+    5 + site.models.len() + listings + site.by_year.len() + pager::page_count(site.articles.len()) + site.articles.len() + site.pages.len()
+}
+
+/// A sink that counts the HTML pages written through it.
+pub struct Counting<'a> {
+    /// Where files really go.
+    pub inner: &'a dyn Sink,
+    /// Told about each page.
+    pub progress: &'a dyn Progress,
+}
+
+impl Sink for Counting<'_> {
+    fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
+        let r = self.inner.write(rel, bytes);
+        if rel.ends_with(".html") {
+            self.progress.page_done();
+        }
+        r
+    }
+    fn copy(&self, rel: &str, source: &Path) -> io::Result<()> {
+        self.inner.copy(rel, source)
+    }
+}
+
+/// A progress bar on standard error, drawn only when it is a terminal (indicatif hides it
+/// otherwise), for the binary to hand to the library.
+pub struct Bar {
+    bar: indicatif::ProgressBar,
+}
+
+impl Bar {
+    /// A bar that shows only on a terminal, and not at all when `hidden`.
+    pub fn new(hidden: bool) -> Bar {
+        use std::io::IsTerminal;
+        let bar = if hidden || !std::io::stderr().is_terminal() {
+            indicatif::ProgressBar::hidden()
+        } else {
+            indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr())
+        };
+        bar.set_style(indicatif::ProgressStyle::with_template("{spinner} {msg}").unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()));
+        bar.enable_steady_tick(std::time::Duration::from_millis(120));
+        Bar { bar }
+    }
+
+    /// Removes the bar from the terminal.
+    pub fn finish(&self) {
+        self.bar.finish_and_clear();
+    }
+}
+
+impl Progress for Bar {
+    fn phase(&self, name: &str) {
+        self.bar.set_style(indicatif::ProgressStyle::with_template("{spinner} {msg}").unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()));
+        self.bar.set_message(format!("{name}…"));
+    }
+    fn pages(&self, total: usize) {
+        self.bar.set_length(total as u64);
+        self.bar.set_position(0);
+        self.bar.set_style(
+            indicatif::ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} pages, {eta} left")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+                .progress_chars("=> "),
+        );
+        self.bar.set_message("Rendering");
+    }
+    fn page_done(&self) {
+        self.bar.inc(1);
+    }
+}

@@ -1,0 +1,432 @@
+//! Answers one HTTP request from the in-memory site: pages (rendered on first request and
+//! cached), the files they use, feeds and data, the search index, the theme's static files,
+//! and the server's own `/__dvk/` endpoints (live-reload script, overlay styles, long poll).
+
+use super::{Entry, Event, Msg, Shared, Waiter, POLL_HOLD};
+use crate::diag::Diagnostic;
+use crate::render::{self, Sink};
+use std::io;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Instant;
+use tiny_http::{Header, Method, Request, Response, StatusCode};
+
+const RELOAD_JS: &str = include_str!("reload.js");
+const OVERLAY_CSS: &str = include_str!("overlay.css");
+/// The policy every HTML answer carries: scripts only from the site itself.
+const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:";
+
+/// Content type of a file, from its extension.
+pub(crate) fn content_type(path: &str) -> &'static str {
+    let ext = path.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
+    match ext.as_str() {
+        "html" | "htm" => "text/html; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "js" | "mjs" => "text/javascript; charset=utf-8",
+        "json" => "application/json",
+        "xml" => "application/xml; charset=utf-8",
+        "txt" => "text/plain; charset=utf-8",
+        "csv" => "text/csv; charset=utf-8",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "gif" => "image/gif",
+        "webp" => "image/webp",
+        "avif" => "image/avif",
+        "ico" => "image/x-icon",
+        "woff2" => "font/woff2",
+        "woff" => "font/woff",
+        "pdf" => "application/pdf",
+        "wasm" => "application/wasm",
+        _ => "application/octet-stream",
+    }
+}
+
+/// The site path of a request URL: percent-decoded, without the leading `/`, query or
+/// fragment. `None` for anything that could climb out of the site (`..`, `.`, a backslash,
+/// a NUL, an encoded slash in a segment, invalid UTF-8) or that is not a plain path.
+pub(crate) fn site_path(url: &str) -> Option<String> {
+    let path = url.split(['?', '#']).next().unwrap_or("");
+    let rest = path.strip_prefix('/')?;
+    let mut out = String::with_capacity(rest.len());
+    let segments: Vec<&str> = rest.split('/').collect();
+    for (i, seg) in segments.iter().enumerate() {
+        let decoded = percent_decode(seg)?;
+        if decoded == ".." || decoded == "." || decoded.contains(['/', '\\', '\0']) || decoded.contains(':') {
+            return None;
+        }
+        if decoded.is_empty() && i + 1 != segments.len() {
+            // `//` inside a path: not a page of the site.
+            return None;
+        }
+        out.push_str(&decoded);
+        if i + 1 != segments.len() {
+            out.push('/');
+        }
+    }
+    Some(out)
+}
+
+fn percent_decode(s: &str) -> Option<String> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = s.get(i + 1..i + 3)?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+fn header(name: &str, value: &str) -> Header {
+    Header::from_bytes(name.as_bytes(), value.as_bytes()).unwrap_or_else(|_| Header::from_bytes(&b"X-Dvk"[..], &b"1"[..]).expect("static header"))
+}
+
+/// A response with the server's usual headers.
+fn respond(req: Request, status: u16, ctype: &str, body: Vec<u8>) -> u16 {
+    let mut r = Response::from_data(body).with_status_code(StatusCode(status));
+    r.add_header(header("Content-Type", ctype));
+    r.add_header(header("Cache-Control", "no-store"));
+    r.add_header(header("X-Content-Type-Options", "nosniff"));
+    if ctype.starts_with("text/html") {
+        r.add_header(header("Content-Security-Policy", CSP));
+    }
+    let _ = req.respond(r);
+    status
+}
+
+/// Adds the live-reload script to an HTML page.
+fn inject(html: &[u8], version: u64) -> Vec<u8> {
+    let tag = format!("<script src=\"/__dvk/reload.js?v={version}\" defer></script>");
+    let at = find_ci(html, b"</head>").or_else(|| find_ci(html, b"</body>")).unwrap_or(html.len());
+    let mut out = Vec::with_capacity(html.len() + tag.len());
+    out.extend_from_slice(&html[..at]);
+    out.extend_from_slice(tag.as_bytes());
+    out.extend_from_slice(&html[at..]);
+    out
+}
+
+fn find_ci(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w.eq_ignore_ascii_case(needle))
+}
+
+/// Puts rendered files into the cache, unless the site changed meanwhile.
+struct CacheSink<'a> {
+    shared: &'a Shared,
+    generation: u64,
+}
+
+impl Sink for CacheSink<'_> {
+    fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
+        self.put(rel, Entry::Bytes(Arc::new(bytes.to_vec())));
+        Ok(())
+    }
+    fn copy(&self, rel: &str, source: &Path) -> io::Result<()> {
+        std::fs::metadata(source)?;
+        self.put(rel, Entry::File(source.to_path_buf()));
+        Ok(())
+    }
+}
+
+impl CacheSink<'_> {
+    fn put(&self, rel: &str, e: Entry) {
+        let mut cache = self.shared.cache.lock().unwrap_or_else(|e| e.into_inner());
+        if cache.generation == self.generation {
+            cache.entries.insert(rel.to_string(), e);
+        }
+    }
+}
+
+/// What a lookup found.
+enum Found {
+    File(Entry),
+    Redirect(String),
+    RenderFailed(Vec<Diagnostic>),
+    NotFound,
+}
+
+/// Answers one request.
+pub(crate) fn handle(shared: &Shared, req: Request, report: &(dyn Fn(Event) + Sync)) {
+    let started = Instant::now();
+    let line = format!("{} {}", req.method(), req.url());
+    let status = answer(shared, req);
+    if shared.verbose {
+        report(Event::Request { line, status, elapsed: started.elapsed() });
+    }
+}
+
+fn answer(shared: &Shared, req: Request) -> u16 {
+    if !matches!(req.method(), Method::Get | Method::Head) {
+        let mut r = Response::from_string("only GET and HEAD").with_status_code(StatusCode(405));
+        r.add_header(header("Allow", "GET, HEAD"));
+        let _ = req.respond(r);
+        return 405;
+    }
+    let Some(path) = site_path(req.url()) else {
+        return not_found(shared, req);
+    };
+    if let Some(endpoint) = path.strip_prefix("__dvk/") {
+        return internal(shared, req, endpoint);
+    }
+    let version = shared.status.lock().unwrap_or_else(|e| e.into_inner()).version;
+    let key = if path.is_empty() || path.ends_with('/') { format!("{path}index.html") } else { path.clone() };
+    match find(shared, &key) {
+        Found::File(e) => send_entry(req, &key, e, version, 200),
+        Found::Redirect(to) => {
+            let mut r = Response::empty(301);
+            r.add_header(header("Location", &to));
+            r.add_header(header("Cache-Control", "no-store"));
+            let _ = req.respond(r);
+            301
+        }
+        Found::RenderFailed(diags) => {
+            let page = error_page(shared, &diags, version);
+            respond(req, 500, "text/html; charset=utf-8", page)
+        }
+        Found::NotFound => not_found(shared, req),
+    }
+}
+
+fn send_entry(req: Request, key: &str, e: Entry, version: u64, status: u16) -> u16 {
+    let ctype = content_type(key);
+    let bytes = match e {
+        Entry::Bytes(b) => b,
+        Entry::File(p) => match std::fs::read(&p) {
+            Ok(b) => Arc::new(b),
+            Err(_) => return respond(req, 404, "text/plain; charset=utf-8", b"not found".to_vec()),
+        },
+    };
+    let body = if ctype.starts_with("text/html") { inject(&bytes, version) } else { bytes.to_vec() };
+    respond(req, status, ctype, body)
+}
+
+fn not_found(shared: &Shared, req: Request) -> u16 {
+    let version = shared.status.lock().unwrap_or_else(|e| e.into_inner()).version;
+    match find(shared, "404.html") {
+        Found::File(e) => send_entry(req, "404.html", e, version, 404),
+        _ => respond(req, 404, "text/plain; charset=utf-8", b"404 not found".to_vec()),
+    }
+}
+
+fn cached(shared: &Shared, key: &str) -> Option<Entry> {
+    shared.cache.lock().unwrap_or_else(|e| e.into_inner()).entries.get(key).cloned()
+}
+
+/// Renders a page into the cache; its problems go to the rebuild thread.
+fn render_into_cache(shared: &Shared, generation: u64, snap: &super::Snapshot, page: &str) -> Option<Vec<Diagnostic>> {
+    let sink = CacheSink { shared, generation };
+    let diags = snap.prepared().render_page(page, &sink)?;
+    let errors: Vec<Diagnostic> = diags.into_iter().filter(|d| d.path.starts_with("themes")).collect();
+    let tx = shared.to_rebuilder.lock().unwrap_or_else(|e| e.into_inner()).clone();
+    let _ = tx.send(Msg::RenderDiags { page: page.to_string(), diags: errors.clone() });
+    Some(errors)
+}
+
+/// Finds (rendering or generating when needed) the file at site path `key`.
+fn find(shared: &Shared, key: &str) -> Found {
+    if let Some(e) = cached(shared, key) {
+        return Found::File(e);
+    }
+    let (generation, snap) = shared.current();
+    let prep = snap.prepared();
+    // A page.
+    let page = if key == "404.html" { Some("404.html") } else { key.strip_suffix("index.html").filter(|p| p.is_empty() || p.ends_with('/')) };
+    if let Some(page) = page {
+        if prep.has_page(page) {
+            let errors = render_into_cache(shared, generation, &snap, page).unwrap_or_default();
+            return match cached(shared, key) {
+                Some(e) => Found::File(e),
+                None if !errors.is_empty() => Found::RenderFailed(errors),
+                None => Found::NotFound,
+            };
+        }
+    }
+    // Whole-site files.
+    if let Some(bytes) = generated(shared, &snap, key) {
+        let e = Entry::Bytes(Arc::new(bytes));
+        CacheSink { shared, generation }.put(key, e.clone());
+        return Found::File(e);
+    }
+    if key.starts_with("tim-kiem/") {
+        if let Some(b) = super::search::file(shared, generation, &snap, key) {
+            return Found::File(Entry::Bytes(b));
+        }
+    }
+    // The theme's static files.
+    if let Some(p) = shared.static_files.lock().unwrap_or_else(|e| e.into_inner()).get(key).cloned() {
+        return Found::File(Entry::File(p));
+    }
+    // A file a page brings (photo, chart data): render the page it belongs to.
+    let mut parent = key;
+    while let Some(i) = parent[..parent.len().saturating_sub(1)].rfind('/') {
+        parent = &parent[..=i];
+        if prep.has_page(parent) {
+            render_into_cache(shared, generation, &snap, parent);
+            return cached(shared, key).map(Found::File).unwrap_or(Found::NotFound);
+        }
+    }
+    // A folder without its trailing slash.
+    if !key.is_empty() && !key.ends_with('/') && prep.has_page(&format!("{key}/")) {
+        return Found::Redirect(format!("/{key}/"));
+    }
+    Found::NotFound
+}
+
+/// Feeds, data and other files made from the whole site.
+fn generated(shared: &Shared, snap: &super::Snapshot, key: &str) -> Option<Vec<u8>> {
+    let _ = shared;
+    let site = snap.site();
+    let urls = render::views::Urls { base_path: site.config.base_path(), base_url: site.config.base_url.clone() };
+    Some(match key {
+        "sitemap.xml" => {
+            let paths: Vec<String> = snap.prepared().page_paths().into_iter().filter(|p| p != "404.html").collect();
+            render::feeds::sitemap(&urls, &paths).into_bytes()
+        }
+        "robots.txt" => render::feeds::robots(&urls).into_bytes(),
+        "atom.xml" => render::feeds::atom(site, &urls).into_bytes(),
+        "du-lieu/mo-hinh.json" => render::feeds::models_json(site, &urls),
+        "du-lieu/mo-hinh.csv" => render::feeds::models_csv(site, &urls),
+        "code.css" => crate::content::markdown::code_css().into_bytes(),
+        _ => return None,
+    })
+}
+
+/// The page shown when a page cannot be rendered (a template error).
+fn error_page(shared: &Shared, diags: &[Diagnostic], version: u64) -> Vec<u8> {
+    let strings = shared.strings.lock().unwrap_or_else(|e| e.into_inner()).clone();
+    let esc = crate::content::markdown::html_escape;
+    let title = strings.get("page_error").cloned().unwrap_or_default();
+    let hint = strings.get("hint").cloned().unwrap_or_default();
+    let lines: String = diags.iter().map(|d| format!("{}\n", esc(&d.to_string()))).collect();
+    let html = format!(
+        "<!DOCTYPE html><html lang=\"vi\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{t}</title><link rel=\"stylesheet\" href=\"/__dvk/overlay.css\"></head><body><div id=\"dvk-overlay\" role=\"alert\"><div class=\"dvk-box\"><h2>{t}</h2><p>{h}</p><pre>{lines}</pre></div></div></body></html>",
+        t = esc(&title),
+        h = esc(&hint),
+    );
+    inject(html.as_bytes(), version)
+}
+
+/// `/__dvk/…`: the reload script, the overlay styles and the long poll.
+fn internal(shared: &Shared, req: Request, endpoint: &str) -> u16 {
+    match endpoint {
+        "reload.js" => respond(req, 200, "text/javascript; charset=utf-8", RELOAD_JS.as_bytes().to_vec()),
+        "overlay.css" => respond(req, 200, "text/css; charset=utf-8", OVERLAY_CSS.as_bytes().to_vec()),
+        "poll" => {
+            let query = req.url().split_once('?').map(|(_, q)| q.to_string()).unwrap_or_default();
+            let mut since = 0;
+            let mut page = String::new();
+            let mut now = false;
+            for pair in query.split('&') {
+                let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+                match k {
+                    "v" => since = v.parse().unwrap_or(0),
+                    "p" => page = percent_decode(v).and_then(|p| site_path(&p)).unwrap_or_default(),
+                    "now" => now = true,
+                    _ => {}
+                }
+            }
+            let mut st = shared.status.lock().unwrap_or_else(|e| e.into_inner());
+            if now || st.version != since {
+                let body = poll_answer(shared, &st, since, &page);
+                drop(st);
+                return respond(req, 200, "application/json", body);
+            }
+            st.waiters.push(Waiter { request: req, since, page, deadline: Instant::now() + POLL_HOLD });
+            0
+        }
+        _ => respond(req, 404, "text/plain; charset=utf-8", b"not found".to_vec()),
+    }
+}
+
+/// The long-poll answer for a page last seen at version `since`.
+fn poll_answer(shared: &Shared, st: &super::Status, since: u64, page: &str) -> Vec<u8> {
+    let key = if page.is_empty() || page.ends_with('/') { format!("{page}index.html") } else { page.to_string() };
+    let oldest = st.log.front().map(|(v, _)| *v).unwrap_or(st.version);
+    let reload = if since + 1 < oldest && since < st.version {
+        true
+    } else {
+        st.log.iter().filter(|(v, _)| *v > since).any(|(_, c)| c.touches(&key) || c.touches(page))
+    };
+    let strings = shared.strings.lock().unwrap_or_else(|e| e.into_inner()).clone();
+    serde_json::to_vec(&serde_json::json!({
+        "v": st.version,
+        "reload": reload,
+        "errors": st.errors,
+        "strings": strings,
+    }))
+    .unwrap_or_default()
+}
+
+/// Answers every waiting long poll (after a change).
+pub(crate) fn wake_waiters(shared: &Shared) {
+    let mut st = shared.status.lock().unwrap_or_else(|e| e.into_inner());
+    let waiters = std::mem::take(&mut st.waiters);
+    let mut keep = Vec::new();
+    let mut answers = Vec::new();
+    for w in waiters {
+        if w.since != st.version {
+            let body = poll_answer(shared, &st, w.since, &w.page);
+            answers.push((w.request, body));
+        } else {
+            keep.push(w);
+        }
+    }
+    st.waiters = keep;
+    drop(st);
+    for (req, body) in answers {
+        respond(req, 200, "application/json", body);
+    }
+}
+
+/// Answers the long polls that waited long enough ("nothing new").
+pub(crate) fn expire_waiters(shared: &Shared) {
+    let now = Instant::now();
+    let mut st = shared.status.lock().unwrap_or_else(|e| e.into_inner());
+    let (expired, keep): (Vec<Waiter>, Vec<Waiter>) = std::mem::take(&mut st.waiters).into_iter().partition(|w| w.deadline <= now);
+    st.waiters = keep;
+    let answers: Vec<(Request, Vec<u8>)> = expired.into_iter().map(|w| {
+        let body = poll_answer(shared, &st, w.since, &w.page);
+        (w.request, body)
+    }).collect();
+    drop(st);
+    for (req, body) in answers {
+        respond(req, 200, "application/json", body);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn site_paths_refuse_climbing_out() {
+        assert_eq!(site_path("/").as_deref(), Some(""));
+        assert_eq!(site_path("/mo-hinh/a/?x=1").as_deref(), Some("mo-hinh/a/"));
+        assert_eq!(site_path("/mo-hinh/ti%E1%BA%BFng/").as_deref(), Some("mo-hinh/tiếng/"));
+        for bad in ["/../etc/passwd", "/a/../../x", "/%2e%2e/x", "/%2E%2E%2Fx", "/a/%2f/b", "//etc/passwd", "/a\\..\\b", "/C:/x", "/a/%00", "/./x", "relative", "/%zz"] {
+            assert_eq!(site_path(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn script_goes_before_head_end() {
+        let out = inject(b"<html><head><title>x</title></HEAD><body></body></html>", 7);
+        let s = String::from_utf8(out).unwrap();
+        assert!(s.contains("<script src=\"/__dvk/reload.js?v=7\" defer></script></HEAD>"));
+    }
+
+    #[test]
+    fn content_types() {
+        assert_eq!(content_type("a/index.html"), "text/html; charset=utf-8");
+        assert_eq!(content_type("style.css"), "text/css; charset=utf-8");
+        assert_eq!(content_type("x.JPG"), "image/jpeg");
+        assert_eq!(content_type("du-lieu/mo-hinh.csv"), "text/csv; charset=utf-8");
+        assert_eq!(content_type("noext"), "application/octet-stream");
+    }
+}
