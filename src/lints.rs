@@ -18,7 +18,12 @@ pub fn warnings(site: &Site) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let mut seen: HashMap<(i32, usize, Option<usize>, String), usize> = HashMap::new();
     for (i, m) in site.models.iter().enumerate() {
-        let key = (m.year, site.model_province[i], site.model_district[i], vntext::fold(m.title.trim()));
+        let key = (
+            m.year,
+            site.model_province[i],
+            site.model_district[i],
+            vntext::fold(m.title.trim()),
+        );
         if let Some(&first) = seen.get(&key) {
             let other = &site.models[first].origin;
             let place = match site.model_district[i] {
@@ -50,7 +55,10 @@ pub fn warnings(site: &Site) -> Vec<Diagnostic> {
                 ));
             }
         }
-        if m.title.contains(PLACEHOLDER) || m.host.contains(PLACEHOLDER) || m.body.markdown.contains(PLACEHOLDER) {
+        if m.title.contains(PLACEHOLDER)
+            || m.host.contains(PLACEHOLDER)
+            || m.body.markdown.contains(PLACEHOLDER)
+        {
             out.push(Diagnostic::warning(
                 &m.origin.path,
                 m.origin.line,
@@ -73,7 +81,9 @@ pub fn locate(root: &Path, diags: &mut [Diagnostic]) {
         } else {
             continue;
         };
-        let Ok(text) = std::fs::read_to_string(root.join(&d.path)) else { continue };
+        let Ok(text) = std::fs::read_to_string(root.join(&d.path)) else {
+            continue;
+        };
         let start = d.line.max(1);
         for (n, line) in text.lines().enumerate().skip(start - 1) {
             let trimmed = line.trim_start().trim_start_matches("- ");

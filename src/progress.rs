@@ -24,8 +24,22 @@ impl Progress for Silent {}
 /// The number of pages rendering a site makes (models, listings and their pages, reports,
 /// articles, plain pages, and the fixed pages).
 pub fn page_count(site: &Site) -> usize {
-    let listings: usize = site.by_year.values().map(Vec::len).chain(site.provinces.iter().map(|p| p.models.len())).chain(site.districts.iter().map(|d| d.models.len())).chain(site.by_field.iter().map(Vec::len)).chain([site.exemplary.len()]).map(pager::page_count).sum();
-    5 + site.models.len() + listings + site.by_year.len() + pager::page_count(site.articles.len()) + site.articles.len() + site.pages.len()
+    let listings: usize = site
+        .by_year
+        .values()
+        .map(Vec::len)
+        .chain(site.provinces.iter().map(|p| p.models.len()))
+        .chain(site.districts.iter().map(|d| d.models.len()))
+        .chain(site.by_field.iter().map(Vec::len))
+        .chain([site.exemplary.len()])
+        .map(pager::page_count)
+        .sum();
+    5 + site.models.len()
+        + listings
+        + site.by_year.len()
+        + pager::page_count(site.articles.len())
+        + site.articles.len()
+        + site.pages.len()
 }
 
 /// A sink that counts the HTML pages written through it.
@@ -64,7 +78,10 @@ impl Bar {
         } else {
             indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr())
         };
-        bar.set_style(indicatif::ProgressStyle::with_template("{spinner} {msg}").unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()));
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{spinner} {msg}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+        );
         bar.enable_steady_tick(std::time::Duration::from_millis(120));
         Bar { bar }
     }
@@ -77,16 +94,21 @@ impl Bar {
 
 impl Progress for Bar {
     fn phase(&self, name: &str) {
-        self.bar.set_style(indicatif::ProgressStyle::with_template("{spinner} {msg}").unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()));
+        self.bar.set_style(
+            indicatif::ProgressStyle::with_template("{spinner} {msg}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+        );
         self.bar.set_message(format!("{name}…"));
     }
     fn pages(&self, total: usize) {
         self.bar.set_length(total as u64);
         self.bar.set_position(0);
         self.bar.set_style(
-            indicatif::ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} pages, {eta} left")
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
-                .progress_chars("=> "),
+            indicatif::ProgressStyle::with_template(
+                "{msg} [{bar:30}] {pos}/{len} pages, {eta} left",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+            .progress_chars("=> "),
         );
         self.bar.set_message("Rendering");
     }

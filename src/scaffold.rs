@@ -64,7 +64,10 @@ impl std::error::Error for NewError {}
 
 /// This year, from the system clock (UTC).
 pub fn current_year() -> i32 {
-    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
     let days = (secs / 86_400) as i64;
     // Civil year from days since 1970-01-01 (Howard Hinnant's algorithm).
     let z = days + 719_468;
@@ -83,14 +86,28 @@ fn quote(s: &str) -> String {
 
 /// Picks the province: as given (in the site's spelling when it has it), else the one of the
 /// district given, else the site's only or most used province.
-fn choose_province(site: &Site, opts: &NewModel, notes: &mut Vec<String>) -> Result<String, NewError> {
+fn choose_province(
+    site: &Site,
+    opts: &NewModel,
+    notes: &mut Vec<String>,
+) -> Result<String, NewError> {
     if let Some(p) = &opts.province {
         let slug = place_slug(p);
-        return Ok(site.provinces.iter().find(|x| x.slug == slug).map(|x| x.name.clone()).unwrap_or_else(|| vntext::nfc(p.trim()).into_owned()));
+        return Ok(site
+            .provinces
+            .iter()
+            .find(|x| x.slug == slug)
+            .map(|x| x.name.clone())
+            .unwrap_or_else(|| vntext::nfc(p.trim()).into_owned()));
     }
     if let Some(d) = &opts.district {
         let slug = place_slug(d);
-        let mut owners: Vec<&str> = site.districts.iter().filter(|x| x.slug == slug).map(|x| site.provinces[x.province].name.as_str()).collect();
+        let mut owners: Vec<&str> = site
+            .districts
+            .iter()
+            .filter(|x| x.slug == slug)
+            .map(|x| site.provinces[x.province].name.as_str())
+            .collect();
         owners.dedup();
         match owners.as_slice() {
             [one] => return Ok(one.to_string()),
@@ -131,7 +148,9 @@ pub fn new_model(opts: &NewModel) -> Result<Created, NewError> {
     let mut notes = Vec::new();
     let year = opts.year.unwrap_or_else(current_year);
     if !(1945..=2100).contains(&year) {
-        return Err(NewError::Usage(format!("year {year} is not a plausible year of recognition: give four digits such as 2024.")));
+        return Err(NewError::Usage(format!(
+            "year {year} is not a plausible year of recognition: give four digits such as 2024."
+        )));
     }
     let field = match &opts.field {
         Some(f) => match config.match_field(f) {
@@ -139,7 +158,11 @@ pub fn new_model(opts: &NewModel) -> Result<Created, NewError> {
             None => return Err(NewError::Usage(config.unknown_field_message(f))),
         },
         None => {
-            let first = config.fields.first().map(|f| f.label.clone()).unwrap_or_default();
+            let first = config
+                .fields
+                .first()
+                .map(|f| f.label.clone())
+                .unwrap_or_default();
             notes.push(format!("field set to \"{first}\": change it in the file if the model is in another field, or give --field."));
             first
         }
@@ -147,9 +170,16 @@ pub fn new_model(opts: &NewModel) -> Result<Created, NewError> {
     let province = choose_province(&site, opts, &mut notes)?;
     let district = opts.district.as_ref().map(|d| {
         let slug = place_slug(d);
-        site.districts.iter().find(|x| x.slug == slug).map(|x| x.name.clone()).unwrap_or_else(|| vntext::nfc(d.trim()).into_owned())
+        site.districts
+            .iter()
+            .find(|x| x.slug == slug)
+            .map(|x| x.name.clone())
+            .unwrap_or_else(|| vntext::nfc(d.trim()).into_owned())
     });
-    let host = opts.host.clone().map(|h| vntext::nfc(h.trim()).into_owned());
+    let host = opts
+        .host
+        .clone()
+        .map(|h| vntext::nfc(h.trim()).into_owned());
 
     let mut slug = vntext::slugify(&title);
     if slug.is_empty() {
@@ -160,20 +190,38 @@ pub fn new_model(opts: &NewModel) -> Result<Created, NewError> {
         slug = cut.rfind('-').map(|i| &cut[..i]).unwrap_or(cut).to_string();
     }
     let place = place_slug(district.as_deref().unwrap_or(&province));
-    let rel = PathBuf::from("content").join("models").join(year.to_string()).join(place).join(format!("{slug}.md"));
+    let rel = PathBuf::from("content")
+        .join("models")
+        .join(year.to_string())
+        .join(place)
+        .join(format!("{slug}.md"));
     let full = opts.root.join(&rel);
     if full.exists() {
         return Err(NewError::Exists(rel));
     }
-    let text = template(&title, year, &province, district.as_deref(), &field, host.as_deref(), config);
+    let text = template(
+        &title,
+        year,
+        &province,
+        district.as_deref(),
+        &field,
+        host.as_deref(),
+        config,
+    );
     if let Some(dir) = full.parent() {
-        std::fs::create_dir_all(dir).map_err(|e| NewError::Io(format!("cannot create {}: {e}", dir.display())))?;
+        std::fs::create_dir_all(dir)
+            .map_err(|e| NewError::Io(format!("cannot create {}: {e}", dir.display())))?;
     }
-    let mut f = std::fs::OpenOptions::new().write(true).create_new(true).open(&full).map_err(|e| match e.kind() {
-        std::io::ErrorKind::AlreadyExists => NewError::Exists(rel.clone()),
-        _ => NewError::Io(format!("cannot write {}: {e}", rel.display())),
-    })?;
-    f.write_all(text.as_bytes()).map_err(|e| NewError::Io(format!("cannot write {}: {e}", rel.display())))?;
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&full)
+        .map_err(|e| match e.kind() {
+            std::io::ErrorKind::AlreadyExists => NewError::Exists(rel.clone()),
+            _ => NewError::Io(format!("cannot write {}: {e}", rel.display())),
+        })?;
+    f.write_all(text.as_bytes())
+        .map_err(|e| NewError::Io(format!("cannot write {}: {e}", rel.display())))?;
     if host.is_none() {
         notes.push("fill in `host` (đơn vị chủ trì) and the text: `dvk check` warns until they are written.".into());
     }
@@ -184,17 +232,35 @@ pub fn new_model(opts: &NewModel) -> Result<Created, NewError> {
 }
 
 /// The write-up: front matter with every key explained, then a body to replace.
-fn template(title: &str, year: i32, province: &str, district: Option<&str>, field: &str, host: Option<&str>, config: &SiteConfig) -> String {
+fn template(
+    title: &str,
+    year: i32,
+    province: &str,
+    district: Option<&str>,
+    field: &str,
+    host: Option<&str>,
+    config: &SiteConfig,
+) -> String {
     let fields: Vec<&str> = config.fields.iter().map(|f| f.label.as_str()).collect();
-    let host_value = host.map(quote).unwrap_or_else(|| quote(&format!("{PLACEHOLDER}: tên đơn vị chủ trì)")));
+    let host_value = host
+        .map(quote)
+        .unwrap_or_else(|| quote(&format!("{PLACEHOLDER}: tên đơn vị chủ trì)")));
     let mut s = String::new();
     s.push_str("---\n");
     s.push_str("# Phần thông tin của mô hình. Dòng bắt đầu bằng dấu # là ghi chú, không hiện trên trang.\n");
     s.push_str("# Giữ nguyên tên khóa bên trái dấu hai chấm; chỉ sửa phần bên phải. Chữ nên đặt trong ngoặc kép \"…\".\n");
     s.push_str("# Muốn dùng một dòng đang là ghi chú thì xóa dấu # ở đầu dòng. Kiểm tra bằng lệnh: dvk check\n");
-    s.push_str(&format!("title: {}   # Tên mô hình (bắt buộc)\n", quote(title)));
-    s.push_str(&format!("year: {year}   # Năm công nhận, bốn chữ số (bắt buộc)\n"));
-    s.push_str(&format!("province: {}   # Tỉnh, thành phố (bắt buộc)\n", quote(province)));
+    s.push_str(&format!(
+        "title: {}   # Tên mô hình (bắt buộc)\n",
+        quote(title)
+    ));
+    s.push_str(&format!(
+        "year: {year}   # Năm công nhận, bốn chữ số (bắt buộc)\n"
+    ));
+    s.push_str(&format!(
+        "province: {}   # Tỉnh, thành phố (bắt buộc)\n",
+        quote(province)
+    ));
     match district {
         Some(d) => s.push_str(&format!(
             "district: {}   # Huyện, thị xã, thành phố theo tên năm công nhận; xóa dòng này nếu là mô hình toàn tỉnh hoặc công nhận sau 1/7/2025\n",
@@ -203,11 +269,19 @@ fn template(title: &str, year: i32, province: &str, district: Option<&str>, fiel
         None => s.push_str("# district: \"Tên huyện\"   # Huyện, thị xã, thành phố (chỉ với mô hình công nhận trước 1/7/2025)\n"),
     }
     s.push_str("# commune: \"Tên xã\"   # Xã, phường, thị trấn (không bắt buộc)\n");
-    s.push_str(&format!("field: {}   # Lĩnh vực (bắt buộc), một trong: {}\n", quote(field), fields.join("; ")));
-    s.push_str(&format!("host: {host_value}   # Đơn vị chủ trì (bắt buộc)\n"));
+    s.push_str(&format!(
+        "field: {}   # Lĩnh vực (bắt buộc), một trong: {}\n",
+        quote(field),
+        fields.join("; ")
+    ));
+    s.push_str(&format!(
+        "host: {host_value}   # Đơn vị chủ trì (bắt buộc)\n"
+    ));
     s.push_str("# level: huyen   # Cấp công nhận: xa, huyen, tinh hoặc trung-uong\n");
     s.push_str("# exemplary: true   # Xóa dấu # nếu là mô hình điển hình tiêu biểu\n");
-    s.push_str(&format!("# date: {year}-12-31   # Ngày đăng, dạng NĂM-THÁNG-NGÀY\n"));
+    s.push_str(&format!(
+        "# date: {year}-12-31   # Ngày đăng, dạng NĂM-THÁNG-NGÀY\n"
+    ));
     s.push_str(&format!(
         "# summary: \"Một hai câu tóm tắt\"   # Hiện trong danh sách, không quá {} ký tự; bỏ trống thì lấy đoạn đầu của bài\n",
         crate::lints::SUMMARY_MAX
@@ -218,11 +292,17 @@ fn template(title: &str, year: i32, province: &str, district: Option<&str>, fiel
     s.push_str("#   - { src: \"anh-1.jpg\", caption: \"Người dân cùng làm đường\", credit: \"Tên người chụp\" }\n");
     s.push_str("# tags: [\"nông thôn mới\", \"hiến đất\"]   # Từ khóa (không bắt buộc)\n");
     s.push_str("---\n\n");
-    s.push_str(&format!("{PLACEHOLDER}: đoạn mở đầu giới thiệu ngắn gọn mô hình: ở đâu, ai làm, làm gì.)\n\n"));
+    s.push_str(&format!(
+        "{PLACEHOLDER}: đoạn mở đầu giới thiệu ngắn gọn mô hình: ở đâu, ai làm, làm gì.)\n\n"
+    ));
     s.push_str("## Cách làm\n\n");
-    s.push_str(&format!("{PLACEHOLDER}: các bước thực hiện, cách vận động Nhân dân.)\n\n"));
+    s.push_str(&format!(
+        "{PLACEHOLDER}: các bước thực hiện, cách vận động Nhân dân.)\n\n"
+    ));
     s.push_str("## Kết quả\n\n");
-    s.push_str(&format!("{PLACEHOLDER}: kết quả đạt được, con số cụ thể.)\n"));
+    s.push_str(&format!(
+        "{PLACEHOLDER}: kết quả đạt được, con số cụ thể.)\n"
+    ));
     s
 }
 

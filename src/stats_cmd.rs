@@ -38,12 +38,19 @@ pub fn render(site: &Site, t: &I18n, year: Option<i32>, st: &Stats, fmt: Format)
     match fmt {
         Format::Table => table(site, t, year, st),
         Format::Csv => csv(site, t, year, st),
-        Format::Json => serde_json::to_string_pretty(&to_json(site, t, year, st)).unwrap_or_default() + "\n",
+        Format::Json => {
+            serde_json::to_string_pretty(&to_json(site, t, year, st)).unwrap_or_default() + "\n"
+        }
     }
 }
 
 fn to_json(site: &Site, t: &I18n, year: Option<i32>, st: &Stats) -> serde_json::Value {
-    let fields: Vec<_> = site.config.fields.iter().map(|f| json!({"slug": f.slug, "label": f.label})).collect();
+    let fields: Vec<_> = site
+        .config
+        .fields
+        .iter()
+        .map(|f| json!({"slug": f.slug, "label": f.label}))
+        .collect();
     json!({
         "year": year,
         "total": st.total,
@@ -62,19 +69,66 @@ fn to_json(site: &Site, t: &I18n, year: Option<i32>, st: &Stats) -> serde_json::
 
 fn csv(site: &Site, t: &I18n, year: Option<i32>, st: &Stats) -> String {
     let mut w = ::csv::Writer::from_writer(Vec::new());
-    let _ = w.write_record(["section", "year", "province", "district", "field", "level", "result", "unit", "models", "total"]);
+    let _ = w.write_record([
+        "section", "year", "province", "district", "field", "level", "result", "unit", "models",
+        "total",
+    ]);
     let y = year.map(|y| y.to_string()).unwrap_or_default();
     let mut row = |r: [&str; 10]| {
         let _ = w.write_record(r);
     };
-    row(["total", &y, "", "", "", "", "", "", &st.total.to_string(), ""]);
-    row(["exemplary", &y, "", "", "", "", "", "", &st.exemplary.to_string(), ""]);
+    row([
+        "total",
+        &y,
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        &st.total.to_string(),
+        "",
+    ]);
+    row([
+        "exemplary",
+        &y,
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        &st.exemplary.to_string(),
+        "",
+    ]);
     for (f, n) in site.config.fields.iter().zip(&st.field_totals) {
-        row(["field", &y, "", "", &f.label, "", "", "", &n.to_string(), ""]);
+        row([
+            "field",
+            &y,
+            "",
+            "",
+            &f.label,
+            "",
+            "",
+            "",
+            &n.to_string(),
+            "",
+        ]);
     }
     for yr in &st.years {
         for (f, n) in site.config.fields.iter().zip(&yr.by_field) {
-            row(["year", &yr.year.to_string(), "", "", &f.label, "", "", "", &n.to_string(), ""]);
+            row([
+                "year",
+                &yr.year.to_string(),
+                "",
+                "",
+                &f.label,
+                "",
+                "",
+                "",
+                &n.to_string(),
+                "",
+            ]);
         }
     }
     let mut province = String::new();
@@ -86,14 +140,47 @@ fn csv(site: &Site, t: &I18n, year: Option<i32>, st: &Stats) -> String {
             (province.as_str(), p.name.as_str())
         };
         for (f, n) in site.config.fields.iter().zip(&p.by_field) {
-            row([if p.depth == 0 { "province" } else { "district" }, &y, prov, dist, &f.label, "", "", "", &n.to_string(), ""]);
+            row([
+                if p.depth == 0 { "province" } else { "district" },
+                &y,
+                prov,
+                dist,
+                &f.label,
+                "",
+                "",
+                "",
+                &n.to_string(),
+                "",
+            ]);
         }
     }
     for l in &st.levels {
-        row(["level", &y, "", "", "", &level_label(t, l.code), "", "", &l.count.to_string(), ""]);
+        row([
+            "level",
+            &y,
+            "",
+            "",
+            "",
+            &level_label(t, l.code),
+            "",
+            "",
+            &l.count.to_string(),
+            "",
+        ]);
     }
     for r in &st.results {
-        row(["result", &y, "", "", "", "", &r.label, &r.unit, &r.models.to_string(), &number_plain(r.total)]);
+        row([
+            "result",
+            &y,
+            "",
+            "",
+            "",
+            "",
+            &r.label,
+            &r.unit,
+            &r.models.to_string(),
+            &number_plain(r.total),
+        ]);
     }
     String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
 }
@@ -126,13 +213,23 @@ fn text_table(head: &[String], rows: &[Vec<String>]) -> String {
             .enumerate()
             .map(|(i, c)| {
                 let pad = " ".repeat(w[i].saturating_sub(width(c)));
-                if i == 0 { format!("{c}{pad}") } else { format!("{pad}{c}") }
+                if i == 0 {
+                    format!("{c}{pad}")
+                } else {
+                    format!("{pad}{c}")
+                }
             })
             .collect();
         cells.join("  ").trim_end().to_string() + "\n"
     };
     let mut out = line(head);
-    out.push_str(&(w.iter().map(|&x| "-".repeat(x)).collect::<Vec<_>>().join("  ") + "\n"));
+    out.push_str(
+        &(w.iter()
+            .map(|&x| "-".repeat(x))
+            .collect::<Vec<_>>()
+            .join("  ")
+            + "\n"),
+    );
     for r in rows {
         out.push_str(&line(r));
     }
@@ -143,11 +240,21 @@ fn table(site: &Site, t: &I18n, year: Option<i32>, st: &Stats) -> String {
     let fields: Vec<String> = site.config.fields.iter().map(|f| f.label.clone()).collect();
     let mut out = String::new();
     let title = match year {
-        Some(y) => format!("{} – {}", site.config.title, t.fill("common.year_n", &[("year", &y.to_string())])),
+        Some(y) => format!(
+            "{} – {}",
+            site.config.title,
+            t.fill("common.year_n", &[("year", &y.to_string())])
+        ),
         None => site.config.title.clone(),
     };
     out.push_str(&format!("{title}\n\n"));
-    out.push_str(&t.fill("stats.summary", &[("n", &format::number(st.total as f64)), ("e", &format::number(st.exemplary as f64))]));
+    out.push_str(&t.fill(
+        "stats.summary",
+        &[
+            ("n", &format::number(st.total as f64)),
+            ("e", &format::number(st.exemplary as f64)),
+        ],
+    ));
     out.push_str("\n\n");
     let head = |first: String| -> Vec<String> {
         let mut h = vec![first];
@@ -162,28 +269,57 @@ fn table(site: &Site, t: &I18n, year: Option<i32>, st: &Stats) -> String {
         r
     };
     out.push_str(&format!("{}\n", t.get("stats.by_year")));
-    let mut rows: Vec<Vec<String>> = st.years.iter().map(|y| counts(y.year.to_string(), &y.by_field, y.total)).collect();
+    let mut rows: Vec<Vec<String>> = st
+        .years
+        .iter()
+        .map(|y| counts(y.year.to_string(), &y.by_field, y.total))
+        .collect();
     rows.push(counts(t.get("stats.all"), &st.field_totals, st.total));
     out.push_str(&text_table(&head(t.get("stats.year")), &rows));
     out.push_str(&format!("\n{}\n", t.get("stats.by_place")));
     let rows: Vec<Vec<String>> = st
         .places
         .iter()
-        .map(|p| counts(format!("{}{}", "  ".repeat(p.depth as usize), p.name), &p.by_field, p.total))
+        .map(|p| {
+            counts(
+                format!("{}{}", "  ".repeat(p.depth as usize), p.name),
+                &p.by_field,
+                p.total,
+            )
+        })
         .collect();
     out.push_str(&text_table(&head(t.get("stats.place")), &rows));
     out.push_str(&format!("\n{}\n", t.get("stats.by_level")));
-    let rows: Vec<Vec<String>> = st.levels.iter().map(|l| vec![level_label(t, l.code), format::number(l.count as f64)]).collect();
-    out.push_str(&text_table(&[t.get("stats.level"), t.get("stats.count")], &rows));
+    let rows: Vec<Vec<String>> = st
+        .levels
+        .iter()
+        .map(|l| vec![level_label(t, l.code), format::number(l.count as f64)])
+        .collect();
+    out.push_str(&text_table(
+        &[t.get("stats.level"), t.get("stats.count")],
+        &rows,
+    ));
     if !st.results.is_empty() {
         out.push_str(&format!("\n{}\n", t.get("stats.results")));
         let rows: Vec<Vec<String>> = st
             .results
             .iter()
-            .map(|r| vec![r.label.clone(), format::number(r.total), r.unit.clone(), format::number(r.models as f64)])
+            .map(|r| {
+                vec![
+                    r.label.clone(),
+                    format::number(r.total),
+                    r.unit.clone(),
+                    format::number(r.models as f64),
+                ]
+            })
             .collect();
         out.push_str(&text_table(
-            &[t.get("stats.result_label"), t.get("stats.result_total"), t.get("stats.result_unit"), t.get("stats.result_models")],
+            &[
+                t.get("stats.result_label"),
+                t.get("stats.result_total"),
+                t.get("stats.result_unit"),
+                t.get("stats.result_models"),
+            ],
             &rows,
         ));
     }

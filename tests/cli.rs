@@ -37,6 +37,13 @@ results:
 Lắp đèn năng lượng mặt trời dọc đường liên thôn.
 "#;
 
+/// A 1×1 PNG.
+const PNG_1X1: &[u8] = &[
+    137, 80, 78, 71, 13, 10, 26, 10, 0, 0, 0, 13, 73, 72, 68, 82, 0, 0, 0, 1, 0, 0, 0, 1, 8, 2, 0,
+    0, 0, 144, 119, 83, 222, 0, 0, 0, 12, 73, 68, 65, 84, 120, 156, 99, 248, 207, 192, 0, 0, 3, 1,
+    1, 0, 201, 254, 146, 239, 0, 0, 0, 0, 73, 69, 78, 68, 174, 66, 96, 130,
+];
+
 fn site() -> Fixture {
     let f = Fixture::new(None);
     f.write("content/models/2024/chau-thanh/heo-dat.md", MODEL_A);
@@ -63,21 +70,40 @@ fn check_clean_site_exits_0() {
 #[test]
 fn check_lists_every_error_with_position_and_exits_1() {
     let f = site();
-    f.write("content/models/2024/chau-thanh/heo-dat.md", &MODEL_A.replace("year: 2024", "year: hai nghìn"));
-    f.write("content/models/2023/lam-ha/thap-sang.md", &MODEL_B.replace("field: \"Văn hóa - xã hội\"", "field: \"Thể thao\""));
+    f.write(
+        "content/models/2024/chau-thanh/heo-dat.md",
+        &MODEL_A.replace("year: 2024", "year: hai nghìn"),
+    );
+    f.write(
+        "content/models/2023/lam-ha/thap-sang.md",
+        &MODEL_B.replace("field: \"Văn hóa - xã hội\"", "field: \"Thể thao\""),
+    );
     let out = f.dvk(&["check"]);
     assert_eq!(code(&out), 1);
     let err = text(&out.stderr);
-    assert!(err.contains("content/models/2024/chau-thanh/heo-dat.md:3:"), "{err}");
-    assert!(err.contains("content/models/2023/lam-ha/thap-sang.md:6:"), "{err}");
+    assert!(
+        err.contains("content/models/2024/chau-thanh/heo-dat.md:3:"),
+        "{err}"
+    );
+    assert!(
+        err.contains("content/models/2023/lam-ha/thap-sang.md:6:"),
+        "{err}"
+    );
     assert!(err.contains(": error: "), "{err}");
-    assert!(text(&out.stdout).starts_with("2 error(s)"), "{}", text(&out.stdout));
+    assert!(
+        text(&out.stdout).starts_with("2 error(s)"),
+        "{}",
+        text(&out.stdout)
+    );
 }
 
 #[test]
 fn check_json_is_machine_readable() {
     let f = site();
-    f.write("content/models/2024/chau-thanh/heo-dat.md", &MODEL_A.replace("year: 2024", "year: hai nghìn"));
+    f.write(
+        "content/models/2024/chau-thanh/heo-dat.md",
+        &MODEL_A.replace("year: 2024", "year: hai nghìn"),
+    );
     let out = f.dvk(&["check", "--format", "json"]);
     assert_eq!(code(&out), 1);
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON on stdout");
@@ -98,19 +124,39 @@ fn check_json_is_machine_readable() {
 #[test]
 fn check_warns_about_same_title_long_summary_and_missing_caption() {
     let f = site();
-    f.write("content/models/2024/chau-thanh/heo-dat-2.md", &MODEL_A.replace("commune: \"Phú Túc\"", "commune: \"An Khánh\""));
+    f.write(
+        "content/models/2024/chau-thanh/heo-dat-2.md",
+        &MODEL_A.replace("commune: \"Phú Túc\"", "commune: \"An Khánh\""),
+    );
     let long = "Một câu rất dài. ".repeat(20);
     f.write(
         "content/models/2023/lam-ha/thap-sang.md",
-        &MODEL_B.replace("results:", &format!("summary: \"{long}\"\nphotos:\n  - {{ src: \"anh.jpg\" }}\nresults:")),
+        &MODEL_B.replace(
+            "results:",
+            &format!("summary: \"{long}\"\nphotos:\n  - {{ src: \"anh.png\" }}\nresults:"),
+        ),
     );
-    f.write("content/models/2023/lam-ha/anh.jpg", "not really a jpeg");
+    std::fs::write(f.root().join("content/models/2023/lam-ha/anh.png"), PNG_1X1).unwrap();
     let out = f.dvk(&["check", "--format", "json"]);
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let messages: Vec<String> = v["problems"].as_array().unwrap().iter().map(|p| format!("{}:{} {} {}", p["path"], p["line"], p["severity"], p["message"])).collect();
+    let messages: Vec<String> = v["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            format!(
+                "{}:{} {} {}",
+                p["path"], p["line"], p["severity"], p["message"]
+            )
+        })
+        .collect();
     let all = messages.join("\n");
-    assert!(all.contains("heo-dat-2.md\":2 \"warning\" \"the same title"), "{all}");
-    assert!(all.contains("thap-sang.md\":8 \"warning\" \"`summary` has"), "{all}");
+    assert!(all.contains("heo-dat.md\":2 \"warning\" \"the same title as content/models/2024/chau-thanh/heo-dat-2.md:2 in Châu Thành in 2024"), "{all}");
+    assert!(!all.contains("\"error\""), "{all}");
+    assert!(
+        all.contains("thap-sang.md\":8 \"warning\" \"`summary` has"),
+        "{all}"
+    );
     assert!(all.contains("no caption"), "{all}");
 }
 
@@ -125,33 +171,86 @@ fn check_of_a_missing_folder_is_a_usage_error() {
 #[test]
 fn new_model_writes_a_commented_file_that_passes_check() {
     let f = site();
-    let out = f.dvk(&["new", "model", "Vận động hiến đất làm đường", "--year", "2024", "--district", "Châu Thành", "--field", "kinh te"]);
+    let out = f.dvk(&[
+        "new",
+        "model",
+        "Vận động hiến đất làm đường",
+        "--year",
+        "2024",
+        "--district",
+        "Châu Thành",
+        "--field",
+        "kinh te",
+    ]);
     assert_eq!(code(&out), 0, "{}", text(&out.stderr));
     let path = text(&out.stdout).trim().to_string();
-    assert_eq!(path, "content/models/2024/chau-thanh/van-dong-hien-dat-lam-duong.md");
+    assert_eq!(
+        path,
+        "content/models/2024/chau-thanh/van-dong-hien-dat-lam-duong.md"
+    );
     let written = std::fs::read_to_string(f.root().join(&path)).unwrap();
-    assert!(written.contains("title: \"Vận động hiến đất làm đường\""), "{written}");
-    assert!(written.contains("province: \"Bến Tre\""), "province from the district: {written}");
+    assert!(
+        written.contains("title: \"Vận động hiến đất làm đường\""),
+        "{written}"
+    );
+    assert!(
+        written.contains("province: \"Bến Tre\""),
+        "province from the district: {written}"
+    );
     assert!(written.contains("field: \"Kinh tế\""), "{written}");
-    assert!(written.contains("# Tỉnh, thành phố (bắt buộc)"), "Vietnamese comments: {written}");
+    assert!(
+        written.contains("# Tỉnh, thành phố (bắt buộc)"),
+        "Vietnamese comments: {written}"
+    );
     // It checks clean of errors; the text still to write is a warning.
     let out = f.dvk(&["check"]);
     assert_eq!(code(&out), 0, "{}", text(&out.stderr));
-    assert!(text(&out.stderr).contains("still has text to fill in"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("still has text to fill in"),
+        "{}",
+        text(&out.stderr)
+    );
     // Never overwrites.
     std::fs::write(f.root().join(&path), "edited by hand").unwrap();
-    let out = f.dvk(&["new", "model", "Vận động hiến đất làm đường", "--year", "2024", "--district", "Châu Thành"]);
+    let out = f.dvk(&[
+        "new",
+        "model",
+        "Vận động hiến đất làm đường",
+        "--year",
+        "2024",
+        "--district",
+        "Châu Thành",
+    ]);
     assert_eq!(code(&out), 2);
-    assert!(text(&out.stderr).contains("exists already"), "{}", text(&out.stderr));
-    assert_eq!(std::fs::read_to_string(f.root().join(&path)).unwrap(), "edited by hand");
+    assert!(
+        text(&out.stderr).contains("exists already"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(
+        std::fs::read_to_string(f.root().join(&path)).unwrap(),
+        "edited by hand"
+    );
 }
 
 #[test]
 fn new_model_refuses_unknown_field_and_empty_title() {
     let f = site();
-    let out = f.dvk(&["new", "model", "Mô hình mới", "--field", "Thể thao", "--province", "Bến Tre"]);
+    let out = f.dvk(&[
+        "new",
+        "model",
+        "Mô hình mới",
+        "--field",
+        "Thể thao",
+        "--province",
+        "Bến Tre",
+    ]);
     assert_eq!(code(&out), 2);
-    assert!(text(&out.stderr).contains("Kinh tế"), "lists the fields: {}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("Kinh tế"),
+        "lists the fields: {}",
+        text(&out.stderr)
+    );
     let out = f.dvk(&["new", "model", "  "]);
     assert_eq!(code(&out), 2);
     assert!(text(&out.stderr).contains("title is empty"));
@@ -160,11 +259,31 @@ fn new_model_refuses_unknown_field_and_empty_title() {
 #[test]
 fn new_model_after_the_reform_goes_under_the_province() {
     let f = site();
-    let out = f.dvk(&["new", "model", "Chợ phiên không tiền mặt", "--year", "2026", "--province", "lam dong", "--host", "Hội Nông dân xã"]);
+    let out = f.dvk(&[
+        "new",
+        "model",
+        "Chợ phiên không tiền mặt",
+        "--year",
+        "2026",
+        "--province",
+        "lam dong",
+        "--host",
+        "Hội Nông dân xã",
+    ]);
     assert_eq!(code(&out), 0, "{}", text(&out.stderr));
-    assert_eq!(text(&out.stdout).trim(), "content/models/2026/lam-dong/cho-phien-khong-tien-mat.md");
-    let written = std::fs::read_to_string(f.root().join("content/models/2026/lam-dong/cho-phien-khong-tien-mat.md")).unwrap();
-    assert!(written.contains("province: \"Lâm Đồng\""), "site spelling: {written}");
+    assert_eq!(
+        text(&out.stdout).trim(),
+        "content/models/2026/lam-dong/cho-phien-khong-tien-mat.md"
+    );
+    let written = std::fs::read_to_string(
+        f.root()
+            .join("content/models/2026/lam-dong/cho-phien-khong-tien-mat.md"),
+    )
+    .unwrap();
+    assert!(
+        written.contains("province: \"Lâm Đồng\""),
+        "site spelling: {written}"
+    );
     assert!(written.contains("host: \"Hội Nông dân xã\""));
     assert_eq!(code(&f.dvk(&["check"])), 0);
 }
@@ -180,20 +299,31 @@ fn stats_formats_agree() {
     assert_eq!(v["years"][0]["year"], 2024);
     assert_eq!(v["field_totals"], serde_json::json!([1, 1, 0, 0]));
     let results = v["results"].as_array().unwrap();
-    assert!(results.iter().any(|r| r["label"] == "Đèn" && r["total"] == 40.0));
+    assert!(results
+        .iter()
+        .any(|r| r["label"] == "Đèn" && r["total"] == 40.0));
 
     let out = f.dvk(&["stats", "--format", "csv"]);
     assert_eq!(code(&out), 0);
     let csv = text(&out.stdout);
-    assert!(csv.starts_with("section,year,province,district,field,level,result,unit,models,total\n"), "{csv}");
+    assert!(
+        csv.starts_with("section,year,province,district,field,level,result,unit,models,total\n"),
+        "{csv}"
+    );
     assert!(csv.contains("total,,,,,,,,2,\n"), "{csv}");
-    assert!(csv.contains("district,,Bến Tre,Châu Thành,Kinh tế,,,,1,\n"), "{csv}");
+    assert!(
+        csv.contains("district,,Bến Tre,Châu Thành,Kinh tế,,,,1,\n"),
+        "{csv}"
+    );
     assert!(csv.contains("result,,,,,,Heo đất,con,1,12\n"), "{csv}");
 
     let out = f.dvk(&["stats"]);
     assert_eq!(code(&out), 0);
     let table = text(&out.stdout);
-    assert!(table.contains("Tổng số 2 mô hình, trong đó 1 mô hình điển hình."), "{table}");
+    assert!(
+        table.contains("Tổng số 2 mô hình, trong đó 1 mô hình điển hình."),
+        "{table}"
+    );
     assert!(table.contains("Theo năm công nhận"), "{table}");
     assert!(table.contains("Cấp huyện"), "{table}");
 
@@ -206,7 +336,10 @@ fn stats_formats_agree() {
 #[test]
 fn stats_with_errors_still_prints_but_exits_1() {
     let f = site();
-    f.write("content/models/2023/lam-ha/thap-sang.md", &MODEL_B.replace("year: 2023", "year: x"));
+    f.write(
+        "content/models/2023/lam-ha/thap-sang.md",
+        &MODEL_B.replace("year: 2023", "year: x"),
+    );
     let out = f.dvk(&["stats", "--format", "json"]);
     assert_eq!(code(&out), 1);
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();

@@ -44,6 +44,7 @@ struct Server {
 }
 
 impl Server {
+    #[allow(clippy::zombie_processes)] // waited for in `stop` or `Drop`
     fn start(f: &Fixture, extra: &[&str]) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_dvk"))
             .arg("serve")
@@ -70,7 +71,9 @@ impl Server {
         });
         let deadline = Instant::now() + Duration::from_secs(30);
         loop {
-            let l = lines.recv_timeout(deadline.saturating_duration_since(Instant::now())).expect("dvk serve said nothing");
+            let l = lines
+                .recv_timeout(deadline.saturating_duration_since(Instant::now()))
+                .expect("dvk serve said nothing");
             if let Some(rest) = l.split("http://").nth(1) {
                 let hostport = rest.split('/').next().unwrap();
                 let addr: SocketAddr = hostport.parse().unwrap();
@@ -83,12 +86,20 @@ impl Server {
     fn get(&self, path: &str) -> (u16, String, String) {
         let mut s = TcpStream::connect(self.addr).expect("connect");
         s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
-        write!(s, "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").unwrap();
+        write!(
+            s,
+            "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap();
         let mut raw = Vec::new();
         s.read_to_end(&mut raw).unwrap();
         let raw = String::from_utf8_lossy(&raw).into_owned();
         let (head, body) = raw.split_once("\r\n\r\n").unwrap_or((&raw, ""));
-        let status = head.split_whitespace().nth(1).and_then(|c| c.parse().ok()).unwrap_or(0);
+        let status = head
+            .split_whitespace()
+            .nth(1)
+            .and_then(|c| c.parse().ok())
+            .unwrap_or(0);
         (status, head.to_ascii_lowercase(), body.to_string())
     }
 
@@ -100,7 +111,10 @@ impl Server {
             if ok(status, &body) {
                 return body;
             }
-            assert!(Instant::now() < deadline, "timed out waiting for {what} at {path} (last status {status})");
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting for {what} at {path} (last status {status})"
+            );
             std::thread::sleep(Duration::from_millis(20));
         }
     }
@@ -140,9 +154,18 @@ fn serves_pages_with_types_404_and_no_traversal() {
     let s = Server::start(&f, &[]);
     let (status, head, body) = s.get("/");
     assert_eq!(status, 200);
-    assert!(head.contains("content-type: text/html; charset=utf-8"), "{head}");
-    assert!(head.contains("content-security-policy: default-src 'self'; script-src 'self'"), "{head}");
-    assert!(body.contains("<script src=\"/__dvk/reload.js?v="), "live reload script injected");
+    assert!(
+        head.contains("content-type: text/html; charset=utf-8"),
+        "{head}"
+    );
+    assert!(
+        head.contains("content-security-policy: default-src 'self'; script-src 'self'"),
+        "{head}"
+    );
+    assert!(
+        body.contains("<script src=\"/__dvk/reload.js?v="),
+        "live reload script injected"
+    );
     assert!(!body.contains("<script>"), "no inline script");
     let (status, head, body) = s.get(PAGE);
     assert_eq!(status, 200);
@@ -165,7 +188,10 @@ fn serves_pages_with_types_404_and_no_traversal() {
     ] {
         let (status, head, _) = s.get(path);
         assert_eq!(status, 200, "{path}");
-        assert!(head.contains(&format!("content-type: {ctype}")), "{path}: {head}");
+        assert!(
+            head.contains(&format!("content-type: {ctype}")),
+            "{path}: {head}"
+        );
     }
     // A folder without its slash is redirected.
     let (status, head, _) = s.get("/thong-ke");
@@ -177,17 +203,34 @@ fn serves_pages_with_types_404_and_no_traversal() {
     assert!(head.contains("text/html"));
     assert!(body.contains("Không tìm thấy trang"), "{body}");
     // Nothing outside the site, however the path is spelled.
-    for bad in ["/../Cargo.toml", "/../../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd", "/%2E%2E%2F%2E%2E%2Fetc%2Fpasswd", "/mo-hinh/..%2f..%2f..%2fetc/passwd", "//etc/passwd", "/content/site.yaml", "/content/models/2024/chau-thanh/heo-dat.md", "/themes/default/templates/base.html", "/..\\..\\etc\\passwd"] {
+    for bad in [
+        "/../Cargo.toml",
+        "/../../etc/passwd",
+        "/%2e%2e/%2e%2e/etc/passwd",
+        "/%2E%2E%2F%2E%2E%2Fetc%2Fpasswd",
+        "/mo-hinh/..%2f..%2f..%2fetc/passwd",
+        "//etc/passwd",
+        "/content/site.yaml",
+        "/content/models/2024/chau-thanh/heo-dat.md",
+        "/themes/default/templates/base.html",
+        "/..\\..\\etc\\passwd",
+    ] {
         let (status, _, body) = s.get(bad);
         assert_eq!(status, 404, "{bad}");
-        assert!(!body.contains("root:") && !body.contains("[package]") && !body.contains("title:"), "{bad} leaked: {body}");
+        assert!(
+            !body.contains("root:") && !body.contains("[package]") && !body.contains("title:"),
+            "{bad} leaked: {body}"
+        );
     }
     let (status, _, _) = s.get("/__dvk/khong-co");
     assert_eq!(status, 404);
     let (code, lines) = s.stop();
     assert_eq!(code, 0, "{lines:?}");
     assert!(lines.iter().any(|l| l == "Stopped."), "{lines:?}");
-    assert!(!f.root().join("public").exists(), "serve must never write public/");
+    assert!(
+        !f.root().join("public").exists(),
+        "serve must never write public/"
+    );
 }
 
 #[test]
@@ -195,32 +238,62 @@ fn edit_add_rename_break_fix_delete() {
     let f = site();
     let s = Server::start(&f, &[]);
     let model = f.root().join("content/models/2024/chau-thanh/heo-dat.md");
-    s.wait_for(PAGE, "first page", |st, b| st == 200 && b.contains("Chị em góp tiền"));
+    s.wait_for(PAGE, "first page", |st, b| {
+        st == 200 && b.contains("Chị em góp tiền")
+    });
 
     // 1. Edit the text: the page changes.
-    std::fs::write(&model, MODEL.replace("Chị em góp tiền", "Chị em CHUNGSUC góp tiền")).unwrap();
+    std::fs::write(
+        &model,
+        MODEL.replace("Chị em góp tiền", "Chị em CHUNGSUC góp tiền"),
+    )
+    .unwrap();
     s.wait_for(PAGE, "the edit", |_, b| b.contains("CHUNGSUC"));
 
     // 2. Edit the front matter (host): the page and the year's listing change.
-    std::fs::write(&model, MODEL.replace("Hội Liên hiệp Phụ nữ xã Phú Túc", "Hội Nông dân HOSTMARK")).unwrap();
+    std::fs::write(
+        &model,
+        MODEL.replace("Hội Liên hiệp Phụ nữ xã Phú Túc", "Hội Nông dân HOSTMARK"),
+    )
+    .unwrap();
     s.wait_for(PAGE, "the new host", |_, b| b.contains("HOSTMARK"));
     s.wait_for("/nam/2024/", "the listing", |_, b| b.contains("HOSTMARK"));
 
     // 3. Save like an editor: write a temporary file, rename it over the original.
     let tmp = model.with_file_name(".heo-dat.md.tmp");
-    std::fs::write(&tmp, MODEL.replace("Chị em góp tiền", "Chị em ATOMIC góp tiền")).unwrap();
+    std::fs::write(
+        &tmp,
+        MODEL.replace("Chị em góp tiền", "Chị em ATOMIC góp tiền"),
+    )
+    .unwrap();
     std::fs::rename(&tmp, &model).unwrap();
     s.wait_for(PAGE, "the atomic save", |_, b| b.contains("ATOMIC"));
 
     // 4. Add a file: its page appears, and the listing counts it.
-    f.write("content/models/2024/chau-thanh/moi.md", &MODEL.replace("Nuôi heo đất giúp hội viên nghèo", "Mô hình mới thêm").replace("Chị em góp tiền", "NEWFILE"));
-    s.wait_for("/mo-hinh/mo-hinh-moi-them/", "the new model", |st, b| st == 200 && b.contains("NEWFILE"));
-    s.wait_for("/nam/2024/", "the listing with the new model", |_, b| b.contains("Mô hình mới thêm"));
+    f.write(
+        "content/models/2024/chau-thanh/moi.md",
+        &MODEL
+            .replace("Nuôi heo đất giúp hội viên nghèo", "Mô hình mới thêm")
+            .replace("Chị em góp tiền", "NEWFILE"),
+    );
+    s.wait_for("/mo-hinh/mo-hinh-moi-them/", "the new model", |st, b| {
+        st == 200 && b.contains("NEWFILE")
+    });
+    s.wait_for("/nam/2024/", "the listing with the new model", |_, b| {
+        b.contains("Mô hình mới thêm")
+    });
 
     // 5. Several files at once.
-    f.write("content/models/2024/chau-thanh/moi.md", &MODEL.replace("Nuôi heo đất giúp hội viên nghèo", "Mô hình mới thêm").replace("Chị em góp tiền", "BATCH1"));
+    f.write(
+        "content/models/2024/chau-thanh/moi.md",
+        &MODEL
+            .replace("Nuôi heo đất giúp hội viên nghèo", "Mô hình mới thêm")
+            .replace("Chị em góp tiền", "BATCH1"),
+    );
     std::fs::write(&model, MODEL.replace("Chị em góp tiền", "BATCH2")).unwrap();
-    s.wait_for("/mo-hinh/mo-hinh-moi-them/", "batch 1", |_, b| b.contains("BATCH1"));
+    s.wait_for("/mo-hinh/mo-hinh-moi-them/", "batch 1", |_, b| {
+        b.contains("BATCH1")
+    });
     s.wait_for(PAGE, "batch 2", |_, b| b.contains("BATCH2"));
 
     // 6. Rename a file to another folder: same page, served from the new place.
@@ -228,31 +301,59 @@ fn edit_add_rename_break_fix_delete() {
     std::fs::create_dir_all(moved.parent().unwrap()).unwrap();
     std::fs::rename(&model, &moved).unwrap();
     std::fs::write(&moved, MODEL.replace("Chị em góp tiền", "MOVED")).unwrap();
-    s.wait_for(PAGE, "the moved file", |st, b| st == 200 && b.contains("MOVED"));
+    s.wait_for(PAGE, "the moved file", |st, b| {
+        st == 200 && b.contains("MOVED")
+    });
 
     // 7. Break it: the last good page is still served, and the poll reports the error as
     //    `path:line:col: error: message`.
-    std::fs::write(&moved, MODEL.replace("year: 2024", "year: hai nghìn").replace("Chị em góp tiền", "BROKEN")).unwrap();
-    let poll = s.wait_for("/__dvk/poll?v=0&p=/&now=1", "the error", |_, b| b.contains("error"));
-    assert!(poll.contains("content/models/2024/khac/heo-dat.md:3:"), "{poll}");
-    assert!(poll.contains("Nội dung đang có lỗi"), "Vietnamese overlay title: {poll}");
+    std::fs::write(
+        &moved,
+        MODEL
+            .replace("year: 2024", "year: hai nghìn")
+            .replace("Chị em góp tiền", "BROKEN"),
+    )
+    .unwrap();
+    let poll = s.wait_for("/__dvk/poll?v=0&p=/&now=1", "the error", |_, b| {
+        b.contains(": error: ")
+    });
+    assert!(
+        poll.contains("content/models/2024/khac/heo-dat.md:3:"),
+        "{poll}"
+    );
+    assert!(
+        poll.contains("Nội dung đang có lỗi"),
+        "Vietnamese overlay title: {poll}"
+    );
     let (status, _, body) = s.get(PAGE);
     assert_eq!(status, 200);
-    assert!(body.contains("MOVED") && !body.contains("BROKEN"), "last good version served");
+    assert!(
+        body.contains("MOVED") && !body.contains("BROKEN"),
+        "last good version served"
+    );
 
     // 8. Fix it: the errors clear and the fix is served.
     std::fs::write(&moved, MODEL.replace("Chị em góp tiền", "FIXED")).unwrap();
     s.wait_for(PAGE, "the fix", |_, b| b.contains("FIXED"));
-    s.wait_for("/__dvk/poll?v=0&p=/&now=1", "no errors", |_, b| b.contains("\"errors\":[]"));
+    s.wait_for("/__dvk/poll?v=0&p=/&now=1", "no errors", |_, b| {
+        b.contains("\"errors\":[]")
+    });
 
     // 9. Delete it: its page is gone.
     std::fs::remove_file(&moved).unwrap();
     s.wait_for(PAGE, "the deletion", |st, _| st == 404);
-    s.wait_for("/nam/2024/", "the listing without it", |_, b| !b.contains("Nuôi heo đất giúp hội viên nghèo"));
+    s.wait_for("/nam/2024/", "the listing without it", |_, b| {
+        !b.contains("Nuôi heo đất giúp hội viên nghèo")
+    });
 
     let (code, lines) = s.stop();
     assert_eq!(code, 0, "{lines:?}");
-    assert!(lines.iter().any(|l| l.contains("error(s): the browser shows them")), "{lines:?}");
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("error(s): the browser shows them")),
+        "{lines:?}"
+    );
     assert!(lines.iter().any(|l| l.starts_with("Fixed")), "{lines:?}");
     assert!(!f.root().join("public").exists());
 }
@@ -274,14 +375,28 @@ fn long_poll_answers_when_the_page_changes() {
         (started.elapsed(), raw)
     });
     std::thread::sleep(Duration::from_millis(500));
-    std::fs::write(f.root().join("content/models/2024/chau-thanh/heo-dat.md"), MODEL.replace("Chị em góp tiền", "POLLED")).unwrap();
+    std::fs::write(
+        f.root().join("content/models/2024/chau-thanh/heo-dat.md"),
+        MODEL.replace("Chị em góp tiền", "POLLED"),
+    )
+    .unwrap();
     let (elapsed, raw) = waiting.join().unwrap();
-    assert!(elapsed >= Duration::from_millis(400), "held until the change");
+    assert!(
+        elapsed >= Duration::from_millis(400),
+        "held until the change"
+    );
     assert!(raw.contains("\"reload\":true"), "{raw}");
     // An unrelated page is not told to reload for a text edit of another model.
     let (_, _, body) = s.get("/__dvk/poll?v=0&p=/&now=1");
-    let now: u64 = serde_json::from_str::<serde_json::Value>(&body).unwrap()["v"].as_u64().unwrap();
-    std::fs::write(f.root().join("content/models/2024/chau-thanh/heo-dat.md"), MODEL.replace("Chị em góp tiền", "POLLED2")).unwrap();
+    let now: u64 = serde_json::from_str::<serde_json::Value>(&body).unwrap()["v"]
+        .as_u64()
+        .unwrap();
+    // (A later paragraph: the first one is the summary that lists show.)
+    std::fs::write(
+        f.root().join("content/models/2024/chau-thanh/heo-dat.md"),
+        MODEL.replace("Chị em góp tiền", "POLLED") + "\nĐoạn sau POLLED2.\n",
+    )
+    .unwrap();
     s.wait_for(PAGE, "second edit", |_, b| b.contains("POLLED2"));
     let (_, _, body) = s.get(&format!("/__dvk/poll?v={now}&p=/dia-ban/&now=1"));
     assert!(body.contains("\"reload\":false"), "{body}");
@@ -292,7 +407,16 @@ fn a_thousand_concurrent_requests() {
     let f = site();
     let s = Server::start(&f, &[]);
     let addr = s.addr;
-    let paths = ["/", PAGE, "/style.css", "/nam/2024/", "/khong-co/", "/thong-ke/", "/../etc/passwd", "/atom.xml"];
+    let paths = [
+        "/",
+        PAGE,
+        "/style.css",
+        "/nam/2024/",
+        "/khong-co/",
+        "/thong-ke/",
+        "/../etc/passwd",
+        "/atom.xml",
+    ];
     let barrier = std::sync::Arc::new(std::sync::Barrier::new(1000));
     let handles: Vec<_> = (0..1000)
         .map(|i| {
@@ -300,19 +424,42 @@ fn a_thousand_concurrent_requests() {
             let path = paths[i % paths.len()];
             std::thread::spawn(move || {
                 barrier.wait();
-                let mut st = TcpStream::connect(addr).ok()?;
+                let mut st = TcpStream::connect(addr)
+                    .map_err(|e| eprintln!("connect: {e}"))
+                    .ok()?;
                 st.set_read_timeout(Some(Duration::from_secs(60))).ok()?;
-                write!(st, "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").ok()?;
+                write!(
+                    st,
+                    "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+                )
+                .map_err(|e| eprintln!("write: {e}"))
+                .ok()?;
                 let mut raw = Vec::new();
-                st.read_to_end(&mut raw).ok()?;
+                st.read_to_end(&mut raw)
+                    .map_err(|e| eprintln!("read: {e}"))
+                    .ok()?;
                 let raw = String::from_utf8_lossy(&raw).into_owned();
-                raw.split_whitespace().nth(1).and_then(|c| c.parse::<u16>().ok())
+                raw.split_whitespace()
+                    .nth(1)
+                    .and_then(|c| c.parse::<u16>().ok())
             })
         })
         .collect();
     let statuses: Vec<Option<u16>> = handles.into_iter().map(|h| h.join().unwrap()).collect();
-    let answered = statuses.iter().filter(|s| matches!(s, Some(200 | 404))).count();
-    assert_eq!(answered, 1000, "every request answered: {:?}", statuses.iter().filter(|s| !matches!(s, Some(200 | 404))).take(5).collect::<Vec<_>>());
+    let answered = statuses
+        .iter()
+        .filter(|s| matches!(s, Some(200 | 404)))
+        .count();
+    assert_eq!(
+        answered,
+        1000,
+        "every request answered: {:?}",
+        statuses
+            .iter()
+            .filter(|s| !matches!(s, Some(200 | 404)))
+            .take(5)
+            .collect::<Vec<_>>()
+    );
     // Still alive and well.
     let (status, _, _) = s.get("/");
     assert_eq!(status, 200);
@@ -335,9 +482,15 @@ fn a_taken_port_moves_to_the_next() {
         .unwrap();
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
     let first = lines.next().unwrap().unwrap();
-    assert!(first.starts_with(&format!("Port {port} is taken")), "{first}");
+    assert!(
+        first.starts_with(&format!("Port {port} is taken")),
+        "{first}"
+    );
     let second = lines.next().unwrap().unwrap();
-    assert!(second.contains("http://127.0.0.1:") && !second.contains(&format!(":{port}/")), "{second}");
+    assert!(
+        second.contains("http://127.0.0.1:") && !second.contains(&format!(":{port}/")),
+        "{second}"
+    );
     unsafe {
         libc::kill(child.id() as i32, libc::SIGINT);
     }
@@ -347,7 +500,12 @@ fn a_taken_port_moves_to_the_next() {
 #[test]
 fn a_site_folder_without_content_is_a_usage_error() {
     let dir = tempfile::tempdir().unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_dvk")).arg("serve").arg(dir.path()).args(["--port", "0"]).output().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_dvk"))
+        .arg("serve")
+        .arg(dir.path())
+        .args(["--port", "0"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no content folder"));
 }
@@ -360,14 +518,24 @@ fn theme_changes_reload_and_template_errors_show() {
     let css = f.root().join("themes/default/static/style.css");
     let old = std::fs::read_to_string(&css).unwrap();
     std::fs::write(&css, format!("{old}\n/* THEMEMARK */\n")).unwrap();
-    s.wait_for("/style.css", "the new stylesheet", |_, b| b.contains("THEMEMARK"));
+    s.wait_for("/style.css", "the new stylesheet", |_, b| {
+        b.contains("THEMEMARK")
+    });
     // A broken template: the poll reports it, pages keep being served; fixing clears it.
     let tpl = f.root().join("themes/default/templates/404.html");
     let good = std::fs::read_to_string(&tpl).unwrap();
-    std::fs::write(&tpl, good.replace("{% endblock content %}", "{% endblock content %}{% if %}")).unwrap();
-    s.wait_for("/__dvk/poll?v=0&p=/&now=1", "the template error", |_, b| b.contains("themes/default/templates"));
+    std::fs::write(
+        &tpl,
+        good.replace("{% endblock content %}", "{% endblock content %}{% if %}"),
+    )
+    .unwrap();
+    s.wait_for("/__dvk/poll?v=0&p=/&now=1", "the template error", |_, b| {
+        b.contains("themes/default/templates")
+    });
     let (status, _, _) = s.get(PAGE);
     assert_eq!(status, 200);
     std::fs::write(&tpl, &good).unwrap();
-    s.wait_for("/__dvk/poll?v=0&p=/&now=1", "no errors", |_, b| b.contains("\"errors\":[]"));
+    s.wait_for("/__dvk/poll?v=0&p=/&now=1", "no errors", |_, b| {
+        b.contains("\"errors\":[]")
+    });
 }

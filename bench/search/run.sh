@@ -5,13 +5,17 @@
 #
 # Needs: cargo, node, python3, chromium (apt-get install -y chromium), GNU time
 # (apt-get install -y time), npm (for `npm install pagefind` in WORK_DIR/pagefind).
-# Env: SIZES="10000 30000", RUNS=3, PAGEFIND=1 (0 skips Pagefind), PAGEFIND_SIZES="10000".
+# Env: SIZES="10000 30000", RUNS=3 (browser runs at 10k), RUNS_LARGE=1 (above 10k: the search page
+# with every model A–Z is 5 MB at 30k and slow to load), MODES="gzip raw", PAGEFIND=1 (0 skips
+# Pagefind), PAGEFIND_SIZES="10000", SKIP_BUILD=1 (use the binaries already in target/release).
 # Prints the figures and writes WORK_DIR/results-*.json.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 WORK="${1:-/tmp/dvk-search-bench}"
 SIZES="${SIZES:-10000 30000}"
 RUNS="${RUNS:-3}"
+RUNS_LARGE="${RUNS_LARGE:-1}"
+MODES="${MODES:-gzip raw}"
 PAGEFIND="${PAGEFIND:-1}"
 PAGEFIND_SIZES="${PAGEFIND_SIZES:-10000}"
 GEN="${GEN:-$ROOT/../shared/bench/gen_corpus.py}"
@@ -20,8 +24,10 @@ T=/usr/bin/time
 
 echo "== machine"
 nproc; grep -m1 'model name' /proc/cpuinfo || true; free -g | head -2; uptime
-echo "== build dvk"
-(cd "$ROOT" && cargo build --release --quiet && cargo build --release --quiet -p dvk-search --example index_corpus)
+if [ "${SKIP_BUILD:-0}" != 1 ]; then
+  echo "== build dvk"
+  (cd "$ROOT" && cargo build --release --quiet && cargo build --release --quiet -p dvk-search --example index_corpus)
+fi
 DVK="$ROOT/target/release/dvk"
 
 if [ "$PAGEFIND" = 1 ] && [ ! -x "$WORK/pagefind/node_modules/@pagefind/linux-x64/bin/pagefind_extended" ]; then
@@ -54,9 +60,10 @@ PY
     $T -f "%e %U %S %M" "$PF" --site "$site/public" --glob "mo-hinh/**/*.html" --root-selector "article.model" --quiet 2>&1 | tail -1
     du -sb "$site/public/pagefind" | cut -f1 | xargs echo "pagefind files bytes:"
   fi
-  for mode in gzip raw; do
-    echo "== $n models: browser ($mode)"
+  runs=$RUNS; [ "$n" -gt 10000 ] && runs=$RUNS_LARGE
+  for mode in $MODES; do
+    echo "== $n models: browser ($mode, $runs runs)"
     flag=""; [ "$mode" = gzip ] && flag="--gzip"
-    node "$ROOT/bench/search/bench.mjs" --site "$site/public" --runs "$RUNS" $flag --json "$WORK/results-$n-$mode.json"
+    node "$ROOT/bench/search/bench.mjs" --site "$site/public" --runs "$runs" $flag --json "$WORK/results-$n-$mode.json"
   done
 done

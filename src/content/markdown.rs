@@ -82,8 +82,16 @@ pub fn render(
     let mut heading_next: HashMap<String, usize> = HashMap::new();
     let mut heading_start: Option<usize> = None;
     let mut depth = 0usize;
+    // Without raw HTML or unusual link schemes, pulldown-cmark's output is already safe
+    // (it escapes all text) and the costly HTML sanitiser can be skipped.
+    let mut needs_sanitiser = false;
 
     for (event, range) in Parser::new_ext(md, opts).into_offset_iter() {
+        match &event {
+            Event::Html(_) | Event::InlineHtml(_) => needs_sanitiser = true,
+            Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) if !plain_scheme(dest_url) => needs_sanitiser = true,
+            _ => {}
+        }
         let peak = match &event {
             Event::Start(_) => {
                 depth += 1;
@@ -233,10 +241,20 @@ pub fn render(
     }
     let mut raw = String::with_capacity(md.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut raw, events.into_iter());
-    let html = sanitizer().clean(&raw).to_string();
+    let html = if needs_sanitiser { sanitizer().clean(&raw).to_string() } else { raw };
     out.html = splice_code_blocks(&html, &code_blocks);
     out.lead = out.lead.split_whitespace().collect::<Vec<_>>().join(" ");
     out
+}
+
+/// True for link targets that need no sanitising: relative paths, fragments, and the
+/// http, https, mailto and tel schemes.
+fn plain_scheme(url: &str) -> bool {
+    match url.split_once(':') {
+        None => true,
+        Some((scheme, _)) if scheme.contains(['/', '?', '#']) => true,
+        Some((scheme, _)) => matches!(scheme.to_ascii_lowercase().as_str(), "http" | "https" | "mailto" | "tel"),
+    }
 }
 
 /// Plain text of the first paragraph of `md`, without rendering the rest.
@@ -464,7 +482,10 @@ pub fn syntect_loaded() -> bool {
 
 /// Escapes text for HTML.
 pub fn html_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
+    if !s.bytes().any(|b| matches!(b, b'&' | b'<' | b'>' | b'"' | b'\'')) {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len() + 16);
     for c in s.chars() {
         match c {
             '&' => out.push_str("&amp;"),

@@ -14,11 +14,15 @@ use tiny_http::{Header, Method, Request, Response, StatusCode};
 const RELOAD_JS: &str = include_str!("reload.js");
 const OVERLAY_CSS: &str = include_str!("overlay.css");
 /// The policy every HTML answer carries: scripts only from the site itself.
-const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:";
+const CSP: &str =
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:";
 
 /// Content type of a file, from its extension.
 pub(crate) fn content_type(path: &str) -> &'static str {
-    let ext = path.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
+    let ext = path
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
     match ext.as_str() {
         "html" | "htm" => "text/html; charset=utf-8",
         "css" => "text/css; charset=utf-8",
@@ -52,7 +56,11 @@ pub(crate) fn site_path(url: &str) -> Option<String> {
     let segments: Vec<&str> = rest.split('/').collect();
     for (i, seg) in segments.iter().enumerate() {
         let decoded = percent_decode(seg)?;
-        if decoded == ".." || decoded == "." || decoded.contains(['/', '\\', '\0']) || decoded.contains(':') {
+        if decoded == ".."
+            || decoded == "."
+            || decoded.contains(['/', '\\', '\0'])
+            || decoded.contains(':')
+        {
             return None;
         }
         if decoded.is_empty() && i + 1 != segments.len() {
@@ -85,7 +93,8 @@ fn percent_decode(s: &str) -> Option<String> {
 }
 
 fn header(name: &str, value: &str) -> Header {
-    Header::from_bytes(name.as_bytes(), value.as_bytes()).unwrap_or_else(|_| Header::from_bytes(&b"X-Dvk"[..], &b"1"[..]).expect("static header"))
+    Header::from_bytes(name.as_bytes(), value.as_bytes())
+        .unwrap_or_else(|_| Header::from_bytes(&b"X-Dvk"[..], &b"1"[..]).expect("static header"))
 }
 
 /// A response with the server's usual headers.
@@ -104,7 +113,9 @@ fn respond(req: Request, status: u16, ctype: &str, body: Vec<u8>) -> u16 {
 /// Adds the live-reload script to an HTML page.
 fn inject(html: &[u8], version: u64) -> Vec<u8> {
     let tag = format!("<script src=\"/__dvk/reload.js?v={version}\" defer></script>");
-    let at = find_ci(html, b"</head>").or_else(|| find_ci(html, b"</body>")).unwrap_or(html.len());
+    let at = find_ci(html, b"</head>")
+        .or_else(|| find_ci(html, b"</body>"))
+        .unwrap_or(html.len());
     let mut out = Vec::with_capacity(html.len() + tag.len());
     out.extend_from_slice(&html[..at]);
     out.extend_from_slice(tag.as_bytes());
@@ -113,7 +124,8 @@ fn inject(html: &[u8], version: u64) -> Vec<u8> {
 }
 
 fn find_ci(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    hay.windows(needle.len()).position(|w| w.eq_ignore_ascii_case(needle))
+    hay.windows(needle.len())
+        .position(|w| w.eq_ignore_ascii_case(needle))
 }
 
 /// Puts rendered files into the cache, unless the site changed meanwhile.
@@ -148,7 +160,7 @@ enum Found {
     File(Entry),
     Redirect(String),
     RenderFailed(Vec<Diagnostic>),
-    NotFound,
+    Nothing,
 }
 
 /// Answers one request.
@@ -157,7 +169,11 @@ pub(crate) fn handle(shared: &Shared, req: Request, report: &(dyn Fn(Event) + Sy
     let line = format!("{} {}", req.method(), req.url());
     let status = answer(shared, req);
     if shared.verbose {
-        report(Event::Request { line, status, elapsed: started.elapsed() });
+        report(Event::Request {
+            line,
+            status,
+            elapsed: started.elapsed(),
+        });
     }
 }
 
@@ -174,8 +190,16 @@ fn answer(shared: &Shared, req: Request) -> u16 {
     if let Some(endpoint) = path.strip_prefix("__dvk/") {
         return internal(shared, req, endpoint);
     }
-    let version = shared.status.lock().unwrap_or_else(|e| e.into_inner()).version;
-    let key = if path.is_empty() || path.ends_with('/') { format!("{path}index.html") } else { path.clone() };
+    let version = shared
+        .status
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .version;
+    let key = if path.is_empty() || path.ends_with('/') {
+        format!("{path}index.html")
+    } else {
+        path.clone()
+    };
     match find(shared, &key) {
         Found::File(e) => send_entry(req, &key, e, version, 200),
         Found::Redirect(to) => {
@@ -189,7 +213,7 @@ fn answer(shared: &Shared, req: Request) -> u16 {
             let page = error_page(shared, &diags, version);
             respond(req, 500, "text/html; charset=utf-8", page)
         }
-        Found::NotFound => not_found(shared, req),
+        Found::Nothing => not_found(shared, req),
     }
 }
 
@@ -202,29 +226,63 @@ fn send_entry(req: Request, key: &str, e: Entry, version: u64, status: u16) -> u
             Err(_) => return respond(req, 404, "text/plain; charset=utf-8", b"not found".to_vec()),
         },
     };
-    let body = if ctype.starts_with("text/html") { inject(&bytes, version) } else { bytes.to_vec() };
+    let body = if ctype.starts_with("text/html") {
+        inject(&bytes, version)
+    } else {
+        bytes.to_vec()
+    };
     respond(req, status, ctype, body)
 }
 
 fn not_found(shared: &Shared, req: Request) -> u16 {
-    let version = shared.status.lock().unwrap_or_else(|e| e.into_inner()).version;
+    let version = shared
+        .status
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .version;
     match find(shared, "404.html") {
         Found::File(e) => send_entry(req, "404.html", e, version, 404),
-        _ => respond(req, 404, "text/plain; charset=utf-8", b"404 not found".to_vec()),
+        _ => respond(
+            req,
+            404,
+            "text/plain; charset=utf-8",
+            b"404 not found".to_vec(),
+        ),
     }
 }
 
 fn cached(shared: &Shared, key: &str) -> Option<Entry> {
-    shared.cache.lock().unwrap_or_else(|e| e.into_inner()).entries.get(key).cloned()
+    shared
+        .cache
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .entries
+        .get(key)
+        .cloned()
 }
 
 /// Renders a page into the cache; its problems go to the rebuild thread.
-fn render_into_cache(shared: &Shared, generation: u64, snap: &super::Snapshot, page: &str) -> Option<Vec<Diagnostic>> {
+fn render_into_cache(
+    shared: &Shared,
+    generation: u64,
+    snap: &super::Snapshot,
+    page: &str,
+) -> Option<Vec<Diagnostic>> {
     let sink = CacheSink { shared, generation };
     let diags = snap.prepared().render_page(page, &sink)?;
-    let errors: Vec<Diagnostic> = diags.into_iter().filter(|d| d.path.starts_with("themes")).collect();
-    let tx = shared.to_rebuilder.lock().unwrap_or_else(|e| e.into_inner()).clone();
-    let _ = tx.send(Msg::RenderDiags { page: page.to_string(), diags: errors.clone() });
+    let errors: Vec<Diagnostic> = diags
+        .into_iter()
+        .filter(|d| d.path.starts_with("themes"))
+        .collect();
+    let tx = shared
+        .to_rebuilder
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .clone();
+    let _ = tx.send(Msg::RenderDiags {
+        page: page.to_string(),
+        diags: errors.clone(),
+    });
     Some(errors)
 }
 
@@ -236,14 +294,19 @@ fn find(shared: &Shared, key: &str) -> Found {
     let (generation, snap) = shared.current();
     let prep = snap.prepared();
     // A page.
-    let page = if key == "404.html" { Some("404.html") } else { key.strip_suffix("index.html").filter(|p| p.is_empty() || p.ends_with('/')) };
+    let page = if key == "404.html" {
+        Some("404.html")
+    } else {
+        key.strip_suffix("index.html")
+            .filter(|p| p.is_empty() || p.ends_with('/'))
+    };
     if let Some(page) = page {
         if prep.has_page(page) {
             let errors = render_into_cache(shared, generation, &snap, page).unwrap_or_default();
             return match cached(shared, key) {
                 Some(e) => Found::File(e),
                 None if !errors.is_empty() => Found::RenderFailed(errors),
-                None => Found::NotFound,
+                None => Found::Nothing,
             };
         }
     }
@@ -259,7 +322,13 @@ fn find(shared: &Shared, key: &str) -> Found {
         }
     }
     // The theme's static files.
-    if let Some(p) = shared.static_files.lock().unwrap_or_else(|e| e.into_inner()).get(key).cloned() {
+    if let Some(p) = shared
+        .static_files
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .get(key)
+        .cloned()
+    {
         return Found::File(Entry::File(p));
     }
     // A file a page brings (photo, chart data): render the page it belongs to.
@@ -268,24 +337,34 @@ fn find(shared: &Shared, key: &str) -> Found {
         parent = &parent[..=i];
         if prep.has_page(parent) {
             render_into_cache(shared, generation, &snap, parent);
-            return cached(shared, key).map(Found::File).unwrap_or(Found::NotFound);
+            return cached(shared, key)
+                .map(Found::File)
+                .unwrap_or(Found::Nothing);
         }
     }
     // A folder without its trailing slash.
     if !key.is_empty() && !key.ends_with('/') && prep.has_page(&format!("{key}/")) {
         return Found::Redirect(format!("/{key}/"));
     }
-    Found::NotFound
+    Found::Nothing
 }
 
 /// Feeds, data and other files made from the whole site.
 fn generated(shared: &Shared, snap: &super::Snapshot, key: &str) -> Option<Vec<u8>> {
     let _ = shared;
     let site = snap.site();
-    let urls = render::views::Urls { base_path: site.config.base_path(), base_url: site.config.base_url.clone() };
+    let urls = render::views::Urls {
+        base_path: site.config.base_path(),
+        base_url: site.config.base_url.clone(),
+    };
     Some(match key {
         "sitemap.xml" => {
-            let paths: Vec<String> = snap.prepared().page_paths().into_iter().filter(|p| p != "404.html").collect();
+            let paths: Vec<String> = snap
+                .prepared()
+                .page_paths()
+                .into_iter()
+                .filter(|p| p != "404.html")
+                .collect();
             render::feeds::sitemap(&urls, &paths).into_bytes()
         }
         "robots.txt" => render::feeds::robots(&urls).into_bytes(),
@@ -299,11 +378,18 @@ fn generated(shared: &Shared, snap: &super::Snapshot, key: &str) -> Option<Vec<u
 
 /// The page shown when a page cannot be rendered (a template error).
 fn error_page(shared: &Shared, diags: &[Diagnostic], version: u64) -> Vec<u8> {
-    let strings = shared.strings.lock().unwrap_or_else(|e| e.into_inner()).clone();
+    let strings = shared
+        .strings
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .clone();
     let esc = crate::content::markdown::html_escape;
     let title = strings.get("page_error").cloned().unwrap_or_default();
     let hint = strings.get("hint").cloned().unwrap_or_default();
-    let lines: String = diags.iter().map(|d| format!("{}\n", esc(&d.to_string()))).collect();
+    let lines: String = diags
+        .iter()
+        .map(|d| format!("{}\n", esc(&d.to_string())))
+        .collect();
     let html = format!(
         "<!DOCTYPE html><html lang=\"vi\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{t}</title><link rel=\"stylesheet\" href=\"/__dvk/overlay.css\"></head><body><div id=\"dvk-overlay\" role=\"alert\"><div class=\"dvk-box\"><h2>{t}</h2><p>{h}</p><pre>{lines}</pre></div></div></body></html>",
         t = esc(&title),
@@ -315,10 +401,24 @@ fn error_page(shared: &Shared, diags: &[Diagnostic], version: u64) -> Vec<u8> {
 /// `/__dvk/…`: the reload script, the overlay styles and the long poll.
 fn internal(shared: &Shared, req: Request, endpoint: &str) -> u16 {
     match endpoint {
-        "reload.js" => respond(req, 200, "text/javascript; charset=utf-8", RELOAD_JS.as_bytes().to_vec()),
-        "overlay.css" => respond(req, 200, "text/css; charset=utf-8", OVERLAY_CSS.as_bytes().to_vec()),
+        "reload.js" => respond(
+            req,
+            200,
+            "text/javascript; charset=utf-8",
+            RELOAD_JS.as_bytes().to_vec(),
+        ),
+        "overlay.css" => respond(
+            req,
+            200,
+            "text/css; charset=utf-8",
+            OVERLAY_CSS.as_bytes().to_vec(),
+        ),
         "poll" => {
-            let query = req.url().split_once('?').map(|(_, q)| q.to_string()).unwrap_or_default();
+            let query = req
+                .url()
+                .split_once('?')
+                .map(|(_, q)| q.to_string())
+                .unwrap_or_default();
             let mut since = 0;
             let mut page = String::new();
             let mut now = false;
@@ -326,7 +426,11 @@ fn internal(shared: &Shared, req: Request, endpoint: &str) -> u16 {
                 let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
                 match k {
                     "v" => since = v.parse().unwrap_or(0),
-                    "p" => page = percent_decode(v).and_then(|p| site_path(&p)).unwrap_or_default(),
+                    "p" => {
+                        page = percent_decode(v)
+                            .and_then(|p| site_path(&p))
+                            .unwrap_or_default()
+                    }
                     "now" => now = true,
                     _ => {}
                 }
@@ -337,7 +441,12 @@ fn internal(shared: &Shared, req: Request, endpoint: &str) -> u16 {
                 drop(st);
                 return respond(req, 200, "application/json", body);
             }
-            st.waiters.push(Waiter { request: req, since, page, deadline: Instant::now() + POLL_HOLD });
+            st.waiters.push(Waiter {
+                request: req,
+                since,
+                page,
+                deadline: Instant::now() + POLL_HOLD,
+            });
             0
         }
         _ => respond(req, 404, "text/plain; charset=utf-8", b"not found".to_vec()),
@@ -346,14 +455,25 @@ fn internal(shared: &Shared, req: Request, endpoint: &str) -> u16 {
 
 /// The long-poll answer for a page last seen at version `since`.
 fn poll_answer(shared: &Shared, st: &super::Status, since: u64, page: &str) -> Vec<u8> {
-    let key = if page.is_empty() || page.ends_with('/') { format!("{page}index.html") } else { page.to_string() };
+    let key = if page.is_empty() || page.ends_with('/') {
+        format!("{page}index.html")
+    } else {
+        page.to_string()
+    };
     let oldest = st.log.front().map(|(v, _)| *v).unwrap_or(st.version);
     let reload = if since + 1 < oldest && since < st.version {
         true
     } else {
-        st.log.iter().filter(|(v, _)| *v > since).any(|(_, c)| c.touches(&key) || c.touches(page))
+        st.log
+            .iter()
+            .filter(|(v, _)| *v > since)
+            .any(|(_, c)| c.touches(&key) || c.touches(page))
     };
-    let strings = shared.strings.lock().unwrap_or_else(|e| e.into_inner()).clone();
+    let strings = shared
+        .strings
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .clone();
     serde_json::to_vec(&serde_json::json!({
         "v": st.version,
         "reload": reload,
@@ -388,12 +508,17 @@ pub(crate) fn wake_waiters(shared: &Shared) {
 pub(crate) fn expire_waiters(shared: &Shared) {
     let now = Instant::now();
     let mut st = shared.status.lock().unwrap_or_else(|e| e.into_inner());
-    let (expired, keep): (Vec<Waiter>, Vec<Waiter>) = std::mem::take(&mut st.waiters).into_iter().partition(|w| w.deadline <= now);
+    let (expired, keep): (Vec<Waiter>, Vec<Waiter>) = std::mem::take(&mut st.waiters)
+        .into_iter()
+        .partition(|w| w.deadline <= now);
     st.waiters = keep;
-    let answers: Vec<(Request, Vec<u8>)> = expired.into_iter().map(|w| {
-        let body = poll_answer(shared, &st, w.since, &w.page);
-        (w.request, body)
-    }).collect();
+    let answers: Vec<(Request, Vec<u8>)> = expired
+        .into_iter()
+        .map(|w| {
+            let body = poll_answer(shared, &st, w.since, &w.page);
+            (w.request, body)
+        })
+        .collect();
     drop(st);
     for (req, body) in answers {
         respond(req, 200, "application/json", body);
@@ -408,15 +533,34 @@ mod tests {
     fn site_paths_refuse_climbing_out() {
         assert_eq!(site_path("/").as_deref(), Some(""));
         assert_eq!(site_path("/mo-hinh/a/?x=1").as_deref(), Some("mo-hinh/a/"));
-        assert_eq!(site_path("/mo-hinh/ti%E1%BA%BFng/").as_deref(), Some("mo-hinh/tiếng/"));
-        for bad in ["/../etc/passwd", "/a/../../x", "/%2e%2e/x", "/%2E%2E%2Fx", "/a/%2f/b", "//etc/passwd", "/a\\..\\b", "/C:/x", "/a/%00", "/./x", "relative", "/%zz"] {
+        assert_eq!(
+            site_path("/mo-hinh/ti%E1%BA%BFng/").as_deref(),
+            Some("mo-hinh/tiếng/")
+        );
+        for bad in [
+            "/../etc/passwd",
+            "/a/../../x",
+            "/%2e%2e/x",
+            "/%2E%2E%2Fx",
+            "/a/%2f/b",
+            "//etc/passwd",
+            "/a\\..\\b",
+            "/C:/x",
+            "/a/%00",
+            "/./x",
+            "relative",
+            "/%zz",
+        ] {
             assert_eq!(site_path(bad), None, "{bad}");
         }
     }
 
     #[test]
     fn script_goes_before_head_end() {
-        let out = inject(b"<html><head><title>x</title></HEAD><body></body></html>", 7);
+        let out = inject(
+            b"<html><head><title>x</title></HEAD><body></body></html>",
+            7,
+        );
         let s = String::from_utf8(out).unwrap();
         assert!(s.contains("<script src=\"/__dvk/reload.js?v=7\" defer></script></HEAD>"));
     }
@@ -426,7 +570,10 @@ mod tests {
         assert_eq!(content_type("a/index.html"), "text/html; charset=utf-8");
         assert_eq!(content_type("style.css"), "text/css; charset=utf-8");
         assert_eq!(content_type("x.JPG"), "image/jpeg");
-        assert_eq!(content_type("du-lieu/mo-hinh.csv"), "text/csv; charset=utf-8");
+        assert_eq!(
+            content_type("du-lieu/mo-hinh.csv"),
+            "text/csv; charset=utf-8"
+        );
         assert_eq!(content_type("noext"), "application/octet-stream");
     }
 }

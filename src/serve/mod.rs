@@ -226,7 +226,10 @@ impl Shared {
             if let Some((g, s)) = guard.as_ref() {
                 return (*g, s.clone());
             }
-            guard = self.snapshot_ready.wait(guard).unwrap_or_else(|e| e.into_inner());
+            guard = self
+                .snapshot_ready
+                .wait(guard)
+                .unwrap_or_else(|e| e.into_inner());
         }
     }
 }
@@ -236,9 +239,17 @@ pub(crate) enum Msg {
     /// Paths changed on disk (absolute); `rescan` when the watcher lost track.
     Fs { paths: Vec<PathBuf>, rescan: bool },
     /// A background check of every body finished.
-    Checked { generation: u64, models: Vec<dvk_search::SearchDoc>, extra: Vec<dvk_search::SearchDoc>, diags: Vec<Diagnostic> },
+    Checked {
+        generation: u64,
+        models: Vec<dvk_search::SearchDoc>,
+        extra: Vec<dvk_search::SearchDoc>,
+        diags: Vec<Diagnostic>,
+    },
     /// Rendering a page found problems (or none any more).
-    RenderDiags { page: String, diags: Vec<Diagnostic> },
+    RenderDiags {
+        page: String,
+        diags: Vec<Diagnostic>,
+    },
     /// Stop.
     Stop,
 }
@@ -261,7 +272,11 @@ const DEBOUNCE_MAX: Duration = Duration::from_millis(150);
 const POLL_HOLD: Duration = Duration::from_secs(25);
 
 /// Runs the server until `stop` receives a message (or its sender is dropped).
-pub fn serve(opts: &ServeOptions, report: &(dyn Fn(Event) + Sync), stop: Receiver<()>) -> Result<(), ServeError> {
+pub fn serve(
+    opts: &ServeOptions,
+    report: &(dyn Fn(Event) + Sync),
+    stop: Receiver<()>,
+) -> Result<(), ServeError> {
     let started = Instant::now();
     if !opts.root.join("content").is_dir() {
         return Err(ServeError::Site(format!(
@@ -269,7 +284,10 @@ pub fn serve(opts: &ServeOptions, report: &(dyn Fn(Event) + Sync), stop: Receive
             opts.root.display()
         )));
     }
-    let root = opts.root.canonicalize().map_err(|e| ServeError::Site(format!("cannot open {}: {e}", opts.root.display())))?;
+    let root = opts
+        .root
+        .canonicalize()
+        .map_err(|e| ServeError::Site(format!("cannot open {}: {e}", opts.root.display())))?;
     let (listener, port) = bind(opts, report)?;
     if !opts.bind.is_loopback() {
         report(Event::NotLoopback(opts.bind));
@@ -287,7 +305,13 @@ pub fn serve(opts: &ServeOptions, report: &(dyn Fn(Event) + Sync), stop: Receive
     let (snap, outcome) = ws.rebuild(None);
     let Some(snap) = snap else {
         let errors = ws.errors();
-        return Err(ServeError::Site(errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n")));
+        return Err(ServeError::Site(
+            errors
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("\n"),
+        ));
     };
     let models = snap.site().models.len();
     let (tx, rx) = mpsc::channel::<Msg>();
@@ -295,8 +319,16 @@ pub fn serve(opts: &ServeOptions, report: &(dyn Fn(Event) + Sync), stop: Receive
         root: root.clone(),
         snapshot: Mutex::new(None),
         snapshot_ready: Condvar::new(),
-        cache: Mutex::new(Cache { generation: 1, entries: HashMap::new() }),
-        status: Mutex::new(Status { version: 1, log: VecDeque::new(), errors: Vec::new(), waiters: Vec::new() }),
+        cache: Mutex::new(Cache {
+            generation: 1,
+            entries: HashMap::new(),
+        }),
+        status: Mutex::new(Status {
+            version: 1,
+            log: VecDeque::new(),
+            errors: Vec::new(),
+            waiters: Vec::new(),
+        }),
         search: Mutex::new(Search::default()),
         search_ready: Condvar::new(),
         static_files: Mutex::new(HashMap::new()),
@@ -312,9 +344,14 @@ pub fn serve(opts: &ServeOptions, report: &(dyn Fn(Event) + Sync), stop: Receive
     let errors = ws.errors();
     set_errors(&shared, &errors);
 
-    let server = tiny_http::Server::from_listener(listener, None).map_err(|e| ServeError::Bind(format!("cannot serve on port {port}: {e}")))?;
+    let server = tiny_http::Server::from_listener(listener, None)
+        .map_err(|e| ServeError::Bind(format!("cannot serve on port {port}: {e}")))?;
     let server = Arc::new(server);
-    let workers = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2).clamp(2, 8) * 2;
+    let workers = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(2)
+        .clamp(2, 8)
+        * 2;
     std::thread::scope(|scope| {
         for _ in 0..workers {
             let server = server.clone();
@@ -329,10 +366,30 @@ pub fn serve(opts: &ServeOptions, report: &(dyn Fn(Event) + Sync), stop: Receive
                 }
             });
         }
-        run(&shared, &mut ws, (tx, rx), stop, report, RunStart { url, models, started, outcome, errors, snap });
+        run(
+            &shared,
+            &mut ws,
+            (tx, rx),
+            stop,
+            report,
+            RunStart {
+                url,
+                models,
+                started,
+                outcome,
+                errors,
+                snap,
+            },
+        );
         shared.stopping.store(true, Ordering::Relaxed);
     });
-    let waiters = std::mem::take(&mut shared.status.lock().unwrap_or_else(|e| e.into_inner()).waiters);
+    let waiters = std::mem::take(
+        &mut shared
+            .status
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .waiters,
+    );
     for w in waiters {
         let _ = w.request.respond(tiny_http::Response::empty(503));
     }
@@ -351,11 +408,33 @@ struct RunStart {
 }
 
 /// Reports readiness, starts the watcher and runs the rebuild loop until asked to stop.
-fn run(shared: &Arc<Shared>, ws: &mut Workspace, (tx, rx): (Sender<Msg>, Receiver<Msg>), stop: Receiver<()>, report: &(dyn Fn(Event) + Sync), start: RunStart) {
-    let RunStart { url, models, started, outcome, errors, snap } = start;
-    report(Event::Listening { url, models, elapsed: started.elapsed() });
+fn run(
+    shared: &Arc<Shared>,
+    ws: &mut Workspace,
+    (tx, rx): (Sender<Msg>, Receiver<Msg>),
+    stop: Receiver<()>,
+    report: &(dyn Fn(Event) + Sync),
+    start: RunStart,
+) {
+    let RunStart {
+        url,
+        models,
+        started,
+        outcome,
+        errors,
+        snap,
+    } = start;
+    report(Event::Listening {
+        url,
+        models,
+        elapsed: started.elapsed(),
+    });
     if let Outcome::Published { .. } = outcome {
-        let warnings: Vec<Diagnostic> = ws.diagnostics().into_iter().filter(|d| !d.is_error()).collect();
+        let warnings: Vec<Diagnostic> = ws
+            .diagnostics()
+            .into_iter()
+            .filter(|d| !d.is_error())
+            .collect();
         if !warnings.is_empty() {
             report(Event::Warnings(warnings));
         }
@@ -377,20 +456,45 @@ fn run(shared: &Arc<Shared>, ws: &mut Workspace, (tx, rx): (Sender<Msg>, Receive
 }
 
 /// Opens the listening socket: the port asked for, else the next free one.
-fn bind(opts: &ServeOptions, report: &(dyn Fn(Event) + Sync)) -> Result<(TcpListener, u16), ServeError> {
+fn bind(
+    opts: &ServeOptions,
+    report: &(dyn Fn(Event) + Sync),
+) -> Result<(TcpListener, u16), ServeError> {
     let mut last = None;
-    let tries: Vec<u16> = if opts.port == 0 { vec![0] } else { (0..20).filter_map(|i| opts.port.checked_add(i)).collect() };
+    let tries: Vec<u16> = if opts.port == 0 {
+        vec![0]
+    } else {
+        (0..20).filter_map(|i| opts.port.checked_add(i)).collect()
+    };
     for p in tries {
         match TcpListener::bind(SocketAddr::new(opts.bind, p)) {
             Ok(l) => {
+                // A long queue of connections not yet accepted, so that a burst (a browser
+                // opening many files, a test's thousand requests) waits instead of being reset.
+                #[cfg(unix)]
+                {
+                    use std::os::fd::AsRawFd;
+                    // SAFETY: `listen` on the descriptor of a socket this function owns.
+                    unsafe {
+                        libc::listen(l.as_raw_fd(), 4096);
+                    }
+                }
                 let port = l.local_addr().map(|a| a.port()).unwrap_or(p);
                 if opts.port != 0 && port != opts.port {
-                    report(Event::PortTaken { wanted: opts.port, used: port });
+                    report(Event::PortTaken {
+                        wanted: opts.port,
+                        used: port,
+                    });
                 }
                 return Ok((l, port));
             }
             Err(e) if e.kind() == std::io::ErrorKind::AddrInUse => last = Some(e),
-            Err(e) => return Err(ServeError::Bind(format!("cannot listen on {}:{p}: {e}", opts.bind))),
+            Err(e) => {
+                return Err(ServeError::Bind(format!(
+                    "cannot listen on {}:{p}: {e}",
+                    opts.bind
+                )))
+            }
         }
     }
     Err(ServeError::Bind(format!(
@@ -404,18 +508,35 @@ fn bind(opts: &ServeOptions, report: &(dyn Fn(Event) + Sync)) -> Result<(TcpList
 
 /// Reads the theme's static files and the overlay strings.
 fn refresh_theme_state(shared: &Shared, snap: &Snapshot) {
-    let theme_dir = shared.root.join("themes").join(&snap.site().config.theme).join("static");
+    let theme_dir = shared
+        .root
+        .join("themes")
+        .join(&snap.site().config.theme)
+        .join("static");
     let mut files = HashMap::new();
-    for entry in walkdir::WalkDir::new(&theme_dir).follow_links(false).into_iter().flatten() {
+    for entry in walkdir::WalkDir::new(&theme_dir)
+        .follow_links(false)
+        .into_iter()
+        .flatten()
+    {
         if entry.file_type().is_file() {
             if let Ok(rel) = entry.path().strip_prefix(&theme_dir) {
-                files.insert(rel.to_string_lossy().replace('\\', "/"), entry.path().to_path_buf());
+                files.insert(
+                    rel.to_string_lossy().replace('\\', "/"),
+                    entry.path().to_path_buf(),
+                );
             }
         }
     }
-    *shared.static_files.lock().unwrap_or_else(|e| e.into_inner()) = files;
+    *shared
+        .static_files
+        .lock()
+        .unwrap_or_else(|e| e.into_inner()) = files;
     let t = &snap.theme().i18n;
-    let strings = STRING_KEYS.iter().map(|(k, key)| (*k, t.get(key))).collect();
+    let strings = STRING_KEYS
+        .iter()
+        .map(|(k, key)| (*k, t.get(key)))
+        .collect();
     *shared.strings.lock().unwrap_or_else(|e| e.into_inner()) = strings;
 }
 
@@ -452,9 +573,20 @@ fn start_check(shared: &Arc<Shared>, generation: u64, snap: Arc<Snapshot>) {
         use rayon::prelude::*;
         let prep = snap.prepared();
         let n = snap.site().models.len();
-        let cancelled = || shared.check_generation.load(Ordering::SeqCst) != generation || shared.stopping.load(Ordering::Relaxed);
-        let results: Vec<Option<(dvk_search::SearchDoc, Vec<Diagnostic>)>> =
-            (0..n).into_par_iter().map(|i| if cancelled() { None } else { Some(prep.model_search_doc(i)) }).collect();
+        let cancelled = || {
+            shared.check_generation.load(Ordering::SeqCst) != generation
+                || shared.stopping.load(Ordering::Relaxed)
+        };
+        let results: Vec<Option<(dvk_search::SearchDoc, Vec<Diagnostic>)>> = (0..n)
+            .into_par_iter()
+            .map(|i| {
+                if cancelled() {
+                    None
+                } else {
+                    Some(prep.model_search_doc(i))
+                }
+            })
+            .collect();
         if cancelled() {
             return;
         }
@@ -465,15 +597,30 @@ fn start_check(shared: &Arc<Shared>, generation: u64, snap: Arc<Snapshot>) {
             models.push(doc);
             diags.extend(d);
         }
-        let tx = shared.to_rebuilder.lock().unwrap_or_else(|e| e.into_inner()).clone();
-        let _ = tx.send(Msg::Checked { generation, models, extra, diags });
+        let tx = shared
+            .to_rebuilder
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        let _ = tx.send(Msg::Checked {
+            generation,
+            models,
+            extra,
+            diags,
+        });
     });
 }
 
 /// Takes the served snapshot out of the server, waiting for requests that use it to finish.
 fn take_snapshot(shared: &Shared) -> Option<(u64, Snapshot)> {
-    let (generation, mut arc) = shared.snapshot.lock().unwrap_or_else(|e| e.into_inner()).take()?;
-    shared.check_generation.fetch_add(1_000_000, Ordering::SeqCst);
+    let (generation, mut arc) = shared
+        .snapshot
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .take()?;
+    shared
+        .check_generation
+        .fetch_add(1_000_000, Ordering::SeqCst);
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
         match Arc::try_unwrap(arc) {
@@ -488,8 +635,18 @@ fn take_snapshot(shared: &Shared) -> Option<(u64, Snapshot)> {
 }
 
 /// The rebuild thread: waits for changes, lets them settle, rebuilds and tells browsers.
-fn rebuild_loop(shared: &Arc<Shared>, ws: &mut Workspace, rx: Receiver<Msg>, report: &(dyn Fn(Event) + Sync)) {
-    let mut was_broken = !shared.status.lock().unwrap_or_else(|e| e.into_inner()).errors.is_empty();
+fn rebuild_loop(
+    shared: &Arc<Shared>,
+    ws: &mut Workspace,
+    rx: Receiver<Msg>,
+    report: &(dyn Fn(Event) + Sync),
+) {
+    let mut was_broken = !shared
+        .status
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .errors
+        .is_empty();
     loop {
         let msg = match rx.recv_timeout(Duration::from_millis(500)) {
             Ok(m) => m,
@@ -504,8 +661,18 @@ fn rebuild_loop(shared: &Arc<Shared>, ws: &mut Workspace, rx: Receiver<Msg>, rep
         let mut noticed = Instant::now();
         match msg {
             Msg::Stop => return,
-            Msg::Checked { generation, models, extra, diags } => {
-                let current = shared.snapshot.lock().unwrap_or_else(|e| e.into_inner()).as_ref().map(|(g, _)| *g);
+            Msg::Checked {
+                generation,
+                models,
+                extra,
+                diags,
+            } => {
+                let current = shared
+                    .snapshot
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .as_ref()
+                    .map(|(g, _)| *g);
                 if current == Some(generation) {
                     ws.set_link_diags(diags);
                     let mut s = shared.search.lock().unwrap_or_else(|e| e.into_inner());
@@ -528,7 +695,10 @@ fn rebuild_loop(shared: &Arc<Shared>, ws: &mut Workspace, rx: Receiver<Msg>, rep
                 }
                 continue;
             }
-            Msg::Fs { paths: p, rescan: r } => {
+            Msg::Fs {
+                paths: p,
+                rescan: r,
+            } => {
                 paths.extend(p);
                 rescan |= r;
             }
@@ -543,7 +713,10 @@ fn rebuild_loop(shared: &Arc<Shared>, ws: &mut Workspace, rx: Receiver<Msg>, rep
                 break;
             }
             match rx.recv_timeout(wait) {
-                Ok(Msg::Fs { paths: p, rescan: r }) => {
+                Ok(Msg::Fs {
+                    paths: p,
+                    rescan: r,
+                }) => {
                     paths.extend(p);
                     rescan |= r;
                     quiet_until = Instant::now() + DEBOUNCE;
@@ -559,7 +732,9 @@ fn rebuild_loop(shared: &Arc<Shared>, ws: &mut Workspace, rx: Receiver<Msg>, rep
         let mut theme_changed = false;
         let mut config_changed = false;
         for p in &paths {
-            let Ok(rel) = p.strip_prefix(&shared.root) else { continue };
+            let Ok(rel) = p.strip_prefix(&shared.root) else {
+                continue;
+            };
             if rel.starts_with("themes") {
                 theme_changed = true;
             } else if rel == Path::new("content/site.yaml") {
@@ -592,18 +767,12 @@ fn rebuild_loop(shared: &Arc<Shared>, ws: &mut Workspace, rx: Receiver<Msg>, rep
                 ws.rescan();
             }
         }
-        let trace = std::env::var_os("DVK_TRACE").is_some();
-        let t_settled = noticed.elapsed();
         let taken = take_snapshot(shared);
-        let t_taken = noticed.elapsed();
         let (old_generation, old) = match taken {
             Some((g, s)) => (g, Some(s)),
             None => (0, None),
         };
         let (snap, outcome) = ws.rebuild(old);
-        if trace {
-            eprintln!("trace: settled {:?} taken {:?} rebuilt {:?}", t_settled, t_taken, noticed.elapsed());
-        }
         let generation = match &outcome {
             Outcome::Published { .. } => old_generation + 1,
             _ => old_generation,
@@ -617,13 +786,21 @@ fn rebuild_loop(shared: &Arc<Shared>, ws: &mut Workspace, rx: Receiver<Msg>, rep
             refresh_theme_state(shared, &snap);
         }
         let snap = Arc::new(snap);
-        if let Outcome::Published { changed, patched, reassembled, docs_changed } = &outcome {
+        if let Outcome::Published {
+            changed,
+            patched,
+            reassembled,
+            docs_changed,
+        } = &outcome
+        {
             {
                 let mut cache = shared.cache.lock().unwrap_or_else(|e| e.into_inner());
                 cache.generation = generation;
                 match changed {
                     Changed::All => cache.entries.clear(),
-                    pages => cache.entries.retain(|k, _| !pages.touches(k) && !is_generated(k)),
+                    pages => cache
+                        .entries
+                        .retain(|k, _| !pages.touches(k) && !is_generated(k)),
                 }
             }
             {
@@ -639,15 +816,24 @@ fn rebuild_loop(shared: &Arc<Shared>, ws: &mut Workspace, rx: Receiver<Msg>, rep
                     s.generation = generation;
                 }
             }
-            *shared.snapshot.lock().unwrap_or_else(|e| e.into_inner()) = Some((generation, snap.clone()));
+            *shared.snapshot.lock().unwrap_or_else(|e| e.into_inner()) =
+                Some((generation, snap.clone()));
             shared.snapshot_ready.notify_all();
             log_change(shared, changed.clone());
-            report(Event::Rebuilt { files: files.clone(), patched: *patched, reassembled: *reassembled, elapsed: noticed.elapsed() });
+            report(Event::Rebuilt {
+                files: files.clone(),
+                patched: *patched,
+                reassembled: *reassembled,
+                elapsed: noticed.elapsed(),
+            });
             if *reassembled {
                 start_check(shared, generation, snap.clone());
             }
-            let warnings: Vec<Diagnostic> =
-                ws.diagnostics().into_iter().filter(|d| !d.is_error() && files.iter().any(|f| d.path == *f)).collect();
+            let warnings: Vec<Diagnostic> = ws
+                .diagnostics()
+                .into_iter()
+                .filter(|d| !d.is_error() && files.contains(&d.path))
+                .collect();
             if !warnings.is_empty() {
                 report(Event::Warnings(warnings));
             }
@@ -661,7 +847,12 @@ fn rebuild_loop(shared: &Arc<Shared>, ws: &mut Workspace, rx: Receiver<Msg>, rep
 }
 
 /// Tells the terminal and browsers about the current errors; returns whether there are any.
-fn publish_errors(shared: &Shared, ws: &Workspace, was_broken: bool, report: &(dyn Fn(Event) + Sync)) -> bool {
+fn publish_errors(
+    shared: &Shared,
+    ws: &Workspace,
+    was_broken: bool,
+    report: &(dyn Fn(Event) + Sync),
+) -> bool {
     let errors = ws.errors();
     let changed = set_errors(shared, &errors);
     if errors.is_empty() {
@@ -679,5 +870,8 @@ fn publish_errors(shared: &Shared, ws: &Workspace, was_broken: bool, report: &(d
 
 /// Files made from the whole site (feeds, data, sitemap): dropped at every change.
 fn is_generated(key: &str) -> bool {
-    matches!(key, "sitemap.xml" | "atom.xml" | "du-lieu/mo-hinh.json" | "du-lieu/mo-hinh.csv")
+    matches!(
+        key,
+        "sitemap.xml" | "atom.xml" | "du-lieu/mo-hinh.json" | "du-lieu/mo-hinh.csv"
+    )
 }

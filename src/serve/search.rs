@@ -10,7 +10,12 @@ use std::time::Duration;
 /// The index file at site path `key` (`tim-kiem/…`) for the served site of `generation`,
 /// building the index when the documents changed since it was last built. `None` when the
 /// index has no such file.
-pub(crate) fn file(shared: &Shared, generation: u64, _snap: &Snapshot, key: &str) -> Option<Arc<Vec<u8>>> {
+pub(crate) fn file(
+    shared: &Shared,
+    generation: u64,
+    _snap: &Snapshot,
+    key: &str,
+) -> Option<Arc<Vec<u8>>> {
     let mut s = shared.search.lock().unwrap_or_else(|e| e.into_inner());
     // Shards are content-addressed: an older one still answers a page that loaded before a change.
     if key.starts_with("tim-kiem/i/") {
@@ -22,7 +27,10 @@ pub(crate) fn file(shared: &Shared, generation: u64, _snap: &Snapshot, key: &str
         // Wait for the documents of this generation (the background check makes them).
         let mut waited = 0;
         while !(s.ready && s.generation >= generation) && waited < 1200 {
-            let (g, _) = shared.search_ready.wait_timeout(s, Duration::from_millis(100)).unwrap_or_else(|e| e.into_inner());
+            let (g, _) = shared
+                .search_ready
+                .wait_timeout(s, Duration::from_millis(100))
+                .unwrap_or_else(|e| e.into_inner());
             s = g;
             waited += 1;
         }
@@ -33,7 +41,10 @@ pub(crate) fn file(shared: &Shared, generation: u64, _snap: &Snapshot, key: &str
             let mut docs = s.models.clone();
             docs.extend(s.extra.iter().cloned());
             let built = dvk_search::build_index(&docs);
-            s.prev_shards = std::mem::take(&mut s.files).into_iter().filter(|(k, _)| k.starts_with("tim-kiem/i/")).collect();
+            s.prev_shards = std::mem::take(&mut s.files)
+                .into_iter()
+                .filter(|(k, _)| k.starts_with("tim-kiem/i/"))
+                .collect();
             let mut files: HashMap<String, Arc<Vec<u8>>> = HashMap::new();
             for f in built {
                 files.insert(f.path, Arc::new(f.bytes));

@@ -19,14 +19,23 @@ pub(crate) fn start(root: &Path, tx: Sender<Msg>) -> notify::Result<notify::Reco
                     _ => true,
                 };
                 if ev.need_rescan() {
-                    Msg::Fs { paths: Vec::new(), rescan: true }
+                    Msg::Fs {
+                        paths: Vec::new(),
+                        rescan: true,
+                    }
                 } else if relevant && !ev.paths.is_empty() {
-                    Msg::Fs { paths: ev.paths, rescan: false }
+                    Msg::Fs {
+                        paths: ev.paths,
+                        rescan: false,
+                    }
                 } else {
                     return;
                 }
             }
-            Err(_) => Msg::Fs { paths: Vec::new(), rescan: true },
+            Err(_) => Msg::Fs {
+                paths: Vec::new(),
+                rescan: true,
+            },
         };
         let _ = tx.send(msg);
     })?;

@@ -46,7 +46,9 @@ self_cell::self_cell!(
 impl Snapshot {
     /// Prepares rendering of an owned site.
     pub(crate) fn prepare(owner: Owner) -> Snapshot {
-        Snapshot::new(owner, |o| render::Prepared::new(&o.root, &o.site, &o.theme, &o.links))
+        Snapshot::new(owner, |o| {
+            render::Prepared::new(&o.root, &o.site, &o.theme, &o.links)
+        })
     }
 
     /// The site.
@@ -80,7 +82,13 @@ impl Changed {
     pub(crate) fn touches(&self, path: &str) -> bool {
         match self {
             Changed::All => true,
-            Changed::Pages(p) => p.iter().any(|c| if c.is_empty() { path.is_empty() || path == "index.html" } else { path.starts_with(c.as_str()) }),
+            Changed::Pages(p) => p.iter().any(|c| {
+                if c.is_empty() {
+                    path.is_empty() || path == "index.html"
+                } else {
+                    path.starts_with(c.as_str())
+                }
+            }),
         }
     }
 }
@@ -210,7 +218,12 @@ impl Workspace {
         let (list, walk_diags) = content::content_files(&self.root);
         self.walk_diags = walk_diags;
         let keep: BTreeSet<&PathBuf> = list.iter().collect();
-        let gone: Vec<PathBuf> = self.files.keys().filter(|p| !keep.contains(p)).cloned().collect();
+        let gone: Vec<PathBuf> = self
+            .files
+            .keys()
+            .filter(|p| !keep.contains(p))
+            .cloned()
+            .collect();
         for p in gone {
             self.files.remove(&p);
             self.pending.insert(p);
@@ -218,7 +231,14 @@ impl Workspace {
         let loaded: Vec<(PathBuf, Option<FileEntry>)> = {
             use rayon::prelude::*;
             let files = &self.files;
-            list.par_iter().map(|rel| (rel.clone(), self.read_if_changed(rel, files.get(rel).map(|e| e.hash)))).collect()
+            list.par_iter()
+                .map(|rel| {
+                    (
+                        rel.clone(),
+                        self.read_if_changed(rel, files.get(rel).map(|e| e.hash)),
+                    )
+                })
+                .collect()
         };
         for (rel, entry) in loaded {
             if let Some(e) = entry {
@@ -263,7 +283,12 @@ impl Workspace {
                 Ok(_) => {}
                 Err(_) => {
                     // Gone: the file itself, or a whole folder.
-                    let gone: Vec<PathBuf> = self.files.range(rel.clone()..).take_while(|(p, _)| p.starts_with(rel)).map(|(p, _)| p.clone()).collect();
+                    let gone: Vec<PathBuf> = self
+                        .files
+                        .range(rel.clone()..)
+                        .take_while(|(p, _)| p.starts_with(rel))
+                        .map(|(p, _)| p.clone())
+                        .collect();
                     for p in &gone {
                         self.files.remove(p);
                         self.pending.insert(p.clone());
@@ -318,7 +343,10 @@ impl Workspace {
 
     /// The current errors only.
     pub(crate) fn errors(&self) -> Vec<Diagnostic> {
-        self.diagnostics().into_iter().filter(Diagnostic::is_error).collect()
+        self.diagnostics()
+            .into_iter()
+            .filter(Diagnostic::is_error)
+            .collect()
     }
 
     /// Files whose current text differs from the served site's, and whether files were
@@ -367,15 +395,27 @@ impl Workspace {
     pub(crate) fn rebuild(&mut self, current: Option<Snapshot>) -> (Option<Snapshot>, Outcome) {
         let (dirty, set_changed) = self.dirty();
         if dirty.is_empty() && !set_changed && !self.force_reassemble && current.is_some() {
-            let outcome = if self.errors().is_empty() { Outcome::Unchanged } else { Outcome::Broken };
+            let outcome = if self.errors().is_empty() {
+                Outcome::Unchanged
+            } else {
+                Outcome::Broken
+            };
             self.pending.clear();
             return (current, outcome);
         }
         let Some(theme) = self.theme.clone() else {
             return (current, Outcome::Broken);
         };
-        let load_errors = self.config_diags.iter().chain(&self.walk_diags).chain(&self.theme_diags).any(Diagnostic::is_error)
-            || self.files.values().any(|e| e.diags.iter().any(Diagnostic::is_error));
+        let load_errors = self
+            .config_diags
+            .iter()
+            .chain(&self.walk_diags)
+            .chain(&self.theme_diags)
+            .any(Diagnostic::is_error)
+            || self
+                .files
+                .values()
+                .any(|e| e.diags.iter().any(Diagnostic::is_error));
 
         // Patch in place when the changed files keep every model's place in the site.
         if let Some(snap) = current {
@@ -392,18 +432,34 @@ impl Workspace {
 
     /// Patches the served site when every dirty file holds models whose structure is unchanged.
     #[allow(clippy::result_large_err)]
-    fn try_patch(&mut self, snap: Snapshot, dirty: &[PathBuf]) -> Result<(Option<Snapshot>, Outcome), Snapshot> {
+    fn try_patch(
+        &mut self,
+        snap: Snapshot,
+        dirty: &[PathBuf],
+    ) -> Result<(Option<Snapshot>, Outcome), Snapshot> {
         // Which models of the served site come from each dirty file, and their new versions.
         let mut plan: Vec<(usize, Model)> = Vec::new();
         {
             let site = snap.site();
             for p in dirty {
-                let Some(FileDocs::Models(new)) = self.files.get(p).and_then(|e| e.docs.as_ref()) else {
+                let Some(FileDocs::Models(new)) = self.files.get(p).and_then(|e| e.docs.as_ref())
+                else {
                     return Err(snap);
                 };
                 let new: Vec<&Model> = new.iter().filter(|m| self.drafts || !m.draft).collect();
-                let old: Vec<usize> = site.models.iter().enumerate().filter(|(_, m)| &m.origin.path == p).map(|(i, _)| i).collect();
-                if old.len() != new.len() || old.iter().zip(&new).any(|(&i, n)| !same_structure(&site.models[i], n)) {
+                let old: Vec<usize> = site
+                    .models
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, m)| &m.origin.path == p)
+                    .map(|(i, _)| i)
+                    .collect();
+                if old.len() != new.len()
+                    || old
+                        .iter()
+                        .zip(&new)
+                        .any(|(&i, n)| !same_structure(&site.models[i], n))
+                {
                     return Err(snap);
                 }
                 plan.extend(old.into_iter().zip(new.into_iter().cloned()));
@@ -415,8 +471,17 @@ impl Workspace {
             let links = &snap.borrow_owner().links;
             for (_, m) in &plan {
                 let mut d = Vec::new();
-                crate::content::markdown::render(&self.root, &m.origin.path, &m.body, links, &mut d);
-                new_link_diags.entry(m.origin.path.clone()).or_default().extend(d);
+                crate::content::markdown::render(
+                    &self.root,
+                    &m.origin.path,
+                    &m.body,
+                    links,
+                    &mut d,
+                );
+                new_link_diags
+                    .entry(m.origin.path.clone())
+                    .or_default()
+                    .extend(d);
             }
         }
         for p in dirty {
@@ -443,7 +508,8 @@ impl Workspace {
             let i = *i;
             let summary = site::summary_of(m);
             // A card shows the title, place, field, host, level, exemplary flag, summary and cover.
-            let only_text = only_text_differs(&owner.site.models[i], m) && summary == owner.site.summaries[i];
+            let only_text =
+                only_text_differs(&owner.site.models[i], m) && summary == owner.site.summaries[i];
             owner.site.models[i] = m.clone();
             owner.site.summaries[i] = summary;
             docs_changed.push(i);
@@ -462,12 +528,22 @@ impl Workspace {
         let snap = Snapshot::prepare(owner);
         Ok((
             Some(snap),
-            Outcome::Published { changed: Changed::Pages(changed), patched, reassembled: false, docs_changed },
+            Outcome::Published {
+                changed: Changed::Pages(changed),
+                patched,
+                reassembled: false,
+                docs_changed,
+            },
         ))
     }
 
     /// Assembles the site again from the documents in memory.
-    fn reassemble(&mut self, current: Option<Snapshot>, theme: Arc<Theme>, load_errors: bool) -> (Option<Snapshot>, Outcome) {
+    fn reassemble(
+        &mut self,
+        current: Option<Snapshot>,
+        theme: Arc<Theme>,
+        load_errors: bool,
+    ) -> (Option<Snapshot>, Outcome) {
         let docs: Vec<FileDocs> = self.files.values().filter_map(|e| e.docs.clone()).collect();
         let content = content::collect(self.config.clone(), docs, self.drafts);
         let (site, mut diags) = Site::assemble(content);
@@ -483,35 +559,68 @@ impl Workspace {
             self.link_diags.remove(p);
         }
         // (The first build, or one after many files changed, leaves it all to the background.)
-        let dirty: BTreeSet<PathBuf> = if current.is_none() || dirty.len() > 64 { BTreeSet::new() } else { dirty.into_iter().collect() };
-        for m in site.models.iter().filter(|m| dirty.contains(&m.origin.path)) {
+        let dirty: BTreeSet<PathBuf> = if current.is_none() || dirty.len() > 64 {
+            BTreeSet::new()
+        } else {
+            dirty.into_iter().collect()
+        };
+        for m in site
+            .models
+            .iter()
+            .filter(|m| dirty.contains(&m.origin.path))
+        {
             let mut d = Vec::new();
             crate::content::markdown::render(&self.root, &m.origin.path, &m.body, &links, &mut d);
             if !d.is_empty() {
-                self.link_diags.entry(m.origin.path.clone()).or_default().extend(d);
+                self.link_diags
+                    .entry(m.origin.path.clone())
+                    .or_default()
+                    .extend(d);
             }
         }
         let has_errors = load_errors || self.errors().iter().any(Diagnostic::is_error);
         if has_errors && self.served_good && current.is_some() {
             return (current, Outcome::Broken);
         }
-        self.served = self.files.iter().map(|(p, e)| (p.clone(), e.hash)).collect();
+        self.served = self
+            .files
+            .iter()
+            .map(|(p, e)| (p.clone(), e.hash))
+            .collect();
         self.pending.clear();
         self.served_good = !has_errors;
         self.force_reassemble = false;
         self.render_diags.clear();
         // (With errors here, nothing good was ever served: serve what loads, errors shown.)
-        let snap = Snapshot::prepare(Owner { root: self.root.clone(), site, theme, links });
-        let outcome = Outcome::Published { changed: Changed::All, patched: 0, reassembled: true, docs_changed: Vec::new() };
+        let snap = Snapshot::prepare(Owner {
+            root: self.root.clone(),
+            site,
+            theme,
+            links,
+        });
+        let outcome = Outcome::Published {
+            changed: Changed::All,
+            patched: 0,
+            reassembled: true,
+            docs_changed: Vec::new(),
+        };
         (Some(snap), outcome)
     }
 }
 
 /// Names editors' tools give to temporary and hidden files.
 pub(crate) fn hidden(rel: &Path) -> bool {
-    rel.file_name().map(|n| n.to_string_lossy()).is_some_and(|n| {
-        n.starts_with('.') || n.starts_with('#') || n.ends_with('~') || n.ends_with(".swp") || n.ends_with(".swx") || n.ends_with(".tmp") || n == "4913"
-    })
+    rel.file_name()
+        .map(|n| n.to_string_lossy())
+        .is_some_and(|n| {
+            n.starts_with('.')
+                || n.starts_with('#')
+                || n.ends_with('~')
+                || n.ends_with(".swp")
+                || n.ends_with(".swx")
+                || n.ends_with(".tmp")
+                || n == "4913"
+        })
 }
 
 /// True when two versions of a model take the same place in the site: same slug, URL,
@@ -561,11 +670,18 @@ fn pages_showing(site: &Site, i: usize) -> Vec<String> {
         Some(d) => &site.districts[d].models,
         None => &site.provinces[site.model_province[i]].models,
     };
-    out.extend(pool.iter().filter(|&&j| site.models[j].field == m.field).map(|&j| site::model_path(&site.slugs[j])));
+    out.extend(
+        pool.iter()
+            .filter(|&&j| site.models[j].field == m.field)
+            .map(|&j| site::model_path(&site.slugs[j])),
+    );
     for &a in &site.model_articles[i] {
         out.push(format!("tin-tuc/{}/", site.articles[a].slug));
     }
-    for &j in site.replicas[i].iter().chain(site.replicated_from[i].iter()) {
+    for &j in site.replicas[i]
+        .iter()
+        .chain(site.replicated_from[i].iter())
+    {
         out.push(site::model_path(&site.slugs[j]));
     }
     out

@@ -100,8 +100,8 @@ try {
   check(termLine && overlay.includes(termLine), 'the overlay line is the terminal line', { termLine, overlay });
   check(await page.eval(`document.body.innerText.includes('DASUA') && !document.body.innerText.includes('HONG')`), 'the last good page stays underneath');
   check(await page.eval(`document.getElementById('dvk-overlay').getAttribute('role') === 'alertdialog' && document.activeElement && document.activeElement.tagName === 'BUTTON'`), 'the overlay is an alert dialog with its button focused');
-  const bg = await page.eval(`getComputedStyle(document.getElementById('dvk-overlay')).position`);
-  check(bg === 'fixed', 'the overlay stylesheet (/__dvk/overlay.css) applies', bg);
+  const fixed = await waitFor(page, `getComputedStyle(document.getElementById('dvk-overlay')).position === 'fixed'`, 5000).catch(() => false);
+  check(fixed, 'the overlay stylesheet (/__dvk/overlay.css) applies');
   await page.send('Page.captureScreenshot', { format: 'png' }).then((r) => {
     if (process.env.DVK_SCREENSHOT) fs.writeFileSync(process.env.DVK_SCREENSHOT, Buffer.from(r.data, 'base64'));
   });

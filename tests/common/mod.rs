@@ -14,7 +14,10 @@ impl Fixture {
     /// A site with the default theme and the given site.yaml (None: no site.yaml).
     pub fn new(site_yaml: Option<&str>) -> Fixture {
         let dir = tempfile::tempdir().expect("temp dir");
-        copy_dir(&repo().join("themes/default"), &dir.path().join("themes/default"));
+        copy_dir(
+            &repo().join("themes/default"),
+            &dir.path().join("themes/default"),
+        );
         std::fs::create_dir_all(dir.path().join("content/models")).unwrap();
         if let Some(y) = site_yaml {
             std::fs::write(dir.path().join("content/site.yaml"), y).unwrap();
@@ -36,7 +39,11 @@ impl Fixture {
 
     /// Runs the dvk binary with arguments, in the site folder.
     pub fn dvk(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_dvk")).args(args).current_dir(self.root()).output().expect("run dvk")
+        Command::new(env!("CARGO_BIN_EXE_dvk"))
+            .args(args)
+            .current_dir(self.root())
+            .output()
+            .expect("run dvk")
     }
 
     /// Builds and asserts success; returns stderr (warnings).
@@ -76,8 +83,18 @@ pub fn copy_dir(from: &Path, to: &Path) {
 }
 
 /// A model write-up with the required keys and optional extra front matter lines.
-pub fn model(title: &str, year: i32, province: &str, district: Option<&str>, field: &str, extra: &str, body: &str) -> String {
-    let district = district.map(|d| format!("district: \"{d}\"\n")).unwrap_or_default();
+pub fn model(
+    title: &str,
+    year: i32,
+    province: &str,
+    district: Option<&str>,
+    field: &str,
+    extra: &str,
+    body: &str,
+) -> String {
+    let district = district
+        .map(|d| format!("district: \"{d}\"\n"))
+        .unwrap_or_default();
     format!(
         "---\ntitle: \"{title}\"\nyear: {year}\nprovince: \"{province}\"\n{district}field: \"{field}\"\nhost: \"Hội Nông dân\"\n{extra}---\n\n{body}\n"
     )

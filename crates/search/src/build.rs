@@ -553,8 +553,9 @@ pub fn build(docs_in: &[SearchDoc]) -> Vec<IndexFile> {
 
     lap("term shards");
     // 5. Phrase (adjacent pair) entries.
+    let pair_postings: Vec<(u64, Postings)> = pair_postings.into_iter().collect();
     let mut pair_entries: Vec<(String, Vec<u8>)> = pair_postings
-        .into_iter()
+        .into_par_iter()
         .map(|(key, postings)| {
             let a = names[(key >> 32) as usize];
             let b = names[(key & 0xffff_ffff) as usize];
@@ -566,7 +567,7 @@ pub fn build(docs_in: &[SearchDoc]) -> Vec<IndexFile> {
             (format!("{a} {b}"), payload)
         })
         .collect();
-    pair_entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    pair_entries.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
     let (pair_shards, pair_firsts) = shard(&pair_entries);
     drop(pair_entries);
 
