@@ -118,7 +118,8 @@ impl<'a> YamlDoc<'a> {
             serde_yaml::from_str::<Value>(text).map_err(|e| {
                 let (line, column) = e
                     .location()
-                    .map(|l| (l.line() + line_offset, l.column()))
+                    .map(|l| clamp_position(text, l.line(), l.column()))
+                    .map(|(l, c)| (l + line_offset, c))
                     .unwrap_or((line_offset + 1, 1));
                 let msg = e.to_string();
                 // serde_yaml appends " at line X column Y"; the position is already in front.
@@ -315,6 +316,18 @@ fn build_region(lines: &[&str], (start, end, fli): (usize, usize, Option<usize>)
         }
     }
     r
+}
+
+/// Keeps a parser's position inside the text: the parser may point one past the last line
+/// (at the end of input) or past a line's end. Columns count characters, 1-based.
+fn clamp_position(text: &str, line: usize, column: usize) -> (usize, usize) {
+    let lines: Vec<&str> = text.lines().collect();
+    if lines.is_empty() {
+        return (1, 1);
+    }
+    let line = line.clamp(1, lines.len());
+    let width = lines[line - 1].chars().count();
+    (line, column.clamp(1, width + 1))
 }
 
 /// Indentation of a line's content, or None for blank and comment lines.
