@@ -85,7 +85,13 @@ impl SiteConfig {
             config.base_url = v;
         }
         if let Some(v) = fields.string("language") {
-            config.language = v;
+            // It names the theme's strings file (i18n/<language>.yaml): a language tag only,
+            // so that `../` cannot read a file from outside the site.
+            if v.is_empty() || !v.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+                fields.error("language", format!("`language` \"{v}\" must be a language code such as `vi` or `en`."));
+            } else {
+                config.language = v;
+            }
         }
         if let Some(v) = fields.string("theme") {
             if v.contains(['/', '\\']) || v.starts_with('.') || v.is_empty() {
@@ -191,6 +197,15 @@ mod tests {
 
     fn parse(text: &str) -> (SiteConfig, Vec<Diagnostic>) {
         SiteConfig::parse(text, Path::new("content/site.yaml"))
+    }
+
+    #[test]
+    fn language_that_climbs_out_of_the_theme_is_refused() {
+        let (config, d) = SiteConfig::parse("language: \"../../../../etc/x\"\n", Path::new("content/site.yaml"));
+        assert_eq!(config.language, "vi");
+        assert_eq!((d.len(), d[0].line, d[0].column), (1, 1, 1), "{d:?}");
+        let (config, d) = SiteConfig::parse("language: en-US\n", Path::new("content/site.yaml"));
+        assert_eq!((config.language.as_str(), d.len()), ("en-US", 0));
     }
 
     #[test]

@@ -86,7 +86,7 @@ const MODEL_KEYS: &[&str] = &[
 
 fn key() -> impl Strategy<Value = String> {
     prop_oneof![
-        8 => prop::sample::select(MODEL_KEYS).prop_map(str::to_string),
+        16 => prop::sample::select(MODEL_KEYS).prop_map(str::to_string),
         1 => prop::sample::select(&["titel", "Title", "\"title\"", "'year'", "a:b", "tags\t", "? x", "- a", "[a]", "body", ""][..]).prop_map(str::to_string),
         1 => soup(3),
     ]
@@ -94,8 +94,8 @@ fn key() -> impl Strategy<Value = String> {
 
 fn scalar() -> impl Strategy<Value = String> {
     prop_oneof![
-        3 => soup(6),
-        2 => soup(6).prop_map(|s| serde_json::to_string(&s).unwrap()),
+        2 => soup(6),
+        6 => soup(6).prop_map(|s| serde_json::to_string(&s).unwrap()),
         1 => any::<i64>().prop_map(|n| n.to_string()),
         1 => any::<f64>().prop_map(|n| n.to_string()),
         1 => (1900i32..2200).prop_map(|n| n.to_string()),
@@ -119,7 +119,7 @@ fn value() -> impl Strategy<Value = String> {
 
 /// A line-level edit: delete, duplicate, insert, re-indent or swap lines.
 fn mutations() -> impl Strategy<Value = Vec<(u8, usize, String)>> {
-    prop::collection::vec((0u8..5, any::<usize>(), soup(4)), 0..4)
+    prop_oneof![2 => Just(Vec::new()), 1 => prop::collection::vec((0u8..5, any::<usize>(), soup(4)), 1..4)]
 }
 
 fn mutate(text: String, edits: &[(u8, usize, String)]) -> String {
@@ -194,7 +194,7 @@ fn model_file() -> impl Strategy<Value = Vec<u8>> {
 
 /// A YAML file holding a list of models.
 fn model_list_file() -> impl Strategy<Value = Vec<u8>> {
-    let item = (prop::collection::vec((key(), value()), 0..8), soup(20), 0u8..4).prop_map(|(pairs, body, style)| match style {
+    let item = (prop::collection::vec((key(), value()), 0..5), soup(20), 0u8..6).prop_map(|(pairs, body, style)| match style {
         0 => format!("- {}\n", soup_scalar(&body)),
         1 => format!("- {{ {} }}\n", pairs.iter().map(|(k, v)| format!("{k}: {}", v.replace('\n', " "))).collect::<Vec<_>>().join(", ")),
         _ => {

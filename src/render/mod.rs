@@ -238,8 +238,13 @@ enum Job {
     Article(usize),
     Page(usize),
     Search,
+    AzLetter(usize),
     NotFound,
 }
+
+/// Above this many models the search page links one A–Z page per letter instead of listing
+/// every model (the page stays small for readers who only want to search).
+const AZ_INLINE_MAX: usize = 300;
 
 #[derive(Debug, Clone, Copy)]
 enum ListKind {
@@ -276,6 +281,7 @@ struct Renderer<'a> {
     has_code: AtomicBool,
     search_docs: Mutex<Vec<(usize, dvk_search::SearchDoc)>>,
     photos: photos::PhotoStore,
+    az: OnceLock<(Vec<Value>, Vec<String>)>,
 }
 
 impl<'a> Renderer<'a> {
@@ -328,6 +334,7 @@ impl<'a> Renderer<'a> {
             has_code: AtomicBool::new(false),
             search_docs: Mutex::new(Vec::new()),
             photos: photos::PhotoStore::new(root),
+            az: OnceLock::new(),
         }
     }
 
@@ -365,6 +372,7 @@ impl<'a> Renderer<'a> {
             Job::Article(a) => format!("tin-tuc/{}/", s.articles[a].slug),
             Job::Page(p) => format!("{}/", s.pages[p].slug),
             Job::Search => "tim-kiem/".into(),
+            Job::AzLetter(g) => self.az().1[g].clone(),
             Job::NotFound => "404.html".into(),
         }
     }
@@ -384,6 +392,9 @@ impl<'a> Renderer<'a> {
     fn jobs(&self) -> Vec<Job> {
         let s = self.site;
         let mut jobs = vec![Job::Home, Job::Places, Job::Stats, Job::Search, Job::NotFound];
+        if self.split_az() {
+            jobs.extend((0..self.az().0.len()).map(Job::AzLetter));
+        }
         jobs.extend((0..s.models.len()).map(Job::Model));
         let mut listing = |kind: ListKind, n: usize| {
             for page in 1..=pager::page_count(n) {
@@ -640,36 +651,80 @@ impl<'a> Renderer<'a> {
                 self.page(sink, "page.html", &path, ctx)
             }
             Job::Search => {
-                let mut order: Vec<usize> = (0..s.models.len()).collect();
-                let keys: Vec<Vec<u32>> = s.models.iter().map(|m| vntext::collation_key(&m.title)).collect();
-                order.sort_by(|&a, &b| keys[a].cmp(&keys[b]).then(s.slugs[a].cmp(&s.slugs[b])));
-                let mut az: Vec<Value> = Vec::new();
-                let mut current: Option<(String, Vec<Value>)> = None;
-                for i in order {
-                    let m = &s.models[i];
-                    let letter = first_letter(&m.title);
-                    if current.as_ref().map(|(l, _)| l != &letter).unwrap_or(true) {
-                        if let Some((l, items)) = current.take() {
-                            az.push(json!({"letter": l, "items": items}));
-                        }
-                        current = Some((letter, Vec::new()));
-                    }
-                    if let Some((_, items)) = current.as_mut() {
-                        items.push(json!({"title": m.title, "url": self.urls.url(&model_path(&s.slugs[i])), "place": s.place_of(i), "year": m.year}));
-                    }
-                }
-                if let Some((l, items)) = current {
-                    az.push(json!({"letter": l, "items": items}));
-                }
                 let mut ctx = self.context("tim-kiem/", &t.get("nav.search"), &t.get("nav.search"));
-                ctx.insert("az", &az);
+                let (groups, _) = self.az();
+                if self.split_az() {
+                    ctx.insert("az", &Vec::<Value>::new());
+                    ctx.insert("az_pages", &self.az_pages());
+                } else {
+                    ctx.insert("az", groups);
+                }
                 self.page(sink, "search.html", "tim-kiem/", ctx)
+            }
+            Job::AzLetter(g) => {
+                let (groups, paths) = self.az();
+                let title = format!("{}: {}", t.get("search.az"), groups[g]["letter"].as_str().unwrap_or(""));
+                let mut ctx = self.context(&paths[g], &title, &title);
+                ctx.insert("az", &vec![&groups[g]]);
+                ctx.insert("az_pages", &self.az_pages());
+                ctx.insert("breadcrumbs", &vec![json!({"label": t.get("nav.search"), "url": self.urls.url("tim-kiem/")})]);
+                self.page(sink, "az.html", &paths[g], ctx)
             }
             Job::NotFound => {
                 let ctx = self.context("404.html", &t.get("not_found.title"), &t.get("not_found.title"));
                 self.page(sink, "404.html", "404.html", ctx).map(|_| String::new()).filter(|s| !s.is_empty())
             }
         }
+    }
+
+    /// Every model A–Z, grouped by first letter (Vietnamese order), and each group's page path
+    /// (`tim-kiem/a-z/d/`, `tim-kiem/a-z/d-2/` for Đ).
+    fn az(&self) -> &(Vec<Value>, Vec<String>) {
+        self.az.get_or_init(|| {
+            let s = self.site;
+            let mut order: Vec<usize> = (0..s.models.len()).collect();
+            let keys: Vec<Vec<u32>> = s.models.iter().map(|m| vntext::collation_key(&m.title)).collect();
+            order.sort_by(|&a, &b| keys[a].cmp(&keys[b]).then(s.slugs[a].cmp(&s.slugs[b])));
+            let mut groups: Vec<(String, Vec<Value>)> = Vec::new();
+            for i in order {
+                let m = &s.models[i];
+                let letter = first_letter(&m.title);
+                if groups.last().map(|(l, _)| l != &letter).unwrap_or(true) {
+                    groups.push((letter, Vec::new()));
+                }
+                if let Some((_, items)) = groups.last_mut() {
+                    items.push(json!({"title": m.title, "url": self.urls.url(&model_path(&s.slugs[i])), "place": s.place_of(i), "year": m.year}));
+                }
+            }
+            let mut used = std::collections::HashSet::new();
+            let paths = groups
+                .iter()
+                .map(|(l, _)| {
+                    let base = match vntext::slugify(l) {
+                        b if b.is_empty() => "khac".to_string(),
+                        b => b,
+                    };
+                    let slug = (1..).map(|n| if n == 1 { base.clone() } else { format!("{base}-{n}") }).find(|c| used.insert(c.clone())).unwrap_or(base);
+                    format!("tim-kiem/a-z/{slug}/")
+                })
+                .collect();
+            let values = groups.into_iter().map(|(l, items)| json!({"letter": l, "items": items})).collect();
+            (values, paths)
+        })
+    }
+
+    /// True when the A–Z list gets a page per letter: a large site and a theme with `az.html`.
+    fn split_az(&self) -> bool {
+        self.site.models.len() > AZ_INLINE_MAX && self.theme.tera.get_template_names().any(|n| n == "az.html")
+    }
+
+    fn az_pages(&self) -> Vec<Value> {
+        let (groups, paths) = self.az();
+        groups
+            .iter()
+            .zip(paths)
+            .map(|(g, p)| json!({"letter": g["letter"], "url": self.urls.url(p), "count": g["items"].as_array().map(Vec::len).unwrap_or(0)}))
+            .collect()
     }
 
     fn article_summary(&self, a: usize) -> views::ArticleSummary {

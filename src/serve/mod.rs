@@ -571,6 +571,10 @@ fn start_check(shared: &Arc<Shared>, generation: u64, snap: Arc<Snapshot>) {
     let shared = shared.clone();
     std::thread::spawn(move || {
         use rayon::prelude::*;
+        if generation == 1 {
+            // Let the first pages a browser asks for have the processor first.
+            std::thread::sleep(Duration::from_millis(1500));
+        }
         let prep = snap.prepared();
         let n = snap.site().models.len();
         let cancelled = || {

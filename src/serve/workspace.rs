@@ -250,11 +250,24 @@ impl Workspace {
 
     /// Reads `rel` when its bytes differ from `old_hash`; `None` when unchanged.
     fn read_if_changed(&self, rel: &Path, old_hash: Option<u64>) -> Option<FileEntry> {
-        let bytes = std::fs::read(self.root.join(rel)).unwrap_or_default();
-        let hash = hash_text(&bytes);
-        if old_hash == Some(hash) {
-            return None;
-        }
+        let hash = match old_hash {
+            // A file seen for the first time: its size and time stand for its text (no second
+            // read); a later event compares texts, and a mere touch then costs one patch.
+            None => {
+                let m = std::fs::metadata(self.root.join(rel)).ok();
+                let stamp = m.map(|m| (m.len(), m.modified().ok())).unwrap_or((0, None));
+                let mut h = std::collections::hash_map::DefaultHasher::new();
+                stamp.hash(&mut h);
+                h.finish()
+            }
+            Some(old) => {
+                let hash = hash_text(&std::fs::read(self.root.join(rel)).unwrap_or_default());
+                if old == hash {
+                    return None;
+                }
+                hash
+            }
+        };
         let (docs, diags) = content::load_file(&self.root, rel, &self.config);
         Some(FileEntry { hash, docs, diags })
     }
