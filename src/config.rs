@@ -87,15 +87,25 @@ impl SiteConfig {
         if let Some(v) = fields.string("language") {
             // It names the theme's strings file (i18n/<language>.yaml): a language tag only,
             // so that `../` cannot read a file from outside the site.
-            if v.is_empty() || !v.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
-                fields.error("language", format!("`language` \"{v}\" must be a language code such as `vi` or `en`."));
+            if v.is_empty()
+                || !v
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+            {
+                fields.error(
+                    "language",
+                    format!("`language` \"{v}\" must be a language code such as `vi` or `en`."),
+                );
             } else {
                 config.language = v;
             }
         }
         if let Some(v) = fields.string("theme") {
             if v.contains(['/', '\\']) || v.starts_with('.') || v.is_empty() {
-                fields.error("theme", "`theme` must be a folder name under themes/ such as `default`.");
+                fields.error(
+                    "theme",
+                    "`theme` must be a folder name under themes/ such as `default`.",
+                );
             } else {
                 config.theme = v;
             }
@@ -119,12 +129,19 @@ impl SiteConfig {
                             format!("field slug `{slug}` must be lower-case ASCII words joined by hyphens, e.g. `kinh-te`."),
                         );
                     }
-                    parsed.push(Field { slug, label, aliases });
+                    parsed.push(Field {
+                        slug,
+                        label,
+                        aliases,
+                    });
                 }
                 diags.extend(f.finish());
             }
             if parsed.is_empty() && diags.is_empty() {
-                fields.error("fields", "`fields` is empty: list at least one field with a `label`.");
+                fields.error(
+                    "fields",
+                    "`fields` is empty: list at least one field with a `label`.",
+                );
             }
             if !parsed.is_empty() {
                 config.fields = parsed;
@@ -201,7 +218,10 @@ mod tests {
 
     #[test]
     fn language_that_climbs_out_of_the_theme_is_refused() {
-        let (config, d) = SiteConfig::parse("language: \"../../../../etc/x\"\n", Path::new("content/site.yaml"));
+        let (config, d) = SiteConfig::parse(
+            "language: \"../../../../etc/x\"\n",
+            Path::new("content/site.yaml"),
+        );
         assert_eq!(config.language, "vi");
         assert_eq!((d.len(), d[0].line, d[0].column), (1, 1, 1), "{d:?}");
         let (config, d) = SiteConfig::parse("language: en-US\n", Path::new("content/site.yaml"));
@@ -241,6 +261,10 @@ mod tests {
         let (_, d) = parse("title: X\ntitel: Y\n");
         assert_eq!(d.len(), 1);
         assert_eq!((d[0].line, d[0].column), (2, 1));
-        assert!(d[0].message.contains("Did you mean `title`"), "{}", d[0].message);
+        assert!(
+            d[0].message.contains("Did you mean `title`"),
+            "{}",
+            d[0].message
+        );
     }
 }

@@ -38,7 +38,12 @@ pub struct BuildOptions {
 impl BuildOptions {
     /// Options for the site at `root` with every default.
     pub fn new(root: impl Into<PathBuf>) -> Self {
-        BuildOptions { root: root.into(), out: None, base_url: None, drafts: false }
+        BuildOptions {
+            root: root.into(),
+            out: None,
+            base_url: None,
+            drafts: false,
+        }
     }
 }
 
@@ -75,7 +80,10 @@ impl std::fmt::Display for BuildError {
         match self {
             BuildError::Content(d) => {
                 let errors = d.iter().filter(|d| d.is_error()).count();
-                write!(f, "{errors} problem(s) in the content; nothing was published")
+                write!(
+                    f,
+                    "{errors} problem(s) in the content; nothing was published"
+                )
             }
             BuildError::Output(e) => write!(f, "{e}"),
         }
@@ -86,10 +94,17 @@ impl std::error::Error for BuildError {}
 
 /// Loads, checks and assembles a site; returns it with every problem found (errors and
 /// warnings). Shared by `build`, `check`, `stats` and `serve`.
-pub fn load_site(root: &Path, drafts: bool, base_url: Option<&str>) -> (site::Site, Vec<Diagnostic>) {
+pub fn load_site(
+    root: &Path,
+    drafts: bool,
+    base_url: Option<&str>,
+) -> (site::Site, Vec<Diagnostic>) {
     let (mut content, mut diags) = content::load(root, drafts);
     if let Some(url) = base_url {
-        let (cfg, _) = config::SiteConfig::parse(&format!("base_url: \"{}\"", url.replace('"', "")), Path::new("--base-url"));
+        let (cfg, _) = config::SiteConfig::parse(
+            &format!("base_url: \"{}\"", url.replace('"', "")),
+            Path::new("--base-url"),
+        );
         content.config.base_url = cfg.base_url;
     }
     let (site, more) = site::Site::assemble(content);
@@ -98,7 +113,11 @@ pub fn load_site(root: &Path, drafts: bool, base_url: Option<&str>) -> (site::Si
 }
 
 /// Renders a loaded site into a sink, after loading its theme.
-pub fn render_into(root: &Path, site: &site::Site, sink: &dyn render::Sink) -> (render::RenderReport, Vec<Diagnostic>) {
+pub fn render_into(
+    root: &Path,
+    site: &site::Site,
+    sink: &dyn render::Sink,
+) -> (render::RenderReport, Vec<Diagnostic>) {
     match render::Theme::load(root, &site.config.theme, &site.config.language) {
         Ok(theme) => render::render_site(root, site, &theme, sink),
         Err(d) => (render::RenderReport::default(), d),
@@ -112,7 +131,10 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
 }
 
 /// [`build`], telling `progress` how far it got.
-pub fn build_with_progress(opts: &BuildOptions, progress: &dyn progress::Progress) -> Result<BuildReport, BuildError> {
+pub fn build_with_progress(
+    opts: &BuildOptions,
+    progress: &dyn progress::Progress,
+) -> Result<BuildReport, BuildError> {
     let started = Instant::now();
     let root = &opts.root;
     progress.phase("Loading content");
@@ -130,7 +152,14 @@ pub fn build_with_progress(opts: &BuildOptions, progress: &dyn progress::Progres
     let out = opts.out.clone().unwrap_or_else(|| root.join("public"));
     let staging = output::Staging::begin(root, &out).map_err(BuildError::Output)?;
     progress.pages(progress::page_count(&site));
-    let (report, d) = render_into(root, &site, &progress::Counting { inner: &staging, progress });
+    let (report, d) = render_into(
+        root,
+        &site,
+        &progress::Counting {
+            inner: &staging,
+            progress,
+        },
+    );
     progress.phase("Publishing");
     timings.extend(report.timings.iter().copied());
     all.extend(d);
@@ -139,9 +168,12 @@ pub fn build_with_progress(opts: &BuildOptions, progress: &dyn progress::Progres
     }
     let out = staging.out_dir().to_path_buf();
     let publish = Instant::now();
-    staging
-        .commit()
-        .map_err(|e| BuildError::Output(output::OutputError::Io(format!("cannot publish {}", out.display()), e)))?;
+    staging.commit().map_err(|e| {
+        BuildError::Output(output::OutputError::Io(
+            format!("cannot publish {}", out.display()),
+            e,
+        ))
+    })?;
     timings.push(("publish (swap, remove old)", publish.elapsed()));
     Ok(BuildReport {
         models: site.models.len(),
@@ -170,7 +202,14 @@ pub fn check_with_progress(root: &Path, progress: &dyn progress::Progress) -> Ve
     lints::locate(root, &mut lints);
     all.extend(lints);
     progress.pages(progress::page_count(&site));
-    let (_, d) = render_into(root, &site, &progress::Counting { inner: &render::NullSink, progress });
+    let (_, d) = render_into(
+        root,
+        &site,
+        &progress::Counting {
+            inner: &render::NullSink,
+            progress,
+        },
+    );
     all.extend(d);
     all.sorted()
 }

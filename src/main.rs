@@ -1,7 +1,6 @@
 //! The `dvk` command line: parses arguments, calls the library, prints, maps results to
 //! exit codes (0 success, 1 content problems, 2 usage or I/O errors).
 
-
 /// mimalloc: rendering allocates many small strings; the system allocator spent ~18 % of a build.
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
@@ -12,7 +11,11 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "dvk", version, about = "Static site generator for the Dân vận khéo movement's models")]
+#[command(
+    name = "dvk",
+    version,
+    about = "Static site generator for the Dân vận khéo movement's models"
+)]
 struct Cli {
     /// Print only errors.
     #[arg(short, long, global = true)]
@@ -138,20 +141,37 @@ fn site_folder(site: &Path) -> Result<(), ExitCode> {
 
 /// Prints warnings: the first 20, then a count (all of them with --verbose).
 fn print_warnings(warnings: &[dvk::diag::Diagnostic], verbose: bool) {
-    let shown = if verbose { warnings.len() } else { warnings.len().min(20) };
+    let shown = if verbose {
+        warnings.len()
+    } else {
+        warnings.len().min(20)
+    };
     for w in &warnings[..shown] {
         eprintln!("{w}");
     }
     if shown < warnings.len() {
-        eprintln!("… and {} more warning(s); `dvk check` or --verbose lists them all.", warnings.len() - shown);
+        eprintln!(
+            "… and {} more warning(s); `dvk check` or --verbose lists them all.",
+            warnings.len() - shown
+        );
     }
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Build { site, output, base_url, drafts } => {
-            let opts = dvk::BuildOptions { root: site, out: output, base_url, drafts };
+        Command::Build {
+            site,
+            output,
+            base_url,
+            drafts,
+        } => {
+            let opts = dvk::BuildOptions {
+                root: site,
+                out: output,
+                base_url,
+                drafts,
+            };
             let bar = dvk::progress::Bar::new(cli.quiet);
             let result = dvk::build_with_progress(&opts, &bar);
             bar.finish();
@@ -220,7 +240,12 @@ fn main() -> ExitCode {
                 ExitCode::SUCCESS
             }
         }
-        Command::Serve { site, port, bind, no_drafts } => {
+        Command::Serve {
+            site,
+            port,
+            bind,
+            no_drafts,
+        } => {
             if let Err(code) = site_folder(&site) {
                 return code;
             }
@@ -230,15 +255,29 @@ fn main() -> ExitCode {
             }) {
                 eprintln!("warning: cannot catch Ctrl-C ({e})");
             }
-            let opts = dvk::serve::ServeOptions { root: site, port, bind, drafts: !no_drafts, verbose: cli.verbose };
+            let opts = dvk::serve::ServeOptions {
+                root: site,
+                port,
+                bind,
+                drafts: !no_drafts,
+                verbose: cli.verbose,
+            };
             let quiet = cli.quiet;
             let report = move |e: dvk::serve::Event| {
                 use dvk::serve::Event;
                 match e {
                     Event::Errors(_) | Event::NotLoopback(_) => eprintln!("{e}"),
-                    Event::Warnings(_) | Event::Rebuilt { .. } | Event::Fixed | Event::Request { .. } if quiet => {}
+                    Event::Warnings(_)
+                    | Event::Rebuilt { .. }
+                    | Event::Fixed
+                    | Event::Request { .. }
+                        if quiet => {}
                     Event::Warnings(_) => eprint!("{e}"),
-                    Event::Listening { .. } | Event::Rebuilt { .. } | Event::Fixed | Event::Stopped | Event::PortTaken { .. } => println!("{e}"),
+                    Event::Listening { .. }
+                    | Event::Rebuilt { .. }
+                    | Event::Fixed
+                    | Event::Stopped
+                    | Event::PortTaken { .. } => println!("{e}"),
                     Event::Request { .. } => eprintln!("{e}"),
                 }
             };
@@ -250,8 +289,27 @@ fn main() -> ExitCode {
                 }
             }
         }
-        Command::New { what: NewWhat::Model { title, year, province, district, field, host, site } } => {
-            let opts = dvk::scaffold::NewModel { root: site, title, year, province, district, field, host };
+        Command::New {
+            what:
+                NewWhat::Model {
+                    title,
+                    year,
+                    province,
+                    district,
+                    field,
+                    host,
+                    site,
+                },
+        } => {
+            let opts = dvk::scaffold::NewModel {
+                root: site,
+                title,
+                year,
+                province,
+                district,
+                field,
+                host,
+            };
             match dvk::scaffold::new_model(&opts) {
                 Ok(created) => {
                     println!("{}", created.path.display());
@@ -274,7 +332,8 @@ fn main() -> ExitCode {
             }
             let (loaded, diags) = dvk::load_site(&site, false, None);
             let errors: Vec<_> = diags.iter().filter(|d| d.is_error()).collect();
-            let theme = dvk::render::Theme::load(&site, &loaded.config.theme, &loaded.config.language);
+            let theme =
+                dvk::render::Theme::load(&site, &loaded.config.theme, &loaded.config.language);
             let strings = match &theme {
                 Ok(t) => &t.i18n,
                 Err(d) => {
@@ -290,7 +349,10 @@ fn main() -> ExitCode {
                 StatsFormat::Csv => dvk::stats_cmd::Format::Csv,
                 StatsFormat::Json => dvk::stats_cmd::Format::Json,
             };
-            print!("{}", dvk::stats_cmd::render(&loaded, strings, year, &st, fmt));
+            print!(
+                "{}",
+                dvk::stats_cmd::render(&loaded, strings, year, &st, fmt)
+            );
             if !errors.is_empty() {
                 for e in &errors {
                     eprintln!("{e}");

@@ -51,41 +51,69 @@ impl Staging {
     /// lock, removes leftovers of interrupted builds and creates the staging folder.
     pub fn begin(site_root: &Path, out: &Path) -> Result<Staging, OutputError> {
         let io_err = |what: String| move |e| OutputError::Io(what, e);
-        let root = site_root
-            .canonicalize()
-            .map_err(io_err(format!("cannot open site folder {}", site_root.display())))?;
+        let root = site_root.canonicalize().map_err(io_err(format!(
+            "cannot open site folder {}",
+            site_root.display()
+        )))?;
         let out = absolute(out).map_err(io_err(format!("cannot resolve {}", out.display())))?;
         let parent = out
             .parent()
-            .ok_or_else(|| OutputError::Refused("the output folder cannot be the file system root.".into()))?
+            .ok_or_else(|| {
+                OutputError::Refused("the output folder cannot be the file system root.".into())
+            })?
             .to_path_buf();
-        fs::create_dir_all(&parent).map_err(io_err(format!("cannot create {}", parent.display())))?;
-        let parent = parent.canonicalize().map_err(io_err(format!("cannot open {}", parent.display())))?;
+        fs::create_dir_all(&parent)
+            .map_err(io_err(format!("cannot create {}", parent.display())))?;
+        let parent = parent
+            .canonicalize()
+            .map_err(io_err(format!("cannot open {}", parent.display())))?;
         let name = out
             .file_name()
             .ok_or_else(|| OutputError::Refused("the output folder needs a name.".into()))?
             .to_string_lossy()
             .into_owned();
         let out = parent.join(&name);
-        if fs::symlink_metadata(&out).map(|m| m.file_type().is_symlink()).unwrap_or(false) {
-            return Err(OutputError::Refused(format!("the output folder {} is a symbolic link: give a real folder.", out.display())));
+        if fs::symlink_metadata(&out)
+            .map(|m| m.file_type().is_symlink())
+            .unwrap_or(false)
+        {
+            return Err(OutputError::Refused(format!(
+                "the output folder {} is a symbolic link: give a real folder.",
+                out.display()
+            )));
         }
         check_place(&root, &out)?;
         if out.exists() && !out.is_dir() {
-            return Err(OutputError::Refused(format!("{} exists and is not a folder.", out.display())));
+            return Err(OutputError::Refused(format!(
+                "{} exists and is not a folder.",
+                out.display()
+            )));
         }
-        if out.is_dir() && !out.join(MARKER).exists() && fs::read_dir(&out).map(|mut d| d.next().is_some()).unwrap_or(false) {
+        if out.is_dir()
+            && !out.join(MARKER).exists()
+            && fs::read_dir(&out)
+                .map(|mut d| d.next().is_some())
+                .unwrap_or(false)
+        {
             return Err(OutputError::Refused(format!(
                 "the output folder {} holds files that dvk did not build: move them away or choose another folder with -o. (dvk replaces its output folder as a whole.)",
                 out.display()
             )));
         }
         let lock_path = parent.join(format!(".{name}.dvk-lock"));
-        let lock = File::create(&lock_path).map_err(io_err(format!("cannot create lock file {}", lock_path.display())))?;
+        let lock = File::create(&lock_path).map_err(io_err(format!(
+            "cannot create lock file {}",
+            lock_path.display()
+        )))?;
         match lock.try_lock() {
             Ok(()) => {}
             Err(fs::TryLockError::WouldBlock) => return Err(OutputError::Locked(lock_path)),
-            Err(fs::TryLockError::Error(e)) => return Err(OutputError::Io(format!("cannot lock {}", lock_path.display()), e)),
+            Err(fs::TryLockError::Error(e)) => {
+                return Err(OutputError::Io(
+                    format!("cannot lock {}", lock_path.display()),
+                    e,
+                ))
+            }
         }
         // Leftovers of builds that were killed: safe to remove while we hold the lock.
         let prefix = format!(".{name}.dvk-staging-");
@@ -97,8 +125,12 @@ impl Staging {
             }
         }
         let staging = parent.join(format!("{prefix}{}", std::process::id()));
-        fs::create_dir(&staging).map_err(io_err(format!("cannot create staging folder {}", staging.display())))?;
-        fs::write(staging.join(MARKER), "built by dvk\n").map_err(io_err("cannot write to the staging folder".into()))?;
+        fs::create_dir(&staging).map_err(io_err(format!(
+            "cannot create staging folder {}",
+            staging.display()
+        )))?;
+        fs::write(staging.join(MARKER), "built by dvk\n")
+            .map_err(io_err("cannot write to the staging folder".into()))?;
         Ok(Staging {
             unchanged: std::sync::Mutex::new(Vec::new()),
             changed: std::sync::atomic::AtomicUsize::new(0),
@@ -123,7 +155,10 @@ impl Staging {
         if let Some(prev) = &self.previous {
             let old = prev.join(rel);
             if let Ok(meta) = fs::symlink_metadata(&old) {
-                if meta.is_file() && meta.len() == bytes.len() as u64 && fs::read(&old).map(|b| b == bytes).unwrap_or(false) {
+                if meta.is_file()
+                    && meta.len() == bytes.len() as u64
+                    && fs::read(&old).map(|b| b == bytes).unwrap_or(false)
+                {
                     if let Ok(mut u) = self.unchanged.lock() {
                         u.push(rel.to_string());
                         return Ok(());
@@ -131,7 +166,8 @@ impl Staging {
                 }
             }
         }
-        self.changed.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        self.changed
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         if let Some(dir) = target.parent() {
             fs::create_dir_all(dir)?;
         }
@@ -140,12 +176,18 @@ impl Staging {
 
     /// True when the build wrote exactly the files of the previous output, byte for byte.
     fn nothing_changed(&self) -> bool {
-        let Some(prev) = &self.previous else { return false };
+        let Some(prev) = &self.previous else {
+            return false;
+        };
         if self.changed.load(std::sync::atomic::Ordering::Relaxed) > 0 {
             return false;
         }
         let unchanged = self.unchanged.lock().map(|u| u.len()).unwrap_or(0);
-        let previous_files = walkdir::WalkDir::new(prev).into_iter().flatten().filter(|e| !e.file_type().is_dir()).count();
+        let previous_files = walkdir::WalkDir::new(prev)
+            .into_iter()
+            .flatten()
+            .filter(|e| !e.file_type().is_dir())
+            .count();
         // The previous output also holds the marker file, which is not written again.
         unchanged + 1 == previous_files
     }
@@ -166,14 +208,20 @@ impl Staging {
             return Ok(());
         }
         if let Some(prev) = &self.previous {
-            let unchanged = std::mem::take(&mut *self.unchanged.lock().map_err(|_| io::Error::other("poisoned"))?);
+            let unchanged = std::mem::take(
+                &mut *self
+                    .unchanged
+                    .lock()
+                    .map_err(|_| io::Error::other("poisoned"))?,
+            );
             use rayon::prelude::*;
             unchanged.par_iter().try_for_each(|rel| {
                 let target = self.staging.join(rel);
                 if let Some(dir) = target.parent() {
                     fs::create_dir_all(dir)?;
                 }
-                fs::hard_link(prev.join(rel), &target).or_else(|_| fs::copy(prev.join(rel), &target).map(|_| ()))
+                fs::hard_link(prev.join(rel), &target)
+                    .or_else(|_| fs::copy(prev.join(rel), &target).map(|_| ()))
             })?;
         }
         if self.previous.is_some() {
@@ -208,7 +256,12 @@ impl Drop for Staging {
 /// Removes a folder tree, files in parallel (file removal dominates on slow disks).
 fn remove_tree(dir: &Path) {
     use rayon::prelude::*;
-    let files: Vec<PathBuf> = walkdir::WalkDir::new(dir).into_iter().flatten().filter(|e| !e.file_type().is_dir()).map(|e| e.into_path()).collect();
+    let files: Vec<PathBuf> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .flatten()
+        .filter(|e| !e.file_type().is_dir())
+        .map(|e| e.into_path())
+        .collect();
     files.par_iter().for_each(|f| {
         let _ = fs::remove_file(f);
     });
@@ -231,7 +284,15 @@ fn exchange(a: &Path, b: &Path) -> io::Result<()> {
     let ca = CString::new(a.as_os_str().as_bytes())?;
     let cb = CString::new(b.as_os_str().as_bytes())?;
     // SAFETY: both are valid NUL-terminated paths; AT_FDCWD resolves them as given.
-    let r = unsafe { libc::renameat2(libc::AT_FDCWD, ca.as_ptr(), libc::AT_FDCWD, cb.as_ptr(), libc::RENAME_EXCHANGE) };
+    let r = unsafe {
+        libc::renameat2(
+            libc::AT_FDCWD,
+            ca.as_ptr(),
+            libc::AT_FDCWD,
+            cb.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
     if r == 0 {
         Ok(())
     } else {
@@ -241,7 +302,10 @@ fn exchange(a: &Path, b: &Path) -> io::Result<()> {
 
 #[cfg(not(target_os = "linux"))]
 fn exchange(_a: &Path, _b: &Path) -> io::Result<()> {
-    Err(io::Error::new(io::ErrorKind::Unsupported, "no atomic exchange"))
+    Err(io::Error::new(
+        io::ErrorKind::Unsupported,
+        "no atomic exchange",
+    ))
 }
 
 /// Refuses output folders that would overwrite the site itself.
@@ -265,7 +329,11 @@ fn check_place(root: &Path, out: &Path) -> Result<(), OutputError> {
 }
 
 fn absolute(p: &Path) -> io::Result<PathBuf> {
-    let p = if p.is_absolute() { p.to_path_buf() } else { std::env::current_dir()?.join(p) };
+    let p = if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        std::env::current_dir()?.join(p)
+    };
     let mut out = PathBuf::new();
     for c in p.components() {
         match c {
@@ -285,7 +353,10 @@ fn checked_rel(rel: &str) -> io::Result<&Path> {
     if p.components().all(|c| matches!(c, Component::Normal(_))) && !rel.is_empty() {
         Ok(p)
     } else {
-        Err(io::Error::new(io::ErrorKind::InvalidInput, format!("refused output path {rel:?}")))
+        Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("refused output path {rel:?}"),
+        ))
     }
 }
 
@@ -340,7 +411,11 @@ mod tests {
         s.commit().unwrap();
         assert!(!out.join("b.txt").exists());
         assert_eq!(fs::metadata(out.join("a/index.html")).unwrap().ino(), ino);
-        let leftovers: Vec<_> = fs::read_dir(dir.path()).unwrap().flatten().filter(|e| e.file_name().to_string_lossy().contains("staging")).collect();
+        let leftovers: Vec<_> = fs::read_dir(dir.path())
+            .unwrap()
+            .flatten()
+            .filter(|e| e.file_name().to_string_lossy().contains("staging"))
+            .collect();
         assert!(leftovers.is_empty());
     }
 
@@ -361,7 +436,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
         let _first = Staging::begin(dir.path(), &out).unwrap();
-        assert!(matches!(Staging::begin(dir.path(), &out), Err(OutputError::Locked(_))));
+        assert!(matches!(
+            Staging::begin(dir.path(), &out),
+            Err(OutputError::Locked(_))
+        ));
     }
 
     #[test]
@@ -370,6 +448,9 @@ mod tests {
         let out = dir.path().join("public");
         fs::create_dir_all(&out).unwrap();
         fs::write(out.join("precious.txt"), "x").unwrap();
-        assert!(matches!(Staging::begin(dir.path(), &out), Err(OutputError::Refused(_))));
+        assert!(matches!(
+            Staging::begin(dir.path(), &out),
+            Err(OutputError::Refused(_))
+        ));
     }
 }

@@ -67,7 +67,12 @@ impl Region {
         if k.contains([':', '"', '\'']) {
             return None;
         }
-        Some([&self.plain, &self.double, &self.single].iter().filter_map(|m| m.get(k).copied()).min())
+        Some(
+            [&self.plain, &self.double, &self.single]
+                .iter()
+                .filter_map(|m| m.get(k).copied())
+                .min(),
+        )
     }
 }
 
@@ -113,7 +118,12 @@ impl<'a> YamlDoc<'a> {
             Value::Null
         } else {
             if let Some((line, column, msg)) = refuse_hazards(text) {
-                return Err(Diagnostic::error(path, line + line_offset, column, format!("YAML: {msg}")));
+                return Err(Diagnostic::error(
+                    path,
+                    line + line_offset,
+                    column,
+                    format!("YAML: {msg}"),
+                ));
             }
             serde_yaml::from_str::<Value>(text).map_err(|e| {
                 let (line, column) = e
@@ -181,7 +191,10 @@ impl<'a> YamlDoc<'a> {
             other => {
                 diags.push(self.error_at(
                     at,
-                    format!("expected `key: value` lines here, found {}.", describe(other)),
+                    format!(
+                        "expected `key: value` lines here, found {}.",
+                        describe(other)
+                    ),
                 ));
                 None
             }
@@ -228,13 +241,16 @@ impl<'a> YamlDoc<'a> {
         // Indentation a "virtual" region starts at: list items open a mapping after "- ".
         let mut first_line_indent: Option<usize> = None;
         for seg in at {
-            let Some(hit) = self.find_in_region(lines, (start, end, first_line_indent), seg) else { break };
+            let Some(hit) = self.find_in_region(lines, (start, end, first_line_indent), seg) else {
+                break;
+            };
             let (line, ind, item_indent) = hit;
             found = (self.line_offset + line + 1, ind + 1);
             let mut next_end = end;
             for (j, l) in lines.iter().enumerate().take(end).skip(line + 1) {
                 if let Some(k) = content_indent(l, false, None) {
-                    let is_sibling_item = item_indent.is_some() && k == ind && l[k..].starts_with('-');
+                    let is_sibling_item =
+                        item_indent.is_some() && k == ind && l[k..].starts_with('-');
                     if k < ind || (k == ind && (item_indent.is_none() || is_sibling_item)) {
                         next_end = j;
                         break;
@@ -260,12 +276,22 @@ impl YamlDoc<'_> {
     /// Finds `seg` among the lines `start..end` (the first one's content starting at
     /// `first_line_indent` when it is a list item's): its line, indentation, and for a list
     /// item the indentation its mapping starts at.
-    fn find_in_region(&self, lines: &[&str], region: (usize, usize, Option<usize>), seg: &Seg) -> Option<(usize, usize, Option<usize>)> {
+    fn find_in_region(
+        &self,
+        lines: &[&str],
+        region: (usize, usize, Option<usize>),
+        seg: &Seg,
+    ) -> Option<(usize, usize, Option<usize>)> {
         let mut regions = self.regions.lock().unwrap_or_else(|e| e.into_inner());
-        let r = regions.entry(region).or_insert_with(|| build_region(lines, region));
+        let r = regions
+            .entry(region)
+            .or_insert_with(|| build_region(lines, region));
         let indent = r.indent?;
         match seg {
-            Seg::Index(n) => r.items.get(*n).map(|&(line, ind, item)| (line, ind, Some(item))),
+            Seg::Index(n) => r
+                .items
+                .get(*n)
+                .map(|&(line, ind, item)| (line, ind, Some(item))),
             Seg::Key(k) => match r.key_line(k) {
                 Some(line) => line.map(|l| (l, indent, None)),
                 None => {
@@ -273,9 +299,15 @@ impl YamlDoc<'_> {
                     let (start, end, fli) = region;
                     let forms = [format!("{k}:"), format!("\"{k}\":"), format!("'{k}':")];
                     (start..end).find_map(|i| {
-                        let ind = content_indent(lines[i], i == start, fli).filter(|&ind| ind == indent)?;
-                        let rest = lines[i][ind.min(lines[i].len())..].trim_start_matches("- ").trim_start();
-                        forms.iter().any(|f| rest.starts_with(f.as_str())).then_some((i, ind, None))
+                        let ind = content_indent(lines[i], i == start, fli)
+                            .filter(|&ind| ind == indent)?;
+                        let rest = lines[i][ind.min(lines[i].len())..]
+                            .trim_start_matches("- ")
+                            .trim_start();
+                        forms
+                            .iter()
+                            .any(|f| rest.starts_with(f.as_str()))
+                            .then_some((i, ind, None))
                     })
                 }
             },
@@ -286,7 +318,9 @@ impl YamlDoc<'_> {
 /// Indexes the keys and list items at the shallowest indentation of lines `start..end`.
 fn build_region(lines: &[&str], (start, end, fli): (usize, usize, Option<usize>)) -> Region {
     let mut r = Region {
-        indent: (start..end).filter_map(|i| content_indent(lines[i], i == start, fli)).min(),
+        indent: (start..end)
+            .filter_map(|i| content_indent(lines[i], i == start, fli))
+            .min(),
         ..Region::default()
     };
     let Some(indent) = r.indent else { return r };
@@ -454,7 +488,10 @@ impl<'d, 'a> Fields<'d, 'a> {
             _ => None,
         };
         if parsed.is_none() {
-            self.error(key, format!("`{key}` must be a whole number, found {}.", describe(v)));
+            self.error(
+                key,
+                format!("`{key}` must be a whole number, found {}.", describe(v)),
+            );
         }
         parsed
     }
@@ -470,7 +507,10 @@ impl<'d, 'a> Fields<'d, 'a> {
         if parsed.is_none() {
             self.error(
                 key,
-                format!("`{key}` must be a number such as 30638 or 2.5, found {}.", describe(v)),
+                format!(
+                    "`{key}` must be a number such as 30638 or 2.5, found {}.",
+                    describe(v)
+                ),
             );
         }
         parsed.filter(|n| n.is_finite())
@@ -482,7 +522,10 @@ impl<'d, 'a> Fields<'d, 'a> {
         match v {
             Value::Bool(b) => Some(*b),
             _ => {
-                self.error(key, format!("`{key}` must be true or false, found {}.", describe(v)));
+                self.error(
+                    key,
+                    format!("`{key}` must be true or false, found {}.", describe(v)),
+                );
                 None
             }
         }
@@ -496,7 +539,10 @@ impl<'d, 'a> Fields<'d, 'a> {
             _ => {
                 self.error(
                     key,
-                    format!("`{key}` must be a list (lines starting with `- `, or `[a, b]`), found {}.", describe(v)),
+                    format!(
+                        "`{key}` must be a list (lines starting with `- `, or `[a, b]`), found {}.",
+                        describe(v)
+                    ),
                 );
                 None
             }
@@ -516,7 +562,13 @@ impl<'d, 'a> Fields<'d, 'a> {
                 Some(s) if !s.trim().is_empty() => out.push(vntext::nfc(s.trim()).into_owned()),
                 Some(_) => {}
                 None => {
-                    self.error(key, format!("every item of `{key}` must be text, found {}.", describe(item)));
+                    self.error(
+                        key,
+                        format!(
+                            "every item of `{key}` must be text, found {}.",
+                            describe(item)
+                        ),
+                    );
                 }
             }
         }
@@ -533,7 +585,8 @@ impl<'d, 'a> Fields<'d, 'a> {
 fn parse_vietnamese_number(s: &str) -> Option<f64> {
     let s: String = s.trim().chars().filter(|c| !c.is_whitespace()).collect();
     // "30.638" (dot thousands) and "2,5" (comma decimal), as written in Vietnamese.
-    let no_thousands = if s.matches('.').count() >= 1 && s.split('.').skip(1).all(|g| g.len() == 3) {
+    let no_thousands = if s.matches('.').count() >= 1 && s.split('.').skip(1).all(|g| g.len() == 3)
+    {
         s.replace('.', "")
     } else {
         s.clone()
@@ -556,7 +609,10 @@ mod tests {
         assert_eq!(doc.locate(&[key("year")]), (3, 1));
         assert_eq!(doc.locate(&[key("results")]), (4, 1));
         assert_eq!(doc.locate(&[key("results"), Seg::Index(1)]), (7, 5));
-        assert_eq!(doc.locate(&[key("results"), Seg::Index(1), key("value")]), (8, 5));
+        assert_eq!(
+            doc.locate(&[key("results"), Seg::Index(1), key("value")]),
+            (8, 5)
+        );
         assert_eq!(doc.locate(&[key("nope")]), (2, 1));
     }
 

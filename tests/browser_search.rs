@@ -10,7 +10,14 @@ fn chromium() -> Option<String> {
     std::env::var("CHROMIUM")
         .ok()
         .into_iter()
-        .chain(["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"].map(String::from))
+        .chain(
+            [
+                "/usr/bin/chromium",
+                "/usr/bin/chromium-browser",
+                "/usr/bin/google-chrome",
+            ]
+            .map(String::from),
+        )
         .find(|p| Path::new(p).exists())
 }
 
@@ -35,6 +42,12 @@ fn search_page_in_headless_chromium() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     println!("{stdout}");
     eprintln!("{stderr}");
-    assert!(out.status.success(), "browser search test failed:\n{stdout}\n{stderr}");
-    assert!(!stdout.contains("SKIP"), "Chromium was found but the script skipped:\n{stdout}");
+    assert!(
+        out.status.success(),
+        "browser search test failed:\n{stdout}\n{stderr}"
+    );
+    assert!(
+        !stdout.contains("SKIP"),
+        "Chromium was found but the script skipped:\n{stdout}"
+    );
 }

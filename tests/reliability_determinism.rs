@@ -36,8 +36,14 @@ fn copy_in_order(from: &Path, to: &Path, order: &[PathBuf]) {
         let target = to.join(rel);
         fs::create_dir_all(target.parent().unwrap()).unwrap();
         fs::copy(from.join(rel), &target).unwrap();
-        let t = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_000_000_000 + (i as u64 * 7919) % 100_000);
-        fs::File::options().write(true).open(&target).unwrap().set_modified(t).unwrap();
+        let t = std::time::SystemTime::UNIX_EPOCH
+            + std::time::Duration::from_secs(1_000_000_000 + (i as u64 * 7919) % 100_000);
+        fs::File::options()
+            .write(true)
+            .open(&target)
+            .unwrap()
+            .set_modified(t)
+            .unwrap();
     }
 }
 
@@ -48,7 +54,11 @@ fn folders_listed_out_of_order(dir: &Path) -> usize {
         .flatten()
         .filter(|e| e.file_type().is_dir())
         .filter(|e| {
-            let listed: Vec<_> = fs::read_dir(e.path()).unwrap().flatten().map(|x| x.file_name()).collect();
+            let listed: Vec<_> = fs::read_dir(e.path())
+                .unwrap()
+                .flatten()
+                .map(|x| x.file_name())
+                .collect();
             let mut sorted = listed.clone();
             sorted.sort();
             listed != sorted
@@ -72,25 +82,59 @@ fn check_site(name: &str, site: &Path, scratch: &Path) -> String {
     let first = build_to(site, &scratch.join(format!("{name}-1")), None);
     let mut compared = vec![];
     let mut same = |label: &str, tree: BTreeMap<String, u64>| {
-        assert!(tree == first, "{name}: {label} differs from the first build: {}", tree_diff(&first, &tree));
+        assert!(
+            tree == first,
+            "{name}: {label} differs from the first build: {}",
+            tree_diff(&first, &tree)
+        );
         compared.push(label.to_string());
     };
-    same("second build, fresh folder", build_to(site, &scratch.join(format!("{name}-2")), None));
-    same("rebuild over its own output", build_to(site, &scratch.join(format!("{name}-1")), None));
-    same("RAYON_NUM_THREADS=1", build_to(site, &scratch.join(format!("{name}-t1")), Some("1")));
-    same("RAYON_NUM_THREADS=2", build_to(site, &scratch.join(format!("{name}-t2")), Some("2")));
-    same("RAYON_NUM_THREADS=8", build_to(site, &scratch.join(format!("{name}-t8")), Some("8")));
+    same(
+        "second build, fresh folder",
+        build_to(site, &scratch.join(format!("{name}-2")), None),
+    );
+    same(
+        "rebuild over its own output",
+        build_to(site, &scratch.join(format!("{name}-1")), None),
+    );
+    same(
+        "RAYON_NUM_THREADS=1",
+        build_to(site, &scratch.join(format!("{name}-t1")), Some("1")),
+    );
+    same(
+        "RAYON_NUM_THREADS=2",
+        build_to(site, &scratch.join(format!("{name}-t2")), Some("2")),
+    );
+    same(
+        "RAYON_NUM_THREADS=8",
+        build_to(site, &scratch.join(format!("{name}-t8")), Some("8")),
+    );
     let mut out_of_order = Vec::new();
     for (label, order) in [
-        ("content copied in reverse order", files_in_order(&site.join("content"), None)),
-        ("content copied in shuffled order", files_in_order(&site.join("content"), Some(&mut rng))),
+        (
+            "content copied in reverse order",
+            files_in_order(&site.join("content"), None),
+        ),
+        (
+            "content copied in shuffled order",
+            files_in_order(&site.join("content"), Some(&mut rng)),
+        ),
     ] {
         // A different folder (and path length) for the copy; no photo cache, no previous output.
-        let copy = scratch.join(format!("{name}-copy-{}", compared.len())).join("a-longer/path");
+        let copy = scratch
+            .join(format!("{name}-copy-{}", compared.len()))
+            .join("a-longer/path");
         copy_in_order(&site.join("content"), &copy.join("content"), &order);
         copy_dir(&site.join("themes"), &copy.join("themes"));
         out_of_order.push(folders_listed_out_of_order(&copy.join("content")));
-        same(label, build_to(&copy, &copy.join("public"), Some(if compared.len() % 2 == 0 { "1" } else { "2" })));
+        same(
+            label,
+            build_to(
+                &copy,
+                &copy.join("public"),
+                Some(if compared.len() % 2 == 0 { "1" } else { "2" }),
+            ),
+        );
     }
     format!(
         "{name}: {} files, identical across {} builds ({}); the copies list {:?} folders in an order other than by name",
@@ -103,7 +147,10 @@ fn check_site(name: &str, site: &Path, scratch: &Path) -> String {
 
 #[test]
 fn builds_are_byte_identical_across_threads_copies_and_rebuilds() {
-    let scratch = tempfile::Builder::new().prefix("dvk-det-").tempdir().unwrap();
+    let scratch = tempfile::Builder::new()
+        .prefix("dvk-det-")
+        .tempdir()
+        .unwrap();
     // The sample site (photos, articles, pages, charts) …
     let sample = scratch.path().join("sample");
     copy_dir(&repo().join("content"), &sample.join("content"));
@@ -112,6 +159,10 @@ fn builds_are_byte_identical_across_threads_copies_and_rebuilds() {
     // … and 1,000 generated models.
     let corpus = scratch.path().join("corpus");
     let source = corpus_site(1000, &corpus);
-    let b = check_site(&format!("1,000-model site ({source})"), &corpus, scratch.path());
+    let b = check_site(
+        &format!("1,000-model site ({source})"),
+        &corpus,
+        scratch.path(),
+    );
     println!("determinism: {a}\ndeterminism: {b}");
 }

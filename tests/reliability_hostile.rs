@@ -21,11 +21,19 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 fn cases() -> u32 {
-    std::env::var("DVK_PROPTEST_CASES").ok().and_then(|s| s.parse().ok()).unwrap_or(256)
+    std::env::var("DVK_PROPTEST_CASES")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(256)
 }
 
 fn runner() -> TestRunner {
-    TestRunner::new(Config { cases: cases(), failure_persistence: None, max_shrink_iters: 2000, ..Config::default() })
+    TestRunner::new(Config {
+        cases: cases(),
+        failure_persistence: None,
+        max_shrink_iters: 2000,
+        ..Config::default()
+    })
 }
 
 /// Runs a property and turns a failure into a panic with proptest's minimal case.
@@ -37,7 +45,11 @@ where
     if let Err(e) = runner().run(&strategy, test) {
         panic!("{name}: {e}");
     }
-    println!("{name}: {} cases, no failure, {:.1} s", cases(), started.elapsed().as_secs_f64());
+    println!(
+        "{name}: {} cases, no failure, {:.1} s",
+        cases(),
+        started.elapsed().as_secs_f64()
+    );
 }
 
 // ---------------------------------------------------------------------------------------
@@ -45,18 +57,134 @@ where
 
 /// Pieces that break parsers: YAML and Markdown syntax, HTML, Unicode edge cases.
 const FRAGMENTS: &[&str] = &[
-    ": ", "- ", "-", "[", "]", "{", "}", ",", "&a ", "*a", "!!str ", "!!binary ", "!x ", "|", "|-", ">", ">-", "\"", "'",
-    "#", "\t", "\n", "\r\n", "\r", "---\n", "...\n", "---", "? ", "%YAML 1.2\n", "\u{feff}", "\0", "\\", "\\u12", "~",
-    "null", "true", "no", "1e999", "-.inf", ".nan", "0x1F", "0o17", "9223372036854775808", "-0", "2024-13-45",
-    "2024-02-30", "12:30:00", "<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "[x](javascript:alert(1))",
-    "![x](../../etc/passwd)", "![x](/etc/passwd)", "[x](b.md)", "[x](../khong-co.md#a)", "[x](%2e%2e/a.md)", "```rust\n",
-    "```\n", "~~~\n", "    ", "> ", "* ", "+ ", "1. ", "# ", "###### ", "| a | b |\n|---|---|\n", "[^1]", "[^1]: x\n",
-    "<div>", "</div>", "<p>", "<!--", "-->", "<![CDATA[", "]]>", "&amp;", "&#x0;", "&#xD800;", "&#1114112;", "**", "__",
-    "_", "~~", "`", "``", "{#id}", "{.c}", "<svg onload=alert(1)>", "<a href=\"jav&#x09;ascript:alert(1)\">", "\\\n",
-    "  \n", "=====\n", "-----\n", "***\n", "<http://x>", "<javascript:alert(1)>", "[a]: javascript:alert(1)\n", "[a]",
-    "Đạ M'Rông", "Nhơn Trạch", "Châu Thành", "a\u{0301}\u{0323}", "\u{0301}", "\u{0344}", "\u{202e}", "\u{200b}",
-    "\u{fffd}", "İ", "ß", "ﬃ", "𝔘𝔫𝔦", "\u{10ffff}", "👩\u{200d}👩\u{200d}👧", "\u{e000}dvk-code-0\u{e000}", "\u{2028}",
-    "\u{85}", "\u{1d160}", "ǅ", "Ω", "ΐ", "\u{fb2c}", "title", "year", "body", "photos", "results", "src", "label",
+    ": ",
+    "- ",
+    "-",
+    "[",
+    "]",
+    "{",
+    "}",
+    ",",
+    "&a ",
+    "*a",
+    "!!str ",
+    "!!binary ",
+    "!x ",
+    "|",
+    "|-",
+    ">",
+    ">-",
+    "\"",
+    "'",
+    "#",
+    "\t",
+    "\n",
+    "\r\n",
+    "\r",
+    "---\n",
+    "...\n",
+    "---",
+    "? ",
+    "%YAML 1.2\n",
+    "\u{feff}",
+    "\0",
+    "\\",
+    "\\u12",
+    "~",
+    "null",
+    "true",
+    "no",
+    "1e999",
+    "-.inf",
+    ".nan",
+    "0x1F",
+    "0o17",
+    "9223372036854775808",
+    "-0",
+    "2024-13-45",
+    "2024-02-30",
+    "12:30:00",
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    "[x](javascript:alert(1))",
+    "![x](../../etc/passwd)",
+    "![x](/etc/passwd)",
+    "[x](b.md)",
+    "[x](../khong-co.md#a)",
+    "[x](%2e%2e/a.md)",
+    "```rust\n",
+    "```\n",
+    "~~~\n",
+    "    ",
+    "> ",
+    "* ",
+    "+ ",
+    "1. ",
+    "# ",
+    "###### ",
+    "| a | b |\n|---|---|\n",
+    "[^1]",
+    "[^1]: x\n",
+    "<div>",
+    "</div>",
+    "<p>",
+    "<!--",
+    "-->",
+    "<![CDATA[",
+    "]]>",
+    "&amp;",
+    "&#x0;",
+    "&#xD800;",
+    "&#1114112;",
+    "**",
+    "__",
+    "_",
+    "~~",
+    "`",
+    "``",
+    "{#id}",
+    "{.c}",
+    "<svg onload=alert(1)>",
+    "<a href=\"jav&#x09;ascript:alert(1)\">",
+    "\\\n",
+    "  \n",
+    "=====\n",
+    "-----\n",
+    "***\n",
+    "<http://x>",
+    "<javascript:alert(1)>",
+    "[a]: javascript:alert(1)\n",
+    "[a]",
+    "Đạ M'Rông",
+    "Nhơn Trạch",
+    "Châu Thành",
+    "a\u{0301}\u{0323}",
+    "\u{0301}",
+    "\u{0344}",
+    "\u{202e}",
+    "\u{200b}",
+    "\u{fffd}",
+    "İ",
+    "ß",
+    "ﬃ",
+    "𝔘𝔫𝔦",
+    "\u{10ffff}",
+    "👩\u{200d}👩\u{200d}👧",
+    "\u{e000}dvk-code-0\u{e000}",
+    "\u{2028}",
+    "\u{85}",
+    "\u{1d160}",
+    "ǅ",
+    "Ω",
+    "ΐ",
+    "\u{fb2c}",
+    "title",
+    "year",
+    "body",
+    "photos",
+    "results",
+    "src",
+    "label",
 ];
 
 fn fragment() -> impl Strategy<Value = String> {
@@ -75,13 +203,31 @@ fn soup(max: usize) -> impl Strategy<Value = String> {
 
 /// `[[[…]]]` or `>>>…` style nesting of a random depth.
 fn nesting() -> impl Strategy<Value = String> {
-    (prop::sample::select(&["[", "{a: ", "> ", "- ", "<div>", "* ", "<b>", "["][..]), 0usize..300)
+    (
+        prop::sample::select(&["[", "{a: ", "> ", "- ", "<div>", "* ", "<b>", "["][..]),
+        0usize..300,
+    )
         .prop_map(|(open, n)| open.repeat(n))
 }
 
 const MODEL_KEYS: &[&str] = &[
-    "title", "year", "province", "district", "commune", "field", "host", "level", "exemplary", "date", "summary",
-    "results", "photos", "tags", "replicated_from", "slug", "draft",
+    "title",
+    "year",
+    "province",
+    "district",
+    "commune",
+    "field",
+    "host",
+    "level",
+    "exemplary",
+    "date",
+    "summary",
+    "results",
+    "photos",
+    "tags",
+    "replicated_from",
+    "slug",
+    "draft",
 ];
 
 fn key() -> impl Strategy<Value = String> {
@@ -136,7 +282,9 @@ fn mutate(text: String, edits: &[(u8, usize, String)]) -> String {
                 lines.insert(i, l);
             }
             2 => lines.insert(i, s.clone()),
-            3 if !lines.is_empty() => lines[i] = format!("{}{}", [" ", "  ", "\t", "   "][at % 4], lines[i]),
+            3 if !lines.is_empty() => {
+                lines[i] = format!("{}{}", [" ", "  ", "\t", "   "][at % 4], lines[i])
+            }
             _ if lines.len() > 1 => {
                 let j = (i + 1) % lines.len();
                 lines.swap(i, j);
@@ -164,7 +312,13 @@ fn encode(text: String, how: u8, at: usize) -> Vec<u8> {
 
 /// A Markdown model file: usually front matter from keys and values, then a body.
 fn model_file() -> impl Strategy<Value = Vec<u8>> {
-    let structured = (prop::collection::vec((key(), value()), 0..14), soup(30), nesting(), any::<bool>(), mutations())
+    let structured = (
+        prop::collection::vec((key(), value()), 0..14),
+        soup(30),
+        nesting(),
+        any::<bool>(),
+        mutations(),
+    )
         .prop_map(|(pairs, body, deep, closed, edits)| {
             let mut text = String::from("---\n");
             for (k, v) in &pairs {
@@ -188,7 +342,11 @@ fn model_file() -> impl Strategy<Value = Vec<u8>> {
         text.push_str(&body);
         mutate(text, &edits)
     });
-    (prop_oneof![4 => structured, 4 => valid_ish, 1 => soup(40), 1 => any::<String>()], 0u8..8, any::<usize>())
+    (
+        prop_oneof![4 => structured, 4 => valid_ish, 1 => soup(40), 1 => any::<String>()],
+        0u8..8,
+        any::<usize>(),
+    )
         .prop_map(|(text, how, at)| encode(text, how, at))
 }
 
@@ -209,7 +367,12 @@ fn model_list_file() -> impl Strategy<Value = Vec<u8>> {
             s
         }
     });
-    (prop::collection::vec(item, 0..8), mutations(), 0u8..8, any::<usize>())
+    (
+        prop::collection::vec(item, 0..8),
+        mutations(),
+        0u8..8,
+        any::<usize>(),
+    )
         .prop_map(|(items, edits, how, at)| encode(mutate(items.concat(), &edits), how, at))
 }
 
@@ -229,9 +392,22 @@ fn check_position(d: &Diagnostic, bytes: &[u8]) -> Result<(), TestCaseError> {
         prop_assert_eq!(d.column, 0, "line 0 with a column: {}", d);
         return Ok(());
     }
-    prop_assert!(d.line <= lines.len(), "line {} past the end ({} lines): {}", d.line, lines.len(), d);
+    prop_assert!(
+        d.line <= lines.len(),
+        "line {} past the end ({} lines): {}",
+        d.line,
+        lines.len(),
+        d
+    );
     let len = lines[d.line - 1].len();
-    prop_assert!(d.column >= 1 && d.column <= len + 1, "column {} outside line {} ({} bytes): {}", d.column, d.line, len, d);
+    prop_assert!(
+        d.column >= 1 && d.column <= len + 1,
+        "column {} outside line {} ({} bytes): {}",
+        d.column,
+        d.line,
+        len,
+        d
+    );
     Ok(())
 }
 
@@ -240,10 +416,23 @@ fn check_position(d: &Diagnostic, bytes: &[u8]) -> Result<(), TestCaseError> {
 /// HTML tag by tag (attribute values may hold `<` and `>`).
 fn check_safe_html(html: &str) -> Result<(), TestCaseError> {
     const BAD_TAGS: &[&str] = &[
-        "script", "iframe", "object", "embed", "style", "svg", "math", "form", "input", "button", "base", "meta", "link",
-        "frame", "frameset", "template", "noscript", "textarea", "select", "applet", "portal",
+        "script", "iframe", "object", "embed", "style", "svg", "math", "form", "input", "button",
+        "base", "meta", "link", "frame", "frameset", "template", "noscript", "textarea", "select",
+        "applet", "portal",
     ];
-    const URL_ATTRS: &[&str] = &["href", "src", "action", "formaction", "xlink:href", "background", "poster", "cite", "srcset", "data", "longdesc"];
+    const URL_ATTRS: &[&str] = &[
+        "href",
+        "src",
+        "action",
+        "formaction",
+        "xlink:href",
+        "background",
+        "poster",
+        "cite",
+        "srcset",
+        "data",
+        "longdesc",
+    ];
     let s = html.as_bytes();
     let mut i = 0;
     while i < s.len() {
@@ -260,8 +449,17 @@ fn check_safe_html(html: &str) -> Result<(), TestCaseError> {
             i += 1;
         }
         let name = html[name_start..i].to_ascii_lowercase();
-        prop_assert!(!name.is_empty(), "a bare '<' in sanitised HTML: {}", tail(&html[..i.min(html.len())], 300));
-        prop_assert!(!BAD_TAGS.contains(&name.as_str()), "element <{}> in sanitised HTML: {}", name, tail(html, 400));
+        prop_assert!(
+            !name.is_empty(),
+            "a bare '<' in sanitised HTML: {}",
+            tail(&html[..i.min(html.len())], 300)
+        );
+        prop_assert!(
+            !BAD_TAGS.contains(&name.as_str()),
+            "element <{}> in sanitised HTML: {}",
+            name,
+            tail(html, 400)
+        );
         loop {
             while i < s.len() && s[i].is_ascii_whitespace() {
                 i += 1;
@@ -278,7 +476,8 @@ fn check_safe_html(html: &str) -> Result<(), TestCaseError> {
                 continue;
             }
             let attr_start = i;
-            while i < s.len() && !s[i].is_ascii_whitespace() && !matches!(s[i], b'=' | b'>' | b'/') {
+            while i < s.len() && !s[i].is_ascii_whitespace() && !matches!(s[i], b'=' | b'>' | b'/')
+            {
                 i += 1;
             }
             let attr = html[attr_start..i].to_ascii_lowercase();
@@ -304,8 +503,19 @@ fn check_safe_html(html: &str) -> Result<(), TestCaseError> {
                     }
                 }
             }
-            prop_assert!(!attr.starts_with("on"), "event handler {}={:?} in: {}", attr, value, tail(html, 400));
-            prop_assert!(!["style", "srcdoc", "formaction"].contains(&attr.as_str()), "attribute {} in: {}", attr, tail(html, 400));
+            prop_assert!(
+                !attr.starts_with("on"),
+                "event handler {}={:?} in: {}",
+                attr,
+                value,
+                tail(html, 400)
+            );
+            prop_assert!(
+                !["style", "srcdoc", "formaction"].contains(&attr.as_str()),
+                "attribute {} in: {}",
+                attr,
+                tail(html, 400)
+            );
             if URL_ATTRS.contains(&attr.as_str()) {
                 let url: String = value
                     .replace("&amp;", "&")
@@ -315,7 +525,14 @@ fn check_safe_html(html: &str) -> Result<(), TestCaseError> {
                     .collect::<String>()
                     .to_ascii_lowercase();
                 for scheme in ["javascript:", "vbscript:", "data:"] {
-                    prop_assert!(!url.starts_with(scheme), "{} URL in {}={:?}: {}", scheme, attr, value, tail(html, 400));
+                    prop_assert!(
+                        !url.starts_with(scheme),
+                        "{} URL in {}={:?}: {}",
+                        scheme,
+                        attr,
+                        value,
+                        tail(html, 400)
+                    );
                 }
             }
         }
@@ -365,7 +582,8 @@ impl Fixture {
         if let Some(p) = photo {
             fs::copy(p, dir.path().join("content/models/anh.jpg")).unwrap();
         }
-        let theme = dvk::render::Theme::load(dir.path(), "default", "vi").unwrap_or_else(|d| panic!("theme: {d:?}"));
+        let theme = dvk::render::Theme::load(dir.path(), "default", "vi")
+            .unwrap_or_else(|d| panic!("theme: {d:?}"));
         Fixture { dir, theme }
     }
 
@@ -376,7 +594,8 @@ impl Fixture {
         fs::write(root.join(rel), bytes).unwrap();
         let (site, mut diags) = dvk::load_site(root, true, None);
         let models = site.models.len();
-        let (report, more) = dvk::render::render_site(root, &site, &self.theme, &dvk::render::NullSink);
+        let (report, more) =
+            dvk::render::render_site(root, &site, &self.theme, &dvk::render::NullSink);
         diags.extend(more);
         let mut seen = seen.borrow_mut();
         seen.files += 1;
@@ -389,7 +608,8 @@ impl Fixture {
                 seen.positions_checked += 1;
             } else {
                 prop_assert!(
-                    !d.is_error() || d.path.starts_with("themes") && d.message.contains("missing string"),
+                    !d.is_error()
+                        || d.path.starts_with("themes") && d.message.contains("missing string"),
                     "an error about another file: {}",
                     d
                 );
@@ -406,38 +626,70 @@ impl Fixture {
 fn property_front_matter_files_never_panic_and_every_problem_has_a_real_position() {
     let fx = Fixture::new();
     let seen = RefCell::new(Seen::default());
-    check("front matter (Markdown model files)", model_file(), |bytes| fx.run("content/models/x.md", &bytes, &seen));
+    check(
+        "front matter (Markdown model files)",
+        model_file(),
+        |bytes| fx.run("content/models/x.md", &bytes, &seen),
+    );
     let seen = seen.into_inner();
     println!("  {seen:?}");
-    assert!(seen.errors > 0 && seen.models_loaded > 0 && seen.positions_checked > 0, "{seen:?}");
+    assert!(
+        seen.errors > 0 && seen.models_loaded > 0 && seen.positions_checked > 0,
+        "{seen:?}"
+    );
 }
 
 #[test]
 fn property_yaml_model_lists_never_panic_and_every_problem_has_a_real_position() {
     let fx = Fixture::new();
     let seen = RefCell::new(Seen::default());
-    check("YAML model lists", model_list_file(), |bytes| fx.run("content/models/x.yaml", &bytes, &seen));
+    check("YAML model lists", model_list_file(), |bytes| {
+        fx.run("content/models/x.yaml", &bytes, &seen)
+    });
     let seen = seen.into_inner();
     println!("  {seen:?}");
-    assert!(seen.errors > 0 && seen.models_loaded > 0 && seen.positions_checked > 0, "{seen:?}");
+    assert!(
+        seen.errors > 0 && seen.models_loaded > 0 && seen.positions_checked > 0,
+        "{seen:?}"
+    );
 }
 
 #[test]
 fn property_markdown_never_panics_positions_are_real_and_html_is_safe() {
     let dir = empty_site();
     write(&dir.path().join("content/models/b.md"), "x");
-    let links: HashMap<PathBuf, String> = [(PathBuf::from("content/models/b.md"), "/mo-hinh/b/".to_string())].into();
+    let links: HashMap<PathBuf, String> = [(
+        PathBuf::from("content/models/b.md"),
+        "/mo-hinh/b/".to_string(),
+    )]
+    .into();
     let counts = RefCell::new((0usize, 0usize));
-    let strategy = (prop_oneof![4 => soup(60), 1 => nesting(), 1 => any::<String>()], 0usize..5);
+    let strategy = (
+        prop_oneof![4 => soup(60), 1 => nesting(), 1 => any::<String>()],
+        0usize..5,
+    );
     check("Markdown bodies", strategy, |(md, offset)| {
         let mut diags = Vec::new();
-        let body = dvk::content::Body { markdown: md.clone(), line_offset: offset };
-        let r = markdown::render(dir.path(), Path::new("content/models/a.md"), &body, &links, &mut diags);
+        let body = dvk::content::Body {
+            markdown: md.clone(),
+            line_offset: offset,
+        };
+        let r = markdown::render(
+            dir.path(),
+            Path::new("content/models/a.md"),
+            &body,
+            &links,
+            &mut diags,
+        );
         check_safe_html(&r.html)?;
         let file = format!("{}{}", "x\n".repeat(offset), md);
         for d in &diags {
             check_position(d, file.as_bytes())?;
-            prop_assert!(d.line > offset, "a body problem placed before the body: {}", d);
+            prop_assert!(
+                d.line > offset,
+                "a body problem placed before the body: {}",
+                d
+            );
         }
         let mut c = counts.borrow_mut();
         c.0 += diags.len();
@@ -455,15 +707,40 @@ fn property_slugs_and_folding() {
     let strategy = prop_oneof![2 => soup(12), 1 => any::<String>(), 1 => "[a-zA-ZàáạảãâầấậẩẫăằắặẳẵèéẹẻẽêềếệểễìíịỉĩòóọỏõôồốộổỗơờớợởỡùúụủũưừứựửữỳýỵỷỹđĐ' -]{0,30}"];
     check("slugs, folding, collation", strategy, |s| {
         let slug = vntext::slugify(&s);
-        prop_assert!(slug.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'), "slug {:?}", slug);
-        prop_assert!(!slug.starts_with('-') && !slug.ends_with('-') && !slug.contains("--"), "slug {:?}", slug);
-        prop_assert_eq!(vntext::slugify(&slug), slug.clone(), "slugify is not idempotent");
+        prop_assert!(
+            slug.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'),
+            "slug {:?}",
+            slug
+        );
+        prop_assert!(
+            !slug.starts_with('-') && !slug.ends_with('-') && !slug.contains("--"),
+            "slug {:?}",
+            slug
+        );
+        prop_assert_eq!(
+            vntext::slugify(&slug),
+            slug.clone(),
+            "slugify is not idempotent"
+        );
         let folded = vntext::fold(&s);
-        prop_assert!(!folded.chars().any(|c| ('\u{300}'..='\u{36f}').contains(&c)), "a combining mark survived folding: {:?}", folded);
+        prop_assert!(
+            !folded.chars().any(|c| ('\u{300}'..='\u{36f}').contains(&c)),
+            "a combining mark survived folding: {:?}",
+            folded
+        );
         let nfd: String = s.nfd().collect();
         let nfc: String = s.nfc().collect();
-        prop_assert_eq!(vntext::fold(&nfd), vntext::fold(&nfc), "NFC and NFD fold differently");
-        prop_assert_eq!(vntext::slugify(&nfd), vntext::slugify(&nfc), "NFC and NFD slug differently");
+        prop_assert_eq!(
+            vntext::fold(&nfd),
+            vntext::fold(&nfc),
+            "NFC and NFD fold differently"
+        );
+        prop_assert_eq!(
+            vntext::slugify(&nfd),
+            vntext::slugify(&nfc),
+            "NFC and NFD slug differently"
+        );
         let renormalised = vntext::nfc(&nfd).into_owned();
         prop_assert_eq!(renormalised, nfc.clone());
         let _ = vntext::collation_key(&s);
@@ -480,15 +757,24 @@ fn property_search_tokenizer_and_index() {
     check("search tokenizer", strategy, |s| {
         let folded = vntext::fold(&s);
         for t in tokens(&folded) {
-            prop_assert!(!t.text.is_empty() && t.text.len() <= MAX_TERM_BYTES, "token {:?}", t.text);
-            prop_assert!(t.text.chars().all(is_term_char), "token {:?} holds a non-term character", t.text);
+            prop_assert!(
+                !t.text.is_empty() && t.text.len() <= MAX_TERM_BYTES,
+                "token {:?}",
+                t.text
+            );
+            prop_assert!(
+                t.text.chars().all(is_term_char),
+                "token {:?} holds a non-term character",
+                t.text
+            );
         }
         let _ = terms_of(&s);
         let _ = dvk_search::query::parse(&s);
         Ok(())
     });
     let found = RefCell::new((0usize, 0usize));
-    let doc = (soup(6), soup(6), soup(20), prop::option::of(1990i32..2030)).prop_map(|(title, place, body, year)| (title, place, body, year));
+    let doc = (soup(6), soup(6), soup(20), prop::option::of(1990i32..2030))
+        .prop_map(|(title, place, body, year)| (title, place, body, year));
     let strategy = (prop::collection::vec(doc, 1..5), soup(6));
     check("search index and queries", strategy, |(docs, query)| {
         let docs: Vec<dvk_search::SearchDoc> = docs
@@ -519,7 +805,13 @@ fn property_search_tokenizer_and_index() {
                 .find(|w| !dvk_search::query::OPTIONAL_WORDS.contains(&w.as_str()));
             if let Some(w) = word {
                 let urls = index.search_urls(&format!("{w} "));
-                prop_assert!(urls.contains(&d.url), "{:?} not found by {:?} (got {:?})", d.title, w, urls);
+                prop_assert!(
+                    urls.contains(&d.url),
+                    "{:?} not found by {:?} (got {:?})",
+                    d.title,
+                    w,
+                    urls
+                );
                 found.borrow_mut().0 += 1;
             }
         }
@@ -554,11 +846,15 @@ fn locate_reference(text: &str, line_offset: usize, at: &[Seg]) -> (usize, usize
     let mut found = (line_offset + 1, 1);
     let mut first_line_indent: Option<usize> = None;
     for seg in at {
-        let region_indent = (start..end).filter_map(|i| content_indent(lines[i], i == start, first_line_indent)).min();
+        let region_indent = (start..end)
+            .filter_map(|i| content_indent(lines[i], i == start, first_line_indent))
+            .min();
         let Some(indent) = region_indent else { break };
         let mut hit = None;
         for i in start..end {
-            let Some(ind) = content_indent(lines[i], i == start, first_line_indent) else { continue };
+            let Some(ind) = content_indent(lines[i], i == start, first_line_indent) else {
+                continue;
+            };
             if ind != indent {
                 continue;
             }
@@ -566,7 +862,10 @@ fn locate_reference(text: &str, line_offset: usize, at: &[Seg]) -> (usize, usize
             match seg {
                 Seg::Key(k) => {
                     let rest = rest.trim_start_matches("- ").trim_start();
-                    if rest.starts_with(&format!("{k}:")) || rest.starts_with(&format!("\"{k}\":")) || rest.starts_with(&format!("'{k}':")) {
+                    if rest.starts_with(&format!("{k}:"))
+                        || rest.starts_with(&format!("\"{k}\":"))
+                        || rest.starts_with(&format!("'{k}':"))
+                    {
                         hit = Some((i, ind, None));
                         break;
                     }
@@ -575,7 +874,8 @@ fn locate_reference(text: &str, line_offset: usize, at: &[Seg]) -> (usize, usize
                     if rest.starts_with('-') {
                         let count = (start..i)
                             .filter(|&j| {
-                                content_indent(lines[j], j == start, first_line_indent) == Some(indent)
+                                content_indent(lines[j], j == start, first_line_indent)
+                                    == Some(indent)
                                     && lines[j][indent.min(lines[j].len())..].starts_with('-')
                             })
                             .count();
@@ -588,7 +888,9 @@ fn locate_reference(text: &str, line_offset: usize, at: &[Seg]) -> (usize, usize
                 }
             }
         }
-        let Some((line, ind, item_indent)) = hit else { break };
+        let Some((line, ind, item_indent)) = hit else {
+            break;
+        };
         found = (line_offset + line + 1, ind + 1);
         let mut next_end = end;
         for (j, l) in lines.iter().enumerate().take(end).skip(line + 1) {
@@ -613,11 +915,17 @@ fn locate_reference(text: &str, line_offset: usize, at: &[Seg]) -> (usize, usize
     found
 }
 
-const TREE_KEYS: &[&str] = &["title", "results", "photos", "value", "label", "a:b", "\"q\"", "x y", "src", "tags", "đất", "t"];
+const TREE_KEYS: &[&str] = &[
+    "title", "results", "photos", "value", "label", "a:b", "\"q\"", "x y", "src", "tags", "đất",
+    "t",
+];
 
 /// Block-style YAML text: nested keys and lists, comments, blank lines, quoted keys.
 fn yaml_tree(depth: u32) -> BoxedStrategy<Vec<String>> {
-    let leaf = prop_oneof![soup(3).prop_map(|s| serde_json::to_string(&s).unwrap()), "[a-z0-9 ]{0,6}"];
+    let leaf = prop_oneof![
+        soup(3).prop_map(|s| serde_json::to_string(&s).unwrap()),
+        "[a-z0-9 ]{0,6}"
+    ];
     let line_key = prop::sample::select(TREE_KEYS).prop_map(|k| {
         if k.contains(':') || k.contains(' ') {
             format!("'{k}'")
@@ -626,7 +934,9 @@ fn yaml_tree(depth: u32) -> BoxedStrategy<Vec<String>> {
         }
     });
     if depth == 0 {
-        return prop::collection::vec((line_key, leaf), 1..5).prop_map(|v| v.into_iter().map(|(k, l)| format!("{k}: {l}")).collect()).boxed();
+        return prop::collection::vec((line_key, leaf), 1..5)
+            .prop_map(|v| v.into_iter().map(|(k, l)| format!("{k}: {l}")).collect())
+            .boxed();
     }
     let child = yaml_tree(depth - 1);
     let entry = prop_oneof![
@@ -640,7 +950,11 @@ fn yaml_tree(depth: u32) -> BoxedStrategy<Vec<String>> {
             let mut v = vec![format!("{k}:")];
             for item in items {
                 for (i, l) in item.into_iter().enumerate() {
-                    v.push(if i == 0 { format!("  - {l}") } else { format!("    {l}") });
+                    v.push(if i == 0 {
+                        format!("  - {l}")
+                    } else {
+                        format!("    {l}")
+                    });
                 }
             }
             v
@@ -648,7 +962,9 @@ fn yaml_tree(depth: u32) -> BoxedStrategy<Vec<String>> {
         Just(vec!["# comment".to_string()]),
         Just(vec![String::new()]),
     ];
-    prop::collection::vec(entry, 1..6).prop_map(|v| v.concat()).boxed()
+    prop::collection::vec(entry, 1..6)
+        .prop_map(|v| v.concat())
+        .boxed()
 }
 
 fn yaml_path() -> impl Strategy<Value = Vec<Seg>> {
@@ -664,27 +980,53 @@ fn yaml_path() -> impl Strategy<Value = Vec<Seg>> {
 #[test]
 fn property_yaml_positions_match_the_original_algorithm() {
     let compared = RefCell::new((0usize, 0usize));
-    let strategy = (yaml_tree(3), prop::collection::vec(yaml_path(), 1..8), 0usize..3, prop::bool::ANY);
-    check("YAML positions (indexed vs original)", strategy, |(lines, paths, offset, top_list)| {
-        let text = if top_list {
-            lines.iter().enumerate().map(|(i, l)| if i == 0 { format!("- {l}") } else { format!("  {l}") }).collect::<Vec<_>>().join("\n")
-        } else {
-            lines.join("\n")
-        };
-        let Ok(doc) = YamlDoc::parse(&text, Path::new("x.yaml"), offset) else {
-            compared.borrow_mut().1 += 1;
-            return Ok(());
-        };
-        for p in &paths {
-            let mut p = p.clone();
-            if top_list {
-                p.insert(0, Seg::Index(0));
+    let strategy = (
+        yaml_tree(3),
+        prop::collection::vec(yaml_path(), 1..8),
+        0usize..3,
+        prop::bool::ANY,
+    );
+    check(
+        "YAML positions (indexed vs original)",
+        strategy,
+        |(lines, paths, offset, top_list)| {
+            let text = if top_list {
+                lines
+                    .iter()
+                    .enumerate()
+                    .map(|(i, l)| {
+                        if i == 0 {
+                            format!("- {l}")
+                        } else {
+                            format!("  {l}")
+                        }
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            } else {
+                lines.join("\n")
+            };
+            let Ok(doc) = YamlDoc::parse(&text, Path::new("x.yaml"), offset) else {
+                compared.borrow_mut().1 += 1;
+                return Ok(());
+            };
+            for p in &paths {
+                let mut p = p.clone();
+                if top_list {
+                    p.insert(0, Seg::Index(0));
+                }
+                prop_assert_eq!(
+                    doc.locate(&p),
+                    locate_reference(&text, offset, &p),
+                    "path {:?} in\n{}",
+                    p,
+                    text
+                );
+                compared.borrow_mut().0 += 1;
             }
-            prop_assert_eq!(doc.locate(&p), locate_reference(&text, offset, &p), "path {:?} in\n{}", p, text);
-            compared.borrow_mut().0 += 1;
-        }
-        Ok(())
-    });
+            Ok(())
+        },
+    );
     let (n, invalid) = compared.into_inner();
     println!("  {n} paths compared ({invalid} generated texts were not valid YAML)");
     assert!(n > 0);

@@ -30,14 +30,18 @@ fn md(site: &Path, text: impl AsRef<[u8]>) {
 }
 
 fn errors(r: &Run) -> Vec<&str> {
-    r.stderr.lines().filter(|l| l.contains(": error: ")).collect()
+    r.stderr
+        .lines()
+        .filter(|l| l.contains(": error: "))
+        .collect()
 }
 
 fn expect_error(r: &Run, at: &str, message: &str) {
     assert_eq!(r.code, Some(1), "{}", r.describe());
     let errs = errors(r);
     assert!(
-        errs.iter().any(|e| e.starts_with(at) && e.contains(message)),
+        errs.iter()
+            .any(|e| e.starts_with(at) && e.contains(message)),
         "want an error at {at} saying {message:?}, got {:?}",
         errs.iter().take(5).collect::<Vec<_>>()
     );
@@ -53,13 +57,34 @@ fn cases() -> Vec<Case> {
             name: "100,000 nested block quotes (`>`)",
             secs: 10,
             write: |s| md(s, format!("{HEAD}---\n\n{} sâu\n", ">".repeat(100_000))),
-            check: |_, r| expect_error(r, "content/models/thu.md:11:", "nested more than 128 levels"),
+            check: |_, r| {
+                expect_error(
+                    r,
+                    "content/models/thu.md:11:",
+                    "nested more than 128 levels",
+                )
+            },
         },
         Case {
             name: "100,000 nested <div> in a body",
             secs: 10,
-            write: |s| md(s, format!("{HEAD}---\n\n{}x{}\n", "<div>".repeat(100_000), "</div>".repeat(100_000))),
-            check: |_, r| expect_error(r, "content/models/thu.md:11:", "nested more than 128 levels"),
+            write: |s| {
+                md(
+                    s,
+                    format!(
+                        "{HEAD}---\n\n{}x{}\n",
+                        "<div>".repeat(100_000),
+                        "</div>".repeat(100_000)
+                    ),
+                )
+            },
+            check: |_, r| {
+                expect_error(
+                    r,
+                    "content/models/thu.md:11:",
+                    "nested more than 128 levels",
+                )
+            },
         },
         Case {
             name: "lists nested 3,000 deep (9 MB)",
@@ -76,7 +101,17 @@ fn cases() -> Vec<Case> {
         Case {
             name: "100,000 `[` and 100,000 `*` (unclosed links and emphasis)",
             secs: 20,
-            write: |s| md(s, format!("{HEAD}---\n\n{}\n\n{}x{}\n", "[a](".repeat(100_000), "*".repeat(100_000), "*".repeat(100_000))),
+            write: |s| {
+                md(
+                    s,
+                    format!(
+                        "{HEAD}---\n\n{}\n\n{}x{}\n",
+                        "[a](".repeat(100_000),
+                        "*".repeat(100_000),
+                        "*".repeat(100_000)
+                    ),
+                )
+            },
             check: |s, r| {
                 assert!(r.ok(), "{}", r.describe());
                 assert!(page(s).contains("[a]("));
@@ -104,25 +139,40 @@ fn cases() -> Vec<Case> {
             name: "10 MB body of 1,600 highlighted code blocks",
             secs: 60,
             write: |s| {
-                let block = format!("```rust\n{}```\n\n", "fn main() { let x = \"<b>đậm</b>\"; println!(\"{x}\"); }\n".repeat(100));
+                let block = format!(
+                    "```rust\n{}```\n\n",
+                    "fn main() { let x = \"<b>đậm</b>\"; println!(\"{x}\"); }\n".repeat(100)
+                );
                 md(s, format!("{HEAD}---\n\n{}Hết.\n", block.repeat(1600)))
             },
             check: |s, r| {
                 assert!(r.ok(), "{}", r.describe());
                 let p = page(s);
                 assert_eq!(p.matches("<pre class=\"code\"").count(), 1600);
-                assert!(!p.contains("dvk-code-"), "a code block placeholder was left in the page");
+                assert!(
+                    !p.contains("dvk-code-"),
+                    "a code block placeholder was left in the page"
+                );
                 assert!(!p.contains("<b>đậm</b>"), "code was not escaped");
             },
         },
         Case {
             name: "20,000 headings with the same text",
             secs: 20,
-            write: |s| md(s, format!("{HEAD}---\n\n{}", "## Kết quả\n\nĐoạn.\n\n".repeat(20_000))),
+            write: |s| {
+                md(
+                    s,
+                    format!("{HEAD}---\n\n{}", "## Kết quả\n\nĐoạn.\n\n".repeat(20_000)),
+                )
+            },
             check: |s, r| {
                 assert!(r.ok(), "{}", r.describe());
                 let p = page(s);
-                assert!(p.contains("id=\"ket-qua\"") && p.contains("id=\"ket-qua-20000\"") && !p.contains("id=\"ket-qua-20001\""));
+                assert!(
+                    p.contains("id=\"ket-qua\"")
+                        && p.contains("id=\"ket-qua-20000\"")
+                        && !p.contains("id=\"ket-qua-20001\"")
+                );
             },
         },
         Case {
@@ -130,13 +180,22 @@ fn cases() -> Vec<Case> {
             secs: 30,
             write: |s| {
                 use unicode_normalization::UnicodeNormalization;
-                let para: String = "Người dân hiến đất, góp công xây dựng nông thôn mới. ".repeat(40).nfd().collect();
+                let para: String = "Người dân hiến đất, góp công xây dựng nông thôn mới. "
+                    .repeat(40)
+                    .nfd()
+                    .collect();
                 let n = 10_000_000 / (para.len() + 2);
-                md(s, format!("{HEAD}---\n\n{}", format!("{para}\n\n").repeat(n)))
+                md(
+                    s,
+                    format!("{HEAD}---\n\n{}", format!("{para}\n\n").repeat(n)),
+                )
             },
             check: |s, r| {
                 assert!(r.ok(), "{}", r.describe());
-                assert!(page(s).contains("Người dân hiến đất"), "the text should be NFC in the page");
+                assert!(
+                    page(s).contains("Người dân hiến đất"),
+                    "the text should be NFC in the page"
+                );
             },
         },
         Case {
@@ -169,8 +228,16 @@ fn cases() -> Vec<Case> {
                 assert_eq!(r.code, Some(1), "{}", r.describe());
                 let errs = errors(r);
                 assert_eq!(errs.len(), 1_000_000, "one error per item");
-                assert!(errs[0].starts_with("content/models/danh-sach.yaml:1:3: error:"), "{}", errs[0]);
-                assert!(errs[999_999].starts_with("content/models/danh-sach.yaml:1000000:3: error:"), "{}", errs[999_999]);
+                assert!(
+                    errs[0].starts_with("content/models/danh-sach.yaml:1:3: error:"),
+                    "{}",
+                    errs[0]
+                );
+                assert!(
+                    errs[999_999].starts_with("content/models/danh-sach.yaml:1000000:3: error:"),
+                    "{}",
+                    errs[999_999]
+                );
             },
         },
         Case {
@@ -203,7 +270,13 @@ fn cases() -> Vec<Case> {
                 assert_eq!(r.code, Some(1), "{}", r.describe());
                 let errs = errors(r);
                 assert_eq!(errs.len(), 100_000);
-                assert!(errs.iter().any(|e| e.starts_with("content/models/thu.md:100008:1: error: unknown key `khoa99999`")), "{:?}", errs.last());
+                assert!(
+                    errs.iter().any(|e| e.starts_with(
+                        "content/models/thu.md:100008:1: error: unknown key `khoa99999`"
+                    )),
+                    "{:?}",
+                    errs.last()
+                );
             },
         },
         Case {
@@ -212,14 +285,32 @@ fn cases() -> Vec<Case> {
             write: |s| {
                 let items = vec!["x"; 3000].join(",");
                 let aliases = vec!["*a"; 3000].join(",");
-                md(s, format!("{HEAD}tags: &a [{items}]\nsummary: [{aliases}]\n---\n\nx\n"))
+                md(
+                    s,
+                    format!("{HEAD}tags: &a [{items}]\nsummary: [{aliases}]\n---\n\nx\n"),
+                )
             },
-            check: |_, r| expect_error(r, "content/models/thu.md:10:11:", "aliases (`*name`) are not supported"),
+            check: |_, r| {
+                expect_error(
+                    r,
+                    "content/models/thu.md:10:11:",
+                    "aliases (`*name`) are not supported",
+                )
+            },
         },
         Case {
             name: "YAML nested 100,000 deep (`[[[…`)",
             secs: 10,
-            write: |s| md(s, format!("{HEAD}tags: {}{}\n---\n\nx\n", "[".repeat(100_000), "]".repeat(100_000))),
+            write: |s| {
+                md(
+                    s,
+                    format!(
+                        "{HEAD}tags: {}{}\n---\n\nx\n",
+                        "[".repeat(100_000),
+                        "]".repeat(100_000)
+                    ),
+                )
+            },
             check: |_, r| expect_error(r, "content/models/thu.md:9:", "nested more than 64 levels"),
         },
         Case {
@@ -240,19 +331,39 @@ fn cases() -> Vec<Case> {
             check: |s, r| {
                 assert!(r.ok(), "{}", r.describe());
                 assert!(page(s).contains("<title>Mô hình thử ·"));
-                assert!(!fs::read_to_string(s.join("public/du-lieu/mo-hinh.json")).unwrap().contains('\u{feff}'));
+                assert!(!fs::read_to_string(s.join("public/du-lieu/mo-hinh.json"))
+                    .unwrap()
+                    .contains('\u{feff}'));
             },
         },
         Case {
             name: "CRLF line ends, with an error at line 9",
             secs: 10,
-            write: |s| md(s, format!("{HEAD}yaer: 2024\n---\n\nDòng *một*.\nDòng hai.\n").replace('\n', "\r\n")),
-            check: |_, r| expect_error(r, "content/models/thu.md:9:1:", "unknown key `yaer`. Did you mean `year`?"),
+            write: |s| {
+                md(
+                    s,
+                    format!("{HEAD}yaer: 2024\n---\n\nDòng *một*.\nDòng hai.\n")
+                        .replace('\n', "\r\n"),
+                )
+            },
+            check: |_, r| {
+                expect_error(
+                    r,
+                    "content/models/thu.md:9:1:",
+                    "unknown key `yaer`. Did you mean `year`?",
+                )
+            },
         },
         Case {
             name: "CRLF line ends (valid)",
             secs: 10,
-            write: |s| md(s, format!("{HEAD}---\n\nDòng *một*.\nDòng hai.\n\n## Mục\n").replace('\n', "\r\n")),
+            write: |s| {
+                md(
+                    s,
+                    format!("{HEAD}---\n\nDòng *một*.\nDòng hai.\n\n## Mục\n")
+                        .replace('\n', "\r\n"),
+                )
+            },
             check: |s, r| {
                 assert!(r.ok(), "{}", r.describe());
                 let p = page(s);
@@ -280,16 +391,40 @@ fn extreme_files_give_clear_errors_or_correct_output_in_bounded_time_and_memory(
         let site = empty_site();
         (case.write)(site.path());
         let r = build(site.path(), &[], limit(case.secs));
-        assert!(!r.timed_out, "{}: no answer within {} s (killed)", case.name, limit(case.secs).as_secs());
-        assert!(r.signal.is_none() && !r.stderr.contains("panicked"), "{}: crashed: {}", case.name, r.describe());
+        assert!(
+            !r.timed_out,
+            "{}: no answer within {} s (killed)",
+            case.name,
+            limit(case.secs).as_secs()
+        );
+        assert!(
+            r.signal.is_none() && !r.stderr.contains("panicked"),
+            "{}: crashed: {}",
+            case.name,
+            r.describe()
+        );
         (case.check)(site.path(), &r);
         let mb = r.max_rss_kb / 1024;
         assert!(mb <= MAX_RSS_MB, "{}: {mb} MB peak memory", case.name);
         let outcome = match errors(&r).first() {
-            Some(e) => format!("exit {}: {}", r.code.unwrap_or(-1), e.replace("content/models/", "").chars().take(110).collect::<String>()),
+            Some(e) => format!(
+                "exit {}: {}",
+                r.code.unwrap_or(-1),
+                e.replace("content/models/", "")
+                    .chars()
+                    .take(110)
+                    .collect::<String>()
+            ),
             None => "built".to_string(),
         };
-        table.push(format!("| {} | {outcome} | {:.2} s | {mb} MB |", case.name, r.elapsed.as_secs_f64()));
+        table.push(format!(
+            "| {} | {outcome} | {:.2} s | {mb} MB |",
+            case.name,
+            r.elapsed.as_secs_f64()
+        ));
     }
-    println!("| input | outcome | time | peak RSS |\n|---|---|---|---|\n{}", table.join("\n"));
+    println!(
+        "| input | outcome | time | peak RSS |\n|---|---|---|---|\n{}",
+        table.join("\n")
+    );
 }

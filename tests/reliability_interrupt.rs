@@ -16,11 +16,21 @@ use std::time::{Duration, Instant};
 /// Two versions of the same site that differ in every page (the site title) and in the set
 /// of files (version B has one more model).
 fn set_version(site: &Path, b: bool) {
-    let title = if b { "Dân vận khéo — bản B" } else { "Dân vận khéo — bản A" };
-    write(&site.join("content/site.yaml"), format!("title: \"{title}\"\nbase_url: \"https://example.gov.vn/\"\n"));
+    let title = if b {
+        "Dân vận khéo — bản B"
+    } else {
+        "Dân vận khéo — bản A"
+    };
+    write(
+        &site.join("content/site.yaml"),
+        format!("title: \"{title}\"\nbase_url: \"https://example.gov.vn/\"\n"),
+    );
     let extra = site.join("content/models/ban-b/them.md");
     if b {
-        write(&extra, model_md("Mô hình chỉ có ở bản B", "", "Chỉ bản B có trang này."));
+        write(
+            &extra,
+            model_md("Mô hình chỉ có ở bản B", "", "Chỉ bản B có trang này."),
+        );
     } else if extra.exists() {
         fs::remove_file(&extra).unwrap();
     }
@@ -28,7 +38,10 @@ fn set_version(site: &Path, b: bool) {
 
 #[test]
 fn kill_9_during_twenty_builds_leaves_the_old_or_the_new_site() {
-    let dir = tempfile::Builder::new().prefix("dvk-kill-").tempdir().unwrap();
+    let dir = tempfile::Builder::new()
+        .prefix("dvk-kill-")
+        .tempdir()
+        .unwrap();
     let site = dir.path().join("site");
     let source = corpus_site(1000, &site);
     let out = site.join("public");
@@ -43,7 +56,10 @@ fn kill_9_during_twenty_builds_leaves_the_old_or_the_new_site() {
         full.push(r.elapsed);
         reference.insert(b, tree_hash(&out));
     }
-    assert_ne!(tree_digest(&reference[&false]), tree_digest(&reference[&true]));
+    assert_ne!(
+        tree_digest(&reference[&false]),
+        tree_digest(&reference[&true])
+    );
     let files = reference[&true].len();
     let full_ms = full.iter().map(Duration::as_millis).max().unwrap_or(1000) as u64;
 
@@ -91,11 +107,22 @@ fn kill_9_during_twenty_builds_leaves_the_old_or_the_new_site() {
 
         // The next build succeeds, publishes the target version, and cleans up.
         let r = build(&site, &[], limit(120));
-        assert!(r.ok(), "round {round}: the build after a kill failed: {}", r.describe());
+        assert!(
+            r.ok(),
+            "round {round}: the build after a kill failed: {}",
+            r.describe()
+        );
         let after = tree_hash(&out);
-        assert!(after == reference[&target], "round {round}: {}", tree_diff(&reference[&target], &after));
+        assert!(
+            after == reference[&target],
+            "round {round}: {}",
+            tree_diff(&reference[&target], &after)
+        );
         let left = leftovers(&site, "public");
-        assert!(left.is_empty(), "round {round}: leftovers after the next build: {left:?}");
+        assert!(
+            left.is_empty(),
+            "round {round}: leftovers after the next build: {left:?}"
+        );
         published = target;
     }
     println!(
@@ -108,7 +135,10 @@ fn kill_9_during_twenty_builds_leaves_the_old_or_the_new_site() {
 
 #[test]
 fn two_builds_at_once_never_mix_and_the_loser_gets_a_clear_message() {
-    let dir = tempfile::Builder::new().prefix("dvk-lock-").tempdir().unwrap();
+    let dir = tempfile::Builder::new()
+        .prefix("dvk-lock-")
+        .tempdir()
+        .unwrap();
     let site = dir.path().join("site");
     corpus_site(300, &site);
     let out = site.join("public");
@@ -122,16 +152,32 @@ fn two_builds_at_once_never_mix_and_the_loser_gets_a_clear_message() {
 
     // 1. While another build holds the lock (here: this test, with the same flock), a build
     //    is refused with a clear message, and leaves that build's staging folder alone.
-    let lock = fs::OpenOptions::new().create(true).truncate(false).write(true).open(site.join(".public.dvk-lock")).unwrap();
+    let lock = fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(site.join(".public.dvk-lock"))
+        .unwrap();
     use std::os::fd::AsRawFd;
     // SAFETY: flock on a file descriptor we own.
-    assert_eq!(unsafe { libc::flock(lock.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) }, 0);
+    assert_eq!(
+        unsafe { libc::flock(lock.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) },
+        0
+    );
     let live_staging = site.join(".public.dvk-staging-999999");
     fs::create_dir_all(live_staging.join("half")).unwrap();
     let r = build(&site, &["--base-url", "https://a.example/"], limit(60));
     assert_eq!(r.code, Some(2), "{}", r.describe());
-    assert!(r.stderr.contains("another dvk build is writing this output folder right now"), "{}", r.describe());
-    assert!(live_staging.join("half").exists(), "a refused build removed the running build's staging folder");
+    assert!(
+        r.stderr
+            .contains("another dvk build is writing this output folder right now"),
+        "{}",
+        r.describe()
+    );
+    assert!(
+        live_staging.join("half").exists(),
+        "a refused build removed the running build's staging folder"
+    );
     assert_eq!(tree_hash(&out), reference[1]);
     let message = r.stderr.trim().to_string();
     drop(lock);
@@ -162,9 +208,16 @@ fn two_builds_at_once_never_mix_and_the_loser_gets_a_clear_message() {
             (Some(0), Some(0)) => both_ok += 1,
             (Some(0), Some(2)) | (Some(2), Some(0)) => {
                 refused += 1;
-                let loser = if ra.status.code() == Some(2) { &ra } else { &rb };
+                let loser = if ra.status.code() == Some(2) {
+                    &ra
+                } else {
+                    &rb
+                };
                 let msg = String::from_utf8_lossy(&loser.stderr);
-                assert!(msg.contains("another dvk build is writing this output folder"), "round {round}: unclear message: {msg}");
+                assert!(
+                    msg.contains("another dvk build is writing this output folder"),
+                    "round {round}: unclear message: {msg}"
+                );
             }
             other => panic!(
                 "round {round}: exit codes {other:?}\n{}\n{}",
@@ -187,7 +240,10 @@ struct Mount(std::path::PathBuf);
 impl Mount {
     fn tmpfs(at: &Path, size: &str) -> Result<Mount, String> {
         fs::create_dir_all(at).unwrap();
-        let out = Command::new("mount").args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"]).arg(at).output();
+        let out = Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+            .arg(at)
+            .output();
         match out {
             Ok(o) if o.status.success() => Ok(Mount(at.to_path_buf())),
             Ok(o) => Err(String::from_utf8_lossy(&o.stderr).trim().to_string()),
@@ -196,7 +252,11 @@ impl Mount {
     }
 
     fn remount(&self, opts: &str) {
-        let o = Command::new("mount").args(["-o", &format!("remount,{opts}")]).arg(&self.0).output().unwrap();
+        let o = Command::new("mount")
+            .args(["-o", &format!("remount,{opts}")])
+            .arg(&self.0)
+            .output()
+            .unwrap();
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     }
 }
@@ -211,7 +271,10 @@ impl Drop for Mount {
 fn unwritable_output_is_a_clear_error_and_the_previous_site_is_kept() {
     let site = empty_site();
     for i in 0..5 {
-        write(&site.path().join(format!("content/models/m{i}.md")), model_md(&format!("Mô hình {i}"), "", "Nội dung."));
+        write(
+            &site.path().join(format!("content/models/m{i}.md")),
+            model_md(&format!("Mô hình {i}"), "", "Nội dung."),
+        );
     }
     let parent = tempfile::tempdir().unwrap();
     let how;
@@ -239,7 +302,10 @@ fn unwritable_output_is_a_clear_error_and_the_previous_site_is_kept() {
         how = "parent folder mode 555";
     }
     let before = tree_hash(&out);
-    write(&site.path().join("content/models/new.md"), model_md("Mô hình mới", "", "Mới."));
+    write(
+        &site.path().join("content/models/new.md"),
+        model_md("Mô hình mới", "", "Mới."),
+    );
     let r = build(site.path(), &["-o", out.to_str().unwrap()], limit(60));
     assert_eq!(r.code, Some(2), "{}", r.describe());
     assert!(!r.stderr.contains("panicked"), "{}", r.describe());
@@ -248,9 +314,17 @@ fn unwritable_output_is_a_clear_error_and_the_previous_site_is_kept() {
         "the error should say why: {}",
         r.describe()
     );
-    assert!(r.stderr.contains(&*parent.path().join("mnt").to_string_lossy()), "the error should name the folder: {}", r.describe());
+    assert!(
+        r.stderr
+            .contains(&*parent.path().join("mnt").to_string_lossy()),
+        "the error should name the folder: {}",
+        r.describe()
+    );
     assert_eq!(tree_hash(&out), before, "the previous site changed");
-    println!("unwritable output ({how}): exit 2, \"{}\"; previous site kept", r.stderr.trim());
+    println!(
+        "unwritable output ({how}): exit 2, \"{}\"; previous site kept",
+        r.stderr.trim()
+    );
     if !is_root() {
         use std::os::unix::fs::PermissionsExt;
         fs::set_permissions(parent.path().join("mnt"), fs::Permissions::from_mode(0o755)).unwrap();
@@ -265,7 +339,10 @@ fn full_disk_is_a_clear_error_and_the_previous_site_is_kept() {
     }
     let site = empty_site();
     for i in 0..3 {
-        write(&site.path().join(format!("content/models/m{i}.md")), model_md(&format!("Mô hình {i}"), "", "Nội dung."));
+        write(
+            &site.path().join(format!("content/models/m{i}.md")),
+            model_md(&format!("Mô hình {i}"), "", "Nội dung."),
+        );
     }
     let parent = tempfile::tempdir().unwrap();
     let mnt = parent.path().join("mnt");
@@ -278,23 +355,49 @@ fn full_disk_is_a_clear_error_and_the_previous_site_is_kept() {
     };
     let out = mnt.join("public");
     let r = build(site.path(), &["-o", out.to_str().unwrap()], limit(60));
-    assert!(r.ok(), "the small site should fit in 2 MB: {}", r.describe());
+    assert!(
+        r.ok(),
+        "the small site should fit in 2 MB: {}",
+        r.describe()
+    );
     let before = tree_hash(&out);
     // Many more models: far more than 2 MB of pages.
     let body = "Vận động nhân dân hiến đất, làm đường giao thông nông thôn. ".repeat(300);
     for i in 0..400 {
-        write(&site.path().join(format!("content/models/lon/m{i}.md")), model_md(&format!("Mô hình lớn {i}"), "", &body));
+        write(
+            &site.path().join(format!("content/models/lon/m{i}.md")),
+            model_md(&format!("Mô hình lớn {i}"), "", &body),
+        );
     }
     let r = build(site.path(), &["-o", out.to_str().unwrap()], limit(120));
     assert!(!r.ok(), "the build cannot fit in 2 MB: {}", r.describe());
     assert!(!r.stderr.contains("panicked"), "{}", r.describe());
-    assert!(r.stderr.contains("No space left on device"), "the error should say the disk is full: {}", r.describe());
-    assert!(r.stderr.contains("previous site is unchanged") || r.code == Some(2), "{}", r.describe());
+    assert!(
+        r.stderr.contains("No space left on device"),
+        "the error should say the disk is full: {}",
+        r.describe()
+    );
+    assert!(
+        r.stderr.contains("previous site is unchanged") || r.code == Some(2),
+        "{}",
+        r.describe()
+    );
     assert_eq!(tree_hash(&out), before, "the previous site changed");
     let left = leftovers(&mnt, "public");
-    assert!(left.is_empty(), "the failed build left {left:?} on the full disk");
-    let first = r.stderr.lines().find(|l| l.contains("No space")).unwrap_or_default().to_string();
-    println!("full disk (2 MB tmpfs): exit {:?}, e.g. \"{first}\"; previous site kept, staging removed", r.code);
+    assert!(
+        left.is_empty(),
+        "the failed build left {left:?} on the full disk"
+    );
+    let first = r
+        .stderr
+        .lines()
+        .find(|l| l.contains("No space"))
+        .unwrap_or_default()
+        .to_string();
+    println!(
+        "full disk (2 MB tmpfs): exit {:?}, e.g. \"{first}\"; previous site kept, staging removed",
+        r.code
+    );
     // And once there is room again, the build goes through.
     for i in 0..400 {
         fs::remove_file(site.path().join(format!("content/models/lon/m{i}.md"))).unwrap();

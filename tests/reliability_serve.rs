@@ -27,7 +27,10 @@ impl Drop for Server {
 }
 
 fn start(site: &std::path::Path) -> Option<Server> {
-    let help = Command::new(dvk()).args(["serve", "--help"]).output().ok()?;
+    let help = Command::new(dvk())
+        .args(["serve", "--help"])
+        .output()
+        .ok()?;
     if !help.status.success() {
         return None;
     }
@@ -54,7 +57,10 @@ fn start(site: &std::path::Path) -> Option<Server> {
                 let mut sink = Vec::new();
                 let _ = out.read_to_end(&mut sink);
             });
-            return Some(Server { child, addr: url.parse().unwrap() });
+            return Some(Server {
+                child,
+                addr: url.parse().unwrap(),
+            });
         }
     }
     panic!("dvk serve did not say where it listens: {line}");
@@ -68,7 +74,11 @@ fn raw(addr: SocketAddr, request: &[u8]) -> (u16, Vec<u8>) {
     let mut buf = Vec::new();
     let _ = s.read_to_end(&mut buf);
     let text = String::from_utf8_lossy(&buf);
-    let status = text.split(' ').nth(1).and_then(|c| c.parse().ok()).unwrap_or(0);
+    let status = text
+        .split(' ')
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
     let body = match buf.windows(4).position(|w| w == b"\r\n\r\n") {
         Some(i) => buf[i + 4..].to_vec(),
         None => Vec::new(),
@@ -77,11 +87,17 @@ fn raw(addr: SocketAddr, request: &[u8]) -> (u16, Vec<u8>) {
 }
 
 fn get(addr: SocketAddr, target: &str) -> (u16, Vec<u8>) {
-    raw(addr, format!("GET {target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n").as_bytes())
+    raw(
+        addr,
+        format!("GET {target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n").as_bytes(),
+    )
 }
 
 fn site_with_canaries() -> (tempfile::TempDir, std::path::PathBuf) {
-    let dir = tempfile::Builder::new().prefix("dvk-serve-").tempdir().unwrap();
+    let dir = tempfile::Builder::new()
+        .prefix("dvk-serve-")
+        .tempdir()
+        .unwrap();
     let site = dir.path().join("site");
     copy_dir(&repo().join("content"), &site.join("content"));
     copy_dir(&repo().join("themes"), &site.join("themes"));
@@ -100,9 +116,13 @@ fn serve_listens_on_loopback_and_refuses_every_path_out_of_the_site() {
         return;
     };
     let addr = server.addr;
-    assert!(addr.ip().is_loopback(), "serve printed a non-loopback address: {addr}");
+    assert!(
+        addr.ip().is_loopback(),
+        "serve printed a non-loopback address: {addr}"
+    );
     // The listening socket itself, from the kernel's table: 127.0.0.1 only.
-    let tcp = std::fs::read_to_string("/proc/net/tcp").unwrap_or_default() + &std::fs::read_to_string("/proc/net/tcp6").unwrap_or_default();
+    let tcp = std::fs::read_to_string("/proc/net/tcp").unwrap_or_default()
+        + &std::fs::read_to_string("/proc/net/tcp6").unwrap_or_default();
     let port_hex = format!(":{:04X}", addr.port());
     let listeners: Vec<&str> = tcp
         .lines()
@@ -111,10 +131,18 @@ fn serve_listens_on_loopback_and_refuses_every_path_out_of_the_site() {
             f.len() > 3 && f[1].ends_with(&port_hex) && f[3] == "0A"
         })
         .collect();
-    assert!(!listeners.is_empty(), "no listening socket found for port {}", addr.port());
+    assert!(
+        !listeners.is_empty(),
+        "no listening socket found for port {}",
+        addr.port()
+    );
     for l in &listeners {
         let local = l.split_whitespace().nth(1).unwrap();
-        assert!(local.starts_with("0100007F:") || local.starts_with("00000000000000000000000001000000:"), "listening beyond loopback: {l}");
+        assert!(
+            local.starts_with("0100007F:")
+                || local.starts_with("00000000000000000000000001000000:"),
+            "listening beyond loopback: {l}"
+        );
     }
 
     let (status, body) = get(addr, "/");
@@ -153,11 +181,20 @@ fn serve_listens_on_loopback_and_refuses_every_path_out_of_the_site() {
     for target in attacks {
         let (status, body) = get(addr, target);
         let text = String::from_utf8_lossy(&body);
-        assert!(!text.contains(CANARY) && !text.contains("root:x:0:0"), "{target}: leaked a file from outside the output ({status})");
-        assert!(status == 404 || status == 400, "{target}: status {status} (want 404)");
+        assert!(
+            !text.contains(CANARY) && !text.contains("root:x:0:0"),
+            "{target}: leaked a file from outside the output ({status})"
+        );
+        assert!(
+            status == 404 || status == 400,
+            "{target}: status {status} (want 404)"
+        );
         *statuses.entry(status).or_insert(0) += 1;
     }
-    assert_eq!(statuses.get(&404).copied().unwrap_or(0) + statuses.get(&400).copied().unwrap_or(0), attacks.len());
+    assert_eq!(
+        statuses.get(&404).copied().unwrap_or(0) + statuses.get(&400).copied().unwrap_or(0),
+        attacks.len()
+    );
     // Still serving after all that.
     assert_eq!(get(addr, "/").0, 200);
     println!("serve: listens on {addr} (loopback only in /proc/net/tcp); {} traversal and absolute-path requests: {statuses:?} (status → count), no canary", attacks.len());
@@ -177,7 +214,10 @@ fn serve_keeps_serving_through_a_thousand_connections_and_slow_clients() {
         let (status, _) = get(addr, "/");
         assert_eq!(status, 200, "{what}: a normal request failed");
         let e = t.elapsed();
-        assert!(e < Duration::from_secs(5), "{what}: a normal request took {e:?}");
+        assert!(
+            e < Duration::from_secs(5),
+            "{what}: a normal request took {e:?}"
+        );
         e
     };
 
@@ -191,22 +231,35 @@ fn serve_keeps_serving_through_a_thousand_connections_and_slow_clients() {
             })
         })
         .collect();
-    let ok = threads.into_iter().map(|t| t.join().unwrap_or(0)).filter(|&s| s == 200).count();
+    let ok = threads
+        .into_iter()
+        .map(|t| t.join().unwrap_or(0))
+        .filter(|&s| s == 200)
+        .count();
     let burst = t.elapsed();
     assert_eq!(ok, 1000, "only {ok} of 1,000 concurrent requests got 200");
     let after_burst = timed("after 1,000 concurrent requests");
 
     // 2. 300 idle connections that never send anything, 200 that trickle a header byte every
     //    100 ms, and 64 that ask for the biggest file and never read the answer.
-    let idle: Vec<TcpStream> = (0..300).filter_map(|_| TcpStream::connect(addr).ok()).collect();
+    let idle: Vec<TcpStream> = (0..300)
+        .filter_map(|_| TcpStream::connect(addr).ok())
+        .collect();
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     let tricklers: Vec<_> = (0..200)
         .map(|_| {
             let stop = stop.clone();
             std::thread::spawn(move || {
-                let Ok(mut s) = TcpStream::connect(addr) else { return };
-                for b in b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ".iter().chain(std::iter::repeat(&b'a')) {
-                    if stop.load(std::sync::atomic::Ordering::Relaxed) || s.write_all(&[*b]).is_err() {
+                let Ok(mut s) = TcpStream::connect(addr) else {
+                    return;
+                };
+                for b in b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: "
+                    .iter()
+                    .chain(std::iter::repeat(&b'a'))
+                {
+                    if stop.load(std::sync::atomic::Ordering::Relaxed)
+                        || s.write_all(&[*b]).is_err()
+                    {
                         return;
                     }
                     std::thread::sleep(Duration::from_millis(100));
@@ -214,14 +267,22 @@ fn serve_keeps_serving_through_a_thousand_connections_and_slow_clients() {
             })
         })
         .collect();
-    let big = ["/du-lieu/mo-hinh.json", "/tim-kiem/search.js", "/du-lieu/mo-hinh.csv", "/"];
+    let big = [
+        "/du-lieu/mo-hinh.json",
+        "/tim-kiem/search.js",
+        "/du-lieu/mo-hinh.csv",
+        "/",
+    ];
     let non_readers: Vec<TcpStream> = (0..64)
         .filter_map(|i| {
             let mut s = TcpStream::connect(addr).ok()?;
             let mut req = String::new();
             // Pipelined requests, so the answers exceed the socket buffers.
             for _ in 0..50 {
-                req.push_str(&format!("GET {} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", big[i % big.len()]));
+                req.push_str(&format!(
+                    "GET {} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
+                    big[i % big.len()]
+                ));
             }
             s.write_all(req.as_bytes()).ok()?;
             Some(s)
@@ -230,7 +291,11 @@ fn serve_keeps_serving_through_a_thousand_connections_and_slow_clients() {
     std::thread::sleep(Duration::from_secs(2));
     let mut during = Vec::new();
     for i in 0..10 {
-        during.push(timed(&format!("with {} idle, 200 trickling and {} non-reading clients (try {i})", idle.len(), non_readers.len())));
+        during.push(timed(&format!(
+            "with {} idle, 200 trickling and {} non-reading clients (try {i})",
+            idle.len(),
+            non_readers.len()
+        )));
         std::thread::sleep(Duration::from_millis(200));
     }
     stop.store(true, std::sync::atomic::Ordering::Relaxed);

@@ -119,15 +119,26 @@ fn fixture(site: &Path) -> usize {
         .find(|e| e.path().extension().is_some_and(|x| x == "jpg"))
         .map(|e| e.path().to_path_buf())
         .expect("the sample site has a photo");
-    let mut site_yaml = format!("title: {}\nbase_url: \"http://127.0.0.1/\"\nfields:\n", q(&format!("Dân vận khéo {}", at(0))));
+    let mut site_yaml = format!(
+        "title: {}\nbase_url: \"http://127.0.0.1/\"\nfields:\n",
+        q(&format!("Dân vận khéo {}", at(0)))
+    );
     for f in 1..=4 {
-        site_yaml.push_str(&format!("  - {{ slug: f{f}, label: {}, aliases: [{}] }}\n", q(&format!("Lĩnh vực {f} {}", at(f * 7))), q(at(f * 7 + 1))));
+        site_yaml.push_str(&format!(
+            "  - {{ slug: f{f}, label: {}, aliases: [{}] }}\n",
+            q(&format!("Lĩnh vực {f} {}", at(f * 7))),
+            q(at(f * 7 + 1))
+        ));
     }
     write(&site.join("content/site.yaml"), site_yaml);
     let n = v.len();
     for k in 0..n {
         let year = 2019 + (k % 6) as i32;
-        let district = if year < 2025 { format!("district: {}\n", q(&format!("Huyện {}", at(k + 10)))) } else { String::new() };
+        let district = if year < 2025 {
+            format!("district: {}\n", q(&format!("Huyện {}", at(k + 10))))
+        } else {
+            String::new()
+        };
         let text = format!(
             "---\ntitle: {}\nyear: {year}\nprovince: {}\n{district}commune: {}\nfield: f{}\nhost: {}\nlevel: tinh\nexemplary: {}\n\
              summary: {}\nresults:\n  - {{ label: {}, value: {}, unit: {} }}\nphotos:\n  - {{ src: anh.jpg, caption: {}, credit: {} }}\n\
@@ -182,7 +193,12 @@ fn fixture(site: &Path) -> usize {
     );
     write(
         &site.join("content/pages/gioi-thieu.md"),
-        format!("---\ntitle: {}\nsummary: {}\nslug: gioi-thieu\n---\n\n{}\n", q(&format!("Giới thiệu {}", at(24))), q(at(25)), at(26)),
+        format!(
+            "---\ntitle: {}\nsummary: {}\nslug: gioi-thieu\n---\n\n{}\n",
+            q(&format!("Giới thiệu {}", at(24))),
+            q(at(25)),
+            at(26)
+        ),
     );
     n + 6
 }
@@ -198,7 +214,10 @@ fn html_files(dir: &Path) -> Vec<PathBuf> {
 
 #[test]
 fn every_page_carries_a_content_security_policy_that_forbids_inline_script() {
-    let dir = tempfile::Builder::new().prefix("dvk-csp-").tempdir().unwrap();
+    let dir = tempfile::Builder::new()
+        .prefix("dvk-csp-")
+        .tempdir()
+        .unwrap();
     let site = dir.path().join("site");
     copy_dir(&repo().join("content"), &site.join("content"));
     copy_dir(&repo().join("themes"), &site.join("themes"));
@@ -209,21 +228,42 @@ fn every_page_carries_a_content_security_policy_that_forbids_inline_script() {
     let meta = format!("<meta http-equiv=\"Content-Security-Policy\" content=\"{CSP}\">");
     for p in &pages {
         let html = fs::read_to_string(p).unwrap();
-        assert_eq!(html.matches(&meta).count(), 1, "{}: no (or several) CSP meta", p.display());
+        assert_eq!(
+            html.matches(&meta).count(),
+            1,
+            "{}: no (or several) CSP meta",
+            p.display()
+        );
         let at = html.find(&meta).unwrap();
         let head_end = html.find("</head>").unwrap();
         assert!(at < head_end, "{}: the CSP is not in <head>", p.display());
         for before in ["<script", "<link", "<style"] {
             if let Some(i) = html.find(before) {
-                assert!(at < i, "{}: {before} comes before the CSP, which would not cover it", p.display());
+                assert!(
+                    at < i,
+                    "{}: {before} comes before the CSP, which would not cover it",
+                    p.display()
+                );
             }
         }
         // What the policy forbids must not be needed by the theme.
-        assert!(!html.contains("<style"), "{}: an inline <style> (blocked by style-src 'self')", p.display());
-        assert!(!html.contains(" style=\""), "{}: an inline style attribute (blocked by style-src 'self')", p.display());
+        assert!(
+            !html.contains("<style"),
+            "{}: an inline <style> (blocked by style-src 'self')",
+            p.display()
+        );
+        assert!(
+            !html.contains(" style=\""),
+            "{}: an inline style attribute (blocked by style-src 'self')",
+            p.display()
+        );
         for (i, _) in html.match_indices("<script") {
             let tag = &html[i..i + html[i..].find('>').unwrap()];
-            assert!(tag.contains(" src=\""), "{}: inline script {tag}", p.display());
+            assert!(
+                tag.contains(" src=\""),
+                "{}: inline script {tag}",
+                p.display()
+            );
         }
     }
     println!("CSP: {} pages of the sample site each carry the policy in <head>, before any script or stylesheet", pages.len());
@@ -231,7 +271,10 @@ fn every_page_carries_a_content_security_policy_that_forbids_inline_script() {
 
 #[test]
 fn xss_vectors_in_every_field_never_run_in_chromium() {
-    let dir = tempfile::Builder::new().prefix("dvk-xss-").tempdir().unwrap();
+    let dir = tempfile::Builder::new()
+        .prefix("dvk-xss-")
+        .tempdir()
+        .unwrap();
     let site = dir.path().join("site");
     let docs = fixture(&site);
     let r = build(&site, &[], limit(120));
@@ -244,22 +287,49 @@ fn xss_vectors_in_every_field_never_run_in_chromium() {
     for p in &pages {
         let html = fs::read_to_string(p).unwrap();
         // Markup-only needles: escaped text shows them as `&lt;…`.
-        for needle in ["<script>xss", "<img src=x onerror", "<iframe", "<object", "<embed", "<svg onload", "<svg><script", "<details open", "<body onload", "<input autofocus"] {
+        for needle in [
+            "<script>xss",
+            "<img src=x onerror",
+            "<iframe",
+            "<object",
+            "<embed",
+            "<svg onload",
+            "<svg><script",
+            "<details open",
+            "<body onload",
+            "<input autofocus",
+        ] {
             if html.contains(needle) {
-                raw_hits.push(format!("{}: {needle}", p.strip_prefix(&out).unwrap().display()));
+                raw_hits.push(format!(
+                    "{}: {needle}",
+                    p.strip_prefix(&out).unwrap().display()
+                ));
             }
         }
     }
-    assert!(raw_hits.is_empty(), "unescaped vectors in the HTML: {raw_hits:?}");
-    assert!(fs::read_to_string(out.join("index.html")).unwrap().contains("&lt;script&gt;xss(1)&lt;&#x2F;script&gt;") || fs::read_to_string(out.join("index.html")).unwrap().contains("&lt;script&gt;xss(1)&lt;/script&gt;"),
-        "the site title should show the vector as text");
+    assert!(
+        raw_hits.is_empty(),
+        "unescaped vectors in the HTML: {raw_hits:?}"
+    );
+    assert!(
+        fs::read_to_string(out.join("index.html"))
+            .unwrap()
+            .contains("&lt;script&gt;xss(1)&lt;&#x2F;script&gt;")
+            || fs::read_to_string(out.join("index.html"))
+                .unwrap()
+                .contains("&lt;script&gt;xss(1)&lt;/script&gt;"),
+        "the site title should show the vector as text"
+    );
 
-    let Some(chromium) = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"]
-        .into_iter()
-        .map(String::from)
-        .chain(std::env::var("CHROMIUM").ok())
-        .find(|p| Path::new(p).exists())
-    else {
+    let Some(chromium) = [
+        "/usr/bin/chromium",
+        "/usr/bin/chromium-browser",
+        "/usr/bin/google-chrome",
+    ]
+    .into_iter()
+    .map(String::from)
+    .chain(std::env::var("CHROMIUM").ok())
+    .find(|p| Path::new(p).exists()) else {
         eprintln!("SKIP: XSS browser test: no Chromium found (apt-get install -y chromium, or set CHROMIUM=/path)");
         return;
     };
@@ -279,8 +349,14 @@ fn xss_vectors_in_every_field_never_run_in_chromium() {
     };
     let stdout = String::from_utf8_lossy(&node.stdout);
     let stderr = String::from_utf8_lossy(&node.stderr);
-    assert!(!stdout.contains("SKIP"), "Chromium was found but the script skipped:\n{stdout}");
-    let line = stdout.lines().find(|l| l.starts_with("RESULT ")).unwrap_or_else(|| panic!("no result from xss.mjs:\n{stdout}\n{stderr}"));
+    assert!(
+        !stdout.contains("SKIP"),
+        "Chromium was found but the script skipped:\n{stdout}"
+    );
+    let line = stdout
+        .lines()
+        .find(|l| l.starts_with("RESULT "))
+        .unwrap_or_else(|| panic!("no result from xss.mjs:\n{stdout}\n{stderr}"));
     let result: serde_json::Value = serde_json::from_str(&line["RESULT ".len()..]).unwrap();
     let summary = format!(
         "{} vectors in {docs} documents; {} pages opened, {} queries typed, {} results drawn; script calls {}, CSP violations {}, injected {}; \
@@ -296,5 +372,9 @@ fn xss_vectors_in_every_field_never_run_in_chromium() {
         result["csp_probe"]["ran"].as_array().map_or(0, Vec::len),
     );
     println!("XSS: {summary}");
-    assert!(node.status.success(), "XSS browser test failed: {summary}\n{}\n{stderr}", serde_json::to_string_pretty(&result).unwrap());
+    assert!(
+        node.status.success(),
+        "XSS browser test failed: {summary}\n{}\n{stderr}",
+        serde_json::to_string_pretty(&result).unwrap()
+    );
 }

@@ -54,7 +54,9 @@ mod tests {
 
     #[test]
     fn splits_at_fences() {
-        let s = split("---\ntitle: A\n---\nBody\n", Path::new("a.md")).ok().unwrap();
+        let s = split("---\ntitle: A\n---\nBody\n", Path::new("a.md"))
+            .ok()
+            .unwrap();
         assert_eq!(s.yaml, "title: A\n");
         assert_eq!(s.body, "Body\n");
         assert_eq!(s.body_line_offset, 3);
@@ -62,7 +64,9 @@ mod tests {
 
     #[test]
     fn crlf_files_split_too() {
-        let s = split("---\r\ntitle: A\r\n---\r\nBody", Path::new("a.md")).ok().unwrap();
+        let s = split("---\r\ntitle: A\r\n---\r\nBody", Path::new("a.md"))
+            .ok()
+            .unwrap();
         assert_eq!(s.yaml, "title: A\r\n");
         assert_eq!(s.body, "Body");
     }

@@ -69,7 +69,10 @@ pub fn render(
         let before = &md[..offset.min(md.len())];
         let line = before.matches('\n').count();
         let col = before.len() - before.rfind('\n').map(|i| i + 1).unwrap_or(0);
-        (body.line_offset + line + 1, before[before.len() - col..].chars().count() + 1)
+        (
+            body.line_offset + line + 1,
+            before[before.len() - col..].chars().count() + 1,
+        )
     };
 
     let mut events: Vec<Event> = Vec::new();
@@ -89,7 +92,11 @@ pub fn render(
     for (event, range) in Parser::new_ext(md, opts).into_offset_iter() {
         match &event {
             Event::Html(_) | Event::InlineHtml(_) => needs_sanitiser = true,
-            Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) if !plain_scheme(dest_url) => needs_sanitiser = true,
+            Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. })
+                if !plain_scheme(dest_url) =>
+            {
+                needs_sanitiser = true
+            }
             _ => {}
         }
         let peak = match &event {
@@ -138,7 +145,9 @@ pub fn render(
         match event {
             Event::Start(Tag::CodeBlock(kind)) => {
                 let lang = match kind {
-                    CodeBlockKind::Fenced(info) => info.split([' ', ',', '{']).next().unwrap_or("").to_string(),
+                    CodeBlockKind::Fenced(info) => {
+                        info.split([' ', ',', '{']).next().unwrap_or("").to_string()
+                    }
                     CodeBlockKind::Indented => String::new(),
                 };
                 in_code = Some((lang, String::new()));
@@ -156,12 +165,22 @@ pub fn render(
                             _ => None,
                         })
                         .collect();
-                    if let Event::Start(Tag::Heading { level, id, classes, attrs }) = &events[start] {
+                    if let Event::Start(Tag::Heading {
+                        level,
+                        id,
+                        classes,
+                        attrs,
+                    }) = &events[start]
+                    {
                         let base = match id {
                             Some(id) => vntext::slugify(id),
                             None => vntext::slugify(&text),
                         };
-                        let base = if base.is_empty() { "muc".to_string() } else { base };
+                        let base = if base.is_empty() {
+                            "muc".to_string()
+                        } else {
+                            base
+                        };
                         let mut unique = base.clone();
                         let n = heading_next.entry(base.clone()).or_insert(2);
                         while !heading_ids.insert(unique.clone()) {
@@ -180,29 +199,61 @@ pub fn render(
                 }
                 events.push(Event::End(TagEnd::Heading(level)));
             }
-            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
                 let dest = rewrite_link(root, doc_path, &dest_url, links, &mut out.assets)
                     .unwrap_or_else(|msg| {
                         let (l, c) = position(range.start);
                         diags.push(Diagnostic::error(doc_path, l, c, msg));
                         dest_url.to_string()
                     });
-                events.push(Event::Start(Tag::Link { link_type, dest_url: CowStr::from(dest), title, id }));
+                events.push(Event::Start(Tag::Link {
+                    link_type,
+                    dest_url: CowStr::from(dest),
+                    title,
+                    id,
+                }));
             }
-            Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
                 let mut dest = dest_url.to_string();
                 if is_relative(&dest_url) {
                     let (l, c) = position(range.start);
                     match resolve_asset(root, doc_path, strip_fragment(&dest_url)) {
                         Ok(file) => match links.image_url(&file) {
                             Some(Ok(url)) => dest = url,
-                            Some(Err(msg)) => diags.push(Diagnostic::error(doc_path, l, c, format!("image \"{dest_url}\": {msg}"))),
-                            None => out.assets.push((strip_fragment(&dest_url).to_string(), file)),
+                            Some(Err(msg)) => diags.push(Diagnostic::error(
+                                doc_path,
+                                l,
+                                c,
+                                format!("image \"{dest_url}\": {msg}"),
+                            )),
+                            None => out
+                                .assets
+                                .push((strip_fragment(&dest_url).to_string(), file)),
                         },
-                        Err(msg) => diags.push(Diagnostic::error(doc_path, l, c, msg.replacen("photo", "image", 1))),
+                        Err(msg) => diags.push(Diagnostic::error(
+                            doc_path,
+                            l,
+                            c,
+                            msg.replacen("photo", "image", 1),
+                        )),
                     }
                 }
-                events.push(Event::Start(Tag::Image { link_type, dest_url: CowStr::from(dest), title, id }));
+                events.push(Event::Start(Tag::Image {
+                    link_type,
+                    dest_url: CowStr::from(dest),
+                    title,
+                    id,
+                }));
             }
             Event::Start(Tag::Paragraph) => {
                 in_paragraph = true;
@@ -241,7 +292,11 @@ pub fn render(
     }
     let mut raw = String::with_capacity(md.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut raw, events.into_iter());
-    let html = if needs_sanitiser { sanitizer().clean(&raw).to_string() } else { raw };
+    let html = if needs_sanitiser {
+        sanitizer().clean(&raw).to_string()
+    } else {
+        raw
+    };
     out.html = splice_code_blocks(&html, &code_blocks);
     out.lead = out.lead.split_whitespace().collect::<Vec<_>>().join(" ");
     out
@@ -253,7 +308,10 @@ fn plain_scheme(url: &str) -> bool {
     match url.split_once(':') {
         None => true,
         Some((scheme, _)) if scheme.contains(['/', '?', '#']) => true,
-        Some((scheme, _)) => matches!(scheme.to_ascii_lowercase().as_str(), "http" | "https" | "mailto" | "tel"),
+        Some((scheme, _)) => matches!(
+            scheme.to_ascii_lowercase().as_str(),
+            "http" | "https" | "mailto" | "tel"
+        ),
     }
 }
 
@@ -297,8 +355,9 @@ fn splice_code_blocks(html: &str, blocks: &[String]) -> String {
 /// left out (`li`, `p`, `td` …) are not counted, as the browser closes them itself.
 fn html_nesting(html: &str, depth: &mut usize) -> usize {
     const UNCOUNTED: &[&str] = &[
-        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr", "li", "p", "dt",
-        "dd", "tr", "td", "th", "option", "optgroup", "rt", "rp", "thead", "tbody", "tfoot", "colgroup",
+        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+        "track", "wbr", "li", "p", "dt", "dd", "tr", "td", "th", "option", "optgroup", "rt", "rp",
+        "thead", "tbody", "tfoot", "colgroup",
     ];
     let bytes = html.as_bytes();
     let mut peak = *depth;
@@ -307,7 +366,10 @@ fn html_nesting(html: &str, depth: &mut usize) -> usize {
         i += lt + 1;
         let closing = bytes.get(i) == Some(&b'/');
         let name_start = i + usize::from(closing);
-        let name_len = bytes[name_start..].iter().take_while(|b| b.is_ascii_alphanumeric()).count();
+        let name_len = bytes[name_start..]
+            .iter()
+            .take_while(|b| b.is_ascii_alphanumeric())
+            .count();
         if name_len == 0 || !bytes[name_start].is_ascii_alphabetic() {
             continue;
         }
@@ -316,7 +378,10 @@ fn html_nesting(html: &str, depth: &mut usize) -> usize {
             continue;
         }
         // Only up to the next `<`, so that text full of `<a` stays linear.
-        let tag_end = bytes[name_start..].iter().position(|&b| b == b'>' || b == b'<').map(|p| name_start + p);
+        let tag_end = bytes[name_start..]
+            .iter()
+            .position(|&b| b == b'>' || b == b'<')
+            .map(|p| name_start + p);
         let self_closing = tag_end.is_some_and(|e| bytes[e] == b'>' && bytes[e - 1] == b'/');
         if closing {
             *depth = depth.saturating_sub(1);
@@ -336,7 +401,11 @@ fn is_relative(url: &str) -> bool {
     !(url.is_empty()
         || url.starts_with('#')
         || url.starts_with('/')
-        || url.contains(':') && url.split(':').next().is_some_and(|s| s.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))))
+        || url.contains(':')
+            && url.split(':').next().is_some_and(|s| {
+                s.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+            }))
 }
 
 fn strip_fragment(url: &str) -> &str {
@@ -398,7 +467,10 @@ fn percent_decode(s: &str) -> String {
     let mut i = 0;
     while i < bytes.len() {
         if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let Some(b) = std::str::from_utf8(&bytes[i + 1..i + 3]).ok().and_then(|h| u8::from_str_radix(h, 16).ok()) {
+            if let Some(b) = std::str::from_utf8(&bytes[i + 1..i + 3])
+                .ok()
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+            {
                 out.push(b);
                 i += 3;
                 continue;
@@ -449,7 +521,10 @@ fn highlight(lang: &str, code: &str) -> String {
         syntect::html::ClassStyle::SpacedPrefixed { prefix: "hl-" },
     );
     for line in syntect::util::LinesWithEndings::from(code) {
-        if gen.parse_html_for_line_which_includes_newline(line).is_err() {
+        if gen
+            .parse_html_for_line_which_includes_newline(line)
+            .is_err()
+        {
             return escaped();
         }
     }
@@ -471,8 +546,11 @@ fn syntax_set() -> &'static syntect::parsing::SyntaxSet {
 pub fn code_css() -> String {
     let themes = syntect::highlighting::ThemeSet::load_defaults();
     let theme = &themes.themes["InspiredGitHub"];
-    syntect::html::css_for_theme_with_class_style(theme, syntect::html::ClassStyle::SpacedPrefixed { prefix: "hl-" })
-        .unwrap_or_default()
+    syntect::html::css_for_theme_with_class_style(
+        theme,
+        syntect::html::ClassStyle::SpacedPrefixed { prefix: "hl-" },
+    )
+    .unwrap_or_default()
 }
 
 /// True once syntect's syntax set has been loaded in this process.
@@ -482,7 +560,10 @@ pub fn syntect_loaded() -> bool {
 
 /// Escapes text for HTML.
 pub fn html_escape(s: &str) -> String {
-    if !s.bytes().any(|b| matches!(b, b'&' | b'<' | b'>' | b'"' | b'\'')) {
+    if !s
+        .bytes()
+        .any(|b| matches!(b, b'&' | b'<' | b'>' | b'"' | b'\''))
+    {
         return s.to_string();
     }
     let mut out = String::with_capacity(s.len() + 16);
@@ -505,12 +586,18 @@ mod tests {
 
     fn md(text: &str) -> (Rendered, Vec<Diagnostic>) {
         let mut d = vec![];
-        let links: HashMap<PathBuf, String> =
-            [(PathBuf::from("content/models/b.md"), "/mo-hinh/b/".to_string())].into();
+        let links: HashMap<PathBuf, String> = [(
+            PathBuf::from("content/models/b.md"),
+            "/mo-hinh/b/".to_string(),
+        )]
+        .into();
         let r = render(
             Path::new("/nonexistent"),
             Path::new("content/models/a.md"),
-            &Body { markdown: text.into(), line_offset: 5 },
+            &Body {
+                markdown: text.into(),
+                line_offset: 5,
+            },
             &links,
             &mut d,
         );
@@ -521,8 +608,16 @@ mod tests {
     fn tables_footnotes_strikethrough_and_anchors() {
         let (r, d) = md("## Kết quả đạt được\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n~~cũ~~ mới[^1]\n\n[^1]: ghi chú\n\n## Kết quả đạt được\n");
         assert!(d.is_empty(), "{d:?}");
-        assert!(r.html.contains("<h2 id=\"ket-qua-dat-duoc\">"), "{}", r.html);
-        assert!(r.html.contains("<h2 id=\"ket-qua-dat-duoc-2\">"), "{}", r.html);
+        assert!(
+            r.html.contains("<h2 id=\"ket-qua-dat-duoc\">"),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html.contains("<h2 id=\"ket-qua-dat-duoc-2\">"),
+            "{}",
+            r.html
+        );
         assert!(r.html.contains("<table>"));
         assert!(r.html.contains("<del>cũ</del>"));
         assert!(r.html.contains("footnote-definition"), "{}", r.html);
@@ -541,7 +636,11 @@ mod tests {
     #[test]
     fn links_to_content_files_become_urls_and_broken_ones_are_errors() {
         let (r, d) = md("Xem [mô hình B](b.md#ket-qua).\n\nVà [mất](khong-co.md).\n");
-        assert!(r.html.contains("href=\"/mo-hinh/b/#ket-qua\""), "{}", r.html);
+        assert!(
+            r.html.contains("href=\"/mo-hinh/b/#ket-qua\""),
+            "{}",
+            r.html
+        );
         assert_eq!(d.len(), 1);
         assert_eq!((d[0].line, d[0].column), (8, 4));
         assert!(d[0].message.contains("khong-co.md"));

@@ -188,8 +188,10 @@ pub fn load(root: &Path, with_drafts: bool) -> (Content, Vec<Diagnostic>) {
     let (config, mut diags) = read_config(root);
     let (files, walk_diags) = content_files(root);
     diags.extend(walk_diags);
-    let results: Vec<(Option<FileDocs>, Vec<Diagnostic>)> =
-        files.par_iter().map(|rel| load_file(root, rel, &config)).collect();
+    let results: Vec<(Option<FileDocs>, Vec<Diagnostic>)> = files
+        .par_iter()
+        .map(|rel| load_file(root, rel, &config))
+        .collect();
     let mut docs = Vec::with_capacity(results.len());
     for (loaded, d) in results {
         diags.extend(d);
@@ -200,7 +202,11 @@ pub fn load(root: &Path, with_drafts: bool) -> (Content, Vec<Diagnostic>) {
 
 /// Reads one content file (a path relative to the site folder, as [`content_files`] lists
 /// them). `None` when it is not a content file or could not be read; the problems found.
-pub fn load_file(root: &Path, rel: &Path, config: &SiteConfig) -> (Option<FileDocs>, Vec<Diagnostic>) {
+pub fn load_file(
+    root: &Path,
+    rel: &Path,
+    config: &SiteConfig,
+) -> (Option<FileDocs>, Vec<Diagnostic>) {
     let mut d = Vec::new();
     let Some(kind) = kind_of(rel) else {
         return (None, d);
@@ -213,7 +219,9 @@ pub fn load_file(root: &Path, rel: &Path, config: &SiteConfig) -> (Option<FileDo
             Ok(m) => Some(FileDocs::Models(vec![m])),
             Err(body) => body.map(|b| FileDocs::Rejected(rel.to_path_buf(), b)),
         },
-        Kind::ModelList => Some(FileDocs::Models(read::model_list(root, rel, &text, config, &mut d))),
+        Kind::ModelList => Some(FileDocs::Models(read::model_list(
+            root, rel, &text, config, &mut d,
+        ))),
         Kind::Article => read::article_file(root, rel, &text, &mut d).map(FileDocs::Article),
         Kind::Page => read::page_file(root, rel, &text, &mut d).map(FileDocs::Page),
     };
@@ -222,7 +230,11 @@ pub fn load_file(root: &Path, rel: &Path, config: &SiteConfig) -> (Option<FileDo
 
 /// Puts the documents of every file (in [`content_files`] order) together, leaving out
 /// drafts unless asked.
-pub fn collect(config: SiteConfig, docs: impl IntoIterator<Item = FileDocs>, with_drafts: bool) -> Content {
+pub fn collect(
+    config: SiteConfig,
+    docs: impl IntoIterator<Item = FileDocs>,
+    with_drafts: bool,
+) -> Content {
     let mut content = Content {
         config,
         models: Vec::new(),
@@ -232,7 +244,9 @@ pub fn collect(config: SiteConfig, docs: impl IntoIterator<Item = FileDocs>, wit
     };
     for loaded in docs {
         match loaded {
-            FileDocs::Models(ms) => content.models.extend(ms.into_iter().filter(|m| with_drafts || !m.draft)),
+            FileDocs::Models(ms) => content
+                .models
+                .extend(ms.into_iter().filter(|m| with_drafts || !m.draft)),
             FileDocs::Article(a) if with_drafts || !a.draft => content.articles.push(a),
             FileDocs::Page(p) if with_drafts || !p.draft => content.pages.push(p),
             FileDocs::Rejected(path, body) => content.rejected_bodies.push((path, body)),
@@ -265,8 +279,14 @@ pub fn is_content_file(rel: &Path) -> bool {
 /// What a file holds, from its place under `content/` and its extension.
 fn kind_of(rel: &Path) -> Option<Kind> {
     let under = rel.strip_prefix("content").ok()?;
-    let top = under.components().next().map(|c| c.as_os_str().to_string_lossy().into_owned());
-    let ext = rel.extension().map(|e| e.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
+    let top = under
+        .components()
+        .next()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned());
+    let ext = rel
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
     match (top.as_deref(), ext.as_str()) {
         (Some("models"), "md") => Some(Kind::ModelMarkdown),
         (Some("models"), "yaml" | "yml") => Some(Kind::ModelList),
@@ -313,7 +333,10 @@ fn find_files(root: &Path, content_dir: &Path) -> (Vec<(PathBuf, Kind)>, Vec<Dia
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
-                let p = e.path().map(|p| rel_to(root, p)).unwrap_or_else(|| "content".into());
+                let p = e
+                    .path()
+                    .map(|p| rel_to(root, p))
+                    .unwrap_or_else(|| "content".into());
                 diags.push(Diagnostic::error(&p, 0, 0, format!("cannot read: {e}")));
                 continue;
             }
@@ -323,7 +346,12 @@ fn find_files(root: &Path, content_dir: &Path) -> (Vec<(PathBuf, Kind)>, Vec<Dia
             match entry.path().canonicalize() {
                 Ok(target) if target.starts_with(&canonical_root) => {
                     if target.is_dir() {
-                        diags.push(Diagnostic::warning(&rel, 0, 0, "a link to a folder is not followed; move the folder here instead."));
+                        diags.push(Diagnostic::warning(
+                            &rel,
+                            0,
+                            0,
+                            "a link to a folder is not followed; move the folder here instead.",
+                        ));
                         continue;
                     }
                 }

@@ -1,6 +1,8 @@
 //! Reading one content file: text decoding, front matter keys and their checks.
 
-use super::{frontmatter, Article, Body, Model, Origin, Page, PhotoRef, ResultItem, MAX_FILE_BYTES};
+use super::{
+    frontmatter, Article, Body, Model, Origin, Page, PhotoRef, ResultItem, MAX_FILE_BYTES,
+};
 use crate::config::SiteConfig;
 use crate::diag::Diagnostic;
 use crate::yaml::{child, Fields, Seg, YamlDoc};
@@ -50,10 +52,27 @@ impl Level {
 }
 
 const MODEL_KEYS: &[&str] = &[
-    "title", "year", "province", "district", "commune", "field", "host", "level", "exemplary",
-    "date", "summary", "results", "photos", "tags", "replicated_from", "slug", "draft",
+    "title",
+    "year",
+    "province",
+    "district",
+    "commune",
+    "field",
+    "host",
+    "level",
+    "exemplary",
+    "date",
+    "summary",
+    "results",
+    "photos",
+    "tags",
+    "replicated_from",
+    "slug",
+    "draft",
 ];
-const ARTICLE_KEYS: &[&str] = &["title", "date", "author", "summary", "photos", "models", "slug", "draft"];
+const ARTICLE_KEYS: &[&str] = &[
+    "title", "date", "author", "summary", "photos", "models", "slug", "draft",
+];
 const PAGE_KEYS: &[&str] = &["title", "summary", "slug", "draft"];
 const RESULT_KEYS: &[&str] = &["label", "value", "unit"];
 const PHOTO_KEYS: &[&str] = &["src", "caption", "credit"];
@@ -67,7 +86,11 @@ pub fn read_text(root: &Path, rel: &Path, diags: &mut Vec<Diagnostic>) -> Option
                 rel,
                 0,
                 0,
-                format!("file is {} MB, over the {} MB limit: split it into several files.", m.len() / 1_000_000, MAX_FILE_BYTES / 1_000_000),
+                format!(
+                    "file is {} MB, over the {} MB limit: split it into several files.",
+                    m.len() / 1_000_000,
+                    MAX_FILE_BYTES / 1_000_000
+                ),
             ));
             return None;
         }
@@ -92,7 +115,13 @@ pub fn read_text(root: &Path, rel: &Path, diags: &mut Vec<Diagnostic>) -> Option
         Err(e) => {
             let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
             let line = good.iter().filter(|&&b| b == b'\n').count() + 1;
-            let column = good.len() - good.iter().rposition(|&b| b == b'\n').map(|i| i + 1).unwrap_or(0) + 1;
+            let column = good.len()
+                - good
+                    .iter()
+                    .rposition(|&b| b == b'\n')
+                    .map(|i| i + 1)
+                    .unwrap_or(0)
+                + 1;
             diags.push(Diagnostic::error(
                 rel,
                 line,
@@ -113,12 +142,16 @@ pub fn model_file(
     config: &SiteConfig,
     diags: &mut Vec<Diagnostic>,
 ) -> Result<Model, Option<Body>> {
-    let split = frontmatter::split(text, rel).map_err(|d| diags.push(d)).map_err(|_| None)?;
+    let split = frontmatter::split(text, rel)
+        .map_err(|d| diags.push(d))
+        .map_err(|_| None)?;
     let body = Body {
         markdown: split.body.to_string(),
         line_offset: split.body_line_offset,
     };
-    let Ok(doc) = YamlDoc::parse(split.yaml, rel, split.yaml_line_offset).map_err(|d| diags.push(d)) else {
+    let Ok(doc) =
+        YamlDoc::parse(split.yaml, rel, split.yaml_line_offset).map_err(|d| diags.push(d))
+    else {
         return Err(Some(body));
     };
     let Some(map) = doc.root_mapping(diags) else {
@@ -143,7 +176,10 @@ pub fn model_list(
         Value::Null => &[],
         Value::Mapping(_) => std::slice::from_ref(&doc.root),
         _ => {
-            diags.push(doc.error_at(&[], "a models file must hold a list of models: each one starts with `- title: …`."));
+            diags.push(doc.error_at(
+                &[],
+                "a models file must hold a list of models: each one starts with `- title: …`.",
+            ));
             return Vec::new();
         }
     };
@@ -203,13 +239,18 @@ fn read_model(
         None => None,
     };
     let host = f.required_string("host");
-    let level = f.string("level").and_then(|v| match super::Level::parse(&v) {
-        Some(l) => Some(l),
-        None => {
-            f.error("level", format!("unknown level \"{v}\". Write one of: xa, huyen, tinh, trung-uong."));
-            None
-        }
-    });
+    let level = f
+        .string("level")
+        .and_then(|v| match super::Level::parse(&v) {
+            Some(l) => Some(l),
+            None => {
+                f.error(
+                    "level",
+                    format!("unknown level \"{v}\". Write one of: xa, huyen, tinh, trung-uong."),
+                );
+                None
+            }
+        });
     let exemplary = f.boolean("exemplary").unwrap_or(false);
     let date = read_date(&mut f, "date");
     let summary = f.string("summary").filter(|s| !s.is_empty());
@@ -227,7 +268,10 @@ fn read_model(
         },
     };
     if let (Some(_), Some(y)) = (&district, year) {
-        let after_reform = date.as_deref().map(|d| d >= "2025-07-01").unwrap_or(y >= 2026);
+        let after_reform = date
+            .as_deref()
+            .map(|d| d >= "2025-07-01")
+            .unwrap_or(y >= 2026);
         if after_reform && y >= 2025 {
             f.warning("district", "Vietnam has had no district level since 1 July 2025: for a model recognised after that, give `province` and `commune` only.");
         }
@@ -271,7 +315,10 @@ fn read_slug(f: &mut Fields) -> Option<String> {
     if s.is_empty() || vntext::slugify(&s) != s {
         f.error(
             "slug",
-            format!("slug \"{s}\" must be lower-case ASCII words joined by hyphens, e.g. \"{}\".", vntext::slugify(&s)),
+            format!(
+                "slug \"{s}\" must be lower-case ASCII words joined by hyphens, e.g. \"{}\".",
+                vntext::slugify(&s)
+            ),
         );
         return None;
     }
@@ -293,7 +340,10 @@ fn read_date(f: &mut Fields, key: &str) -> Option<String> {
     if valid {
         Some(day.to_string())
     } else {
-        f.error(key, format!("`{key}` \"{s}\" is not a date: write it as YYYY-MM-DD, e.g. 2024-12-30."));
+        f.error(
+            key,
+            format!("`{key}` \"{s}\" is not a date: write it as YYYY-MM-DD, e.g. 2024-12-30."),
+        );
         None
     }
 }
@@ -305,7 +355,9 @@ fn read_results(doc: &YamlDoc, f: &mut Fields, diags: &mut Vec<Diagnostic>) -> V
     let mut out = Vec::new();
     for (i, item) in items.iter().enumerate() {
         let item_at = child(&at, i);
-        let Some(m) = doc.expect_mapping(item, &item_at, diags) else { continue };
+        let Some(m) = doc.expect_mapping(item, &item_at, diags) else {
+            continue;
+        };
         let mut r = doc.fields(m, &item_at, RESULT_KEYS);
         let label = r.required_string("label");
         let value = if r.has("value") {
@@ -323,7 +375,12 @@ fn read_results(doc: &YamlDoc, f: &mut Fields, diags: &mut Vec<Diagnostic>) -> V
     out
 }
 
-fn read_photos(root: &Path, doc: &YamlDoc, f: &mut Fields, diags: &mut Vec<Diagnostic>) -> Vec<PhotoRef> {
+fn read_photos(
+    root: &Path,
+    doc: &YamlDoc,
+    f: &mut Fields,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<PhotoRef> {
     let Some((at, items)) = f.list("photos") else {
         return Vec::new();
     };
@@ -332,9 +389,16 @@ fn read_photos(root: &Path, doc: &YamlDoc, f: &mut Fields, diags: &mut Vec<Diagn
         let item_at = child(&at, i);
         // A bare string is a photo without caption.
         let (src, caption, credit, diag_at) = if let Value::String(s) = item {
-            (Some(vntext::nfc(s.trim()).into_owned()), None, None, item_at.clone())
+            (
+                Some(vntext::nfc(s.trim()).into_owned()),
+                None,
+                None,
+                item_at.clone(),
+            )
         } else {
-            let Some(m) = doc.expect_mapping(item, &item_at, diags) else { continue };
+            let Some(m) = doc.expect_mapping(item, &item_at, diags) else {
+                continue;
+            };
             let mut p = doc.fields(m, &item_at, PHOTO_KEYS);
             let src = p.required_string("src");
             let caption = p.string("caption").filter(|c| !c.is_empty());
@@ -371,13 +435,18 @@ pub fn resolve_asset(root: &Path, doc_rel: &Path, src: &str) -> Result<std::path
     if p.is_absolute() || src.starts_with('/') || src.starts_with('\\') {
         return Err(format!("photo \"{src}\" is an absolute path: give a path relative to the write-up, such as \"anh-1.jpg\" or \"anh/anh-1.jpg\"."));
     }
-    if p.components().any(|c| !matches!(c, Component::Normal(_) | Component::CurDir)) {
+    if p.components()
+        .any(|c| !matches!(c, Component::Normal(_) | Component::CurDir))
+    {
         return Err(format!("photo \"{src}\" goes up with `..`: keep photos beside the write-up or in a folder below it."));
     }
     let dir = doc_rel.parent().unwrap_or(Path::new(""));
     let rel = dir.join(p);
     let full = root.join(&rel);
-    let content = root.join("content").canonicalize().map_err(|e| e.to_string())?;
+    let content = root
+        .join("content")
+        .canonicalize()
+        .map_err(|e| e.to_string())?;
     match full.canonicalize() {
         Ok(real) if real.starts_with(&content) && real.is_file() => Ok(rel),
         Ok(real) if !real.starts_with(&content) => Err(format!("photo \"{src}\" is a link to a file outside the site's content folder: copy the photo itself here.")),
@@ -387,13 +456,26 @@ pub fn resolve_asset(root: &Path, doc_rel: &Path, src: &str) -> Result<std::path
 }
 
 /// An article in `content/news/`.
-pub fn article_file(root: &Path, rel: &Path, text: &str, diags: &mut Vec<Diagnostic>) -> Option<Article> {
-    let split = frontmatter::split(text, rel).map_err(|d| diags.push(d)).ok()?;
-    let doc = YamlDoc::parse(split.yaml, rel, split.yaml_line_offset).map_err(|d| diags.push(d)).ok()?;
+pub fn article_file(
+    root: &Path,
+    rel: &Path,
+    text: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Article> {
+    let split = frontmatter::split(text, rel)
+        .map_err(|d| diags.push(d))
+        .ok()?;
+    let doc = YamlDoc::parse(split.yaml, rel, split.yaml_line_offset)
+        .map_err(|d| diags.push(d))
+        .ok()?;
     let map = doc.root_mapping(diags)?;
     let mut f = doc.fields(map, &[], ARTICLE_KEYS);
     let title = f.required_string("title");
-    let date = if f.has("date") { read_date(&mut f, "date") } else { f.required_string("date") };
+    let date = if f.has("date") {
+        read_date(&mut f, "date")
+    } else {
+        f.required_string("date")
+    };
     let author = f.string("author").filter(|s| !s.is_empty());
     let summary = f.string("summary").filter(|s| !s.is_empty());
     let photos = read_photos(root, &doc, &mut f, diags);
@@ -402,7 +484,10 @@ pub fn article_file(root: &Path, rel: &Path, text: &str, diags: &mut Vec<Diagnos
     let draft = f.boolean("draft").unwrap_or(false);
     diags.extend(f.finish());
     Some(Article {
-        origin: Origin { path: rel.to_path_buf(), line: 1 },
+        origin: Origin {
+            path: rel.to_path_buf(),
+            line: 1,
+        },
         title: title?,
         date: date?,
         author,
@@ -411,14 +496,26 @@ pub fn article_file(root: &Path, rel: &Path, text: &str, diags: &mut Vec<Diagnos
         models,
         slug,
         draft,
-        body: Body { markdown: split.body.to_string(), line_offset: split.body_line_offset },
+        body: Body {
+            markdown: split.body.to_string(),
+            line_offset: split.body_line_offset,
+        },
     })
 }
 
 /// A plain page in `content/pages/`.
-pub fn page_file(_root: &Path, rel: &Path, text: &str, diags: &mut Vec<Diagnostic>) -> Option<Page> {
-    let split = frontmatter::split(text, rel).map_err(|d| diags.push(d)).ok()?;
-    let doc = YamlDoc::parse(split.yaml, rel, split.yaml_line_offset).map_err(|d| diags.push(d)).ok()?;
+pub fn page_file(
+    _root: &Path,
+    rel: &Path,
+    text: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Page> {
+    let split = frontmatter::split(text, rel)
+        .map_err(|d| diags.push(d))
+        .ok()?;
+    let doc = YamlDoc::parse(split.yaml, rel, split.yaml_line_offset)
+        .map_err(|d| diags.push(d))
+        .ok()?;
     let map = doc.root_mapping(diags)?;
     let mut f = doc.fields(map, &[], PAGE_KEYS);
     let title = f.required_string("title");
@@ -427,12 +524,18 @@ pub fn page_file(_root: &Path, rel: &Path, text: &str, diags: &mut Vec<Diagnosti
     let draft = f.boolean("draft").unwrap_or(false);
     diags.extend(f.finish());
     Some(Page {
-        origin: Origin { path: rel.to_path_buf(), line: 1 },
+        origin: Origin {
+            path: rel.to_path_buf(),
+            line: 1,
+        },
         title: title?,
         summary,
         slug,
         draft,
-        body: Body { markdown: split.body.to_string(), line_offset: split.body_line_offset },
+        body: Body {
+            markdown: split.body.to_string(),
+            line_offset: split.body_line_offset,
+        },
     })
 }
 

@@ -20,7 +20,10 @@ pub fn sitemap(urls: &Urls, paths: &[String]) -> String {
 
 /// robots.txt allowing everything and naming the sitemap.
 pub fn robots(urls: &Urls) -> String {
-    format!("User-agent: *\nAllow: /\n\nSitemap: {}\n", urls.absolute("sitemap.xml"))
+    format!(
+        "User-agent: *\nAllow: /\n\nSitemap: {}\n",
+        urls.absolute("sitemap.xml")
+    )
 }
 
 /// The Atom feed: the 30 newest models and articles by date (a model without a date
@@ -39,7 +42,10 @@ pub fn atom(site: &Site, urls: &Urls) -> String {
         .map(|&i| {
             let m = &site.models[i];
             Entry {
-                date: m.date.clone().unwrap_or_else(|| format!("{}-12-31", m.year)),
+                date: m
+                    .date
+                    .clone()
+                    .unwrap_or_else(|| format!("{}-12-31", m.year)),
                 title: m.title.clone(),
                 path: model_path(&site.slugs[i]),
                 summary: site.summaries[i].clone(),
@@ -54,7 +60,10 @@ pub fn atom(site: &Site, urls: &Urls) -> String {
         .collect();
     entries.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.path.cmp(&b.path)));
     entries.truncate(30);
-    let updated = entries.first().map(|e| e.date.clone()).unwrap_or_else(|| "2000-01-01".into());
+    let updated = entries
+        .first()
+        .map(|e| e.date.clone())
+        .unwrap_or_else(|| "2000-01-01".into());
     let mut out = format!(
         "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n  <title>{}</title>\n  <link href=\"{}\"/>\n  <link rel=\"self\" href=\"{}\"/>\n  <id>{}</id>\n  <updated>{}T00:00:00Z</updated>\n",
         html_escape(&site.config.language),
@@ -127,7 +136,15 @@ fn records<'a>(site: &'a Site, urls: &Urls) -> Vec<Record<'a>> {
                 exemplary: m.exemplary,
                 date: m.date.as_deref(),
                 summary: &site.summaries[i],
-                results: m.results.iter().map(|r| RecordResult { label: &r.label, value: r.value, unit: &r.unit }).collect(),
+                results: m
+                    .results
+                    .iter()
+                    .map(|r| RecordResult {
+                        label: &r.label,
+                        value: r.value,
+                        unit: &r.unit,
+                    })
+                    .collect(),
                 tags: &m.tags,
                 replicated_from: site.replicated_from[i].map(|j| site.slugs[j].as_str()),
             }
@@ -146,14 +163,33 @@ pub fn models_json(site: &Site, urls: &Urls) -> Vec<u8> {
 pub fn models_csv(site: &Site, urls: &Urls) -> Vec<u8> {
     let mut w = csv::Writer::from_writer(Vec::new());
     let _ = w.write_record([
-        "slug", "url", "title", "year", "province", "district", "commune", "field", "field_slug", "host", "level",
-        "exemplary", "date", "summary", "results", "tags", "replicated_from",
+        "slug",
+        "url",
+        "title",
+        "year",
+        "province",
+        "district",
+        "commune",
+        "field",
+        "field_slug",
+        "host",
+        "level",
+        "exemplary",
+        "date",
+        "summary",
+        "results",
+        "tags",
+        "replicated_from",
     ]);
     for r in records(site, urls) {
         let results = r
             .results
             .iter()
-            .map(|x| format!("{}: {} {}", x.label, x.value, x.unit).trim_end().to_string())
+            .map(|x| {
+                format!("{}: {} {}", x.label, x.value, x.unit)
+                    .trim_end()
+                    .to_string()
+            })
             .collect::<Vec<_>>()
             .join("; ");
         let _ = w.write_record([

@@ -61,7 +61,10 @@ pub struct MemorySink(pub Mutex<HashMap<String, Vec<u8>>>);
 
 impl Sink for MemorySink {
     fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
-        self.0.lock().map_err(|_| io::Error::other("poisoned"))?.insert(rel.to_string(), bytes.to_vec());
+        self.0
+            .lock()
+            .map_err(|_| io::Error::other("poisoned"))?
+            .insert(rel.to_string(), bytes.to_vec());
         Ok(())
     }
 }
@@ -75,7 +78,10 @@ pub struct I18n {
 impl I18n {
     /// Wraps the parsed file.
     pub fn new(value: Value) -> Self {
-        I18n { value, missing: Mutex::new(BTreeSet::new()) }
+        I18n {
+            value,
+            missing: Mutex::new(BTreeSet::new()),
+        }
     }
 
     /// The string at a dotted key; the key itself (and a warning later) when missing.
@@ -109,7 +115,10 @@ impl I18n {
 
     /// Keys templates or code asked for that the file lacks.
     pub fn missing(&self) -> Vec<String> {
-        self.missing.lock().map(|m| m.iter().cloned().collect()).unwrap_or_default()
+        self.missing
+            .lock()
+            .map(|m| m.iter().cloned().collect())
+            .unwrap_or_default()
     }
 }
 
@@ -136,12 +145,31 @@ impl Theme {
             )]);
         }
         let mut templates = Vec::new();
-        for entry in walkdir::WalkDir::new(dir.join("templates")).sort_by_file_name().into_iter().flatten() {
-            if entry.file_type().is_file() && entry.path().extension().is_some_and(|e| e == "html" || e == "xml") {
-                let name = entry.path().strip_prefix(dir.join("templates")).unwrap_or(entry.path()).to_string_lossy().replace('\\', "/");
+        for entry in walkdir::WalkDir::new(dir.join("templates"))
+            .sort_by_file_name()
+            .into_iter()
+            .flatten()
+        {
+            if entry.file_type().is_file()
+                && entry
+                    .path()
+                    .extension()
+                    .is_some_and(|e| e == "html" || e == "xml")
+            {
+                let name = entry
+                    .path()
+                    .strip_prefix(dir.join("templates"))
+                    .unwrap_or(entry.path())
+                    .to_string_lossy()
+                    .replace('\\', "/");
                 match std::fs::read_to_string(entry.path()) {
                     Ok(text) => templates.push((name, text)),
-                    Err(e) => diags.push(Diagnostic::error(&rel_dir.join("templates").join(&name), 0, 0, format!("cannot read template: {e}"))),
+                    Err(e) => diags.push(Diagnostic::error(
+                        &rel_dir.join("templates").join(&name),
+                        0,
+                        0,
+                        format!("cannot read template: {e}"),
+                    )),
                 }
             }
         }
@@ -151,27 +179,49 @@ impl Theme {
         tera.set_escape_fn(|s| markdown::html_escape(s));
         tera.register_filter("num", num_filter);
         if let Err(e) = tera.add_raw_templates(templates) {
-            diags.push(Diagnostic::error(&rel_dir.join("templates"), 0, 0, format!("template error: {}", error_chain(&e))));
+            diags.push(Diagnostic::error(
+                &rel_dir.join("templates"),
+                0,
+                0,
+                format!("template error: {}", error_chain(&e)),
+            ));
         }
         let i18n_rel = rel_dir.join("i18n").join(format!("{language}.yaml"));
         let i18n = match std::fs::read_to_string(root.join(&i18n_rel)) {
             Ok(text) => match serde_yaml::from_str::<Value>(&text) {
                 Ok(v) => v,
                 Err(e) => {
-                    let (l, c) = e.location().map(|l| (l.line(), l.column())).unwrap_or((0, 0));
-                    diags.push(Diagnostic::error(&i18n_rel, l, c, format!("YAML error: {e}")));
+                    let (l, c) = e
+                        .location()
+                        .map(|l| (l.line(), l.column()))
+                        .unwrap_or((0, 0));
+                    diags.push(Diagnostic::error(
+                        &i18n_rel,
+                        l,
+                        c,
+                        format!("YAML error: {e}"),
+                    ));
                     Value::Null
                 }
             },
             Err(e) => {
-                diags.push(Diagnostic::error(&i18n_rel, 0, 0, format!("cannot read the theme's strings for language \"{language}\": {e}")));
+                diags.push(Diagnostic::error(
+                    &i18n_rel,
+                    0,
+                    0,
+                    format!("cannot read the theme's strings for language \"{language}\": {e}"),
+                ));
                 Value::Null
             }
         };
         if !diags.is_empty() {
             return Err(diags);
         }
-        Ok(Theme { tera, i18n: I18n::new(i18n), static_dir: dir.join("static") })
+        Ok(Theme {
+            tera,
+            i18n: I18n::new(i18n),
+            static_dir: dir.join("static"),
+        })
     }
 }
 
@@ -193,10 +243,17 @@ impl markdown::LinkTarget for BodyTargets<'_, '_> {
 
     fn image_url(&self, file: &Path) -> Option<Result<String, String>> {
         let ext = file.extension()?.to_string_lossy().to_ascii_lowercase();
-        if !matches!(ext.as_str(), "jpg" | "jpeg" | "png" | "webp" | "heic" | "heif") {
+        if !matches!(
+            ext.as_str(),
+            "jpg" | "jpeg" | "png" | "webp" | "heic" | "heif"
+        ) {
             return None;
         }
-        Some(self.0.photos.get(file).map(|p| self.0.urls.url(&format!("{}{}", photos::PHOTO_DIR, p.full.file_name))))
+        Some(self.0.photos.get(file).map(|p| {
+            self.0
+                .urls
+                .url(&format!("{}{}", photos::PHOTO_DIR, p.full.file_name))
+        }))
     }
 }
 
@@ -257,12 +314,19 @@ enum ListKind {
 
 /// Renders every page of `site` into `sink`. Returns the report and every problem found
 /// (broken links in bodies, template errors, write failures).
-pub fn render_site(root: &Path, site: &Site, theme: &Theme, sink: &dyn Sink) -> (RenderReport, Vec<Diagnostic>) {
+pub fn render_site(
+    root: &Path,
+    site: &Site,
+    theme: &Theme,
+    sink: &dyn Sink,
+) -> (RenderReport, Vec<Diagnostic>) {
     let started = std::time::Instant::now();
     let r = Renderer::new(root, site, theme);
     let setup = started.elapsed();
     let (mut report, diags) = r.run(sink);
-    report.timings.insert(0, ("render setup (cards, links)", setup));
+    report
+        .timings
+        .insert(0, ("render setup (cards, links)", setup));
     (report, diags)
 }
 
@@ -294,8 +358,16 @@ impl<'a> Renderer<'a> {
     }
 
     /// A renderer whose cards are made on first use.
-    fn lazy(root: &'a Path, site: &'a Site, theme: &'a Theme, links: Cow<'a, HashMap<PathBuf, String>>) -> Self {
-        let urls = Urls { base_path: site.config.base_path(), base_url: site.config.base_url.clone() };
+    fn lazy(
+        root: &'a Path,
+        site: &'a Site,
+        theme: &'a Theme,
+        links: Cow<'a, HashMap<PathBuf, String>>,
+    ) -> Self {
+        let urls = Urls {
+            base_path: site.config.base_path(),
+            base_url: site.config.base_url.clone(),
+        };
         let has_card_template = theme.tera.get_template_names().any(|n| n == "card.html");
         let cards = (0..site.models.len()).map(|_| OnceLock::new()).collect();
         let mut globals = Context::new();
@@ -344,8 +416,13 @@ impl<'a> Renderer<'a> {
         self.cards[i].get_or_init(|| {
             let theme = self.theme;
             let m = &self.site.models[i];
-            let cover = m.photos.first().and_then(|p| self.photo_view(p, &m.origin.path));
-            let mut card = serde_json::to_value(views::card(self.site, &self.urls, &theme.i18n, i, cover)).unwrap_or(Value::Null);
+            let cover = m
+                .photos
+                .first()
+                .and_then(|p| self.photo_view(p, &m.origin.path));
+            let mut card =
+                serde_json::to_value(views::card(self.site, &self.urls, &theme.i18n, i, cover))
+                    .unwrap_or(Value::Null);
             if self.has_card_template {
                 let mut ctx = Context::new();
                 ctx.insert("card", &card);
@@ -383,7 +460,10 @@ impl<'a> Renderer<'a> {
         match kind {
             ListKind::Year(y) => format!("nam/{y}/"),
             ListKind::Province(p) => format!("dia-ban/{}/", s.provinces[p].slug),
-            ListKind::District(d) => format!("dia-ban/{}/{}/", s.provinces[s.districts[d].province].slug, s.districts[d].slug),
+            ListKind::District(d) => format!(
+                "dia-ban/{}/{}/",
+                s.provinces[s.districts[d].province].slug, s.districts[d].slug
+            ),
             ListKind::Field(f) => format!("linh-vuc/{}/", s.config.fields[f].slug),
             ListKind::Exemplary => "dien-hinh/".into(),
         }
@@ -391,7 +471,13 @@ impl<'a> Renderer<'a> {
 
     fn jobs(&self) -> Vec<Job> {
         let s = self.site;
-        let mut jobs = vec![Job::Home, Job::Places, Job::Stats, Job::Search, Job::NotFound];
+        let mut jobs = vec![
+            Job::Home,
+            Job::Places,
+            Job::Stats,
+            Job::Search,
+            Job::NotFound,
+        ];
         if self.split_az() {
             jobs.extend((0..self.az().0.len()).map(Job::AzLetter));
         }
@@ -424,15 +510,25 @@ impl<'a> Renderer<'a> {
     fn run(self, sink: &dyn Sink) -> (RenderReport, Vec<Diagnostic>) {
         let started = std::time::Instant::now();
         let jobs = self.jobs();
-        let pages: Vec<String> = jobs.par_iter().filter_map(|job| self.render_job(job, sink)).collect();
-        self.site.rejected_bodies.par_iter().for_each(|(path, body)| {
-            self.body(path, body);
-        });
-        let mut report = RenderReport { pages: pages.len(), ..Default::default() };
+        let pages: Vec<String> = jobs
+            .par_iter()
+            .filter_map(|job| self.render_job(job, sink))
+            .collect();
+        self.site
+            .rejected_bodies
+            .par_iter()
+            .for_each(|(path, body)| {
+                self.body(path, body);
+            });
+        let mut report = RenderReport {
+            pages: pages.len(),
+            ..Default::default()
+        };
         report.timings.push(("render pages", started.elapsed()));
         let started = std::time::Instant::now();
 
-        let mut docs = std::mem::take(&mut *self.search_docs.lock().unwrap_or_else(|e| e.into_inner()));
+        let mut docs =
+            std::mem::take(&mut *self.search_docs.lock().unwrap_or_else(|e| e.into_inner()));
         docs.sort_by_key(|(k, _)| *k);
         let docs: Vec<dvk_search::SearchDoc> = docs.into_iter().map(|(_, d)| d).collect();
         report.search_docs = docs.len();
@@ -443,11 +539,27 @@ impl<'a> Renderer<'a> {
         let started = std::time::Instant::now();
         let mut sitemap_paths = pages;
         sitemap_paths.sort();
-        self.write(sink, "sitemap.xml", feeds::sitemap(&self.urls, &sitemap_paths).as_bytes());
+        self.write(
+            sink,
+            "sitemap.xml",
+            feeds::sitemap(&self.urls, &sitemap_paths).as_bytes(),
+        );
         self.write(sink, "robots.txt", feeds::robots(&self.urls).as_bytes());
-        self.write(sink, "atom.xml", feeds::atom(self.site, &self.urls).as_bytes());
-        self.write(sink, "du-lieu/mo-hinh.json", &feeds::models_json(self.site, &self.urls));
-        self.write(sink, "du-lieu/mo-hinh.csv", &feeds::models_csv(self.site, &self.urls));
+        self.write(
+            sink,
+            "atom.xml",
+            feeds::atom(self.site, &self.urls).as_bytes(),
+        );
+        self.write(
+            sink,
+            "du-lieu/mo-hinh.json",
+            &feeds::models_json(self.site, &self.urls),
+        );
+        self.write(
+            sink,
+            "du-lieu/mo-hinh.csv",
+            &feeds::models_csv(self.site, &self.urls),
+        );
         if self.has_code.load(Ordering::Relaxed) {
             self.write(sink, "code.css", markdown::code_css().as_bytes());
         }
@@ -456,13 +568,18 @@ impl<'a> Renderer<'a> {
         self.photos.prune();
         for key in self.theme.i18n.missing() {
             self.diag(Diagnostic::warning(
-                &PathBuf::from("themes").join(&self.site.config.theme).join("i18n").join(format!("{}.yaml", self.site.config.language)),
+                &PathBuf::from("themes")
+                    .join(&self.site.config.theme)
+                    .join("i18n")
+                    .join(format!("{}.yaml", self.site.config.language)),
                 0,
                 0,
                 format!("missing string `{key}`: add it so readers do not see the key."),
             ));
         }
-        report.timings.push(("feeds, data, static files", started.elapsed()));
+        report
+            .timings
+            .push(("feeds, data, static files", started.elapsed()));
         report.files = self.files.load(Ordering::Relaxed);
         let diags = self.diags.into_inner().unwrap_or_else(|e| e.into_inner());
         (report, diags)
@@ -479,7 +596,12 @@ impl<'a> Renderer<'a> {
             Ok(()) => {
                 self.files.fetch_add(1, Ordering::Relaxed);
             }
-            Err(e) => self.diag(Diagnostic::error(Path::new(rel), 0, 0, format!("cannot write output file: {e}"))),
+            Err(e) => self.diag(Diagnostic::error(
+                Path::new(rel),
+                0,
+                0,
+                format!("cannot write output file: {e}"),
+            )),
         }
     }
 
@@ -488,19 +610,33 @@ impl<'a> Renderer<'a> {
             Ok(()) => {
                 self.files.fetch_add(1, Ordering::Relaxed);
             }
-            Err(e) => self.diag(Diagnostic::error(origin, 0, 0, format!("cannot copy {}: {e}", source.display()))),
+            Err(e) => self.diag(Diagnostic::error(
+                origin,
+                0,
+                0,
+                format!("cannot copy {}: {e}", source.display()),
+            )),
         }
     }
 
     fn copy_static(&self, sink: &dyn Sink) {
         let dir = &self.theme.static_dir;
-        for entry in walkdir::WalkDir::new(dir).sort_by_file_name().into_iter().flatten() {
+        for entry in walkdir::WalkDir::new(dir)
+            .sort_by_file_name()
+            .into_iter()
+            .flatten()
+        {
             if entry.file_type().is_file() {
                 if let Ok(rel) = entry.path().strip_prefix(dir) {
                     let rel = rel.to_string_lossy().replace('\\', "/");
                     match std::fs::read(entry.path()) {
                         Ok(b) => self.write(sink, &rel, &b),
-                        Err(e) => self.diag(Diagnostic::error(entry.path(), 0, 0, format!("cannot read: {e}"))),
+                        Err(e) => self.diag(Diagnostic::error(
+                            entry.path(),
+                            0,
+                            0,
+                            format!("cannot read: {e}"),
+                        )),
                     }
                 }
             }
@@ -511,13 +647,20 @@ impl<'a> Renderer<'a> {
     fn page(&self, sink: &dyn Sink, template: &str, path: &str, ctx: Context) -> Option<String> {
         match self.theme.tera.render(template, &ctx) {
             Ok(html) => {
-                let file = if path.ends_with(".html") { path.to_string() } else { format!("{path}index.html") };
+                let file = if path.ends_with(".html") {
+                    path.to_string()
+                } else {
+                    format!("{path}index.html")
+                };
                 self.write(sink, &file, html.as_bytes());
                 Some(path.to_string())
             }
             Err(e) => {
                 self.diag(Diagnostic::error(
-                    &PathBuf::from("themes").join(&self.site.config.theme).join("templates").join(template),
+                    &PathBuf::from("themes")
+                        .join(&self.site.config.theme)
+                        .join("templates")
+                        .join(template),
                     0,
                     0,
                     format!("while rendering /{path}: {}", error_chain(&e)),
@@ -571,11 +714,19 @@ impl<'a> Renderer<'a> {
         match *job {
             Job::Home => {
                 let mut ctx = self.context("", "", &t.get("home.intro"));
-                ctx.insert("latest", &self.card_list(&s.newest[..s.newest.len().min(10)]));
-                ctx.insert("exemplary", &self.card_list(&s.exemplary[..s.exemplary.len().min(6)]));
+                ctx.insert(
+                    "latest",
+                    &self.card_list(&s.newest[..s.newest.len().min(10)]),
+                );
+                ctx.insert(
+                    "exemplary",
+                    &self.card_list(&s.exemplary[..s.exemplary.len().min(6)]),
+                );
                 let totals: Vec<usize> = s.by_field.iter().map(Vec::len).collect();
                 ctx.insert("field_counts", &views::field_counts(s, &self.urls, &totals));
-                let articles: Vec<_> = (0..s.articles.len().min(3)).map(|a| self.article_summary(a)).collect();
+                let articles: Vec<_> = (0..s.articles.len().min(3))
+                    .map(|a| self.article_summary(a))
+                    .collect();
                 ctx.insert("articles", &articles);
                 self.page(sink, "index.html", "", ctx)
             }
@@ -613,11 +764,20 @@ impl<'a> Renderer<'a> {
             Job::Articles(page) => {
                 let path = "tin-tuc/";
                 let all: Vec<usize> = (0..s.articles.len()).collect();
-                let items: Vec<_> = pager::slice(&all, page).iter().map(|&a| self.article_summary(a)).collect();
+                let items: Vec<_> = pager::slice(&all, page)
+                    .iter()
+                    .map(|&a| self.article_summary(a))
+                    .collect();
                 let title = paged_title(t, &t.get("nav.news"), page);
-                let mut ctx = self.context(&pager::page_path(path, page), &title, &t.get("nav.news"));
+                let mut ctx =
+                    self.context(&pager::page_path(path, page), &title, &t.get("nav.news"));
                 ctx.insert("items", &items);
-                ctx.insert("pager", &pager::pager(path, page, pager::page_count(all.len()), |p| self.urls.url(p)));
+                ctx.insert(
+                    "pager",
+                    &pager::pager(path, page, pager::page_count(all.len()), |p| {
+                        self.urls.url(p)
+                    }),
+                );
                 self.page(sink, "articles.html", &pager::page_path(path, page), ctx)
             }
             Job::Article(a) => self.article_page(sink, a),
@@ -626,10 +786,17 @@ impl<'a> Renderer<'a> {
                 let path = format!("{}/", sp.slug);
                 let r = self.body(&sp.page.origin.path, &sp.page.body);
                 self.copy_assets(sink, &path, &r, &sp.page.origin.path);
-                let desc = sp.page.summary.clone().unwrap_or_else(|| crate::site::shorten(&r.lead, 200));
+                let desc = sp
+                    .page
+                    .summary
+                    .clone()
+                    .unwrap_or_else(|| crate::site::shorten(&r.lead, 200));
                 let mut ctx = self.context(&path, &sp.page.title, &desc);
                 self.with_code_css(&mut ctx, &r);
-                ctx.insert("page", &json!({"title": sp.page.title, "body_html": r.html}));
+                ctx.insert(
+                    "page",
+                    &json!({"title": sp.page.title, "body_html": r.html}),
+                );
                 self.add_search_doc(
                     1_000_000_000 + p,
                     dvk_search::SearchDoc {
@@ -663,16 +830,29 @@ impl<'a> Renderer<'a> {
             }
             Job::AzLetter(g) => {
                 let (groups, paths) = self.az();
-                let title = format!("{}: {}", t.get("search.az"), groups[g]["letter"].as_str().unwrap_or(""));
+                let title = format!(
+                    "{}: {}",
+                    t.get("search.az"),
+                    groups[g]["letter"].as_str().unwrap_or("")
+                );
                 let mut ctx = self.context(&paths[g], &title, &title);
                 ctx.insert("az", &vec![&groups[g]]);
                 ctx.insert("az_pages", &self.az_pages());
-                ctx.insert("breadcrumbs", &vec![json!({"label": t.get("nav.search"), "url": self.urls.url("tim-kiem/")})]);
+                ctx.insert(
+                    "breadcrumbs",
+                    &vec![json!({"label": t.get("nav.search"), "url": self.urls.url("tim-kiem/")})],
+                );
                 self.page(sink, "az.html", &paths[g], ctx)
             }
             Job::NotFound => {
-                let ctx = self.context("404.html", &t.get("not_found.title"), &t.get("not_found.title"));
-                self.page(sink, "404.html", "404.html", ctx).map(|_| String::new()).filter(|s| !s.is_empty())
+                let ctx = self.context(
+                    "404.html",
+                    &t.get("not_found.title"),
+                    &t.get("not_found.title"),
+                );
+                self.page(sink, "404.html", "404.html", ctx)
+                    .map(|_| String::new())
+                    .filter(|s| !s.is_empty())
             }
         }
     }
@@ -715,7 +895,8 @@ impl<'a> Renderer<'a> {
 
     /// True when the A–Z list gets a page per letter: a large site and a theme with `az.html`.
     fn split_az(&self) -> bool {
-        self.site.models.len() > AZ_INLINE_MAX && self.theme.tera.get_template_names().any(|n| n == "az.html")
+        self.site.models.len() > AZ_INLINE_MAX
+            && self.theme.tera.get_template_names().any(|n| n == "az.html")
     }
 
     fn az_pages(&self) -> Vec<Value> {
@@ -735,7 +916,12 @@ impl<'a> Renderer<'a> {
 
     fn copy_assets(&self, sink: &dyn Sink, page_path: &str, r: &Rendered, origin: &Path) {
         for (src, file) in &r.assets {
-            self.copy(sink, &format!("{page_path}{}", src.trim_start_matches("./")), file, origin);
+            self.copy(
+                sink,
+                &format!("{page_path}{}", src.trim_start_matches("./")),
+                file,
+                origin,
+            );
         }
     }
 
@@ -743,16 +929,32 @@ impl<'a> Renderer<'a> {
     /// write-up and the photo.
     fn photo_view(&self, p: &crate::content::PhotoRef, origin: &Path) -> Option<views::PhotoView> {
         match self.photos.get(&p.file) {
-            Ok(processed) => Some(photos::view(&self.urls, &processed, &p.caption, p.credit.as_deref())),
+            Ok(processed) => Some(photos::view(
+                &self.urls,
+                &processed,
+                &p.caption,
+                p.credit.as_deref(),
+            )),
             Err(msg) => {
-                self.diag(Diagnostic::error(origin, 0, 0, format!("photo \"{}\": {msg}", p.src)));
+                self.diag(Diagnostic::error(
+                    origin,
+                    0,
+                    0,
+                    format!("photo \"{}\": {msg}", p.src),
+                ));
                 None
             }
         }
     }
 
-    fn photo_views(&self, list: &[crate::content::PhotoRef], origin: &Path) -> Vec<views::PhotoView> {
-        list.iter().filter_map(|p| self.photo_view(p, origin)).collect()
+    fn photo_views(
+        &self,
+        list: &[crate::content::PhotoRef],
+        origin: &Path,
+    ) -> Vec<views::PhotoView> {
+        list.iter()
+            .filter_map(|p| self.photo_view(p, origin))
+            .collect()
     }
 
     /// Publishes the files of every photo processed so far.
@@ -778,11 +980,17 @@ impl<'a> Renderer<'a> {
         let r = self.body(&m.origin.path, &m.body);
         self.copy_assets(sink, &path, &r, &m.origin.path);
         let photo_views = self.photo_views(&m.photos, &m.origin.path);
-        let og = m.photos.first().and_then(|p| self.photos.get(&p.file).ok()).and_then(|p| photos::og_url(&self.urls, &p));
+        let og = m
+            .photos
+            .first()
+            .and_then(|p| self.photos.get(&p.file).ok())
+            .and_then(|p| photos::og_url(&self.urls, &p));
         let view = views::model(s, &self.urls, t, i, r.html.clone(), photo_views);
         let mut ctx = self.context(&path, &m.title, &s.summaries[i]);
         self.with_code_css(&mut ctx, &r);
-        let mut crumbs = vec![json!({"label": t.fill("common.year_n", &[("year", &m.year.to_string())]), "url": self.urls.year(m.year)})];
+        let mut crumbs = vec![
+            json!({"label": t.fill("common.year_n", &[("year", &m.year.to_string())]), "url": self.urls.year(m.year)}),
+        ];
         crumbs.push(json!({"label": view.province.name, "url": view.province.url}));
         if let Some(d) = &view.district {
             crumbs.push(json!({"label": d.name, "url": d.url}));
@@ -793,7 +1001,10 @@ impl<'a> Renderer<'a> {
             ctx.insert("og_image", &og);
         }
         ctx.insert("related", &self.card_list(&s.related(i, 6)));
-        let articles: Vec<_> = s.model_articles[i].iter().map(|&a| self.article_summary(a)).collect();
+        let articles: Vec<_> = s.model_articles[i]
+            .iter()
+            .map(|&a| self.article_summary(a))
+            .collect();
         ctx.insert("articles", &articles);
         self.add_search_doc(i, self.model_doc(i, r.text));
         ctx.insert("model", &view);
@@ -831,10 +1042,19 @@ impl<'a> Renderer<'a> {
         let summary = self.article_summary(a);
         let mut ctx = self.context(&path, &art.article.title, &summary.summary);
         self.with_code_css(&mut ctx, &r);
-        ctx.insert("breadcrumbs", &vec![json!({"label": t.get("nav.news"), "url": self.urls.url("tin-tuc/")})]);
+        ctx.insert(
+            "breadcrumbs",
+            &vec![json!({"label": t.get("nav.news"), "url": self.urls.url("tin-tuc/")})],
+        );
         ctx.insert("og_type", "article");
         let photos = self.photo_views(&art.article.photos, &art.article.origin.path);
-        if let Some(og) = art.article.photos.first().and_then(|p| self.photos.get(&p.file).ok()).and_then(|p| photos::og_url(&self.urls, &p)) {
+        if let Some(og) = art
+            .article
+            .photos
+            .first()
+            .and_then(|p| self.photos.get(&p.file).ok())
+            .and_then(|p| photos::og_url(&self.urls, &p))
+        {
             ctx.insert("og_image", &og);
         }
         ctx.insert(
@@ -869,11 +1089,29 @@ impl<'a> Renderer<'a> {
     fn listing(&self, sink: &dyn Sink, kind: ListKind, page: usize) -> Option<String> {
         let s = self.site;
         let t = &self.theme.i18n;
-        let (kind_name, path, heading, items, crumbs): (&str, String, String, &[usize], Vec<Value>) = match kind {
-            ListKind::Year(y) => ("year", format!("nam/{y}/"), format!("{} {y}", t.get("listing.year")), &s.by_year[&y], vec![]),
+        let (kind_name, path, heading, items, crumbs): (
+            &str,
+            String,
+            String,
+            &[usize],
+            Vec<Value>,
+        ) = match kind {
+            ListKind::Year(y) => (
+                "year",
+                format!("nam/{y}/"),
+                format!("{} {y}", t.get("listing.year")),
+                &s.by_year[&y],
+                vec![],
+            ),
             ListKind::Province(p) => {
                 let pr = &s.provinces[p];
-                ("province", format!("dia-ban/{}/", pr.slug), format!("{} {}", t.get("listing.province"), pr.name), &pr.models, vec![json!({"label": t.get("nav.places"), "url": self.urls.url("dia-ban/")})])
+                (
+                    "province",
+                    format!("dia-ban/{}/", pr.slug),
+                    format!("{} {}", t.get("listing.province"), pr.name),
+                    &pr.models,
+                    vec![json!({"label": t.get("nav.places"), "url": self.urls.url("dia-ban/")})],
+                )
             }
             ListKind::District(d) => {
                 let di = &s.districts[d];
@@ -891,14 +1129,29 @@ impl<'a> Renderer<'a> {
             }
             ListKind::Field(f) => {
                 let field = &s.config.fields[f];
-                ("field", format!("linh-vuc/{}/", field.slug), format!("{} {}", t.get("listing.field"), field.label), &s.by_field[f], vec![])
+                (
+                    "field",
+                    format!("linh-vuc/{}/", field.slug),
+                    format!("{} {}", t.get("listing.field"), field.label),
+                    &s.by_field[f],
+                    vec![],
+                )
             }
-            ListKind::Exemplary => ("exemplary", "dien-hinh/".to_string(), t.get("listing.exemplary"), &s.exemplary, vec![]),
+            ListKind::Exemplary => (
+                "exemplary",
+                "dien-hinh/".to_string(),
+                t.get("listing.exemplary"),
+                &s.exemplary,
+                vec![],
+            ),
         };
         let pages = pager::page_count(items.len());
         let page_path = pager::page_path(&path, page);
         let title = paged_title(t, &heading, page);
-        let description = format!("{heading}: {}", t.fill("common.models_n", &[("n", &items.len().to_string())]));
+        let description = format!(
+            "{heading}: {}",
+            t.fill("common.models_n", &[("n", &items.len().to_string())])
+        );
         let mut ctx = self.context(&page_path, &title, &description);
         ctx.insert("kind", kind_name);
         ctx.insert("heading", &heading);
@@ -909,13 +1162,20 @@ impl<'a> Renderer<'a> {
         }
         ctx.insert("field_counts", &views::field_counts(s, &self.urls, &totals));
         ctx.insert("items", &self.card_list(pager::slice(items, page)));
-        ctx.insert("pager", &pager::pager(&path, page, pages, |p| self.urls.url(p)));
+        ctx.insert(
+            "pager",
+            &pager::pager(&path, page, pages, |p| self.urls.url(p)),
+        );
         ctx.insert("breadcrumbs", &crumbs);
         if let ListKind::Province(p) = kind {
             let children: Vec<views::Count> = s.provinces[p]
                 .districts
                 .iter()
-                .map(|&d| views::Count { label: s.districts[d].name.clone(), url: Some(views::district_url(s, &self.urls, d)), count: s.districts[d].models.len() })
+                .map(|&d| views::Count {
+                    label: s.districts[d].name.clone(),
+                    url: Some(views::district_url(s, &self.urls, d)),
+                    count: s.districts[d].models.len(),
+                })
                 .collect();
             ctx.insert("children", &children);
         }
@@ -948,8 +1208,22 @@ impl<'a> Renderer<'a> {
         ctx.insert("year", &year);
         ctx.insert("stats", &views::stats(s, &self.urls, t, &st));
         // The same charts as the year's listing, whose CSVs they link to.
-        ctx.insert("charts", &charts::build(s, &self.urls, t, &st, charts::Scope::Year(year), &format!("nam/{year}/")));
-        let exemplary: Vec<usize> = models.iter().copied().filter(|&i| s.models[i].exemplary).collect();
+        ctx.insert(
+            "charts",
+            &charts::build(
+                s,
+                &self.urls,
+                t,
+                &st,
+                charts::Scope::Year(year),
+                &format!("nam/{year}/"),
+            ),
+        );
+        let exemplary: Vec<usize> = models
+            .iter()
+            .copied()
+            .filter(|&i| s.models[i].exemplary)
+            .collect();
         ctx.insert("exemplary", &self.card_list(&exemplary));
         let replicated: Vec<Value> = models
             .iter()
@@ -967,7 +1241,11 @@ impl<'a> Renderer<'a> {
             .iter()
             .enumerate()
             .map(|(f, field)| {
-                let items: Vec<usize> = models.iter().copied().filter(|&i| s.models[i].field == f).collect();
+                let items: Vec<usize> = models
+                    .iter()
+                    .copied()
+                    .filter(|&i| s.models[i].field == f)
+                    .collect();
                 json!({"label": field.label, "items": self.card_list(&items)})
             })
             .filter(|g| g["items"].as_array().is_some_and(|a| !a.is_empty()))
@@ -981,7 +1259,10 @@ impl<'a> Renderer<'a> {
 /// Where links between content files lead: source file (relative to the site) → page URL.
 pub fn link_map(site: &Site) -> HashMap<PathBuf, String> {
     let base_path = site.config.base_path();
-    site.source_urls().into_iter().map(|(k, v)| (k, format!("{base_path}{v}"))).collect()
+    site.source_urls()
+        .into_iter()
+        .map(|(k, v)| (k, format!("{base_path}{v}")))
+        .collect()
 }
 
 /// A renderer prepared once for a site, to render chosen pages on demand (`dvk serve`).
@@ -994,12 +1275,26 @@ pub struct Prepared<'a> {
 
 impl<'a> Prepared<'a> {
     /// Prepares rendering of `site` with `theme`; `links` is [`link_map`] of the site.
-    pub fn new(root: &'a Path, site: &'a Site, theme: &'a Theme, links: &'a HashMap<PathBuf, String>) -> Self {
-        Prepared { r: Renderer::lazy(root, site, theme, Cow::Borrowed(links)), routes: OnceLock::new() }
+    pub fn new(
+        root: &'a Path,
+        site: &'a Site,
+        theme: &'a Theme,
+        links: &'a HashMap<PathBuf, String>,
+    ) -> Self {
+        Prepared {
+            r: Renderer::lazy(root, site, theme, Cow::Borrowed(links)),
+            routes: OnceLock::new(),
+        }
     }
 
     fn routes(&self) -> &HashMap<String, Job> {
-        self.routes.get_or_init(|| self.r.jobs().into_iter().map(|j| (self.r.job_path(&j), j)).collect())
+        self.routes.get_or_init(|| {
+            self.r
+                .jobs()
+                .into_iter()
+                .map(|j| (self.r.job_path(&j), j))
+                .collect()
+        })
     }
 
     /// The site path of every page (`""` for home, `mo-hinh/x/`, `nam/2024/trang/2/`, `404.html`).
@@ -1022,8 +1317,14 @@ impl<'a> Prepared<'a> {
         let job = self.routes().get(path)?;
         self.r.render_job(job, sink);
         self.r.publish_photos(sink);
-        self.r.search_docs.lock().unwrap_or_else(|e| e.into_inner()).clear();
-        Some(std::mem::take(&mut *self.r.diags.lock().unwrap_or_else(|e| e.into_inner())))
+        self.r
+            .search_docs
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clear();
+        Some(std::mem::take(
+            &mut *self.r.diags.lock().unwrap_or_else(|e| e.into_inner()),
+        ))
     }
 
     /// The search document of model `i` (its body rendered, not its page) and the problems
@@ -1031,14 +1332,23 @@ impl<'a> Prepared<'a> {
     pub fn model_search_doc(&self, i: usize) -> (dvk_search::SearchDoc, Vec<Diagnostic>) {
         let m = &self.r.site.models[i];
         let mut d = Vec::new();
-        let r = markdown::render(self.r.root, &m.origin.path, &m.body, self.r.links.as_ref(), &mut d);
+        let r = markdown::render(
+            self.r.root,
+            &m.origin.path,
+            &m.body,
+            self.r.links.as_ref(),
+            &mut d,
+        );
         (self.r.model_doc(i, r.text), d)
     }
 
     /// Every search document of the site, and every problem found in the bodies (broken
     /// links, missing images), without rendering the model pages' templates.
     pub fn search_docs(&self) -> (Vec<dvk_search::SearchDoc>, Vec<Diagnostic>) {
-        let models: Vec<_> = (0..self.r.site.models.len()).into_par_iter().map(|i| self.model_search_doc(i)).collect();
+        let models: Vec<_> = (0..self.r.site.models.len())
+            .into_par_iter()
+            .map(|i| self.model_search_doc(i))
+            .collect();
         let mut docs = Vec::with_capacity(models.len());
         let mut diags = Vec::new();
         for (doc, d) in models {
@@ -1056,7 +1366,12 @@ impl<'a> Prepared<'a> {
     pub fn extra_search_docs(&self) -> (Vec<dvk_search::SearchDoc>, Vec<Diagnostic>) {
         let site = self.r.site;
         // Articles and pages are few: render them with a renderer of their own to collect their docs.
-        let other = Renderer::lazy(self.r.root, site, self.r.theme, Cow::Borrowed(self.r.links.as_ref()));
+        let other = Renderer::lazy(
+            self.r.root,
+            site,
+            self.r.theme,
+            Cow::Borrowed(self.r.links.as_ref()),
+        );
         for a in 0..site.articles.len() {
             other.render_job(&Job::Article(a), &NullSink);
         }
@@ -1066,10 +1381,16 @@ impl<'a> Prepared<'a> {
         for (path, body) in &site.rejected_bodies {
             other.body(path, body);
         }
-        let mut rest = other.search_docs.into_inner().unwrap_or_else(|e| e.into_inner());
+        let mut rest = other
+            .search_docs
+            .into_inner()
+            .unwrap_or_else(|e| e.into_inner());
         rest.sort_by_key(|(k, _)| *k);
         let docs = rest.into_iter().map(|(_, d)| d).collect();
-        (docs, other.diags.into_inner().unwrap_or_else(|e| e.into_inner()))
+        (
+            docs,
+            other.diags.into_inner().unwrap_or_else(|e| e.into_inner()),
+        )
     }
 }
 
@@ -1078,7 +1399,10 @@ fn paged_title(t: &I18n, heading: &str, page: usize) -> String {
     if page <= 1 {
         heading.to_string()
     } else {
-        format!("{heading} – {}", t.fill("pager.page", &[("n", &page.to_string())]))
+        format!(
+            "{heading} – {}",
+            t.fill("pager.page", &[("n", &page.to_string())])
+        )
     }
 }
 
@@ -1090,7 +1414,18 @@ fn first_letter(title: &str) -> String {
         Some(c) if c.is_ascii_digit() => "0–9".into(),
         Some(c) => {
             // Keep letter modifiers (ă, â, ê, ô, ơ, ư, đ) but drop tones.
-            let base: String = c.to_uppercase().collect::<String>().nfd().filter(|m| !matches!(*m, '\u{0300}' | '\u{0301}' | '\u{0303}' | '\u{0309}' | '\u{0323}')).nfc().collect();
+            let base: String = c
+                .to_uppercase()
+                .collect::<String>()
+                .nfd()
+                .filter(|m| {
+                    !matches!(
+                        *m,
+                        '\u{0300}' | '\u{0301}' | '\u{0303}' | '\u{0309}' | '\u{0323}'
+                    )
+                })
+                .nfc()
+                .collect();
             base
         }
         None => "#".into(),

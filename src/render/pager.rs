@@ -68,7 +68,12 @@ pub fn pager(path: &str, n: usize, total: usize, url: impl Fn(&str) -> String) -
     let pages = numbers
         .into_iter()
         .map(|k| {
-            let link = PagerLink { number: k, url: url(&page_path(path, k)), current: k == n, gap_before: k > last + 1 };
+            let link = PagerLink {
+                number: k,
+                url: url(&page_path(path, k)),
+                current: k == n,
+                gap_before: k > last + 1,
+            };
             last = k;
             link
         })

@@ -43,13 +43,17 @@ impl PhotoStore {
     /// cache) the first time it is asked for. The error is a sentence for the editor.
     pub fn get(&self, file: &Path) -> Result<Arc<Processed>, String> {
         let entry = {
-            let mut map = self.entries.lock().map_err(|_| "internal error: photo table poisoned".to_string())?;
+            let mut map = self
+                .entries
+                .lock()
+                .map_err(|_| "internal error: photo table poisoned".to_string())?;
             map.entry(file.to_path_buf()).or_default().clone()
         };
         entry
             .get_or_init(|| {
-                let processed = dvk_photos::process(&self.root.join(file), &self.cache_dir, &self.settings)
-                    .map_err(|e| e.to_string())?;
+                let processed =
+                    dvk_photos::process(&self.root.join(file), &self.cache_dir, &self.settings)
+                        .map_err(|e| e.to_string())?;
                 Ok(Arc::new(processed))
             })
             .clone()
@@ -70,32 +74,46 @@ impl PhotoStore {
             Err(_) => return (0, vec!["internal error: photo table poisoned".into()]),
         };
         use rayon::prelude::*;
-        let todo: Vec<&(PathBuf, Arc<Processed>)> = ready.iter().filter(|(k, _)| !published.contains(k)).collect();
-        let results: Vec<(usize, Vec<String>)> = todo
-            .par_iter()
-            .map(|(_, p)| {
-                let mut n = 0;
-                let mut errors = Vec::new();
-                for v in p.files() {
-                    match sink.copy(&format!("{PHOTO_DIR}{}", v.file_name), &v.path(&self.cache_dir)) {
-                        Ok(()) => n += 1,
-                        Err(e) => errors.push(format!("cannot publish photo file {}: {e}", v.file_name)),
-                    }
-                }
-                (n, errors)
-            })
+        let todo: Vec<&(PathBuf, Arc<Processed>)> = ready
+            .iter()
+            .filter(|(k, _)| !published.contains(k))
             .collect();
+        let results: Vec<(usize, Vec<String>)> =
+            todo.par_iter()
+                .map(|(_, p)| {
+                    let mut n = 0;
+                    let mut errors = Vec::new();
+                    for v in p.files() {
+                        match sink.copy(
+                            &format!("{PHOTO_DIR}{}", v.file_name),
+                            &v.path(&self.cache_dir),
+                        ) {
+                            Ok(()) => n += 1,
+                            Err(e) => errors
+                                .push(format!("cannot publish photo file {}: {e}", v.file_name)),
+                        }
+                    }
+                    (n, errors)
+                })
+                .collect();
         published.extend(todo.iter().map(|(k, _)| k.clone()));
-        results.into_iter().fold((0, Vec::new()), |(n, mut e), (m, f)| {
-            e.extend(f);
-            (n + m, e)
-        })
+        results
+            .into_iter()
+            .fold((0, Vec::new()), |(n, mut e), (m, f)| {
+                e.extend(f);
+                (n + m, e)
+            })
     }
 
     /// Removes cache files no photo of this build uses.
     pub fn prune(&self) {
         let Ok(map) = self.entries.lock() else { return };
-        let kept: Vec<Arc<Processed>> = map.values().filter_map(|e| e.get()).filter_map(|r| r.as_ref().ok()).cloned().collect();
+        let kept: Vec<Arc<Processed>> = map
+            .values()
+            .filter_map(|e| e.get())
+            .filter_map(|r| r.as_ref().ok())
+            .cloned()
+            .collect();
         let _ = dvk_photos::prune_cache(&self.cache_dir, kept.iter().map(|p| p.as_ref()));
     }
 }
@@ -105,7 +123,13 @@ pub fn view(urls: &Urls, p: &Processed, caption: &str, credit: Option<&str>) -> 
     let srcset = |format: Format| {
         let list: Vec<String> = p
             .variants_of(format)
-            .map(|v| format!("{} {}w", urls.url(&format!("{PHOTO_DIR}{}", v.file_name)), v.width))
+            .map(|v| {
+                format!(
+                    "{} {}w",
+                    urls.url(&format!("{PHOTO_DIR}{}", v.file_name)),
+                    v.width
+                )
+            })
             .collect();
         (!list.is_empty()).then(|| list.join(", "))
     };
@@ -124,5 +148,6 @@ pub fn view(urls: &Urls, p: &Processed, caption: &str, credit: Option<&str>) -> 
 
 /// Absolute URL of the Open Graph image of a processed photo.
 pub fn og_url(urls: &Urls, p: &Processed) -> Option<String> {
-    p.og.as_ref().map(|v| urls.absolute(&format!("{PHOTO_DIR}{}", v.file_name)))
+    p.og.as_ref()
+        .map(|v| urls.absolute(&format!("{PHOTO_DIR}{}", v.file_name)))
 }

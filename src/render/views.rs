@@ -144,7 +144,10 @@ pub fn province_url(site: &Site, urls: &Urls, p: usize) -> String {
 /// URL of a district listing.
 pub fn district_url(site: &Site, urls: &Urls, d: usize) -> String {
     let district = &site.districts[d];
-    urls.url(&format!("dia-ban/{}/{}/", site.provinces[district.province].slug, district.slug))
+    urls.url(&format!(
+        "dia-ban/{}/{}/",
+        site.provinces[district.province].slug, district.slug
+    ))
 }
 
 /// A measurable result.
@@ -190,11 +193,21 @@ pub struct ModelView {
 }
 
 /// Builds the view of model `i` with its rendered body and photos.
-pub fn model(site: &Site, urls: &Urls, t: &I18n, i: usize, body_html: String, photos: Vec<PhotoView>) -> ModelView {
+pub fn model(
+    site: &Site,
+    urls: &Urls,
+    t: &I18n,
+    i: usize,
+    body_html: String,
+    photos: Vec<PhotoView>,
+) -> ModelView {
     let m = &site.models[i];
     let field = &site.config.fields[m.field];
     let path = model_path(&site.slugs[i]);
-    let link = |j: usize| Link { title: site.models[j].title.clone(), url: urls.url(&model_path(&site.slugs[j])) };
+    let link = |j: usize| Link {
+        title: site.models[j].title.clone(),
+        url: urls.url(&model_path(&site.slugs[j])),
+    };
     let p = site.model_province[i];
     ModelView {
         title: m.title.clone(),
@@ -202,8 +215,14 @@ pub fn model(site: &Site, urls: &Urls, t: &I18n, i: usize, body_html: String, ph
         slug: site.slugs[i].clone(),
         year: m.year,
         year_url: urls.year(m.year),
-        province: PlaceLink { name: site.provinces[p].name.clone(), url: province_url(site, urls, p) },
-        district: site.model_district[i].map(|d| PlaceLink { name: site.districts[d].name.clone(), url: district_url(site, urls, d) }),
+        province: PlaceLink {
+            name: site.provinces[p].name.clone(),
+            url: province_url(site, urls, p),
+        },
+        district: site.model_district[i].map(|d| PlaceLink {
+            name: site.districts[d].name.clone(),
+            url: district_url(site, urls, d),
+        }),
         commune: m.commune.clone(),
         place: site.place_of(i),
         field_label: field.label.clone(),
@@ -217,7 +236,12 @@ pub fn model(site: &Site, urls: &Urls, t: &I18n, i: usize, body_html: String, ph
         results: m
             .results
             .iter()
-            .map(|r| ResultView { label: r.label.clone(), value: r.value, value_display: format::number(r.value), unit: r.unit.clone() })
+            .map(|r| ResultView {
+                label: r.label.clone(),
+                value: r.value,
+                value_display: format::number(r.value),
+                unit: r.unit.clone(),
+            })
             .collect(),
         cover: photos.first().cloned(),
         photos,
@@ -246,7 +270,11 @@ pub fn article_summary(site: &Site, urls: &Urls, a: usize, lead: &str) -> Articl
         url: urls.url(&format!("tin-tuc/{}/", art.slug)),
         date: art.article.date.clone(),
         date_display: format::date(&art.article.date),
-        summary: art.article.summary.clone().unwrap_or_else(|| crate::site::shorten(lead, 240)),
+        summary: art
+            .article
+            .summary
+            .clone()
+            .unwrap_or_else(|| crate::site::shorten(lead, 240)),
     }
 }
 
@@ -316,10 +344,23 @@ pub fn stats(site: &Site, urls: &Urls, t: &I18n, s: &Stats) -> StatsView {
             .config
             .fields
             .iter()
-            .map(|f| FieldHead { slug: f.slug.clone(), label: f.label.clone(), url: urls.url(&format!("linh-vuc/{}/", f.slug)) })
+            .map(|f| FieldHead {
+                slug: f.slug.clone(),
+                label: f.label.clone(),
+                url: urls.url(&format!("linh-vuc/{}/", f.slug)),
+            })
             .collect(),
         field_totals: s.field_totals.clone(),
-        years: s.years.iter().map(|y| YearView { year: y.year, url: urls.year(y.year), total: y.total, by_field: y.by_field.clone() }).collect(),
+        years: s
+            .years
+            .iter()
+            .map(|y| YearView {
+                year: y.year,
+                url: urls.year(y.year),
+                total: y.total,
+                by_field: y.by_field.clone(),
+            })
+            .collect(),
         places: s
             .places
             .iter()
@@ -337,12 +378,21 @@ pub fn stats(site: &Site, urls: &Urls, t: &I18n, s: &Stats) -> StatsView {
         levels: s
             .levels
             .iter()
-            .map(|l| LevelView { label: t.get(&format!("level.{}", l.code.unwrap_or("none"))), count: l.count })
+            .map(|l| LevelView {
+                label: t.get(&format!("level.{}", l.code.unwrap_or("none"))),
+                count: l.count,
+            })
             .collect(),
         results: s
             .results
             .iter()
-            .map(|r| ResultSumView { label: r.label.clone(), unit: r.unit.clone(), total: r.total, total_display: format::number(r.total), models: r.models })
+            .map(|r| ResultSumView {
+                label: r.label.clone(),
+                unit: r.unit.clone(),
+                total: r.total,
+                total_display: format::number(r.total),
+                models: r.models,
+            })
             .collect(),
     }
 }
@@ -353,6 +403,10 @@ pub fn field_counts(site: &Site, urls: &Urls, totals: &[usize]) -> Vec<Count> {
         .fields
         .iter()
         .zip(totals)
-        .map(|(f, &count)| Count { label: f.label.clone(), url: Some(urls.url(&format!("linh-vuc/{}/", f.slug))), count })
+        .map(|(f, &count)| Count {
+            label: f.label.clone(),
+            url: Some(urls.url(&format!("linh-vuc/{}/", f.slug))),
+            count,
+        })
         .collect()
 }

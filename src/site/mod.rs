@@ -100,15 +100,36 @@ pub struct Site {
 
 /// URL paths (relative to the site root, no leading slash) that pages may not take.
 pub const RESERVED: &[&str] = &[
-    "mo-hinh", "nam", "dia-ban", "linh-vuc", "dien-hinh", "tim-kiem", "tin-tuc", "thong-ke",
-    "du-lieu", "trang", "anh", "404", "atom", "sitemap", "robots", "style", "static",
+    "mo-hinh",
+    "nam",
+    "dia-ban",
+    "linh-vuc",
+    "dien-hinh",
+    "tim-kiem",
+    "tin-tuc",
+    "thong-ke",
+    "du-lieu",
+    "trang",
+    "anh",
+    "404",
+    "atom",
+    "sitemap",
+    "robots",
+    "style",
+    "static",
 ];
 
 impl Site {
     /// Builds the site from loaded content; returns the problems found (bad references,
     /// clashing slugs).
     pub fn assemble(content: Content) -> (Site, Vec<Diagnostic>) {
-        let Content { config, models, mut articles, mut pages, rejected_bodies } = content;
+        let Content {
+            config,
+            models,
+            mut articles,
+            mut pages,
+            rejected_bodies,
+        } = content;
         let mut diags = Vec::new();
         let n = models.len();
         let slugs = slugs::assign_model_slugs(&models, &mut diags);
@@ -120,38 +141,68 @@ impl Site {
         for m in &models {
             let ps = place_slug(&m.province);
             if let Some(d) = &m.district {
-                district_names.entry((ps.clone(), place_slug(d))).or_default().push(d);
+                district_names
+                    .entry((ps.clone(), place_slug(d)))
+                    .or_default()
+                    .push(d);
             }
             province_names.entry(ps).or_default().push(&m.province);
         }
         let mut provinces: Vec<Province> = province_names
             .into_iter()
-            .map(|(slug, names)| Province { slug, name: best_spelling(&names), districts: vec![], models: vec![] })
+            .map(|(slug, names)| Province {
+                slug,
+                name: best_spelling(&names),
+                districts: vec![],
+                models: vec![],
+            })
             .collect();
         vntext::sort_vietnamese(&mut provinces, |p| &p.name);
-        let province_index: HashMap<String, usize> =
-            provinces.iter().enumerate().map(|(i, p)| (p.slug.clone(), i)).collect();
+        let province_index: HashMap<String, usize> = provinces
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.slug.clone(), i))
+            .collect();
         let mut districts: Vec<District> = district_names
             .into_iter()
-            .map(|((p, slug), names)| District { slug, name: best_spelling(&names), province: province_index[&p], models: vec![] })
+            .map(|((p, slug), names)| District {
+                slug,
+                name: best_spelling(&names),
+                province: province_index[&p],
+                models: vec![],
+            })
             .collect();
-        districts.sort_by_cached_key(|d| (d.province, vntext::collation_key(&d.name), d.slug.clone()));
-        let district_index: HashMap<(usize, String), usize> =
-            districts.iter().enumerate().map(|(i, d)| ((d.province, d.slug.clone()), i)).collect();
+        districts
+            .sort_by_cached_key(|d| (d.province, vntext::collation_key(&d.name), d.slug.clone()));
+        let district_index: HashMap<(usize, String), usize> = districts
+            .iter()
+            .enumerate()
+            .map(|(i, d)| ((d.province, d.slug.clone()), i))
+            .collect();
         for (i, d) in districts.iter().enumerate() {
             provinces[d.province].districts.push(i);
         }
 
-        let model_province: Vec<usize> = models.iter().map(|m| province_index[&place_slug(&m.province)]).collect();
+        let model_province: Vec<usize> = models
+            .iter()
+            .map(|m| province_index[&place_slug(&m.province)])
+            .collect();
         let model_district: Vec<Option<usize>> = models
             .iter()
             .zip(&model_province)
-            .map(|(m, &p)| m.district.as_ref().map(|d| district_index[&(p, place_slug(d))]))
+            .map(|(m, &p)| {
+                m.district
+                    .as_ref()
+                    .map(|d| district_index[&(p, place_slug(d))])
+            })
             .collect();
 
         // Newest first: year, then date, then title in Vietnamese order, then slug.
         let mut newest: Vec<usize> = (0..n).collect();
-        let keys: Vec<Vec<u32>> = models.iter().map(|m| vntext::collation_key(&m.title)).collect();
+        let keys: Vec<Vec<u32>> = models
+            .iter()
+            .map(|m| vntext::collation_key(&m.title))
+            .collect();
         newest.sort_by(|&a, &b| {
             let (ma, mb) = (&models[a], &models[b]);
             mb.year
@@ -177,7 +228,11 @@ impl Site {
         }
 
         // Replication links.
-        let slug_index: HashMap<&str, usize> = slugs.iter().enumerate().map(|(i, s)| (s.as_str(), i)).collect();
+        let slug_index: HashMap<&str, usize> = slugs
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.as_str(), i))
+            .collect();
         let mut replicated_from = vec![None; n];
         let mut replicas = vec![Vec::new(); n];
         for (i, m) in models.iter().enumerate() {
@@ -206,8 +261,18 @@ impl Site {
         }
 
         // Articles, newest first, with the models they name.
-        articles.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.origin.path.cmp(&b.origin.path)));
-        let article_slugs = slugs::assign_simple_slugs(articles.iter().map(|a| (a.slug.as_deref(), &a.title, &a.origin)), &[], &mut diags);
+        articles.sort_by(|a, b| {
+            b.date
+                .cmp(&a.date)
+                .then_with(|| a.origin.path.cmp(&b.origin.path))
+        });
+        let article_slugs = slugs::assign_simple_slugs(
+            articles
+                .iter()
+                .map(|a| (a.slug.as_deref(), &a.title, &a.origin)),
+            &[],
+            &mut diags,
+        );
         let mut model_articles = vec![Vec::new(); n];
         let articles: Vec<SiteArticle> = articles
             .into_iter()
@@ -225,21 +290,34 @@ impl Site {
                             &article.origin.path,
                             1,
                             1,
-                            format!("`models` names \"{s}\", but no model has that slug.{}", crate::diag::did_you_mean(s, slugs.iter().map(String::as_str))),
+                            format!(
+                                "`models` names \"{s}\", but no model has that slug.{}",
+                                crate::diag::did_you_mean(s, slugs.iter().map(String::as_str))
+                            ),
                         )),
                     }
                 }
-                SiteArticle { article, slug, models: named }
+                SiteArticle {
+                    article,
+                    slug,
+                    models: named,
+                }
             })
             .collect();
 
         pages.sort_by(|a, b| a.origin.path.cmp(&b.origin.path));
         let page_slugs = slugs::assign_simple_slugs(
-            pages.iter().map(|p| (p.slug.as_deref(), &p.title, &p.origin)),
+            pages
+                .iter()
+                .map(|p| (p.slug.as_deref(), &p.title, &p.origin)),
             RESERVED,
             &mut diags,
         );
-        let pages = pages.into_iter().zip(page_slugs).map(|(page, slug)| SitePage { page, slug }).collect();
+        let pages = pages
+            .into_iter()
+            .zip(page_slugs)
+            .map(|(page, slug)| SitePage { page, slug })
+            .collect();
 
         let site = Site {
             config,
@@ -292,7 +370,10 @@ impl Site {
             }
         }
         for a in &self.articles {
-            map.insert(a.article.origin.path.clone(), format!("tin-tuc/{}/", a.slug));
+            map.insert(
+                a.article.origin.path.clone(),
+                format!("tin-tuc/{}/", a.slug),
+            );
         }
         for p in &self.pages {
             map.insert(p.page.origin.path.clone(), format!("{}/", p.slug));
@@ -319,7 +400,10 @@ impl Site {
 pub fn summary_of(m: &Model) -> String {
     match &m.summary {
         Some(s) => s.clone(),
-        None => shorten(&crate::content::markdown::first_paragraph(&m.body.markdown), 240),
+        None => shorten(
+            &crate::content::markdown::first_paragraph(&m.body.markdown),
+            240,
+        ),
     }
 }
 
@@ -387,9 +471,15 @@ mod tests {
 
     #[test]
     fn best_spelling_prefers_full_accents_then_capitals() {
-        assert_eq!(best_spelling(&["Lam Ha", "lâm hà", "Lâm Hà", "Lam Ha"]), "Lâm Hà");
+        assert_eq!(
+            best_spelling(&["Lam Ha", "lâm hà", "Lâm Hà", "Lam Ha"]),
+            "Lâm Hà"
+        );
         assert_eq!(best_spelling(&["Bến Tre"]), "Bến Tre");
-        assert_eq!(best_spelling(&["LÂM ĐỒNG", "Lâm Đồng", "lâm đồng"]), "Lâm Đồng");
+        assert_eq!(
+            best_spelling(&["LÂM ĐỒNG", "Lâm Đồng", "lâm đồng"]),
+            "Lâm Đồng"
+        );
     }
 
     #[test]

@@ -20,7 +20,11 @@ pub fn assign_model_slugs(models: &[Model], diags: &mut Vec<Diagnostic>) -> Vec<
                     &m.origin.path,
                     m.origin.line,
                     1,
-                    format!("slug \"{s}\" is already used by {}:{}: give this model another slug.", other.path.display(), other.line),
+                    format!(
+                        "slug \"{s}\" is already used by {}:{}: give this model another slug.",
+                        other.path.display(),
+                        other.line
+                    ),
                 ));
             } else {
                 taken.insert(s.clone(), i);
@@ -32,7 +36,11 @@ pub fn assign_model_slugs(models: &[Model], diags: &mut Vec<Diagnostic>) -> Vec<
     for (i, m) in models.iter().enumerate() {
         if m.slug.is_none() {
             let base = vntext::slugify(&m.title);
-            let base = if base.is_empty() { "mo-hinh".to_string() } else { truncate_slug(&base, 80) };
+            let base = if base.is_empty() {
+                "mo-hinh".to_string()
+            } else {
+                truncate_slug(&base, 80)
+            };
             groups.entry(base).or_default().push(i);
         }
     }
@@ -54,14 +62,21 @@ pub fn assign_model_slugs(models: &[Model], diags: &mut Vec<Diagnostic>) -> Vec<
                 continue;
             }
             first = false;
-            let place = m.commune.as_deref().or(m.district.as_deref()).unwrap_or(&m.province);
+            let place = m
+                .commune
+                .as_deref()
+                .or(m.district.as_deref())
+                .unwrap_or(&m.province);
             let with_place = format!("{base}-{}", vntext::slugify(place));
             let with_year = format!("{with_place}-{}", m.year);
             let chosen = [with_place, with_year.clone()]
                 .into_iter()
                 .find(|c| !used.contains(c))
                 .unwrap_or_else(|| {
-                    (2..).map(|n| format!("{with_year}-{n}")).find(|c| !used.contains(c)).unwrap_or_default()
+                    (2..)
+                        .map(|n| format!("{with_year}-{n}"))
+                        .find(|c| !used.contains(c))
+                        .unwrap_or_default()
                 });
             used.insert(chosen.clone());
             slugs[i] = Some(chosen);
@@ -102,7 +117,11 @@ pub fn assign_simple_slugs<'a>(
             None if !from_file.is_empty() && from_file != "index" => from_file,
             None => vntext::slugify(title),
         };
-        let base = if base.is_empty() { "trang".to_string() } else { base };
+        let base = if base.is_empty() {
+            "trang".to_string()
+        } else {
+            base
+        };
         if reserved.contains(&base.as_str()) {
             diags.push(Diagnostic::error(
                 &origin.path,
@@ -113,9 +132,17 @@ pub fn assign_simple_slugs<'a>(
         }
         let slug = if used.contains(&base) {
             if explicit.is_some() {
-                diags.push(Diagnostic::error(&origin.path, 1, 1, format!("slug \"{base}\" is already used: give another one.")));
+                diags.push(Diagnostic::error(
+                    &origin.path,
+                    1,
+                    1,
+                    format!("slug \"{base}\" is already used: give another one."),
+                ));
             }
-            (2..).map(|n| format!("{base}-{n}")).find(|c| !used.contains(c)).unwrap_or_default()
+            (2..)
+                .map(|n| format!("{base}-{n}"))
+                .find(|c| !used.contains(c))
+                .unwrap_or_default()
         } else {
             base
         };

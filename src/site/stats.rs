@@ -86,12 +86,14 @@ pub fn compute(site: &Site, subset: &[usize]) -> Stats {
     let mut levels = [0usize; 5];
     let mut exemplary = 0;
     // (folded label, unit) → (spellings, total, models)
-    let mut results: BTreeMap<(String, String), (BTreeMap<String, usize>, f64, usize)> = BTreeMap::new();
+    let mut results: BTreeMap<(String, String), (BTreeMap<String, usize>, f64, usize)> =
+        BTreeMap::new();
     for &i in subset {
         let m = &site.models[i];
         field_totals[m.field] += 1;
         years.entry(m.year).or_insert_with(|| vec![0; nf])[m.field] += 1;
-        prov.entry(site.model_province[i]).or_insert_with(|| vec![0; nf])[m.field] += 1;
+        prov.entry(site.model_province[i])
+            .or_insert_with(|| vec![0; nf])[m.field] += 1;
         if let Some(d) = site.model_district[i] {
             dist.entry(d).or_insert_with(|| vec![0; nf])[m.field] += 1;
         }
@@ -149,10 +151,16 @@ pub fn compute(site: &Site, subset: &[usize]) -> Stats {
     results.sort_by_cached_key(|r| (vntext::collation_key(&r.label), r.unit.clone()));
     let mut level_rows: Vec<LevelRow> = Level::ALL
         .iter()
-        .map(|l| LevelRow { code: Some(l.code()), count: levels[*l as usize] })
+        .map(|l| LevelRow {
+            code: Some(l.code()),
+            count: levels[*l as usize],
+        })
         .collect();
     if levels[4] > 0 {
-        level_rows.push(LevelRow { code: None, count: levels[4] });
+        level_rows.push(LevelRow {
+            code: None,
+            count: levels[4],
+        });
     }
     Stats {
         total: subset.len(),
@@ -161,7 +169,11 @@ pub fn compute(site: &Site, subset: &[usize]) -> Stats {
         years: years
             .into_iter()
             .rev()
-            .map(|(year, by_field)| YearRow { year, total: row_total(&by_field), by_field })
+            .map(|(year, by_field)| YearRow {
+                year,
+                total: row_total(&by_field),
+                by_field,
+            })
             .collect(),
         places,
         levels: level_rows,

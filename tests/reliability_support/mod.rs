@@ -46,7 +46,10 @@ pub fn copy_dir(from: &Path, to: &Path) {
 
 /// A fresh site folder with the repository's theme and an empty `content/models/`.
 pub fn empty_site() -> tempfile::TempDir {
-    let dir = tempfile::Builder::new().prefix("dvk-rel-").tempdir().unwrap();
+    let dir = tempfile::Builder::new()
+        .prefix("dvk-rel-")
+        .tempdir()
+        .unwrap();
     copy_dir(&repo().join("themes"), &dir.path().join("themes"));
     fs::create_dir_all(dir.path().join("content/models")).unwrap();
     dir
@@ -189,7 +192,12 @@ pub fn tree_hash(dir: &Path) -> BTreeMap<String, u64> {
     }
     for e in walkdir::WalkDir::new(dir).sort_by_file_name().min_depth(1) {
         let e = e.unwrap();
-        let rel = e.path().strip_prefix(dir).unwrap().to_string_lossy().into_owned();
+        let rel = e
+            .path()
+            .strip_prefix(dir)
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
         let mut h = std::collections::hash_map::DefaultHasher::new();
         let ft = e.file_type();
         if ft.is_symlink() {
@@ -273,14 +281,41 @@ pub fn corpus_site(n: usize, dir: &Path) -> &'static str {
             return "gen_corpus.py --flavor dvk";
         }
     }
-    let provinces = ["Bến Tre", "Lâm Đồng", "Nghệ An", "Quảng Nam", "Đắk Lắk", "Hà Giang", "Cà Mau", "Gia Lai"];
-    let districts = ["Châu Thành", "Lâm Hà", "Đạ M'Rông", "Diễn Châu", "Núi Thành", "Ea H'leo", "Đồng Văn", "Cái Nước"];
-    let fields = ["Kinh tế", "Văn hóa - xã hội", "Quốc phòng - an ninh", "Xây dựng hệ thống chính trị"];
+    let provinces = [
+        "Bến Tre",
+        "Lâm Đồng",
+        "Nghệ An",
+        "Quảng Nam",
+        "Đắk Lắk",
+        "Hà Giang",
+        "Cà Mau",
+        "Gia Lai",
+    ];
+    let districts = [
+        "Châu Thành",
+        "Lâm Hà",
+        "Đạ M'Rông",
+        "Diễn Châu",
+        "Núi Thành",
+        "Ea H'leo",
+        "Đồng Văn",
+        "Cái Nước",
+    ];
+    let fields = [
+        "Kinh tế",
+        "Văn hóa - xã hội",
+        "Quốc phòng - an ninh",
+        "Xây dựng hệ thống chính trị",
+    ];
     let words = "vận động nhân dân hiến đất làm đường giao thông nông thôn xây dựng nhà đại đoàn kết hỗ trợ sinh kế phụ nữ nghèo thanh niên tình nguyện bảo vệ môi trường an ninh trật tự";
     let words: Vec<&str> = words.split(' ').collect();
     for i in 0..n {
         let year = 2019 + (i % 6);
-        let title = format!("Mô hình {} {} số {i}", words[i % words.len()], words[(i * 7) % words.len()]);
+        let title = format!(
+            "Mô hình {} {} số {i}",
+            words[i % words.len()],
+            words[(i * 7) % words.len()]
+        );
         let mut body = String::new();
         for p in 0..6 {
             for w in 0..90 {
@@ -335,9 +370,15 @@ pub struct Rng(pub u64);
 impl Rng {
     /// Seeded from `DVK_SEED` or the clock.
     pub fn from_env() -> Rng {
-        let seed = std::env::var("DVK_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or_else(|| {
-            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos() as u64).unwrap_or(1)
-        });
+        let seed = std::env::var("DVK_SEED")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or_else(|| {
+                std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map(|d| d.as_nanos() as u64)
+                    .unwrap_or(1)
+            });
         eprintln!("random seed {seed} (replay with DVK_SEED={seed})");
         Rng(seed.max(1))
     }

@@ -210,11 +210,29 @@ mod tests {
 
     #[test]
     fn collation_puts_d_stroke_after_d_not_after_z() {
-        let mut names = vec!["Đức Trọng", "Zin", "Dương", "Đà Lạt", "Ea Súp", "Ân Thi", "An Lão", "Ăn"];
+        let mut names = vec![
+            "Đức Trọng",
+            "Zin",
+            "Dương",
+            "Đà Lạt",
+            "Ea Súp",
+            "Ân Thi",
+            "An Lão",
+            "Ăn",
+        ];
         sort_vietnamese(&mut names, |s| s);
         assert_eq!(
             names,
-            vec!["An Lão", "Ăn", "Ân Thi", "Dương", "Đà Lạt", "Đức Trọng", "Ea Súp", "Zin"]
+            vec![
+                "An Lão",
+                "Ăn",
+                "Ân Thi",
+                "Dương",
+                "Đà Lạt",
+                "Đức Trọng",
+                "Ea Súp",
+                "Zin"
+            ]
         );
     }
 
