@@ -62,6 +62,10 @@ impl Staging {
                 OutputError::Refused("the output folder cannot be the file system root.".into())
             })?
             .to_path_buf();
+        // Refuse before creating anything: a refused output must not leave folders in content/.
+        let planned = resolve_existing_prefix(&out)
+            .map_err(io_err(format!("cannot resolve {}", out.display())))?;
+        check_place(&root, &planned)?;
         fs::create_dir_all(&parent)
             .map_err(io_err(format!("cannot create {}", parent.display())))?;
         let parent = parent
@@ -308,6 +312,25 @@ fn exchange(_a: &Path, _b: &Path) -> io::Result<()> {
     ))
 }
 
+/// `p` (absolute, normalised) with its longest existing ancestor resolved through symbolic
+/// links and the rest appended: where `p` will be once its folders are created.
+fn resolve_existing_prefix(p: &Path) -> io::Result<PathBuf> {
+    let mut existing = p.to_path_buf();
+    let mut rest = Vec::new();
+    while fs::symlink_metadata(&existing).is_err() {
+        match (existing.file_name(), existing.parent()) {
+            (Some(name), Some(parent)) => {
+                rest.push(name.to_os_string());
+                existing = parent.to_path_buf();
+            }
+            _ => break,
+        }
+    }
+    let mut out = existing.canonicalize()?;
+    out.extend(rest.iter().rev());
+    Ok(out)
+}
+
 /// Refuses output folders that would overwrite the site itself.
 fn check_place(root: &Path, out: &Path) -> Result<(), OutputError> {
     if root.starts_with(out) {
@@ -417,6 +440,21 @@ mod tests {
             .filter(|e| e.file_name().to_string_lossy().contains("staging"))
             .collect();
         assert!(leftovers.is_empty());
+    }
+
+    #[test]
+    fn refused_output_inside_content_creates_no_folder_there() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::create_dir_all(dir.path().join("content/models")).unwrap();
+        std::os::unix::fs::symlink(dir.path().join("content"), dir.path().join("link")).unwrap();
+        for bad in ["content/models/new/public", "link/new/public"] {
+            let e = Staging::begin(dir.path(), &dir.path().join(bad))
+                .err()
+                .unwrap();
+            assert!(matches!(e, OutputError::Refused(_)), "{bad}: {e}");
+        }
+        assert!(!dir.path().join("content/models/new").exists());
+        assert!(!dir.path().join("content/new").exists());
     }
 
     #[test]

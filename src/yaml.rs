@@ -157,6 +157,13 @@ impl<'a> YamlDoc<'a> {
         self.path
     }
 
+    /// The text of line `n` (1-based, counted in the whole file like positions are).
+    pub fn line(&self, n: usize) -> Option<&'a str> {
+        let lines = self.lines.get_or_init(|| self.text.lines().collect());
+        n.checked_sub(self.line_offset + 1)
+            .and_then(|i| lines.get(i).copied())
+    }
+
     /// An error at the position of `at` (a key path), or at the document start.
     pub fn error_at(&self, at: &[Seg], message: impl Into<String>) -> Diagnostic {
         let (line, column) = self.locate(at);

@@ -550,9 +550,26 @@ struct Seen {
     models_loaded: usize,
     pages_rendered: usize,
     kinds: BTreeMap<String, usize>,
+    /// Problems about a whole file (line 0), by kind.
+    whole_file: BTreeMap<String, usize>,
 }
 
 impl Seen {
+    fn summary(&self) -> String {
+        format!(
+            "{} files: {} models loaded, {} pages rendered; {} errors and {} warnings of {} kinds, every one at a real position ({} checked; {} about the whole file: {:?})",
+            self.files,
+            self.models_loaded,
+            self.pages_rendered,
+            self.errors,
+            self.warnings,
+            self.kinds.len(),
+            self.positions_checked,
+            self.whole_file.values().sum::<usize>(),
+            self.whole_file
+        )
+    }
+
     fn note(&mut self, d: &Diagnostic) {
         if d.is_error() {
             self.errors += 1;
@@ -560,6 +577,9 @@ impl Seen {
             self.warnings += 1;
         }
         let kind: String = d.message.chars().take(24).collect();
+        if d.line == 0 {
+            *self.whole_file.entry(kind.clone()).or_default() += 1;
+        }
         *self.kinds.entry(kind).or_default() += 1;
     }
 }
@@ -590,6 +610,20 @@ impl Fixture {
     /// Writes `bytes` at `rel`, loads the whole site, renders it into nothing, and checks
     /// every problem reported for that file.
     fn run(&self, rel: &str, bytes: &[u8], seen: &RefCell<Seen>) -> Result<(), TestCaseError> {
+        self.run_inner(rel, bytes, seen).map_err(|e| {
+            TestCaseError::fail(format!(
+                "{e}\n--- file ---\n{}\n---",
+                String::from_utf8_lossy(bytes)
+            ))
+        })
+    }
+
+    fn run_inner(
+        &self,
+        rel: &str,
+        bytes: &[u8],
+        seen: &RefCell<Seen>,
+    ) -> Result<(), TestCaseError> {
         let root = self.dir.path();
         fs::write(root.join(rel), bytes).unwrap();
         let (site, mut diags) = dvk::load_site(root, true, None);
@@ -632,7 +666,7 @@ fn property_front_matter_files_never_panic_and_every_problem_has_a_real_position
         |bytes| fx.run("content/models/x.md", &bytes, &seen),
     );
     let seen = seen.into_inner();
-    println!("  {seen:?}");
+    println!("  {}", seen.summary());
     assert!(
         seen.errors > 0 && seen.models_loaded > 0 && seen.positions_checked > 0,
         "{seen:?}"
@@ -647,7 +681,7 @@ fn property_yaml_model_lists_never_panic_and_every_problem_has_a_real_position()
         fx.run("content/models/x.yaml", &bytes, &seen)
     });
     let seen = seen.into_inner();
-    println!("  {seen:?}");
+    println!("  {}", seen.summary());
     assert!(
         seen.errors > 0 && seen.models_loaded > 0 && seen.positions_checked > 0,
         "{seen:?}"
@@ -673,6 +707,7 @@ fn property_markdown_never_panics_positions_are_real_and_html_is_safe() {
         let body = dvk::content::Body {
             markdown: md.clone(),
             line_offset: offset,
+            ..Default::default()
         };
         let r = markdown::render(
             dir.path(),

@@ -61,17 +61,25 @@ fn kill_9_during_twenty_builds_leaves_the_old_or_the_new_site() {
         tree_digest(&reference[&true])
     );
     let files = reference[&true].len();
-    let full_ms = full.iter().map(Duration::as_millis).max().unwrap_or(1000) as u64;
+    let mut recent: Vec<u64> = full.iter().map(|d| d.as_millis() as u64).collect();
 
     let mut rng = Rng::from_env();
     let mut published = true; // public/ holds version B
-    let (mut kept_old, mut got_new, mut leftovers_seen) = (0, 0, 0);
+    let (mut kept_old, mut got_new, mut leftovers_seen, mut finished_first) = (0, 0, 0, 0);
     let mut kill_times = Vec::new();
     for round in 0..20 {
         let target = !published;
         set_version(&site, target);
-        // Kill anywhere from the start to a little after a full build's usual end.
-        let delay = Duration::from_millis(rng.below(full_ms * 12 / 10 + 1));
+        // A full build's usual length, from the last builds; every other round kills near
+        // its end, where the output is swapped in, the others anywhere.
+        let mut sorted = recent.clone();
+        sorted.sort_unstable();
+        let full_ms = sorted[sorted.len() / 2].max(1);
+        let delay = Duration::from_millis(if round % 2 == 0 {
+            rng.below(full_ms * 12 / 10 + 1)
+        } else {
+            full_ms * 8 / 10 + rng.below(full_ms * 3 / 10 + 1)
+        });
         let mut child = Command::new(dvk())
             .args(["build", "-q"])
             .arg(&site)
@@ -82,9 +90,10 @@ fn kill_9_during_twenty_builds_leaves_the_old_or_the_new_site() {
         let started = Instant::now();
         while started.elapsed() < delay {
             if child.try_wait().unwrap().is_some() {
+                finished_first += 1;
                 break;
             }
-            std::thread::sleep(Duration::from_millis(2));
+            std::thread::sleep(Duration::from_millis(1));
         }
         child.kill().unwrap(); // SIGKILL
         let status = child.wait().unwrap();
@@ -112,6 +121,10 @@ fn kill_9_during_twenty_builds_leaves_the_old_or_the_new_site() {
             "round {round}: the build after a kill failed: {}",
             r.describe()
         );
+        recent.push(r.elapsed.as_millis() as u64);
+        if recent.len() > 5 {
+            recent.remove(0);
+        }
         let after = tree_hash(&out);
         assert!(
             after == reference[&target],
@@ -126,9 +139,10 @@ fn kill_9_during_twenty_builds_leaves_the_old_or_the_new_site() {
         published = target;
     }
     println!(
-        "kill -9: 20 builds of {files} files ({source}), full build {full_ms} ms, killed at {kill_times:?} ms: \
-         {kept_old} kept the old site, {got_new} had published the new one, {leftovers_seen} left a staging folder \
-         that the next build removed; every next build succeeded"
+        "kill -9: 20 builds of {files} files ({source}), full build about {} ms, killed at {kill_times:?} ms: \
+         {kept_old} kept the old site, {got_new} had published the new one ({finished_first} had finished before the kill), \
+         {leftovers_seen} left a staging folder that the next build removed; every next build succeeded",
+        recent.iter().sum::<u64>() / recent.len() as u64
     );
     assert_eq!(kept_old + got_new, 20);
 }

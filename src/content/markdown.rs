@@ -31,6 +31,11 @@ pub struct Rendered {
 /// would take minutes; real write-ups nest a few levels.
 pub const MAX_NESTING: usize = 128;
 
+/// Source bytes of code highlighted per body; later blocks are shown plain. Highlighting
+/// wraps every token in classed spans (30 to 40 times the source), so a body of megabytes of
+/// code would otherwise make a page of hundreds of megabytes.
+pub const MAX_HIGHLIGHTED_BYTES: usize = 256 * 1024;
+
 /// Finds the URL of the page made from a content file (path relative to the site).
 pub trait LinkTarget: Sync {
     /// The page URL for a source file, if it is one.
@@ -66,12 +71,15 @@ pub fn render(
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_HEADING_ATTRIBUTES;
     let position = |offset: usize| -> (usize, usize) {
+        if body.inline {
+            return (body.line_offset + 1, body.column_offset + 1);
+        }
         let before = &md[..offset.min(md.len())];
         let line = before.matches('\n').count();
         let col = before.len() - before.rfind('\n').map(|i| i + 1).unwrap_or(0);
         (
             body.line_offset + line + 1,
-            before[before.len() - col..].chars().count() + 1,
+            body.column_offset + before[before.len() - col..].chars().count() + 1,
         )
     };
 
@@ -85,6 +93,7 @@ pub fn render(
     let mut heading_next: HashMap<String, usize> = HashMap::new();
     let mut heading_start: Option<usize> = None;
     let mut depth = 0usize;
+    let mut highlighted = 0usize;
     // Without raw HTML or unusual link schemes, pulldown-cmark's output is already safe
     // (it escapes all text) and the costly HTML sanitiser can be skipped.
     let mut needs_sanitiser = false;
@@ -130,6 +139,12 @@ pub fn render(
                     in_code = None;
                     out.text.push_str(&code);
                     out.text.push('\n');
+                    let lang = if highlighted + code.len() <= MAX_HIGHLIGHTED_BYTES {
+                        lang
+                    } else {
+                        String::new()
+                    };
+                    highlighted += if lang.is_empty() { 0 } else { code.len() };
                     let html = highlight(&lang, &code);
                     out.has_code |= !lang.is_empty();
                     events.push(Event::Html(CowStr::from(format!(
@@ -597,6 +612,7 @@ mod tests {
             &Body {
                 markdown: text.into(),
                 line_offset: 5,
+                ..Body::default()
             },
             &links,
             &mut d,

@@ -31,6 +31,11 @@ pub struct Body {
     pub markdown: String,
     /// 0-based line of the file where the Markdown starts.
     pub line_offset: usize,
+    /// Columns before the Markdown on each of its lines (the indentation of a YAML block).
+    pub column_offset: usize,
+    /// The Markdown is one YAML scalar written on the key's line (`body: "…"`), whose lines
+    /// are not lines of the file: every position in it is reported at the value's start.
+    pub inline: bool,
 }
 
 /// A measurable result of a model (`{label, value, unit}`).

@@ -88,8 +88,8 @@ pub fn read_text(root: &Path, rel: &Path, diags: &mut Vec<Diagnostic>) -> Option
                 0,
                 format!(
                     "file is {} MB, over the {} MB limit: split it into several files.",
-                    m.len() / 1_000_000,
-                    MAX_FILE_BYTES / 1_000_000
+                    m.len().div_ceil(1024 * 1024),
+                    MAX_FILE_BYTES / (1024 * 1024)
                 ),
             ));
             return None;
@@ -148,6 +148,7 @@ pub fn model_file(
     let body = Body {
         markdown: split.body.to_string(),
         line_offset: split.body_line_offset,
+        ..Body::default()
     };
     let Ok(doc) =
         YamlDoc::parse(split.yaml, rel, split.yaml_line_offset).map_err(|d| diags.push(d))
@@ -262,10 +263,18 @@ fn read_model(
     let draft = f.boolean("draft").unwrap_or(false);
     let body = match body {
         Some(b) => b,
-        None => Body {
-            markdown: f.string("body").unwrap_or_default(),
-            line_offset: doc.locate(&key_path(at, "body")).0,
-        },
+        None => {
+            let raw = match map.get("body") {
+                Some(Value::String(s)) => s.as_str(),
+                _ => "",
+            };
+            list_body(
+                doc,
+                &key_path(at, "body"),
+                raw,
+                f.string("body").unwrap_or_default(),
+            )
+        }
     };
     if let (Some(_), Some(y)) = (&district, year) {
         let after_reform = date
@@ -302,6 +311,47 @@ fn read_model(
         draft,
         body,
     })
+}
+
+/// Where the `body` of a model in a YAML list sits in the file, so that problems in its
+/// Markdown are reported at real positions: a block (`body: |`) starts on the next line, at
+/// the block's indentation (less the blank lines trimmed from its start); any other scalar
+/// is reported at the key.
+fn list_body(doc: &YamlDoc, at: &[Seg], raw: &str, markdown: String) -> Body {
+    let (line, column) = doc.locate(at);
+    let after_key = doc
+        .line(line)
+        .and_then(|l| l.get(column.saturating_sub(1)..))
+        .filter(|rest| rest.trim_start_matches(['"', '\'']).starts_with("body"))
+        .and_then(|rest| rest.split_once(':'))
+        .map(|(_, value)| value.trim_start());
+    if after_key.is_some_and(|v| v.starts_with(['|', '>'])) {
+        let blank_lines = raw[..raw.len() - raw.trim_start().len()]
+            .matches('\n')
+            .count();
+        let indent = (line + 1..)
+            .map_while(|n| doc.line(n))
+            .find(|l| !l.trim().is_empty())
+            .map(|l| l.len() - l.trim_start().len())
+            .unwrap_or(0);
+        Body {
+            markdown,
+            line_offset: line + blank_lines,
+            column_offset: indent,
+            inline: false,
+        }
+    } else {
+        let value_column = match (after_key, doc.line(line)) {
+            (Some(v), Some(l)) => l.len() - v.len(),
+            _ => column.saturating_sub(1),
+        };
+        Body {
+            markdown,
+            line_offset: line.saturating_sub(1),
+            column_offset: value_column,
+            inline: true,
+        }
+    }
 }
 
 fn key_path(at: &[Seg], key: &str) -> Vec<Seg> {
@@ -499,6 +549,7 @@ pub fn article_file(
         body: Body {
             markdown: split.body.to_string(),
             line_offset: split.body_line_offset,
+            ..Body::default()
         },
     })
 }
@@ -535,6 +586,7 @@ pub fn page_file(
         body: Body {
             markdown: split.body.to_string(),
             line_offset: split.body_line_offset,
+            ..Body::default()
         },
     })
 }

@@ -142,8 +142,19 @@ try {
   await page.goto(`${srv.origin}${prefix}__csp_probe__/`);
   await sleep(150);
   const probe = await page.eval(`({ calls: window.__xssCalls.slice(), violations: window.__cspViolations.slice() })`);
-  fs.rmSync(probeDir, { recursive: true, force: true });
   result.csp_probe = { ran: probe.calls, blocked: probe.violations.length };
+
+  // 4. Controls, so that a silent trap or scan cannot pass for safety: without the policy,
+  //    the same injected page must trip the trap and the scan.
+  fs.writeFileSync(path.join(probeDir, 'index.html'),
+    home.replace(/<meta http-equiv="Content-Security-Policy"[^>]*>/, '')
+      .replace('</head>', '<script>xss("control")</script></head>')
+      .replace('<main', '<img src="/nonexistent.png" onerror="xss(\'control handler\')"><main'));
+  await page.goto(`${srv.origin}${prefix}__csp_probe__/`);
+  await sleep(150);
+  const control = await page.eval(`({ calls: window.__xssCalls.slice(), injected: ${SCAN} })`);
+  fs.rmSync(probeDir, { recursive: true, force: true });
+  result.control = { calls: control.calls.length, injected: control.injected.length };
 } finally {
   await close();
   await srv.close();
@@ -151,6 +162,7 @@ try {
 
 const ok = result.pages > 0 && result.queries === queries.length && result.results_drawn > 0 && !result.calls.length &&
   !result.violations.length && !result.injected.length && !result.csp_meta_missing.length &&
-  result.csp_probe && result.csp_probe.ran.length === 0 && result.csp_probe.blocked >= 2;
+  result.csp_probe && result.csp_probe.ran.length === 0 && result.csp_probe.blocked >= 2 &&
+  result.control && result.control.calls >= 2 && result.control.injected >= 2;
 console.log('RESULT ' + JSON.stringify(result));
 process.exit(ok ? 0 : 1);

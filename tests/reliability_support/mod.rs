@@ -116,12 +116,44 @@ pub fn tail(s: &str, n: usize) -> &str {
     &s[start..]
 }
 
-/// Runs `cmd` to the end or until `limit`, measuring peak memory with wait4 (the number
-/// `/usr/bin/time -f %M` reports). Output goes through files, so a chatty child never blocks.
+/// Runs `cmd` to the end or until `limit` and measures its peak resident memory: with
+/// `/usr/bin/time -f %M` when it is installed (`apt-get install -y time`), else from the
+/// kernel's high-water mark (`VmHWM` in /proc/PID/status, read every few milliseconds).
+/// (wait4's own ru_maxrss would count the test process's size at fork.) Output goes through
+/// files, so a chatty child never blocks; on timeout the whole process group is killed.
 pub fn run_measured(cmd: &mut Command, limit: Duration) -> Run {
+    use std::os::unix::process::CommandExt;
     let dir = tempfile::tempdir().unwrap();
-    let (out_path, err_path) = (dir.path().join("out"), dir.path().join("err"));
-    let child = cmd
+    let (out_path, err_path, rss_path) = (
+        dir.path().join("out"),
+        dir.path().join("err"),
+        dir.path().join("rss"),
+    );
+    let time = Path::new("/usr/bin/time");
+    let wrapped = time.exists();
+    let mut real = if wrapped {
+        let mut c = Command::new(time);
+        c.arg("-f")
+            .arg("%M")
+            .arg("-o")
+            .arg(&rss_path)
+            .arg(cmd.get_program());
+        c
+    } else {
+        Command::new(cmd.get_program())
+    };
+    real.args(cmd.get_args());
+    for (k, v) in cmd.get_envs() {
+        match v {
+            Some(v) => real.env(k, v),
+            None => real.env_remove(k),
+        };
+    }
+    if let Some(d) = cmd.get_current_dir() {
+        real.current_dir(d);
+    }
+    let child = real
+        .process_group(0)
         .stdin(Stdio::null())
         .stdout(fs::File::create(&out_path).unwrap())
         .stderr(fs::File::create(&err_path).unwrap())
@@ -130,41 +162,72 @@ pub fn run_measured(cmd: &mut Command, limit: Duration) -> Run {
     let pid = child.id() as libc::pid_t;
     let started = Instant::now();
     let mut status = 0;
-    // SAFETY: a zeroed rusage is a valid value for wait4 to fill in.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let mut hwm_kb = 0u64;
     let mut timed_out = false;
     loop {
-        // SAFETY: pid is our own child; status and usage are valid out-pointers.
-        let r = unsafe { libc::wait4(pid, &mut status, libc::WNOHANG, &mut usage) };
+        // SAFETY: pid is our own child; status is a valid out-pointer.
+        let r = unsafe { libc::waitpid(pid, &mut status, libc::WNOHANG) };
         if r == pid {
             break;
         }
-        assert!(r == 0, "wait4 failed: {}", std::io::Error::last_os_error());
+        assert!(
+            r == 0,
+            "waitpid failed: {}",
+            std::io::Error::last_os_error()
+        );
+        if !wrapped {
+            if let Ok(st) = fs::read_to_string(format!("/proc/{pid}/status")) {
+                let kb = st
+                    .lines()
+                    .find_map(|l| l.strip_prefix("VmHWM:"))
+                    .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok());
+                hwm_kb = hwm_kb.max(kb.unwrap_or(0));
+            }
+        }
         if started.elapsed() > limit && !timed_out {
             timed_out = true;
-            // SAFETY: sending a signal to our own child.
-            unsafe { libc::kill(pid, libc::SIGKILL) };
+            // SAFETY: killing the process group we created for this child.
+            unsafe { libc::kill(-pid, libc::SIGKILL) };
         }
-        std::thread::sleep(Duration::from_millis(5));
+        std::thread::sleep(Duration::from_millis(2));
     }
     let elapsed = started.elapsed();
-    std::mem::forget(child); // already reaped by wait4
+    std::mem::forget(child); // already reaped
     let read = |p: &Path| {
         let mut s = Vec::new();
-        fs::File::open(p).unwrap().read_to_end(&mut s).unwrap();
+        if let Ok(mut f) = fs::File::open(p) {
+            f.read_to_end(&mut s).unwrap();
+        }
         String::from_utf8_lossy(&s).into_owned()
     };
-    let (code, signal) = if libc::WIFEXITED(status) {
+    let (mut code, mut signal) = if libc::WIFEXITED(status) {
         (Some(libc::WEXITSTATUS(status)), None)
     } else {
         (None, Some(libc::WTERMSIG(status)))
     };
+    let mut max_rss_kb = hwm_kb;
+    if wrapped {
+        let report = read(&rss_path);
+        max_rss_kb = report
+            .lines()
+            .filter_map(|l| l.trim().parse().ok())
+            .next_back()
+            .unwrap_or(0);
+        // GNU time exits with the command's status, and says when a signal ended it.
+        if let Some(sig) = report
+            .lines()
+            .find_map(|l| l.strip_prefix("Command terminated by signal "))
+        {
+            signal = sig.trim().parse().ok();
+            code = None;
+        }
+    }
     Run {
         code,
         signal,
         stdout: read(&out_path),
         stderr: read(&err_path),
-        max_rss_kb: usage.ru_maxrss as u64,
+        max_rss_kb,
         elapsed,
         timed_out,
     }
