@@ -8,6 +8,7 @@
 pub mod config;
 pub mod content;
 pub mod diag;
+pub mod fresh;
 pub mod lints;
 pub mod output;
 pub mod progress;
@@ -63,7 +64,10 @@ pub struct BuildReport {
     /// Wall time.
     pub elapsed: Duration,
     /// Wall time of each phase, in order.
-    pub timings: Vec<(&'static str, Duration)>,
+    pub timings: Vec<progress::Phase>,
+    /// Nothing the build reads or wrote had changed since the last build: nothing was
+    /// rendered or written ([`fresh`]).
+    pub unchanged: bool,
 }
 
 /// Why a build failed. In every case the previous output is left as it was.
@@ -137,9 +141,30 @@ pub fn build_with_progress(
 ) -> Result<BuildReport, BuildError> {
     let started = Instant::now();
     let root = &opts.root;
+    let out = opts.out.clone().unwrap_or_else(|| root.join("public"));
+    let key = format!("drafts={} base_url={:?}", opts.drafts, opts.base_url);
+    let inputs = fresh::inputs(root, &out, &key);
+    if let (Some(inputs), Some(last)) = (&inputs, fresh::load(root)) {
+        if *inputs == last.inputs && fresh::output(&out).as_ref() == Some(&last.output) {
+            return Ok(BuildReport {
+                models: last.models,
+                pages: last.pages,
+                files: last.files,
+                warnings: last.warnings,
+                out,
+                elapsed: started.elapsed(),
+                timings: vec![progress::Phase::since(
+                    "fingerprint (nothing changed)",
+                    started,
+                )],
+                unchanged: true,
+            });
+        }
+    }
+    fresh::forget(root);
     progress.phase("Loading content");
     let (site, diags) = load_site(root, opts.drafts, opts.base_url.as_deref());
-    let mut timings = vec![("load and assemble", started.elapsed())];
+    let mut timings = vec![progress::Phase::since("load and assemble", started)];
     let mut all = Diagnostics::default();
     all.extend(diags);
     if all.has_errors() {
@@ -149,7 +174,6 @@ pub fn build_with_progress(
         all.extend(d);
         return Err(BuildError::Content(all.sorted()));
     }
-    let out = opts.out.clone().unwrap_or_else(|| root.join("public"));
     let staging = output::Staging::begin(root, &out).map_err(BuildError::Output)?;
     progress.pages(progress::page_count(&site));
     let (report, d) = render_into(
@@ -174,8 +198,11 @@ pub fn build_with_progress(
             e,
         ))
     })?;
-    timings.push(("publish (swap, remove old)", publish.elapsed()));
-    Ok(BuildReport {
+    timings.push(progress::Phase::since(
+        "publish (swap, remove old)",
+        publish,
+    ));
+    let report = BuildReport {
         models: site.models.len(),
         pages: report.pages,
         files: report.files,
@@ -183,7 +210,24 @@ pub fn build_with_progress(
         out,
         elapsed: started.elapsed(),
         timings,
-    })
+        unchanged: false,
+    };
+    // Computed before loading: a file edited during the build makes the next build a full one.
+    if let (Some(inputs), Some(output)) = (inputs, fresh::output(&report.out)) {
+        fresh::save(
+            root,
+            &fresh::State {
+                inputs,
+                output,
+                out: report.out.clone(),
+                models: report.models,
+                pages: report.pages,
+                files: report.files,
+                warnings: report.warnings.clone(),
+            },
+        );
+    }
+    Ok(report)
 }
 
 /// Checks a site without writing anything: every error and warning, sorted.

@@ -5,6 +5,19 @@
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// mimalloc keeps freed memory committed for a while and commits arenas eagerly; both raise
+/// peak memory by ~20 % at 10,000 models for no measurable speed. Return memory at once.
+fn tune_allocator() {
+    // Option numbers of mimalloc v3's `mi_option_e` (the -sys crate names only some).
+    const ARENA_EAGER_COMMIT: libmimalloc_sys::mi_option_t = 4;
+    const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+    // SAFETY: plain option setters of mimalloc, called before any thread is started.
+    unsafe {
+        libmimalloc_sys::mi_option_set(PURGE_DELAY, 0);
+        libmimalloc_sys::mi_option_set(ARENA_EAGER_COMMIT, 0);
+    }
+}
+
 use clap::{Parser, Subcommand, ValueEnum};
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};
@@ -158,6 +171,7 @@ fn print_warnings(warnings: &[dvk::diag::Diagnostic], verbose: bool) {
 }
 
 fn main() -> ExitCode {
+    tune_allocator();
     let cli = Cli::parse();
     match cli.command {
         Command::Build {
@@ -180,18 +194,36 @@ fn main() -> ExitCode {
                     if !cli.quiet {
                         print_warnings(&report.warnings, cli.verbose);
                         if cli.verbose {
-                            for (phase, t) in &report.timings {
-                                eprintln!("  {:>8.1} ms  {phase}", t.as_secs_f64() * 1000.0);
+                            for p in &report.timings {
+                                let peak = p
+                                    .peak_rss_kib
+                                    .map(|k| format!("  peak {:>5} MiB", k / 1024))
+                                    .unwrap_or_default();
+                                eprintln!(
+                                    "  {:>8.1} ms{peak}  {}",
+                                    p.took.as_secs_f64() * 1000.0,
+                                    p.name
+                                );
                             }
                         }
-                        println!(
-                            "Built {} models, {} pages, {} files into {} in {:.2} s.",
-                            report.models,
-                            report.pages,
-                            report.files,
-                            report.out.display(),
-                            report.elapsed.as_secs_f64()
-                        );
+                        if report.unchanged {
+                            println!(
+                                "Nothing changed since the last build: {} is up to date ({} models, {} pages; checked in {:.2} s).",
+                                report.out.display(),
+                                report.models,
+                                report.pages,
+                                report.elapsed.as_secs_f64()
+                            );
+                        } else {
+                            println!(
+                                "Built {} models, {} pages, {} files into {} in {:.2} s.",
+                                report.models,
+                                report.pages,
+                                report.files,
+                                report.out.display(),
+                                report.elapsed.as_secs_f64()
+                            );
+                        }
                     }
                     ExitCode::SUCCESS
                 }

@@ -116,3 +116,32 @@ impl Progress for Bar {
         self.bar.inc(1);
     }
 }
+
+/// One timed phase of a build, for `--verbose`.
+#[derive(Debug, Clone, Copy)]
+pub struct Phase {
+    /// What the phase did.
+    pub name: &'static str,
+    /// How long it took.
+    pub took: std::time::Duration,
+    /// The process's peak resident memory when the phase ended, in KiB (Linux only).
+    pub peak_rss_kib: Option<u64>,
+}
+
+impl Phase {
+    /// The phase `name` that started at `started` and ends now.
+    pub fn since(name: &'static str, started: std::time::Instant) -> Phase {
+        Phase {
+            name,
+            took: started.elapsed(),
+            peak_rss_kib: peak_rss_kib(),
+        }
+    }
+}
+
+/// The peak resident memory of this process so far (`VmHWM`), where the system tells it.
+pub fn peak_rss_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}

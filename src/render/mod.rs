@@ -11,6 +11,7 @@ pub mod views;
 
 use crate::content::markdown::{self, Rendered};
 use crate::diag::Diagnostic;
+use crate::progress::Phase;
 use crate::site::{model_path, stats, Site};
 use rayon::prelude::*;
 use serde::Serialize;
@@ -279,7 +280,7 @@ pub struct RenderReport {
     /// Search documents (for the index).
     pub search_docs: usize,
     /// Time spent in each phase.
-    pub timings: Vec<(&'static str, std::time::Duration)>,
+    pub timings: Vec<crate::progress::Phase>,
 }
 
 /// A page to render.
@@ -322,11 +323,9 @@ pub fn render_site(
 ) -> (RenderReport, Vec<Diagnostic>) {
     let started = std::time::Instant::now();
     let r = Renderer::new(root, site, theme);
-    let setup = started.elapsed();
+    let setup = Phase::since("render setup (cards, links)", started);
     let (mut report, diags) = r.run(sink);
-    report
-        .timings
-        .insert(0, ("render setup (cards, links)", setup));
+    report.timings.insert(0, setup);
     (report, diags)
 }
 
@@ -524,7 +523,7 @@ impl<'a> Renderer<'a> {
             pages: pages.len(),
             ..Default::default()
         };
-        report.timings.push(("render pages", started.elapsed()));
+        report.timings.push(Phase::since("render pages", started));
         let started = std::time::Instant::now();
 
         let mut docs =
@@ -535,7 +534,7 @@ impl<'a> Renderer<'a> {
         for f in dvk_search::build_index(&docs) {
             self.write(sink, &f.path, &f.bytes);
         }
-        report.timings.push(("search index", started.elapsed()));
+        report.timings.push(Phase::since("search index", started));
         let started = std::time::Instant::now();
         let mut sitemap_paths = pages;
         sitemap_paths.sort();
@@ -579,7 +578,7 @@ impl<'a> Renderer<'a> {
         }
         report
             .timings
-            .push(("feeds, data, static files", started.elapsed()));
+            .push(Phase::since("feeds, data, static files", started));
         report.files = self.files.load(Ordering::Relaxed);
         let diags = self.diags.into_inner().unwrap_or_else(|e| e.into_inner());
         (report, diags)

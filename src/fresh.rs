@@ -1,0 +1,291 @@
+//! Skipping a build that has nothing to do: a fingerprint of everything a build reads (the
+//! paths, sizes and modification times of `content/` and `themes/`, the options and the dvk
+//! binary) and of the output it left (every path, size, inode and time under `public/`).
+//!
+//! After a successful build the two fingerprints are saved in `.dvk-cache/last-build.json`
+//! with the build's counts and warnings. The next `dvk build` computes them again (a walk of
+//! the folders, no file is read); when both match, nothing is rendered and nothing is written,
+//! and the same warnings are shown again. Any change (an edit, a new or removed file, a touched
+//! theme, a file changed or deleted in `public/`, another dvk) makes a full build.
+//!
+//! Like git's index, a fingerprint taken while a file is newer than [`RACY_WINDOW`] is not
+//! saved: a second edit within the file system's time granularity could keep size and time.
+
+use crate::diag::Diagnostic;
+use rayon::prelude::*;
+use std::fs;
+use std::hash::{Hash, Hasher};
+use std::io;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
+
+/// Files modified this recently make a fingerprint "racy" (not trusted for the next build).
+pub const RACY_WINDOW: Duration = Duration::from_secs(2);
+
+/// Where the state of the last build is kept, under the site folder.
+const STATE_FILE: &str = ".dvk-cache/last-build.json";
+
+/// A hash of a tree, and whether some file in it was modified within [`RACY_WINDOW`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TreeHash {
+    /// The hash of every entry (path, kind, size, time, inode) in name order.
+    pub hash: u64,
+    /// The newest modification time seen, for the racy check.
+    pub newest: Option<SystemTime>,
+}
+
+/// What the last successful build saw and made.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct State {
+    /// Fingerprint of the inputs and options (hex).
+    pub inputs: String,
+    /// Fingerprint of the output folder after publishing (hex).
+    pub output: String,
+    /// The output folder.
+    pub out: PathBuf,
+    /// Models built.
+    pub models: usize,
+    /// Pages written.
+    pub pages: usize,
+    /// Files written.
+    pub files: usize,
+    /// Warnings of that build.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// The fingerprint of everything a build of `root` into `out` reads: `content/`, `themes/`,
+/// `key` (the options) and the running dvk. `None` when it is racy or cannot be taken.
+pub fn inputs(root: &Path, out: &Path, key: &str) -> Option<String> {
+    let started = SystemTime::now();
+    let mut h = Fx64::default();
+    env!("CARGO_PKG_VERSION").hash(&mut h);
+    key.hash(&mut h);
+    out.hash(&mut h);
+    let exe = std::env::current_exe().ok()?;
+    entry_hash(&fs::metadata(exe).ok()?).hash(&mut h);
+    let mut newest = None;
+    for dir in ["content", "themes"] {
+        let t = tree(&root.join(dir)).ok()?;
+        t.hash.hash(&mut h);
+        newest = newest.max(t.newest);
+    }
+    if is_racy(newest, started) {
+        return None;
+    }
+    Some(format!("{:016x}", h.finish()))
+}
+
+/// The fingerprint of the output folder `out` (`None` if it is missing). Not subject to the
+/// racy rule: the build itself has just written these files.
+pub fn output(out: &Path) -> Option<String> {
+    tree(out).ok().map(|t| format!("{:016x}", t.hash))
+}
+
+fn is_racy(newest: Option<SystemTime>, now: SystemTime) -> bool {
+    newest.is_some_and(|t| t + RACY_WINDOW > now)
+}
+
+/// The state saved by the last successful build of `root`, if any and readable.
+pub fn load(root: &Path) -> Option<State> {
+    let text = fs::read(root.join(STATE_FILE)).ok()?;
+    serde_json::from_slice(&text).ok()
+}
+
+/// Saves `state` for the next build (atomically; failures only cost a full build next time).
+pub fn save(root: &Path, state: &State) {
+    let path = root.join(STATE_FILE);
+    let Some(dir) = path.parent() else { return };
+    if fs::create_dir_all(dir).is_err() {
+        return;
+    }
+    let tmp = dir.join(format!(".last-build.{}.tmp", std::process::id()));
+    let Ok(bytes) = serde_json::to_vec(state) else {
+        return;
+    };
+    if fs::write(&tmp, bytes).is_ok() && fs::rename(&tmp, &path).is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+}
+
+/// Removes the saved state (before a build changes the output).
+pub fn forget(root: &Path) {
+    let _ = fs::remove_file(root.join(STATE_FILE));
+}
+
+/// Hash of a folder: every entry below it (symbolic links followed, as the build does), in
+/// name order; subfolders are walked in parallel.
+fn tree(dir: &Path) -> io::Result<TreeHash> {
+    let mut entries: Vec<(std::ffi::OsString, fs::Metadata, PathBuf)> = Vec::new();
+    for e in fs::read_dir(dir)? {
+        let e = e?;
+        let path = e.path();
+        let meta = match e.file_type()?.is_symlink() {
+            true => fs::metadata(&path)?,
+            false => e.metadata()?,
+        };
+        entries.push((e.file_name(), meta, path));
+    }
+    entries.sort_by(|a, b| a.0.cmp(&b.0));
+    let parts: Vec<io::Result<TreeHash>> = entries
+        .par_iter()
+        .map(|(name, meta, path)| {
+            let mut h = Fx64::default();
+            name.hash(&mut h);
+            entry_hash(meta).hash(&mut h);
+            // Folders' times change as entries come and go, which the walk sees anyway.
+            let mut newest = meta.is_file().then(|| meta.modified().ok()).flatten();
+            if meta.is_dir() {
+                let sub = tree(path)?;
+                sub.hash.hash(&mut h);
+                newest = newest.max(sub.newest);
+            }
+            Ok(TreeHash {
+                hash: h.finish(),
+                newest,
+            })
+        })
+        .collect();
+    let mut h = Fx64::default();
+    let mut newest = None;
+    for p in parts {
+        let p = p?;
+        p.hash.hash(&mut h);
+        newest = newest.max(p.newest);
+    }
+    Ok(TreeHash {
+        hash: h.finish(),
+        newest,
+    })
+}
+
+/// Kind, size, modification time and inode of an entry (folders: kind only, since their
+/// times change when entries come and go, which the walk sees anyway).
+fn entry_hash(meta: &fs::Metadata) -> u64 {
+    use std::os::unix::fs::MetadataExt;
+    let mut h = Fx64::default();
+    if meta.is_dir() {
+        1u8.hash(&mut h);
+    } else {
+        2u8.hash(&mut h);
+        meta.len().hash(&mut h);
+        meta.mtime().hash(&mut h);
+        meta.mtime_nsec().hash(&mut h);
+        meta.ino().hash(&mut h);
+        meta.dev().hash(&mut h);
+    }
+    h.finish()
+}
+
+/// A small fast hasher (the same every run, unlike std's seeded one).
+#[derive(Default)]
+struct Fx64(u64);
+
+impl Hasher for Fx64 {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        }
+    }
+    fn write_u64(&mut self, i: u64) {
+        self.0 = (self.0.rotate_left(5) ^ i).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn site() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        fs::create_dir_all(dir.path().join("content/models/2024")).unwrap();
+        fs::create_dir_all(dir.path().join("themes/default")).unwrap();
+        fs::write(dir.path().join("content/models/2024/a.md"), "a").unwrap();
+        fs::write(dir.path().join("themes/default/base.html"), "b").unwrap();
+        dir
+    }
+
+    fn age(path: &Path) {
+        let old = SystemTime::now() - Duration::from_secs(60);
+        fs::File::options()
+            .write(true)
+            .open(path)
+            .unwrap()
+            .set_modified(old)
+            .unwrap();
+    }
+
+    fn age_all(root: &Path) {
+        for e in walkdir::WalkDir::new(root) {
+            let e = e.unwrap();
+            if e.file_type().is_file() {
+                age(e.path());
+            }
+        }
+    }
+
+    #[test]
+    fn any_change_to_an_input_changes_the_fingerprint() {
+        let dir = site();
+        let root = dir.path();
+        let out = root.join("public");
+        assert_eq!(inputs(root, &out, ""), None, "fresh files are racy");
+        age_all(root);
+        let first = inputs(root, &out, "").expect("old files give a fingerprint");
+        assert_eq!(inputs(root, &out, "").as_ref(), Some(&first));
+        assert_ne!(inputs(root, &out, "drafts").as_ref(), Some(&first));
+        assert_ne!(
+            inputs(root, &root.join("elsewhere"), "").as_ref(),
+            Some(&first)
+        );
+
+        let a = root.join("content/models/2024/a.md");
+        fs::write(&a, "A").unwrap();
+        age(&a);
+        assert_ne!(
+            inputs(root, &out, "").as_ref(),
+            Some(&first),
+            "same size, new time"
+        );
+
+        let b = root.join("themes/default/new.html");
+        fs::write(&b, "").unwrap();
+        age(&b);
+        let with_b = inputs(root, &out, "").unwrap();
+        fs::remove_file(&b).unwrap();
+        assert_ne!(inputs(root, &out, "").unwrap(), with_b, "a removed file");
+    }
+
+    #[test]
+    fn a_file_changed_or_removed_in_the_output_changes_its_fingerprint() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        fs::create_dir_all(out.join("mo-hinh/a")).unwrap();
+        fs::write(out.join("mo-hinh/a/index.html"), "x").unwrap();
+        fs::write(out.join("index.html"), "y").unwrap();
+        let first = output(&out).unwrap();
+        fs::remove_file(out.join("mo-hinh/a/index.html")).unwrap();
+        assert_ne!(output(&out), Some(first));
+        assert_eq!(output(&dir.path().join("missing")), None);
+    }
+
+    #[test]
+    fn state_round_trips_and_can_be_forgotten() {
+        let dir = tempfile::tempdir().unwrap();
+        let state = State {
+            inputs: "1".into(),
+            output: "2".into(),
+            out: dir.path().join("public"),
+            models: 3,
+            pages: 4,
+            files: 5,
+            warnings: vec![Diagnostic::warning(Path::new("content/a.md"), 2, 3, "w")],
+        };
+        save(dir.path(), &state);
+        assert_eq!(load(dir.path()), Some(state));
+        forget(dir.path());
+        assert_eq!(load(dir.path()), None);
+    }
+}
