@@ -240,3 +240,30 @@ fn output_inside_content_is_refused_with_status_2() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("inside content/"));
     assert!(!f.root().join("content/public").exists());
 }
+
+#[test]
+fn a_lone_carriage_return_counts_as_a_line_break_in_positions() {
+    // Old Mac line ends: the YAML parser breaks lines at a lone CR; positions must agree.
+    let f = Fixture::new(None);
+    let text = format!(
+        "---\ntitle: \"A\"\r\nyear: 2024\rprovince: \"Bến Tre\"\nfield: \"Kinh tế\"\nhost: \"H\"\n\ntags: {}\n---\nBody\n",
+        "[".repeat(70)
+    );
+    f.write("content/models/2024/a.md", &text);
+    // An unknown key found by dvk itself (not the parser) after a lone CR: line 5 as shown.
+    f.write(
+        "content/models/2024/b.md",
+        "---\ntitle: \"B\"\ryear: 2024\nprovince: \"Bến Tre\"\nmau_sac: \"do\"\nfield: \"Kinh tế\"\nhost: \"H\"\n---\nBody\n",
+    );
+    let (code, err) = stderr_of(&f, &["build"]);
+    assert!(
+        err.contains("content/models/2024/b.md:5:"),
+        "the unknown key is on line 5 as an editor shows it: {err}"
+    );
+    assert_eq!(code, 1, "{err}");
+    // Line 1 `---`, 2 title, 3 year, 4 province (after the lone CR), 5 field, 6 host, 7 blank, 8 tags.
+    assert!(
+        err.contains("content/models/2024/a.md:8:"),
+        "the error is on the tags line: {err}"
+    );
+}

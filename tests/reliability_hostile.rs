@@ -383,11 +383,27 @@ fn soup_scalar(s: &str) -> String {
 // ---------------------------------------------------------------------------------------
 // Checks
 
-/// A problem's position must be a real place in the file's bytes: line 1..=lines, column
+/// A problem's position must be a real place in the file: line 1..=lines, column
 /// 1..=length of that line + 1 (a column may point just past the end of a line).
 /// Whole-file problems (cannot read, too big) use 0:0.
 fn check_position(d: &Diagnostic, bytes: &[u8]) -> Result<(), TestCaseError> {
-    let lines: Vec<&[u8]> = bytes.split(|&b| b == b'\n').collect();
+    // Lines as editors show them: `\r\n`, `\n` and a lone `\r` (old Mac files) each end one.
+    let mut normalised = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match (bytes[i], bytes.get(i + 1)) {
+            (b'\r', Some(b'\n')) => i += 1,
+            (b'\r', _) => {
+                normalised.push(b'\n');
+                i += 1;
+            }
+            (b, _) => {
+                normalised.push(b);
+                i += 1;
+            }
+        }
+    }
+    let lines: Vec<&[u8]> = normalised.split(|&b| b == b'\n').collect();
     if d.line == 0 {
         prop_assert_eq!(d.column, 0, "line 0 with a column: {}", d);
         return Ok(());

@@ -1,18 +1,27 @@
 #!/usr/bin/env bash
 # Full-build benchmark: dvk beside Hugo on the same generated models, interleaved.
-#   bench/builds/run.sh [SIZES...]        (default: 1000 10000)
-#   RUNS=3 DVK_ONLY_SIZES="100000 200000" bench/builds/run.sh 1000 10000
+#   bench/builds/run.sh [SIZES...]        (default: 1000 10000 30000)
+#   RUNS=3 DVK_ONLY_SIZES="100000 200000" bench/builds/run.sh 1000 10000 30000
 # Needs: python3, /usr/bin/time (apt-get install time), hugo (apt-get install hugo).
-# Prints one line per run: tool size run wall_s user_s sys_s maxrss_kb, then medians.
+# Prints one line per run: tool size run wall_s user_s sys_s maxrss_kb out_bytes out_files,
+# then medians and ratios (bench/builds/summarize.py).
+#
+# The old output is moved aside, not deleted, before every run, and the moved copies are
+# deleted only at the end. This machine's ext4 has no journal, and such an ext4 will not reuse
+# an inode for up to 5 minutes after it was freed: a build right after `rm -rf public` spends
+# most of its time in the kernel skipping the 10,000s of just-freed inodes (perf: 50-60 % of
+# all samples in find_inode_bit/recently_deleted). That is the "disk varies 10x" effect; it
+# hits every tool alike and is not what a build on a fresh checkout costs.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 shared=${SHARED:-$repo/../shared}
 corpus=${CORPUS:-/tmp/dvk-bench-corpus}
 runs=${RUNS:-3}
-sizes=("$@"); [ ${#sizes[@]} -gt 0 ] || sizes=(1000 10000)
+sizes=("$@"); [ ${#sizes[@]} -gt 0 ] || sizes=(1000 10000 30000)
 T=/usr/bin/time; FMT="%e %U %S %M"
-out=$(mktemp); tf=$(mktemp); ef=$(mktemp)
+out=${OUT:-$(mktemp)}; tf=$(mktemp); ef=$(mktemp)
+trash=$corpus/.trash; mkdir -p "$trash"
 
 (cd "$repo" && cargo build --release -q)
 dvk=$repo/target/release/dvk
@@ -22,28 +31,39 @@ corpus_for() {  # flavor size
   if [ ! -d "$d" ]; then
     python3 "$shared/bench/gen_corpus.py" --flavor "$1" --n "$2" --out "$d" >/dev/null
     [ "$1" = dvk ] && cp -r "$repo/themes" "$d/"
+    # Files older than dvk's 2 s "racy" window, as an editor's files are.
+    touch -d '1 hour ago' "$d" && find "$d" -type f -exec touch -d '1 hour ago' {} +
   fi
   echo "$d"
 }
+set_aside() {  # dir...: move away without freeing inodes
+  local p
+  for p in "$@"; do [ -e "$p" ] && mv "$p" "$trash/$(date +%s%N)"; done; true
+}
+sizeof() {  # dir -> "bytes files"
+  echo "$(du -sb "$1" | cut -f1) $(find "$1" -type f | wc -l)"
+}
 run_dvk() {  # size label
   local d; d=$(corpus_for dvk "$1")
-  rm -rf "$d/public" "$d/.dvk-cache"
+  set_aside "$d/public" "$d/.dvk-cache"
   (cd "$d" && $T -f "$FMT" -o "$tf" "$dvk" build -q >/dev/null 2>"$ef") || { echo "dvk $1 FAILED"; cat "$ef"; exit 1; }
-  echo "dvk $1 $2 $(tail -1 "$tf")" | tee -a "$out"
+  echo "dvk $1 $2 $(tail -1 "$tf") $(sizeof "$d/public")" | tee -a "$out"
 }
 run_dvk_unchanged() {  # size label: a second build with nothing changed
   local d; d=$(corpus_for dvk "$1")
   (cd "$d" && $T -f "$FMT" -o "$tf" "$dvk" build -q >/dev/null 2>"$ef") || { echo "dvk-unchanged $1 FAILED"; cat "$ef"; exit 1; }
-  echo "dvk-unchanged $1 $2 $(tail -1 "$tf")" | tee -a "$out"
+  echo "dvk-unchanged $1 $2 $(tail -1 "$tf") $(sizeof "$d/public")" | tee -a "$out"
 }
 run_hugo() {
   local d; d=$(corpus_for hugo "$1")
-  rm -rf "$d/public"
+  set_aside "$d/public" "$d/resources"
   (cd "$d" && $T -f "$FMT" -o "$tf" hugo --quiet >/dev/null 2>"$ef") || { echo "hugo $1 FAILED"; cat "$ef"; exit 1; }
-  echo "hugo $1 $2 $(tail -1 "$tf")" | tee -a "$out"
+  echo "hugo $1 $2 $(tail -1 "$tf") $(sizeof "$d/public")" | tee -a "$out"
 }
 
+echo "# $(date -u +%FT%TZ) $(nproc) cores, $(uname -r); $("$dvk" --version); $(hugo version | cut -d' ' -f1-2)" | tee -a "$out"
 for n in "${sizes[@]}"; do
+  corpus_for dvk "$n" >/dev/null; corpus_for hugo "$n" >/dev/null
   run_dvk "$n" warmup; run_hugo "$n" warmup
   for i in $(seq 1 "$runs"); do
     if (( i % 2 )); then run_dvk "$n" "$i"; run_hugo "$n" "$i"; else run_hugo "$n" "$i"; run_dvk "$n" "$i"; fi
@@ -51,9 +71,11 @@ for n in "${sizes[@]}"; do
   done
 done
 for n in ${DVK_ONLY_SIZES:-}; do
+  corpus_for dvk "$n" >/dev/null
   run_dvk "$n" warmup
-  for i in $(seq 1 "$runs"); do run_dvk "$n" "$i"; done
+  for i in $(seq 1 "$runs"); do run_dvk "$n" "$i"; run_dvk_unchanged "$n" "$i"; done
 done
 echo
-python3 "$shared/bench/summarize.py" "$out"
+python3 "$here/summarize.py" "$out"
 rm -f "$tf" "$ef"
+rm -rf "$trash"

@@ -575,24 +575,31 @@ pub fn syntect_loaded() -> bool {
 
 /// Escapes text for HTML.
 pub fn html_escape(s: &str) -> String {
-    if !s
-        .bytes()
-        .any(|b| matches!(b, b'&' | b'<' | b'>' | b'"' | b'\''))
-    {
-        return s.to_string();
-    }
-    let mut out = String::with_capacity(s.len() + 16);
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
+    let mut out = String::new();
+    html_escape_into(s, &mut out);
     out
+}
+
+/// [`html_escape`], appending to `out`: copies the runs between special bytes as slices.
+pub fn html_escape_into(s: &str, out: &mut String) {
+    let bytes = s.as_bytes();
+    out.reserve(s.len());
+    let mut from = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let rep = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        // The special bytes are ASCII, so `i` is a character boundary.
+        out.push_str(&s[from..i]);
+        out.push_str(rep);
+        from = i + 1;
+    }
+    out.push_str(&s[from..]);
 }
 
 #[cfg(test)]
@@ -667,6 +674,17 @@ mod tests {
         let (r, _) = md("Mô hình **hiến đất** mở đường\nliên thôn.\n\nĐoạn hai.\n");
         assert_eq!(r.lead, "Mô hình hiến đất mở đường liên thôn.");
         assert!(r.text.contains("Đoạn hai."));
+    }
+
+    #[test]
+    fn html_escape_replaces_the_five_specials_and_keeps_the_rest() {
+        assert_eq!(
+            html_escape(r#"Đảng <b a="1">'x' & y</b>"#),
+            "Đảng &lt;b a=&quot;1&quot;&gt;&#39;x&#39; &amp; y&lt;/b&gt;"
+        );
+        assert_eq!(html_escape("không có gì"), "không có gì");
+        assert_eq!(html_escape("&"), "&amp;");
+        assert_eq!(html_escape(""), "");
     }
 
     #[test]

@@ -108,9 +108,23 @@ pub fn read_text(root: &Path, rel: &Path, diags: &mut Vec<Diagnostic>) -> Option
         }
     };
     match String::from_utf8(bytes) {
-        Ok(s) => {
-            let s = s.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(s);
-            Some(vntext::nfc(&s).into_owned())
+        Ok(mut s) => {
+            if s.starts_with('\u{feff}') {
+                s.drain(..'\u{feff}'.len_utf8());
+            }
+            // A lone CR (old Mac line ends) is a line break to the YAML parser and to
+            // editors: make it one for dvk's own line numbers too.
+            if s.as_bytes()
+                .windows(2)
+                .any(|w| w[0] == b'\r' && w[1] != b'\n')
+                || s.ends_with('\r')
+            {
+                s = s.replace("\r\n", "\n").replace('\r', "\n");
+            }
+            match vntext::nfc(&s) {
+                std::borrow::Cow::Borrowed(_) => Some(s),
+                std::borrow::Cow::Owned(normalized) => Some(normalized),
+            }
         }
         Err(e) => {
             let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];

@@ -644,14 +644,16 @@ impl<'a> Renderer<'a> {
 
     /// Renders a template into `path/index.html` (or the file `path` when it ends in .html).
     fn page(&self, sink: &dyn Sink, template: &str, path: &str, ctx: Context) -> Option<String> {
-        match self.theme.tera.render(template, &ctx) {
-            Ok(html) => {
+        // Into bytes: `render` would validate the whole page as UTF-8 once more.
+        let mut html = Vec::with_capacity(32 * 1024);
+        match self.theme.tera.render_to(template, &ctx, &mut html) {
+            Ok(()) => {
                 let file = if path.ends_with(".html") {
                     path.to_string()
                 } else {
                     format!("{path}index.html")
                 };
-                self.write(sink, &file, html.as_bytes());
+                self.write(sink, &file, &html);
                 Some(path.to_string())
             }
             Err(e) => {
