@@ -531,9 +531,9 @@ impl<'a> Renderer<'a> {
         docs.sort_by_key(|(k, _)| *k);
         let docs: Vec<dvk_search::SearchDoc> = docs.into_iter().map(|(_, d)| d).collect();
         report.search_docs = docs.len();
-        for f in dvk_search::build_index(&docs) {
-            self.write(sink, &f.path, &f.bytes);
-        }
+        dvk_search::build_index_owned(docs)
+            .par_iter()
+            .for_each(|f| self.write(sink, &f.path, &f.bytes));
         report.timings.push(Phase::since("search index", started));
         let started = std::time::Instant::now();
         let mut sitemap_paths = pages;
