@@ -128,11 +128,15 @@ pub fn read_text(root: &Path, rel: &Path, diags: &mut Vec<Diagnostic>) -> Option
         }
         Err(e) => {
             let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
-            let line = good.iter().filter(|&&b| b == b'\n').count() + 1;
+            // Line breaks as editors see them: `\n`, and a lone `\r` (see above).
+            let is_break = |i: usize| {
+                good[i] == b'\n' || (good[i] == b'\r' && e.as_bytes().get(i + 1) != Some(&b'\n'))
+            };
+            let line = (0..good.len()).filter(|&i| is_break(i)).count() + 1;
             let column = good.len()
-                - good
-                    .iter()
-                    .rposition(|&b| b == b'\n')
+                - (0..good.len())
+                    .rev()
+                    .find(|&i| is_break(i))
                     .map(|i| i + 1)
                     .unwrap_or(0)
                 + 1;

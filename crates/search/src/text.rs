@@ -148,6 +148,7 @@ impl<'a> Iterator for Tokens<'a> {
 #[derive(Default)]
 pub struct TermScanner {
     cache: HashMap<Box<str>, Box<str>, BuildHasherDefault<crate::build::Fx>>,
+    /// The folded piece being split (scratch).
     ascii: String,
 }
 
@@ -171,14 +172,21 @@ impl TermScanner {
                 this.ascii.make_ascii_lowercase();
                 &this.ascii
             } else {
-                if !this.cache.contains_key(piece) {
-                    if this.cache.len() >= SCANNER_CACHE_MAX {
-                        this.cache.clear();
+                // One hash lookup when found (the common case): the folded piece is copied
+                // into the scratch buffer, which is cheaper than looking it up twice.
+                this.ascii.clear();
+                match this.cache.get(piece) {
+                    Some(f) => this.ascii.push_str(f),
+                    None => {
+                        if this.cache.len() >= SCANNER_CACHE_MAX {
+                            this.cache.clear();
+                        }
+                        let f = vntext::fold(piece);
+                        this.ascii.push_str(&f);
+                        this.cache.insert(piece.into(), f.into_boxed_str());
                     }
-                    this.cache
-                        .insert(piece.into(), vntext::fold(piece).into_boxed_str());
                 }
-                this.cache.get(piece).map_or("", |f| &**f)
+                &this.ascii
             };
             let mut it = Tokens {
                 s: folded,

@@ -11,11 +11,25 @@ use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
 /// Returns `s` in Unicode Normalization Form C, borrowing when it already is.
 pub fn nfc(s: &str) -> Cow<'_, str> {
-    if s.is_ascii() || is_nfc_quick(s.chars()) == IsNormalized::Yes {
+    if is_plainly_nfc(s) || is_nfc_quick(s.chars()) == IsNormalized::Yes {
         Cow::Borrowed(s)
     } else {
         Cow::Owned(s.nfc().collect())
     }
+}
+
+/// A fast check for the characters Vietnamese text is made of, none of which changes under
+/// NFC: everything below the combining marks (U+0300: ASCII, Latin-1, Latin Extended-A/B
+/// with ơ, ư, đ), Latin Extended Additional (U+1E00–U+1EFF: ạ, ả, ấ … ỹ) and the usual
+/// punctuation (U+2010–U+2027, U+2030–U+205E: dashes, quotes, …). False means "look closer".
+fn is_plainly_nfc(s: &str) -> bool {
+    s.chars().all(|c| {
+        let c = c as u32;
+        c < 0x300
+            || (0x1E00..=0x1EFF).contains(&c)
+            || (0x2010..=0x2027).contains(&c)
+            || (0x2030..=0x205E).contains(&c)
+    })
 }
 
 /// True for the combining marks Vietnamese uses (tones and letter modifiers), and the
@@ -249,5 +263,44 @@ mod tests {
         sort_vietnamese(&mut words, |s| s);
         assert_eq!(words[0], "an");
         assert_eq!(words[1], "Binh");
+    }
+}
+
+#[cfg(test)]
+mod nfc_fast_path_tests {
+    use super::*;
+    use unicode_normalization::UnicodeNormalization;
+
+    #[test]
+    fn the_fast_path_only_accepts_text_that_nfc_leaves_alone() {
+        // Every character the fast path accepts is unchanged by NFC, alone and after a letter.
+        let ranges = [
+            (0u32, 0x2FF),
+            (0x1E00, 0x1EFF),
+            (0x2010, 0x2027),
+            (0x2030, 0x205E),
+        ];
+        for (lo, hi) in ranges {
+            for c in (lo..=hi).filter_map(char::from_u32) {
+                let alone = c.to_string();
+                assert!(is_plainly_nfc(&alone));
+                assert_eq!(alone.nfc().collect::<String>(), alone, "U+{:04X}", c as u32);
+                let after = format!("a{c}");
+                assert_eq!(
+                    after.nfc().collect::<String>(),
+                    after,
+                    "a + U+{:04X}",
+                    c as u32
+                );
+            }
+        }
+        // NFD input and other scripts take the full check.
+        let nfd: String = "Đảng".nfd().collect();
+        assert!(!is_plainly_nfc(&nfd));
+        assert_eq!(nfc(&nfd), "Đảng");
+        assert!(
+            !is_plainly_nfc("\u{2000}"),
+            "EN QUAD decomposes to EN SPACE"
+        );
     }
 }
