@@ -69,6 +69,12 @@ fn the_sample_site_builds_every_url_of_the_contract() {
         csv::Reader::from_reader(csv.as_bytes()).records().count(),
         models.len()
     );
+    // The footer tells the truth about JavaScript: none, except on the search page.
+    let read = |p: &str| std::fs::read_to_string(public.join(p)).unwrap();
+    assert!(read("index.html").contains("Trang không dùng JavaScript"));
+    let search = read("tim-kiem/index.html");
+    assert!(!search.contains("Trang không dùng JavaScript"));
+    assert!(search.contains("Trang tìm kiếm dùng một tệp JavaScript nhỏ"));
 }
 
 #[test]
