@@ -30,7 +30,6 @@ corpus_for() {  # flavor size
   local d=$corpus/$1-$2
   if [ ! -d "$d" ]; then
     python3 "$shared/bench/gen_corpus.py" --flavor "$1" --n "$2" --out "$d" >/dev/null
-    [ "$1" = dvk ] && cp -r "$repo/themes" "$d/"
     # Files older than dvk's 2 s "racy" window, as an editor's files are.
     touch -d '1 hour ago' "$d" && find "$d" -type f -exec touch -d '1 hour ago' {} +
   fi
@@ -42,6 +41,10 @@ set_aside() {  # dir...: move away without freeing inodes
 }
 sizeof() {  # dir -> "bytes files"
   echo "$(du -sb "$1" | cut -f1) $(find "$1" -type f | wc -l)"
+}
+refresh_theme() {  # dvk corpus dir: this checkout's theme, with old file times
+  rm -rf "$1/themes" && cp -r "$repo/themes" "$1/"
+  find "$1/themes" -exec touch -d '1 hour ago' {} +
 }
 run_dvk() {  # size label
   local d; d=$(corpus_for dvk "$1")
@@ -63,7 +66,7 @@ run_hugo() {
 
 echo "# $(date -u +%FT%TZ) $(nproc) cores, $(uname -r); $("$dvk" --version); $(hugo version | cut -d' ' -f1-2)" | tee -a "$out"
 for n in "${sizes[@]}"; do
-  corpus_for dvk "$n" >/dev/null; corpus_for hugo "$n" >/dev/null
+  refresh_theme "$(corpus_for dvk "$n")"; corpus_for hugo "$n" >/dev/null
   run_dvk "$n" warmup; run_hugo "$n" warmup
   for i in $(seq 1 "$runs"); do
     if (( i % 2 )); then run_dvk "$n" "$i"; run_hugo "$n" "$i"; else run_hugo "$n" "$i"; run_dvk "$n" "$i"; fi
@@ -71,7 +74,7 @@ for n in "${sizes[@]}"; do
   done
 done
 for n in ${DVK_ONLY_SIZES:-}; do
-  corpus_for dvk "$n" >/dev/null
+  refresh_theme "$(corpus_for dvk "$n")"
   run_dvk "$n" warmup
   for i in $(seq 1 "$runs"); do run_dvk "$n" "$i"; run_dvk_unchanged "$n" "$i"; done
 done
