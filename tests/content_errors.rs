@@ -267,3 +267,20 @@ fn a_lone_carriage_return_counts_as_a_line_break_in_positions() {
         "the error is on the tags line: {err}"
     );
 }
+
+#[test]
+fn a_body_block_with_a_yaml_only_line_break_is_reported_at_its_key() {
+    // NEL (U+0085) breaks a line for the YAML parser but not in editors: the body's lines no
+    // longer match the file's, so problems in it are reported at the `body` key.
+    let f = Fixture::new(None);
+    f.write(
+        "content/models/danh-sach.yaml",
+        "- title: \"A\"\n  year: 2024\n  province: \"Lâm Đồng\"\n  field: kinh te\n  host: \"H\"\n  body: |\n    \u{85}  \n    ![x](../../etc/passwd)\n",
+    );
+    let (code, err) = stderr_of(&f, &["build"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("content/models/danh-sach.yaml:6:"),
+        "reported at the body key: {err}"
+    );
+}

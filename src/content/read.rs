@@ -332,9 +332,10 @@ fn read_model(
 }
 
 /// Where the `body` of a model in a YAML list sits in the file, so that problems in its
-/// Markdown are reported at real positions: a block (`body: |`) starts on the next line, at
-/// the block's indentation (less the blank lines trimmed from its start); any other scalar
-/// is reported at the key.
+/// Markdown are reported at real positions: a literal block (`body: |`) starts on the next
+/// line, at the block's indentation (less the blank lines trimmed from its start); any other
+/// scalar (and a block whose lines YAML splits differently from the file) is reported at the
+/// key.
 fn list_body(doc: &YamlDoc, at: &[Seg], raw: &str, markdown: String) -> Body {
     let (line, column) = doc.locate(at);
     let after_key = doc
@@ -343,7 +344,12 @@ fn list_body(doc: &YamlDoc, at: &[Seg], raw: &str, markdown: String) -> Body {
         .filter(|rest| rest.trim_start_matches(['"', '\'']).starts_with("body"))
         .and_then(|rest| rest.split_once(':'))
         .map(|(_, value)| value.trim_start());
-    if after_key.is_some_and(|v| v.starts_with(['|', '>'])) {
+    // YAML also breaks lines at NEL, LS and PS (and a folded `>` block joins lines): only a
+    // literal block of plain lines maps line for line onto the file.
+    let odd_breaks = (line..)
+        .map_while(|n| doc.line(n))
+        .any(|l| l.contains(['\u{85}', '\u{2028}', '\u{2029}', '\r']));
+    if after_key.is_some_and(|v| v.starts_with('|')) && !odd_breaks {
         let blank_lines = raw[..raw.len() - raw.trim_start().len()]
             .matches('\n')
             .count();
