@@ -42,5 +42,5 @@ for n in sizes:
 for small, big in zip(sizes, sizes[1:]):
     a, b = runs.get(("dvk", small)), runs.get(("dvk", big))
     if a and b:
-        print(f"- dvk {big:,}/{small:,} ({big / small:.0f}× the models): wall {med(b, 0) / med(a, 0):.2f}×, "
+        print(f"- dvk {big:,}/{small:,} ({big / small:.3g}× the models): wall {med(b, 0) / med(a, 0):.2f}×, "
               f"CPU {med(b, 1) / med(a, 1):.2f}×, memory {med(b, 2) / med(a, 2):.2f}×")

@@ -42,7 +42,10 @@ for n in $SIZES; do
   echo "== $n models: build_index alone (3 runs; wall, then peak RSS growth during the call)"
   "$ROOT/target/release/examples/index_corpus" "$site/content" --repeat 3 2>&1
   echo "== $n models: dvk build (whole site, search included): wall user sys maxrss_KiB"
-  rm -rf "$site/public"
+  # Set aside, not deleted: see bench/builds/run.sh (ext4 without a journal will not reuse
+  # just-freed inodes, which slows the next tool that creates files).
+  mkdir -p "$WORK/.trash"; [ -e "$site/public" ] && mv "$site/public" "$WORK/.trash/$(date +%s%N)"
+  rm -f "$site/.dvk-cache/last-build.json"
   $T -f "%e %U %S %M" "$DVK" build "$site" --quiet 2>&1 | grep -v warning | tail -1
   du -sb "$site/public/tim-kiem" | cut -f1 | xargs echo "search files bytes:"
   find "$site/public/tim-kiem" -type f | wc -l | xargs echo "search files:"
@@ -56,7 +59,7 @@ for name, text in (("search page HTML", html), ("same without the inline A-Z lis
 PY
   if [ "$PAGEFIND" = 1 ] && [[ " $PAGEFIND_SIZES " == *" $n "* ]]; then
     echo "== $n models: Pagefind over the same model pages: wall user sys maxrss_KiB"
-    rm -rf "$site/public/pagefind"; sync
+    [ -e "$site/public/pagefind" ] && mv "$site/public/pagefind" "$WORK/.trash/$(date +%s%N)"; sync
     $T -f "%e %U %S %M" "$PF" --site "$site/public" --glob "mo-hinh/**/*.html" --root-selector "article.model" --quiet 2>&1 | tail -1
     du -sb "$site/public/pagefind" | cut -f1 | xargs echo "pagefind files bytes:"
   fi
@@ -67,3 +70,4 @@ PY
     node "$ROOT/bench/search/bench.mjs" --site "$site/public" --runs "$runs" $flag --json "$WORK/results-$n-$mode.json"
   done
 done
+rm -rf "$WORK/.trash"
