@@ -117,9 +117,10 @@ async function measureLatency(page, tool, q) {
   await page.eval(`(() => {
     window.__t0 = 0;
     document.addEventListener('input', () => { if (!window.__t0) window.__t0 = performance.now(); }, { capture: true, once: true });
-    const check = ${JSON.stringify(tool.done(q))};
+    // Compiled with this script (not by eval in the page, which the pages' CSP forbids).
+    const check = () => (${tool.done(q)});
     window.__lat = new Promise((resolve) => {
-      const test = () => { if ((0, eval)(check) !== -1) { obs.disconnect(); requestAnimationFrame(() => resolve(performance.now() - window.__t0)); return true; } return false; };
+      const test = () => { if (check() !== -1) { obs.disconnect(); requestAnimationFrame(() => resolve(performance.now() - window.__t0)); return true; } return false; };
       const obs = new MutationObserver(test);
       obs.observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
     });
