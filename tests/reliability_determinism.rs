@@ -94,6 +94,8 @@ fn check_site(name: &str, site: &Path, scratch: &Path) -> String {
         "second build, fresh folder",
         build_to(site, &scratch.join(format!("{key}-2")), None),
     );
+    // A real rebuild, not the "nothing changed" shortcut (src/fresh.rs).
+    let _ = std::fs::remove_file(site.join(".dvk-cache/last-build.json"));
     same(
         "rebuild over its own output",
         build_to(site, &scratch.join(format!("{key}-1")), None),
