@@ -112,8 +112,9 @@ pub fn forget(root: &Path) {
     let _ = fs::remove_file(root.join(STATE_FILE));
 }
 
-/// Hash of a folder: every entry below it (symbolic links followed, as the build does), in
-/// name order; subfolders are walked in parallel.
+/// Hash of a folder: every entry below it (links to files followed, as the build does), in
+/// name order; subfolders are walked in parallel. A link to a folder is an error (the site
+/// then always gets a full build).
 fn tree(dir: &Path) -> io::Result<TreeHash> {
     let mut entries: Vec<(std::ffi::OsString, fs::Metadata, PathBuf)> = Vec::new();
     for e in fs::read_dir(dir)? {
@@ -123,6 +124,10 @@ fn tree(dir: &Path) -> io::Result<TreeHash> {
             true => fs::metadata(&path)?,
             false => e.metadata()?,
         };
+        if meta.is_dir() && e.file_type()?.is_symlink() {
+            // A linked folder may loop or lead anywhere: no fingerprint, always a full build.
+            return Err(io::Error::other("linked folder"));
+        }
         entries.push((e.file_name(), meta, path));
     }
     entries.sort_by(|a, b| a.0.cmp(&b.0));
@@ -269,6 +274,15 @@ mod tests {
         fs::remove_file(out.join("mo-hinh/a/index.html")).unwrap();
         assert_ne!(output(&out), Some(first));
         assert_eq!(output(&dir.path().join("missing")), None);
+    }
+
+    #[test]
+    fn a_linked_folder_gives_no_fingerprint() {
+        let dir = site();
+        let root = dir.path();
+        age_all(root);
+        std::os::unix::fs::symlink(root.join("content"), root.join("content/models/loop")).unwrap();
+        assert_eq!(inputs(root, &root.join("public"), ""), None);
     }
 
     #[test]
