@@ -151,7 +151,7 @@ pub fn build_with_progress(
                 pages: last.pages,
                 files: last.files,
                 warnings: last.warnings,
-                out,
+                out: last.out,
                 elapsed: started.elapsed(),
                 timings: vec![progress::Phase::since(
                     "fingerprint (nothing changed)",
