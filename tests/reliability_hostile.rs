@@ -720,16 +720,7 @@ fn property_markdown_never_panics_positions_are_real_and_html_is_safe() {
     );
     check("Markdown bodies", strategy, |(md, offset)| {
         // As `read_text` hands bodies on: a lone CR (old Mac line ends) is already a `\n`.
-        let lone_cr = md
-            .as_bytes()
-            .windows(2)
-            .any(|w| w[0] == b'\r' && w[1] != b'\n')
-            || md.ends_with('\r');
-        let md = if lone_cr {
-            md.replace("\r\n", "\n").replace('\r', "\n")
-        } else {
-            md
-        };
+        let md = dvk::content::normalize_line_breaks(md);
         let mut diags = Vec::new();
         let body = dvk::content::Body {
             markdown: md.clone(),

@@ -573,19 +573,11 @@ pub fn syntect_loaded() -> bool {
     SYNTAXES.get().is_some()
 }
 
-/// Escapes text for HTML.
+/// Escapes text for HTML, copying the runs between the special bytes as slices.
 pub fn html_escape(s: &str) -> String {
-    let mut out = String::new();
-    html_escape_into(s, &mut out);
-    out
-}
-
-/// [`html_escape`], appending to `out`: copies the runs between special bytes as slices.
-pub fn html_escape_into(s: &str, out: &mut String) {
-    let bytes = s.as_bytes();
-    out.reserve(s.len());
+    let mut out = String::with_capacity(s.len());
     let mut from = 0;
-    for (i, &b) in bytes.iter().enumerate() {
+    for (i, b) in s.bytes().enumerate() {
         let rep = match b {
             b'&' => "&amp;",
             b'<' => "&lt;",
@@ -600,6 +592,7 @@ pub fn html_escape_into(s: &str, out: &mut String) {
         from = i + 1;
     }
     out.push_str(&s[from..]);
+    out
 }
 
 #[cfg(test)]

@@ -13,7 +13,7 @@ use crate::diag::Diagnostic;
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
-pub use read::{Level, LEVEL_CODES};
+pub use read::{normalize_line_breaks, Level, LEVEL_CODES};
 
 /// Where a document came from: its file and the line it starts on (list items in a YAML file).
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -77,6 +77,27 @@ const PAGE_KEYS: &[&str] = &["title", "summary", "slug", "draft"];
 const RESULT_KEYS: &[&str] = &["label", "value", "unit"];
 const PHOTO_KEYS: &[&str] = &["src", "caption", "credit"];
 
+/// True when byte `i` of `bytes` ends a line as editors and the YAML parser see it: a `\n`,
+/// or a `\r` not followed by `\n` (old Mac line ends).
+fn ends_line(bytes: &[u8], i: usize) -> bool {
+    match bytes[i] {
+        b'\n' => true,
+        b'\r' => bytes.get(i + 1) != Some(&b'\n'),
+        _ => false,
+    }
+}
+
+/// `text` with every lone `\r` made a `\n` (and then every `\r\n` too), so that dvk counts
+/// lines as the YAML parser and editors do; text without a lone `\r` is returned as it is.
+pub fn normalize_line_breaks(text: String) -> String {
+    let b = text.as_bytes();
+    if (0..b.len()).any(|i| b[i] == b'\r' && ends_line(b, i)) {
+        text.replace("\r\n", "\n").replace('\r', "\n")
+    } else {
+        text
+    }
+}
+
 /// Reads a file as UTF-8 text without a BOM, NFC-normalised.
 pub fn read_text(root: &Path, rel: &Path, diags: &mut Vec<Diagnostic>) -> Option<String> {
     let full = root.join(rel);
@@ -112,15 +133,7 @@ pub fn read_text(root: &Path, rel: &Path, diags: &mut Vec<Diagnostic>) -> Option
             if s.starts_with('\u{feff}') {
                 s.drain(..'\u{feff}'.len_utf8());
             }
-            // A lone CR (old Mac line ends) is a line break to the YAML parser and to
-            // editors: make it one for dvk's own line numbers too.
-            if s.as_bytes()
-                .windows(2)
-                .any(|w| w[0] == b'\r' && w[1] != b'\n')
-                || s.ends_with('\r')
-            {
-                s = s.replace("\r\n", "\n").replace('\r', "\n");
-            }
+            let s = normalize_line_breaks(s);
             match vntext::nfc(&s) {
                 std::borrow::Cow::Borrowed(_) => Some(s),
                 std::borrow::Cow::Owned(normalized) => Some(normalized),
@@ -128,10 +141,7 @@ pub fn read_text(root: &Path, rel: &Path, diags: &mut Vec<Diagnostic>) -> Option
         }
         Err(e) => {
             let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
-            // Line breaks as editors see them: `\n`, and a lone `\r` (see above).
-            let is_break = |i: usize| {
-                good[i] == b'\n' || (good[i] == b'\r' && e.as_bytes().get(i + 1) != Some(&b'\n'))
-            };
+            let is_break = |i: usize| ends_line(e.as_bytes(), i);
             let line = (0..good.len()).filter(|&i| is_break(i)).count() + 1;
             let column = good.len()
                 - (0..good.len())
