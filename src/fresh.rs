@@ -14,7 +14,7 @@
 use crate::diag::Diagnostic;
 use rayon::prelude::*;
 use std::fs;
-use std::hash::{DefaultHasher, Hash, Hasher};
+use std::hash::{Hash, Hasher};
 use std::io;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
@@ -25,13 +25,13 @@ pub const RACY_WINDOW: Duration = Duration::from_secs(2);
 /// Where the state of the last build is kept, under the site folder.
 const STATE_FILE: &str = ".dvk-cache/last-build.json";
 
-/// A hash of a tree, and the newest modification time of a file in it (for the racy check).
-/// `DefaultHasher::new()` is unseeded: the same input hashes the same in every run of a binary.
-struct TreeHash {
+/// A hash of a tree, and whether some file in it was modified within [`RACY_WINDOW`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TreeHash {
     /// The hash of every entry (path, kind, size, time, inode) in name order.
-    hash: u64,
-    /// The newest modification time seen.
-    newest: Option<SystemTime>,
+    pub hash: u64,
+    /// The newest modification time seen, for the racy check.
+    pub newest: Option<SystemTime>,
 }
 
 /// What the last successful build saw and made.
@@ -57,7 +57,7 @@ pub struct State {
 /// `key` (the options) and the running dvk. `None` when it is racy or cannot be taken.
 pub fn inputs(root: &Path, out: &Path, key: &str) -> Option<String> {
     let started = SystemTime::now();
-    let mut h = DefaultHasher::new();
+    let mut h = Fx64::default();
     env!("CARGO_PKG_VERSION").hash(&mut h);
     key.hash(&mut h);
     out.hash(&mut h);
@@ -120,13 +120,11 @@ fn tree(dir: &Path) -> io::Result<TreeHash> {
     for e in fs::read_dir(dir)? {
         let e = e?;
         let path = e.path();
-        let linked = e.file_type()?.is_symlink();
-        let meta = if linked {
-            fs::metadata(&path)?
-        } else {
-            e.metadata()?
+        let meta = match e.file_type()?.is_symlink() {
+            true => fs::metadata(&path)?,
+            false => e.metadata()?,
         };
-        if meta.is_dir() && linked {
+        if meta.is_dir() && e.file_type()?.is_symlink() {
             // A linked folder may loop or lead anywhere: no fingerprint, always a full build.
             return Err(io::Error::other("linked folder"));
         }
@@ -136,7 +134,7 @@ fn tree(dir: &Path) -> io::Result<TreeHash> {
     let parts: Vec<io::Result<TreeHash>> = entries
         .par_iter()
         .map(|(name, meta, path)| {
-            let mut h = DefaultHasher::new();
+            let mut h = Fx64::default();
             name.hash(&mut h);
             entry_hash(meta).hash(&mut h);
             // Folders' times change as entries come and go, which the walk sees anyway.
@@ -152,7 +150,7 @@ fn tree(dir: &Path) -> io::Result<TreeHash> {
             })
         })
         .collect();
-    let mut h = DefaultHasher::new();
+    let mut h = Fx64::default();
     let mut newest = None;
     for p in parts {
         let p = p?;
@@ -169,7 +167,7 @@ fn tree(dir: &Path) -> io::Result<TreeHash> {
 /// times change when entries come and go, which the walk sees anyway).
 fn entry_hash(meta: &fs::Metadata) -> u64 {
     use std::os::unix::fs::MetadataExt;
-    let mut h = DefaultHasher::new();
+    let mut h = Fx64::default();
     if meta.is_dir() {
         1u8.hash(&mut h);
     } else {
@@ -181,6 +179,24 @@ fn entry_hash(meta: &fs::Metadata) -> u64 {
         meta.dev().hash(&mut h);
     }
     h.finish()
+}
+
+/// A small fast hasher (the same every run, unlike std's seeded one).
+#[derive(Default)]
+struct Fx64(u64);
+
+impl Hasher for Fx64 {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        }
+    }
+    fn write_u64(&mut self, i: u64) {
+        self.0 = (self.0.rotate_left(5) ^ i).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
 }
 
 #[cfg(test)]
