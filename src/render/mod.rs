@@ -21,7 +21,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Mutex, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 use tera::{Context, Tera};
 use views::Urls;
 
@@ -304,7 +304,7 @@ enum Job {
 /// every model (the page stays small for readers who only want to search).
 const AZ_INLINE_MAX: usize = 300;
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 enum ListKind {
     Year(i32),
     Province(usize),
@@ -334,7 +334,8 @@ struct Renderer<'a> {
     site: &'a Site,
     theme: &'a Theme,
     urls: Urls,
-    globals: Context,
+    /// Values every page shares (site, i18n, base path), referenced by each page's context.
+    globals: Arc<Context>,
     /// Each model's card, made on first use (all of them up front for a full render).
     cards: Vec<OnceLock<Value>>,
     has_card_template: bool,
@@ -345,6 +346,8 @@ struct Renderer<'a> {
     search_docs: Mutex<Vec<(usize, dvk_search::SearchDoc)>>,
     photos: photos::PhotoStore,
     az: OnceLock<(Vec<Value>, Vec<String>)>,
+    /// Models per field of each listing, counted once for all of its pages.
+    list_totals: Mutex<HashMap<ListKind, Arc<Vec<usize>>>>,
 }
 
 impl<'a> Renderer<'a> {
@@ -397,7 +400,7 @@ impl<'a> Renderer<'a> {
             site,
             theme,
             urls,
-            globals,
+            globals: Arc::new(globals),
             cards,
             has_card_template,
             diags: Mutex::new(Vec::new()),
@@ -406,6 +409,7 @@ impl<'a> Renderer<'a> {
             search_docs: Mutex::new(Vec::new()),
             photos: photos::PhotoStore::new(root),
             az: OnceLock::new(),
+            list_totals: Mutex::default(),
         }
     }
 
@@ -672,7 +676,7 @@ impl<'a> Renderer<'a> {
     }
 
     fn context(&self, path: &str, title: &str, description: &str) -> Context {
-        let mut ctx = self.globals.clone();
+        let mut ctx = Context::with_parent(Arc::clone(&self.globals));
         ctx.insert("page_title", title);
         ctx.insert("description", description);
         ctx.insert("canonical_url", &self.urls.absolute(path));
@@ -705,8 +709,10 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    fn card_list(&self, items: &[usize]) -> Vec<&Value> {
-        items.iter().map(|&i| self.card(i)).collect()
+    /// The cards of `items`, as a list for a context (`Context::insert_value`: cloning a
+    /// card is cheaper than serializing it again).
+    fn card_list(&self, items: &[usize]) -> Value {
+        Value::Array(items.iter().map(|&i| self.card(i).clone()).collect())
     }
 
     fn render_job(&self, job: &Job, sink: &dyn Sink) -> Option<String> {
@@ -715,13 +721,13 @@ impl<'a> Renderer<'a> {
         match *job {
             Job::Home => {
                 let mut ctx = self.context("", "", &t.get("home.intro"));
-                ctx.insert(
+                ctx.insert_value(
                     "latest",
-                    &self.card_list(&s.newest[..s.newest.len().min(10)]),
+                    self.card_list(&s.newest[..s.newest.len().min(10)]),
                 );
-                ctx.insert(
+                ctx.insert_value(
                     "exemplary",
-                    &self.card_list(&s.exemplary[..s.exemplary.len().min(6)]),
+                    self.card_list(&s.exemplary[..s.exemplary.len().min(6)]),
                 );
                 let totals: Vec<usize> = s.by_field.iter().map(Vec::len).collect();
                 ctx.insert("field_counts", &views::field_counts(s, &self.urls, &totals));
@@ -986,9 +992,9 @@ impl<'a> Renderer<'a> {
             .first()
             .and_then(|p| self.photos.get(&p.file).ok())
             .and_then(|p| photos::og_url(&self.urls, &p));
-        let view = views::model(s, &self.urls, t, i, r.html.clone(), photo_views);
         let mut ctx = self.context(&path, &m.title, &s.summaries[i]);
         self.with_code_css(&mut ctx, &r);
+        let view = views::model(s, &self.urls, t, i, r.html, photo_views);
         let mut crumbs = vec![
             json!({"label": t.fill("common.year_n", &[("year", &m.year.to_string())]), "url": self.urls.year(m.year)}),
         ];
@@ -1001,7 +1007,7 @@ impl<'a> Renderer<'a> {
         if let Some(og) = og {
             ctx.insert("og_image", &og);
         }
-        ctx.insert("related", &self.card_list(&s.related(i, 6)));
+        ctx.insert_value("related", self.card_list(&s.related(i, 6)));
         let articles: Vec<_> = s.model_articles[i]
             .iter()
             .map(|&a| self.article_summary(a))
@@ -1087,6 +1093,29 @@ impl<'a> Renderer<'a> {
         self.page(sink, "article.html", &path, ctx)
     }
 
+    /// The models per field of listing `kind` (its `items`), counted on its first page
+    /// rendered: counting on every page would cost items × pages.
+    fn list_totals(&self, kind: ListKind, items: &[usize]) -> Arc<Vec<usize>> {
+        if let Some(t) = self
+            .list_totals
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&kind)
+        {
+            return Arc::clone(t);
+        }
+        let mut totals = vec![0; self.site.config.fields.len()];
+        for &i in items {
+            totals[self.site.models[i].field] += 1;
+        }
+        let totals = Arc::new(totals);
+        self.list_totals
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(kind, Arc::clone(&totals));
+        totals
+    }
+
     fn listing(&self, sink: &dyn Sink, kind: ListKind, page: usize) -> Option<String> {
         let s = self.site;
         let t = &self.theme.i18n;
@@ -1157,12 +1186,9 @@ impl<'a> Renderer<'a> {
         ctx.insert("kind", kind_name);
         ctx.insert("heading", &heading);
         ctx.insert("total", &items.len());
-        let mut totals = vec![0; s.config.fields.len()];
-        for &i in items {
-            totals[s.models[i].field] += 1;
-        }
+        let totals = self.list_totals(kind, items);
         ctx.insert("field_counts", &views::field_counts(s, &self.urls, &totals));
-        ctx.insert("items", &self.card_list(pager::slice(items, page)));
+        ctx.insert_value("items", self.card_list(pager::slice(items, page)));
         ctx.insert(
             "pager",
             &pager::pager(&path, page, pages, |p| self.urls.url(p)),
@@ -1225,7 +1251,7 @@ impl<'a> Renderer<'a> {
             .copied()
             .filter(|&i| s.models[i].exemplary)
             .collect();
-        ctx.insert("exemplary", &self.card_list(&exemplary));
+        ctx.insert_value("exemplary", self.card_list(&exemplary));
         let replicated: Vec<Value> = models
             .iter()
             .filter_map(|&i| {
