@@ -130,26 +130,24 @@ fn analyse(doc: &SearchDoc, interner: &Interner, scanner: &mut TermScanner) -> D
     let year = doc.year.map(|y| y.to_string()).unwrap_or_default();
     texts.push((&year, LIST_META));
 
-    // Local ids first, so each distinct string is interned once per doc.
-    let mut local: FxMap<Box<str>, u32> = FxMap::default();
+    // Local numbers for the doc's distinct terms (the scanner gives global ids).
+    let mut local: FxMap<u32, u32> = FxMap::default();
     local.reserve(512);
+    let mut global: Vec<u32> = Vec::with_capacity(512);
     let mut masks: Vec<u8> = Vec::with_capacity(512);
     let mut tf: Vec<u16> = Vec::with_capacity(512);
     let mut pairs: FxMap<(u32, u32), u8> = FxMap::default();
     pairs.reserve(1024);
+    let mut intern = |term: &str| interner.intern(term);
     for (text, bit) in texts {
         let mut prev: Option<u32> = None;
-        scanner.scan(text, |term, follows| {
-            let id = match local.get(term) {
-                Some(&id) => id,
-                None => {
-                    let id = local.len() as u32;
-                    local.insert(term.into(), id);
-                    masks.push(0);
-                    tf.push(0);
-                    id
-                }
-            };
+        scanner.scan(text, &mut intern, |gid, follows| {
+            let id = *local.entry(gid).or_insert_with(|| {
+                global.push(gid);
+                masks.push(0);
+                tf.push(0);
+                global.len() as u32 - 1
+            });
             masks[id as usize] |= bit;
             if bit == LIST_BODY {
                 tf[id as usize] = tf[id as usize].saturating_add(1);
@@ -159,10 +157,6 @@ fn analyse(doc: &SearchDoc, interner: &Interner, scanner: &mut TermScanner) -> D
             }
             prev = Some(id);
         });
-    }
-    let mut global = vec![0u32; local.len()];
-    for (s, &id) in &local {
-        global[id as usize] = interner.intern(s);
     }
     let mut terms: Vec<(u32, u8)> = global
         .iter()

@@ -142,18 +142,29 @@ impl<'a> Iterator for Tokens<'a> {
     }
 }
 
-/// Splits raw (unfolded) text into terms like `tokens(&vntext::fold(text))` does, but folds
-/// each whitespace-separated piece once and remembers it: a corpus repeats the same few
-/// thousand Vietnamese syllables, so most pieces are folded by a hash lookup.
+/// Splits raw (unfolded) text into terms like `tokens(&vntext::fold(text))` does and hands
+/// each term on as an id given by the caller's `intern`. Each whitespace-separated piece is
+/// folded, split and interned once and remembered: a corpus repeats the same few thousand
+/// Vietnamese syllables, so most pieces cost one hash lookup.
 #[derive(Default)]
 pub struct TermScanner {
-    cache: HashMap<Box<str>, Box<str>, BuildHasherDefault<crate::build::Fx>>,
-    /// The folded piece being split (scratch).
-    ascii: String,
+    cache: HashMap<Box<str>, PieceTerms, BuildHasherDefault<crate::build::Fx>>,
+}
+
+/// The terms of one piece, for both states the text can be in before it.
+struct PieceTerms {
+    ids: Box<[u32]>,
+    /// Bit `i`: term `i` follows the term before it; `[0]` when the piece starts a phrase
+    /// (nothing before it is adjacent), `[1]` when it continues one.
+    follows: [u64; 2],
+    /// Whether a phrase is still open after the piece, for each state before it.
+    open_after: [bool; 2],
 }
 
 /// Pieces remembered before the cache is emptied (bounds its memory).
 const SCANNER_CACHE_MAX: usize = 200_000;
+/// Pieces with more terms than this (a long run of `a/b/c/…`) are not remembered.
+const PIECE_TERMS_MAX: usize = 64;
 
 impl TermScanner {
     /// A scanner with an empty cache.
@@ -161,57 +172,91 @@ impl TermScanner {
         Self::default()
     }
 
-    /// Calls `f(term, follows)` for every term of `text` (raw, any normalization form).
-    pub fn scan(&mut self, text: &str, mut f: impl FnMut(&str, bool)) {
-        let mut started = false;
+    /// Calls `f(intern(term), follows)` for every term of `text` (raw, any normalization
+    /// form). `intern` must give the same id for the same term for the scanner's lifetime.
+    pub fn scan(
+        &mut self,
+        text: &str,
+        intern: &mut dyn FnMut(&str) -> u32,
+        mut f: impl FnMut(u32, bool),
+    ) {
+        let mut open = false;
         let mut piece_start = None;
-        let mut emit = |this: &mut Self, piece: &str, started: &mut bool| {
-            let folded: &str = if piece.is_ascii() {
-                this.ascii.clear();
-                this.ascii.push_str(piece);
-                this.ascii.make_ascii_lowercase();
-                &this.ascii
-            } else {
-                // One hash lookup when found (the common case): the folded piece is copied
-                // into the scratch buffer, which is cheaper than looking it up twice.
-                this.ascii.clear();
-                match this.cache.get(piece) {
-                    Some(f) => this.ascii.push_str(f),
-                    None => {
-                        if this.cache.len() >= SCANNER_CACHE_MAX {
-                            this.cache.clear();
-                        }
-                        let f = vntext::fold(piece);
-                        this.ascii.push_str(&f);
-                        this.cache.insert(piece.into(), f.into_boxed_str());
-                    }
+        let mut emit = |this: &mut Self, piece: &str, open: &mut bool| {
+            let state = usize::from(*open);
+            if let Some(p) = this.cache.get(piece) {
+                for (i, &id) in p.ids.iter().enumerate() {
+                    f(id, p.follows[state] >> i & 1 == 1);
                 }
-                &this.ascii
-            };
-            let mut it = Tokens {
-                s: folded,
-                pos: 0,
-                started: *started,
-            };
-            for tok in it.by_ref() {
-                f(&tok.text, tok.follows);
+                *open = p.open_after[state];
+                return;
             }
-            *started = it.started;
+            let folded = if piece.is_ascii() {
+                piece.to_ascii_lowercase()
+            } else {
+                vntext::fold(piece)
+            };
+            // The terms as the text stands, handed on at once.
+            let mut ids = Vec::new();
+            let mut follows = [0u64; 2];
+            let mut it = Tokens {
+                s: &folded,
+                pos: 0,
+                started: *open,
+            };
+            for (i, tok) in it.by_ref().enumerate() {
+                let id = intern(&tok.text);
+                f(id, tok.follows);
+                ids.push(id);
+                if tok.follows && i < PIECE_TERMS_MAX {
+                    follows[state] |= 1 << i;
+                }
+            }
+            let mut open_after = [false; 2];
+            open_after[state] = it.started;
+            *open = it.started;
+            if ids.len() > PIECE_TERMS_MAX {
+                return;
+            }
+            // The other state, to remember the piece for both.
+            let other = 1 - state;
+            let mut it = Tokens {
+                s: &folded,
+                pos: 0,
+                started: other == 1,
+            };
+            for (i, tok) in it.by_ref().enumerate() {
+                if tok.follows {
+                    follows[other] |= 1 << i;
+                }
+            }
+            open_after[other] = it.started;
+            if this.cache.len() >= SCANNER_CACHE_MAX {
+                this.cache.clear();
+            }
+            this.cache.insert(
+                piece.into(),
+                PieceTerms {
+                    ids: ids.into_boxed_slice(),
+                    follows,
+                    open_after,
+                },
+            );
         };
         for (i, c) in text.char_indices() {
             if c.is_whitespace() {
                 if let Some(s) = piece_start.take() {
-                    emit(self, &text[s..i], &mut started);
+                    emit(self, &text[s..i], &mut open);
                 }
                 if is_clause_break(c) {
-                    started = false;
+                    open = false;
                 }
             } else if piece_start.is_none() {
                 piece_start = Some(i);
             }
         }
         if let Some(s) = piece_start {
-            emit(self, &text[s..], &mut started);
+            emit(self, &text[s..], &mut open);
         }
     }
 }
@@ -313,6 +358,21 @@ mod tests {
             "   ",
         ];
         let mut scanner = TermScanner::new();
+        let mut names: Vec<String> = Vec::new();
+        let mut scan = |scanner: &mut TermScanner, t: &str| {
+            let mut ids = Vec::new();
+            let mut intern = |w: &str| match names.iter().position(|n| n == w) {
+                Some(i) => i as u32,
+                None => {
+                    names.push(w.to_string());
+                    names.len() as u32 - 1
+                }
+            };
+            scanner.scan(t, &mut intern, |id, f| ids.push((id, f)));
+            ids.into_iter()
+                .map(|(id, f)| (names[id as usize].clone(), f))
+                .collect::<Vec<_>>()
+        };
         for t in texts
             .iter()
             .map(|t| t.to_string())
@@ -322,14 +382,24 @@ mod tests {
             let whole: Vec<(String, bool)> = tokens(&folded)
                 .map(|k| (k.text.into_owned(), k.follows))
                 .collect();
-            let mut pieces = Vec::new();
-            scanner.scan(&t, |w, f| pieces.push((w.to_string(), f)));
-            assert_eq!(pieces, whole, "{t:?}");
+            // Twice: the second time every piece comes from the cache.
+            assert_eq!(scan(&mut scanner, &t), whole, "{t:?}");
+            assert_eq!(scan(&mut scanner, &t), whole, "{t:?} (cached)");
         }
         let long = format!("heo {} dat, ca", "a".repeat(MAX_TERM_BYTES + 1));
-        let mut pieces = Vec::new();
-        scanner.scan(&long, |w, f| pieces.push((w.to_string(), f)));
-        assert_eq!(pieces, toks(&long));
+        assert_eq!(scan(&mut scanner, &long), toks(&long));
+        // A piece with more terms than are remembered, after an open and a closed phrase.
+        let many = (0..100)
+            .map(|i| format!("t{i}"))
+            .collect::<Vec<_>>()
+            .join("/");
+        for t in [format!("heo {many} dat"), format!("heo, {many}, dat")] {
+            assert_eq!(scan(&mut scanner, &t), toks(&t), "{t}");
+            assert_eq!(scan(&mut scanner, &t), toks(&t), "{t} (again)");
+        }
+        // The same piece after an open phrase and after a break.
+        let t = "lam ha. ha (ha) ha";
+        assert_eq!(scan(&mut scanner, t), toks(t));
     }
 
     #[test]

@@ -22,14 +22,34 @@ pub fn nfc(s: &str) -> Cow<'_, str> {
 /// NFC: everything below the combining marks (U+0300: ASCII, Latin-1, Latin Extended-A/B
 /// with ơ, ư, đ), Latin Extended Additional (U+1E00–U+1EFF: ạ, ả, ấ … ỹ) and the usual
 /// punctuation (U+2010–U+2027, U+2030–U+205E: dashes, quotes, …). False means "look closer".
+/// Works on the UTF-8 bytes (lead byte and, for three-byte characters, the next two), which
+/// is several times faster than decoding every character.
 fn is_plainly_nfc(s: &str) -> bool {
-    s.chars().all(|c| {
-        let c = c as u32;
-        c < 0x300
-            || (0x1E00..=0x1EFF).contains(&c)
-            || (0x2010..=0x2027).contains(&c)
-            || (0x2030..=0x205E).contains(&c)
-    })
+    let b = s.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        let lead = b[i];
+        i += match lead {
+            0x00..=0x7F => 1,
+            // U+0080–U+02FF.
+            0xC2..=0xCB => 2,
+            0xE1 | 0xE2 => {
+                // `s` is valid UTF-8, so a three-byte lead has two continuation bytes.
+                let c = (u32::from(lead & 0x0F) << 12)
+                    | (u32::from(b[i + 1] & 0x3F) << 6)
+                    | u32::from(b[i + 2] & 0x3F);
+                let plain = (0x1E00..=0x1EFF).contains(&c)
+                    || (0x2010..=0x2027).contains(&c)
+                    || (0x2030..=0x205E).contains(&c);
+                if !plain {
+                    return false;
+                }
+                3
+            }
+            _ => return false,
+        };
+    }
+    true
 }
 
 /// True for the combining marks Vietnamese uses (tones and letter modifiers), and the
@@ -293,6 +313,13 @@ mod nfc_fast_path_tests {
                     c as u32
                 );
             }
+        }
+        // The byte-level check accepts exactly the characters of those ranges, alone and in text.
+        for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+            let n = c as u32;
+            let in_ranges = ranges.iter().any(|&(lo, hi)| (lo..=hi).contains(&n));
+            assert_eq!(is_plainly_nfc(&c.to_string()), in_ranges, "U+{n:04X}");
+            assert_eq!(is_plainly_nfc(&format!("ả{c}ư")), in_ranges, "U+{n:04X}");
         }
         // NFD input and other scripts take the full check.
         let nfd: String = "Đảng".nfd().collect();
