@@ -530,16 +530,8 @@ impl<'a> Renderer<'a> {
         report.timings.push(Phase::since("render pages", started));
         let started = std::time::Instant::now();
 
-        let mut docs =
-            std::mem::take(&mut *self.search_docs.lock().unwrap_or_else(|e| e.into_inner()));
-        docs.sort_by_key(|(k, _)| *k);
-        let docs: Vec<dvk_search::SearchDoc> = docs.into_iter().map(|(_, d)| d).collect();
-        report.search_docs = docs.len();
-        dvk_search::build_index_owned(docs)
-            .par_iter()
-            .for_each(|f| self.write(sink, &f.path, &f.bytes));
-        report.timings.push(Phase::since("search index", started));
-        let started = std::time::Instant::now();
+        // Feeds and data first: made before the search index, they add nothing to the
+        // build's peak memory.
         let mut sitemap_paths = pages;
         sitemap_paths.sort();
         self.write(
@@ -547,6 +539,7 @@ impl<'a> Renderer<'a> {
             "sitemap.xml",
             feeds::sitemap(&self.urls, &sitemap_paths).as_bytes(),
         );
+        drop(sitemap_paths);
         self.write(sink, "robots.txt", feeds::robots(&self.urls).as_bytes());
         self.write(
             sink,
@@ -583,6 +576,16 @@ impl<'a> Renderer<'a> {
         report
             .timings
             .push(Phase::since("feeds, data, static files", started));
+        let started = std::time::Instant::now();
+        let mut docs =
+            std::mem::take(&mut *self.search_docs.lock().unwrap_or_else(|e| e.into_inner()));
+        docs.sort_by_key(|(k, _)| *k);
+        let docs: Vec<dvk_search::SearchDoc> = docs.into_iter().map(|(_, d)| d).collect();
+        report.search_docs = docs.len();
+        dvk_search::build_index_owned(docs)
+            .par_iter()
+            .for_each(|f| self.write(sink, &f.path, &f.bytes));
+        report.timings.push(Phase::since("search index", started));
         report.files = self.files.load(Ordering::Relaxed);
         let diags = self.diags.into_inner().unwrap_or_else(|e| e.into_inner());
         (report, diags)

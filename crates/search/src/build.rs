@@ -107,7 +107,15 @@ struct DocTerms {
     pairs: Vec<(u64, u8)>,
 }
 
-fn analyse(doc: &SearchDoc, interner: &Interner, scanner: &mut TermScanner) -> DocTerms {
+/// One analysing thread's reusable state.
+#[derive(Default)]
+struct Worker {
+    scanner: TermScanner,
+    /// Global term id → local number + 1 within the doc being analysed (0: not seen).
+    slot_of: Vec<u32>,
+}
+
+fn analyse(doc: &SearchDoc, interner: &Interner, worker: &mut Worker) -> DocTerms {
     let mut texts: Vec<(&str, u8)> = Vec::with_capacity(8 + doc.tags.len());
     texts.push((&doc.title, LIST_TITLE));
     texts.push((&doc.place, LIST_PLACE));
@@ -130,33 +138,44 @@ fn analyse(doc: &SearchDoc, interner: &Interner, scanner: &mut TermScanner) -> D
     let year = doc.year.map(|y| y.to_string()).unwrap_or_default();
     texts.push((&year, LIST_META));
 
-    // Local numbers for the doc's distinct terms (the scanner gives global ids).
-    let mut local: FxMap<u32, u32> = FxMap::default();
-    local.reserve(512);
+    // Each distinct term of the doc gets a local number, found through the worker's dense
+    // table (global id → local number + 1), which is cleared again for the next doc.
+    let Worker { scanner, slot_of } = worker;
     let mut global: Vec<u32> = Vec::with_capacity(512);
     let mut masks: Vec<u8> = Vec::with_capacity(512);
     let mut tf: Vec<u16> = Vec::with_capacity(512);
-    let mut pairs: FxMap<(u32, u32), u8> = FxMap::default();
-    pairs.reserve(1024);
+    // Adjacent pairs as (first id << 32 | second id, list), merged after sorting.
+    let mut pairs: Vec<(u64, u8)> = Vec::with_capacity(1024);
     let mut intern = |term: &str| interner.intern(term);
     for (text, bit) in texts {
         let mut prev: Option<u32> = None;
         scanner.scan(text, &mut intern, |gid, follows| {
-            let id = *local.entry(gid).or_insert_with(|| {
-                global.push(gid);
-                masks.push(0);
-                tf.push(0);
-                global.len() as u32 - 1
-            });
-            masks[id as usize] |= bit;
+            let g = gid as usize;
+            if g >= slot_of.len() {
+                slot_of.resize(g + 1, 0);
+            }
+            let id = match slot_of[g] {
+                0 => {
+                    global.push(gid);
+                    masks.push(0);
+                    tf.push(0);
+                    slot_of[g] = global.len() as u32;
+                    global.len() - 1
+                }
+                n => n as usize - 1,
+            };
+            masks[id] |= bit;
             if bit == LIST_BODY {
-                tf[id as usize] = tf[id as usize].saturating_add(1);
+                tf[id] = tf[id].saturating_add(1);
             }
             if let (Some(p), true) = (prev, follows) {
-                *pairs.entry((p, id)).or_insert(0) |= bit;
+                pairs.push(((u64::from(p) << 32) | u64::from(gid), bit));
             }
-            prev = Some(id);
+            prev = Some(gid);
         });
+    }
+    for &g in &global {
+        slot_of[g as usize] = 0;
     }
     let mut terms: Vec<(u32, u8)> = global
         .iter()
@@ -164,16 +183,17 @@ fn analyse(doc: &SearchDoc, interner: &Interner, scanner: &mut TermScanner) -> D
         .map(|(&g, (&m, &f))| (g, if f >= HIGH_TF { m | LIST_BODY_HIGH } else { m }))
         .collect();
     terms.sort_unstable();
-    let mut pairs: Vec<(u64, u8)> = pairs
-        .into_iter()
-        .map(|((a, b), m)| {
-            (
-                (u64::from(global[a as usize]) << 32) | u64::from(global[b as usize]),
-                m,
-            )
-        })
-        .collect();
-    pairs.sort_unstable();
+    pairs.sort_unstable_by_key(|&(k, _)| k);
+    pairs.dedup_by(|later, kept| {
+        if later.0 == kept.0 {
+            kept.1 |= later.1;
+            true
+        } else {
+            false
+        }
+    });
+    // Kept until the chunk is merged: hold no spare capacity.
+    pairs.shrink_to_fit();
     DocTerms { terms, pairs }
 }
 
@@ -440,8 +460,8 @@ pub fn build(docs_in: Vec<SearchDoc>) -> Vec<IndexFile> {
     // 2. Terms and adjacent pairs of every doc, merged into postings in doc order.
     let interner = Interner::new();
     // One fold cache per worker thread, dropped with the build.
-    let scanners: Vec<Mutex<TermScanner>> = (0..rayon::current_num_threads().max(1))
-        .map(|_| Mutex::new(TermScanner::new()))
+    let workers: Vec<Mutex<Worker>> = (0..rayon::current_num_threads().max(1))
+        .map(|_| Mutex::new(Worker::default()))
         .collect();
     let mut term_postings: Vec<Postings> = Vec::new();
     let mut pair_postings: FxMap<u64, Postings> = FxMap::default();
@@ -449,13 +469,15 @@ pub fn build(docs_in: Vec<SearchDoc>) -> Vec<IndexFile> {
         chunk
             .par_iter()
             .map(|d| {
-                let slot = rayon::current_thread_index().unwrap_or(0) % scanners.len();
-                let mut scanner = scanners[slot].lock().unwrap_or_else(|e| e.into_inner());
-                analyse(d, &interner, &mut scanner)
+                let slot = rayon::current_thread_index().unwrap_or(0) % workers.len();
+                let mut worker = workers[slot].lock().unwrap_or_else(|e| e.into_inner());
+                analyse(d, &interner, &mut worker)
             })
             .collect()
     };
+    let mut merge_time = std::time::Duration::ZERO;
     let mut merge = |first_doc: usize, analysed: Vec<DocTerms>| {
+        let t = std::time::Instant::now();
         for (i, dt) in analysed.into_iter().enumerate() {
             let doc = (first_doc + i) as u32;
             for (id, m) in dt.terms {
@@ -469,6 +491,7 @@ pub fn build(docs_in: Vec<SearchDoc>) -> Vec<IndexFile> {
                 pair_postings.entry(key).or_default().push((doc, m));
             }
         }
+        merge_time += t.elapsed();
     };
     // A pipeline: the (serial) merge of one chunk runs while the next chunk is analysed.
     let mut pending: Option<(usize, Vec<DocTerms>)> = None;
@@ -490,6 +513,12 @@ pub fn build(docs_in: Vec<SearchDoc>) -> Vec<IndexFile> {
         merge(first, p);
     }
 
+    if timing {
+        eprintln!(
+            "search index: merging took {:.3} s",
+            merge_time.as_secs_f64()
+        );
+    }
     lap("terms and pairs of every doc");
     // 3. The vocabulary in key order.
     let mut vocab = interner.into_vec();
@@ -684,6 +713,7 @@ pub fn build(docs_in: Vec<SearchDoc>) -> Vec<IndexFile> {
             bytes: s,
         });
     }
+    lap("files");
     files
 }
 

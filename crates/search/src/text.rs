@@ -243,21 +243,46 @@ impl TermScanner {
                 },
             );
         };
-        for (i, c) in text.char_indices() {
-            if c.is_whitespace() {
+        let bytes = text.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            let (len, space) = whitespace_at(bytes, i);
+            if space {
                 if let Some(s) = piece_start.take() {
                     emit(self, &text[s..i], &mut open);
                 }
-                if is_clause_break(c) {
+                if matches!(bytes[i], b'\n' | b'\r') {
+                    // The only clause breaks that are also white space.
                     open = false;
                 }
             } else if piece_start.is_none() {
                 piece_start = Some(i);
             }
+            i += len;
         }
         if let Some(s) = piece_start {
             emit(self, &text[s..], &mut open);
         }
+    }
+}
+
+/// The length of the character starting at byte `i` of valid UTF-8 `b`, and whether it is
+/// white space (`char::is_whitespace`), decoding only the characters that can be.
+fn whitespace_at(b: &[u8], i: usize) -> (usize, bool) {
+    let lead = b[i];
+    match lead {
+        0x00..=0x7F => (1, matches!(lead, b' ' | b'\t'..=b'\r')),
+        // U+0080–U+07FF: white space is U+0085 and U+00A0.
+        0xC0..=0xDF => (2, lead == 0xC2 && matches!(b[i + 1], 0x85 | 0xA0)),
+        // U+1000–U+3FFF hold the other white space (U+1680, U+2000–U+205F, U+3000).
+        0xE1..=0xE3 => {
+            let c = (u32::from(lead & 0x0F) << 12)
+                | (u32::from(b[i + 1] & 0x3F) << 6)
+                | u32::from(b[i + 2] & 0x3F);
+            (3, char::from_u32(c).is_some_and(char::is_whitespace))
+        }
+        0xE0..=0xEF => (3, false),
+        _ => (4, false),
     }
 }
 
@@ -400,6 +425,19 @@ mod tests {
         // The same piece after an open phrase and after a break.
         let t = "lam ha. ha (ha) ha";
         assert_eq!(scan(&mut scanner, t), toks(t));
+    }
+
+    #[test]
+    fn byte_level_white_space_agrees_with_char_is_whitespace() {
+        for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+            let s = format!("a{c}");
+            assert_eq!(
+                whitespace_at(s.as_bytes(), 1),
+                (c.len_utf8(), c.is_whitespace()),
+                "U+{:04X}",
+                c as u32
+            );
+        }
     }
 
     #[test]
