@@ -3,7 +3,8 @@
 //! binary) and of the output it left (every path, size, inode and time under `public/`).
 //!
 //! After a successful build the two fingerprints are saved in `.dvk-cache/last-build.json`
-//! with the build's counts and warnings. The next `dvk build` computes them again (a walk of
+//! with the build's counts and warnings (the output's made from the stamps of the files the
+//! build wrote, [`output_of_files`], equal to what a walk of the folder gives). The next `dvk build` computes them again (a walk of
 //! the folders, no file is read); when both match, nothing is rendered and nothing is written,
 //! and the same warnings are shown again. Any change (an edit, a new or removed file, a touched
 //! theme, a file changed or deleted in `public/`, another dvk) makes a full build.
@@ -163,22 +164,123 @@ fn tree(dir: &Path) -> io::Result<TreeHash> {
     })
 }
 
-/// Kind, size, modification time and inode of an entry (folders: kind only, since their
-/// times change when entries come and go, which the walk sees anyway).
-fn entry_hash(meta: &fs::Metadata) -> u64 {
-    use std::os::unix::fs::MetadataExt;
-    let mut h = Fx64::default();
-    if meta.is_dir() {
-        1u8.hash(&mut h);
-    } else {
-        2u8.hash(&mut h);
-        meta.len().hash(&mut h);
-        meta.mtime().hash(&mut h);
-        meta.mtime_nsec().hash(&mut h);
-        meta.ino().hash(&mut h);
-        meta.dev().hash(&mut h);
+/// What a fingerprint records of one entry: kind, and for a file its size, modification
+/// time and inode (folders: kind only, since their times change when entries come and go,
+/// which the walk sees anyway).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stamp {
+    /// A folder.
+    Dir,
+    /// A file (or anything else that is not a folder).
+    File {
+        /// Size in bytes.
+        len: u64,
+        /// Modification time, seconds.
+        mtime: i64,
+        /// Modification time, nanoseconds.
+        mtime_nsec: i64,
+        /// Inode number.
+        ino: u64,
+        /// Device.
+        dev: u64,
+    },
+}
+
+impl Stamp {
+    /// The stamp of an entry with metadata `meta`.
+    pub fn of(meta: &fs::Metadata) -> Stamp {
+        use std::os::unix::fs::MetadataExt;
+        if meta.is_dir() {
+            Stamp::Dir
+        } else {
+            Stamp::File {
+                len: meta.len(),
+                mtime: meta.mtime(),
+                mtime_nsec: meta.mtime_nsec(),
+                ino: meta.ino(),
+                dev: meta.dev(),
+            }
+        }
     }
-    h.finish()
+
+    fn hash_u64(&self) -> u64 {
+        let mut h = Fx64::default();
+        match *self {
+            Stamp::Dir => 1u8.hash(&mut h),
+            Stamp::File {
+                len,
+                mtime,
+                mtime_nsec,
+                ino,
+                dev,
+            } => {
+                2u8.hash(&mut h);
+                len.hash(&mut h);
+                mtime.hash(&mut h);
+                mtime_nsec.hash(&mut h);
+                ino.hash(&mut h);
+                dev.hash(&mut h);
+            }
+        }
+        h.finish()
+    }
+}
+
+fn entry_hash(meta: &fs::Metadata) -> u64 {
+    Stamp::of(meta).hash_u64()
+}
+
+/// The fingerprint [`output`] would compute for a folder holding exactly `files` (paths
+/// relative to it, `/`-separated, with their stamps), without walking it: a build knows what
+/// it wrote.
+pub fn output_of_files(files: &[(String, Stamp)]) -> String {
+    #[derive(Default)]
+    struct Folder(std::collections::BTreeMap<String, Entry>);
+    enum Entry {
+        File(Stamp),
+        Folder(Folder),
+    }
+    fn hash(folder: &Folder) -> u64 {
+        let mut h = Fx64::default();
+        for (name, entry) in &folder.0 {
+            let mut e = Fx64::default();
+            std::ffi::OsString::from(name).hash(&mut e);
+            match entry {
+                Entry::File(stamp) => stamp.hash_u64().hash(&mut e),
+                Entry::Folder(sub) => {
+                    Stamp::Dir.hash_u64().hash(&mut e);
+                    hash(sub).hash(&mut e);
+                }
+            }
+            e.finish().hash(&mut h);
+        }
+        h.finish()
+    }
+    let mut root = Folder::default();
+    for (rel, stamp) in files {
+        let mut parts: Vec<&str> = rel.split('/').filter(|p| !p.is_empty()).collect();
+        let Some(file) = parts.pop() else { continue };
+        let mut folder = &mut root;
+        for part in parts {
+            let entry = folder
+                .0
+                .entry(part.to_string())
+                .or_insert_with(|| Entry::Folder(Folder::default()));
+            folder = match entry {
+                Entry::Folder(f) => f,
+                // A file and a folder of the same name cannot both exist: keep the folder.
+                Entry::File(_) => {
+                    *entry = Entry::Folder(Folder::default());
+                    match entry {
+                        Entry::Folder(f) => f,
+                        Entry::File(_) => unreachable!(),
+                    }
+                }
+            };
+        }
+        folder.0.insert(file.to_string(), Entry::File(*stamp));
+    }
+    format!("{:016x}", hash(&root))
 }
 
 /// A small fast hasher (the same every run, unlike std's seeded one).
@@ -274,6 +376,45 @@ mod tests {
         fs::remove_file(out.join("mo-hinh/a/index.html")).unwrap();
         assert_ne!(output(&out), Some(first));
         assert_eq!(output(&dir.path().join("missing")), None);
+    }
+
+    #[test]
+    fn the_fingerprint_of_written_files_equals_the_walk() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let rels = [
+            "index.html",
+            "mo-hinh/a/index.html",
+            "mo-hinh/b/index.html",
+            "mo-hinh/b-c/index.html",
+            "nam/2024/trang/2/index.html",
+            "tim-kiem/i/ab/w/0.bin",
+            ".dvk-output",
+            "Z.txt",
+            "đ/ả.html",
+        ];
+        for (i, rel) in rels.iter().enumerate() {
+            let p = out.join(rel);
+            fs::create_dir_all(p.parent().unwrap()).unwrap();
+            fs::write(&p, "x".repeat(i)).unwrap();
+        }
+        let stamps = |rels: &[&str]| -> Vec<(String, Stamp)> {
+            rels.iter()
+                .map(|r| {
+                    (
+                        r.to_string(),
+                        Stamp::of(&fs::metadata(out.join(r)).unwrap()),
+                    )
+                })
+                .collect()
+        };
+        let walked = output(&out).unwrap();
+        assert_eq!(output_of_files(&stamps(&rels)), walked);
+        // Any order of the list gives the same fingerprint; a missing file changes it.
+        let mut reversed = rels;
+        reversed.reverse();
+        assert_eq!(output_of_files(&stamps(&reversed)), walked);
+        assert_ne!(output_of_files(&stamps(&rels[1..])), walked);
     }
 
     #[test]

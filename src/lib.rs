@@ -192,7 +192,7 @@ pub fn build_with_progress(
     }
     let out = staging.out_dir().to_path_buf();
     let publish = Instant::now();
-    staging.commit().map_err(|e| {
+    let written = staging.commit().map_err(|e| {
         BuildError::Output(output::OutputError::Io(
             format!("cannot publish {}", out.display()),
             e,
@@ -212,8 +212,11 @@ pub fn build_with_progress(
         timings,
         unchanged: false,
     };
-    // Computed before loading: a file edited during the build makes the next build a full one.
-    if let (Some(inputs), Some(output)) = (inputs, fresh::output(&report.out)) {
+    // Inputs computed before loading: a file edited during the build makes the next build a
+    // full one. The output's fingerprint comes from what was written, or a walk when the
+    // previous output was kept as it was.
+    let output = written.or_else(|| fresh::output(&report.out));
+    if let (Some(inputs), Some(output)) = (inputs, output) {
         fresh::save(
             root,
             &fresh::State {

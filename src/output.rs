@@ -42,6 +42,8 @@ pub struct Staging {
     /// Files identical to the previous output's: linked in at commit, only if something changed.
     unchanged: std::sync::Mutex<Vec<String>>,
     changed: std::sync::atomic::AtomicUsize,
+    /// Every file of the new output with its stamp, for the output fingerprint.
+    written: std::sync::Mutex<Vec<(String, crate::fresh::Stamp)>>,
     _lock: File,
     committed: bool,
 }
@@ -133,9 +135,10 @@ impl Staging {
             "cannot create staging folder {}",
             staging.display()
         )))?;
-        fs::write(staging.join(MARKER), "built by dvk\n")
+        let marker = write_file(&staging.join(MARKER), b"built by dvk\n")
             .map_err(io_err("cannot write to the staging folder".into()))?;
         Ok(Staging {
+            written: std::sync::Mutex::new(vec![(MARKER.to_string(), marker)]),
             unchanged: std::sync::Mutex::new(Vec::new()),
             changed: std::sync::atomic::AtomicUsize::new(0),
             previous: out.is_dir().then(|| out.clone()),
@@ -175,7 +178,15 @@ impl Staging {
         if let Some(dir) = target.parent() {
             fs::create_dir_all(dir)?;
         }
-        fs::write(&target, bytes)
+        let stamp = write_file(&target, bytes)?;
+        self.record(rel, stamp);
+        Ok(())
+    }
+
+    fn record(&self, rel: &str, stamp: crate::fresh::Stamp) {
+        if let Ok(mut w) = self.written.lock() {
+            w.push((rel.to_string(), stamp));
+        }
     }
 
     /// True when the build wrote exactly the files of the previous output, byte for byte.
@@ -203,13 +214,15 @@ impl Staging {
     }
 
     /// Publishes the staging folder as the output folder, in one step where the system
-    /// can swap two folders atomically, and removes the previous output.
-    pub fn commit(mut self) -> io::Result<()> {
+    /// can swap two folders atomically, and removes the previous output. Returns the
+    /// fingerprint of the published folder ([`crate::fresh::output`]) from what was written,
+    /// or None when the previous output was left untouched (nothing changed).
+    pub fn commit(mut self) -> io::Result<Option<String>> {
         if self.nothing_changed() {
             // Leave the published site untouched: same files, same modification times.
             let _ = fs::remove_dir_all(&self.staging);
             self.committed = true;
-            return Ok(());
+            return Ok(None);
         }
         if let Some(prev) = &self.previous {
             let unchanged = std::mem::take(
@@ -225,7 +238,9 @@ impl Staging {
                     fs::create_dir_all(dir)?;
                 }
                 fs::hard_link(prev.join(rel), &target)
-                    .or_else(|_| fs::copy(prev.join(rel), &target).map(|_| ()))
+                    .or_else(|_| fs::copy(prev.join(rel), &target).map(|_| ()))?;
+                self.record(rel, crate::fresh::Stamp::of(&fs::metadata(&target)?));
+                Ok::<(), io::Error>(())
             })?;
         }
         if self.previous.is_some() {
@@ -245,7 +260,13 @@ impl Staging {
             fs::rename(&self.staging, &self.out)?;
         }
         self.committed = true;
-        Ok(())
+        let written = std::mem::take(
+            &mut *self
+                .written
+                .lock()
+                .map_err(|_| io::Error::other("poisoned"))?,
+        );
+        Ok(Some(crate::fresh::output_of_files(&written)))
     }
 }
 
@@ -255,6 +276,14 @@ impl Drop for Staging {
             let _ = fs::remove_dir_all(&self.staging);
         }
     }
+}
+
+/// Writes a new file and returns its stamp (one `fstat` on the open file, no path lookup).
+fn write_file(path: &Path, bytes: &[u8]) -> io::Result<crate::fresh::Stamp> {
+    use std::io::Write;
+    let mut f = File::create(path)?;
+    f.write_all(bytes)?;
+    Ok(crate::fresh::Stamp::of(&f.metadata()?))
 }
 
 /// Removes a folder tree, files in parallel (file removal dominates on slow disks).
@@ -404,7 +433,9 @@ mod tests {
         let s = Staging::begin(dir.path(), &out).unwrap();
         s.write("a/index.html", b"one").unwrap();
         s.write("b.txt", b"two").unwrap();
-        s.commit().unwrap();
+        // The fingerprint made from what was written is the one a walk of the output finds.
+        let fp = s.commit().unwrap();
+        assert_eq!(fp, crate::fresh::output(&out));
         use std::os::unix::fs::MetadataExt;
         let ino = fs::metadata(out.join("a/index.html")).unwrap().ino();
 
@@ -417,7 +448,9 @@ mod tests {
         let s = Staging::begin(dir.path(), &out).unwrap();
         s.write("a/index.html", b"one").unwrap();
         s.write("b.txt", b"changed").unwrap();
-        s.commit().unwrap();
+        // Also with a hard-linked unchanged file.
+        let fp = s.commit().unwrap();
+        assert_eq!(fp, crate::fresh::output(&out));
         assert_eq!(fs::metadata(out.join("a/index.html")).unwrap().ino(), ino);
 
         // Nothing changed: the output folder itself is left alone.
@@ -425,7 +458,7 @@ mod tests {
         let s = Staging::begin(dir.path(), &out).unwrap();
         s.write("a/index.html", b"one").unwrap();
         s.write("b.txt", b"changed").unwrap();
-        s.commit().unwrap();
+        assert_eq!(s.commit().unwrap(), None);
         assert_eq!(fs::metadata(&out).unwrap().ino(), dir_ino);
 
         // A file no longer built disappears even though every written file is unchanged.

@@ -510,7 +510,7 @@ impl<'a> Renderer<'a> {
         jobs
     }
 
-    fn run(self, sink: &dyn Sink) -> (RenderReport, Vec<Diagnostic>) {
+    fn run(mut self, sink: &dyn Sink) -> (RenderReport, Vec<Diagnostic>) {
         let started = std::time::Instant::now();
         let jobs = self.jobs();
         let pages: Vec<String> = jobs
@@ -577,6 +577,8 @@ impl<'a> Renderer<'a> {
             .timings
             .push(Phase::since("feeds, data, static files", started));
         let started = std::time::Instant::now();
+        // Every page is written: the cards are no longer needed while the index is built.
+        drop(std::mem::take(&mut self.cards));
         let mut docs =
             std::mem::take(&mut *self.search_docs.lock().unwrap_or_else(|e| e.into_inner()));
         docs.sort_by_key(|(k, _)| *k);
