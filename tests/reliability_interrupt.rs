@@ -391,6 +391,13 @@ fn full_disk_is_a_clear_error_and_the_previous_site_is_kept() {
         "the error should say the disk is full: {}",
         r.describe()
     );
+    assert_eq!(
+        r.stderr.matches("No space left on device").count(),
+        1,
+        "a full disk is reported once, not once per file: {}",
+        r.describe()
+    );
+    assert!(r.stderr.contains("The disk is full"), "{}", r.describe());
     assert!(
         r.stderr.contains("previous site is unchanged") || r.code == Some(2),
         "{}",

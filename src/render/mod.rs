@@ -313,6 +313,15 @@ enum ListKind {
     Exemplary,
 }
 
+/// What to add to a write error when the disk is full.
+fn disk_full_hint(e: &io::Error) -> &'static str {
+    if e.kind() == io::ErrorKind::StorageFull {
+        ". The disk is full: free some space and build again (further files not written are not listed)"
+    } else {
+        ""
+    }
+}
+
 /// Renders every page of `site` into `sink`. Returns the report and every problem found
 /// (broken links in bodies, template errors, write failures).
 pub fn render_site(
@@ -346,6 +355,8 @@ struct Renderer<'a> {
     search_docs: Mutex<Vec<(usize, dvk_search::SearchDoc)>>,
     photos: photos::PhotoStore,
     az: OnceLock<(Vec<Value>, Vec<String>)>,
+    /// Set once a full disk has been reported.
+    disk_full: AtomicBool,
     /// Models per field of each listing, counted once for all of its pages.
     list_totals: Mutex<HashMap<ListKind, Arc<Vec<usize>>>>,
 }
@@ -410,6 +421,7 @@ impl<'a> Renderer<'a> {
             photos: photos::PhotoStore::new(root),
             az: OnceLock::new(),
             list_totals: Mutex::default(),
+            disk_full: AtomicBool::new(false),
         }
     }
 
@@ -604,13 +616,20 @@ impl<'a> Renderer<'a> {
             Ok(()) => {
                 self.files.fetch_add(1, Ordering::Relaxed);
             }
+            Err(e) if self.disk_full_again(&e) => {}
             Err(e) => self.diag(Diagnostic::error(
                 Path::new(rel),
                 0,
                 0,
-                format!("cannot write output file: {e}"),
+                format!("cannot write output file: {e}{}", disk_full_hint(&e)),
             )),
         }
+    }
+
+    /// True for a full disk after the first one was reported: one message says it all,
+    /// not one per remaining file.
+    fn disk_full_again(&self, e: &io::Error) -> bool {
+        e.kind() == io::ErrorKind::StorageFull && self.disk_full.swap(true, Ordering::Relaxed)
     }
 
     fn copy(&self, sink: &dyn Sink, rel: &str, source: &Path, origin: &Path) {
@@ -618,11 +637,16 @@ impl<'a> Renderer<'a> {
             Ok(()) => {
                 self.files.fetch_add(1, Ordering::Relaxed);
             }
+            Err(e) if self.disk_full_again(&e) => {}
             Err(e) => self.diag(Diagnostic::error(
                 origin,
                 0,
                 0,
-                format!("cannot copy {}: {e}", source.display()),
+                format!(
+                    "cannot copy {}: {e}{}",
+                    source.display(),
+                    disk_full_hint(&e)
+                ),
             )),
         }
     }
