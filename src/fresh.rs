@@ -4,10 +4,11 @@
 //!
 //! After a successful build the two fingerprints are saved in `.dvk-cache/last-build.json`
 //! with the build's counts and warnings (the output's made from the stamps of the files the
-//! build wrote, [`output_of_files`], equal to what a walk of the folder gives). The next `dvk build` computes them again (a walk of
-//! the folders, no file is read); when both match, nothing is rendered and nothing is written,
-//! and the same warnings are shown again. Any change (an edit, a new or removed file, a touched
-//! theme, a file changed or deleted in `public/`, another dvk) makes a full build.
+//! build wrote, [`output_of_files`], equal to what a walk of the folder gives). The next
+//! `dvk build` computes them again (a walk of the folders, no file is read); when both
+//! match, nothing is rendered and nothing is written, and the same warnings are shown again.
+//! Any change (an edit, a new or removed file, a touched theme, a file changed or deleted in
+//! `public/`, another dvk) makes a full build.
 //!
 //! Like git's index, a fingerprint taken while a file is newer than [`RACY_WINDOW`] is not
 //! saved: a second edit within the file system's time granularity could keep size and time.
@@ -257,7 +258,7 @@ pub fn output_of_files(files: &[(String, Stamp)]) -> String {
         h.finish()
     }
     let mut root = Folder::default();
-    for (rel, stamp) in files {
+    'files: for (rel, stamp) in files {
         let mut parts: Vec<&str> = rel.split('/').filter(|p| !p.is_empty()).collect();
         let Some(file) = parts.pop() else { continue };
         let mut folder = &mut root;
@@ -266,17 +267,11 @@ pub fn output_of_files(files: &[(String, Stamp)]) -> String {
                 .0
                 .entry(part.to_string())
                 .or_insert_with(|| Entry::Folder(Folder::default()));
-            folder = match entry {
-                Entry::Folder(f) => f,
-                // A file and a folder of the same name cannot both exist: keep the folder.
-                Entry::File(_) => {
-                    *entry = Entry::Folder(Folder::default());
-                    match entry {
-                        Entry::Folder(f) => f,
-                        Entry::File(_) => unreachable!(),
-                    }
-                }
+            // A file where a folder should be cannot be on disk: such a path is not counted.
+            let Entry::Folder(sub) = entry else {
+                continue 'files;
             };
+            folder = sub;
         }
         folder.0.insert(file.to_string(), Entry::File(*stamp));
     }

@@ -1129,24 +1129,15 @@ impl<'a> Renderer<'a> {
     /// The models per field of listing `kind` (its `items`), counted on its first page
     /// rendered: counting on every page would cost items × pages.
     fn list_totals(&self, kind: ListKind, items: &[usize]) -> Arc<Vec<usize>> {
-        if let Some(t) = self
-            .list_totals
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .get(&kind)
-        {
-            return Arc::clone(t);
-        }
-        let mut totals = vec![0; self.site.config.fields.len()];
-        for &i in items {
-            totals[self.site.models[i].field] += 1;
-        }
-        let totals = Arc::new(totals);
-        self.list_totals
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(kind, Arc::clone(&totals));
-        totals
+        let mut cache = self.list_totals.lock().unwrap_or_else(|e| e.into_inner());
+        let totals = cache.entry(kind).or_insert_with(|| {
+            let mut totals = vec![0; self.site.config.fields.len()];
+            for &i in items {
+                totals[self.site.models[i].field] += 1;
+            }
+            Arc::new(totals)
+        });
+        Arc::clone(totals)
     }
 
     fn listing(&self, sink: &dyn Sink, kind: ListKind, page: usize) -> Option<String> {
