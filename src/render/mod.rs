@@ -439,10 +439,12 @@ impl<'a> Renderer<'a> {
                 serde_json::to_value(views::card(self.site, &self.urls, &theme.i18n, i, cover))
                     .unwrap_or(Value::Null);
             if self.has_card_template {
-                let mut ctx = Context::new();
-                ctx.insert("card", &card);
-                ctx.insert("t", &theme.i18n.value);
-                if let Ok(html) = theme.tera.render("card.html", &ctx) {
+                // The site-wide values (`t` among them) come from the shared parent, not copied.
+                let mut ctx = Context::with_parent(Arc::clone(&self.globals));
+                ctx.insert_value("card", card);
+                let html = theme.tera.render("card.html", &ctx);
+                card = ctx.remove("card").unwrap_or(Value::Null);
+                if let Ok(html) = html {
                     card["html"] = Value::String(html.trim().to_string());
                 }
             }
