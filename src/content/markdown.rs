@@ -573,26 +573,51 @@ pub fn syntect_loaded() -> bool {
     SYNTAXES.get().is_some()
 }
 
-/// Escapes text for HTML, copying the runs between the special bytes as slices.
-pub fn html_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
+/// The bytes HTML text and attribute values need escaped (all ASCII).
+const SPECIAL: [bool; 256] = {
+    let mut t = [false; 256];
+    t[b'&' as usize] = true;
+    t[b'<' as usize] = true;
+    t[b'>' as usize] = true;
+    t[b'"' as usize] = true;
+    t[b'\'' as usize] = true;
+    t
+};
+
+/// Calls `emit` with the escaped text of `s`, piece by piece: runs without a special byte as
+/// slices of `s`, each special byte as its entity.
+fn escape_pieces<E>(s: &str, mut emit: impl FnMut(&str) -> Result<(), E>) -> Result<(), E> {
+    let bytes = s.as_bytes();
     let mut from = 0;
-    for (i, b) in s.bytes().enumerate() {
-        let rep = match b {
+    while let Some(n) = bytes[from..].iter().position(|&b| SPECIAL[usize::from(b)]) {
+        let i = from + n;
+        // The special bytes are ASCII, so `i` and `i + 1` are character boundaries.
+        emit(&s[from..i])?;
+        emit(match bytes[i] {
             b'&' => "&amp;",
             b'<' => "&lt;",
             b'>' => "&gt;",
             b'"' => "&quot;",
-            b'\'' => "&#39;",
-            _ => continue,
-        };
-        // The special bytes are ASCII, so `i` is a character boundary.
-        out.push_str(&s[from..i]);
-        out.push_str(rep);
+            _ => "&#39;",
+        })?;
         from = i + 1;
     }
-    out.push_str(&s[from..]);
+    emit(&s[from..])
+}
+
+/// Escapes text for HTML (`& < > " '`).
+pub fn html_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let _ = escape_pieces(s, |piece| {
+        out.push_str(piece);
+        Ok::<(), ()>(())
+    });
     out
+}
+
+/// [`html_escape`] written straight into `out` (the templates' `{{ x }}`, without a new string).
+pub fn html_escape_into(s: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    escape_pieces(s, |piece| out.write_all(piece.as_bytes()))
 }
 
 #[cfg(test)]
@@ -678,6 +703,11 @@ mod tests {
         assert_eq!(html_escape("không có gì"), "không có gì");
         assert_eq!(html_escape("&"), "&amp;");
         assert_eq!(html_escape(""), "");
+        for text in [r#"Đảng <b a="1">'x' & y</b>"#, "", "&&", "không có gì", "<"] {
+            let mut written = Vec::new();
+            html_escape_into(text, &mut written).unwrap();
+            assert_eq!(String::from_utf8(written).unwrap(), html_escape(text));
+        }
     }
 
     #[test]

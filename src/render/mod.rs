@@ -177,7 +177,8 @@ impl Theme {
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html", ".xml"]);
         // Tera's default also escapes `/`, which bloats every URL; these five suffice.
-        tera.set_escape_fn(|s| markdown::html_escape(s));
+        tera.set_escape_fn(markdown::html_escape);
+        tera.set_escape_write_fn(markdown::html_escape_into);
         tera.register_filter("num", num_filter);
         if let Err(e) = tera.add_raw_templates(templates) {
             diags.push(Diagnostic::error(

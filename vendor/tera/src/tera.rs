@@ -21,6 +21,8 @@ const ONE_OFF_TEMPLATE_NAME: &str = "__tera_one_off";
 
 /// The escape function type definition
 pub type EscapeFn = fn(&str) -> String;
+/// dvk patch: escapes a string straight into the output (see [`Tera::set_escape_write_fn`]).
+pub type EscapeWriteFn = fn(&str, &mut dyn std::io::Write) -> std::io::Result<()>;
 
 /// Main point of interaction in this library.
 ///
@@ -76,6 +78,8 @@ pub struct Tera {
     pub autoescape_suffixes: Vec<&'static str>,
     #[doc(hidden)]
     escape_fn: EscapeFn,
+    // dvk patch: optional escape into the output, used for `{{ x }}`.
+    escape_write_fn: Option<EscapeWriteFn>,
 }
 
 impl Tera {
@@ -95,6 +99,7 @@ impl Tera {
             testers: HashMap::new(),
             autoescape_suffixes: vec![".html", ".htm", ".xml"],
             escape_fn: escape_html,
+            escape_write_fn: None,
         };
 
         tera.load_from_glob()?;
@@ -825,6 +830,20 @@ impl Tera {
     /// Reset escape function to default [`escape_html()`].
     pub fn reset_escape_fn(&mut self) {
         self.escape_fn = escape_html;
+        self.escape_write_fn = None;
+    }
+
+    /// dvk patch: sets a function that escapes a string straight into the output, used for
+    /// `{{ x }}` instead of the escape function (which still serves filters and macros). It must
+    /// write what the escape function returns.
+    pub fn set_escape_write_fn(&mut self, function: EscapeWriteFn) {
+        self.escape_write_fn = Some(function);
+    }
+
+    #[doc(hidden)]
+    #[inline]
+    pub fn get_escape_write_fn(&self) -> Option<EscapeWriteFn> {
+        self.escape_write_fn
     }
 
     /// Re-parse all templates found in the glob given to Tera.
@@ -899,6 +918,7 @@ impl Default for Tera {
             functions: HashMap::new(),
             autoescape_suffixes: vec![".html", ".htm", ".xml"],
             escape_fn: escape_html,
+            escape_write_fn: None,
         };
 
         tera.register_tera_filters();

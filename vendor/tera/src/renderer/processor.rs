@@ -337,6 +337,17 @@ impl<'a> Processor<'a> {
     }
 
     fn eval_expression(&mut self, expr: &'a Expr) -> Result<Val<'a>> {
+        let (res, escape) = self.eval_expression_unescaped(expr)?;
+        if escape {
+            // dvk patch: the escaped string becomes the value as it is (no second copy).
+            return Ok(Cow::Owned(Value::String(self.tera.get_escape_fn()(res.as_str().unwrap()))));
+        }
+        Ok(res)
+    }
+
+    /// dvk patch: an expression's value and whether it is a string still to be escaped, so that
+    /// `{{ x }}` can escape straight into the output instead of into a new string.
+    fn eval_expression_unescaped(&mut self, expr: &'a Expr) -> Result<(Val<'a>, bool)> {
         let mut needs_escape = false;
 
         let mut res = match expr.val {
@@ -404,7 +415,7 @@ impl<'a> Processor<'a> {
                                 return Err(e);
                             }
                             // A negative undefined ident is !false so truthy
-                            return Ok(Cow::Owned(Value::Bool(true)));
+                            return Ok((Cow::Owned(Value::Bool(true)), false));
                         }
                     }
                 }
@@ -437,16 +448,13 @@ impl<'a> Processor<'a> {
 
         // Lastly, we need to check if the expression is negated, thus turning it into a bool
         if expr.negated {
-            return Ok(Cow::Owned(Value::Bool(!res.is_truthy())));
+            return Ok((Cow::Owned(Value::Bool(!res.is_truthy())), false));
         }
 
         // Checks if it's a string and we need to escape it (if the last filter is `safe` we don't)
-        if self.should_escape && needs_escape && res.is_string() && !expr.is_marked_safe() {
-            // dvk patch: the escaped string becomes the value as it is (no second copy).
-            res = Cow::Owned(Value::String(self.tera.get_escape_fn()(res.as_str().unwrap())));
-        }
-
-        Ok(res)
+        let escape =
+            self.should_escape && needs_escape && res.is_string() && !expr.is_marked_safe();
+        Ok((res, escape))
     }
 
     /// Render an expression and never escape its result
@@ -630,8 +638,11 @@ impl<'a> Processor<'a> {
                 }
             }
             ExprVal::Ident(_) => {
+                // dvk patch: not escaped first; escaping keeps a string empty or not, so the
+                // truth is the same (upstream escaped e.g. a whole card's HTML for an `if`).
                 let mut res = self
-                    .eval_expression(bool_expr)
+                    .eval_expression_unescaped(bool_expr)
+                    .map(|(v, _)| v)
                     .unwrap_or(Cow::Owned(Value::Bool(false)))
                     .is_truthy();
                 if bool_expr.negated {
@@ -959,7 +970,15 @@ impl<'a> Processor<'a> {
             Node::Comment(_, _) => (),
             // dvk patch: bytes written as they are, not through the formatting machinery.
             Node::Text(ref s) | Node::Raw(_, ref s, _) => write.write_all(s.as_bytes())?,
-            Node::VariableBlock(_, ref expr) => self.eval_expression(expr)?.render(write)?,
+            Node::VariableBlock(_, ref expr) => {
+                // dvk patch: with an escape writer, a string is escaped into the output.
+                let (res, escape) = self.eval_expression_unescaped(expr)?;
+                match (escape, self.tera.get_escape_write_fn(), res.as_str()) {
+                    (true, Some(escape_into), Some(s)) => escape_into(s, write)?,
+                    (true, _, Some(s)) => write.write_all(self.tera.get_escape_fn()(s).as_bytes())?,
+                    _ => res.render(write)?,
+                }
+            }
             Node::Set(_, ref set) => self.eval_set(set)?,
             Node::FilterSection(_, FilterSection { ref filter, ref body }, _) => {
                 let body = render_to_string(
