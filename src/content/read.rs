@@ -128,7 +128,14 @@ pub fn read_text(root: &Path, rel: &Path, diags: &mut Vec<Diagnostic>) -> Option
             return None;
         }
     };
-    match String::from_utf8(bytes) {
+    // simdutf8 checks Vietnamese text (mostly multi-byte) several times faster than the
+    // standard library; the standard check runs only to locate an error.
+    let checked = match simdutf8::basic::from_utf8(&bytes) {
+        // SAFETY: simdutf8 has just validated these exact bytes as UTF-8.
+        Ok(_) => Ok(unsafe { String::from_utf8_unchecked(bytes) }),
+        Err(_) => String::from_utf8(bytes),
+    };
+    match checked {
         Ok(mut s) => {
             if s.starts_with('\u{feff}') {
                 s.drain(..'\u{feff}'.len_utf8());
