@@ -395,7 +395,7 @@ pub fn dotted_pointer<'a>(value: &'a Value, pointer: &str) -> Option<&'a Value> 
 /// A JSON-pointer segment with `~1` and `~0` unescaped (dvk patch: no allocation when the
 /// segment has no `~`, which is almost always).
 pub(crate) fn unescape_pointer(s: &str) -> Cow<'_, str> {
-    if s.contains('~') {
+    if crate::utils::find_byte(s, b'~').is_some() {
         Cow::Owned(s.replace("~1", "/").replace("~0", "~"))
     } else {
         Cow::Borrowed(s)

@@ -35,6 +35,13 @@ pub fn escape_html(input: &str) -> String {
     output
 }
 
+/// dvk patch: the position of an ASCII byte in a short key (variable names, paths), without the
+/// setup cost of `str::find(char)`, which dominated lookups of names a few bytes long.
+#[inline]
+pub(crate) fn find_byte(s: &str, byte: u8) -> Option<usize> {
+    s.as_bytes().iter().position(|&b| b == byte)
+}
+
 pub(crate) fn render_to_string<C, F, E>(context: C, render: F) -> Result<String, Error>
 where
     C: FnOnce() -> String,
