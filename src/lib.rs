@@ -122,8 +122,18 @@ pub fn render_into(
     site: &site::Site,
     sink: &dyn render::Sink,
 ) -> (render::RenderReport, Vec<Diagnostic>) {
+    render_taking_bodies(root, site, Vec::new(), sink)
+}
+
+/// [`render_into`] for a site whose model bodies were moved out ([`site::Site::take_model_bodies`]).
+fn render_taking_bodies(
+    root: &Path,
+    site: &site::Site,
+    bodies: Vec<String>,
+    sink: &dyn render::Sink,
+) -> (render::RenderReport, Vec<Diagnostic>) {
     match render::Theme::load(root, &site.config.theme, &site.config.language) {
-        Ok(theme) => render::render_site(root, site, &theme, sink),
+        Ok(theme) => render::render_site_taking_bodies(root, site, bodies, &theme, sink),
         Err(d) => (render::RenderReport::default(), d),
     }
 }
@@ -163,7 +173,7 @@ pub fn build_with_progress(
     }
     fresh::forget(root);
     progress.phase("Loading content");
-    let (site, diags) = load_site(root, opts.drafts, opts.base_url.as_deref());
+    let (mut site, diags) = load_site(root, opts.drafts, opts.base_url.as_deref());
     let mut timings = vec![progress::Phase::since("load and assemble", started)];
     let mut all = Diagnostics::default();
     all.extend(diags);
@@ -176,14 +186,12 @@ pub fn build_with_progress(
     }
     let staging = output::Staging::begin(root, &out).map_err(BuildError::Output)?;
     progress.pages(progress::page_count(&site));
-    let (report, d) = render_into(
-        root,
-        &site,
-        &progress::Counting {
-            inner: &staging,
-            progress,
-        },
-    );
+    let counting = progress::Counting {
+        inner: &staging,
+        progress,
+    };
+    let bodies = site.take_model_bodies();
+    let (report, d) = render_taking_bodies(root, &site, bodies, &counting);
     progress.phase("Publishing");
     timings.extend(report.timings.iter().copied());
     all.extend(d);

@@ -331,8 +331,22 @@ pub fn render_site(
     theme: &Theme,
     sink: &dyn Sink,
 ) -> (RenderReport, Vec<Diagnostic>) {
+    render_site_taking_bodies(root, site, Vec::new(), theme, sink)
+}
+
+/// [`render_site`] for a site whose model bodies were moved out
+/// ([`Site::take_model_bodies`]): each body is dropped once its page is rendered, so a build
+/// does not hold every write-up's Markdown and every search text at the same time.
+pub fn render_site_taking_bodies(
+    root: &Path,
+    site: &Site,
+    bodies: Vec<String>,
+    theme: &Theme,
+    sink: &dyn Sink,
+) -> (RenderReport, Vec<Diagnostic>) {
     let started = std::time::Instant::now();
-    let r = Renderer::new(root, site, theme);
+    let mut r = Renderer::new(root, site, theme);
+    r.taken_bodies = bodies.into_iter().map(Mutex::new).collect();
     let setup = Phase::since("render setup (cards, links)", started);
     let (mut report, diags) = r.run(sink);
     report.timings.insert(0, setup);
@@ -360,6 +374,9 @@ struct Renderer<'a> {
     disk_full: AtomicBool,
     /// Models per field of each listing, counted once for all of its pages.
     list_totals: Mutex<HashMap<ListKind, Arc<Vec<usize>>>>,
+    /// The Markdown of each model when it was moved out of the site (empty otherwise): taken by
+    /// the model's page.
+    taken_bodies: Vec<Mutex<String>>,
 }
 
 impl<'a> Renderer<'a> {
@@ -423,6 +440,7 @@ impl<'a> Renderer<'a> {
             az: OnceLock::new(),
             list_totals: Mutex::default(),
             disk_full: AtomicBool::new(false),
+            taken_bodies: Vec::new(),
         }
     }
 
@@ -1020,7 +1038,17 @@ impl<'a> Renderer<'a> {
         let t = &self.theme.i18n;
         let m = &s.models[i];
         let path = model_path(&s.slugs[i]);
-        let r = self.body(&m.origin.path, &m.body);
+        let r = match self.taken_bodies.get(i) {
+            Some(taken) => {
+                let markdown = std::mem::take(&mut *taken.lock().unwrap_or_else(|e| e.into_inner()));
+                let body = crate::content::Body {
+                    markdown,
+                    ..m.body.clone()
+                };
+                self.body(&m.origin.path, &body)
+            }
+            None => self.body(&m.origin.path, &m.body),
+        };
         self.copy_assets(sink, &path, &r, &m.origin.path);
         let photo_views = self.photo_views(&m.photos, &m.origin.path);
         let og = m

@@ -120,6 +120,15 @@ pub const RESERVED: &[&str] = &[
 ];
 
 impl Site {
+    /// Moves every model's Markdown out (leaving it empty), in model order: a build hands
+    /// them to the renderer, which drops each once its page is made.
+    pub fn take_model_bodies(&mut self) -> Vec<String> {
+        self.models
+            .iter_mut()
+            .map(|m| std::mem::take(&mut m.body.markdown))
+            .collect()
+    }
+
     /// Builds the site from loaded content; returns the problems found (bad references,
     /// clashing slugs).
     pub fn assemble(content: Content) -> (Site, Vec<Diagnostic>) {
