@@ -197,13 +197,22 @@ fn main() -> ExitCode {
                     if !cli.quiet {
                         print_warnings(&report.warnings, cli.verbose);
                         if cli.verbose {
+                            let mut cpu_before = std::time::Duration::ZERO;
                             for p in &report.timings {
                                 let peak = p
                                     .peak_rss_kib
                                     .map(|k| format!("  peak {:>5} MiB", k / 1024))
                                     .unwrap_or_default();
+                                let cpu = p
+                                    .cpu_total
+                                    .map(|c| {
+                                        let used = c.saturating_sub(cpu_before);
+                                        cpu_before = c;
+                                        format!("  cpu {:>8.1} ms", used.as_secs_f64() * 1000.0)
+                                    })
+                                    .unwrap_or_default();
                                 eprintln!(
-                                    "  {:>8.1} ms{peak}  {}",
+                                    "  {:>8.1} ms{cpu}{peak}  {}",
                                     p.took.as_secs_f64() * 1000.0,
                                     p.name
                                 );

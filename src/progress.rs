@@ -126,6 +126,9 @@ pub struct Phase {
     pub took: std::time::Duration,
     /// The process's peak resident memory when the phase ended, in KiB (Linux only).
     pub peak_rss_kib: Option<u64>,
+    /// The CPU time (user and system, every thread) the process had used when the phase
+    /// ended: the difference between two phases tells how well a phase used the cores.
+    pub cpu_total: Option<std::time::Duration>,
 }
 
 impl Phase {
@@ -135,8 +138,26 @@ impl Phase {
             name,
             took: started.elapsed(),
             peak_rss_kib: peak_rss_kib(),
+            cpu_total: cpu_total(),
         }
     }
+}
+
+/// The CPU time this process has used so far (user and system, every thread).
+pub fn cpu_total() -> Option<std::time::Duration> {
+    let mut usage = std::mem::MaybeUninit::<libc::rusage>::zeroed();
+    // SAFETY: getrusage fills the struct it is given; on failure it is not read.
+    let usage = unsafe {
+        if libc::getrusage(libc::RUSAGE_SELF, usage.as_mut_ptr()) != 0 {
+            return None;
+        }
+        usage.assume_init()
+    };
+    let time = |t: libc::timeval| {
+        std::time::Duration::from_secs(t.tv_sec.max(0) as u64)
+            + std::time::Duration::from_micros(t.tv_usec.max(0) as u64)
+    };
+    Some(time(usage.ru_utime) + time(usage.ru_stime))
 }
 
 /// The peak resident memory of this process so far (`VmHWM`), where the system tells it.
