@@ -543,47 +543,51 @@ impl<'a> Renderer<'a> {
         jobs
     }
 
-    fn run(mut self, sink: &dyn Sink) -> (RenderReport, Vec<Diagnostic>) {
-        // The feed and open data first: made in memory (200 MiB at 100,000 models), they fit
-        // in what the pages and the search docs will fill later instead of adding to the peak.
+    fn run(self, sink: &dyn Sink) -> (RenderReport, Vec<Diagnostic>) {
+        // Pages with a search document (models, articles, plain pages) first, beside the feed
+        // and open data (made in memory, they fit in what the search texts fill later); then
+        // the search index is built while the other pages (listings, reports, home) render,
+        // so that each side's serial stretches leave no core idle.
         let started = std::time::Instant::now();
-        self.write(
-            sink,
-            "atom.xml",
-            feeds::atom(self.site, &self.urls).as_bytes(),
+        let (doc_jobs, other_jobs): (Vec<Job>, Vec<Job>) = self
+            .jobs()
+            .into_iter()
+            .partition(|job| matches!(job, Job::Model(_) | Job::Article(_) | Job::Page(_)));
+        let ((), mut pages) = rayon::join(
+            || self.write_feeds(sink),
+            || self.render_jobs(&doc_jobs, sink),
         );
-        self.write(
-            sink,
-            "du-lieu/mo-hinh.json",
-            &feeds::models_json(self.site, &self.urls),
-        );
-        self.write(
-            sink,
-            "du-lieu/mo-hinh.csv",
-            &feeds::models_csv(self.site, &self.urls),
-        );
-        let open_data = Phase::since("feed and open data", started);
-        let started = std::time::Instant::now();
-        let jobs = self.jobs();
-        let pages: Vec<String> = jobs
-            .par_iter()
-            .filter_map(|job| self.render_job(job, sink))
-            .collect();
         self.site
             .rejected_bodies
             .par_iter()
             .for_each(|(path, body)| {
                 self.body(path, body);
             });
-        let mut report = RenderReport {
-            pages: pages.len(),
-            ..Default::default()
-        };
-        report.timings.push(open_data);
-        report.timings.push(Phase::since("render pages", started));
+        let mut report = RenderReport::default();
+        report
+            .timings
+            .push(Phase::since("model, article and plain pages; feed and open data", started));
         let started = std::time::Instant::now();
-
-        // Sitemap and static files before the search index, whose peak they stay under.
+        let mut docs =
+            std::mem::take(&mut *self.search_docs.lock().unwrap_or_else(|e| e.into_inner()));
+        docs.sort_by_key(|(k, _)| *k);
+        let docs: Vec<dvk_search::SearchDoc> = docs.into_iter().map(|(_, d)| d).collect();
+        report.search_docs = docs.len();
+        let ((), other_pages) = rayon::join(
+            || {
+                dvk_search::build_index_owned(docs)
+                    .par_iter()
+                    .for_each(|f| self.write(sink, &f.path, &f.bytes))
+            },
+            || self.render_jobs(&other_jobs, sink),
+        );
+        pages.extend(other_pages);
+        report.timings.push(Phase::since(
+            "search index, beside listings, reports and the other pages",
+            started,
+        ));
+        let started = std::time::Instant::now();
+        report.pages = pages.len();
         let mut sitemap_paths = pages;
         sitemap_paths.sort();
         self.write(
@@ -613,21 +617,35 @@ impl<'a> Renderer<'a> {
         report
             .timings
             .push(Phase::since("sitemap, static files", started));
-        let started = std::time::Instant::now();
-        // Every page is written: the cards are no longer needed while the index is built.
-        drop(std::mem::take(&mut self.cards));
-        let mut docs =
-            std::mem::take(&mut *self.search_docs.lock().unwrap_or_else(|e| e.into_inner()));
-        docs.sort_by_key(|(k, _)| *k);
-        let docs: Vec<dvk_search::SearchDoc> = docs.into_iter().map(|(_, d)| d).collect();
-        report.search_docs = docs.len();
-        dvk_search::build_index_owned(docs)
-            .par_iter()
-            .for_each(|f| self.write(sink, &f.path, &f.bytes));
-        report.timings.push(Phase::since("search index", started));
         report.files = self.files.load(Ordering::Relaxed);
         let diags = self.diags.into_inner().unwrap_or_else(|e| e.into_inner());
         (report, diags)
+    }
+
+    /// Renders `jobs` in parallel: the site paths of the pages made.
+    fn render_jobs(&self, jobs: &[Job], sink: &dyn Sink) -> Vec<String> {
+        jobs.par_iter()
+            .filter_map(|job| self.render_job(job, sink))
+            .collect()
+    }
+
+    /// The Atom feed and the open data (every model as JSON and CSV).
+    fn write_feeds(&self, sink: &dyn Sink) {
+        self.write(
+            sink,
+            "atom.xml",
+            feeds::atom(self.site, &self.urls).as_bytes(),
+        );
+        self.write(
+            sink,
+            "du-lieu/mo-hinh.json",
+            &feeds::models_json(self.site, &self.urls),
+        );
+        self.write(
+            sink,
+            "du-lieu/mo-hinh.csv",
+            &feeds::models_csv(self.site, &self.urls),
+        );
     }
 
     fn diag(&self, d: Diagnostic) {
