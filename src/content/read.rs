@@ -91,7 +91,8 @@ fn ends_line(bytes: &[u8], i: usize) -> bool {
 /// lines as the YAML parser and editors do; text without a lone `\r` is returned as it is.
 pub fn normalize_line_breaks(text: String) -> String {
     let b = text.as_bytes();
-    if (0..b.len()).any(|i| b[i] == b'\r' && ends_line(b, i)) {
+    // `contains` on bytes is a memchr: most files have no carriage return at all.
+    if b.contains(&b'\r') && (0..b.len()).any(|i| b[i] == b'\r' && ends_line(b, i)) {
         text.replace("\r\n", "\n").replace('\r', "\n")
     } else {
         text
@@ -101,33 +102,40 @@ pub fn normalize_line_breaks(text: String) -> String {
 /// Reads a file as UTF-8 text without a BOM, NFC-normalised.
 pub fn read_text(root: &Path, rel: &Path, diags: &mut Vec<Diagnostic>) -> Option<String> {
     let full = root.join(rel);
-    match std::fs::metadata(&full) {
-        Ok(m) if m.len() > MAX_FILE_BYTES => {
-            diags.push(Diagnostic::error(
-                rel,
-                0,
-                0,
-                format!(
-                    "file is {} MB, over the {} MB limit: split it into several files.",
-                    m.len().div_ceil(1024 * 1024),
-                    MAX_FILE_BYTES / (1024 * 1024)
-                ),
-            ));
-            return None;
-        }
-        Err(e) => {
-            diags.push(Diagnostic::error(rel, 0, 0, format!("cannot read: {e}")));
-            return None;
-        }
-        _ => {}
-    }
-    let bytes = match std::fs::read(&full) {
-        Ok(b) => b,
-        Err(e) => {
-            diags.push(Diagnostic::error(rel, 0, 0, format!("cannot read: {e}")));
-            return None;
-        }
+    let cannot_read = |diags: &mut Vec<Diagnostic>, e: std::io::Error| -> Option<String> {
+        diags.push(Diagnostic::error(rel, 0, 0, format!("cannot read: {e}")));
+        None
     };
+    // One open, its size from the open file (no second lookup of the path), then the bytes.
+    let mut file = match std::fs::File::open(&full) {
+        Ok(f) => f,
+        Err(e) => return cannot_read(diags, e),
+    };
+    let len = match file.metadata() {
+        Ok(m) => m.len(),
+        Err(e) => return cannot_read(diags, e),
+    };
+    if len > MAX_FILE_BYTES {
+        diags.push(Diagnostic::error(
+            rel,
+            0,
+            0,
+            format!(
+                "file is {} MB, over the {} MB limit: split it into several files.",
+                len.div_ceil(1024 * 1024),
+                MAX_FILE_BYTES / (1024 * 1024)
+            ),
+        ));
+        return None;
+    }
+    let mut bytes = Vec::with_capacity(len as usize + 1);
+    // `take` bounds a file that grows while it is read.
+    if let Err(e) = std::io::Read::read_to_end(
+        &mut std::io::Read::take(&mut file, MAX_FILE_BYTES + 1),
+        &mut bytes,
+    ) {
+        return cannot_read(diags, e);
+    }
     // simdutf8 checks Vietnamese text (mostly multi-byte) several times faster than the
     // standard library; the standard check runs only to locate an error.
     let checked = match simdutf8::basic::from_utf8(&bytes) {
