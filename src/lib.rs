@@ -18,6 +18,7 @@ pub mod serve;
 pub mod site;
 pub mod stats_cmd;
 pub mod yaml;
+pub mod yaml_simple;
 
 use diag::{Diagnostic, Diagnostics};
 use std::path::{Path, PathBuf};

@@ -152,6 +152,9 @@ impl<'a> YamlDoc<'a> {
     pub fn parse(text: &'a str, path: &'a Path, line_offset: usize) -> Result<Self, Diagnostic> {
         let root = if text.trim().is_empty() {
             Value::Null
+        } else if let Some(simple) = crate::yaml_simple::parse(text) {
+            // The usual front matter: no alias, no deep nesting, no error possible.
+            simple
         } else {
             if let Some((line, column, msg)) = refuse_hazards(text) {
                 return Err(Diagnostic::error(
