@@ -381,6 +381,17 @@ pub fn dotted_pointer<'a>(value: &'a Value, pointer: &str) -> Option<&'a Value> 
     if pointer.is_empty() {
         return Some(value);
     }
+    // dvk patch: a pointer of plain names (`a.b.0`, nearly all of them) is split on dots
+    // directly; the state machine below is for quotes, brackets, escapes and `~`.
+    if !pointer.bytes().any(|b| matches!(b, b'"' | b'\'' | b'\\' | b'[' | b']' | b'~')) {
+        return pointer.split('.').filter(|s| !s.is_empty()).try_fold(value, |target, token| {
+            match target {
+                Value::Object(map) => map.get(token),
+                Value::Array(list) => parse_index(token).and_then(|x| list.get(x)),
+                _ => None,
+            }
+        });
+    }
 
     PointerMachina::new(pointer).map(unescape_pointer).try_fold(
         value,
