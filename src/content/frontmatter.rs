@@ -27,9 +27,8 @@ pub fn split<'a>(text: &'a str, path: &Path) -> Result<Split<'a>, Diagnostic> {
         ));
     }
     let mut offset = first_line_end;
-    let mut line = 1;
-    for raw in text[first_line_end..].split_inclusive('\n') {
-        line += 1;
+    // The first line is `---`; `line` is the number of the line `raw`.
+    for (line, raw) in (2..).zip(text[first_line_end..].split_inclusive('\n')) {
         if raw.trim_end() == "---" || raw.trim_end() == "..." {
             return Ok(Split {
                 yaml: &text[first_line_end..offset],
