@@ -115,7 +115,7 @@ pub fn read_text(root: &Path, rel: &Path, diags: &mut Vec<Diagnostic>) -> Option
         Ok(m) => m.len(),
         Err(e) => return cannot_read(diags, e),
     };
-    if len > MAX_FILE_BYTES {
+    let too_big = |diags: &mut Vec<Diagnostic>, len: u64| -> Option<String> {
         diags.push(Diagnostic::error(
             rel,
             0,
@@ -126,7 +126,10 @@ pub fn read_text(root: &Path, rel: &Path, diags: &mut Vec<Diagnostic>) -> Option
                 MAX_FILE_BYTES / (1024 * 1024)
             ),
         ));
-        return None;
+        None
+    };
+    if len > MAX_FILE_BYTES {
+        return too_big(diags, len);
     }
     let mut bytes = Vec::with_capacity(len as usize + 1);
     // `take` bounds a file that grows while it is read.
@@ -135,6 +138,9 @@ pub fn read_text(root: &Path, rel: &Path, diags: &mut Vec<Diagnostic>) -> Option
         &mut bytes,
     ) {
         return cannot_read(diags, e);
+    }
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return too_big(diags, bytes.len() as u64);
     }
     // simdutf8 checks Vietnamese text (mostly multi-byte) several times faster than the
     // standard library; the standard check runs only to locate an error.
