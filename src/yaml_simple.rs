@@ -143,7 +143,10 @@ fn flow_list(s: &str) -> Option<Value> {
     let mut rest = s.strip_prefix('[')?.trim_start_matches(' ');
     let mut items = Vec::new();
     if let Some(after) = rest.strip_prefix(']') {
-        return after.trim_start_matches(' ').is_empty().then_some(Value::Sequence(items));
+        return after
+            .trim_start_matches(' ')
+            .is_empty()
+            .then_some(Value::Sequence(items));
     }
     loop {
         let (item, after) = flow_scalar(rest)?;
@@ -152,7 +155,10 @@ fn flow_list(s: &str) -> Option<Value> {
         if let Some(after) = rest.strip_prefix(',') {
             rest = after.trim_start_matches(' ');
         } else if let Some(after) = rest.strip_prefix(']') {
-            return after.trim_start_matches(' ').is_empty().then_some(Value::Sequence(items));
+            return after
+                .trim_start_matches(' ')
+                .is_empty()
+                .then_some(Value::Sequence(items));
         } else {
             return None;
         }
@@ -174,7 +180,10 @@ fn flow_mapping(s: &str) -> Option<Value> {
         if let Some(after) = rest.strip_prefix(',') {
             rest = after.trim_start_matches(' ');
         } else if let Some(after) = rest.strip_prefix('}') {
-            return after.trim_start_matches(' ').is_empty().then_some(Value::Mapping(map));
+            return after
+                .trim_start_matches(' ')
+                .is_empty()
+                .then_some(Value::Mapping(map));
         } else {
             return None;
         }
@@ -220,7 +229,13 @@ fn number_or_date(s: &str) -> Option<Value> {
     let b = s.as_bytes();
     let digits = |b: &[u8]| !b.is_empty() && b.iter().all(u8::is_ascii_digit);
     let no_leading_zero = |b: &[u8]| b.len() == 1 || b[0] != b'0';
-    if b.len() == 10 && b[4] == b'-' && b[7] == b'-' && digits(&b[..4]) && digits(&b[5..7]) && digits(&b[8..]) {
+    if b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && digits(&b[..4])
+        && digits(&b[5..7])
+        && digits(&b[8..])
+    {
         return Some(Value::String(s.to_string()));
     }
     let (negative, unsigned) = match s.strip_prefix('-') {
@@ -296,7 +311,10 @@ mod tests {
             }
         }
         assert!(total > 20, "{total} front matters found");
-        assert!(accepted * 10 >= total * 9, "{accepted} of {total} took the fast path");
+        assert!(
+            accepted * 10 >= total * 9,
+            "{accepted} of {total} took the fast path"
+        );
     }
 
     #[test]
@@ -343,14 +361,53 @@ mod tests {
     fn random_front_matter_parses_as_the_full_parser_parses_it_or_is_refused() {
         // Lines and values drawn from the subset's shapes and just outside them.
         let values = [
-            "\"Hội Nông dân\"", "\"\"", "\"a \\\"b\\\" c\"", "\"x\\\\y\"", "\"a: b\"", "\"#1\"",
-            "xa", "Bến Tre", "Tân Phú, Định Quán", "2019", "-3", "0", "0.25", "10.0", "2024-10-15",
-            "true", "False", "null", "~", "[]", "[\"a\", \"b\"]", "[a, 2]", "'q'", "a # c", "1e3",
-            "-x", ".5", "007", "a:b", "[a", "{ a: 1 }", "\"open", "yes", "NaN", "TRUE", "Null",
+            "\"Hội Nông dân\"",
+            "\"\"",
+            "\"a \\\"b\\\" c\"",
+            "\"x\\\\y\"",
+            "\"a: b\"",
+            "\"#1\"",
+            "xa",
+            "Bến Tre",
+            "Tân Phú, Định Quán",
+            "2019",
+            "-3",
+            "0",
+            "0.25",
+            "10.0",
+            "2024-10-15",
+            "true",
+            "False",
+            "null",
+            "~",
+            "[]",
+            "[\"a\", \"b\"]",
+            "[a, 2]",
+            "'q'",
+            "a # c",
+            "1e3",
+            "-x",
+            ".5",
+            "007",
+            "a:b",
+            "[a",
+            "{ a: 1 }",
+            "\"open",
+            "yes",
+            "NaN",
+            "TRUE",
+            "Null",
         ];
         let items = [
-            "{ label: \"Hộ\", value: 97, unit: \"hộ\" }", "{ label: x, value: 1.5 }", "\"a\"", "b",
-            "{ a: [1] }", "{ a }", "{ a: 1 ", "- x", "{ src: \"a.jpg\", caption: \"c\", credit: \"d\" }",
+            "{ label: \"Hộ\", value: 97, unit: \"hộ\" }",
+            "{ label: x, value: 1.5 }",
+            "\"a\"",
+            "b",
+            "{ a: [1] }",
+            "{ a }",
+            "{ a: 1 ",
+            "- x",
+            "{ src: \"a.jpg\", caption: \"c\", credit: \"d\" }",
         ];
         let mut seed = 0x9e37_79b9_7f4a_7c15u64;
         let mut next = |n: usize| {
@@ -364,7 +421,11 @@ mod tests {
             let mut text = String::new();
             for k in 0..1 + next(6) {
                 let key = ["title", "year", "tags", "results", "a_b", "x1"][next(6)];
-                let key = if next(8) == 0 { key.to_string() } else { format!("{key}{k}") };
+                let key = if next(8) == 0 {
+                    key.to_string()
+                } else {
+                    format!("{key}{k}")
+                };
                 if next(3) == 0 {
                     text.push_str(&format!("{key}:\n"));
                     let indent = ["", "  ", "    "][next(3)];

@@ -69,7 +69,8 @@ fn lookups_escaping_and_conditions_render_as_expected() {
 #[test]
 fn a_missing_variable_is_still_an_error() {
     let mut tera = Tera::default();
-    tera.add_raw_template("x.html", "{{ a.nope.deeper }}").unwrap();
+    tera.add_raw_template("x.html", "{{ a.nope.deeper }}")
+        .unwrap();
     let err = tera.render("x.html", &context()).unwrap_err();
     assert!(format!("{err:?}").contains("a.nope.deeper"), "{err:?}");
 }

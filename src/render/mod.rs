@@ -564,9 +564,10 @@ impl<'a> Renderer<'a> {
                 self.body(path, body);
             });
         let mut report = RenderReport::default();
-        report
-            .timings
-            .push(Phase::since("model, article and plain pages; feed and open data", started));
+        report.timings.push(Phase::since(
+            "model, article and plain pages; feed and open data",
+            started,
+        ));
         let started = std::time::Instant::now();
         let mut docs =
             std::mem::take(&mut *self.search_docs.lock().unwrap_or_else(|e| e.into_inner()));
@@ -1058,7 +1059,8 @@ impl<'a> Renderer<'a> {
         let path = model_path(&s.slugs[i]);
         let r = match self.taken_bodies.get(i) {
             Some(taken) => {
-                let markdown = std::mem::take(&mut *taken.lock().unwrap_or_else(|e| e.into_inner()));
+                let markdown =
+                    std::mem::take(&mut *taken.lock().unwrap_or_else(|e| e.into_inner()));
                 let body = crate::content::Body {
                     markdown,
                     ..m.body.clone()
