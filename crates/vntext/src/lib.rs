@@ -70,43 +70,47 @@ pub fn fold(s: &str) -> String {
     out
 }
 
-/// The folded form of each character of Latin-1 Supplement to Latin Extended-B (U+00C0–U+024F)
-/// and Latin Extended Additional (U+1E00–U+1EFF), where Vietnamese letters are: its one ASCII
-/// letter (`ệ` → `e`), or 0 when it folds to anything else. Made once, from [`fold_slow`].
+/// The characters the fast tables below cover: ASCII to Latin Extended-B (U+0000–U+024F,
+/// with ă, â, đ, ê, ô, ơ, ư) and Latin Extended Additional (U+1E00–U+1EFF: ạ, ả, ấ … ỹ).
+const TABLE_RANGES: [std::ops::RangeInclusive<u32>; 2] = [0x00..=0x24F, 0x1E00..=0x1EFF];
+
+/// The index of `c` in a table over [`TABLE_RANGES`], if it is in one.
+fn table_index(c: char) -> Option<usize> {
+    let u = u32::from(c);
+    let [low, high] = &TABLE_RANGES;
+    if low.contains(&u) {
+        Some(u as usize)
+    } else if high.contains(&u) {
+        Some((u - high.start() + low.end() + 1) as usize)
+    } else {
+        None
+    }
+}
+
+/// `entry` of every character of [`TABLE_RANGES`], in [`table_index`] order (a code point
+/// that is not a character gets `entry` of U+0000's replacement, never looked up).
+fn make_table<T>(entry: impl Fn(char) -> T) -> Vec<T> {
+    TABLE_RANGES
+        .iter()
+        .flat_map(|r| r.clone())
+        .map(|u| entry(char::from_u32(u).unwrap_or('\u{FFFD}')))
+        .collect()
+}
+
+/// The folded form of each character of [`TABLE_RANGES`]: its one ASCII character (`ệ` →
+/// `e`), or 0 when it folds to anything else. Made once, from [`fold_slow`].
 fn fold_table() -> &'static [u8] {
     static TABLE: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
     TABLE.get_or_init(|| {
-        LATIN
-            .iter()
-            .flat_map(|r| r.clone())
-            .map(|u| {
-                let mut folded = String::new();
-                if let Some(c) = char::from_u32(u) {
-                    fold_slow(c.encode_utf8(&mut [0; 4]), &mut folded);
-                }
-                match folded.as_bytes() {
-                    [b] if b.is_ascii() => *b,
-                    _ => 0,
-                }
-            })
-            .collect()
+        make_table(|c| {
+            let mut folded = String::new();
+            fold_slow(c.encode_utf8(&mut [0; 4]), &mut folded);
+            match folded.as_bytes() {
+                [b] if b.is_ascii() => *b,
+                _ => 0,
+            }
+        })
     })
-}
-
-/// The ranges of [`fold_table`], in table order.
-const LATIN: [std::ops::RangeInclusive<u32>; 2] = [0xC0..=0x24F, 0x1E00..=0x1EFF];
-
-/// The table entry of `c`, if it has one.
-fn fold_fast(table: &[u8], c: char) -> Option<u8> {
-    let u = u32::from(c);
-    let i = if LATIN[0].contains(&u) {
-        u - 0xC0
-    } else if LATIN[1].contains(&u) {
-        u - 0x1E00 + (0x24F - 0xC0 + 1)
-    } else {
-        return None;
-    };
-    Some(table[i as usize]).filter(|&b| b != 0)
 }
 
 /// Appends the folded form of `s` to `out` (see [`fold`]).
@@ -117,14 +121,13 @@ pub fn fold_into(s: &str, out: &mut String) {
     let table = fold_table();
     let start = out.len();
     for c in s.chars() {
-        if c.is_ascii() {
-            out.push(c.to_ascii_lowercase());
-        } else if let Some(b) = fold_fast(table, c) {
-            out.push(char::from(b));
-        } else {
-            out.truncate(start);
-            fold_slow(s, out);
-            return;
+        match table_index(c).map(|i| table[i]) {
+            Some(b) if b != 0 => out.push(char::from(b)),
+            _ => {
+                out.truncate(start);
+                fold_slow(s, out);
+                return;
+            }
         }
     }
 }
@@ -218,21 +221,13 @@ pub fn collation_key(s: &str) -> Vec<u32> {
     let mut tones = Vec::with_capacity(s.len());
     let mut case = Vec::with_capacity(s.len());
     for c in s.chars() {
-        let u = u32::from(c);
-        let i = if u <= COLLATION_PLAIN_END {
-            u
-        } else if LATIN[1].contains(&u) {
-            u - LATIN[1].start() + COLLATION_PLAIN_END + 1
-        } else {
-            return collation_key_slow(s);
-        };
-        match table[i as usize] {
-            (0, _, _) => return collation_key_slow(s),
-            (weight, tone, upper) => {
+        match table_index(c).map(|i| table[i]) {
+            Some((weight, tone, upper)) if weight != 0 => {
                 primary.push(weight);
                 tones.push(u32::from(tone));
                 case.push(u32::from(upper));
             }
+            _ => return collation_key_slow(s),
         }
     }
     primary.push(0);
@@ -242,31 +237,22 @@ pub fn collation_key(s: &str) -> Vec<u32> {
     primary
 }
 
-/// Last code point of the first range of [`collation_table`] (ASCII to Latin Extended-B).
-const COLLATION_PLAIN_END: u32 = 0x24F;
-
-/// The weights (primary, tone, case) of U+0000–U+024F and U+1E00–U+1EFF, each from
+/// The weights (primary, tone, case) of each character of [`TABLE_RANGES`], each from
 /// [`collation_key_slow`] on the character alone; (0, 0, 0) when it is not one letter.
 fn collation_table() -> &'static [(u32, u8, u8)] {
     static TABLE: std::sync::OnceLock<Vec<(u32, u8, u8)>> = std::sync::OnceLock::new();
     TABLE.get_or_init(|| {
-        (0..=COLLATION_PLAIN_END)
-            .chain(LATIN[1].clone())
-            .map(|u| {
-                let Some(c) = char::from_u32(u) else {
-                    return (0, 0, 0);
-                };
-                match collation_key_slow(c.encode_utf8(&mut [0; 4]))[..] {
-                    [weight, 0, tone, 0, upper] if weight != 0 => {
-                        match (u8::try_from(tone), u8::try_from(upper)) {
-                            (Ok(tone), Ok(upper)) => (weight, tone, upper),
-                            _ => (0, 0, 0),
-                        }
+        make_table(
+            |c| match collation_key_slow(c.encode_utf8(&mut [0; 4]))[..] {
+                [weight, 0, tone, 0, upper] if weight != 0 => {
+                    match (u8::try_from(tone), u8::try_from(upper)) {
+                        (Ok(tone), Ok(upper)) => (weight, tone, upper),
+                        _ => (0, 0, 0),
                     }
-                    _ => (0, 0, 0),
                 }
-            })
-            .collect()
+                _ => (0, 0, 0),
+            },
+        )
     })
 }
 
@@ -358,14 +344,13 @@ mod tests {
             seed ^= seed << 17;
             (seed % n as u64) as usize
         };
-        let in_tables = |c: char| u32::from(c) <= 0x24F || ('\u{1E00}'..='\u{1EFF}').contains(&c);
         (0..20_000)
             .map(|round| {
                 let len = 1 + next(12);
                 (0..len)
                     .map(|_| {
                         let c = pool[next(pool.len())];
-                        if round % 3 != 0 && !in_tables(c) {
+                        if round % 3 != 0 && table_index(c).is_none() {
                             'b'
                         } else {
                             c
