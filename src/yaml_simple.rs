@@ -1,11 +1,11 @@
 //! A fast parser for the plain subset of YAML that front matter is almost always written in:
 //! a mapping of `key: value` lines whose values are double-quoted strings, simple plain
-//! scalars, flow lists of them (`["a", "b"]`), or a block list (`- …`) of those or of flow
-//! mappings (`- { label: "…", value: 12, unit: "…" }`). It gives exactly the value the full
-//! YAML parser gives for such a text, or `None` for anything else (other styles, comments
-//! after values, anchors, multi-line scalars, escapes other than `\"` and `\\`, duplicate
-//! keys …), which then goes to the full parser. The full parser costs ~200,000 instructions
-//! for a 700-byte front matter; this one a few thousand.
+//! scalars, one-line flow lists or mappings of them (`["a", "b"]`,
+//! `{ label: "…", value: 12, unit: "…" }`), or a block list (`- …`) of any of those. It gives
+//! exactly the value the full YAML parser gives for such a text, or `None` for anything else
+//! (other styles, comments after values, anchors, multi-line scalars, escapes other than `\"`
+//! and `\\`, duplicate keys …), which then goes to the full parser. The full parser costs
+//! ~200,000 instructions for a 700-byte front matter; this one a few thousand.
 
 use serde_yaml::{Mapping, Number, Value};
 
@@ -41,7 +41,7 @@ pub fn parse(text: &str) -> Option<Value> {
                 if *indent.get_or_insert(spaces) != spaces {
                     return None;
                 }
-                items.push(block_item(item.trim_end_matches(' '))?);
+                items.push(value(item.trim_end_matches(' '))?);
                 lines.next();
             }
             if items.is_empty() {
@@ -50,7 +50,7 @@ pub fn parse(text: &str) -> Option<Value> {
                 Value::Sequence(items)
             }
         } else {
-            let value = inline_value(rest)?;
+            let value = value(rest)?;
             // An indented line after an inline value continues it (or is an error).
             if lines
                 .peek()
@@ -94,21 +94,12 @@ fn split_key(line: &str) -> Option<(&str, &str)> {
     Some((key, rest.strip_prefix(' ')?.trim_start_matches(' ')))
 }
 
-/// A value on the line of its key.
-fn inline_value(s: &str) -> Option<Value> {
-    match s.as_bytes()[0] {
-        b'"' => whole(quoted(s)?),
-        b'[' => flow_list(s),
-        _ => plain(s, false),
-    }
-}
-
-/// An item of a block list.
-fn block_item(s: &str) -> Option<Value> {
+/// A value after its key, or a block list's item.
+fn value(s: &str) -> Option<Value> {
     match s.as_bytes().first()? {
-        b'{' => flow_mapping(s),
         b'"' => whole(quoted(s)?),
         b'[' => flow_list(s),
+        b'{' => flow_mapping(s),
         _ => plain(s, false),
     }
 }
@@ -138,29 +129,42 @@ fn quoted(s: &str) -> Option<(Value, &str)> {
     None
 }
 
+/// What follows an item of a flow collection.
+enum Next<'a> {
+    /// A comma: another item, starting here.
+    Item(&'a str),
+    /// The closing bracket, and nothing after it on the line.
+    End,
+}
+
+/// What follows an item of a flow collection closed by `close`; `None` for anything else.
+fn next_item(rest: &str, close: char) -> Option<Next<'_>> {
+    let rest = rest.trim_start_matches(' ');
+    match rest.strip_prefix(',') {
+        Some(after) => Some(Next::Item(after.trim_start_matches(' '))),
+        None => {
+            let after = rest.strip_prefix(close)?;
+            after
+                .trim_start_matches(' ')
+                .is_empty()
+                .then_some(Next::End)
+        }
+    }
+}
+
 /// `[a, b, …]` of quoted strings and simple plain scalars, alone on the rest of the line.
 fn flow_list(s: &str) -> Option<Value> {
     let mut rest = s.strip_prefix('[')?.trim_start_matches(' ');
     let mut items = Vec::new();
-    if let Some(after) = rest.strip_prefix(']') {
-        return after
-            .trim_start_matches(' ')
-            .is_empty()
-            .then_some(Value::Sequence(items));
+    if rest.starts_with(']') {
+        return matches!(next_item(rest, ']')?, Next::End).then_some(Value::Sequence(items));
     }
     loop {
         let (item, after) = flow_scalar(rest)?;
         items.push(item);
-        rest = after.trim_start_matches(' ');
-        if let Some(after) = rest.strip_prefix(',') {
-            rest = after.trim_start_matches(' ');
-        } else if let Some(after) = rest.strip_prefix(']') {
-            return after
-                .trim_start_matches(' ')
-                .is_empty()
-                .then_some(Value::Sequence(items));
-        } else {
-            return None;
+        match next_item(after, ']')? {
+            Next::Item(next) => rest = next,
+            Next::End => return Some(Value::Sequence(items)),
         }
     }
 }
@@ -176,16 +180,9 @@ fn flow_mapping(s: &str) -> Option<Value> {
         }
         let (value, after) = flow_scalar(after)?;
         map.insert(Value::String(key.to_string()), value);
-        rest = after.trim_start_matches(' ');
-        if let Some(after) = rest.strip_prefix(',') {
-            rest = after.trim_start_matches(' ');
-        } else if let Some(after) = rest.strip_prefix('}') {
-            return after
-                .trim_start_matches(' ')
-                .is_empty()
-                .then_some(Value::Mapping(map));
-        } else {
-            return None;
+        match next_item(after, '}')? {
+            Next::Item(next) => rest = next,
+            Next::End => return Some(Value::Mapping(map)),
         }
     }
 }
@@ -283,6 +280,7 @@ mod tests {
         same("list:\n- \"a\"\n- b\n- 3\nnext: 1\n");
         same("photos:\n  - { src: \"a.jpg\", caption: \"Chữ: có hai chấm\" }\n");
         same("x: [a, 1, 2.5, \"q\"]\ny: \"a # not a comment\"\n");
+        same("m: {b: 1, c: \"d\"}\n");
         same("k: inf\nl: nan\nm: Infinity\nn: e5\no: yes\np: on\nq: No\n");
     }
 
@@ -341,7 +339,6 @@ mod tests {
             "a: .5\n",
             "a: 12345678901234567890\n",
             "a: [b, [c]]\n",
-            "a: {b: 1}\n",
             "a: key: value\n",
             "a: !tag x\n",
             "a: @x\n",
@@ -351,6 +348,8 @@ mod tests {
             "a:\n  - { b: 1, b: 2 }\n",
             "a: \"unterminated\n",
             "true: 1\n",
+            "a: [b] c\n",
+            "a:\n  - { b: 1 } x\n",
             "a:\n  - { null: 1 }\n",
         ] {
             refused(text);
