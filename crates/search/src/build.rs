@@ -11,6 +11,7 @@ use crate::codec::{
     encode_payload, Payload, ShardWriter, LIST_BODY, LIST_BODY_HIGH, LIST_META, LIST_PLACE,
     LIST_TITLE,
 };
+use crate::postings::Packed;
 use crate::text::TermScanner;
 use crate::{DocKind, IndexFile, SearchDoc};
 
@@ -197,20 +198,19 @@ fn analyse(doc: &SearchDoc, interner: &Interner, worker: &mut Worker) -> DocTerm
     DocTerms { terms, pairs }
 }
 
-/// Postings of one key: (doc, list mask) in doc order.
-type Postings = Vec<(u32, u8)>;
-
-fn lists_of(postings: &[(u32, u8)], bits: &[u8]) -> Vec<(u8, Vec<u32>)> {
-    bits.iter()
-        .filter_map(|&bit| {
-            let docs: Vec<u32> = postings
-                .iter()
-                .filter(|(_, m)| m & bit != 0)
-                .map(|&(d, _)| d)
-                .collect();
-            (!docs.is_empty()).then_some((bit, docs))
-        })
-        .collect()
+/// The doc lists of `bits` (in that order) from (doc, list mask) postings in doc order;
+/// empty lists are left out.
+fn lists_of(postings: impl Iterator<Item = (u32, u8)>, bits: &[u8]) -> Vec<(u8, Vec<u32>)> {
+    let mut lists: Vec<(u8, Vec<u32>)> = bits.iter().map(|&bit| (bit, Vec::new())).collect();
+    for (d, m) in postings {
+        for (bit, docs) in lists.iter_mut() {
+            if m & *bit != 0 {
+                docs.push(d);
+            }
+        }
+    }
+    lists.retain(|(_, docs)| !docs.is_empty());
+    lists
 }
 
 const BASE_LISTS: [u8; 4] = [LIST_TITLE, LIST_PLACE, LIST_META, LIST_BODY];
@@ -457,8 +457,8 @@ pub fn build(docs_in: Vec<SearchDoc>) -> Vec<IndexFile> {
     let workers: Vec<Mutex<Worker>> = (0..rayon::current_num_threads().max(1))
         .map(|_| Mutex::new(Worker::default()))
         .collect();
-    let mut term_postings: Vec<Postings> = Vec::new();
-    let mut pair_postings: FxMap<u64, Postings> = FxMap::default();
+    let mut term_postings: Vec<Packed> = Vec::new();
+    let mut pair_postings: FxMap<u64, Packed> = FxMap::default();
     let analyse_chunk = |chunk: &[SearchDoc]| -> Vec<DocTerms> {
         chunk
             .par_iter()
@@ -477,12 +477,12 @@ pub fn build(docs_in: Vec<SearchDoc>) -> Vec<IndexFile> {
             for (id, m) in dt.terms {
                 let id = id as usize;
                 if id >= term_postings.len() {
-                    term_postings.resize_with(id + 1, Vec::new);
+                    term_postings.resize_with(id + 1, Packed::default);
                 }
-                term_postings[id].push((doc, m));
+                term_postings[id].push(doc, m);
             }
             for (key, m) in dt.pairs {
-                pair_postings.entry(key).or_default().push((doc, m));
+                pair_postings.entry(key).or_default().push(doc, m);
             }
         }
         merge_time += t.elapsed();
@@ -536,12 +536,15 @@ pub fn build(docs_in: Vec<SearchDoc>) -> Vec<IndexFile> {
             &BASE_LISTS
         };
         payload.clear();
-        encode_payload(&mut payload, &Payload::Lists(lists_of(postings, bits)));
+        encode_payload(
+            &mut payload,
+            &Payload::Lists(lists_of(postings.iter(), bits)),
+        );
         entries.push((s.to_string(), payload.clone()));
     }
     let mut acc: Vec<u8> = vec![0; n];
     let mut touched: Vec<u32> = Vec::new();
-    let mut union: Postings = Vec::new();
+    let mut union: Vec<(u32, u8)> = Vec::new();
     for (i, (term, _)) in vocab.iter().enumerate() {
         let prev = if i > 0 { Some(&*vocab[i - 1].0) } else { None };
         for (end, c) in term.char_indices() {
@@ -561,7 +564,7 @@ pub fn build(docs_in: Vec<SearchDoc>) -> Vec<IndexFile> {
             }
             touched.clear();
             for (_, id) in &vocab[i..hi] {
-                for &(d, m) in &term_postings[*id as usize] {
+                for (d, m) in term_postings[*id as usize].iter() {
                     let slot = &mut acc[d as usize];
                     if *slot == 0 {
                         touched.push(d);
@@ -585,7 +588,10 @@ pub fn build(docs_in: Vec<SearchDoc>) -> Vec<IndexFile> {
                 }
             }
             payload.clear();
-            encode_payload(&mut payload, &Payload::Lists(lists_of(&union, &BASE_LISTS)));
+            encode_payload(
+                &mut payload,
+                &Payload::Lists(lists_of(union.iter().copied(), &BASE_LISTS)),
+            );
             entries.push((key, payload.clone()));
         }
     }
@@ -597,7 +603,7 @@ pub fn build(docs_in: Vec<SearchDoc>) -> Vec<IndexFile> {
 
     lap("term shards");
     // 5. Phrase (adjacent pair) entries.
-    let pair_postings: Vec<(u64, Postings)> = pair_postings.into_iter().collect();
+    let pair_postings: Vec<(u64, Packed)> = pair_postings.into_iter().collect();
     let mut pair_entries: Vec<(String, Vec<u8>)> = pair_postings
         .into_par_iter()
         .map(|(key, postings)| {
@@ -606,7 +612,7 @@ pub fn build(docs_in: Vec<SearchDoc>) -> Vec<IndexFile> {
             let mut payload = Vec::new();
             encode_payload(
                 &mut payload,
-                &Payload::Lists(lists_of(&postings, &BASE_LISTS)),
+                &Payload::Lists(lists_of(postings.iter(), &BASE_LISTS)),
             );
             (format!("{a} {b}"), payload)
         })

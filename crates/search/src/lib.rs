@@ -31,6 +31,7 @@
 
 pub mod build;
 pub mod codec;
+pub mod postings;
 pub mod query;
 pub mod text;
 
