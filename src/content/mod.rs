@@ -301,6 +301,19 @@ fn kind_of(rel: &Path) -> Option<Kind> {
     }
 }
 
+/// The Markdown of model file `rel`, read again as [`load`] took it (for a build that
+/// dropped it to save memory); `None` with the problem in `diags` when it cannot be read.
+pub fn reread_model_body(root: &Path, rel: &Path, diags: &mut Vec<Diagnostic>) -> Option<String> {
+    let text = read::read_text(root, rel, diags)?;
+    match frontmatter::split(&text, rel) {
+        Ok(split) => Some(split.body.to_owned()),
+        Err(d) => {
+            diags.push(d);
+            None
+        }
+    }
+}
+
 fn load_config(root: &Path, diags: &mut Vec<Diagnostic>) -> SiteConfig {
     let rel = Path::new("content/site.yaml");
     if !root.join(rel).exists() {

@@ -340,13 +340,13 @@ pub fn render_site(
 pub fn render_site_taking_bodies(
     root: &Path,
     site: &Site,
-    bodies: Vec<String>,
+    bodies: Vec<crate::site::TakenBody>,
     theme: &Theme,
     sink: &dyn Sink,
 ) -> (RenderReport, Vec<Diagnostic>) {
     let started = std::time::Instant::now();
     let mut r = Renderer::new(root, site, theme);
-    r.taken_bodies = bodies.into_iter().map(Mutex::new).collect();
+    r.taken_bodies = bodies.into_iter().map(|b| Mutex::new(Some(b))).collect();
     let setup = Phase::since("render setup (cards, links)", started);
     let (mut report, diags) = r.run(sink);
     report.timings.insert(0, setup);
@@ -376,7 +376,7 @@ struct Renderer<'a> {
     list_totals: Mutex<HashMap<ListKind, Arc<Vec<usize>>>>,
     /// The Markdown of each model when it was moved out of the site (empty otherwise): taken by
     /// the model's page.
-    taken_bodies: Vec<Mutex<String>>,
+    taken_bodies: Vec<Mutex<Option<crate::site::TakenBody>>>,
 }
 
 impl<'a> Renderer<'a> {
@@ -553,9 +553,11 @@ impl<'a> Renderer<'a> {
             .jobs()
             .into_iter()
             .partition(|job| matches!(job, Job::Model(_) | Job::Article(_) | Job::Page(_)));
+        let doc_jobs = self.in_index_order(doc_jobs);
+        let mut index = dvk_search::IndexBuilder::new();
         let ((), mut pages) = rayon::join(
             || self.write_feeds(sink),
-            || self.render_jobs(&doc_jobs, sink),
+            || self.render_doc_jobs(&doc_jobs, &mut index, sink),
         );
         self.site
             .rejected_bodies
@@ -569,14 +571,11 @@ impl<'a> Renderer<'a> {
             started,
         ));
         let started = std::time::Instant::now();
-        let mut docs =
-            std::mem::take(&mut *self.search_docs.lock().unwrap_or_else(|e| e.into_inner()));
-        docs.sort_by_key(|(k, _)| *k);
-        let docs: Vec<dvk_search::SearchDoc> = docs.into_iter().map(|(_, d)| d).collect();
-        report.search_docs = docs.len();
+        report.search_docs = index.len();
         let ((), other_pages) = rayon::join(
             || {
-                dvk_search::build_index_owned(docs)
+                index
+                    .finish()
                     .par_iter()
                     .for_each(|f| self.write(sink, &f.path, &f.bytes))
             },
@@ -621,6 +620,100 @@ impl<'a> Renderer<'a> {
         report.files = self.files.load(Ordering::Relaxed);
         let diags = self.diags.into_inner().unwrap_or_else(|e| e.into_inner());
         (report, diags)
+    }
+
+    /// The pages that have a search doc, in the order the index numbers their docs (known
+    /// before any is rendered: the order does not depend on the texts).
+    fn in_index_order(&self, jobs: Vec<Job>) -> Vec<Job> {
+        let s = self.site;
+        let keys: Vec<dvk_search::OrderKey> = jobs
+            .iter()
+            .map(|job| match *job {
+                Job::Model(i) => {
+                    let m = &s.models[i];
+                    dvk_search::OrderKey {
+                        kind: dvk_search::DocKind::Model,
+                        year: Some(m.year),
+                        province: Some(&s.provinces[s.model_province[i]].name),
+                        district: s.model_district[i].map(|d| s.districts[d].name.as_str()),
+                        field: Some(&s.config.fields[m.field].label),
+                        exemplary: m.exemplary,
+                        title: &m.title,
+                        url: self.job_path(job).into(),
+                    }
+                }
+                Job::Article(a) => dvk_search::OrderKey {
+                    kind: dvk_search::DocKind::Article,
+                    year: s.articles[a]
+                        .article
+                        .date
+                        .get(..4)
+                        .and_then(|y| y.parse().ok()),
+                    province: None,
+                    district: None,
+                    field: None,
+                    exemplary: false,
+                    title: &s.articles[a].article.title,
+                    url: self.job_path(job).into(),
+                },
+                _ => dvk_search::OrderKey {
+                    kind: dvk_search::DocKind::Page,
+                    year: None,
+                    province: None,
+                    district: None,
+                    field: None,
+                    exemplary: false,
+                    title: match *job {
+                        Job::Page(p) => &s.pages[p].page.title,
+                        _ => "",
+                    },
+                    url: self.job_path(job).into(),
+                },
+            })
+            .collect();
+        dvk_search::doc_order(&keys)
+            .into_iter()
+            .map(|i| jobs[i].clone())
+            .collect()
+    }
+
+    /// Renders the pages of `jobs` (in index order) a chunk at a time, and adds each chunk's
+    /// search docs to `index` while the next chunk renders: a text is dropped once indexed,
+    /// so the texts of the whole site are never in memory together.
+    fn render_doc_jobs(
+        &self,
+        jobs: &[Job],
+        index: &mut dvk_search::IndexBuilder,
+        sink: &dyn Sink,
+    ) -> Vec<String> {
+        const CHUNK: usize = 1024;
+        let mut pages = Vec::with_capacity(jobs.len());
+        let mut ready: Option<Vec<dvk_search::SearchDoc>> = None;
+        for chunk in jobs.chunks(CHUNK) {
+            let (made, ()) = rayon::join(
+                || self.render_jobs(chunk, sink),
+                || {
+                    if let Some(docs) = ready.take() {
+                        index.add(docs);
+                    }
+                },
+            );
+            pages.extend(made);
+            ready = Some(self.take_search_docs(chunk));
+        }
+        if let Some(docs) = ready {
+            index.add(docs);
+        }
+        pages
+    }
+
+    /// The search docs made by rendering `jobs`, in their order.
+    fn take_search_docs(&self, jobs: &[Job]) -> Vec<dvk_search::SearchDoc> {
+        let made = std::mem::take(&mut *self.search_docs.lock().unwrap_or_else(|e| e.into_inner()));
+        let mut by_key: HashMap<usize, dvk_search::SearchDoc> = made.into_iter().collect();
+        jobs.iter()
+            .filter_map(|job| by_key.remove(&search_key(job)?))
+            .collect()
     }
 
     /// Renders `jobs` in parallel: the site paths of the pages made.
@@ -877,24 +970,7 @@ impl<'a> Renderer<'a> {
                     "page",
                     &json!({"title": sp.page.title, "body_html": r.html}),
                 );
-                self.add_search_doc(
-                    1_000_000_000 + p,
-                    dvk_search::SearchDoc {
-                        url: path.clone(),
-                        kind: dvk_search::DocKind::Page,
-                        title: sp.page.title.clone(),
-                        place: String::new(),
-                        province: None,
-                        district: None,
-                        year: None,
-                        field: None,
-                        exemplary: false,
-                        host: String::new(),
-                        tags: Vec::new(),
-                        summary: desc,
-                        body: r.text,
-                    },
-                );
+                self.add_search_doc(job, self.page_doc(p, desc, r.text));
                 self.page(sink, "page.html", &path, ctx)
             }
             Job::Search => {
@@ -1046,8 +1122,8 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    fn add_search_doc(&self, key: usize, doc: dvk_search::SearchDoc) {
-        if let Ok(mut v) = self.search_docs.lock() {
+    fn add_search_doc(&self, job: &Job, doc: dvk_search::SearchDoc) {
+        if let (Ok(mut v), Some(key)) = (self.search_docs.lock(), search_key(job)) {
             v.push((key, doc));
         }
     }
@@ -1059,8 +1135,8 @@ impl<'a> Renderer<'a> {
         let path = model_path(&s.slugs[i]);
         let r = match self.taken_bodies.get(i) {
             Some(taken) => {
-                let markdown =
-                    std::mem::take(&mut *taken.lock().unwrap_or_else(|e| e.into_inner()));
+                let taken = taken.lock().unwrap_or_else(|e| e.into_inner()).take();
+                let markdown = self.taken_markdown(i, taken);
                 let body = crate::content::Body {
                     markdown,
                     ..m.body.clone()
@@ -1097,9 +1173,38 @@ impl<'a> Renderer<'a> {
             .map(|&a| self.article_summary(a))
             .collect();
         ctx.insert("articles", &articles);
-        self.add_search_doc(i, self.model_doc(i, r.text));
+        self.add_search_doc(&Job::Model(i), self.model_doc(i, r.text));
         ctx.insert("model", &view);
         self.page(sink, "model.html", &path, ctx)
+    }
+
+    /// The Markdown of model `i` moved out of the site: as kept, or read again from its file.
+    fn taken_markdown(&self, i: usize, taken: Option<crate::site::TakenBody>) -> String {
+        use crate::site::TakenBody;
+        let rel = &self.site.models[i].origin.path;
+        match taken {
+            Some(TakenBody::Kept(markdown)) => markdown,
+            Some(TakenBody::InFile { len, hash }) => {
+                let mut d = Vec::new();
+                match crate::content::reread_model_body(self.root, rel, &mut d) {
+                    Some(md) if md.len() == len && crate::site::body_hash(&md) == hash => md,
+                    Some(_) => {
+                        self.diag(Diagnostic::error(
+                            rel,
+                            0,
+                            0,
+                            "the file was changed while the site was being built: build again.",
+                        ));
+                        String::new()
+                    }
+                    None => {
+                        d.into_iter().for_each(|d| self.diag(d));
+                        String::new()
+                    }
+                }
+            }
+            None => String::new(),
+        }
     }
 
     /// The search document of model `i`, given the plain text of its body.
@@ -1120,6 +1225,34 @@ impl<'a> Renderer<'a> {
             tags: m.tags.clone(),
             summary: s.summaries[i].clone(),
             body: text,
+        }
+    }
+
+    /// The search document of article `a`, given its summary and the plain text of its body.
+    fn article_doc(&self, a: usize, summary: String, text: String) -> dvk_search::SearchDoc {
+        let art = &self.site.articles[a];
+        dvk_search::SearchDoc {
+            url: format!("tin-tuc/{}/", art.slug),
+            kind: dvk_search::DocKind::Article,
+            title: art.article.title.clone(),
+            year: art.article.date.get(..4).and_then(|y| y.parse().ok()),
+            host: art.article.author.clone().unwrap_or_default(),
+            summary,
+            body: text,
+            ..Default::default()
+        }
+    }
+
+    /// The search document of plain page `p`, given its summary and the plain text of its body.
+    fn page_doc(&self, p: usize, summary: String, text: String) -> dvk_search::SearchDoc {
+        let sp = &self.site.pages[p];
+        dvk_search::SearchDoc {
+            url: format!("{}/", sp.slug),
+            kind: dvk_search::DocKind::Page,
+            title: sp.page.title.clone(),
+            summary,
+            body: text,
+            ..Default::default()
         }
     }
 
@@ -1157,22 +1290,8 @@ impl<'a> Renderer<'a> {
             }),
         );
         self.add_search_doc(
-            500_000_000 + a,
-            dvk_search::SearchDoc {
-                url: path.clone(),
-                kind: dvk_search::DocKind::Article,
-                title: art.article.title.clone(),
-                place: String::new(),
-                province: None,
-                district: None,
-                year: art.article.date.get(..4).and_then(|y| y.parse().ok()),
-                field: None,
-                exemplary: false,
-                host: art.article.author.clone().unwrap_or_default(),
-                tags: Vec::new(),
-                summary: summary.summary,
-                body: r.text,
-            },
+            &Job::Article(a),
+            self.article_doc(a, summary.summary, r.text),
         );
         self.page(sink, "article.html", &path, ctx)
     }
@@ -1493,6 +1612,17 @@ impl<'a> Prepared<'a> {
             docs,
             other.diags.into_inner().unwrap_or_else(|e| e.into_inner()),
         )
+    }
+}
+
+/// Where a page's search doc is kept until its chunk is indexed: models, then articles, then
+/// plain pages; `None` for pages without one.
+fn search_key(job: &Job) -> Option<usize> {
+    match *job {
+        Job::Model(i) => Some(i),
+        Job::Article(a) => Some(500_000_000 + a),
+        Job::Page(p) => Some(1_000_000_000 + p),
+        _ => None,
     }
 }
 

@@ -121,11 +121,28 @@ pub const RESERVED: &[&str] = &[
 
 impl Site {
     /// Moves every model's Markdown out (leaving it empty), in model order: a build hands
-    /// them to the renderer, which drops each once its page is made.
-    pub fn take_model_bodies(&mut self) -> Vec<String> {
+    /// them to the renderer, which drops each once its page is made. Up to `keep_bytes` of
+    /// them stay in memory; beyond that, the Markdown of a model file is dropped and read
+    /// again when its page is made (the bodies of a national site are 700 MB).
+    pub fn take_model_bodies(&mut self, keep_bytes: usize) -> Vec<TakenBody> {
+        let mut kept = 0;
         self.models
             .iter_mut()
-            .map(|m| std::mem::take(&mut m.body.markdown))
+            .map(|m| {
+                let markdown = std::mem::take(&mut m.body.markdown);
+                let rereadable = m.origin.path.extension().is_some_and(|e| e == "md")
+                    && !m.body.inline
+                    && m.body.column_offset == 0;
+                if rereadable && kept + markdown.len() > keep_bytes {
+                    TakenBody::InFile {
+                        len: markdown.len(),
+                        hash: body_hash(&markdown),
+                    }
+                } else {
+                    kept += markdown.len();
+                    TakenBody::Kept(markdown)
+                }
+            })
             .collect()
     }
 
@@ -403,6 +420,29 @@ impl Site {
         parts.push(&self.provinces[self.model_province[i]].name);
         parts.join(", ")
     }
+}
+
+/// A model's Markdown, moved out of the site for a build ([`Site::take_model_bodies`]).
+#[derive(Debug)]
+pub enum TakenBody {
+    /// Kept in memory.
+    Kept(String),
+    /// Dropped, to be read again from the model's file; its length and hash tell whether
+    /// the file was changed in the meantime.
+    InFile {
+        /// Length in bytes.
+        len: usize,
+        /// [`body_hash`] of the Markdown.
+        hash: u64,
+    },
+}
+
+/// A hash of a body's text (the same in every run).
+pub fn body_hash(text: &str) -> u64 {
+    use std::hash::Hasher;
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    h.write(text.as_bytes());
+    h.finish()
 }
 
 /// The summary shown in lists: as written, else the body's first paragraph, shortened.

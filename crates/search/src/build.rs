@@ -348,87 +348,191 @@ fn runs(values: impl Iterator<Item = usize>) -> Value {
     Value::Array(out)
 }
 
-/// Builds every file of the index (see the crate docs for the layout).
-pub fn build(docs_in: Vec<SearchDoc>) -> Vec<IndexFile> {
-    // DVK_SEARCH_TIMING=1 prints the time spent so far at each stage (for profiling).
-    let t0 = std::time::Instant::now();
-    let timing = std::env::var_os("DVK_SEARCH_TIMING").is_some();
-    let lap = |stage: &str| {
-        if timing {
-            eprintln!(
-                "search index: {stage} at {:.3} s",
-                t0.elapsed().as_secs_f64()
-            );
-        }
-    };
-    // 1. Facet values and the doc order.
-    let mut years: Vec<i32> = docs_in.iter().filter_map(|d| d.year).collect();
-    years.sort_unstable_by(|a, b| b.cmp(a));
-    years.dedup();
-    let mut provinces: Vec<String> = docs_in.iter().filter_map(|d| d.province.clone()).collect();
-    provinces.sort();
-    provinces.dedup();
-    vntext::sort_vietnamese(&mut provinces, |s| s);
-    let mut fields: Vec<String> = docs_in.iter().filter_map(|d| d.field.clone()).collect();
-    fields.sort();
-    fields.dedup();
-    vntext::sort_vietnamese(&mut fields, |s| s);
-    let province_idx: HashMap<&str, usize> = provinces
-        .iter()
-        .enumerate()
-        .map(|(i, p)| (p.as_str(), i))
-        .collect();
-    let mut districts: Vec<(usize, String)> = docs_in
-        .iter()
-        .filter_map(|d| {
-            Some((
-                *province_idx.get(d.province.as_deref()?)?,
-                d.district.clone()?,
-            ))
-        })
-        .collect();
-    districts.sort();
-    districts.dedup();
-    districts.sort_by_cached_key(|(p, name)| (*p, vntext::collation_key(name)));
-    let district_idx: HashMap<(usize, &str), usize> = districts
-        .iter()
-        .enumerate()
-        .map(|(i, (p, n))| ((*p, n.as_str()), i))
-        .collect();
-    let field_idx: HashMap<&str, usize> = fields
-        .iter()
-        .enumerate()
-        .map(|(i, f)| (f.as_str(), i))
-        .collect();
-    let year_idx: HashMap<i32, usize> = years.iter().enumerate().map(|(i, y)| (*y, i)).collect();
+/// The facet values of one doc: what the manifest's filters need once its text is indexed
+/// (owned strings), or what ordering the docs looks at (borrowed).
+#[derive(Debug, Clone)]
+struct DocFacets<S> {
+    kind: DocKind,
+    year: Option<i32>,
+    province: Option<S>,
+    district: Option<S>,
+    field: Option<S>,
+    exemplary: bool,
+}
 
-    // Facet values per input doc: 0 = none, else index + 1.
-    let facet_of = |d: &SearchDoc| -> [usize; 6] {
+impl DocFacets<String> {
+    fn of(d: &SearchDoc) -> Self {
+        DocFacets {
+            kind: d.kind,
+            year: d.year,
+            province: d.province.clone(),
+            district: d.district.clone(),
+            field: d.field.clone(),
+            exemplary: d.exemplary,
+        }
+    }
+}
+
+/// What docs are ordered by ([`doc_order`]): the [`SearchDoc`] fields of the same names.
+#[derive(Debug, Clone)]
+pub struct OrderKey<'a> {
+    /// Model, article or page.
+    pub kind: DocKind,
+    /// Year of recognition.
+    pub year: Option<i32>,
+    /// Province display name.
+    pub province: Option<&'a str>,
+    /// District display name.
+    pub district: Option<&'a str>,
+    /// Field label.
+    pub field: Option<&'a str>,
+    /// Điển hình tiêu biểu.
+    pub exemplary: bool,
+    /// Plain-text title.
+    pub title: &'a str,
+    /// URL path.
+    pub url: std::borrow::Cow<'a, str>,
+}
+
+impl<'a> OrderKey<'a> {
+    /// The key of `doc`.
+    pub fn of(doc: &'a SearchDoc) -> Self {
+        OrderKey {
+            kind: doc.kind,
+            year: doc.year,
+            province: doc.province.as_deref(),
+            district: doc.district.as_deref(),
+            field: doc.field.as_deref(),
+            exemplary: doc.exemplary,
+            title: &doc.title,
+            url: std::borrow::Cow::Borrowed(&doc.url),
+        }
+    }
+
+    fn facets(&self) -> DocFacets<&'a str> {
+        DocFacets {
+            kind: self.kind,
+            year: self.year,
+            province: self.province,
+            district: self.district,
+            field: self.field,
+            exemplary: self.exemplary,
+        }
+    }
+}
+
+/// Every facet value of a set of docs, in display order, and where each value is in it.
+struct Facets {
+    years: Vec<i32>,
+    provinces: Vec<String>,
+    districts: Vec<(usize, String)>,
+    fields: Vec<String>,
+    year_idx: HashMap<i32, usize>,
+    province_idx: HashMap<String, usize>,
+    district_idx: HashMap<(usize, String), usize>,
+    field_idx: HashMap<String, usize>,
+}
+
+impl Facets {
+    fn new<S: AsRef<str>>(docs: &[DocFacets<S>]) -> Facets {
+        let mut years: Vec<i32> = docs.iter().filter_map(|d| d.year).collect();
+        years.sort_unstable_by(|a, b| b.cmp(a));
+        years.dedup();
+        let mut provinces: Vec<String> = docs
+            .iter()
+            .filter_map(|d| Some(d.province.as_ref()?.as_ref().to_owned()))
+            .collect();
+        provinces.sort();
+        provinces.dedup();
+        vntext::sort_vietnamese(&mut provinces, |s| s);
+        let mut fields: Vec<String> = docs
+            .iter()
+            .filter_map(|d| Some(d.field.as_ref()?.as_ref().to_owned()))
+            .collect();
+        fields.sort();
+        fields.dedup();
+        vntext::sort_vietnamese(&mut fields, |s| s);
+        let province_idx: HashMap<String, usize> = provinces
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.clone(), i))
+            .collect();
+        let mut districts: Vec<(usize, String)> = docs
+            .iter()
+            .filter_map(|d| {
+                Some((
+                    *province_idx.get(d.province.as_ref()?.as_ref())?,
+                    d.district.as_ref()?.as_ref().to_owned(),
+                ))
+            })
+            .collect();
+        districts.sort();
+        districts.dedup();
+        districts.sort_by_cached_key(|(p, name)| (*p, vntext::collation_key(name)));
+        let district_idx = districts
+            .iter()
+            .enumerate()
+            .map(|(i, (p, n))| ((*p, n.clone()), i))
+            .collect();
+        let field_idx = fields
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (f.clone(), i))
+            .collect();
+        let year_idx = years.iter().enumerate().map(|(i, y)| (*y, i)).collect();
+        Facets {
+            years,
+            provinces,
+            districts,
+            fields,
+            year_idx,
+            province_idx,
+            district_idx,
+            field_idx,
+        }
+    }
+
+    /// A doc's kind rank, then its year, province, district, field (0 = none, else the
+    /// value's index + 1) and whether it is exemplary.
+    fn row<S: AsRef<str>>(&self, d: &DocFacets<S>) -> [usize; 6] {
         let p = d
             .province
-            .as_deref()
-            .and_then(|p| province_idx.get(p).copied());
-        let dist = match (p, d.district.as_deref()) {
-            (Some(p), Some(n)) => district_idx.get(&(p, n)).map(|i| i + 1).unwrap_or(0),
+            .as_ref()
+            .and_then(|p| self.province_idx.get(p.as_ref()).copied());
+        let dist = match (p, &d.district) {
+            (Some(p), Some(n)) => self
+                .district_idx
+                .get(&(p, n.as_ref().to_owned()))
+                .map_or(0, |i| i + 1),
             _ => 0,
         };
         [
             kind_rank(&d.kind) as usize,
-            d.year.and_then(|y| year_idx.get(&y)).map_or(0, |i| i + 1),
+            d.year
+                .and_then(|y| self.year_idx.get(&y))
+                .map_or(0, |i| i + 1),
             p.map_or(0, |i| i + 1),
             dist,
             d.field
-                .as_deref()
-                .and_then(|f| field_idx.get(f))
+                .as_ref()
+                .and_then(|f| self.field_idx.get(f.as_ref()))
                 .map_or(0, |i| i + 1),
             usize::from(d.exemplary),
         ]
-    };
-    let mut order: Vec<usize> = (0..docs_in.len()).collect();
+    }
+}
+
+/// The order in which docs are numbered (indexes into `docs`): by kind, year (newest
+/// first), province, district, field, exemplary first, then title and URL, so that facets
+/// come in long runs. Bodies and summaries play no part, so a caller can order its docs
+/// before it has their texts.
+pub fn doc_order(docs: &[OrderKey]) -> Vec<usize> {
+    let metas: Vec<DocFacets<&str>> = docs.iter().map(OrderKey::facets).collect();
+    let facets = Facets::new(&metas);
+    let mut order: Vec<usize> = (0..docs.len()).collect();
     // Keys made on every core (the titles' collation keys are most of the work).
     order.par_sort_by_cached_key(|&i| {
-        let d = &docs_in[i];
-        let f = facet_of(d);
+        let f = facets.row(&metas[i]);
         let none_last = |v: usize| if v == 0 { usize::MAX } else { v };
         (
             f[0],
@@ -437,284 +541,390 @@ pub fn build(docs_in: Vec<SearchDoc>) -> Vec<IndexFile> {
             none_last(f[3]),
             none_last(f[4]),
             1 - f[5],
-            vntext::collation_key(&d.title),
-            d.url.clone(),
+            vntext::collation_key(docs[i].title),
+            &*docs[i].url,
         )
     });
-    let mut docs: Vec<SearchDoc> = {
-        let mut slots: Vec<Option<SearchDoc>> = docs_in.into_iter().map(Some).collect();
-        order.iter().filter_map(|&i| slots[i].take()).collect()
-    };
-    let n = docs.len();
-    // The excerpts first: each body is freed as soon as its terms are taken (at 10,000 docs
-    // the bodies are ~45 MB, a sixth of a build's peak memory).
-    let excerpts: Vec<String> = docs.par_iter().map(excerpt_source).collect();
+    order
+}
 
-    lap("facets and doc order");
-    // 2. Terms and adjacent pairs of every doc, merged into postings in doc order.
-    let interner = Interner::new();
-    // One fold cache per worker thread, dropped with the build.
-    let workers: Vec<Mutex<Worker>> = (0..rayon::current_num_threads().max(1))
-        .map(|_| Mutex::new(Worker::default()))
-        .collect();
-    let mut term_postings: Vec<Packed> = Vec::new();
-    let mut pair_postings: FxMap<u64, Packed> = FxMap::default();
-    let analyse_chunk = |chunk: &[SearchDoc]| -> Vec<DocTerms> {
+/// The analysing side of a build: the shared vocabulary and each thread's scratch state.
+struct Analysis {
+    interner: Interner,
+    workers: Vec<Mutex<Worker>>,
+}
+
+impl Analysis {
+    /// The terms and pairs of each doc of `chunk`, and its metadata row (JSON).
+    fn run(&self, chunk: &[SearchDoc]) -> Vec<(DocTerms, Box<[u8]>)> {
         chunk
             .par_iter()
             .map(|d| {
-                let slot = rayon::current_thread_index().unwrap_or(0) % workers.len();
-                let mut worker = workers[slot].lock().unwrap_or_else(|e| e.into_inner());
-                analyse(d, &interner, &mut worker)
+                let slot = rayon::current_thread_index().unwrap_or(0) % self.workers.len();
+                let mut worker = self.workers[slot].lock().unwrap_or_else(|e| e.into_inner());
+                let terms = analyse(d, &self.interner, &mut worker);
+                let row = json!([
+                    d.url.trim_start_matches('/'),
+                    vntext::nfc(d.title.trim()),
+                    vntext::nfc(d.place.trim()),
+                    excerpt_source(d)
+                ]);
+                (terms, serde_json::to_vec(&row).unwrap_or_default().into())
             })
             .collect()
-    };
-    let mut merge_time = std::time::Duration::ZERO;
-    let mut merge = |first_doc: usize, analysed: Vec<DocTerms>| {
+    }
+}
+
+/// The merging side of a build: postings by term id and by pair key, in doc order.
+#[derive(Default)]
+struct Merged {
+    term_postings: Vec<Packed>,
+    pair_postings: FxMap<u64, Packed>,
+    time: std::time::Duration,
+}
+
+impl Merged {
+    fn merge(&mut self, first_doc: usize, analysed: Vec<DocTerms>) {
         let t = std::time::Instant::now();
         for (i, dt) in analysed.into_iter().enumerate() {
             let doc = (first_doc + i) as u32;
             for (id, m) in dt.terms {
                 let id = id as usize;
-                if id >= term_postings.len() {
-                    term_postings.resize_with(id + 1, Packed::default);
+                if id >= self.term_postings.len() {
+                    self.term_postings.resize_with(id + 1, Packed::default);
                 }
-                term_postings[id].push(doc, m);
+                self.term_postings[id].push(doc, m);
             }
             for (key, m) in dt.pairs {
-                pair_postings.entry(key).or_default().push(doc, m);
+                self.pair_postings.entry(key).or_default().push(doc, m);
             }
         }
-        merge_time += t.elapsed();
-    };
-    // A pipeline: the (serial) merge of one chunk runs while the next chunk is analysed.
-    let mut pending: Option<(usize, Vec<DocTerms>)> = None;
-    for (chunk_no, chunk) in docs.chunks_mut(CHUNK).enumerate() {
-        let (analysed, ()) = rayon::join(
-            || analyse_chunk(chunk),
-            || {
-                if let Some((first, p)) = pending.take() {
-                    merge(first, p);
-                }
+        self.time += t.elapsed();
+    }
+}
+
+/// Builds the index from docs added in [`doc_order`], a chunk at a time. Each chunk's terms
+/// are merged into packed postings while the next chunk is analysed, and its texts are
+/// dropped, so the texts of a whole site are never in memory together.
+pub struct IndexBuilder {
+    analysis: Analysis,
+    merged: Merged,
+    /// The last chunk analysed, not merged yet: (its first doc number, its terms).
+    pending: Option<(usize, Vec<DocTerms>)>,
+    facets: Vec<DocFacets<String>>,
+    /// Each doc's row of the metadata shards, as JSON.
+    meta_rows: Vec<Box<[u8]>>,
+    started: std::time::Instant,
+}
+
+impl Default for IndexBuilder {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl IndexBuilder {
+    /// An empty index.
+    pub fn new() -> Self {
+        IndexBuilder {
+            analysis: Analysis {
+                interner: Interner::new(),
+                // One scratch state per worker thread, dropped with the build.
+                workers: (0..rayon::current_num_threads().max(1))
+                    .map(|_| Mutex::new(Worker::default()))
+                    .collect(),
             },
-        );
-        pending = Some((chunk_no * CHUNK, analysed));
-        for d in chunk.iter_mut() {
-            d.body = String::new();
+            merged: Merged::default(),
+            pending: None,
+            facets: Vec::new(),
+            meta_rows: Vec::new(),
+            started: std::time::Instant::now(),
         }
     }
-    if let Some((first, p)) = pending.take() {
-        merge(first, p);
+
+    /// Docs added so far.
+    pub fn len(&self) -> usize {
+        self.facets.len()
     }
 
-    if timing {
-        eprintln!(
-            "search index: merging took {:.3} s",
-            merge_time.as_secs_f64()
-        );
-    }
-    lap("terms and pairs of every doc");
-    // 3. The vocabulary in key order.
-    let mut vocab = interner.into_vec();
-    vocab.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    let mut names: Vec<&str> = vec![""; term_postings.len()];
-    for (s, id) in &vocab {
-        names[*id as usize] = s;
+    /// Whether no doc was added.
+    pub fn is_empty(&self) -> bool {
+        self.facets.is_empty()
     }
 
-    lap("vocabulary");
-    // 4. Term entries, prefix entries, then shards.
-    let high_max = n / HIGH_MAX_SHARE;
-    let mut entries: Vec<(String, Vec<u8>)> = Vec::with_capacity(vocab.len() * 2);
-    let mut payload = Vec::new();
-    for (s, id) in &vocab {
-        let postings = &term_postings[*id as usize];
-        let body_df = postings.iter().filter(|(_, m)| m & LIST_BODY != 0).count();
-        let bits: &[u8] = if body_df <= high_max {
-            &[LIST_TITLE, LIST_PLACE, LIST_META, LIST_BODY, LIST_BODY_HIGH]
-        } else {
-            &BASE_LISTS
+    /// Adds `docs`, numbered after those added before: they must come in [`doc_order`] of
+    /// the whole set, after every doc added before them.
+    pub fn add(&mut self, mut docs: Vec<SearchDoc>) {
+        for chunk in docs.chunks_mut(CHUNK) {
+            let first = self.facets.len();
+            self.facets.extend(chunk.iter().map(DocFacets::of));
+            let pending = self.pending.take();
+            let (analysis, merged) = (&self.analysis, &mut self.merged);
+            // A pipeline: the (serial) merge of one chunk runs while the next is analysed.
+            let (analysed, ()) = rayon::join(
+                || analysis.run(chunk),
+                || {
+                    if let Some((first, terms)) = pending {
+                        merged.merge(first, terms);
+                    }
+                },
+            );
+            let (terms, rows): (Vec<DocTerms>, Vec<Box<[u8]>>) = analysed.into_iter().unzip();
+            self.meta_rows.extend(rows);
+            self.pending = Some((first, terms));
+            for d in chunk.iter_mut() {
+                d.body = String::new();
+            }
+        }
+    }
+
+    /// Every file of the index (see the crate docs for the layout).
+    pub fn finish(self) -> Vec<IndexFile> {
+        let IndexBuilder {
+            analysis,
+            mut merged,
+            pending,
+            facets: doc_facets,
+            meta_rows,
+            started,
+        } = self;
+        // DVK_SEARCH_TIMING=1 prints the time spent so far at each stage (for profiling).
+        let timing = std::env::var_os("DVK_SEARCH_TIMING").is_some();
+        let lap = |stage: &str| {
+            if timing {
+                eprintln!(
+                    "search index: {stage} at {:.3} s",
+                    started.elapsed().as_secs_f64()
+                );
+            }
         };
-        payload.clear();
-        encode_payload(
-            &mut payload,
-            &Payload::Lists(lists_of(postings.iter(), bits)),
-        );
-        entries.push((s.to_string(), payload.clone()));
-    }
-    let mut acc: Vec<u8> = vec![0; n];
-    let mut touched: Vec<u32> = Vec::new();
-    let mut union: Vec<(u32, u8)> = Vec::new();
-    for (i, (term, _)) in vocab.iter().enumerate() {
-        let prev = if i > 0 { Some(&*vocab[i - 1].0) } else { None };
-        for (end, c) in term.char_indices() {
-            let p = &term[..end + c.len_utf8()];
-            if prev.is_some_and(|pr| pr.starts_with(p)) {
-                continue; // already done for an earlier term
-            }
-            let hi = i + vocab[i..].partition_point(|(t, _)| t.starts_with(p));
-            let key = format!("{p}{PREFIX_MARK}");
-            if hi - i == 1 {
-                if &**term != p {
-                    payload.clear();
-                    encode_payload(&mut payload, &Payload::Alias(term.to_string()));
-                    entries.push((key, payload.clone()));
-                }
-                continue;
-            }
-            touched.clear();
-            for (_, id) in &vocab[i..hi] {
-                for (d, m) in term_postings[*id as usize].iter() {
-                    let slot = &mut acc[d as usize];
-                    if *slot == 0 {
-                        touched.push(d);
-                    }
-                    *slot |= m & 0x0f;
-                }
-            }
-            union.clear();
-            if touched.len() > n / 16 {
-                for (d, slot) in acc.iter_mut().enumerate() {
-                    if *slot != 0 {
-                        union.push((d as u32, *slot));
-                        *slot = 0;
-                    }
-                }
+        if let Some((first, terms)) = pending {
+            merged.merge(first, terms);
+        }
+        if timing {
+            eprintln!(
+                "search index: merging took {:.3} s",
+                merged.time.as_secs_f64()
+            );
+        }
+        lap("terms and pairs of every doc");
+        let Merged {
+            term_postings,
+            pair_postings,
+            ..
+        } = merged;
+        let n = doc_facets.len();
+        // 3. The vocabulary in key order.
+        let mut vocab = analysis.interner.into_vec();
+        vocab.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        let mut names: Vec<&str> = vec![""; term_postings.len()];
+        for (s, id) in &vocab {
+            names[*id as usize] = s;
+        }
+        lap("vocabulary");
+        // 4. Term entries, prefix entries, then shards.
+        let high_max = n / HIGH_MAX_SHARE;
+        let mut entries: Vec<(String, Vec<u8>)> = Vec::with_capacity(vocab.len() * 2);
+        let mut payload = Vec::new();
+        for (s, id) in &vocab {
+            let postings = &term_postings[*id as usize];
+            let body_df = postings.iter().filter(|(_, m)| m & LIST_BODY != 0).count();
+            let bits: &[u8] = if body_df <= high_max {
+                &[LIST_TITLE, LIST_PLACE, LIST_META, LIST_BODY, LIST_BODY_HIGH]
             } else {
-                touched.sort_unstable();
-                for &d in &touched {
-                    union.push((d, acc[d as usize]));
-                    acc[d as usize] = 0;
-                }
-            }
+                &BASE_LISTS
+            };
             payload.clear();
             encode_payload(
                 &mut payload,
-                &Payload::Lists(lists_of(union.iter().copied(), &BASE_LISTS)),
+                &Payload::Lists(lists_of(postings.iter(), bits)),
             );
-            entries.push((key, payload.clone()));
+            entries.push((s.to_string(), payload.clone()));
         }
-    }
-    lap("term and prefix entries");
-    drop(term_postings);
-    entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    let (word_shards, word_firsts) = shard(&entries);
-    drop(entries);
-
-    lap("term shards");
-    // 5. Phrase (adjacent pair) entries.
-    let pair_postings: Vec<(u64, Packed)> = pair_postings.into_iter().collect();
-    let mut pair_entries: Vec<(String, Vec<u8>)> = pair_postings
-        .into_par_iter()
-        .map(|(key, postings)| {
-            let a = names[(key >> 32) as usize];
-            let b = names[(key & 0xffff_ffff) as usize];
-            let mut payload = Vec::new();
-            encode_payload(
-                &mut payload,
-                &Payload::Lists(lists_of(postings.iter(), &BASE_LISTS)),
-            );
-            (format!("{a} {b}"), payload)
-        })
-        .collect();
-    pair_entries.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    let (pair_shards, pair_firsts) = shard(&pair_entries);
-    drop(pair_entries);
-
-    lap("phrase shards");
-    // 6. Doc metadata shards.
-    let meta_shards: Vec<Vec<u8>> = docs
-        .chunks(META_DOCS)
-        .zip(excerpts.chunks(META_DOCS))
-        .map(|(chunk, excerpts)| {
-            let rows: Vec<Value> = chunk
-                .iter()
-                .zip(excerpts)
-                .map(|(d, excerpt)| {
-                    json!([
-                        d.url.trim_start_matches('/'),
-                        vntext::nfc(d.title.trim()),
-                        vntext::nfc(d.place.trim()),
-                        excerpt
-                    ])
-                })
-                .collect();
-            serde_json::to_vec(&rows).unwrap_or_default()
-        })
-        .collect();
-
-    lap("metadata shards");
-    // 7. Content-hashed folder, then the manifest.
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for (tag, group) in [
-        (b'w', &word_shards),
-        (b'p', &pair_shards),
-        (b'm', &meta_shards),
-    ] {
-        fnv1a(&mut h, &[tag]);
-        for s in group.iter() {
-            fnv1a(&mut h, &(s.len() as u64).to_le_bytes());
-            fnv1a(&mut h, s);
+        let mut acc: Vec<u8> = vec![0; n];
+        let mut touched: Vec<u32> = Vec::new();
+        let mut union: Vec<(u32, u8)> = Vec::new();
+        for (i, (term, _)) in vocab.iter().enumerate() {
+            let prev = if i > 0 { Some(&*vocab[i - 1].0) } else { None };
+            for (end, c) in term.char_indices() {
+                let p = &term[..end + c.len_utf8()];
+                if prev.is_some_and(|pr| pr.starts_with(p)) {
+                    continue; // already done for an earlier term
+                }
+                let hi = i + vocab[i..].partition_point(|(t, _)| t.starts_with(p));
+                let key = format!("{p}{PREFIX_MARK}");
+                if hi - i == 1 {
+                    if &**term != p {
+                        payload.clear();
+                        encode_payload(&mut payload, &Payload::Alias(term.to_string()));
+                        entries.push((key, payload.clone()));
+                    }
+                    continue;
+                }
+                touched.clear();
+                for (_, id) in &vocab[i..hi] {
+                    for (d, m) in term_postings[*id as usize].iter() {
+                        let slot = &mut acc[d as usize];
+                        if *slot == 0 {
+                            touched.push(d);
+                        }
+                        *slot |= m & 0x0f;
+                    }
+                }
+                union.clear();
+                if touched.len() > n / 16 {
+                    for (d, slot) in acc.iter_mut().enumerate() {
+                        if *slot != 0 {
+                            union.push((d as u32, *slot));
+                            *slot = 0;
+                        }
+                    }
+                } else {
+                    touched.sort_unstable();
+                    for &d in &touched {
+                        union.push((d, acc[d as usize]));
+                        acc[d as usize] = 0;
+                    }
+                }
+                payload.clear();
+                encode_payload(
+                    &mut payload,
+                    &Payload::Lists(lists_of(union.iter().copied(), &BASE_LISTS)),
+                );
+                entries.push((key, payload.clone()));
+            }
         }
-    }
-    let facet_rows: Vec<[usize; 6]> = docs.iter().map(&facet_of).collect();
-    let col = |c: usize| runs(facet_rows.iter().map(move |r| r[c]));
-    let manifest = json!({
-        "v": 1,
-        "n": n,
-        "meta": META_DOCS,
-        "optional": crate::query::OPTIONAL_WORDS,
-        "w": word_firsts,
-        "p": pair_firsts,
-        "years": years,
-        "provinces": provinces.iter().map(|p| json!([vntext::nfc(p), vntext::slugify(p)])).collect::<Vec<_>>(),
-        "districts": districts.iter().map(|(p, d)| json!([p, vntext::nfc(d), vntext::slugify(d)])).collect::<Vec<_>>(),
-        "fields": fields.iter().map(|f| json!([vntext::nfc(f), vntext::slugify(f)])).collect::<Vec<_>>(),
-        "runs": {
-            "kind": col(0), "year": col(1), "province": col(2),
-            "district": col(3), "field": col(4), "exemplary": col(5),
-        },
-    });
-    fnv1a(&mut h, manifest.to_string().as_bytes());
-    let hash = format!("{:012x}", h >> 16);
-    let dir = format!("tim-kiem/i/{hash}/");
-    let mut manifest = manifest;
-    manifest["dir"] = json!(format!("i/{hash}/"));
+        lap("term and prefix entries");
+        drop(term_postings);
+        entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        let (word_shards, word_firsts) = shard(&entries);
+        drop(entries);
 
-    let mut files =
-        Vec::with_capacity(word_shards.len() + pair_shards.len() + meta_shards.len() + 3);
-    files.push(IndexFile {
-        path: "tim-kiem/index.json".into(),
-        bytes: serde_json::to_vec(&manifest).unwrap_or_default(),
-    });
-    files.push(IndexFile {
-        path: "tim-kiem/search.js".into(),
-        bytes: compact_js(crate::CLIENT_JS).into_bytes(),
-    });
-    files.push(IndexFile {
-        path: "tim-kiem/search.css".into(),
-        bytes: crate::CLIENT_CSS.as_bytes().to_vec(),
-    });
-    for (i, s) in word_shards.into_iter().enumerate() {
-        files.push(IndexFile {
-            path: format!("{dir}w/{i}.bin"),
-            bytes: s,
+        lap("term shards");
+        // 5. Phrase (adjacent pair) entries.
+        let pair_postings: Vec<(u64, Packed)> = pair_postings.into_iter().collect();
+        let mut pair_entries: Vec<(String, Vec<u8>)> = pair_postings
+            .into_par_iter()
+            .map(|(key, postings)| {
+                let a = names[(key >> 32) as usize];
+                let b = names[(key & 0xffff_ffff) as usize];
+                let mut payload = Vec::new();
+                encode_payload(
+                    &mut payload,
+                    &Payload::Lists(lists_of(postings.iter(), &BASE_LISTS)),
+                );
+                (format!("{a} {b}"), payload)
+            })
+            .collect();
+        pair_entries.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        let (pair_shards, pair_firsts) = shard(&pair_entries);
+        drop(pair_entries);
+
+        lap("phrase shards");
+        // 6. Doc metadata shards.
+        let meta_shards: Vec<Vec<u8>> = meta_rows
+            .chunks(META_DOCS)
+            .map(|rows| {
+                let mut shard = vec![b'['];
+                for (i, row) in rows.iter().enumerate() {
+                    if i > 0 {
+                        shard.push(b',');
+                    }
+                    shard.extend_from_slice(row);
+                }
+                shard.push(b']');
+                shard
+            })
+            .collect();
+        drop(meta_rows);
+
+        lap("metadata shards");
+        // 7. Content-hashed folder, then the manifest.
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        for (tag, group) in [
+            (b'w', &word_shards),
+            (b'p', &pair_shards),
+            (b'm', &meta_shards),
+        ] {
+            fnv1a(&mut h, &[tag]);
+            for s in group.iter() {
+                fnv1a(&mut h, &(s.len() as u64).to_le_bytes());
+                fnv1a(&mut h, s);
+            }
+        }
+        let facets = Facets::new(&doc_facets);
+        let facet_rows: Vec<[usize; 6]> = doc_facets.iter().map(|d| facets.row(d)).collect();
+        let col = |c: usize| runs(facet_rows.iter().map(move |r| r[c]));
+        let manifest = json!({
+            "v": 1,
+            "n": n,
+            "meta": META_DOCS,
+            "optional": crate::query::OPTIONAL_WORDS,
+            "w": word_firsts,
+            "p": pair_firsts,
+            "years": facets.years,
+            "provinces": facets.provinces.iter().map(|p| json!([vntext::nfc(p), vntext::slugify(p)])).collect::<Vec<_>>(),
+            "districts": facets.districts.iter().map(|(p, d)| json!([p, vntext::nfc(d), vntext::slugify(d)])).collect::<Vec<_>>(),
+            "fields": facets.fields.iter().map(|f| json!([vntext::nfc(f), vntext::slugify(f)])).collect::<Vec<_>>(),
+            "runs": {
+                "kind": col(0), "year": col(1), "province": col(2),
+                "district": col(3), "field": col(4), "exemplary": col(5),
+            },
         });
-    }
-    for (i, s) in pair_shards.into_iter().enumerate() {
+        fnv1a(&mut h, manifest.to_string().as_bytes());
+        let hash = format!("{:012x}", h >> 16);
+        let dir = format!("tim-kiem/i/{hash}/");
+        let mut manifest = manifest;
+        manifest["dir"] = json!(format!("i/{hash}/"));
+
+        let mut files =
+            Vec::with_capacity(word_shards.len() + pair_shards.len() + meta_shards.len() + 3);
         files.push(IndexFile {
-            path: format!("{dir}p/{i}.bin"),
-            bytes: s,
+            path: "tim-kiem/index.json".into(),
+            bytes: serde_json::to_vec(&manifest).unwrap_or_default(),
         });
-    }
-    for (i, s) in meta_shards.into_iter().enumerate() {
         files.push(IndexFile {
-            path: format!("{dir}m/{i}.json"),
-            bytes: s,
+            path: "tim-kiem/search.js".into(),
+            bytes: compact_js(crate::CLIENT_JS).into_bytes(),
         });
+        files.push(IndexFile {
+            path: "tim-kiem/search.css".into(),
+            bytes: crate::CLIENT_CSS.as_bytes().to_vec(),
+        });
+        for (i, s) in word_shards.into_iter().enumerate() {
+            files.push(IndexFile {
+                path: format!("{dir}w/{i}.bin"),
+                bytes: s,
+            });
+        }
+        for (i, s) in pair_shards.into_iter().enumerate() {
+            files.push(IndexFile {
+                path: format!("{dir}p/{i}.bin"),
+                bytes: s,
+            });
+        }
+        for (i, s) in meta_shards.into_iter().enumerate() {
+            files.push(IndexFile {
+                path: format!("{dir}m/{i}.json"),
+                bytes: s,
+            });
+        }
+        lap("files");
+        files
     }
-    lap("files");
-    files
+}
+
+/// Builds every file of the index from docs in any order (see the crate docs).
+pub fn build(docs: Vec<SearchDoc>) -> Vec<IndexFile> {
+    let keys: Vec<OrderKey> = docs.iter().map(OrderKey::of).collect();
+    let order = doc_order(&keys);
+    drop(keys);
+    let mut slots: Vec<Option<SearchDoc>> = docs.into_iter().map(Some).collect();
+    let mut builder = IndexBuilder::new();
+    for chunk in order.chunks(CHUNK) {
+        builder.add(chunk.iter().filter_map(|&i| slots[i].take()).collect());
+    }
+    builder.finish()
 }
 
 #[cfg(test)]

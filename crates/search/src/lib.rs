@@ -35,6 +35,8 @@ pub mod postings;
 pub mod query;
 pub mod text;
 
+pub use build::{doc_order, IndexBuilder, OrderKey};
+
 /// The browser client, written to `tim-kiem/search.js`.
 pub const CLIENT_JS: &str = include_str!("search.js");
 /// Styles of the search page's dynamic parts, written to `tim-kiem/search.css`.
@@ -98,8 +100,8 @@ pub fn build_index(docs: &[SearchDoc]) -> Vec<IndexFile> {
     build::build(docs.to_vec())
 }
 
-/// [`build_index`], taking the docs: each body is freed as soon as it is indexed, which lowers
-/// the peak memory of a site build by the size of all bodies.
+/// [`build_index`], taking the docs: each body is freed as soon as it is indexed. (A site
+/// build goes further: it adds its docs to an [`IndexBuilder`] as their pages are made.)
 pub fn build_index_owned(docs: Vec<SearchDoc>) -> Vec<IndexFile> {
     build::build(docs)
 }
