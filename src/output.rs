@@ -183,6 +183,37 @@ impl Staging {
         Ok(())
     }
 
+    /// [`Staging::write`] for a file that `fill` makes piece by piece: it goes straight to
+    /// disk, then is compared with the previous build's file there.
+    pub fn write_stream(
+        &self,
+        rel: &str,
+        fill: &mut dyn FnMut(&mut dyn io::Write) -> io::Result<()>,
+    ) -> io::Result<()> {
+        let target = self.staging.join(checked_rel(rel)?);
+        if let Some(dir) = target.parent() {
+            fs::create_dir_all(dir)?;
+        }
+        let mut w = io::BufWriter::with_capacity(1 << 20, File::create(&target)?);
+        fill(&mut w)?;
+        let file = w.into_inner().map_err(io::IntoInnerError::into_error)?;
+        let stamp = crate::fresh::Stamp::of(&file.metadata()?);
+        drop(file);
+        if let Some(prev) = &self.previous {
+            if same_file_contents(&prev.join(rel), &target) {
+                fs::remove_file(&target)?;
+                if let Ok(mut u) = self.unchanged.lock() {
+                    u.push(rel.to_string());
+                }
+                return Ok(());
+            }
+        }
+        self.changed
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        self.record(rel, stamp);
+        Ok(())
+    }
+
     fn record(&self, rel: &str, stamp: crate::fresh::Stamp) {
         if let Ok(mut w) = self.written.lock() {
             w.push((rel.to_string(), stamp));
@@ -274,6 +305,33 @@ impl Drop for Staging {
     fn drop(&mut self) {
         if !self.committed {
             let _ = fs::remove_dir_all(&self.staging);
+        }
+    }
+}
+
+/// True when `old` is a regular file with the same bytes as `new` (read a block at a time).
+fn same_file_contents(old: &Path, new: &Path) -> bool {
+    use std::io::Read;
+    let (Ok(old_meta), Ok(new_meta)) = (fs::symlink_metadata(old), fs::metadata(new)) else {
+        return false;
+    };
+    if !old_meta.is_file() || old_meta.len() != new_meta.len() {
+        return false;
+    }
+    let (Ok(mut a), Ok(mut b)) = (File::open(old), File::open(new)) else {
+        return false;
+    };
+    let (mut x, mut y) = (vec![0u8; 1 << 16], vec![0u8; 1 << 16]);
+    loop {
+        let n = match a.read(&mut x) {
+            Ok(n) => n,
+            Err(_) => return false,
+        };
+        if n == 0 {
+            return b.read(&mut y[..1]).is_ok_and(|m| m == 0);
+        }
+        if b.read_exact(&mut y[..n]).is_err() || x[..n] != y[..n] {
+            return false;
         }
     }
 }

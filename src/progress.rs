@@ -61,6 +61,13 @@ impl Sink for Counting<'_> {
     fn copy(&self, rel: &str, source: &Path) -> io::Result<()> {
         self.inner.copy(rel, source)
     }
+    fn write_stream(
+        &self,
+        rel: &str,
+        fill: &mut dyn FnMut(&mut dyn io::Write) -> io::Result<()>,
+    ) -> io::Result<()> {
+        self.inner.write_stream(rel, fill)
+    }
 }
 
 /// A progress bar on standard error, drawn only when it is a terminal (indicatif hides it

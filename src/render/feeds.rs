@@ -5,6 +5,7 @@ use super::views::Urls;
 use crate::content::markdown::html_escape;
 use crate::site::{model_path, Site};
 use serde::Serialize;
+use std::io::{self, Write};
 
 /// sitemap.xml listing every page path (relative to the site root).
 pub fn sitemap(urls: &Urls, paths: &[String]) -> String {
@@ -115,54 +116,82 @@ struct RecordResult<'a> {
     unit: &'a str,
 }
 
-fn records<'a>(site: &'a Site, urls: &Urls) -> Vec<Record<'a>> {
-    site.newest
-        .iter()
-        .map(|&i| {
-            let m = &site.models[i];
-            let field = &site.config.fields[m.field];
-            Record {
-                slug: &site.slugs[i],
-                url: urls.absolute(&model_path(&site.slugs[i])),
-                title: &m.title,
-                year: m.year,
-                province: &site.provinces[site.model_province[i]].name,
-                district: site.model_district[i].map(|d| site.districts[d].name.as_str()),
-                commune: m.commune.as_deref(),
-                field: &field.label,
-                field_slug: &field.slug,
-                host: &m.host,
-                level: m.level.map(|l| l.code()),
-                exemplary: m.exemplary,
-                date: m.date.as_deref(),
-                summary: &site.summaries[i],
-                results: m
-                    .results
-                    .iter()
-                    .map(|r| RecordResult {
-                        label: &r.label,
-                        value: r.value,
-                        unit: &r.unit,
-                    })
-                    .collect(),
-                tags: &m.tags,
-                replicated_from: site.replicated_from[i].map(|j| site.slugs[j].as_str()),
-            }
-        })
-        .collect()
+/// Every model's record, newest first, made one at a time.
+fn records<'a>(site: &'a Site, urls: &'a Urls) -> impl Iterator<Item = Record<'a>> + 'a {
+    site.newest.iter().map(move |&i| {
+        let m = &site.models[i];
+        let field = &site.config.fields[m.field];
+        Record {
+            slug: &site.slugs[i],
+            url: urls.absolute(&model_path(&site.slugs[i])),
+            title: &m.title,
+            year: m.year,
+            province: &site.provinces[site.model_province[i]].name,
+            district: site.model_district[i].map(|d| site.districts[d].name.as_str()),
+            commune: m.commune.as_deref(),
+            field: &field.label,
+            field_slug: &field.slug,
+            host: &m.host,
+            level: m.level.map(|l| l.code()),
+            exemplary: m.exemplary,
+            date: m.date.as_deref(),
+            summary: &site.summaries[i],
+            results: m
+                .results
+                .iter()
+                .map(|r| RecordResult {
+                    label: &r.label,
+                    value: r.value,
+                    unit: &r.unit,
+                })
+                .collect(),
+            tags: &m.tags,
+            replicated_from: site.replicated_from[i].map(|j| site.slugs[j].as_str()),
+        }
+    })
+}
+
+/// The records as a JSON array, serialized as they are made.
+struct Records<'a> {
+    site: &'a Site,
+    urls: &'a Urls,
+}
+
+impl Serialize for Records<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let mut seq = s.serialize_seq(Some(self.site.newest.len()))?;
+        for r in records(self.site, self.urls) {
+            seq.serialize_element(&r)?;
+        }
+        seq.end()
+    }
 }
 
 /// Every model as a JSON array (newest first).
 pub fn models_json(site: &Site, urls: &Urls) -> Vec<u8> {
-    let mut out = serde_json::to_vec_pretty(&records(site, urls)).unwrap_or_default();
-    out.push(b'\n');
+    let mut out = Vec::new();
+    let _ = write_models_json(site, urls, &mut out);
     out
+}
+
+/// [`models_json`] into `w`, a model at a time.
+pub fn write_models_json(site: &Site, urls: &Urls, w: &mut dyn Write) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *w, &Records { site, urls })?;
+    w.write_all(b"\n")
 }
 
 /// Every model as CSV with a header row; results as `label: value unit` joined by `; `.
 pub fn models_csv(site: &Site, urls: &Urls) -> Vec<u8> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let _ = w.write_record([
+    let mut out = Vec::new();
+    let _ = write_models_csv(site, urls, &mut out);
+    out
+}
+
+/// [`models_csv`] into `out`, a model at a time.
+pub fn write_models_csv(site: &Site, urls: &Urls, out: &mut dyn Write) -> io::Result<()> {
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record([
         "slug",
         "url",
         "title",
@@ -180,7 +209,7 @@ pub fn models_csv(site: &Site, urls: &Urls) -> Vec<u8> {
         "results",
         "tags",
         "replicated_from",
-    ]);
+    ])?;
     for r in records(site, urls) {
         let results = r
             .results
@@ -192,7 +221,7 @@ pub fn models_csv(site: &Site, urls: &Urls) -> Vec<u8> {
             })
             .collect::<Vec<_>>()
             .join("; ");
-        let _ = w.write_record([
+        w.write_record([
             r.slug,
             &r.url,
             r.title,
@@ -210,7 +239,7 @@ pub fn models_csv(site: &Site, urls: &Urls) -> Vec<u8> {
             &results,
             &r.tags.join("; "),
             r.replicated_from.unwrap_or(""),
-        ]);
+        ])?;
     }
-    w.into_inner().unwrap_or_default()
+    w.flush()
 }

@@ -33,11 +33,30 @@ pub trait Sink: Sync {
     fn copy(&self, rel: &str, source: &Path) -> io::Result<()> {
         self.write(rel, &std::fs::read(source)?)
     }
+    /// Writes a file that `fill` makes piece by piece (the open data: hundreds of MB on a
+    /// national site). This default collects it in memory; a sink that writes to disk
+    /// streams it instead.
+    fn write_stream(
+        &self,
+        rel: &str,
+        fill: &mut dyn FnMut(&mut dyn io::Write) -> io::Result<()>,
+    ) -> io::Result<()> {
+        let mut bytes = Vec::new();
+        fill(&mut bytes)?;
+        self.write(rel, &bytes)
+    }
 }
 
 impl Sink for crate::output::Staging {
     fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
         crate::output::Staging::write(self, rel, bytes)
+    }
+    fn write_stream(
+        &self,
+        rel: &str,
+        fill: &mut dyn FnMut(&mut dyn io::Write) -> io::Result<()>,
+    ) -> io::Result<()> {
+        crate::output::Staging::write_stream(self, rel, fill)
     }
     fn copy(&self, rel: &str, source: &Path) -> io::Result<()> {
         crate::output::Staging::copy(self, rel, source)
@@ -730,16 +749,12 @@ impl<'a> Renderer<'a> {
             "atom.xml",
             feeds::atom(self.site, &self.urls).as_bytes(),
         );
-        self.write(
-            sink,
-            "du-lieu/mo-hinh.json",
-            &feeds::models_json(self.site, &self.urls),
-        );
-        self.write(
-            sink,
-            "du-lieu/mo-hinh.csv",
-            &feeds::models_csv(self.site, &self.urls),
-        );
+        self.write_stream(sink, "du-lieu/mo-hinh.json", &mut |w| {
+            feeds::write_models_json(self.site, &self.urls, w)
+        });
+        self.write_stream(sink, "du-lieu/mo-hinh.csv", &mut |w| {
+            feeds::write_models_csv(self.site, &self.urls, w)
+        });
     }
 
     fn diag(&self, d: Diagnostic) {
@@ -749,7 +764,21 @@ impl<'a> Renderer<'a> {
     }
 
     fn write(&self, sink: &dyn Sink, rel: &str, bytes: &[u8]) {
-        match sink.write(rel, bytes) {
+        self.written(rel, sink.write(rel, bytes));
+    }
+
+    fn write_stream(
+        &self,
+        sink: &dyn Sink,
+        rel: &str,
+        fill: &mut dyn FnMut(&mut dyn io::Write) -> io::Result<()>,
+    ) {
+        self.written(rel, sink.write_stream(rel, fill));
+    }
+
+    /// Counts a file written, or reports why it could not be.
+    fn written(&self, rel: &str, result: io::Result<()>) {
+        match result {
             Ok(()) => {
                 self.files.fetch_add(1, Ordering::Relaxed);
             }
