@@ -67,11 +67,20 @@ fn folders_listed_out_of_order(dir: &Path) -> usize {
 }
 
 fn build_to(site: &Path, out: &Path, threads: Option<&str>) -> BTreeMap<String, u64> {
+    build_with_env(
+        site,
+        out,
+        &threads
+            .map(|n| ("RAYON_NUM_THREADS", n))
+            .into_iter()
+            .collect::<Vec<_>>(),
+    )
+}
+
+fn build_with_env(site: &Path, out: &Path, env: &[(&str, &str)]) -> BTreeMap<String, u64> {
     let mut cmd = Command::new(dvk());
     cmd.args(["build", "-q"]).arg(site).arg("-o").arg(out);
-    if let Some(n) = threads {
-        cmd.env("RAYON_NUM_THREADS", n);
-    }
+    cmd.envs(env.iter().copied());
     let r = run_measured(&mut cmd, limit(180));
     assert!(r.ok(), "{}", r.describe());
     tree_hash(out)
@@ -111,6 +120,16 @@ fn check_site(name: &str, site: &Path, scratch: &Path) -> String {
     same(
         "RAYON_NUM_THREADS=8",
         build_to(site, &scratch.join(format!("{key}-t8")), Some("8")),
+    );
+    // No Markdown kept in memory: every model body read again from its file when its page
+    // is made, as on a national site (src/lib.rs, `body_memory_bytes`).
+    same(
+        "every body read again (DVK_BODY_MEMORY_MB=0)",
+        build_with_env(
+            site,
+            &scratch.join(format!("{key}-reread")),
+            &[("DVK_BODY_MEMORY_MB", "0"), ("RAYON_NUM_THREADS", "2")],
+        ),
     );
     let mut out_of_order = Vec::new();
     for (i, (label, order)) in [
