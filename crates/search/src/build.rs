@@ -438,20 +438,8 @@ impl Facets {
         let mut years: Vec<i32> = docs.iter().filter_map(|d| d.year).collect();
         years.sort_unstable_by(|a, b| b.cmp(a));
         years.dedup();
-        let mut provinces: Vec<String> = docs
-            .iter()
-            .filter_map(|d| Some(d.province.as_ref()?.as_ref().to_owned()))
-            .collect();
-        provinces.sort();
-        provinces.dedup();
-        vntext::sort_vietnamese(&mut provinces, |s| s);
-        let mut fields: Vec<String> = docs
-            .iter()
-            .filter_map(|d| Some(d.field.as_ref()?.as_ref().to_owned()))
-            .collect();
-        fields.sort();
-        fields.dedup();
-        vntext::sort_vietnamese(&mut fields, |s| s);
+        let provinces = distinct_sorted(docs.iter().filter_map(|d| d.province.as_ref()));
+        let fields = distinct_sorted(docs.iter().filter_map(|d| d.field.as_ref()));
         let province_idx: HashMap<String, usize> = provinces
             .iter()
             .enumerate()
@@ -520,6 +508,15 @@ impl Facets {
             usize::from(d.exemplary),
         ]
     }
+}
+
+/// The distinct `values`, in Vietnamese alphabetical order.
+fn distinct_sorted<S: AsRef<str>>(values: impl Iterator<Item = S>) -> Vec<String> {
+    let mut out: Vec<String> = values.map(|v| v.as_ref().to_owned()).collect();
+    out.sort();
+    out.dedup();
+    vntext::sort_vietnamese(&mut out, |s| s);
+    out
 }
 
 /// The order in which docs are numbered (indexes into `docs`): by kind, year (newest
