@@ -217,7 +217,8 @@ const BASE_LISTS: [u8; 4] = [LIST_TITLE, LIST_PLACE, LIST_META, LIST_BODY];
 
 /// Splits sorted (key, payload) entries into shards of about [`SHARD_TARGET`] bytes.
 /// Returns the shards' bytes and their first keys.
-fn shard(entries: &[(String, Vec<u8>)]) -> (Vec<Vec<u8>>, Vec<String>) {
+/// Takes the entries, each freed once copied into its shard.
+fn shard(entries: Vec<(String, Vec<u8>)>) -> (Vec<Vec<u8>>, Vec<String>) {
     let mut shards = Vec::new();
     let mut firsts = Vec::new();
     let mut w = ShardWriter::new();
@@ -226,7 +227,7 @@ fn shard(entries: &[(String, Vec<u8>)]) -> (Vec<Vec<u8>>, Vec<String>) {
             firsts.push(w.first_key().unwrap_or_default().to_owned());
             shards.push(std::mem::take(&mut w).finish());
         }
-        w.push(key, payload);
+        w.push(&key, &payload);
     }
     if !w.is_empty() {
         firsts.push(w.first_key().unwrap_or_default().to_owned());
@@ -794,8 +795,7 @@ impl IndexBuilder {
         lap("term and prefix entries");
         drop(term_postings);
         entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        let (word_shards, word_firsts) = shard(&entries);
-        drop(entries);
+        let (word_shards, word_firsts) = shard(entries);
 
         lap("term shards");
         // 5. Phrase (adjacent pair) entries.
@@ -814,26 +814,24 @@ impl IndexBuilder {
             })
             .collect();
         pair_entries.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        let (pair_shards, pair_firsts) = shard(&pair_entries);
-        drop(pair_entries);
+        let (pair_shards, pair_firsts) = shard(pair_entries);
 
         lap("phrase shards");
         // 6. Doc metadata shards.
-        let meta_shards: Vec<Vec<u8>> = meta_rows
-            .chunks(META_DOCS)
-            .map(|rows| {
-                let mut shard = vec![b'['];
-                for (i, row) in rows.iter().enumerate() {
-                    if i > 0 {
-                        shard.push(b',');
-                    }
-                    shard.extend_from_slice(row);
+        // Each row is freed once copied into its shard.
+        let mut meta_shards: Vec<Vec<u8>> = Vec::with_capacity(n.div_ceil(META_DOCS));
+        let mut rows = meta_rows.into_iter().peekable();
+        while rows.peek().is_some() {
+            let mut shard = vec![b'['];
+            for (i, row) in rows.by_ref().take(META_DOCS).enumerate() {
+                if i > 0 {
+                    shard.push(b',');
                 }
-                shard.push(b']');
-                shard
-            })
-            .collect();
-        drop(meta_rows);
+                shard.extend_from_slice(&row);
+            }
+            shard.push(b']');
+            meta_shards.push(shard);
+        }
 
         lap("metadata shards");
         // 7. Content-hashed folder, then the manifest.
