@@ -393,8 +393,8 @@ struct Renderer<'a> {
     disk_full: AtomicBool,
     /// Models per field of each listing, counted once for all of its pages.
     list_totals: Mutex<HashMap<ListKind, Arc<Vec<usize>>>>,
-    /// The Markdown of each model when it was moved out of the site (empty otherwise): taken by
-    /// the model's page.
+    /// Each model's Markdown when it was moved out of the site (empty otherwise), kept or to
+    /// be read again from its file: taken by the model's page.
     taken_bodies: Vec<Mutex<Option<crate::site::TakenBody>>>,
 }
 
@@ -571,10 +571,11 @@ impl<'a> Renderer<'a> {
     }
 
     fn run(self, sink: &dyn Sink) -> (RenderReport, Vec<Diagnostic>) {
-        // Pages with a search document (models, articles, plain pages) first, beside the feed
-        // and open data (made in memory, they fit in what the search texts fill later); then
-        // the search index is built while the other pages (listings, reports, home) render,
-        // so that each side's serial stretches leave no core idle.
+        // Pages with a search document (models, articles, plain pages) first, in index order,
+        // each chunk's docs indexed while the next chunk renders, beside the feed and open
+        // data (streamed to disk); then the index's files are made while the other pages
+        // (listings, reports, home) render, so that each side's serial stretches leave no
+        // core idle.
         let started = std::time::Instant::now();
         let (doc_jobs, other_jobs): (Vec<Job>, Vec<Job>) = self
             .jobs()
