@@ -78,6 +78,9 @@ pub enum BuildError {
     Content(Vec<Diagnostic>),
     /// The output could not be prepared or published.
     Output(output::OutputError),
+    /// Output files could not be written (full disk, permissions): every problem found,
+    /// sorted, those among them.
+    Write(Vec<Diagnostic>),
 }
 
 impl std::fmt::Display for BuildError {
@@ -91,6 +94,10 @@ impl std::fmt::Display for BuildError {
                 )
             }
             BuildError::Output(e) => write!(f, "{e}"),
+            BuildError::Write(_) => write!(
+                f,
+                "output files could not be written; nothing was published"
+            ),
         }
     }
 }
@@ -207,6 +214,9 @@ pub fn build_with_progress(
     progress.phase("Publishing");
     timings.extend(report.timings.iter().copied());
     all.extend(d);
+    if report.output_failed {
+        return Err(BuildError::Write(all.sorted()));
+    }
     if all.has_errors() {
         return Err(BuildError::Content(all.sorted()));
     }

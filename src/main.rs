@@ -247,6 +247,13 @@ fn main() -> ExitCode {
                     eprintln!("{errors} error(s): nothing was published; the previous site is unchanged. Fix them and build again.");
                     ExitCode::from(1)
                 }
+                Err(dvk::BuildError::Write(diags)) => {
+                    for d in &diags {
+                        eprintln!("{d}");
+                    }
+                    eprintln!("error: output files could not be written: nothing was published; the previous site is unchanged.");
+                    ExitCode::from(2)
+                }
                 Err(e) => {
                     eprintln!("error: {e}");
                     ExitCode::from(2)

@@ -301,6 +301,9 @@ pub struct RenderReport {
     pub search_docs: usize,
     /// Time spent in each phase.
     pub timings: Vec<crate::progress::Phase>,
+    /// Some output file could not be written (full disk, permissions): the build failed for
+    /// the machine, not for its content.
+    pub output_failed: bool,
 }
 
 /// A page to render.
@@ -391,6 +394,8 @@ struct Renderer<'a> {
     az: OnceLock<(Vec<Value>, Vec<String>)>,
     /// Set once a full disk has been reported.
     disk_full: AtomicBool,
+    /// Set when an output file could not be written.
+    output_failed: AtomicBool,
     /// Models per field of each listing, counted once for all of its pages.
     list_totals: Mutex<HashMap<ListKind, Arc<Vec<usize>>>>,
     /// Each model's Markdown when it was moved out of the site (empty otherwise), kept or to
@@ -459,6 +464,7 @@ impl<'a> Renderer<'a> {
             az: OnceLock::new(),
             list_totals: Mutex::default(),
             disk_full: AtomicBool::new(false),
+            output_failed: AtomicBool::new(false),
             taken_bodies: Vec::new(),
         }
     }
@@ -646,6 +652,8 @@ impl<'a> Renderer<'a> {
             .timings
             .push(Phase::since("sitemap, static files", started));
         report.files = self.files.load(Ordering::Relaxed);
+        report.output_failed =
+            self.output_failed.load(Ordering::Relaxed) || self.disk_full.load(Ordering::Relaxed);
         let diags = self.diags.into_inner().unwrap_or_else(|e| e.into_inner());
         (report, diags)
     }
@@ -787,6 +795,9 @@ impl<'a> Renderer<'a> {
 
     /// Counts a file written, or reports why it could not be.
     fn written(&self, rel: &str, result: io::Result<()>) {
+        if result.is_err() {
+            self.output_failed.store(true, Ordering::Relaxed);
+        }
         match result {
             Ok(()) => {
                 self.files.fetch_add(1, Ordering::Relaxed);
