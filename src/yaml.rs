@@ -39,8 +39,12 @@ pub struct YamlDoc<'a> {
     lines: OnceLock<Vec<&'a str>>,
     /// Keys and list items of each region searched so far, so that reporting every item of
     /// a long list costs linear time, not quadratic.
-    regions: Mutex<HashMap<(usize, usize, Option<usize>), Region>>,
+    regions: Mutex<HashMap<RegionKey, Region>>,
 }
+
+/// A region of lines: `start..end`, and the indentation its first line's content starts at
+/// when it is a list item's (see `find_in_region`).
+type RegionKey = (usize, usize, Option<usize>);
 
 /// The keys and list items found at the indentation of one region of lines.
 #[derive(Default)]
@@ -325,7 +329,7 @@ impl YamlDoc<'_> {
     fn find_in_region(
         &self,
         lines: &[&str],
-        region: (usize, usize, Option<usize>),
+        region: RegionKey,
         seg: &Seg,
     ) -> Option<(usize, usize, Option<usize>)> {
         let mut regions = self.regions.lock().unwrap_or_else(|e| e.into_inner());

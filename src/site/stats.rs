@@ -86,8 +86,8 @@ pub fn compute(site: &Site, subset: &[usize]) -> Stats {
     let mut levels = [0usize; 5];
     let mut exemplary = 0;
     // (folded label, unit) → (spellings, total, models)
-    let mut results: BTreeMap<(String, String), (BTreeMap<String, usize>, f64, usize)> =
-        BTreeMap::new();
+    type Sums = (BTreeMap<String, usize>, f64, usize);
+    let mut results: BTreeMap<(String, String), Sums> = BTreeMap::new();
     for &i in subset {
         let m = &site.models[i];
         field_totals[m.field] += 1;
