@@ -301,6 +301,15 @@ fn kind_of(rel: &Path) -> Option<Kind> {
     }
 }
 
+/// A hash of a text or a file's bytes, the same in every run: tells whether a file changed
+/// between two reads (`dvk serve`, a build that reads bodies again).
+pub fn text_hash(bytes: &[u8]) -> u64 {
+    use std::hash::Hasher;
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    h.write(bytes);
+    h.finish()
+}
+
 /// The Markdown of model file `rel`, read again as [`load`] took it (for a build that
 /// dropped it to save memory); `None` with the problem in `diags` when it cannot be read.
 pub fn reread_model_body(root: &Path, rel: &Path, diags: &mut Vec<Diagnostic>) -> Option<String> {

@@ -159,12 +159,7 @@ struct Records<'a> {
 
 impl Serialize for Records<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeSeq;
-        let mut seq = s.serialize_seq(Some(self.site.newest.len()))?;
-        for r in records(self.site, self.urls) {
-            seq.serialize_element(&r)?;
-        }
-        seq.end()
+        s.collect_seq(records(self.site, self.urls))
     }
 }
 

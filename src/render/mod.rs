@@ -678,33 +678,33 @@ impl<'a> Renderer<'a> {
                         url: self.job_path(job).into(),
                     }
                 }
-                Job::Article(a) => dvk_search::OrderKey {
-                    kind: dvk_search::DocKind::Article,
-                    year: s.articles[a]
-                        .article
-                        .date
-                        .get(..4)
-                        .and_then(|y| y.parse().ok()),
-                    province: None,
-                    district: None,
-                    field: None,
-                    exemplary: false,
-                    title: &s.articles[a].article.title,
-                    url: self.job_path(job).into(),
-                },
-                _ => dvk_search::OrderKey {
-                    kind: dvk_search::DocKind::Page,
-                    year: None,
-                    province: None,
-                    district: None,
-                    field: None,
-                    exemplary: false,
-                    title: match *job {
-                        Job::Page(p) => &s.pages[p].page.title,
-                        _ => "",
-                    },
-                    url: self.job_path(job).into(),
-                },
+                // Articles and pages: kind, year and title only (see `article_doc`, `page_doc`).
+                _ => {
+                    let (kind, year, title) = match *job {
+                        Job::Article(a) => (
+                            dvk_search::DocKind::Article,
+                            self.article_year(a),
+                            s.articles[a].article.title.as_str(),
+                        ),
+                        Job::Page(p) => (
+                            dvk_search::DocKind::Page,
+                            None,
+                            s.pages[p].page.title.as_str(),
+                        ),
+                        // Not given here: only pages with a search doc are ordered.
+                        _ => (dvk_search::DocKind::Page, None, ""),
+                    };
+                    dvk_search::OrderKey {
+                        kind,
+                        year,
+                        province: None,
+                        district: None,
+                        field: None,
+                        exemplary: false,
+                        title,
+                        url: self.job_path(job).into(),
+                    }
+                }
             })
             .collect();
         dvk_search::doc_order(&keys)
@@ -924,8 +924,8 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    /// The cards of `items`, as a list for a context (`Context::insert_value`: cloning a
-    /// card is cheaper than serializing it again).
+    /// The cards of `items`, as a list for a context (`Context::insert_value`: the list is
+    /// moved in, not serialized again).
     fn card_list(&self, items: &[usize]) -> Value {
         Value::Array(items.iter().map(|&i| self.card(i)).collect())
     }
@@ -1236,7 +1236,11 @@ impl<'a> Renderer<'a> {
             Some(TakenBody::InFile { len, hash }) => {
                 let mut d = Vec::new();
                 match crate::content::reread_model_body(self.root, rel, &mut d) {
-                    Some(md) if md.len() == len && crate::site::body_hash(&md) == hash => md,
+                    Some(md)
+                        if md.len() == len && crate::content::text_hash(md.as_bytes()) == hash =>
+                    {
+                        md
+                    }
                     Some(_) => {
                         self.diag(Diagnostic::error(
                             rel,
@@ -1284,12 +1288,21 @@ impl<'a> Renderer<'a> {
             url: format!("tin-tuc/{}/", art.slug),
             kind: dvk_search::DocKind::Article,
             title: art.article.title.clone(),
-            year: art.article.date.get(..4).and_then(|y| y.parse().ok()),
+            year: self.article_year(a),
             host: art.article.author.clone().unwrap_or_default(),
             summary,
             body: text,
             ..Default::default()
         }
+    }
+
+    /// The year of article `a`, from its date.
+    fn article_year(&self, a: usize) -> Option<i32> {
+        self.site.articles[a]
+            .article
+            .date
+            .get(..4)
+            .and_then(|y| y.parse().ok())
     }
 
     /// The search document of plain page `p`, given its summary and the plain text of its body.

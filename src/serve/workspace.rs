@@ -147,12 +147,6 @@ pub(crate) struct Workspace {
     force_reassemble: bool,
 }
 
-fn hash_text(bytes: &[u8]) -> u64 {
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    bytes.hash(&mut h);
-    h.finish()
-}
-
 impl Workspace {
     /// Reads the whole site (config, theme, every content file).
     pub(crate) fn open(root: &Path, drafts: bool, base_url: String) -> Workspace {
@@ -261,7 +255,8 @@ impl Workspace {
                 h.finish()
             }
             Some(old) => {
-                let hash = hash_text(&std::fs::read(self.root.join(rel)).unwrap_or_default());
+                let hash =
+                    content::text_hash(&std::fs::read(self.root.join(rel)).unwrap_or_default());
                 if old == hash {
                     return None;
                 }

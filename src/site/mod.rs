@@ -125,22 +125,36 @@ impl Site {
     /// them stay in memory; beyond that, the Markdown of a model file is dropped and read
     /// again when its page is made (the bodies of a national site are 700 MB).
     pub fn take_model_bodies(&mut self, keep_bytes: usize) -> Vec<TakenBody> {
+        use rayon::prelude::*;
+        // Which to keep is decided in model order; the dropped ones are hashed on every core.
         let mut kept = 0;
-        self.models
-            .iter_mut()
+        let keep: Vec<bool> = self
+            .models
+            .iter()
             .map(|m| {
-                let markdown = std::mem::take(&mut m.body.markdown);
                 let rereadable = m.origin.path.extension().is_some_and(|e| e == "md")
                     && !m.body.inline
                     && m.body.column_offset == 0;
-                if rereadable && kept + markdown.len() > keep_bytes {
+                let len = m.body.markdown.len();
+                let keep = !rereadable || kept + len <= keep_bytes;
+                if keep {
+                    kept += len;
+                }
+                keep
+            })
+            .collect();
+        self.models
+            .par_iter_mut()
+            .zip(keep)
+            .map(|(m, keep)| {
+                let markdown = std::mem::take(&mut m.body.markdown);
+                if keep {
+                    TakenBody::Kept(markdown)
+                } else {
                     TakenBody::InFile {
                         len: markdown.len(),
-                        hash: body_hash(&markdown),
+                        hash: crate::content::text_hash(markdown.as_bytes()),
                     }
-                } else {
-                    kept += markdown.len();
-                    TakenBody::Kept(markdown)
                 }
             })
             .collect()
@@ -432,17 +446,9 @@ pub enum TakenBody {
     InFile {
         /// Length in bytes.
         len: usize,
-        /// [`body_hash`] of the Markdown.
+        /// [`crate::content::text_hash`] of the Markdown.
         hash: u64,
     },
-}
-
-/// A hash of a body's text (the same in every run).
-pub fn body_hash(text: &str) -> u64 {
-    use std::hash::Hasher;
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    h.write(text.as_bytes());
-    h.finish()
 }
 
 /// The summary shown in lists: as written, else the body's first paragraph, shortened.

@@ -430,7 +430,8 @@ struct Facets {
     fields: Vec<String>,
     year_idx: HashMap<i32, usize>,
     province_idx: HashMap<String, usize>,
-    district_idx: HashMap<(usize, String), usize>,
+    /// By province index, then district name.
+    district_idx: Vec<HashMap<String, usize>>,
     field_idx: HashMap<String, usize>,
 }
 
@@ -458,11 +459,10 @@ impl Facets {
         districts.sort();
         districts.dedup();
         districts.sort_by_cached_key(|(p, name)| (*p, vntext::collation_key(name)));
-        let district_idx = districts
-            .iter()
-            .enumerate()
-            .map(|(i, (p, n))| ((*p, n.clone()), i))
-            .collect();
+        let mut district_idx = vec![HashMap::new(); provinces.len()];
+        for (i, (p, n)) in districts.iter().enumerate() {
+            district_idx[*p].insert(n.clone(), i);
+        }
         let field_idx = fields
             .iter()
             .enumerate()
@@ -489,10 +489,7 @@ impl Facets {
             .as_ref()
             .and_then(|p| self.province_idx.get(p.as_ref()).copied());
         let dist = match (p, &d.district) {
-            (Some(p), Some(n)) => self
-                .district_idx
-                .get(&(p, n.as_ref().to_owned()))
-                .map_or(0, |i| i + 1),
+            (Some(p), Some(n)) => self.district_idx[p].get(n.as_ref()).map_or(0, |i| i + 1),
             _ => 0,
         };
         [
