@@ -74,3 +74,91 @@ fn a_missing_variable_is_still_an_error() {
     let err = tera.render("x.html", &context()).unwrap_err();
     assert!(format!("{err:?}").contains("a.nope.deeper"), "{err:?}");
 }
+
+// Constant folding (`Tera::fold_constants`, vendor/tera/src/fold.rs).
+
+fn fold_globals() -> Arc<Context> {
+    let mut g = Context::new();
+    g.insert(
+        "t",
+        &json!({"a": {"b": "Xin chào"}, "amp": "A & B", "n": 3}),
+    );
+    g.insert("base", "/danvan/");
+    Arc::new(g)
+}
+
+fn fold_page() -> Context {
+    let mut c = Context::with_parent(fold_globals());
+    c.insert("x", "<b>");
+    c
+}
+
+/// Renders `name` before and after folding `t` and `base`.
+fn render_folded(templates: &[(&str, &str)], name: &str, page: &Context) -> (String, String) {
+    let mut tera = Tera::default();
+    tera.add_raw_templates(templates.to_vec()).unwrap();
+    tera.set_escape_fn(dvk::content::markdown::html_escape);
+    tera.set_escape_write_fn(dvk::content::markdown::html_escape_into);
+    let plain = tera.render(name, page).unwrap();
+    tera.fold_constants(&fold_globals(), &["t", "base"]);
+    let folded = tera.render(name, page).unwrap();
+    (plain, folded)
+}
+
+#[test]
+fn folded_templates_render_the_same() {
+    let tpls = [
+        (
+            "base.html",
+            "<a href=\"{{ base }}\">{{ t.a.b }}</a>{{ t.amp }}{{ t.n }}{{ x }}{% block c %}{% endblock c %}",
+        ),
+        (
+            "page.html",
+            "{% extends \"base.html\" %}{% import \"m.html\" as m %}{% block c %}{{ t.a.b }}|{{ m::f(t=x) }}|{{ m::g() }}|{{ super() }}{% endblock c %}",
+        ),
+        (
+            "m.html",
+            "{% macro f(t) %}{{ t }}{% endmacro f %}{% macro g() %}{{ t.a.b }}{% set base = 1 %}{{ base }}{% endmacro g %}",
+        ),
+    ];
+    let (plain, folded) = render_folded(&tpls, "page.html", &fold_page());
+    assert_eq!(plain, folded);
+    assert_eq!(
+        folded,
+        "<a href=\"/danvan/\">Xin chào</a>A &amp; B3&lt;b&gt;Xin chào|&lt;b&gt;|Xin chào1|"
+    );
+}
+
+#[test]
+fn only_plain_constant_strings_are_folded() {
+    let mut tera = Tera::default();
+    tera.set_escape_fn(dvk::content::markdown::html_escape);
+    tera.add_raw_template(
+        "p.html",
+        "{{ t.a.b }}{{ t.amp }}{{ t.n }}{{ t.a.b | upper }}{{ x }}",
+    )
+    .unwrap();
+    tera.fold_constants(&fold_globals(), &["t"]);
+    let ast = &tera.templates["p.html"].ast;
+    // Folded: `t.a.b`. Kept: `t.amp` (escaping would change it), `t.n` (a number), a filter,
+    // a page value.
+    assert!(matches!(&ast[0], tera::ast::Node::Text(s) if s == "Xin chào"));
+    assert_eq!(ast.len(), 5);
+}
+
+#[test]
+fn a_key_bound_in_any_template_outside_macros_is_never_folded() {
+    // The included template sees the loop's `t`, not the global one.
+    let tpls = [
+        (
+            "page.html",
+            "{% for t in list %}{% include \"inc.html\" %}{% endfor %}",
+        ),
+        ("inc.html", "[{{ t.a.b }}]"),
+    ];
+    let mut page = fold_page();
+    page.insert("list", &json!([{"a": {"b": "vòng lặp"}}]));
+    let (plain, folded) = render_folded(&tpls, "page.html", &page);
+    assert_eq!(plain, "[vòng lặp]");
+    assert_eq!(folded, plain);
+}

@@ -375,6 +375,10 @@ pub fn render_site_taking_bodies(
     (report, diags)
 }
 
+/// Global values no page context overrides: every render sees the values `Renderer::lazy`
+/// gives them, so the templates get them written in once (a lookup each was ~3 % of a build).
+const FOLDED: &[&str] = &["t", "site", "base_path", "feed_url"];
+
 struct Renderer<'a> {
     root: &'a Path,
     site: &'a Site,
@@ -382,6 +386,8 @@ struct Renderer<'a> {
     urls: Urls,
     /// Values every page shares (site, i18n, base path), referenced by each page's context.
     globals: Arc<Context>,
+    /// The theme's templates with the values of [`FOLDED`] written in (see `fold_constants`).
+    tera: Tera,
     /// Each model's card, made on first use (all of them up front for a full render).
     cards: Vec<OnceLock<KeptCard>>,
     has_card_template: bool,
@@ -447,7 +453,10 @@ impl<'a> Renderer<'a> {
         globals.insert("breadcrumbs", &Vec::<Value>::new());
         globals.insert("og_type", "website");
         globals.insert("extra_css", &Vec::<String>::new());
+        let mut tera = theme.tera.clone();
+        tera.fold_constants(&globals, FOLDED);
         Renderer {
+            tera,
             links,
             root,
             site,
@@ -495,7 +504,7 @@ impl<'a> Renderer<'a> {
                 // The site-wide values (`t` among them) come from the shared parent, not copied.
                 let mut ctx = Context::with_parent(Arc::clone(&self.globals));
                 ctx.insert("card", &card);
-                theme.tera.render("card.html", &ctx)
+                self.tera.render("card.html", &ctx)
             });
             KeptCard {
                 card,
@@ -865,7 +874,7 @@ impl<'a> Renderer<'a> {
     fn page(&self, sink: &dyn Sink, template: &str, path: &str, ctx: Context) -> Option<String> {
         // Into bytes: `render` would validate the whole page as UTF-8 once more.
         let mut html = Vec::with_capacity(32 * 1024);
-        match self.theme.tera.render_to(template, &ctx, &mut html) {
+        match self.tera.render_to(template, &ctx, &mut html) {
             Ok(()) => {
                 let file = if path.ends_with(".html") {
                     path.to_string()

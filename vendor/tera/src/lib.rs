@@ -62,6 +62,7 @@
 mod macros;
 mod builtins;
 mod context;
+mod fold;
 mod errors;
 mod filter_utils;
 mod parser;
