@@ -32,6 +32,22 @@ impl Packed {
         self.len += 1;
     }
 
+    /// Appends a posting, or adds `mask` to the last posting when it is for `doc` already
+    /// (so a doc's repeated keys need no grouping first); otherwise as [`Packed::push`].
+    pub fn push_or_merge(&mut self, doc: u32, mask: u8) {
+        if self.len == 0 || doc != self.last {
+            return self.push(doc, mask);
+        }
+        // The last posting's varint starts after the previous posting's last byte (the
+        // only bytes below 0x80 end a varint); its first byte holds the mask bits.
+        let end = self.bytes.len() - 1;
+        let start = self.bytes[..end]
+            .iter()
+            .rposition(|&b| b < 0x80)
+            .map_or(0, |i| i + 1);
+        self.bytes[start] |= mask;
+    }
+
     /// How many postings.
     pub fn len(&self) -> usize {
         self.len as usize
@@ -106,6 +122,26 @@ mod tests {
             assert_eq!(p.is_empty(), want.is_empty());
             assert_eq!(p.iter().collect::<Vec<_>>(), want);
         }
+    }
+
+    #[test]
+    fn repeated_docs_merge_their_masks() {
+        let mut p = Packed::default();
+        let mut want = Vec::new();
+        // First posting at doc 0, gaps of one to three varint bytes, each doc pushed 1-3 times.
+        for (i, doc) in [0u32, 1, 200, 70_000, 70_001, 3_000_000]
+            .into_iter()
+            .enumerate()
+        {
+            let masks = [1u8, 4, 16];
+            let n = 1 + i % 3;
+            for &m in &masks[..n] {
+                p.push_or_merge(doc, m);
+            }
+            want.push((doc, masks[..n].iter().fold(0, |a, m| a | m)));
+        }
+        assert_eq!(p.len(), want.len());
+        assert_eq!(p.iter().collect::<Vec<_>>(), want);
     }
 
     #[test]
