@@ -5,6 +5,7 @@
 //! [`render`] renders it through the theme, [`output`] publishes it atomically.
 //! The library never prints; the binary (`main.rs`) reports.
 
+pub mod alloc;
 pub mod config;
 pub mod content;
 pub mod diag;

@@ -3,7 +3,7 @@
 
 /// mimalloc: rendering allocates many small strings; the system allocator spent ~18 % of a build.
 #[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static GLOBAL: dvk::alloc::Mimalloc = dvk::alloc::Mimalloc;
 
 /// mimalloc commits each new arena eagerly, which at 10,000 models keeps ~35 MiB more
 /// resident (334 vs 300 MiB peak) for no measurable speed. The option must be set before
