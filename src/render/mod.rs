@@ -482,11 +482,7 @@ impl<'a> Renderer<'a> {
     /// `card.html` rendered once.
     fn card(&self, i: usize) -> Value {
         let kept = self.kept_card(i);
-        let mut card = serde_json::to_value(&kept.card).unwrap_or(Value::Null);
-        if let Some(html) = &kept.html {
-            card["html"] = Value::String(html.clone());
-        }
-        card
+        kept.card.to_value(kept.html.as_deref())
     }
 
     /// The card of model `i`: made once (with `card.html` rendered, when the theme has it) and
