@@ -28,7 +28,8 @@ impl<'a> UserContext<'a> {
     }
 
     pub fn find_value_by_dotted_pointer(&self, pointer: &str) -> Option<&'a Value> {
-        let raw_root = pointer.split('.').next().unwrap();
+        // dvk patch: the root found byte by byte (see `dotted_pointer`).
+        let raw_root = &pointer[..crate::utils::find_byte(pointer, b'.').unwrap_or(pointer.len())];
         let root = crate::context::unescape_pointer(raw_root);
         // dvk patch: skip the root as written (upstream used the unescaped length).
         let rest = &pointer[raw_root.len() + 1..];
