@@ -142,17 +142,52 @@ pub fn render_into(
     site: &site::Site,
     sink: &dyn render::Sink,
 ) -> (render::RenderReport, Vec<Diagnostic>) {
-    render_taking_bodies(root, site, Vec::new(), sink)
+    render_taking_bodies(root, site, Vec::new(), sink, None)
 }
 
-/// [`render_into`] for a site whose model bodies were moved out ([`site::Site::take_model_bodies`]).
+/// The theme named by `content/site.yaml`, loaded beside the content (its templates take
+/// ~20 ms to parse at any size): which theme and language it is for, and the result.
+struct PreloadedTheme {
+    name: String,
+    language: String,
+    theme: Result<render::Theme, Vec<Diagnostic>>,
+}
+
+impl PreloadedTheme {
+    /// Whether it is the theme the loaded settings ask for.
+    fn is_for(&self, config: &config::SiteConfig) -> bool {
+        self.name == config.theme && self.language == config.language
+    }
+}
+
+fn preload_theme(root: &Path) -> Option<PreloadedTheme> {
+    let (config, diags) = content::read_config(root);
+    // Broken settings are reported by the load; the theme is then loaded after it.
+    if !diags.is_empty() {
+        return None;
+    }
+    let theme = render::Theme::load(root, &config.theme, &config.language);
+    Some(PreloadedTheme {
+        name: config.theme,
+        language: config.language,
+        theme,
+    })
+}
+
+/// [`render_into`] for a site whose model bodies were moved out
+/// ([`site::Site::take_model_bodies`]), with its theme if already loaded.
 fn render_taking_bodies(
     root: &Path,
     site: &site::Site,
     bodies: Vec<site::TakenBody>,
     sink: &dyn render::Sink,
+    theme: Option<PreloadedTheme>,
 ) -> (render::RenderReport, Vec<Diagnostic>) {
-    match render::Theme::load(root, &site.config.theme, &site.config.language) {
+    let theme = match theme {
+        Some(t) => t.theme,
+        None => render::Theme::load(root, &site.config.theme, &site.config.language),
+    };
+    match theme {
         Ok(theme) => render::render_site_taking_bodies(root, site, bodies, &theme, sink),
         Err(d) => (render::RenderReport::default(), d),
     }
@@ -173,8 +208,12 @@ pub fn build_with_progress(
     let root = &opts.root;
     let out = opts.out.clone().unwrap_or_else(|| root.join("public"));
     let key = format!("drafts={} base_url={:?}", opts.drafts, opts.base_url);
-    let inputs = fresh::inputs(root, &out, &key);
-    if let (Some(inputs), Some(last)) = (&inputs, fresh::load(root)) {
+    let last = fresh::load(root);
+    // Without the state of a last build there is nothing to compare with, so the inputs'
+    // fingerprint is taken while the content loads (safe: a file changed meanwhile is newer
+    // than the fingerprint's start, which `fresh` treats as racy and does not save).
+    let inputs = last.as_ref().map(|_| fresh::inputs(root, &out, &key));
+    if let (Some(Some(inputs)), Some(last)) = (&inputs, last) {
         if *inputs == last.inputs && fresh::output(&out).as_ref() == Some(&last.output) {
             return Ok(BuildReport {
                 models: last.models,
@@ -193,7 +232,15 @@ pub fn build_with_progress(
     }
     fresh::forget(root);
     progress.phase("Loading content");
-    let (mut site, diags) = load_site(root, opts.drafts, opts.base_url.as_deref());
+    let (inputs, ((mut site, diags), theme)) = rayon::join(
+        || inputs.unwrap_or_else(|| fresh::inputs(root, &out, &key)),
+        || {
+            rayon::join(
+                || load_site(root, opts.drafts, opts.base_url.as_deref()),
+                || preload_theme(root),
+            )
+        },
+    );
     let mut timings = vec![progress::Phase::since("load and assemble", started)];
     let mut all = Diagnostics::default();
     all.extend(diags);
@@ -211,7 +258,8 @@ pub fn build_with_progress(
         progress,
     };
     let bodies = site.take_model_bodies(body_memory_bytes());
-    let (report, d) = render_taking_bodies(root, &site, bodies, &counting);
+    let theme = theme.filter(|t| t.is_for(&site.config));
+    let (report, d) = render_taking_bodies(root, &site, bodies, &counting, theme);
     progress.phase("Publishing");
     timings.extend(report.timings.iter().copied());
     all.extend(d);
