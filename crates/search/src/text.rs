@@ -246,6 +246,17 @@ impl TermScanner {
         let bytes = text.as_bytes();
         let mut i = 0;
         while i < bytes.len() {
+            // Printable ASCII (most bytes of a text) is never white space.
+            if (b'!'..=b'~').contains(&bytes[i]) {
+                if piece_start.is_none() {
+                    piece_start = Some(i);
+                }
+                i += 1;
+                while i < bytes.len() && (b'!'..=b'~').contains(&bytes[i]) {
+                    i += 1;
+                }
+                continue;
+            }
             let (len, space) = whitespace_at(bytes, i);
             if space {
                 if let Some(s) = piece_start.take() {
@@ -274,13 +285,19 @@ fn whitespace_at(b: &[u8], i: usize) -> (usize, bool) {
         0x00..=0x7F => (1, matches!(lead, b' ' | b'\t'..=b'\r')),
         // U+0080–U+07FF: white space is U+0085 and U+00A0.
         0xC0..=0xDF => (2, lead == 0xC2 && matches!(b[i + 1], 0x85 | 0xA0)),
-        // U+1000–U+3FFF hold the other white space (U+1680, U+2000–U+205F, U+3000).
-        0xE1..=0xE3 => {
-            let c = (u32::from(lead & 0x0F) << 12)
-                | (u32::from(b[i + 1] & 0x3F) << 6)
-                | u32::from(b[i + 2] & 0x3F);
-            (3, char::from_u32(c).is_some_and(char::is_whitespace))
-        }
+        // The other white space, matched on its bytes (no decoding: Vietnamese letters with
+        // tone marks are U+1EA0–U+1EF9, lead byte 0xE1): U+1680 …
+        0xE1 => (3, b[i + 1] == 0x9A && b[i + 2] == 0x80),
+        // … U+2000–U+200A, U+2028, U+2029, U+202F, U+205F …
+        0xE2 => (
+            3,
+            matches!(
+                (b[i + 1], b[i + 2]),
+                (0x80, 0x80..=0x8A | 0xA8 | 0xA9 | 0xAF) | (0x81, 0x9F)
+            ),
+        ),
+        // … and U+3000.
+        0xE3 => (3, b[i + 1] == 0x80 && b[i + 2] == 0x80),
         0xE0..=0xEF => (3, false),
         _ => (4, false),
     }
