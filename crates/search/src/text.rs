@@ -148,7 +148,37 @@ impl<'a> Iterator for Tokens<'a> {
 /// Vietnamese syllables, so most pieces cost one hash lookup.
 #[derive(Default)]
 pub struct TermScanner {
+    /// Pieces of up to 16 bytes (nearly all: Vietnamese is written in short syllables), by
+    /// [`short_key`]: a lookup hashes and compares three numbers instead of a string.
+    short: HashMap<ShortKey, PieceTerms, BuildHasherDefault<crate::build::Fx>>,
+    /// Longer pieces.
     cache: HashMap<Box<str>, PieceTerms, BuildHasherDefault<crate::build::Fx>>,
+}
+
+/// A piece of up to 16 bytes as numbers: (its first bytes, its last bytes, its length). The
+/// two reads overlap when the piece is shorter than twice their width, so together with the
+/// length they cover every byte: two pieces have the same key only if they are equal.
+type ShortKey = (u64, u64, u8);
+
+fn short_key(b: &[u8]) -> Option<ShortKey> {
+    let n = b.len();
+    let word = |at: usize| u64::from_le_bytes(b[at..at + 8].try_into().unwrap_or([0; 8]));
+    let half = |at: usize| {
+        u64::from(u32::from_le_bytes(
+            b[at..at + 4].try_into().unwrap_or([0; 4]),
+        ))
+    };
+    let (lo, hi) = match n {
+        0 => (0, 0),
+        1..=3 => (
+            u64::from(b[0]) | u64::from(b[n / 2]) << 8 | u64::from(b[n - 1]) << 16,
+            0,
+        ),
+        4..=7 => (half(0), half(n - 4)),
+        8..=16 => (word(0), word(n - 8)),
+        _ => return None,
+    };
+    Some((lo, hi, n as u8))
 }
 
 /// The terms of one piece, for both states the text can be in before it.
@@ -184,7 +214,12 @@ impl TermScanner {
         let mut piece_start = None;
         let mut emit = |this: &mut Self, piece: &str, open: &mut bool| {
             let state = usize::from(*open);
-            if let Some(p) = this.cache.get(piece) {
+            let key = short_key(piece.as_bytes());
+            let known = match key {
+                Some(k) => this.short.get(&k),
+                None => this.cache.get(piece),
+            };
+            if let Some(p) = known {
                 for (i, &id) in p.ids.iter().enumerate() {
                     f(id, p.follows[state] >> i & 1 == 1);
                 }
@@ -231,17 +266,25 @@ impl TermScanner {
                 }
             }
             open_after[other] = it.started;
-            if this.cache.len() >= SCANNER_CACHE_MAX {
-                this.cache.clear();
+            let terms = PieceTerms {
+                ids: ids.into_boxed_slice(),
+                follows,
+                open_after,
+            };
+            match key {
+                Some(k) => {
+                    if this.short.len() >= SCANNER_CACHE_MAX {
+                        this.short.clear();
+                    }
+                    this.short.insert(k, terms);
+                }
+                None => {
+                    if this.cache.len() >= SCANNER_CACHE_MAX {
+                        this.cache.clear();
+                    }
+                    this.cache.insert(piece.into(), terms);
+                }
             }
-            this.cache.insert(
-                piece.into(),
-                PieceTerms {
-                    ids: ids.into_boxed_slice(),
-                    follows,
-                    open_after,
-                },
-            );
         };
         let bytes = text.as_bytes();
         let mut i = 0;
@@ -455,6 +498,41 @@ mod tests {
                 c as u32
             );
         }
+    }
+
+    #[test]
+    fn short_keys_tell_pieces_apart() {
+        // Every piece of up to 5 bytes over a small alphabet, and longer ones differing in
+        // one byte or in length.
+        let alphabet = [b'a', b'b', 0xC3, 0xA1];
+        let mut pieces: Vec<Vec<u8>> = vec![Vec::new()];
+        for len in 1..=5 {
+            let mut next = Vec::new();
+            for p in pieces.iter().filter(|p| p.len() == len - 1) {
+                for &c in &alphabet {
+                    let mut q = p.clone();
+                    q.push(c);
+                    next.push(q);
+                }
+            }
+            pieces.extend(next);
+        }
+        let base = b"nguoi-dan-van-kheo".to_vec();
+        for n in 6..=16 {
+            for i in 0..n {
+                let mut q = base[..n].to_vec();
+                q[i] = b'#';
+                pieces.push(q);
+            }
+            pieces.push(base[..n].to_vec());
+        }
+        pieces.sort();
+        pieces.dedup();
+        let mut keys = std::collections::HashSet::new();
+        for p in &pieces {
+            assert!(keys.insert(short_key(p).unwrap()), "{p:?}");
+        }
+        assert_eq!(short_key(b"12345678901234567"), None);
     }
 
     #[test]
