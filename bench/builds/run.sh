@@ -64,6 +64,9 @@ run_hugo() {
   echo "hugo $1 $2 $(tail -1 "$tf") $(sizeof "$d/public")" | tee -a "$out"
 }
 
+# ext4 treats an inode freed less than 30 s ago (5 min while its inode table block is still
+# dirty) as "recently deleted" and skips it: flush, then let the 30 s pass before measuring.
+sync; sleep 35
 echo "# $(date -u +%FT%TZ) $(nproc) cores, $(uname -r); $("$dvk" --version); $(hugo version | cut -d' ' -f1-2)" | tee -a "$out"
 for n in "${sizes[@]}"; do
   refresh_theme "$(corpus_for dvk "$n")"; corpus_for hugo "$n" >/dev/null
