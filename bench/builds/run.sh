@@ -2,6 +2,7 @@
 # Full-build benchmark: dvk beside Hugo on the same generated models, interleaved.
 #   bench/builds/run.sh [SIZES...]        (default: 1000 10000 30000)
 #   RUNS=3 DVK_ONLY_SIZES="100000 200000" bench/builds/run.sh 1000 10000 30000
+#   SETTLE=600 ... when the disk freed many files in the last minutes (see below)
 # Needs: python3, /usr/bin/time (apt-get install time), hugo (apt-get install hugo).
 # Prints one line per run: tool size run wall_s user_s sys_s maxrss_kb out_bytes out_files,
 # then medians and ratios (bench/builds/summarize.py).
@@ -66,7 +67,9 @@ run_hugo() {
 
 # ext4 treats an inode freed less than 30 s ago (5 min while its inode table block is still
 # dirty) as "recently deleted" and skips it: flush, then let the 30 s pass before measuring.
-sync; sleep 35
+# After a previous run deleted its tens of GB, wait longer (SETTLE=600: the late session's
+# runs started 5 minutes after such a deletion still spent 3-6 s per 10k build skipping inodes).
+sync; sleep "${SETTLE:-35}"
 echo "# $(date -u +%FT%TZ) $(nproc) cores, $(uname -r); $("$dvk" --version); $(hugo version | cut -d' ' -f1-2)" | tee -a "$out"
 for n in "${sizes[@]}"; do
   refresh_theme "$(corpus_for dvk "$n")"; corpus_for hugo "$n" >/dev/null
