@@ -376,7 +376,8 @@ pub fn render_site_taking_bodies(
 }
 
 /// Global values no page context overrides: every render sees the values `Renderer::lazy`
-/// gives them, so the templates get them written in once (a lookup each was ~3 % of a build).
+/// gives them, so the templates get them written in once (6 % fewer instructions per build
+/// of 1,000 models than a lookup each).
 const FOLDED: &[&str] = &["t", "site", "base_path", "feed_url"];
 
 struct Renderer<'a> {
@@ -903,8 +904,8 @@ impl<'a> Renderer<'a> {
         ctx.insert("description", description);
         ctx.insert("canonical_url", &self.urls.absolute(path));
         ctx.insert("current_url", &self.urls.url(path));
-        // The nav marks its items by section (a test per item on every page was 5 % of a
-        // build when done with `starting_with` on the path).
+        // The nav marks its items by section (1.8 % fewer instructions per build of 1,000
+        // models than a `starting_with` test on the path per item and page).
         let (section, rest) = path.split_once('/').unwrap_or((path, ""));
         if !section.is_empty() {
             ctx.insert("section", section);
