@@ -101,6 +101,23 @@ pub fn normalize_line_breaks(text: String) -> String {
 
 /// Reads a file as UTF-8 text without a BOM, NFC-normalised.
 pub fn read_text(root: &Path, rel: &Path, diags: &mut Vec<Diagnostic>) -> Option<String> {
+    Some(normalize_text(read_utf8(root, rel, diags)?))
+}
+
+/// `text` as dvk reads it: without a BOM, one kind of line break, NFC.
+pub fn normalize_text(mut s: String) -> String {
+    if s.starts_with('\u{feff}') {
+        s.drain(..'\u{feff}'.len_utf8());
+    }
+    let s = normalize_line_breaks(s);
+    match vntext::nfc(&s) {
+        std::borrow::Cow::Borrowed(_) => s,
+        std::borrow::Cow::Owned(normalized) => normalized,
+    }
+}
+
+/// Reads a file as UTF-8 text, as it is on disk.
+pub fn read_utf8(root: &Path, rel: &Path, diags: &mut Vec<Diagnostic>) -> Option<String> {
     let full = root.join(rel);
     let cannot_read = |diags: &mut Vec<Diagnostic>, e: std::io::Error| -> Option<String> {
         diags.push(Diagnostic::error(rel, 0, 0, format!("cannot read: {e}")));
@@ -150,16 +167,7 @@ pub fn read_text(root: &Path, rel: &Path, diags: &mut Vec<Diagnostic>) -> Option
         Err(_) => String::from_utf8(bytes),
     };
     match checked {
-        Ok(mut s) => {
-            if s.starts_with('\u{feff}') {
-                s.drain(..'\u{feff}'.len_utf8());
-            }
-            let s = normalize_line_breaks(s);
-            match vntext::nfc(&s) {
-                std::borrow::Cow::Borrowed(_) => Some(s),
-                std::borrow::Cow::Owned(normalized) => Some(normalized),
-            }
-        }
+        Ok(s) => Some(s),
         Err(e) => {
             let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
             let is_break = |i: usize| ends_line(e.as_bytes(), i);

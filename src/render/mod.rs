@@ -1250,26 +1250,12 @@ impl<'a> Renderer<'a> {
             Some(TakenBody::Kept(markdown)) => markdown,
             Some(TakenBody::InFile { len, hash }) => {
                 let mut d = Vec::new();
-                match crate::content::reread_model_body(self.root, rel, &mut d) {
-                    Some(md)
-                        if md.len() == len && crate::content::text_hash(md.as_bytes()) == hash =>
-                    {
-                        md
-                    }
-                    Some(_) => {
-                        self.diag(Diagnostic::error(
-                            rel,
-                            0,
-                            0,
-                            "the file was changed while the site was being built: build again.",
-                        ));
-                        String::new()
-                    }
-                    None => {
+                crate::content::reread_model_body(self.root, rel, len, hash, &mut d).unwrap_or_else(
+                    || {
                         d.into_iter().for_each(|d| self.diag(d));
                         String::new()
-                    }
-                }
+                    },
+                )
             }
             None => String::new(),
         }
