@@ -13,6 +13,8 @@
 # most of its time in the kernel skipping the 10,000s of just-freed inodes (perf: 50-60 % of
 # all samples in find_inode_bit/recently_deleted). That is the "disk varies 10x" effect; it
 # hits every tool alike and is not what a build on a fresh checkout costs.
+# Each timed build also starts after a `sync`, so that no earlier build's writes are still
+# being flushed while it runs (its own writes are flushed after it, as for every tool).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
@@ -49,18 +51,18 @@ refresh_theme() {  # dvk corpus dir: this checkout's theme, with old file times
 }
 run_dvk() {  # size label
   local d; d=$(corpus_for dvk "$1")
-  set_aside "$d/public" "$d/.dvk-cache"
+  set_aside "$d/public" "$d/.dvk-cache"; sync
   (cd "$d" && $T -f "$FMT" -o "$tf" "$dvk" build -q >/dev/null 2>"$ef") || { echo "dvk $1 FAILED"; cat "$ef"; exit 1; }
   echo "dvk $1 $2 $(tail -1 "$tf") $(sizeof "$d/public")" | tee -a "$out"
 }
 run_dvk_unchanged() {  # size label: a second build with nothing changed
-  local d; d=$(corpus_for dvk "$1")
+  local d; d=$(corpus_for dvk "$1"); sync
   (cd "$d" && $T -f "$FMT" -o "$tf" "$dvk" build -q >/dev/null 2>"$ef") || { echo "dvk-unchanged $1 FAILED"; cat "$ef"; exit 1; }
   echo "dvk-unchanged $1 $2 $(tail -1 "$tf") $(sizeof "$d/public")" | tee -a "$out"
 }
 run_hugo() {
   local d; d=$(corpus_for hugo "$1")
-  set_aside "$d/public" "$d/resources"
+  set_aside "$d/public" "$d/resources"; sync
   (cd "$d" && $T -f "$FMT" -o "$tf" hugo --quiet >/dev/null 2>"$ef") || { echo "hugo $1 FAILED"; cat "$ef"; exit 1; }
   echo "hugo $1 $2 $(tail -1 "$tf") $(sizeof "$d/public")" | tee -a "$out"
 }
