@@ -83,8 +83,8 @@ for n in "${sizes[@]}"; do
 done
 # The large builds' outputs (7 GB at 200k) would fill the disk if set aside: the outputs
 # set aside so far are freed before each of them (untimed). Freed inodes slow the builds
-# that follow, which the 100k and 200k targets (time and memory of one build) can bear.
-free_trash() { rm -rf "$trash" && mkdir -p "$trash" && sync; }
+# that follow for about 30 s (ext4 without a journal): each free is followed by a 40 s wait.
+free_trash() { rm -rf "$trash" && mkdir -p "$trash" && sync && sleep 40; }
 for n in ${DVK_ONLY_SIZES:-}; do
   refresh_theme "$(corpus_for dvk "$n")"
   free_trash; run_dvk "$n" warmup
