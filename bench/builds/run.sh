@@ -82,12 +82,12 @@ for n in "${sizes[@]}"; do
   done
 done
 # The large builds' outputs (5.3 GB at 200k) could fill the disk if all were set aside: when
-# less than 15 GB is free, the outputs set aside so far are freed before the next large build
+# less than 8 GB is free, the outputs set aside so far are freed before the next large build
 # (untimed). Freed inodes slow the builds that follow (ext4 without a journal, for minutes
 # after tens of GB), so each free is followed by a 40 s wait; with enough room, nothing is freed.
 free_trash() {
   local avail; avail=$(df -Pk "$corpus" | awk 'NR==2 {print $4}')
-  if (( avail < 15 * 1024 * 1024 )); then rm -rf "$trash" && mkdir -p "$trash" && sync && sleep 40; fi
+  if (( avail < 8 * 1024 * 1024 )); then rm -rf "$trash" && mkdir -p "$trash" && sync && sleep 40; fi
 }
 for n in ${DVK_ONLY_SIZES:-}; do
   refresh_theme "$(corpus_for dvk "$n")"
