@@ -49,11 +49,10 @@ refresh_theme() {  # dvk corpus dir: this checkout's theme, with old file times
   rm -rf "$1/themes" && cp -r "$repo/themes" "$1/"
   find "$1/themes" -exec touch -d '1 hour ago' {} +
 }
-warm() {  # dir: read every input file of a site (not its output), so each timed build starts
-  # with its inputs in the page cache, as after its own warm-up; the interleaved builds of the
-  # other tool (Hugo takes 3.3 GiB at 30k) push them out otherwise.
-  find "$1" \( -path "$1/public" -o -path "$1/resources" \) -prune -o -type f -print0 |
-    xargs -0 cat >/dev/null
+warm() {  # dir: read every file of a site whose output is set aside (so: its inputs), so each
+  # timed build starts with its inputs in the page cache, as after its own warm-up; the
+  # interleaved builds of the other tool (Hugo takes 3.3 GiB at 30k) push them out otherwise.
+  find "$1" -type f -print0 | xargs -0 cat >/dev/null
 }
 run_dvk() {  # size label
   local d; d=$(corpus_for dvk "$1")
