@@ -319,14 +319,14 @@ pub fn reread_model_body(
     diags: &mut Vec<Diagnostic>,
 ) -> Option<String> {
     let same = |body: &str| body.len() == len && text_hash(body.as_bytes()) == hash;
-    let raw = read::read_utf8(root, rel, diags)?;
-    // A file saved as dvk normalises it (no BOM, `\n` line ends, NFC) has the loaded body as
-    // it is: then the hash alone tells, and the file needs no normalising again.
-    if let Ok(split) = frontmatter::split(&raw, rel) {
-        if same(split.body) {
-            return Some(split.body.to_owned());
+    // A file saved as dvk normalises it (no BOM, `\n` line ends, NFC) ends with the loaded
+    // body as it is: then its last `len` bytes are read, and their hash alone tells.
+    if let Some(body) = read::read_tail(root, rel, len) {
+        if same(&body) {
+            return Some(body);
         }
     }
+    let raw = read::read_utf8(root, rel, diags)?;
     let text = read::normalize_text(raw);
     match frontmatter::split(&text, rel) {
         Ok(split) if same(split.body) => Some(split.body.to_owned()),

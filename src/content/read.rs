@@ -116,6 +116,20 @@ pub fn normalize_text(mut s: String) -> String {
     }
 }
 
+/// The last `len` bytes of a file, when they are UTF-8: a Markdown file's body, which runs
+/// to the end of the file. One open, seek and read; `None` when the file is shorter, cannot be
+/// read or does not end in UTF-8 text (the caller then reads the whole file).
+pub fn read_tail(root: &Path, rel: &Path, len: usize) -> Option<String> {
+    use std::io::{Read, Seek, SeekFrom};
+    let mut file = std::fs::File::open(root.join(rel)).ok()?;
+    file.seek(SeekFrom::End(-i64::try_from(len).ok()?)).ok()?;
+    let mut bytes = vec![0; len];
+    file.read_exact(&mut bytes).ok()?;
+    simdutf8::basic::from_utf8(&bytes).ok()?;
+    // SAFETY: simdutf8 has just validated these exact bytes as UTF-8.
+    Some(unsafe { String::from_utf8_unchecked(bytes) })
+}
+
 /// Reads a file as UTF-8 text, as it is on disk.
 pub fn read_utf8(root: &Path, rel: &Path, diags: &mut Vec<Diagnostic>) -> Option<String> {
     let full = root.join(rel);
@@ -665,5 +679,22 @@ mod tests {
         assert_eq!(Level::parse("Trung ương"), Some(Level::TrungUong));
         assert_eq!(Level::parse("huyện"), Some(Level::Huyen));
         assert_eq!(Level::parse("quốc gia"), None);
+    }
+
+    #[test]
+    fn a_tail_is_read_whole_and_only_as_utf8() {
+        let dir = tempfile::tempdir().unwrap();
+        let rel = Path::new("a.md");
+        std::fs::write(dir.path().join(rel), "---\ntitle: A\n---\nNhà văn hóa\n").unwrap();
+        let body = "Nhà văn hóa\n";
+        assert_eq!(
+            read_tail(dir.path(), rel, body.len()).as_deref(),
+            Some(body)
+        );
+        assert_eq!(read_tail(dir.path(), rel, 0).as_deref(), Some(""));
+        // Longer than the file; starting inside the two bytes of `à`; no such file.
+        assert_eq!(read_tail(dir.path(), rel, 1000), None);
+        assert_eq!(read_tail(dir.path(), rel, body.len() - 3), None);
+        assert_eq!(read_tail(dir.path(), Path::new("b.md"), 1), None);
     }
 }
