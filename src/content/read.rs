@@ -125,9 +125,17 @@ pub fn read_tail(root: &Path, rel: &Path, len: usize) -> Option<String> {
     file.seek(SeekFrom::End(-i64::try_from(len).ok()?)).ok()?;
     let mut bytes = vec![0; len];
     file.read_exact(&mut bytes).ok()?;
-    simdutf8::basic::from_utf8(&bytes).ok()?;
-    // SAFETY: simdutf8 has just validated these exact bytes as UTF-8.
-    Some(unsafe { String::from_utf8_unchecked(bytes) })
+    utf8_string(bytes).ok()
+}
+
+/// `bytes` as a `String`. simdutf8 checks Vietnamese text (mostly multi-byte) several times
+/// faster than the standard library; the standard check runs only to locate an error.
+fn utf8_string(bytes: Vec<u8>) -> Result<String, std::string::FromUtf8Error> {
+    match simdutf8::basic::from_utf8(&bytes) {
+        // SAFETY: simdutf8 has just validated these exact bytes as UTF-8.
+        Ok(_) => Ok(unsafe { String::from_utf8_unchecked(bytes) }),
+        Err(_) => String::from_utf8(bytes),
+    }
 }
 
 /// Reads a file as UTF-8 text, as it is on disk.
@@ -173,14 +181,7 @@ pub fn read_utf8(root: &Path, rel: &Path, diags: &mut Vec<Diagnostic>) -> Option
     if bytes.len() as u64 > MAX_FILE_BYTES {
         return too_big(diags, bytes.len() as u64);
     }
-    // simdutf8 checks Vietnamese text (mostly multi-byte) several times faster than the
-    // standard library; the standard check runs only to locate an error.
-    let checked = match simdutf8::basic::from_utf8(&bytes) {
-        // SAFETY: simdutf8 has just validated these exact bytes as UTF-8.
-        Ok(_) => Ok(unsafe { String::from_utf8_unchecked(bytes) }),
-        Err(_) => String::from_utf8(bytes),
-    };
-    match checked {
+    match utf8_string(bytes) {
         Ok(s) => Some(s),
         Err(e) => {
             let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
