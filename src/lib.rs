@@ -112,7 +112,20 @@ pub fn load_site(
     drafts: bool,
     base_url: Option<&str>,
 ) -> (site::Site, Vec<Diagnostic>) {
-    let (mut content, mut diags) = content::load(root, drafts);
+    load_site_keeping(root, drafts, base_url, usize::MAX)
+}
+
+/// [`load_site`] keeping at most `body_bytes` of model Markdown in memory: the bodies of
+/// the other model files are left in them ([`content::BodyBudget`]), to be read again by a
+/// build ([`site::Site::take_model_bodies`]).
+pub fn load_site_keeping(
+    root: &Path,
+    drafts: bool,
+    base_url: Option<&str>,
+    body_bytes: usize,
+) -> (site::Site, Vec<Diagnostic>) {
+    let budget = content::BodyBudget::new(body_bytes);
+    let (mut content, mut diags) = content::load(root, drafts, &budget);
     if let Some(url) = base_url {
         let (cfg, _) = config::SiteConfig::parse(
             &format!("base_url: \"{}\"", url.replace('"', "")),
@@ -237,7 +250,14 @@ pub fn build_with_progress(
         || inputs.unwrap_or_else(|| fresh::inputs(root, &out, &key)),
         || {
             rayon::join(
-                || load_site(root, opts.drafts, opts.base_url.as_deref()),
+                || {
+                    load_site_keeping(
+                        root,
+                        opts.drafts,
+                        opts.base_url.as_deref(),
+                        body_memory_bytes(),
+                    )
+                },
                 || preload_theme(root),
             )
         },
@@ -249,7 +269,8 @@ pub fn build_with_progress(
     if all.has_errors() {
         // Still run the renderer on nothing: link errors in bodies are found while rendering,
         // so check them too before giving up, for a complete list.
-        let (_, d) = render_taking_bodies(root, &site, Vec::new(), &render::NullSink, theme);
+        let bodies = site.take_model_bodies();
+        let (_, d) = render_taking_bodies(root, &site, bodies, &render::NullSink, theme);
         all.extend(d);
         return Err(BuildError::Content(all.sorted()));
     }
@@ -259,7 +280,7 @@ pub fn build_with_progress(
         inner: &staging,
         progress,
     };
-    let bodies = site.take_model_bodies(body_memory_bytes());
+    let bodies = site.take_model_bodies();
     let (report, d) = render_taking_bodies(root, &site, bodies, &counting, theme);
     progress.phase("Publishing");
     timings.extend(report.timings.iter().copied());

@@ -13,7 +13,8 @@ pub const SUMMARY_MAX: usize = 240;
 /// The mark `dvk new` puts in what an editor still has to write.
 pub const PLACEHOLDER: &str = "(cần điền";
 
-/// Every warning about the site's models.
+/// Every warning about the site's models, whose bodies must all be in memory (a site from
+/// [`crate::load_site`], not one whose load left bodies in their files).
 pub fn warnings(site: &Site) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let mut seen: HashMap<(i32, usize, Option<usize>, String), usize> = HashMap::new();

@@ -377,10 +377,8 @@ fn listings_paginate_twenty_per_page_newest_first() {
     assert!(f.exists("nam/2023/trang/2/index.html") && f.exists("nam/2023/trang/3/index.html"));
     assert!(!f.exists("nam/2023/trang/4/index.html"));
     let p1 = f.read("nam/2023/index.html");
-    assert_eq!(
-        p1.matches("href=\"/mo-hinh/mo-hinh-so-").count() / 1 >= 20,
-        true
-    );
+    let on_p1 = p1.matches("href=\"/mo-hinh/mo-hinh-so-").count();
+    assert!(on_p1 >= 20, "{on_p1} model links on page 1");
     let p3 = f.read("nam/2023/trang/3/index.html");
     let on_p3 = (0..45)
         .filter(|i| p3.contains(&format!("Mô hình số {i:02}<")))

@@ -933,7 +933,8 @@ fn locate_reference(text: &str, line_offset: usize, at: &[Seg]) -> (usize, usize
                             })
                             .count();
                         if count == *n {
-                            let after = rest[1..].len() - rest[1..].trim_start().len();
+                            let item = rest.strip_prefix('-').unwrap_or(rest);
+                            let after = item.len() - item.trim_start().len();
                             hit = Some((i, ind, Some(ind + 1 + after)));
                             break;
                         }

@@ -48,6 +48,7 @@ fn start(site: &std::path::Path) -> Option<Server> {
     while started.elapsed() < limit(120) {
         line.clear();
         if out.read_line(&mut line).unwrap_or(0) == 0 {
+            let _ = child.wait();
             panic!("dvk serve exited before listening");
         }
         if let Some(i) = line.find("http://") {
@@ -63,6 +64,8 @@ fn start(site: &std::path::Path) -> Option<Server> {
             });
         }
     }
+    let _ = child.kill();
+    let _ = child.wait();
     panic!("dvk serve did not say where it listens: {line}");
 }
 

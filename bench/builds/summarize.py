@@ -14,7 +14,7 @@ for line in open(sys.argv[1]):
     wall, user, sys_ = float(f[3]), float(f[4]), float(f[5])
     rss = int(f[6]) / 1024
     size_b, files = (int(f[7]), int(f[8])) if len(f) >= 9 else (0, 0)
-    runs[(f[0], int(f[1]))].append((wall, user + sys_, rss, size_b, files))
+    runs[(f[0], int(f[1]))].append((wall, user + sys_, rss, size_b, files, f[2]))
 
 def med(rs, i):
     return statistics.median(r[i] for r in rs)
@@ -42,5 +42,14 @@ for n in sizes:
 for small, big in zip(sizes, sizes[1:]):
     a, b = runs.get(("dvk", small)), runs.get(("dvk", big))
     if a and b:
-        print(f"- dvk {big:,}/{small:,} ({big / small:.3g}× the models): wall {med(b, 0) / med(a, 0):.2f}×, "
-              f"CPU {med(b, 1) / med(a, 1):.2f}×, memory {med(b, 2) / med(a, 2):.2f}×")
+        line = (f"- dvk {big:,}/{small:,} ({big / small:.3g}× the models): wall {med(b, 0) / med(a, 0):.2f}×, "
+                f"CPU {med(b, 1) / med(a, 1):.2f}×, memory {med(b, 2) / med(a, 2):.2f}×")
+        # The same ratio within each round (both sizes built minutes apart), then its median.
+        by_round = {r[5]: r for r in a}
+        pairs = [(by_round[r[5]], r) for r in b if r[5] in by_round]
+        if pairs:
+            walls = sorted(y[0] / x[0] for x, y in pairs)
+            cpus = sorted(y[1] / x[1] for x, y in pairs)
+            line += (f"; per round: wall {statistics.median(walls):.2f}× ({walls[0]:.2f}–{walls[-1]:.2f}), "
+                     f"CPU {statistics.median(cpus):.2f}× ({cpus[0]:.2f}–{cpus[-1]:.2f})")
+        print(line)

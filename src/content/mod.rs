@@ -36,6 +36,62 @@ pub struct Body {
     /// The Markdown is one YAML scalar written on the key's line (`body: "…"`), whose lines
     /// are not lines of the file: every position in it is reported at the value's start.
     pub inline: bool,
+    /// Set when the Markdown was dropped after loading to save memory ([`BodyBudget`]): it
+    /// is then read again from the file when its page is made ([`reread_model_body`]).
+    pub in_file: Option<InFile>,
+}
+
+/// What is kept of a Markdown body left in its file: enough to tell that the file still
+/// holds it when it is read again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct InFile {
+    /// Length in bytes.
+    pub len: usize,
+    /// [`text_hash`] of the Markdown.
+    pub hash: u64,
+}
+
+/// How many bytes of model Markdown a load may keep in memory (a national site's bodies are
+/// 900 MB); the bodies of model files loaded beyond it are dropped once checked, keeping
+/// only their [`InFile`]. Files load in parallel, so which bodies are kept depends on the
+/// order they were read in; the site built does not.
+pub struct BodyBudget {
+    left: std::sync::atomic::AtomicUsize,
+}
+
+impl BodyBudget {
+    /// A budget of `bytes`.
+    pub fn new(bytes: usize) -> Self {
+        BodyBudget {
+            left: std::sync::atomic::AtomicUsize::new(bytes),
+        }
+    }
+
+    /// No limit: every body stays in memory.
+    pub fn unlimited() -> Self {
+        Self::new(usize::MAX)
+    }
+
+    /// Keeps the Markdown of `body`, a model file's, if it fits in what is left; otherwise
+    /// drops it, leaving its [`InFile`].
+    fn spend(&self, body: &mut Body) {
+        use std::sync::atomic::Ordering;
+        let len = body.markdown.len();
+        let fits = self
+            .left
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |left| {
+                left.checked_sub(len)
+            })
+            .is_ok();
+        if fits {
+            return;
+        }
+        body.in_file = Some(InFile {
+            len,
+            hash: text_hash(body.markdown.as_bytes()),
+        });
+        body.markdown = String::new();
+    }
 }
 
 /// A measurable result of a model (`{label, value, unit}`).
@@ -87,8 +143,11 @@ pub struct Model {
     pub exemplary: bool,
     /// Publication date `YYYY-MM-DD`.
     pub date: Option<String>,
-    /// Lead text as written (else derived from the body later).
+    /// Lead text as written.
     pub summary: Option<String>,
+    /// Without a written summary, the body's first paragraph, shortened: what lists show.
+    /// Taken when loading, as a build may drop the body then ([`BodyBudget`]).
+    pub lead: String,
     /// Measurable results.
     pub results: Vec<ResultItem>,
     /// Photos, the first is the cover.
@@ -189,13 +248,13 @@ pub enum FileDocs {
 }
 
 /// Loads a site's content. `root` is the site folder.
-pub fn load(root: &Path, with_drafts: bool) -> (Content, Vec<Diagnostic>) {
+pub fn load(root: &Path, with_drafts: bool, budget: &BodyBudget) -> (Content, Vec<Diagnostic>) {
     let (config, mut diags) = read_config(root);
     let (files, walk_diags) = content_files(root);
     diags.extend(walk_diags);
     let results: Vec<(Option<FileDocs>, Vec<Diagnostic>)> = files
         .par_iter()
-        .map(|rel| load_file(root, rel, &config))
+        .map(|rel| load_file(root, rel, &config, budget))
         .collect();
     let mut docs = Vec::with_capacity(results.len());
     for (loaded, d) in results {
@@ -211,6 +270,7 @@ pub fn load_file(
     root: &Path,
     rel: &Path,
     config: &SiteConfig,
+    budget: &BodyBudget,
 ) -> (Option<FileDocs>, Vec<Diagnostic>) {
     let mut d = Vec::new();
     let Some(kind) = kind_of(rel) else {
@@ -221,7 +281,10 @@ pub fn load_file(
     };
     let loaded = match kind {
         Kind::ModelMarkdown => match read::model_file(root, rel, &text, config, &mut d) {
-            Ok(m) => Some(FileDocs::Models(vec![m])),
+            Ok(mut m) => {
+                budget.spend(&mut m.body);
+                Some(FileDocs::Models(vec![m]))
+            }
             Err(body) => body.map(|b| FileDocs::Rejected(rel.to_path_buf(), b)),
         },
         Kind::ModelList => Some(FileDocs::Models(read::model_list(
@@ -438,4 +501,38 @@ fn find_files(root: &Path, content_dir: &Path) -> (Vec<(PathBuf, Kind)>, Vec<Dia
 /// `path` relative to `root` (as given when it is not below it).
 pub fn rel_to(root: &Path, path: &Path) -> PathBuf {
     path.strip_prefix(root).unwrap_or(path).to_path_buf()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn body(text: &str) -> Body {
+        Body {
+            markdown: text.to_string(),
+            ..Body::default()
+        }
+    }
+
+    #[test]
+    fn a_budget_keeps_bodies_while_they_fit_then_leaves_them_in_their_files() {
+        let budget = BodyBudget::new(10);
+        let (mut a, mut b, mut c) = (body("sáu b"), body("năm b"), body("ab"));
+        budget.spend(&mut a); // 6 bytes: 4 left
+        budget.spend(&mut b); // 6 bytes: does not fit
+        budget.spend(&mut c); // 2 bytes: fits in what is left
+        assert_eq!((a.markdown.as_str(), a.in_file), ("sáu b", None));
+        assert_eq!((c.markdown.as_str(), c.in_file), ("ab", None));
+        assert_eq!(b.markdown, "");
+        assert_eq!(
+            b.in_file,
+            Some(InFile {
+                len: 6,
+                hash: text_hash("năm b".as_bytes())
+            })
+        );
+        let mut d = body(&"x".repeat(1 << 20));
+        BodyBudget::unlimited().spend(&mut d);
+        assert!(d.in_file.is_none() && d.markdown.len() == 1 << 20);
+    }
 }

@@ -217,7 +217,7 @@ pub fn model_file(
     let split = frontmatter::split(text, rel)
         .map_err(|d| diags.push(d))
         .map_err(|_| None)?;
-    let body = Body {
+    let body = || Body {
         markdown: split.body.to_string(),
         line_offset: split.body_line_offset,
         ..Body::default()
@@ -225,12 +225,12 @@ pub fn model_file(
     let Ok(doc) =
         YamlDoc::parse(split.yaml, rel, split.yaml_line_offset).map_err(|d| diags.push(d))
     else {
-        return Err(Some(body));
+        return Err(Some(body()));
     };
     let Some(map) = doc.root_mapping(diags) else {
-        return Err(Some(body));
+        return Err(Some(body()));
     };
-    read_model(root, &doc, map, &[], Some(body.clone()), config, diags).ok_or(Some(body))
+    read_model(root, &doc, map, &[], Some(body()), config, diags).ok_or_else(|| Some(body()))
 }
 
 /// A YAML file holding a list of models.
@@ -359,6 +359,10 @@ fn read_model(
     }
     let line = doc.locate(at).0;
     diags.extend(f.finish());
+    let lead = match summary {
+        Some(_) => String::new(),
+        None => crate::site::shorten(&super::markdown::first_paragraph(&body.markdown), 240),
+    };
     Some(Model {
         origin: Origin {
             path: rel.to_path_buf(),
@@ -375,6 +379,7 @@ fn read_model(
         exemplary,
         date,
         summary,
+        lead,
         results,
         photos,
         tags,
@@ -417,6 +422,7 @@ fn list_body(doc: &YamlDoc, at: &[Seg], raw: &str, markdown: String) -> Body {
             line_offset: line + blank_lines,
             column_offset: indent,
             inline: false,
+            in_file: None,
         }
     } else {
         let value_column = match (after_key, doc.line(line)) {
@@ -428,6 +434,7 @@ fn list_body(doc: &YamlDoc, at: &[Seg], raw: &str, markdown: String) -> Body {
             line_offset: line.saturating_sub(1),
             column_offset: value_column,
             inline: true,
+            in_file: None,
         }
     }
 }

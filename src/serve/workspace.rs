@@ -263,7 +263,12 @@ impl Workspace {
                 hash
             }
         };
-        let (docs, diags) = content::load_file(&self.root, rel, &self.config);
+        let (docs, diags) = content::load_file(
+            &self.root,
+            rel,
+            &self.config,
+            &content::BodyBudget::unlimited(),
+        );
         Some(FileEntry { hash, docs, diags })
     }
 
@@ -320,7 +325,12 @@ impl Workspace {
             .cloned()
             .collect();
         for p in users {
-            let (docs, diags) = content::load_file(&self.root, &p, &self.config);
+            let (docs, diags) = content::load_file(
+                &self.root,
+                &p,
+                &self.config,
+                &content::BodyBudget::unlimited(),
+            );
             if let Some(e) = self.files.get_mut(&p) {
                 e.docs = docs;
                 e.diags = diags;

@@ -121,41 +121,17 @@ pub const RESERVED: &[&str] = &[
 
 impl Site {
     /// Moves every model's Markdown out (leaving it empty), in model order: a build hands
-    /// them to the renderer, which drops each once its page is made. Up to `keep_bytes` of
-    /// them stay in memory; beyond that, the Markdown of a model file is dropped and read
-    /// again when its page is made (the bodies of a national site are 700 MB).
-    pub fn take_model_bodies(&mut self, keep_bytes: usize) -> Vec<TakenBody> {
-        use rayon::prelude::*;
-        // Which to keep is decided in model order; the dropped ones are hashed on every core.
-        let mut kept = 0;
-        let keep: Vec<bool> = self
-            .models
-            .iter()
-            .map(|m| {
-                let rereadable = m.origin.path.extension().is_some_and(|e| e == "md")
-                    && !m.body.inline
-                    && m.body.column_offset == 0;
-                let len = m.body.markdown.len();
-                let keep = !rereadable || kept + len <= keep_bytes;
-                if keep {
-                    kept += len;
-                }
-                keep
-            })
-            .collect();
+    /// them to the renderer, which drops each once its page is made. A body the load left
+    /// in its file ([`crate::content::BodyBudget`]) is read again then.
+    pub fn take_model_bodies(&mut self) -> Vec<TakenBody> {
         self.models
-            .par_iter_mut()
-            .zip(keep)
-            .map(|(m, keep)| {
-                let markdown = std::mem::take(&mut m.body.markdown);
-                if keep {
-                    TakenBody::Kept(markdown)
-                } else {
-                    TakenBody::InFile {
-                        len: markdown.len(),
-                        hash: crate::content::text_hash(markdown.as_bytes()),
-                    }
-                }
+            .iter_mut()
+            .map(|m| match m.body.in_file {
+                Some(f) => TakenBody::InFile {
+                    len: f.len,
+                    hash: f.hash,
+                },
+                None => TakenBody::Kept(std::mem::take(&mut m.body.markdown)),
             })
             .collect()
     }
@@ -453,13 +429,7 @@ pub enum TakenBody {
 
 /// The summary shown in lists: as written, else the body's first paragraph, shortened.
 pub fn summary_of(m: &Model) -> String {
-    match &m.summary {
-        Some(s) => s.clone(),
-        None => shorten(
-            &crate::content::markdown::first_paragraph(&m.body.markdown),
-            240,
-        ),
-    }
+    m.summary.clone().unwrap_or_else(|| m.lead.clone())
 }
 
 /// URL path of a model page.

@@ -703,9 +703,19 @@ impl IndexBuilder {
             merged.merge(first, terms);
         }
         if timing {
+            let sizes = |p: &mut dyn Iterator<Item = &Packed>| {
+                p.fold((0, 0, 0), |(n, l, b), p| {
+                    (n + 1, l + p.len(), b + p.heap_bytes())
+                })
+            };
+            let (terms, term_postings, term_bytes) = sizes(&mut merged.term_postings.iter());
+            let (pairs, pair_postings, pair_bytes) = sizes(&mut merged.pair_postings.values());
             eprintln!(
-                "search index: merging took {:.3} s",
-                merged.time.as_secs_f64()
+                "search index: merging took {:.3} s; {terms} terms, {term_postings} postings in {} MB; {pairs} pairs, {pair_postings} postings in {} MB; pair table {} MB",
+                merged.time.as_secs_f64(),
+                term_bytes >> 20,
+                pair_bytes >> 20,
+                (merged.pair_postings.capacity() * std::mem::size_of::<(u64, Packed)>()) >> 20,
             );
         }
         lap("terms and pairs of every doc");

@@ -48,6 +48,11 @@ impl Packed {
         self.bytes[start] |= mask;
     }
 
+    /// Bytes the packed postings take on the heap (capacity, not length).
+    pub fn heap_bytes(&self) -> usize {
+        self.bytes.capacity()
+    }
+
     /// How many postings.
     pub fn len(&self) -> usize {
         self.len as usize
