@@ -1543,10 +1543,11 @@ impl<'a> Renderer<'a> {
 /// Where links between content files lead: source file (relative to the site) → page URL.
 pub fn link_map(site: &Site) -> HashMap<PathBuf, String> {
     let base_path = site.config.base_path();
-    site.source_urls()
-        .into_iter()
-        .map(|(k, v)| (k, format!("{base_path}{v}")))
-        .collect()
+    let mut map = site.source_urls();
+    for url in map.values_mut() {
+        url.insert_str(0, &base_path);
+    }
+    map
 }
 
 /// A renderer prepared once for a site, to render chosen pages on demand (`dvk serve`).

@@ -375,13 +375,16 @@ impl Site {
     /// Source file → page URL path (relative to the site root), for links between files.
     /// A YAML file maps to its model only when it holds exactly one.
     pub fn source_urls(&self) -> HashMap<PathBuf, String> {
-        let mut map: HashMap<PathBuf, String> = HashMap::new();
+        let mut map: HashMap<PathBuf, String> =
+            HashMap::with_capacity(self.models.len() + self.articles.len() + self.pages.len());
+        // A Markdown file holds one model; only YAML lists need counting.
+        let in_list = |m: &Model| m.origin.path.extension().is_none_or(|e| e != "md");
         let mut counts: HashMap<&PathBuf, usize> = HashMap::new();
-        for m in &self.models {
+        for m in self.models.iter().filter(|m| in_list(m)) {
             *counts.entry(&m.origin.path).or_default() += 1;
         }
         for (m, slug) in self.models.iter().zip(&self.slugs) {
-            if counts[&m.origin.path] == 1 {
+            if !in_list(m) || counts[&m.origin.path] == 1 {
                 map.insert(m.origin.path.clone(), model_path(slug));
             }
         }
