@@ -115,8 +115,11 @@ for n in "${sizes[@]}"; do
 done
 for i in $(seq 1 "$runs"); do
   for n in "${sizes[@]}"; do
-    if (( i % 2 )); then run_dvk "$n" "$i"; run_hugo "$n" "$i"; else run_hugo "$n" "$i"; run_dvk "$n" "$i"; fi
-    run_dvk_unchanged "$n" "$i"
+    # The rebuild with nothing changed follows its full build directly, as an editor's
+    # second `dvk build` would (after Hugo's set-aside, which drops cached inodes, it would
+    # measure reading 42,000 output inodes back from the disk instead).
+    if (( i % 2 )); then run_dvk "$n" "$i"; run_dvk_unchanged "$n" "$i"; run_hugo "$n" "$i"
+    else run_hugo "$n" "$i"; run_dvk "$n" "$i"; run_dvk_unchanged "$n" "$i"; fi
   done
 done
 # The large builds' outputs (5.3 GB at 200k) could fill the disk if all were set aside: when
