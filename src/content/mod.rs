@@ -146,7 +146,8 @@ pub struct Model {
     /// Lead text as written.
     pub summary: Option<String>,
     /// Without a written summary, the body's first paragraph, shortened: what lists show.
-    /// Taken when loading, as a build may drop the body then ([`BodyBudget`]).
+    /// Taken when loading, as a build may drop the body then ([`BodyBudget`]); moved into
+    /// the site's summaries when it is assembled.
     pub lead: String,
     /// Measurable results.
     pub results: Vec<ResultItem>,
@@ -372,15 +373,15 @@ pub fn text_hash(bytes: &[u8]) -> u64 {
 }
 
 /// The Markdown of model file `rel`, read again as [`load`] took it, for a build that
-/// dropped it to save memory: it must still be `len` bytes with [`text_hash`] `hash`.
+/// dropped it to save memory: it must still be the body `kept` tells of.
 /// `None`, with the problem in `diags`, when the file cannot be read or has changed.
 pub fn reread_model_body(
     root: &Path,
     rel: &Path,
-    len: usize,
-    hash: u64,
+    kept: InFile,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<String> {
+    let InFile { len, hash } = kept;
     let same = |body: &str| body.len() == len && text_hash(body.as_bytes()) == hash;
     // A file saved as dvk normalises it (no BOM, `\n` line ends, NFC) ends with the loaded
     // body as it is: then its last `len` bytes are read, and their hash alone tells.

@@ -1248,9 +1248,9 @@ impl<'a> Renderer<'a> {
         let rel = &self.site.models[i].origin.path;
         match taken {
             Some(TakenBody::Kept(markdown)) => markdown,
-            Some(TakenBody::InFile { len, hash }) => {
+            Some(TakenBody::InFile(kept)) => {
                 let mut d = Vec::new();
-                crate::content::reread_model_body(self.root, rel, len, hash, &mut d).unwrap_or_else(
+                crate::content::reread_model_body(self.root, rel, kept, &mut d).unwrap_or_else(
                     || {
                         d.into_iter().for_each(|d| self.diag(d));
                         String::new()

@@ -127,10 +127,7 @@ impl Site {
         self.models
             .iter_mut()
             .map(|m| match m.body.in_file {
-                Some(f) => TakenBody::InFile {
-                    len: f.len,
-                    hash: f.hash,
-                },
+                Some(f) => TakenBody::InFile(f),
                 None => TakenBody::Kept(std::mem::take(&mut m.body.markdown)),
             })
             .collect()
@@ -141,7 +138,7 @@ impl Site {
     pub fn assemble(content: Content) -> (Site, Vec<Diagnostic>) {
         let Content {
             config,
-            models,
+            mut models,
             mut articles,
             mut pages,
             rejected_bodies,
@@ -149,7 +146,15 @@ impl Site {
         let mut diags = Vec::new();
         let n = models.len();
         let slugs = slugs::assign_model_slugs(&models, &mut diags);
-        let summaries: Vec<String> = models.iter().map(summary_of).collect();
+        // A lead moves into the summaries, so it is not held twice.
+        let summaries: Vec<String> = models
+            .iter_mut()
+            .map(|m| {
+                m.summary
+                    .clone()
+                    .unwrap_or_else(|| std::mem::take(&mut m.lead))
+            })
+            .collect();
 
         // Places, merged by slug; display spelling chosen from every spelling used.
         let mut province_names: HashMap<String, Vec<&str>> = HashMap::new();
@@ -422,12 +427,7 @@ pub enum TakenBody {
     Kept(String),
     /// Dropped, to be read again from the model's file; its length and hash tell whether
     /// the file was changed in the meantime.
-    InFile {
-        /// Length in bytes.
-        len: usize,
-        /// [`crate::content::text_hash`] of the Markdown.
-        hash: u64,
-    },
+    InFile(crate::content::InFile),
 }
 
 /// The summary shown in lists: as written, else the body's first paragraph, shortened.
