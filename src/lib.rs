@@ -11,6 +11,7 @@ pub mod content;
 pub mod diag;
 pub mod fresh;
 pub mod lints;
+pub mod msg;
 pub mod output;
 pub mod progress;
 pub mod render;

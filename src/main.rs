@@ -40,6 +40,9 @@ struct Cli {
     /// Print more detail.
     #[arg(short, long, global = true)]
     verbose: bool,
+    /// Language of messages: vi (default) or en (also the DVK_LANG environment variable).
+    #[arg(long, global = true)]
+    lang: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -176,6 +179,15 @@ fn print_warnings(warnings: &[dvk::diag::Diagnostic], verbose: bool) {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Some(code) = &cli.lang {
+        match dvk::msg::Lang::from_code(code) {
+            Some(l) => dvk::msg::set_lang(l),
+            None => {
+                eprintln!("error: --lang {code}: use vi or en");
+                return ExitCode::from(2);
+            }
+        }
+    }
     match cli.command {
         Command::Build {
             site,
