@@ -402,7 +402,10 @@ fn compare_with_cli(files: &HashMap<String, Vec<u8>>, dir: &str, cli: &serde_jso
         let got: Vec<String> = rows[1..].iter().map(|r| r[1].clone()).collect();
         assert_eq!(
             got,
-            arr("field_totals").iter().map(num).collect::<Vec<_>>(),
+            arr("fields")
+                .iter()
+                .map(|f| num(&f["count"]))
+                .collect::<Vec<_>>(),
             "{dir}: per field vs dvk stats"
         );
     }
@@ -432,13 +435,18 @@ fn compare_with_cli(files: &HashMap<String, Vec<u8>>, dir: &str, cli: &serde_jso
     }
     if files.contains_key(&path("mo-hinh-theo-dia-ban")) {
         let rows = csv_rows(files, &path("mo-hinh-theo-dia-ban"));
-        let places = arr("places");
-        let provinces = places.iter().filter(|p| p["depth"] == 0).count();
+        // Provinces and districts (the commune lines of `dvk stats` break down the models of
+        // no district, which the chart shows as one row).
+        let places: Vec<_> = arr("places")
+            .into_iter()
+            .filter(|p| p["kind"] == "province" || p["kind"] == "district")
+            .collect();
+        let provinces = places.iter().filter(|p| p["kind"] == "province").count();
         for p in &places {
             let name = p["name"].as_str().unwrap_or_default();
             let row = rows[1..].iter().find(|r| {
-                (p["depth"] == 0 && r[0] == name && r[1].is_empty())
-                    || (p["depth"] == 1 && r[1] == name)
+                (p["kind"] == "province" && r[0] == name && r[1].is_empty())
+                    || (p["kind"] == "district" && r[1] == name)
             });
             match row {
                 Some(r) => assert_eq!(
@@ -447,7 +455,7 @@ fn compare_with_cli(files: &HashMap<String, Vec<u8>>, dir: &str, cli: &serde_jso
                     "{dir}: {name} vs dvk stats"
                 ),
                 None => assert!(
-                    provinces == 1 && p["depth"] == 0,
+                    provinces == 1 && p["kind"] == "province",
                     "{dir}: {name} of dvk stats is not in the places CSV"
                 ),
             }
