@@ -200,7 +200,10 @@ enum NewWhat {
 }
 
 /// Prints what `dvk new` wrote (the path on standard output, notes on standard error).
-fn report_new(result: Result<dvk::scaffold::Created, dvk::scaffold::NewError>, quiet: bool) -> ExitCode {
+fn report_new(
+    result: Result<dvk::scaffold::Created, dvk::scaffold::NewError>,
+    quiet: bool,
+) -> ExitCode {
     match result {
         Ok(created) => {
             println!("{}", created.path.display());
@@ -527,7 +530,10 @@ fn main() -> ExitCode {
             match dvk::render::theme::export(&dest) {
                 Ok(n) => {
                     if !cli.quiet {
-                        println!("{}", dvk::msg!("theme.exported", n = n, dir = dest.display()));
+                        println!(
+                            "{}",
+                            dvk::msg!("theme.exported", n = n, dir = dest.display())
+                        );
                     }
                     ExitCode::SUCCESS
                 }
