@@ -193,8 +193,14 @@ mod tests {
             let entry = entry.unwrap();
             if entry.path().extension().is_some_and(|e| e == "rs") {
                 let src = std::fs::read_to_string(entry.path()).unwrap();
-                for (i, _) in src.match_indices("msg!(\"") {
-                    let rest = &src[i + 6..];
+                // Code only: comment lines may show examples.
+                let code: String = src
+                    .lines()
+                    .filter(|l| !l.trim_start().starts_with("//"))
+                    .collect::<Vec<_>>()
+                    .join("\n");
+                for (i, _) in code.match_indices("msg!(\"") {
+                    let rest = &code[i + 6..];
                     if let Some(end) = rest.find('"') {
                         let id = &rest[..end];
                         if id != "id" && !id.is_empty() {
