@@ -30,9 +30,11 @@ pub struct SiteConfig {
     pub theme: String,
     /// The fields, in display order.
     pub fields: Vec<Field>,
+    /// The header's links (`menu:`; empty: the theme's default header). See [`crate::menu`].
+    pub menu: Vec<crate::menu::MenuItem>,
 }
 
-const KEYS: &[&str] = &["title", "base_url", "language", "theme", "fields"];
+const KEYS: &[&str] = &["title", "base_url", "language", "theme", "fields", "menu"];
 const FIELD_KEYS: &[&str] = &["slug", "label", "aliases"];
 
 impl Default for SiteConfig {
@@ -61,6 +63,7 @@ impl Default for SiteConfig {
                     &["xây dựng Đảng", "xây dựng Đảng và hệ thống chính trị"],
                 ),
             ],
+            menu: Vec::new(),
         }
     }
 }
@@ -146,6 +149,9 @@ impl SiteConfig {
             if !parsed.is_empty() {
                 config.fields = parsed;
             }
+        }
+        if let Some((key_path, list)) = fields.list("menu") {
+            config.menu = crate::menu::parse(&doc, &key_path, list, &mut diags);
         }
         diags.extend(fields.finish());
         config.base_url = normalise_base_url(&config.base_url);

@@ -10,7 +10,9 @@ pub mod config;
 pub mod content;
 pub mod diag;
 pub mod fresh;
+pub mod init;
 pub mod lints;
+pub mod menu;
 pub mod msg;
 pub mod output;
 pub mod progress;
@@ -136,6 +138,7 @@ pub fn load_site_keeping(
     }
     let (site, more) = site::Site::assemble(content);
     diags.extend(more);
+    diags.extend(menu::check(&site));
     (site, diags)
 }
 

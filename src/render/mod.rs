@@ -7,6 +7,7 @@ pub mod feeds;
 pub mod format;
 pub mod pager;
 pub mod photos;
+pub mod theme;
 pub mod views;
 
 use crate::content::markdown::{self, Rendered};
@@ -142,55 +143,38 @@ impl I18n {
     }
 }
 
-/// Loaded theme: compiled templates, strings and the folder of static files.
+/// Loaded theme: compiled templates, strings and the static files (see [`theme`]).
 pub struct Theme {
     tera: Tera,
     /// Strings.
     pub i18n: I18n,
-    static_dir: PathBuf,
+    /// Files copied to the output as they are: path under `static/` → where it comes from.
+    pub static_files: Vec<(String, theme::ThemeFile)>,
 }
 
 impl Theme {
-    /// Loads `themes/<name>/` of the site at `root`; every problem is returned at once.
+    /// Loads theme `name`: the built-in files with the site's `themes/<name>/` over them;
+    /// every problem is returned at once.
     pub fn load(root: &Path, name: &str, language: &str) -> Result<Theme, Vec<Diagnostic>> {
-        let dir = root.join("themes").join(name);
         let rel_dir = PathBuf::from("themes").join(name);
+        let files = theme::files(root, name)?;
         let mut diags = Vec::new();
-        if !dir.is_dir() {
-            return Err(vec![Diagnostic::error(
-                Path::new("content/site.yaml"),
-                0,
-                0,
-                format!("theme \"{name}\" not found: there is no folder {}. Set `theme:` in site.yaml to a folder under themes/.", rel_dir.display()),
-            )]);
-        }
         let mut templates = Vec::new();
-        for entry in walkdir::WalkDir::new(dir.join("templates"))
-            .sort_by_file_name()
-            .into_iter()
-            .flatten()
-        {
-            if entry.file_type().is_file()
-                && entry
-                    .path()
-                    .extension()
-                    .is_some_and(|e| e == "html" || e == "xml")
-            {
-                let name = entry
-                    .path()
-                    .strip_prefix(dir.join("templates"))
-                    .unwrap_or(entry.path())
-                    .to_string_lossy()
-                    .replace('\\', "/");
-                match std::fs::read_to_string(entry.path()) {
-                    Ok(text) => templates.push((name, text)),
-                    Err(e) => diags.push(Diagnostic::error(
-                        &rel_dir.join("templates").join(&name),
-                        0,
-                        0,
-                        format!("cannot read template: {e}"),
-                    )),
-                }
+        for (rel, file) in files.range("templates/".to_string()..) {
+            let Some(name) = rel.strip_prefix("templates/") else {
+                break;
+            };
+            if !(name.ends_with(".html") || name.ends_with(".xml")) {
+                continue;
+            }
+            match file.read_text() {
+                Ok(text) => templates.push((name.to_string(), text)),
+                Err(e) => diags.push(Diagnostic::error(
+                    &rel_dir.join(rel),
+                    0,
+                    0,
+                    format!("cannot read template: {e}"),
+                )),
             }
         }
         let mut tera = Tera::default();
@@ -207,8 +191,16 @@ impl Theme {
                 format!("template error: {}", error_chain(&e)),
             ));
         }
-        let i18n_rel = rel_dir.join("i18n").join(format!("{language}.yaml"));
-        let i18n = match std::fs::read_to_string(root.join(&i18n_rel)) {
+        let i18n_key = format!("i18n/{language}.yaml");
+        let i18n_rel = rel_dir.join(&i18n_key);
+        let i18n_text = match files.get(&i18n_key) {
+            Some(f) => f.read_text(),
+            None => Err(io::Error::new(
+                io::ErrorKind::NotFound,
+                crate::msg!("theme.no_strings", path = i18n_rel.display()),
+            )),
+        };
+        let i18n = match i18n_text {
             Ok(text) => match serde_yaml::from_str::<Value>(&text) {
                 Ok(v) => v,
                 Err(e) => {
@@ -238,10 +230,14 @@ impl Theme {
         if !diags.is_empty() {
             return Err(diags);
         }
+        let static_files = files
+            .into_iter()
+            .filter_map(|(rel, f)| Some((rel.strip_prefix("static/")?.to_string(), f)))
+            .collect();
         Ok(Theme {
             tera,
             i18n: I18n::new(i18n),
-            static_dir: dir.join("static"),
+            static_files,
         })
     }
 }
@@ -433,6 +429,7 @@ impl<'a> Renderer<'a> {
         let has_card_template = theme.tera.get_template_names().any(|n| n == "card.html");
         let cards = (0..site.models.len()).map(|_| OnceLock::new()).collect();
         let mut globals = Context::new();
+        let (menu, footer_pages) = crate::menu::template_values(site, &urls);
         globals.insert(
             "site",
             &json!({
@@ -446,6 +443,8 @@ impl<'a> Renderer<'a> {
                 "provinces": site.provinces.iter().enumerate().map(|(i, p)| json!({
                     "name": p.name, "slug": p.slug, "url": views::province_url(site, &urls, i), "count": p.models.len()
                 })).collect::<Vec<_>>(),
+                "menu": menu,
+                "footer_pages": footer_pages,
             }),
         );
         globals.insert("base_path", &urls.base_path);
@@ -846,25 +845,18 @@ impl<'a> Renderer<'a> {
     }
 
     fn copy_static(&self, sink: &dyn Sink) {
-        let dir = &self.theme.static_dir;
-        for entry in walkdir::WalkDir::new(dir)
-            .sort_by_file_name()
-            .into_iter()
-            .flatten()
-        {
-            if entry.file_type().is_file() {
-                if let Ok(rel) = entry.path().strip_prefix(dir) {
-                    let rel = rel.to_string_lossy().replace('\\', "/");
-                    match std::fs::read(entry.path()) {
-                        Ok(b) => self.write(sink, &rel, &b),
-                        Err(e) => self.diag(Diagnostic::error(
-                            entry.path(),
-                            0,
-                            0,
-                            format!("cannot read: {e}"),
-                        )),
-                    }
-                }
+        for (rel, file) in &self.theme.static_files {
+            match file.read() {
+                Ok(b) => self.write(sink, rel, &b),
+                Err(e) => self.diag(Diagnostic::error(
+                    &PathBuf::from("themes")
+                        .join(&self.site.config.theme)
+                        .join("static")
+                        .join(rel),
+                    0,
+                    0,
+                    format!("cannot read: {e}"),
+                )),
             }
         }
     }
