@@ -30,9 +30,12 @@ pub struct SiteConfig {
     pub theme: String,
     /// The fields, in display order.
     pub fields: Vec<Field>,
+    /// The site's own abbreviations for search (`search: { abbreviations: { "HTX": "hợp tác
+    /// xã" } }`): short form and its long forms, added to the built-in ones.
+    pub search_abbreviations: Vec<(String, Vec<String>)>,
 }
 
-const KEYS: &[&str] = &["title", "base_url", "language", "theme", "fields"];
+const KEYS: &[&str] = &["title", "base_url", "language", "theme", "fields", "search"];
 const FIELD_KEYS: &[&str] = &["slug", "label", "aliases"];
 
 impl Default for SiteConfig {
@@ -61,6 +64,7 @@ impl Default for SiteConfig {
                     &["xây dựng Đảng", "xây dựng Đảng và hệ thống chính trị"],
                 ),
             ],
+            search_abbreviations: Vec::new(),
         }
     }
 }
@@ -147,9 +151,23 @@ impl SiteConfig {
                 config.fields = parsed;
             }
         }
+        if let Some((search_path, search)) = fields.mapping("search") {
+            config.search_abbreviations =
+                crate::search_config::abbreviations(&doc, &search_path, search, &mut diags);
+        }
         diags.extend(fields.finish());
         config.base_url = normalise_base_url(&config.base_url);
         (config, diags)
+    }
+
+    /// The abbreviations search knows: the built-in ones and the site's.
+    pub fn abbreviations(&self) -> dvk_search::Abbreviations {
+        let mut a = dvk_search::Abbreviations::builtin();
+        for (short, long) in &self.search_abbreviations {
+            let long: Vec<&str> = long.iter().map(String::as_str).collect();
+            a.add(short, &long);
+        }
+        a
     }
 
     /// The path part of base_url, starting and ending with `/` (`/` or `/danvan/`).
