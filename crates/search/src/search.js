@@ -11,7 +11,7 @@
   var PAGE = 10;
   var WEIGHTS = [[1, 20], [2, 15], [4, 4], [8, 1], [16, 1]];
   // Query words adjacent as typed (query.rs PAIR_WEIGHTS, MAX_ADJACENT_PAIRS), two words of a
-  // place name (PLACE_BOOST), typo corrections (FUZZY_*; build.rs FUZZY_MIN_CHARS).
+  // place name (PLACE_BOOST), typo corrections (FUZZY_*, build.rs FUZZY_MIN_CHARS).
   var PAIR_WEIGHTS = [[1, 20], [2, 30], [4, 4], [8, 2], [16, 0]];
   var MAX_PAIRS = 4, PLACE_BOOST = 1000, FUZZY_FACTOR = 0.6, FUZZY_MAX = 3, FUZZY_MIN = 5;
   var PARAMS = { year: 'nam', province: 'tinh', district: 'huyen', field: 'linh-vuc', exemplary: 'dien-hinh' };
