@@ -96,7 +96,9 @@ mod tests {
         );
         let a = c.abbreviations();
         assert!(a.expansions("clb").contains(&"cau lac bo".to_string()));
-        assert!(a.expansions("mttq").contains(&"mat tran to quoc".to_string()));
+        assert!(a
+            .expansions("mttq")
+            .contains(&"mat tran to quoc".to_string()));
     }
 
     #[test]

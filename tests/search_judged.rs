@@ -38,7 +38,11 @@ fn judged() -> Vec<Judged> {
 /// first min(3, |relevant|) results that are relevant.
 fn precision_at_3(ranked: &[String], relevant: &[String]) -> f64 {
     let k = relevant.len().clamp(1, 3);
-    let hits = ranked.iter().take(k).filter(|r| relevant.contains(r)).count();
+    let hits = ranked
+        .iter()
+        .take(k)
+        .filter(|r| relevant.contains(r))
+        .count();
     hits as f64 / k as f64
 }
 
@@ -165,5 +169,8 @@ fn precision_counts_only_the_first_three() {
     let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
     assert_eq!(precision_at_3(&s(&["a", "b", "c", "d"]), &s(&["a"])), 1.0);
     assert_eq!(precision_at_3(&s(&["x", "a"]), &s(&["a"])), 0.0);
-    assert_eq!(precision_at_3(&s(&["a", "x", "b", "c"]), &s(&["a", "b", "c", "d"])), 2.0 / 3.0);
+    assert_eq!(
+        precision_at_3(&s(&["a", "x", "b", "c"]), &s(&["a", "b", "c", "d"])),
+        2.0 / 3.0
+    );
 }

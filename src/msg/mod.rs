@@ -38,14 +38,8 @@ impl Lang {
 }
 
 /// The catalogue files of each language, in the order they are read (a later id wins).
-const VI: &[&str] = &[
-    include_str!("vi/core.txt"),
-    include_str!("vi/search.txt"),
-];
-const EN: &[&str] = &[
-    include_str!("en/core.txt"),
-    include_str!("en/search.txt"),
-];
+const VI: &[&str] = &[include_str!("vi/core.txt"), include_str!("vi/search.txt")];
+const EN: &[&str] = &[include_str!("en/core.txt"), include_str!("en/search.txt")];
 
 /// 0: not chosen yet (read `DVK_LANG`), 1: Vietnamese, 2: English.
 static CHOSEN: AtomicU8 = AtomicU8::new(0);

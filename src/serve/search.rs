@@ -40,8 +40,7 @@ pub(crate) fn file(
         if s.files_generation != Some(s.generation) {
             let mut docs = s.models.clone();
             docs.extend(s.extra.iter().cloned());
-            let built =
-                dvk_search::build_index_with(&docs, &snap.site().config.abbreviations());
+            let built = dvk_search::build_index_with(&docs, &snap.site().config.abbreviations());
             s.prev_shards = std::mem::take(&mut s.files)
                 .into_iter()
                 .filter(|(k, _)| k.starts_with("tim-kiem/i/"))

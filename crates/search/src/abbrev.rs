@@ -206,7 +206,8 @@ mod tests {
         assert!(a.len() >= 60, "{}", a.len());
         let has = |short: &str, long: &str| {
             assert!(
-                a.expansions(short).contains(&crate::text::terms_of(long).join(" ")),
+                a.expansions(short)
+                    .contains(&crate::text::terms_of(long).join(" ")),
                 "{short} → {long}: {:?}",
                 a.expansions(short)
             );

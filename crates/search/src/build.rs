@@ -7,11 +7,11 @@ use std::sync::Mutex;
 use rayon::prelude::*;
 use serde_json::{json, Value};
 
+use crate::abbrev::{Abbreviations, Matcher};
 use crate::codec::{
     encode_payload, Payload, ShardWriter, LIST_BODY, LIST_BODY_HIGH, LIST_META, LIST_PLACE,
     LIST_TITLE,
 };
-use crate::abbrev::{Abbreviations, Matcher};
 use crate::postings::Packed;
 use crate::text::TermScanner;
 use crate::{DocKind, IndexFile, SearchDoc};

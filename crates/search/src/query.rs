@@ -134,13 +134,15 @@ pub fn edit_distance(a: &str, b: &str, prefix: bool) -> usize {
     for (i, row) in d.iter_mut().enumerate() {
         row[0] = i;
     }
-    for j in 0..=n {
-        d[0][j] = j;
+    for (j, v) in d[0].iter_mut().enumerate() {
+        *v = j;
     }
     for i in 1..=m {
         for j in 1..=n {
             let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut v = (d[i - 1][j] + 1).min(d[i][j - 1] + 1).min(d[i - 1][j - 1] + cost);
+            let mut v = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
                 v = v.min(d[i - 2][j - 2] + 1);
             }
@@ -347,7 +349,10 @@ impl Index {
             .windows(2)
             .zip(words.windows(2))
             .filter(|(it, w)| {
-                !w[0].is_empty() && !w[1].is_empty() && !optional.contains(&&it[0]) && !optional.contains(&&it[1])
+                !w[0].is_empty()
+                    && !w[1].is_empty()
+                    && !optional.contains(&&it[0])
+                    && !optional.contains(&&it[1])
             })
             .map(|(_, w)| format!("{} {}", w[0], w[1]))
             .take(MAX_ADJACENT_PAIRS);

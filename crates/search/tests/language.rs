@@ -81,7 +81,10 @@ fn an_abbreviation_finds_the_long_form_and_the_reverse() {
     assert_eq!(ix.search_urls("ubmttq"), vec!["mo-hinh/mat-tran/"]);
     // The reverse: "UBND xã" is found by the long form, as words and as a phrase.
     assert_eq!(ix.search_urls("ủy ban nhân dân"), vec!["mo-hinh/ubnd/"]);
-    assert_eq!(ix.search_urls("uy ban nhan dan xa phu tuc"), vec!["mo-hinh/ubnd/"]);
+    assert_eq!(
+        ix.search_urls("uy ban nhan dan xa phu tuc"),
+        vec!["mo-hinh/ubnd/"]
+    );
     assert_eq!(ix.search_urls("\"ủy ban nhân dân\""), vec!["mo-hinh/ubnd/"]);
     assert_eq!(ix.search_urls("hội đồng nhân dân"), vec!["mo-hinh/ubnd/"]);
     assert_eq!(ix.search_urls("ccb"), vec!["mo-hinh/ccb/"]);
@@ -113,7 +116,8 @@ fn hoi_lhpn_and_hoi_lien_hiep_phu_nu_are_the_same_to_search() {
 #[test]
 fn a_site_adds_its_own_abbreviations() {
     let mut d = docs();
-    d[0].body.push_str(" Câu lạc bộ dưỡng sinh sinh hoạt hằng tuần.");
+    d[0].body
+        .push_str(" Câu lạc bộ dưỡng sinh sinh hoạt hằng tuần.");
     let mut abbr = Abbreviations::builtin();
     abbr.add("CLB", &["câu lạc bộ"]);
     let ix = Index::from_files(&build_index_with(&d, &abbr)).unwrap();
@@ -126,8 +130,12 @@ fn a_site_adds_its_own_abbreviations() {
 fn a_common_word_is_not_taken_for_an_abbreviation() {
     // "dan" (dân) must not bring every doc with "nhân dân" or "UBND": no short form is a word.
     let ix = index(&docs());
-    assert!(ix.search_urls("nhan dan").contains(&"mo-hinh/ubnd/".to_string()));
-    assert!(!ix.search_urls("chi em ").contains(&"mo-hinh/ubnd/".to_string()));
+    assert!(ix
+        .search_urls("nhan dan")
+        .contains(&"mo-hinh/ubnd/".to_string()));
+    assert!(!ix
+        .search_urls("chi em ")
+        .contains(&"mo-hinh/ubnd/".to_string()));
     assert_eq!(ix.search_urls("tiep dan"), vec!["mo-hinh/ubnd/"]);
 }
 
@@ -147,7 +155,11 @@ fn other_names_of_a_place_find_its_models_with_the_place_weight() {
     let ix = index(&d);
     assert_eq!(ix.search_urls("vinh long"), vec!["mo-hinh/ubnd/"]);
     let dn = ix.search_urls("da nang");
-    assert_eq!(dn, vec!["mo-hinh/hlhpn/", "mo-hinh/body-only/"], "alias (place) above body");
+    assert_eq!(
+        dn,
+        vec!["mo-hinh/hlhpn/", "mo-hinh/body-only/"],
+        "alias (place) above body"
+    );
     // Aliases are searched, never shown.
     let row = ix.doc(ix.search("vinh long")[0]).unwrap();
     assert!(!row.join(" ").contains("Vĩnh Long"), "{row:?}");
@@ -156,9 +168,27 @@ fn other_names_of_a_place_find_its_models_with_the_place_weight() {
 #[test]
 fn title_place_and_host_rank_above_the_body() {
     let d = vec![
-        model("mo-hinh/body/", "Một", "Bến Tre", "Ban A", "Chăn nuôi bò sinh sản giỏi."),
-        model("mo-hinh/host/", "Hai", "Bến Tre", "Tổ chăn nuôi bò", "Không."),
-        model("mo-hinh/title/", "Chăn nuôi bò", "Bến Tre", "Ban B", "Không."),
+        model(
+            "mo-hinh/body/",
+            "Một",
+            "Bến Tre",
+            "Ban A",
+            "Chăn nuôi bò sinh sản giỏi.",
+        ),
+        model(
+            "mo-hinh/host/",
+            "Hai",
+            "Bến Tre",
+            "Tổ chăn nuôi bò",
+            "Không.",
+        ),
+        model(
+            "mo-hinh/title/",
+            "Chăn nuôi bò",
+            "Bến Tre",
+            "Ban B",
+            "Không.",
+        ),
     ];
     let ix = index(&d);
     assert_eq!(
@@ -225,7 +255,11 @@ fn a_query_naming_a_place_puts_its_models_first() {
         let got = ix.search_urls(q);
         let mut first: Vec<&str> = got.iter().take(2).map(String::as_str).collect();
         first.sort();
-        assert_eq!(first, vec!["mo-hinh/lam-ha-2/", "mo-hinh/lam-ha/"], "{q}: {got:?}");
+        assert_eq!(
+            first,
+            vec!["mo-hinh/lam-ha-2/", "mo-hinh/lam-ha/"],
+            "{q}: {got:?}"
+        );
     }
 }
 
@@ -241,15 +275,19 @@ fn a_one_letter_typo_in_a_long_word_is_corrected() {
     ));
     let ix = index(&d);
     for q in [
-        "khuyeen hoc",  // a letter added
-        "khuyn hoc",    // one left out
-        "khuyan hoc ",  // one changed
-        "khuyne hoc",   // two swapped
+        "khuyeen hoc", // a letter added
+        "khuyn hoc",   // one left out
+        "khuyan hoc ", // one changed
+        "khuyne hoc",  // two swapped
         "hoc sinh ngheeo",
         "chuyenr doi so",
-        "khuyeen",      // while typing: the prefix
+        "khuyeen", // while typing: the prefix
     ] {
-        assert_eq!(ix.search_urls(q).first().map(String::as_str), Some("mo-hinh/khuyen-hoc/"), "{q}");
+        assert_eq!(
+            ix.search_urls(q).first().map(String::as_str),
+            Some("mo-hinh/khuyen-hoc/"),
+            "{q}"
+        );
     }
     // Short words are not corrected (too many neighbours), nor are unknown words far away.
     assert!(ix.search_urls("hocc sinh ").is_empty());
