@@ -32,9 +32,14 @@ pub struct SiteConfig {
     pub fields: Vec<Field>,
     /// The header's links (`menu:`; empty: the theme's default header). See [`crate::menu`].
     pub menu: Vec<crate::menu::MenuItem>,
+    /// The site's own abbreviations for search (`search: { abbreviations: { "HTX": "hợp tác
+    /// xã" } }`): short form and its long forms, added to the built-in ones.
+    pub search_abbreviations: Vec<(String, Vec<String>)>,
 }
 
-const KEYS: &[&str] = &["title", "base_url", "language", "theme", "fields", "menu"];
+const KEYS: &[&str] = &[
+    "title", "base_url", "language", "theme", "fields", "menu", "search",
+];
 const FIELD_KEYS: &[&str] = &["slug", "label", "aliases"];
 
 impl Default for SiteConfig {
@@ -64,6 +69,7 @@ impl Default for SiteConfig {
                 ),
             ],
             menu: Vec::new(),
+            search_abbreviations: Vec::new(),
         }
     }
 }
@@ -153,9 +159,23 @@ impl SiteConfig {
         if let Some((key_path, list)) = fields.list("menu") {
             config.menu = crate::menu::parse(&doc, &key_path, list, &mut diags);
         }
+        if let Some((search_path, search)) = fields.mapping("search") {
+            config.search_abbreviations =
+                crate::search_config::abbreviations(&doc, &search_path, search, &mut diags);
+        }
         diags.extend(fields.finish());
         config.base_url = normalise_base_url(&config.base_url);
         (config, diags)
+    }
+
+    /// The abbreviations search knows: the built-in ones and the site's.
+    pub fn abbreviations(&self) -> dvk_search::Abbreviations {
+        let mut a = dvk_search::Abbreviations::builtin();
+        for (short, long) in &self.search_abbreviations {
+            let long: Vec<&str> = long.iter().map(String::as_str).collect();
+            a.add(short, &long);
+        }
+        a
     }
 
     /// The path part of base_url, starting and ending with `/` (`/` or `/danvan/`).

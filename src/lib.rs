@@ -18,6 +18,7 @@ pub mod output;
 pub mod progress;
 pub mod render;
 pub mod scaffold;
+pub mod search_config;
 pub mod serve;
 pub mod site;
 pub mod stats_cmd;

@@ -41,10 +41,12 @@ impl Lang {
 const VI: &[&str] = &[
     include_str!("vi/core.txt"),
     include_str!("vi/init.txt"),
+    include_str!("vi/search.txt"),
 ];
 const EN: &[&str] = &[
     include_str!("en/core.txt"),
     include_str!("en/init.txt"),
+    include_str!("en/search.txt"),
 ];
 
 /// 0: not chosen yet (read `DVK_LANG`), 1: Vietnamese, 2: English.

@@ -595,7 +595,8 @@ impl<'a> Renderer<'a> {
             .into_iter()
             .partition(|job| matches!(job, Job::Model(_) | Job::Article(_) | Job::Page(_)));
         let doc_jobs = self.in_index_order(doc_jobs);
-        let mut index = dvk_search::IndexBuilder::new();
+        let mut index =
+            dvk_search::IndexBuilder::with_abbreviations(&self.site.config.abbreviations());
         let ((), mut pages) = rayon::join(
             || self.write_feeds(sink),
             || self.render_doc_jobs(&doc_jobs, &mut index, sink),
@@ -1262,6 +1263,7 @@ impl<'a> Renderer<'a> {
             kind: dvk_search::DocKind::Model,
             title: m.title.clone(),
             place: s.place_of(i),
+            place_aliases: Vec::new(),
             province: Some(s.provinces[s.model_province[i]].name.clone()),
             district: s.model_district[i].map(|d| s.districts[d].name.clone()),
             year: Some(m.year),
