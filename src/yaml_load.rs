@@ -113,7 +113,7 @@ pub fn load(text: &str) -> Result<Value, LoadError> {
                 if let Some(tag) = tag {
                     return Err(err(
                         pos,
-                        crate::msg!("yaml.tag", tag = format!("{}{}", tag.handle, tag.suffix)),
+                        crate::msg!("yaml.tag", tag = tag_text(&tag)),
                     ));
                 }
                 let w = 1 + text.len();
@@ -127,7 +127,7 @@ pub fn load(text: &str) -> Result<Value, LoadError> {
                 if let Some(tag) = tag {
                     return Err(err(
                         pos,
-                        crate::msg!("yaml.tag", tag = format!("{}{}", tag.handle, tag.suffix)),
+                        crate::msg!("yaml.tag", tag = tag_text(&tag)),
                     ));
                 }
                 if stack.len() >= MAX_DEPTH {
@@ -194,6 +194,14 @@ pub fn load(text: &str) -> Result<Value, LoadError> {
         }
     }
     Ok(root.unwrap_or(Value::Null))
+}
+
+/// A tag as an editor wrote it (`!!binary`, not `tag:yaml.org,2002:binary`).
+fn tag_text(tag: &saphyr_parser::Tag) -> String {
+    match tag.handle.as_str() {
+        "tag:yaml.org,2002:" => format!("!!{}", tag.suffix),
+        h => format!("{h}{}", tag.suffix),
+    }
 }
 
 /// A key as an editor wrote it, for messages.
