@@ -91,7 +91,10 @@ impl SiteConfig {
             config.title = v;
         }
         if let Some(v) = fields.string("base_url") {
-            config.base_url = v;
+            match check_base_url(&v) {
+                Ok(url) => config.base_url = url,
+                Err(m) => fields.error("base_url", m),
+            }
         }
         if let Some(v) = fields.string("language") {
             // It names the theme's strings file (i18n/<language>.yaml): a language tag only,
@@ -101,20 +104,14 @@ impl SiteConfig {
                     .chars()
                     .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
             {
-                fields.error(
-                    "language",
-                    format!("`language` \"{v}\" must be a language code such as `vi` or `en`."),
-                );
+                fields.error("language", crate::msg!("config.language", value = v));
             } else {
                 config.language = v;
             }
         }
         if let Some(v) = fields.string("theme") {
             if v.contains(['/', '\\']) || v.starts_with('.') || v.is_empty() {
-                fields.error(
-                    "theme",
-                    "`theme` must be a folder name under themes/ such as `default`.",
-                );
+                fields.error("theme", crate::msg!("config.theme"));
             } else {
                 config.theme = v;
             }
@@ -133,10 +130,7 @@ impl SiteConfig {
                 if let Some(label) = label {
                     let slug = slug.unwrap_or_else(|| vntext::slugify(&label));
                     if slug.is_empty() || slug != vntext::slugify(&slug) {
-                        f.error(
-                            "slug",
-                            format!("field slug `{slug}` must be lower-case ASCII words joined by hyphens, e.g. `kinh-te`."),
-                        );
+                        f.error("slug", crate::msg!("config.field_slug", slug = slug));
                     }
                     parsed.push(Field {
                         slug,
@@ -147,10 +141,7 @@ impl SiteConfig {
                 diags.extend(f.finish());
             }
             if parsed.is_empty() && diags.is_empty() {
-                fields.error(
-                    "fields",
-                    "`fields` is empty: list at least one field with a `label`.",
-                );
+                fields.error("fields", crate::msg!("config.fields_empty"));
             }
             if !parsed.is_empty() {
                 config.fields = parsed;
@@ -164,7 +155,6 @@ impl SiteConfig {
                 crate::search_config::abbreviations(&doc, &search_path, search, &mut diags);
         }
         diags.extend(fields.finish());
-        config.base_url = normalise_base_url(&config.base_url);
         (config, diags)
     }
 
@@ -222,15 +212,109 @@ fn normalise_for_match(s: &str) -> String {
     vntext::slugify(s)
 }
 
-/// Ensures a trailing slash; an empty value means the site root.
-fn normalise_base_url(url: &str) -> String {
-    let url = url.trim();
+/// Checks a `base_url` (site.yaml or `--base-url`): only an absolute
+/// `http(s)://host[:port]/path` URL without user, query or fragment is accepted, since every
+/// link, feed and stylesheet of the site starts with it. Returns it with a lower-case scheme
+/// and host and a trailing `/`, or the message saying what to write instead.
+pub fn check_base_url(value: &str) -> Result<String, String> {
+    let url = value.trim();
+    let bad = || crate::msg!("config.base_url_bad", value = url);
     if url.is_empty() {
-        "/".into()
-    } else if url.ends_with('/') {
-        url.into()
+        return Err(crate::msg!("config.base_url_empty"));
+    }
+    if url
+        .chars()
+        .any(|c| c.is_whitespace() || c.is_control() || !c.is_ascii())
+        && !url.contains("://")
+    {
+        return Err(bad());
+    }
+    let Some((scheme, rest)) = url.split_once("://") else {
+        // `danvan.quangngai.gov.vn` or `danvan.quangngai.gov.vn/x`: a host without its scheme.
+        let host = url.split('/').next().unwrap_or("");
+        if host.contains('.') && valid_host(host) && !url.starts_with('/') {
+            let suggest = format!("https://{}", with_slash(url));
+            return Err(crate::msg!(
+                "config.base_url_no_scheme",
+                value = url,
+                suggest = suggest
+            ));
+        }
+        return Err(bad());
+    };
+    let scheme = scheme.to_ascii_lowercase();
+    if scheme != "http" && scheme != "https" {
+        return Err(bad());
+    }
+    if url.contains(['?', '#']) {
+        return Err(crate::msg!("config.base_url_query", value = url));
+    }
+    let (authority, path) = match rest.find('/') {
+        Some(i) => (&rest[..i], &rest[i..]),
+        None => (rest, "/"),
+    };
+    if authority.contains('@') {
+        return Err(crate::msg!("config.base_url_user", value = url));
+    }
+    let (host, port) = match authority.rsplit_once(':') {
+        Some((h, p)) if !h.ends_with(']') || authority.starts_with('[') => {
+            if h.starts_with('[') && !h.ends_with(']') {
+                (authority, None)
+            } else {
+                (h, Some(p))
+            }
+        }
+        _ => (authority, None),
+    };
+    let port_ok = port.is_none_or(|p| {
+        !p.is_empty() && p.len() <= 5 && p.bytes().all(|b| b.is_ascii_digit()) && {
+            let n: u32 = p.parse().unwrap_or(0);
+            (1..=65535).contains(&n)
+        }
+    });
+    let path_ok = path.bytes().all(|b| {
+        b.is_ascii_alphanumeric() || b"-._~/%!$&'()*+,;=:@".contains(&b)
+    }) && !path.contains("//")
+        && path
+            .split('/')
+            .all(|seg| seg != "." && seg != "..");
+    if !valid_host(host) || !port_ok || !path_ok {
+        return Err(bad());
+    }
+    let host = host.to_ascii_lowercase();
+    let port = port.map(|p| format!(":{p}")).unwrap_or_default();
+    Ok(format!("{scheme}://{host}{port}{}", with_slash(path)))
+}
+
+/// `--base-url`'s parser: the same check, for a usage error (exit 2).
+pub fn base_url_flag(value: &str) -> Result<String, String> {
+    check_base_url(value)
+}
+
+/// A DNS name (letters, digits, hyphens, dot-separated labels) or a bracketed IPv6 address.
+fn valid_host(host: &str) -> bool {
+    if let Some(inner) = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
+        return inner.parse::<std::net::Ipv6Addr>().is_ok();
+    }
+    !host.is_empty()
+        && host.len() <= 253
+        && host.split('.').all(|label| {
+            !label.is_empty()
+                && label.len() <= 63
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+                && label
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        })
+}
+
+/// `s` ending with `/`.
+fn with_slash(s: &str) -> String {
+    if s.ends_with('/') {
+        s.to_string()
     } else {
-        format!("{url}/")
+        format!("{s}/")
     }
 }
 
@@ -287,10 +371,45 @@ mod tests {
         let (_, d) = parse("title: X\ntitel: Y\n");
         assert_eq!(d.len(), 1);
         assert_eq!((d[0].line, d[0].column), (2, 1));
-        assert!(
-            d[0].message.contains("Did you mean `title`"),
-            "{}",
-            d[0].message
-        );
+        assert!(d[0].message.contains("`title`"), "{}", d[0].message);
+    }
+
+    #[test]
+    fn base_url_that_is_not_an_absolute_http_url_is_refused_at_its_line() {
+        for bad in [
+            "javascript:alert(1)",
+            "//evil.example/",
+            "data:text/html,<script>alert(1)</script>",
+            "not a url",
+            "https://example.org/#frag",
+            "https://example.org/?q=1",
+            "ftp://example.org/",
+            "https://user@example.org/",
+            "https:///x",
+            "https://exa mple.org/",
+            "https://example.org:99999/",
+            "https://example.org/a/../b/",
+            "http://\"onmouseover=alert(1)/",
+            "/",
+            "danvan.quangngai.gov.vn",
+        ] {
+            let text = format!("title: X\nbase_url: '{}'\n", bad.replace('\'', "''"));
+            let (c, d) = parse(&text);
+            assert_eq!(d.len(), 1, "{bad}: {d:?}");
+            assert_eq!((d[0].line, d[0].column), (2, 1), "{bad}");
+            assert!(d[0].message.contains("base_url"), "{bad}: {}", d[0].message);
+            assert_eq!(c.base_url, "/", "{bad}");
+            assert!(check_base_url(bad).is_err(), "{bad}");
+        }
+        let e = check_base_url("danvan.quangngai.gov.vn").unwrap_err();
+        assert!(e.contains("`https://danvan.quangngai.gov.vn/`"), "{e}");
+        for (good, norm) in [
+            ("https://danvan.quangngai.gov.vn", "https://danvan.quangngai.gov.vn/"),
+            ("HTTP://Example.ORG:8080/Dan-Van", "http://example.org:8080/Dan-Van/"),
+            ("https://[::1]:3000/", "https://[::1]:3000/"),
+            ("https://example.org/a/b/", "https://example.org/a/b/"),
+        ] {
+            assert_eq!(check_base_url(good).as_deref(), Ok(norm), "{good}");
+        }
     }
 }

@@ -232,8 +232,8 @@ fn entry_hash(meta: &fs::Metadata) -> u64 {
 }
 
 /// The fingerprint [`output`] would compute for a folder holding exactly `files` (paths
-/// relative to it, `/`-separated, with their stamps), without walking it: a build knows what
-/// it wrote.
+/// relative to it, `/`-separated, with their stamps; a path ending in `/` is a folder),
+/// without walking it: a build knows what it wrote.
 pub fn output_of_files(files: &[(String, Stamp)]) -> String {
     #[derive(Default)]
     struct Folder(std::collections::BTreeMap<String, Entry>);
@@ -260,6 +260,8 @@ pub fn output_of_files(files: &[(String, Stamp)]) -> String {
     let mut root = Folder::default();
     'files: for (rel, stamp) in files {
         let mut parts: Vec<&str> = rel.split('/').filter(|p| !p.is_empty()).collect();
+        // `dir/`: an empty folder (one carried over from the previous output).
+        let is_folder = rel.ends_with('/');
         let Some(file) = parts.pop() else { continue };
         let mut folder = &mut root;
         for part in parts {
@@ -273,7 +275,14 @@ pub fn output_of_files(files: &[(String, Stamp)]) -> String {
             };
             folder = sub;
         }
-        folder.0.insert(file.to_string(), Entry::File(*stamp));
+        if is_folder {
+            folder
+                .0
+                .entry(file.to_string())
+                .or_insert_with(|| Entry::Folder(Folder::default()));
+        } else {
+            folder.0.insert(file.to_string(), Entry::File(*stamp));
+        }
     }
     format!("{:016x}", hash(&root))
 }

@@ -23,6 +23,7 @@ pub mod serve;
 pub mod site;
 pub mod stats_cmd;
 pub mod yaml;
+pub mod yaml_load;
 pub mod yaml_simple;
 
 use diag::{Diagnostic, Diagnostics};
@@ -74,6 +75,9 @@ pub struct BuildReport {
     /// Nothing the build reads or wrote had changed since the last build: nothing was
     /// rendered or written ([`fresh`]).
     pub unchanged: bool,
+    /// Files and folders of the previous output that dvk did not write (a `CNAME`, a `.git/`),
+    /// carried over untouched ([`output::Published::carried`]).
+    pub carried: Vec<String>,
 }
 
 /// Why a build failed. In every case the previous output is left as it was.
@@ -131,11 +135,10 @@ pub fn load_site_keeping(
     let budget = content::BodyBudget::new(body_bytes);
     let (mut content, mut diags) = content::load(root, drafts, &budget);
     if let Some(url) = base_url {
-        let (cfg, _) = config::SiteConfig::parse(
-            &format!("base_url: \"{}\"", url.replace('"', "")),
-            Path::new("--base-url"),
-        );
-        content.config.base_url = cfg.base_url;
+        match config::check_base_url(url) {
+            Ok(url) => content.config.base_url = url,
+            Err(m) => diags.push(Diagnostic::error(Path::new("--base-url"), 0, 0, m)),
+        }
     }
     let (site, more) = site::Site::assemble(content);
     diags.extend(more);
@@ -246,6 +249,7 @@ pub fn build_with_progress(
                     started,
                 )],
                 unchanged: true,
+                carried: Vec::new(),
             });
         }
     }
@@ -298,12 +302,13 @@ pub fn build_with_progress(
     }
     let out = staging.out_dir().to_path_buf();
     let publish = Instant::now();
-    let written = staging.commit().map_err(|e| {
+    let published = staging.publish().map_err(|e| {
         BuildError::Output(output::OutputError::Io(
-            format!("cannot publish {}", out.display()),
+            crate::msg!("output.publish_failed", path = out.display()),
             e,
         ))
     })?;
+    let written = published.fingerprint;
     timings.push(progress::Phase::since(
         "publish (swap, remove old)",
         publish,
@@ -317,6 +322,7 @@ pub fn build_with_progress(
         elapsed: started.elapsed(),
         timings,
         unchanged: false,
+        carried: published.carried,
     };
     // Inputs computed before loading: a file edited during the build makes the next build a
     // full one. The output's fingerprint comes from what was written, or a walk when the

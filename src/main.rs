@@ -58,7 +58,7 @@ enum Command {
         #[arg(short, long)]
         output: Option<PathBuf>,
         /// Publish under this URL instead of site.yaml's base_url.
-        #[arg(long)]
+        #[arg(long, value_parser = dvk::config::base_url_flag)]
         base_url: Option<String>,
         /// Include drafts.
         #[arg(long)]
@@ -293,6 +293,16 @@ fn main() -> ExitCode {
                 Ok(report) => {
                     if !cli.quiet {
                         print_warnings(&report.warnings, cli.verbose);
+                        if cli.verbose && !report.carried.is_empty() {
+                            eprintln!(
+                                "{}",
+                                dvk::msg!(
+                                    "output.carried",
+                                    count = report.carried.len(),
+                                    files = report.carried.join(", ")
+                                )
+                            );
+                        }
                         if cli.verbose {
                             let mut cpu_before = std::time::Duration::ZERO;
                             for p in &report.timings {

@@ -4,6 +4,7 @@
 //! a file whose bytes did not change is hard-linked from the previous build, so it keeps
 //! its modification time and is not rewritten.
 
+use std::collections::HashSet;
 use std::fs::{self, File};
 use std::io;
 use std::path::{Component, Path, PathBuf};
@@ -26,7 +27,7 @@ impl std::fmt::Display for OutputError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             OutputError::Refused(m) => write!(f, "{m}"),
-            OutputError::Locked(p) => write!(f, "another dvk build is writing this output folder right now (lock {}): wait for it to finish and try again.", p.display()),
+            OutputError::Locked(p) => write!(f, "{}", crate::msg!("output.locked", lock = p.display())),
             OutputError::Io(what, e) => write!(f, "{what}: {e}"),
         }
     }
@@ -44,8 +45,22 @@ pub struct Staging {
     changed: std::sync::atomic::AtomicUsize,
     /// Every file of the new output with its stamp, for the output fingerprint.
     written: std::sync::Mutex<Vec<(String, crate::fresh::Stamp)>>,
+    /// What the previous output's marker lists as written by dvk (None: no list, an output
+    /// of an older dvk, or no previous output).
+    manifest: Option<HashSet<String>>,
     _lock: File,
     committed: bool,
+}
+
+/// What [`Staging::commit`] did.
+#[derive(Debug, Default)]
+pub struct Published {
+    /// Fingerprint of the published folder ([`crate::fresh::output`]) from what was written,
+    /// or None when the previous output was left untouched (nothing changed).
+    pub fingerprint: Option<String>,
+    /// Files and folders dvk did not write that were carried over from the previous output
+    /// untouched (a folder holding only such files is named once, with a trailing `/`).
+    pub carried: Vec<String>,
 }
 
 impl Staging {
@@ -53,29 +68,29 @@ impl Staging {
     /// lock, removes leftovers of interrupted builds and creates the staging folder.
     pub fn begin(site_root: &Path, out: &Path) -> Result<Staging, OutputError> {
         let io_err = |what: String| move |e| OutputError::Io(what, e);
-        let root = site_root.canonicalize().map_err(io_err(format!(
-            "cannot open site folder {}",
-            site_root.display()
+        let root = site_root.canonicalize().map_err(io_err(crate::msg!(
+            "output.cannot_open_site",
+            path = site_root.display()
         )))?;
-        let out = absolute(out).map_err(io_err(format!("cannot resolve {}", out.display())))?;
+        let out = absolute(out).map_err(io_err(crate::msg!("output.cannot_resolve", path = out.display())))?;
         let parent = out
             .parent()
             .ok_or_else(|| {
-                OutputError::Refused("the output folder cannot be the file system root.".into())
+                OutputError::Refused(crate::msg!("output.root"))
             })?
             .to_path_buf();
         // Refuse before creating anything: a refused output must not leave folders in content/.
         let planned = resolve_existing_prefix(&out)
-            .map_err(io_err(format!("cannot resolve {}", out.display())))?;
+            .map_err(io_err(crate::msg!("output.cannot_resolve", path = out.display())))?;
         check_place(&root, &planned)?;
         fs::create_dir_all(&parent)
-            .map_err(io_err(format!("cannot create {}", parent.display())))?;
+            .map_err(io_err(crate::msg!("output.cannot_create", path = parent.display())))?;
         let parent = parent
             .canonicalize()
-            .map_err(io_err(format!("cannot open {}", parent.display())))?;
+            .map_err(io_err(crate::msg!("output.cannot_open", path = parent.display())))?;
         let name = out
             .file_name()
-            .ok_or_else(|| OutputError::Refused("the output folder needs a name.".into()))?
+            .ok_or_else(|| OutputError::Refused(crate::msg!("output.no_name")))?
             .to_string_lossy()
             .into_owned();
         let out = parent.join(&name);
@@ -83,40 +98,45 @@ impl Staging {
             .map(|m| m.file_type().is_symlink())
             .unwrap_or(false)
         {
-            return Err(OutputError::Refused(format!(
-                "the output folder {} is a symbolic link: give a real folder.",
-                out.display()
-            )));
+            return Err(OutputError::Refused(crate::msg!("output.symlink", path = out.display())));
         }
         check_place(&root, &out)?;
         if out.exists() && !out.is_dir() {
-            return Err(OutputError::Refused(format!(
-                "{} exists and is not a folder.",
-                out.display()
+            return Err(OutputError::Refused(crate::msg!(
+                "output.not_a_folder",
+                path = out.display()
             )));
         }
-        if out.is_dir()
-            && !out.join(MARKER).exists()
+        // A folder dvk did not make is refused, unless it holds only what a GitHub Pages
+        // checkout holds (`.git/`, `.nojekyll`, `CNAME`): those are kept.
+        let unmarked = out.is_dir() && !out.join(MARKER).exists();
+        let pages_checkout = unmarked
+            && fs::read_dir(&out).is_ok_and(|d| {
+                d.flatten().all(|e| {
+                    let n = e.file_name();
+                    let n = n.to_string_lossy();
+                    n.starts_with('.') || n == "CNAME"
+                })
+            });
+        if unmarked
+            && !pages_checkout
             && fs::read_dir(&out)
                 .map(|mut d| d.next().is_some())
                 .unwrap_or(false)
         {
-            return Err(OutputError::Refused(format!(
-                "the output folder {} holds files that dvk did not build: move them away or choose another folder with -o. (dvk replaces its output folder as a whole.)",
-                out.display()
-            )));
+            return Err(OutputError::Refused(crate::msg!("output.foreign_folder", path = out.display())));
         }
         let lock_path = parent.join(format!(".{name}.dvk-lock"));
-        let lock = File::create(&lock_path).map_err(io_err(format!(
-            "cannot create lock file {}",
-            lock_path.display()
+        let lock = File::create(&lock_path).map_err(io_err(crate::msg!(
+            "output.cannot_create",
+            path = lock_path.display()
         )))?;
         match lock.try_lock() {
             Ok(()) => {}
             Err(fs::TryLockError::WouldBlock) => return Err(OutputError::Locked(lock_path)),
             Err(fs::TryLockError::Error(e)) => {
                 return Err(OutputError::Io(
-                    format!("cannot lock {}", lock_path.display()),
+                    crate::msg!("output.cannot_lock", path = lock_path.display()),
                     e,
                 ))
             }
@@ -131,17 +151,25 @@ impl Staging {
             }
         }
         let staging = parent.join(format!("{prefix}{}", std::process::id()));
-        fs::create_dir(&staging).map_err(io_err(format!(
-            "cannot create staging folder {}",
-            staging.display()
+        fs::create_dir(&staging).map_err(io_err(crate::msg!(
+            "output.cannot_create",
+            path = staging.display()
         )))?;
         let marker = write_file(&staging.join(MARKER), b"built by dvk\n")
-            .map_err(io_err("cannot write to the staging folder".into()))?;
+            .map_err(io_err(crate::msg!("output.cannot_create", path = staging.display())))?;
+        let previous = out.is_dir().then(|| out.clone());
+        let manifest = if unmarked {
+            // Nothing in it is dvk's.
+            Some(HashSet::new())
+        } else {
+            previous.as_deref().and_then(read_manifest)
+        };
         Ok(Staging {
+            manifest,
             written: std::sync::Mutex::new(vec![(MARKER.to_string(), marker)]),
             unchanged: std::sync::Mutex::new(Vec::new()),
             changed: std::sync::atomic::AtomicUsize::new(0),
-            previous: out.is_dir().then(|| out.clone()),
+            previous,
             out,
             staging,
             _lock: lock,
@@ -229,6 +257,10 @@ impl Staging {
             return false;
         }
         let unchanged = self.unchanged.lock().map(|u| u.len()).unwrap_or(0);
+        if let Some(manifest) = &self.manifest {
+            // Files dvk did not write stay where they are.
+            return unchanged == manifest.len();
+        }
         let previous_files = walkdir::WalkDir::new(prev)
             .into_iter()
             .flatten()
@@ -248,13 +280,25 @@ impl Staging {
     /// can swap two folders atomically, and removes the previous output. Returns the
     /// fingerprint of the published folder ([`crate::fresh::output`]) from what was written,
     /// or None when the previous output was left untouched (nothing changed).
-    pub fn commit(mut self) -> io::Result<Option<String>> {
+    pub fn commit(self) -> io::Result<Option<String>> {
+        self.publish().map(|p| p.fingerprint)
+    }
+
+    /// [`Staging::commit`], also saying which files dvk did not write were carried over.
+    ///
+    /// A file of the previous output that dvk did not write (a `CNAME`, a `.git/` of a GitHub
+    /// Pages checkout, a file an editor put there) is never deleted: it is hard-linked into
+    /// the new output before the swap, untouched. When the new build writes a different file
+    /// at the same path, nothing is published and the error names it. Everything is flushed
+    /// to disk before the swap, so that a power loss leaves either output whole.
+    pub fn publish(mut self) -> io::Result<Published> {
         if self.nothing_changed() {
             // Leave the published site untouched: same files, same modification times.
             let _ = fs::remove_dir_all(&self.staging);
             self.committed = true;
-            return Ok(None);
+            return Ok(Published::default());
         }
+        let mut carried = Vec::new();
         if let Some(prev) = &self.previous {
             let unchanged = std::mem::take(
                 &mut *self
@@ -273,7 +317,14 @@ impl Staging {
                 self.record(rel, crate::fresh::Stamp::of(&fs::metadata(&target)?));
                 Ok::<(), io::Error>(())
             })?;
+            let foreign = foreign_entries(prev, self.manifest.as_ref());
+            self.carry_foreign(prev, &foreign)?;
+            carried = summarise_foreign(&foreign, self.manifest.as_ref());
+            self.write_manifest(&foreign)?;
+        } else {
+            self.write_manifest(&[])?;
         }
+        sync_tree(&self.staging)?;
         if self.previous.is_some() {
             if exchange(&self.staging, &self.out).is_err() {
                 // No atomic exchange: two renames, the old output kept until the new one is in.
@@ -285,10 +336,12 @@ impl Staging {
                 }
                 let _ = fs::rename(&old, &self.staging);
             }
+            sync_dir(self.out.parent().unwrap_or(&self.out));
             // The staging path now holds the previous output.
             remove_tree(&self.staging);
         } else {
             fs::rename(&self.staging, &self.out)?;
+            sync_dir(self.out.parent().unwrap_or(&self.out));
         }
         self.committed = true;
         let written = std::mem::take(
@@ -297,7 +350,203 @@ impl Staging {
                 .lock()
                 .map_err(|_| io::Error::other("poisoned"))?,
         );
-        Ok(Some(crate::fresh::output_of_files(&written)))
+        Ok(Published {
+            fingerprint: Some(crate::fresh::output_of_files(&written)),
+            carried,
+        })
+    }
+
+    /// Hard-links every file of the previous output that dvk did not write into the staging
+    /// folder (empty folders are made, links copied as links); returns them for the report.
+    fn carry_foreign(&self, prev: &Path, foreign: &[(PathBuf, Foreign)]) -> io::Result<()> {
+        let mut clashes = Vec::new();
+        for (rel, kind) in foreign {
+            let from = prev.join(rel);
+            let target = self.staging.join(rel);
+            let rel_text = rel.to_string_lossy().replace('\\', "/");
+            match kind {
+                Foreign::Folder => {
+                    fs::create_dir_all(&target)?;
+                    self.record(&format!("{rel_text}/"), crate::fresh::Stamp::Dir);
+                    continue;
+                }
+                _ if fs::symlink_metadata(&target).is_ok() => {
+                    // dvk wrote the same path: fine when the bytes are the same.
+                    if !same_file_contents(&from, &target) {
+                        clashes.push(rel_text);
+                    }
+                    continue;
+                }
+                Foreign::File => {
+                    if let Some(dir) = target.parent() {
+                        fs::create_dir_all(dir)?;
+                    }
+                    fs::hard_link(&from, &target)
+                        .or_else(|_| fs::copy(&from, &target).map(|_| ()))?;
+                }
+                Foreign::Link => {
+                    if let Some(dir) = target.parent() {
+                        fs::create_dir_all(dir)?;
+                    }
+                    std::os::unix::fs::symlink(fs::read_link(&from)?, &target)?;
+                }
+            }
+            if let Ok(meta) = fs::metadata(&target) {
+                self.record(&rel_text, crate::fresh::Stamp::of(&meta));
+            }
+        }
+        if !clashes.is_empty() {
+            return Err(io::Error::other(crate::msg!(
+                "output.clash",
+                files = clashes.join(", ")
+            )));
+        }
+        Ok(())
+    }
+
+    /// Rewrites the marker with the list of files dvk wrote, for the next build to tell them
+    /// from files it did not write.
+    fn write_manifest(&self, foreign: &[(PathBuf, Foreign)]) -> io::Result<()> {
+        let mut written = self
+            .written
+            .lock()
+            .map_err(|_| io::Error::other("poisoned"))?;
+        let carried: HashSet<String> = foreign
+            .iter()
+            .map(|(rel, _)| rel.to_string_lossy().replace('\\', "/"))
+            .collect();
+        let mut files: Vec<&str> = written
+            .iter()
+            .map(|(rel, _)| rel.as_str())
+            .filter(|rel| *rel != MARKER && !rel.ends_with('/') && !carried.contains(*rel))
+            .collect();
+        files.sort_unstable();
+        let mut text = String::from(MARKER_HEAD);
+        for f in files {
+            text.push_str(f);
+            text.push('\n');
+        }
+        let stamp = write_file(&self.staging.join(MARKER), text.as_bytes())?;
+        if let Some(entry) = written.iter_mut().find(|(rel, _)| rel == MARKER) {
+            entry.1 = stamp;
+        }
+        Ok(())
+    }
+}
+
+/// The marker's first lines; the lines after them list the files dvk wrote.
+const MARKER_HEAD: &str = "built by dvk\nfiles written by dvk (any other file here is kept):\n";
+
+/// The files the marker of `out` says dvk wrote; None for a marker without a list.
+fn read_manifest(out: &Path) -> Option<HashSet<String>> {
+    let text = fs::read_to_string(out.join(MARKER)).ok()?;
+    let list = text.strip_prefix(MARKER_HEAD)?;
+    Some(list.lines().filter(|l| !l.is_empty()).map(String::from).collect())
+}
+
+/// What kind of entry dvk did not write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Foreign {
+    File,
+    Link,
+    /// An empty folder.
+    Folder,
+}
+
+/// Entries of the previous output `prev` that dvk did not write: files and links not in
+/// `manifest`, and empty folders. Without a list (an output of an older dvk), the entries
+/// under a top-level name starting with `.` and a top-level `CNAME`: what a GitHub Pages
+/// checkout holds.
+fn foreign_entries(prev: &Path, manifest: Option<&HashSet<String>>) -> Vec<(PathBuf, Foreign)> {
+    let mut out = Vec::new();
+    for e in walkdir::WalkDir::new(prev)
+        .min_depth(1)
+        .sort_by_file_name()
+        .into_iter()
+        .flatten()
+    {
+        let Ok(rel) = e.path().strip_prefix(prev) else {
+            continue;
+        };
+        let text = rel.to_str();
+        if text == Some(MARKER) {
+            continue;
+        }
+        let ours = match (manifest, text) {
+            (_, None) => false,
+            (Some(m), Some(t)) => m.contains(t),
+            (None, Some(t)) => {
+                let first = t.split('/').next().unwrap_or("");
+                !(first.starts_with('.') || first == "CNAME")
+            }
+        };
+        let kind = if e.file_type().is_dir() {
+            let empty = fs::read_dir(e.path()).is_ok_and(|mut d| d.next().is_none());
+            if !empty {
+                continue;
+            }
+            Foreign::Folder
+        } else if e.file_type().is_symlink() {
+            Foreign::Link
+        } else {
+            Foreign::File
+        };
+        if !ours {
+            out.push((rel.to_path_buf(), kind));
+        }
+    }
+    out
+}
+
+/// The carried entries for a report: a top-level folder that holds no file of dvk's is
+/// named once (`.git/`), other entries one by one.
+fn summarise_foreign(
+    foreign: &[(PathBuf, Foreign)],
+    manifest: Option<&HashSet<String>>,
+) -> Vec<String> {
+    let ours_top: HashSet<&str> = manifest
+        .map(|m| m.iter().filter_map(|f| f.split_once('/').map(|(d, _)| d)).collect())
+        .unwrap_or_default();
+    let mut out: Vec<String> = Vec::new();
+    for (rel, _) in foreign {
+        let text = rel.to_string_lossy().replace('\\', "/");
+        let shown = match text.split_once('/') {
+            Some((top, _)) if !ours_top.contains(top) => format!("{top}/"),
+            _ => text,
+        };
+        if out.last() != Some(&shown) {
+            out.push(shown);
+        }
+    }
+    out
+}
+
+/// Flushes everything written under `dir` to disk: one `syncfs` for its file system, which
+/// costs less than an `fsync` per file (see RELIABILITY.md for the measured cost).
+#[cfg(target_os = "linux")]
+fn sync_tree(dir: &Path) -> io::Result<()> {
+    use std::os::fd::AsRawFd;
+    let d = File::open(dir)?;
+    // SAFETY: `d` is an open descriptor for the duration of the call.
+    if unsafe { libc::syncfs(d.as_raw_fd()) } == 0 {
+        Ok(())
+    } else {
+        Err(io::Error::last_os_error())
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn sync_tree(dir: &Path) -> io::Result<()> {
+    for e in walkdir::WalkDir::new(dir).into_iter().flatten() {
+        File::open(e.path())?.sync_all()?;
+    }
+    Ok(())
+}
+
+/// Makes a rename in `dir` durable (best effort: some file systems cannot sync a folder).
+fn sync_dir(dir: &Path) {
+    if let Ok(d) = File::open(dir) {
+        let _ = d.sync_all();
     }
 }
 
@@ -421,18 +670,12 @@ fn resolve_existing_prefix(p: &Path) -> io::Result<PathBuf> {
 /// Refuses output folders that would overwrite the site itself.
 fn check_place(root: &Path, out: &Path) -> Result<(), OutputError> {
     if root.starts_with(out) {
-        return Err(OutputError::Refused(format!(
-            "the output folder {} is the site folder or contains it: building there would replace your content. Use the default (public/) or another folder.",
-            out.display()
-        )));
+        return Err(OutputError::Refused(crate::msg!("output.is_site", path = out.display())));
     }
     for inner in ["content", "themes"] {
         let dir = root.join(inner);
         if out.starts_with(&dir) {
-            return Err(OutputError::Refused(format!(
-                "the output folder {} is inside {inner}/: choose a folder outside it, such as public/.",
-                out.display()
-            )));
+            return Err(OutputError::Refused(crate::msg!("output.inside", path = out.display(), inner = inner)));
         }
     }
     Ok(())
@@ -581,5 +824,63 @@ mod tests {
             Staging::begin(dir.path(), &out),
             Err(OutputError::Refused(_))
         ));
+    }
+
+    #[test]
+    fn files_dvk_did_not_write_are_carried_over_untouched_and_listed() {
+        use std::os::unix::fs::MetadataExt;
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let s = Staging::begin(dir.path(), &out).unwrap();
+        s.write("index.html", b"one").unwrap();
+        s.write("mo-hinh/a/index.html", b"a").unwrap();
+        s.commit().unwrap();
+        fs::write(out.join("CNAME"), "danvan.example.vn\n").unwrap();
+        fs::create_dir_all(out.join(".git/refs/tags")).unwrap();
+        fs::write(out.join(".git/HEAD"), "ref").unwrap();
+        fs::write(out.join("mo-hinh/a/note.txt"), "x").unwrap();
+        let ino = fs::metadata(out.join("CNAME")).unwrap().ino();
+
+        // Nothing dvk writes changed: the output is left as it is, extra files included.
+        let s = Staging::begin(dir.path(), &out).unwrap();
+        s.write("index.html", b"one").unwrap();
+        s.write("mo-hinh/a/index.html", b"a").unwrap();
+        assert_eq!(s.publish().unwrap().fingerprint, None);
+
+        // A change: a new output is swapped in, carrying the extra files.
+        let s = Staging::begin(dir.path(), &out).unwrap();
+        s.write("index.html", b"two").unwrap();
+        let p = s.publish().unwrap();
+        assert_eq!(p.fingerprint, crate::fresh::output(&out));
+        assert_eq!(p.carried, vec![".git/", "CNAME", "mo-hinh/a/note.txt"]);
+        assert_eq!(fs::metadata(out.join("CNAME")).unwrap().ino(), ino);
+        assert_eq!(fs::read_to_string(out.join(".git/HEAD")).unwrap(), "ref");
+        assert!(out.join(".git/refs/tags").is_dir());
+        assert!(out.join("mo-hinh/a/note.txt").exists());
+        // The page dvk no longer writes is gone; its folder stays for the note.
+        assert!(!out.join("mo-hinh/a/index.html").exists());
+
+        // A new file of dvk's at the path of one it did not write: refused, nothing changes.
+        let s = Staging::begin(dir.path(), &out).unwrap();
+        s.write("index.html", b"three").unwrap();
+        s.write("CNAME", b"other").unwrap();
+        let e = s.publish().unwrap_err();
+        assert!(e.to_string().contains("CNAME"), "{e}");
+        assert_eq!(fs::read(out.join("index.html")).unwrap(), b"two");
+        assert_eq!(fs::read_to_string(out.join("CNAME")).unwrap(), "danvan.example.vn\n");
+    }
+
+    #[test]
+    fn a_github_pages_checkout_is_accepted_as_the_output_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        fs::create_dir_all(out.join(".git")).unwrap();
+        fs::write(out.join(".git/HEAD"), "ref").unwrap();
+        fs::write(out.join("CNAME"), "x.example\n").unwrap();
+        let s = Staging::begin(dir.path(), &out).unwrap();
+        s.write("index.html", b"one").unwrap();
+        let p = s.publish().unwrap();
+        assert_eq!(p.carried, vec![".git/", "CNAME"]);
+        assert!(out.join(".git/HEAD").exists() && out.join("index.html").exists());
     }
 }

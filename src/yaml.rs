@@ -1,4 +1,5 @@
-//! YAML with positions: parses front matter and YAML files with serde_yaml, checks keys
+//! YAML with positions: parses front matter and YAML files (through [`crate::yaml_load`], the
+//! one parser that decides, or its fast subset [`crate::yaml_simple`]), checks keys
 //! against an allow-list, reads typed values, and reports every problem at the line and
 //! column of the key it concerns (offset by the lines before the YAML, such as `---`).
 
@@ -8,9 +9,7 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::sync::{Mutex, OnceLock};
 
-/// Deepest nesting of lists and mappings accepted. Content needs four levels; the YAML
-/// scanner's work per token grows with the depth, so a deep flow (`[[[[…`) is refused first.
-pub const MAX_DEPTH: usize = 64;
+pub use crate::yaml_load::{MAX_BYTES, MAX_DEPTH};
 
 /// One step of a path into a YAML document: a mapping key or a list index.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -80,109 +79,21 @@ impl Region {
     }
 }
 
-/// Refuses what would make parsing explode: aliases (`*a` repeats a whole subtree, so a
-/// few kilobytes can expand to gigabytes) and nesting deeper than [`MAX_DEPTH`].
-/// Returns the 1-based line and column within `text` and a message. Syntax errors are left to
-/// serde_yaml, which reports them.
-fn refuse_hazards(text: &str) -> Option<(usize, usize, &'static str)> {
-    use saphyr_parser::{Event, Parser};
-    if !may_be_hazardous(text) {
-        return None;
-    }
-    let mut depth = 0usize;
-    const TOO_DEEP: &str = "lists and mappings are nested more than 64 levels deep here: content needs only a few levels. Check the brackets and indentation.";
-    for event in Parser::new_from_str(text) {
-        let (event, span) = match event {
-            Ok(e) => e,
-            // The scanner's own limit on flow nesting, met while looking ahead.
-            Err(e) if e.info().contains("recursion limit") => {
-                return Some((e.marker().line(), e.marker().col() + 1, TOO_DEEP));
-            }
-            Err(_) => return None,
-        };
-        let at = (span.start.line(), span.start.col() + 1);
-        match event {
-            Event::Alias(_) => {
-                return Some((at.0, at.1, "aliases (`*name`) are not supported: write the value out in full, and remove its `&name` anchor."));
-            }
-            Event::SequenceStart(..) | Event::MappingStart(..) => {
-                depth += 1;
-                if depth > MAX_DEPTH {
-                    return Some((at.0, at.1, TOO_DEEP));
-                }
-            }
-            Event::SequenceEnd | Event::MappingEnd => depth = depth.saturating_sub(1),
-            _ => {}
-        }
-    }
-    None
-}
-
-/// False when `text` can hold neither an alias nor nesting deeper than [`MAX_DEPTH`], so that
-/// [`refuse_hazards`] can skip its event scan (a third of the cost of reading a front matter).
-/// An alias needs a `*`. A flow collection needs a `[` or `{`. A block collection holding a
-/// line starts at a column no greater than the line's indentation, nested ones at strictly
-/// greater columns except a sequence written under its key at the key's column, so a line at
-/// indentation `i` lies in at most `2 × (i + 1)` block collections, plus one per indicator
-/// (`-`, `:`, `?`) written before it on the same line.
-fn may_be_hazardous(text: &str) -> bool {
-    let b = text.as_bytes();
-    // NEL, LS and PS may break lines for the YAML parser: leave such texts to the full scan.
-    let odd_break = text.contains(['\u{85}', '\u{2028}', '\u{2029}']);
-    if odd_break || b.contains(&b'*') {
-        return true;
-    }
-    let flow = b.iter().filter(|&&c| c == b'[' || c == b'{').count();
-    let block = b
-        .split(|&c| c == b'\n' || c == b'\r')
-        .map(|line| {
-            let indent = line
-                .iter()
-                .take_while(|&&c| c == b' ' || c == b'\t')
-                .count();
-            let marks = line
-                .iter()
-                .filter(|&&c| matches!(c, b'-' | b':' | b'?'))
-                .count();
-            2 * (indent + 1) + marks
-        })
-        .max()
-        .unwrap_or(0);
-    block + flow >= MAX_DEPTH
-}
-
 impl<'a> YamlDoc<'a> {
     /// Parses `text`; `line_offset` is the number of lines in the file before it.
     pub fn parse(text: &'a str, path: &'a Path, line_offset: usize) -> Result<Self, Diagnostic> {
         let root = if text.trim().is_empty() {
             Value::Null
-        } else if let Some(simple) = crate::yaml_simple::parse(text) {
-            // The usual front matter: no alias, no deep nesting, no error possible.
+        } else if let Some(simple) = (text.len() <= MAX_BYTES)
+            .then(|| crate::yaml_simple::parse(text))
+            .flatten()
+        {
+            // The usual front matter, in a subset whose value the parser below gives too.
             simple
         } else {
-            if let Some((line, column, msg)) = refuse_hazards(text) {
-                return Err(Diagnostic::error(
-                    path,
-                    line + line_offset,
-                    column,
-                    format!("YAML: {msg}"),
-                ));
-            }
-            serde_yaml::from_str::<Value>(text).map_err(|e| {
-                let (line, column) = e
-                    .location()
-                    .map(|l| clamp_position(text, l.line(), l.column()))
-                    .map(|(l, c)| (l + line_offset, c))
-                    .unwrap_or((line_offset + 1, 1));
-                let msg = e.to_string();
-                // serde_yaml appends " at line X column Y"; the position is already in front.
-                let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
-                Diagnostic::error(
-                    path,
-                    line,
-                    column,
-                    format!("YAML syntax error: {msg}. Check indentation, colons and quotes (a value containing `: ` or starting with `[`, `{{`, `*`, `&` or `#` must be in \"quotes\")."),
-                )
+            crate::yaml_load::load(text).map_err(|e| {
+                let (line, column) = clamp_position(text, e.line, e.column);
+                Diagnostic::error(path, line + line_offset, column, e.message)
             })?
         };
         Ok(YamlDoc {
@@ -241,10 +152,7 @@ impl<'a> YamlDoc<'a> {
             other => {
                 diags.push(self.error_at(
                     at,
-                    format!(
-                        "expected `key: value` lines here, found {}.",
-                        describe(other)
-                    ),
+                    crate::msg!("yaml.expected_mapping", found = describe(other)),
                 ));
                 None
             }
@@ -265,10 +173,11 @@ impl<'a> YamlDoc<'a> {
                 p.push(Seg::Key(name.clone()));
                 diags.push(self.error_at(
                     &p,
-                    format!(
-                        "unknown key `{name}`.{} Allowed keys: {}.",
-                        did_you_mean(&name, allowed.iter().copied()),
-                        allowed.join(", ")
+                    crate::msg!(
+                        "yaml.unknown_key",
+                        name = name,
+                        hint = did_you_mean(&name, allowed.iter().copied()),
+                        allowed = allowed.join(", ")
                     ),
                 ));
             }
@@ -441,15 +350,15 @@ fn scalar_text(v: &Value) -> Option<String> {
 }
 
 /// "a list", "a number" … for messages.
-fn describe(v: &Value) -> &'static str {
+fn describe(v: &Value) -> String {
     match v {
-        Value::Null => "nothing",
-        Value::Bool(_) => "true/false",
-        Value::Number(_) => "a number",
-        Value::String(_) => "text",
-        Value::Sequence(_) => "a list",
-        Value::Mapping(_) => "a `key: value` mapping",
-        Value::Tagged(_) => "a tagged value",
+        Value::Null => crate::msg!("yaml.kind.null"),
+        Value::Bool(_) => crate::msg!("yaml.kind.bool"),
+        Value::Number(_) => crate::msg!("yaml.kind.number"),
+        Value::String(_) => crate::msg!("yaml.kind.text"),
+        Value::Sequence(_) => crate::msg!("yaml.kind.list"),
+        Value::Mapping(_) => crate::msg!("yaml.kind.mapping"),
+        Value::Tagged(_) => crate::msg!("yaml.kind.tagged"),
     }
 }
 
@@ -475,6 +384,11 @@ impl<'d, 'a> Fields<'d, 'a> {
         }
     }
 
+    /// Line and column (in the whole file) of `key`, or of this mapping when it is absent.
+    pub fn position(&self, key: &str) -> (usize, usize) {
+        self.doc.locate(&self.key_path(key))
+    }
+
     /// True when the key is present with a value.
     pub fn has(&self, key: &str) -> bool {
         self.get(key).is_some()
@@ -496,7 +410,7 @@ impl<'d, 'a> Fields<'d, 'a> {
     fn missing(&mut self, key: &str) {
         let d = self.doc.error_at(
             &self.at,
-            format!("missing required key `{key}`: add a line `{key}: …`."),
+            crate::msg!("yaml.missing_key", key = key),
         );
         self.diags.push(d);
     }
@@ -507,7 +421,10 @@ impl<'d, 'a> Fields<'d, 'a> {
         match scalar_text(v) {
             Some(s) => Some(vntext::nfc(s.trim()).into_owned()),
             None => {
-                self.error(key, format!("`{key}` must be text, found {}.", describe(v)));
+                self.error(
+                    key,
+                    crate::msg!("yaml.not_text", key = key, found = describe(v)),
+                );
                 None
             }
         }
@@ -518,7 +435,7 @@ impl<'d, 'a> Fields<'d, 'a> {
         match self.string(key) {
             Some(s) if !s.is_empty() => Some(s),
             Some(_) => {
-                self.error(key, format!("`{key}` is empty: write a value."));
+                self.error(key, crate::msg!("yaml.empty", key = key));
                 None
             }
             None if self.has(key) => None,
@@ -540,7 +457,7 @@ impl<'d, 'a> Fields<'d, 'a> {
         if parsed.is_none() {
             self.error(
                 key,
-                format!("`{key}` must be a whole number, found {}.", describe(v)),
+                crate::msg!("yaml.not_integer", key = key, found = describe(v)),
             );
         }
         parsed
@@ -557,10 +474,7 @@ impl<'d, 'a> Fields<'d, 'a> {
         if parsed.is_none() {
             self.error(
                 key,
-                format!(
-                    "`{key}` must be a number such as 30638 or 2.5, found {}.",
-                    describe(v)
-                ),
+                crate::msg!("yaml.not_number", key = key, found = describe(v)),
             );
         }
         parsed.filter(|n| n.is_finite())
@@ -574,7 +488,7 @@ impl<'d, 'a> Fields<'d, 'a> {
             _ => {
                 self.error(
                     key,
-                    format!("`{key}` must be true or false, found {}.", describe(v)),
+                    crate::msg!("yaml.not_bool", key = key, found = describe(v)),
                 );
                 None
             }
@@ -589,10 +503,7 @@ impl<'d, 'a> Fields<'d, 'a> {
             _ => {
                 self.error(
                     key,
-                    format!(
-                        "`{key}` must be a list (lines starting with `- `, or `[a, b]`), found {}.",
-                        describe(v)
-                    ),
+                    crate::msg!("yaml.not_list", key = key, found = describe(v)),
                 );
                 None
             }
@@ -623,10 +534,7 @@ impl<'d, 'a> Fields<'d, 'a> {
                 None => {
                     self.error(
                         key,
-                        format!(
-                            "every item of `{key}` must be text, found {}.",
-                            describe(item)
-                        ),
+                        crate::msg!("yaml.item_not_text", key = key, found = describe(item)),
                     );
                 }
             }
@@ -661,56 +569,6 @@ mod tests {
         Seg::Key(k.into())
     }
 
-    /// The depth of `text` as the YAML parser sees it.
-    fn depth(text: &str) -> usize {
-        use saphyr_parser::{Event, Parser};
-        let (mut d, mut max) = (0usize, 0usize);
-        for e in Parser::new_from_str(text).map_while(Result::ok) {
-            match e.0 {
-                Event::SequenceStart(..) | Event::MappingStart(..) => {
-                    d += 1;
-                    max = max.max(d);
-                }
-                Event::SequenceEnd | Event::MappingEnd => d = d.saturating_sub(1),
-                _ => {}
-            }
-        }
-        max
-    }
-
-    #[test]
-    fn the_quick_hazard_check_only_clears_shallow_texts_without_aliases() {
-        // Block nesting built every way the format allows, at growing depths: whenever the
-        // quick check clears a text, the parser's depth is within the limit.
-        for n in 1..80 {
-            let mut indentless = String::new();
-            let mut nested = String::new();
-            for i in 0..n {
-                indentless.push_str(&format!("{}k{i}:\n{}- ", "  ".repeat(i), "  ".repeat(i)));
-                nested.push_str(&format!("{}k{i}:\n", " ".repeat(i)));
-            }
-            indentless.push_str("x\n");
-            nested.push_str(&format!("{}x: 1\n", " ".repeat(n)));
-            let compact = format!("{}x\n", "- ".repeat(n));
-            let flow = format!("a: {}1{}\n", "[".repeat(n), "]".repeat(n));
-            for text in [&indentless, &nested, &compact, &flow] {
-                if !may_be_hazardous(text) {
-                    assert!(
-                        depth(text) <= MAX_DEPTH,
-                        "cleared a text {} deep",
-                        depth(text)
-                    );
-                }
-            }
-            assert!(may_be_hazardous(&compact) || depth(&compact) <= MAX_DEPTH);
-        }
-        assert!(may_be_hazardous("a: &x 1\nb: *x\n"));
-        assert!(may_be_hazardous("a:\u{85}  b: 1\n"));
-        // A typical front matter is cleared.
-        let typical = "title: Heo đất\nyear: 2023\nprovince: Lâm Đồng\ntags: [a, b]\nresults:\n  - label: Tiền\n    value: 12\nphotos:\n  - file: a.jpg\n    caption: \"Lễ: trao\"\n";
-        assert!(!may_be_hazardous(typical));
-    }
-
     #[test]
     fn locates_keys_with_line_offset() {
         let text = "title: A\nyear: 2024\nresults:\n  - label: x\n    value: 3\n  - label: y\n    value: oops\n";
@@ -741,7 +599,7 @@ mod tests {
             .err()
             .unwrap();
         assert!(err.line >= 3, "{err}");
-        assert!(err.message.contains("YAML syntax error"), "{err}");
+        assert!(err.message.contains("YAML sai cú pháp"), "{err}");
     }
 
     #[test]

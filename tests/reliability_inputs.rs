@@ -311,8 +311,8 @@ fn cases() -> Vec<Case> {
             check: |_, r| {
                 expect_error(
                     r,
-                    "content/models/thu.md:10:11:",
-                    "aliases (`*name`) are not supported",
+                    "content/models/thu.md:10:",
+                    "aliases (`*name`) here repeat content too many times",
                 )
             },
         },

@@ -369,7 +369,7 @@ fn long_poll_answers_when_the_page_changes() {
     let waiting = std::thread::spawn(move || {
         let started = Instant::now();
         let mut st = TcpStream::connect(addr).unwrap();
-        write!(st, "GET /__dvk/poll?v={version}&p=%2Fmo-hinh%2Fnuoi-heo-dat-giup-hoi-vien-ngheo%2F HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").unwrap();
+        write!(st, "GET /__dvk/poll?v={version}&p=%2Fmo-hinh%2Fnuoi-heo-dat-giup-hoi-vien-ngheo%2F HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n").unwrap();
         let mut raw = String::new();
         st.read_to_string(&mut raw).unwrap();
         (started.elapsed(), raw)
@@ -430,7 +430,7 @@ fn a_thousand_concurrent_requests() {
                 st.set_read_timeout(Some(Duration::from_secs(60))).ok()?;
                 write!(
                     st,
-                    "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+                    "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
                 )
                 .map_err(|e| eprintln!("write: {e}"))
                 .ok()?;

@@ -182,6 +182,8 @@ pub struct Article {
     pub photos: Vec<PhotoRef>,
     /// Slugs of the models the article is about.
     pub models: Vec<String>,
+    /// Line and column of the `models` key (for a slug that names no model).
+    pub models_at: (usize, usize),
     /// Slug as written.
     pub slug: Option<String>,
     /// Draft flag.

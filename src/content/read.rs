@@ -615,6 +615,7 @@ pub fn article_file(
     let summary = f.string("summary").filter(|s| !s.is_empty());
     let photos = read_photos(root, &doc, &mut f, diags);
     let models = f.string_list("models").unwrap_or_default();
+    let models_at = f.position("models");
     let slug = read_slug(&mut f);
     let draft = f.boolean("draft").unwrap_or(false);
     diags.extend(f.finish());
@@ -629,6 +630,7 @@ pub fn article_file(
         summary,
         photos,
         models,
+        models_at,
         slug,
         draft,
         body: Body {

@@ -40,13 +40,23 @@ impl Lang {
 /// The catalogue files of each language, in the order they are read (a later id wins).
 const VI: &[&str] = &[
     include_str!("vi/core.txt"),
+    include_str!("vi/config.txt"),
     include_str!("vi/init.txt"),
+    include_str!("vi/output.txt"),
     include_str!("vi/search.txt"),
+    include_str!("vi/serve.txt"),
+    include_str!("vi/slug.txt"),
+    include_str!("vi/yaml.txt"),
 ];
 const EN: &[&str] = &[
     include_str!("en/core.txt"),
+    include_str!("en/config.txt"),
     include_str!("en/init.txt"),
+    include_str!("en/output.txt"),
     include_str!("en/search.txt"),
+    include_str!("en/serve.txt"),
+    include_str!("en/slug.txt"),
+    include_str!("en/yaml.txt"),
 ];
 
 /// 0: not chosen yet (read `DVK_LANG`), 1: Vietnamese, 2: English.

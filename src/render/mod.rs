@@ -201,19 +201,10 @@ impl Theme {
             )),
         };
         let i18n = match i18n_text {
-            Ok(text) => match serde_yaml::from_str::<Value>(&text) {
-                Ok(v) => v,
+            Ok(text) => match crate::yaml_load::load(&text) {
+                Ok(v) => serde_json::to_value(&v).unwrap_or(Value::Null),
                 Err(e) => {
-                    let (l, c) = e
-                        .location()
-                        .map(|l| (l.line(), l.column()))
-                        .unwrap_or((0, 0));
-                    diags.push(Diagnostic::error(
-                        &i18n_rel,
-                        l,
-                        c,
-                        format!("YAML error: {e}"),
-                    ));
+                    diags.push(Diagnostic::error(&i18n_rel, e.line, e.column, e.message));
                     Value::Null
                 }
             },
@@ -660,8 +651,9 @@ impl<'a> Renderer<'a> {
             .timings
             .push(Phase::since("sitemap, static files", started));
         report.files = self.files.load(Ordering::Relaxed);
-        report.output_failed =
-            self.output_failed.load(Ordering::Relaxed) || self.disk_full.load(Ordering::Relaxed);
+        report.output_failed = self.output_failed.load(Ordering::Relaxed)
+            || self.disk_full.load(Ordering::Relaxed)
+            || self.photos.io_failed();
         let diags = self.diags.into_inner().unwrap_or_else(|e| e.into_inner());
         (report, diags)
     }
@@ -827,7 +819,15 @@ impl<'a> Renderer<'a> {
     }
 
     fn copy(&self, sink: &dyn Sink, rel: &str, source: &Path, origin: &Path) {
-        match sink.copy(rel, &self.root.join(source)) {
+        let result = sink.copy(rel, &self.root.join(source));
+        if result
+            .as_ref()
+            .is_err_and(|e| e.kind() != io::ErrorKind::NotFound)
+        {
+            // Permissions, a full disk: the machine's problem, exit 2.
+            self.output_failed.store(true, Ordering::Relaxed);
+        }
+        match result {
             Ok(()) => {
                 self.files.fetch_add(1, Ordering::Relaxed);
             }

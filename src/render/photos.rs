@@ -25,6 +25,9 @@ pub struct PhotoStore {
     entries: Mutex<HashMap<PathBuf, Entry>>,
     /// Photos whose files are already in the sink.
     published: Mutex<std::collections::HashSet<PathBuf>>,
+    /// A photo could not be read or cached for a reason of the machine (permissions, a
+    /// full disk), not of the content: the build fails as an I/O error (exit 2).
+    io_failed: std::sync::atomic::AtomicBool,
 }
 
 impl PhotoStore {
@@ -36,7 +39,14 @@ impl PhotoStore {
             settings: PhotoSettings::default(),
             entries: Mutex::new(HashMap::new()),
             published: Mutex::new(std::collections::HashSet::new()),
+            io_failed: std::sync::atomic::AtomicBool::new(false),
         }
+    }
+
+    /// True when a photo failed for a reason of the machine (see `io_failed`), or a photo
+    /// file could not be published.
+    pub fn io_failed(&self) -> bool {
+        self.io_failed.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// The processed photo for `file` (relative to the site), processed (or read from the
@@ -53,7 +63,17 @@ impl PhotoStore {
             .get_or_init(|| {
                 let processed =
                     dvk_photos::process(&self.root.join(file), &self.cache_dir, &self.settings)
-                        .map_err(|e| e.to_string())?;
+                        .map_err(|e| {
+                            if matches!(
+                                e.kind(),
+                                dvk_photos::PhotoErrorKind::Cache { .. }
+                                    | dvk_photos::PhotoErrorKind::Unreadable(_)
+                            ) {
+                                self.io_failed
+                                    .store(true, std::sync::atomic::Ordering::Relaxed);
+                            }
+                            e.to_string()
+                        })?;
                 Ok(Arc::new(processed))
             })
             .clone()
@@ -89,8 +109,14 @@ impl PhotoStore {
                             &v.path(&self.cache_dir),
                         ) {
                             Ok(()) => n += 1,
-                            Err(e) => errors
-                                .push(format!("cannot publish photo file {}: {e}", v.file_name)),
+                            Err(e) => {
+                                self.io_failed
+                                    .store(true, std::sync::atomic::Ordering::Relaxed);
+                                errors.push(format!(
+                                    "cannot publish photo file {}: {e}",
+                                    v.file_name
+                                ))
+                            }
                         }
                     }
                     (n, errors)

@@ -17,6 +17,64 @@ const OVERLAY_CSS: &str = include_str!("overlay.css");
 const CSP: &str =
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:";
 
+/// Longest request target answered (longer: 414). Site paths are short; a browser's own
+/// limit is larger, but nothing of the site needs more.
+pub(crate) const MAX_URL_BYTES: usize = 8 * 1024;
+/// Most `/`-separated segments of a site path looked up: deeper ones are not pages or files
+/// of the site, and the lookup of a path's parents then stays linear in its length.
+pub(crate) const MAX_SEGMENTS: usize = 32;
+
+/// The names the preview answers to: a DNS-rebinding page (`Host: attacker.example:PORT`,
+/// resolving to 127.0.0.1) must not read drafts, `/__dvk/poll` or the open data.
+#[derive(Debug, Clone)]
+pub(crate) struct Hosts {
+    bind: std::net::IpAddr,
+    port: u16,
+}
+
+impl Hosts {
+    /// The names of a server bound to `bind` on `port`.
+    pub(crate) fn new(bind: std::net::IpAddr, port: u16) -> Hosts {
+        Hosts { bind, port }
+    }
+
+    /// True when `host` (a Host header) names this server: `localhost`, a loopback address,
+    /// the bound address (any IP address when bound to all of them), with this port or none.
+    /// A request without Host (HTTP/1.0) cannot come from a browser's page: it is allowed.
+    pub(crate) fn allows(&self, host: Option<&str>) -> bool {
+        let Some(host) = host else { return true };
+        let host = host.trim().to_ascii_lowercase();
+        let (name, port) = if let Some(rest) = host.strip_prefix('[') {
+            let Some((inner, after)) = rest.split_once(']') else {
+                return false;
+            };
+            match after {
+                "" => (inner, None),
+                p => match p.strip_prefix(':') {
+                    Some(p) => (inner, Some(p)),
+                    None => return false,
+                },
+            }
+        } else {
+            match host.rsplit_once(':') {
+                Some((n, p)) => (n, Some(p)),
+                None => (host.as_str(), None),
+            }
+        };
+        if port.is_some_and(|p| p.parse::<u16>().ok() != Some(self.port)) {
+            return false;
+        }
+        let name = name.strip_suffix('.').unwrap_or(name);
+        if name == "localhost" {
+            return true;
+        }
+        match name.parse::<std::net::IpAddr>() {
+            Ok(ip) => ip.is_loopback() || ip == self.bind || self.bind.is_unspecified(),
+            Err(_) => false,
+        }
+    }
+}
+
 /// Content type of a file, from its extension.
 pub(crate) fn content_type(path: &str) -> &'static str {
     let ext = path
@@ -52,6 +110,10 @@ pub(crate) fn content_type(path: &str) -> &'static str {
 pub(crate) fn site_path(url: &str) -> Option<String> {
     let path = url.split(['?', '#']).next().unwrap_or("");
     let rest = path.strip_prefix('/')?;
+    if rest.len() > MAX_URL_BYTES || rest.bytes().filter(|&b| b == b'/').count() >= MAX_SEGMENTS
+    {
+        return None;
+    }
     let mut out = String::with_capacity(rest.len());
     let segments: Vec<&str> = rest.split('/').collect();
     for (i, seg) in segments.iter().enumerate() {
@@ -166,7 +228,13 @@ enum Found {
 /// Answers one request.
 pub(crate) fn handle(shared: &Shared, req: Request, report: &(dyn Fn(Event) + Sync)) {
     let started = Instant::now();
-    let line = format!("{} {}", req.method(), req.url());
+    let url = req.url();
+    let line = if url.len() > 200 {
+        let cut = (0..=200).rev().find(|&i| url.is_char_boundary(i)).unwrap_or(0);
+        format!("{} {}…", req.method(), &url[..cut])
+    } else {
+        format!("{} {url}", req.method())
+    };
     let status = answer(shared, req);
     if shared.verbose {
         report(Event::Request {
@@ -178,6 +246,19 @@ pub(crate) fn handle(shared: &Shared, req: Request, report: &(dyn Fn(Event) + Sy
 }
 
 fn answer(shared: &Shared, req: Request) -> u16 {
+    let host = req
+        .headers()
+        .iter()
+        .find(|h| h.field.equiv("Host"))
+        .map(|h| h.value.as_str().to_string());
+    if !shared.hosts.allows(host.as_deref()) {
+        let body = crate::msg!("serve.wrong_host", host = host.unwrap_or_default());
+        return respond(req, 421, "text/plain; charset=utf-8", body.into_bytes());
+    }
+    if req.url().len() > MAX_URL_BYTES {
+        let body = crate::msg!("serve.url_too_long", max = MAX_URL_BYTES);
+        return respond(req, 414, "text/plain; charset=utf-8", body.into_bytes());
+    }
     if !matches!(req.method(), Method::Get | Method::Head) {
         let mut r = Response::from_string("only GET and HEAD").with_status_code(StatusCode(405));
         r.add_header(header("Allow", "GET, HEAD"));
@@ -553,6 +634,54 @@ mod tests {
         ] {
             assert_eq!(site_path(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn only_the_names_of_the_bound_address_are_answered() {
+        let local = Hosts::new("127.0.0.1".parse().unwrap(), 8080);
+        for ok in [
+            None,
+            Some("127.0.0.1:8080"),
+            Some("localhost:8080"),
+            Some("LOCALHOST"),
+            Some("[::1]:8080"),
+            Some("127.0.0.1"),
+            Some("localhost.:8080"),
+        ] {
+            assert!(local.allows(ok), "{ok:?}");
+        }
+        for bad in [
+            "rebind.attacker.example:8080",
+            "attacker.example",
+            "127.0.0.1:8081",
+            "localhost:80",
+            "127.0.0.1.nip.io:8080",
+            "localhost.attacker.example:8080",
+            "192.168.1.5:8080",
+            "[::1",
+            "[::1]x",
+            "",
+        ] {
+            assert!(!local.allows(Some(bad)), "{bad}");
+        }
+        let lan = Hosts::new("192.168.1.5".parse().unwrap(), 3000);
+        assert!(lan.allows(Some("192.168.1.5:3000")));
+        assert!(!lan.allows(Some("10.0.0.1:3000")));
+        assert!(!lan.allows(Some("evil.example:3000")));
+        let all = Hosts::new("0.0.0.0".parse().unwrap(), 3000);
+        assert!(all.allows(Some("10.0.0.1:3000")));
+        assert!(!all.allows(Some("evil.example:3000")));
+    }
+
+    #[test]
+    fn very_deep_or_long_paths_are_refused_in_linear_time() {
+        let deep = "/a".repeat(160_000);
+        let t = std::time::Instant::now();
+        assert_eq!(site_path(&deep), None);
+        assert_eq!(site_path(&format!("/{}", "x".repeat(MAX_URL_BYTES + 1))), None);
+        assert!(t.elapsed() < std::time::Duration::from_millis(200));
+        let ok = "/a".repeat(MAX_SEGMENTS - 1);
+        assert!(site_path(&ok).is_some());
     }
 
     #[test]

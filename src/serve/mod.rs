@@ -216,6 +216,8 @@ pub(crate) struct Shared {
     /// The newest generation a background check should work for (older ones stop early).
     pub(crate) check_generation: AtomicU64,
     pub(crate) stopping: AtomicBool,
+    /// The Host names answered (others: 421), see [`http::Hosts`].
+    pub(crate) hosts: http::Hosts,
 }
 
 impl Shared {
@@ -337,6 +339,7 @@ pub fn serve(
         to_rebuilder: Mutex::new(tx.clone()),
         check_generation: AtomicU64::new(1),
         stopping: AtomicBool::new(false),
+        hosts: http::Hosts::new(opts.bind, port),
     });
     refresh_theme_state(&shared, &snap);
     let snap = Arc::new(snap);

@@ -309,8 +309,8 @@ impl Site {
                         }
                         None => diags.push(Diagnostic::error(
                             &article.origin.path,
-                            1,
-                            1,
+                            article.models_at.0,
+                            article.models_at.1,
                             format!(
                                 "`models` names \"{s}\", but no model has that slug.{}",
                                 crate::diag::did_you_mean(s, slugs.iter().map(String::as_str))

@@ -12,37 +12,57 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 pub fn assign_model_slugs(models: &[Model], diags: &mut Vec<Diagnostic>) -> Vec<String> {
     let mut slugs: Vec<Option<String>> = vec![None; models.len()];
     let mut taken: HashMap<String, usize> = HashMap::new();
+    let mut groups: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for (i, m) in models.iter().enumerate() {
-        if let Some(s) = &m.slug {
-            if let Some(&first) = taken.get(s) {
-                let other = &models[first].origin;
+        if m.slug.is_none() {
+            groups.entry(title_slug(m)).or_default().push(i);
+        }
+    }
+    for (i, m) in models.iter().enumerate() {
+        let Some(s) = &m.slug else { continue };
+        if let Some(&first) = taken.get(s) {
+            let other = &models[first].origin;
+            diags.push(Diagnostic::error(
+                &m.origin.path,
+                m.origin.line,
+                1,
+                crate::msg!(
+                    "slug.model_taken",
+                    slug = s,
+                    other = format!("{}:{}", other.path.display(), other.line)
+                ),
+            ));
+            continue;
+        }
+        // An explicit slug may not take the address another model has from its title: the
+        // older model keeps its URL. Only a model of that same title, older than all its
+        // namesakes, may claim the plain slug.
+        if let Some(members) = groups.get(s) {
+            let oldest = members
+                .iter()
+                .copied()
+                .min_by(|&a, &b| age_key(&models[a]).cmp(&age_key(&models[b])))
+                .unwrap_or(members[0]);
+            let namesake_and_older =
+                title_slug(m) == *s && age_key(m) < age_key(&models[oldest]);
+            if !namesake_and_older {
+                let other = &models[oldest].origin;
                 diags.push(Diagnostic::error(
                     &m.origin.path,
                     m.origin.line,
                     1,
-                    format!(
-                        "slug \"{s}\" is already used by {}:{}: give this model another slug.",
-                        other.path.display(),
-                        other.line
+                    crate::msg!(
+                        "slug.model_url_taken",
+                        slug = s,
+                        other = format!("{}:{}", other.path.display(), other.line),
+                        this = format!("{}:{}", m.origin.path.display(), m.origin.line)
                     ),
                 ));
-            } else {
-                taken.insert(s.clone(), i);
-                slugs[i] = Some(s.clone());
+                continue;
             }
         }
-    }
-    let mut groups: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-    for (i, m) in models.iter().enumerate() {
-        if m.slug.is_none() {
-            let base = vntext::slugify(&m.title);
-            let base = if base.is_empty() {
-                "mo-hinh".to_string()
-            } else {
-                truncate_slug(&base, 80)
-            };
-            groups.entry(base).or_default().push(i);
-        }
+        taken.insert(s.clone(), i);
+        slugs[i] = Some(s.clone());
     }
     let mut used: HashSet<String> = taken.keys().cloned().collect();
     used.extend(groups.keys().filter(|b| groups[*b].len() == 1).cloned());
@@ -83,6 +103,16 @@ pub fn assign_model_slugs(models: &[Model], diags: &mut Vec<Diagnostic>) -> Vec<
         }
     }
     slugs.into_iter().map(Option::unwrap_or_default).collect()
+}
+
+/// The slug a model gets from its title (before a namesake's place is added).
+fn title_slug(m: &Model) -> String {
+    let base = vntext::slugify(&m.title);
+    if base.is_empty() {
+        "mo-hinh".to_string()
+    } else {
+        truncate_slug(&base, 80)
+    }
 }
 
 fn age_key(m: &Model) -> (i32, Option<String>, &std::path::Path, usize) {
@@ -127,7 +157,7 @@ pub fn assign_simple_slugs<'a>(
                 &origin.path,
                 1,
                 1,
-                format!("the address /{base}/ is used by the site itself: give this page another file name or a `slug`."),
+                crate::msg!("slug.reserved", slug = base),
             ));
         }
         let slug = if used.contains(&base) {
@@ -136,7 +166,7 @@ pub fn assign_simple_slugs<'a>(
                     &origin.path,
                     1,
                     1,
-                    format!("slug \"{base}\" is already used: give another one."),
+                    crate::msg!("slug.taken", slug = base),
                 ));
             }
             (2..)

@@ -233,9 +233,15 @@ pub fn run_measured(cmd: &mut Command, limit: Duration) -> Run {
     }
 }
 
-/// `dvk <args>` with a time limit.
+/// `dvk <args>` with a time limit, in English (these tests were written against English
+/// texts; [`dvk_run_vi`] checks the Vietnamese ones).
 pub fn dvk_run(args: &[&str], limit: Duration) -> Run {
-    run_measured(Command::new(dvk()).args(args), limit)
+    run_measured(Command::new(dvk()).env("DVK_LANG", "en").args(args), limit)
+}
+
+/// `dvk <args>` with a time limit, in Vietnamese (the default language).
+pub fn dvk_run_vi(args: &[&str], limit: Duration) -> Run {
+    run_measured(Command::new(dvk()).env("DVK_LANG", "vi").args(args), limit)
 }
 
 /// `dvk build SITE -q [more]` with a time limit.
