@@ -30,9 +30,11 @@ pub struct SiteConfig {
     pub theme: String,
     /// The fields, in display order.
     pub fields: Vec<Field>,
+    /// Document types a write-up may link beyond the default ones (lower-case, no dot).
+    pub attachments: Vec<String>,
 }
 
-const KEYS: &[&str] = &["title", "base_url", "language", "theme", "fields"];
+const KEYS: &[&str] = &["title", "base_url", "language", "theme", "fields", "attachments"];
 const FIELD_KEYS: &[&str] = &["slug", "label", "aliases"];
 
 impl Default for SiteConfig {
@@ -61,6 +63,7 @@ impl Default for SiteConfig {
                     &["xây dựng Đảng", "xây dựng Đảng và hệ thống chính trị"],
                 ),
             ],
+            attachments: Vec::new(),
         }
     }
 }
@@ -146,6 +149,9 @@ impl SiteConfig {
             if !parsed.is_empty() {
                 config.fields = parsed;
             }
+        }
+        if let Some(list) = fields.string_list("attachments") {
+            config.attachments = crate::content::links::attachment_types(list, |m| fields.error("attachments", m));
         }
         diags.extend(fields.finish());
         config.base_url = normalise_base_url(&config.base_url);

@@ -46,14 +46,14 @@ impl PhotoStore {
             let mut map = self
                 .entries
                 .lock()
-                .map_err(|_| "internal error: photo table poisoned".to_string())?;
+                .map_err(|_| crate::msg!("photos.poisoned"))?;
             map.entry(file.to_path_buf()).or_default().clone()
         };
         entry
             .get_or_init(|| {
                 let processed =
                     dvk_photos::process(&self.root.join(file), &self.cache_dir, &self.settings)
-                        .map_err(|e| e.to_string())?;
+                        .map_err(|e| describe(&e, file))?;
                 Ok(Arc::new(processed))
             })
             .clone()
@@ -67,11 +67,11 @@ impl PhotoStore {
                 .iter()
                 .filter_map(|(k, e)| Some((k.clone(), e.get()?.as_ref().ok()?.clone())))
                 .collect(),
-            Err(_) => return (0, vec!["internal error: photo table poisoned".into()]),
+            Err(_) => return (0, vec![crate::msg!("photos.poisoned")]),
         };
         let mut published = match self.published.lock() {
             Ok(p) => p,
-            Err(_) => return (0, vec!["internal error: photo table poisoned".into()]),
+            Err(_) => return (0, vec![crate::msg!("photos.poisoned")]),
         };
         use rayon::prelude::*;
         let todo: Vec<&(PathBuf, Arc<Processed>)> = ready
@@ -89,8 +89,11 @@ impl PhotoStore {
                             &v.path(&self.cache_dir),
                         ) {
                             Ok(()) => n += 1,
-                            Err(e) => errors
-                                .push(format!("cannot publish photo file {}: {e}", v.file_name)),
+                            Err(e) => errors.push(crate::msg!(
+                                "photos.cannot_publish",
+                                file = v.file_name,
+                                detail = e
+                            )),
                         }
                     }
                     (n, errors)
@@ -115,6 +118,44 @@ impl PhotoStore {
             .cloned()
             .collect();
         let _ = dvk_photos::prune_cache(&self.cache_dir, kept.iter().map(|p| p.as_ref()));
+    }
+}
+
+/// The editor's sentence for a problem with photo `file` (relative to the site), from the
+/// catalogue: what is wrong and what to do.
+pub fn describe(e: &dvk_photos::PhotoError, file: &Path) -> String {
+    use dvk_photos::PhotoErrorKind as K;
+    let file = file.display();
+    match e.kind() {
+        K::NotFound => crate::msg!("photos.not_found", file = file),
+        K::Unreadable(detail) => crate::msg!("photos.unreadable", file = file, detail = detail),
+        K::NotAnImage {
+            looks_like_text: true,
+        } => crate::msg!("photos.not_an_image_text", file = file),
+        K::NotAnImage { .. } => crate::msg!("photos.not_an_image", file = file),
+        K::Unsupported(format) => crate::msg!("photos.unsupported", file = file, format = format),
+        K::Heic => crate::msg!("photos.heic", file = file),
+        K::Corrupt(detail) => crate::msg!("photos.corrupt", file = file, detail = detail),
+        K::TooLarge {
+            width,
+            height,
+            max_pixels,
+        } => crate::msg!(
+            "photos.too_large",
+            file = file,
+            width = width,
+            height = height,
+            megapixels = format!("{:.1}", *width as f64 * *height as f64 / 1e6),
+            max = format!("{:.0}", *max_pixels as f64 / 1e6)
+        ),
+        K::Encode(detail) => crate::msg!("photos.encode", file = file, detail = detail),
+        K::Cache { dir, detail } => crate::msg!(
+            "photos.cache",
+            file = file,
+            dir = dir.display(),
+            detail = detail
+        ),
+        _ => e.to_string(),
     }
 }
 
