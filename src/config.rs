@@ -35,10 +35,12 @@ pub struct SiteConfig {
     /// The site's own abbreviations for search (`search: { abbreviations: { "HTX": "hợp tác
     /// xã" } }`): short form and its long forms, added to the built-in ones.
     pub search_abbreviations: Vec<(String, Vec<String>)>,
+    /// Document types a write-up may link beyond the default ones (lower-case, no dot).
+    pub attachments: Vec<String>,
 }
 
 const KEYS: &[&str] = &[
-    "title", "base_url", "language", "theme", "fields", "menu", "search",
+    "title", "base_url", "language", "theme", "fields", "menu", "search", "attachments",
 ];
 const FIELD_KEYS: &[&str] = &["slug", "label", "aliases"];
 
@@ -70,6 +72,7 @@ impl Default for SiteConfig {
             ],
             menu: Vec::new(),
             search_abbreviations: Vec::new(),
+            attachments: Vec::new(),
         }
     }
 }
@@ -153,6 +156,10 @@ impl SiteConfig {
         if let Some((search_path, search)) = fields.mapping("search") {
             config.search_abbreviations =
                 crate::search_config::abbreviations(&doc, &search_path, search, &mut diags);
+        }
+        if let Some(list) = fields.string_list("attachments") {
+            config.attachments =
+                crate::content::links::attachment_types(list, |m| fields.error("attachments", m));
         }
         diags.extend(fields.finish());
         (config, diags)

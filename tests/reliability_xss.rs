@@ -200,6 +200,12 @@ fn fixture(site: &Path) -> usize {
             at(26)
         ),
     );
+    // Issue 20: a body without raw HTML, whose heading attributes once reached the page
+    // unsanitised (`<h2 onfocus=…>`).
+    write(
+        &site.join("content/pages/tieu-de.md"),
+        "---\ntitle: Tiêu đề\nslug: tieu-de\n---\n\n## Hai {onfocus=xss(120) autofocus tabindex=1}\n\n### Ba {#ba .lop onmouseover=xss(121) style=x}\n",
+    );
     n + 6
 }
 

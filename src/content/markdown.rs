@@ -3,6 +3,7 @@
 //! allow-list (ammonia); fenced code highlighted by syntect, loaded only when a block has a
 //! language. Also returns the body's plain text (for search) and its first paragraph.
 
+use super::links::{self, FileKind};
 use super::read::resolve_asset;
 use super::Body;
 use crate::diag::Diagnostic;
@@ -41,9 +42,16 @@ pub trait LinkTarget: Sync {
     /// The page URL for a source file, if it is one.
     fn url_of(&self, source: &Path) -> Option<String>;
 
-    /// The URL of a processed image for a file shown in a body (None: publish it as it is).
+    /// The URL of the processed full-size copy of a photo a body shows or links to; `None`
+    /// when there is no photo pipeline (a check of links only): nothing is published then.
     fn image_url(&self, _file: &Path) -> Option<Result<String, String>> {
         None
+    }
+
+    /// Document types the site allows beyond [`links::DOCUMENT_TYPES`] (`site.yaml`'s
+    /// `attachments:`).
+    fn attachment_types(&self) -> &[String] {
+        &[]
     }
 }
 
@@ -66,6 +74,8 @@ pub fn render(
     if md.trim().is_empty() {
         return out;
     }
+    // Held until the body is rendered: large bodies take turns (bounded memory).
+    let _share = super::render_budget::take(md.len());
     let opts = Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
@@ -94,19 +104,19 @@ pub fn render(
     let mut heading_start: Option<usize> = None;
     let mut depth = 0usize;
     let mut highlighted = 0usize;
-    // Without raw HTML or unusual link schemes, pulldown-cmark's output is already safe
-    // (it escapes all text) and the costly HTML sanitiser can be skipped.
-    let mut needs_sanitiser = false;
+    let mut raw_text = RawTextCheck::default();
 
     for (event, range) in Parser::new_ext(md, opts).into_offset_iter() {
-        match &event {
-            Event::Html(_) | Event::InlineHtml(_) => needs_sanitiser = true,
-            Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. })
-                if !plain_scheme(dest_url) =>
-            {
-                needs_sanitiser = true
+        if let Event::Html(h) | Event::InlineHtml(h) = &event {
+            if let Some((at, what)) = raw_text.unclosed(md, range.start, h) {
+                let (l, c) = position(at);
+                diags.push(Diagnostic::error(
+                    doc_path,
+                    l,
+                    c,
+                    crate::msg!("content.html_unclosed", tag = what),
+                ));
             }
-            _ => {}
         }
         let peak = match &event {
             Event::Start(_) => {
@@ -126,7 +136,7 @@ pub fn render(
                 doc_path,
                 l,
                 c,
-                format!("the text is nested more than {MAX_NESTING} levels deep here (quotes, lists or HTML tags inside each other): simplify it."),
+                crate::msg!("content.nested_too_deep", max = MAX_NESTING),
             ));
             // Not rendered: the build fails on this error anyway.
             return Rendered::default();
@@ -184,7 +194,7 @@ pub fn render(
                         level,
                         id,
                         classes,
-                        attrs,
+                        attrs: _,
                     }) = &events[start]
                     {
                         let base = match id {
@@ -202,11 +212,13 @@ pub fn render(
                             unique = format!("{base}-{n}");
                             *n += 1;
                         }
+                        // Only `id` and `class` of `## H {#id .class key=value}`: other
+                        // attributes (`onfocus=…`) are dropped here, and by the sanitiser.
                         events[start] = Event::Start(Tag::Heading {
                             level: *level,
                             id: Some(CowStr::from(unique)),
                             classes: classes.clone(),
-                            attrs: attrs.clone(),
+                            attrs: Vec::new(),
                         });
                     }
                     out.text.push_str(&text);
@@ -241,26 +253,14 @@ pub fn render(
             }) => {
                 let mut dest = dest_url.to_string();
                 if is_relative(&dest_url) {
-                    let (l, c) = position(range.start);
-                    match resolve_asset(root, doc_path, strip_fragment(&dest_url)) {
-                        Ok(file) => match links.image_url(&file) {
-                            Some(Ok(url)) => dest = url,
-                            Some(Err(msg)) => diags.push(Diagnostic::error(
-                                doc_path,
-                                l,
-                                c,
-                                format!("image \"{dest_url}\": {msg}"),
-                            )),
-                            None => out
-                                .assets
-                                .push((strip_fragment(&dest_url).to_string(), file)),
-                        },
-                        Err(msg) => diags.push(Diagnostic::error(
-                            doc_path,
-                            l,
-                            c,
-                            msg.replacen("photo", "image", 1),
-                        )),
+                    let src = percent_decode(strip_fragment(&dest_url));
+                    match linked_file(root, doc_path, &src, links, &mut out.assets) {
+                        Ok(Some(url)) => dest = url,
+                        Ok(None) => {}
+                        Err(msg) => {
+                            let (l, c) = position(range.start);
+                            diags.push(Diagnostic::error(doc_path, l, c, msg));
+                        }
                     }
                 }
                 events.push(Event::Start(Tag::Image {
@@ -307,27 +307,12 @@ pub fn render(
     }
     let mut raw = String::with_capacity(md.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut raw, events.into_iter());
-    let html = if needs_sanitiser {
-        sanitizer().clean(&raw).to_string()
-    } else {
-        raw
-    };
+    // Always: whatever the Markdown held, only the allow-list reaches the page.
+    let html = sanitizer().clean(&raw).to_string();
+    drop(raw);
     out.html = splice_code_blocks(&html, &code_blocks);
     out.lead = out.lead.split_whitespace().collect::<Vec<_>>().join(" ");
     out
-}
-
-/// True for link targets that need no sanitising: relative paths, fragments, and the
-/// http, https, mailto and tel schemes.
-fn plain_scheme(url: &str) -> bool {
-    match url.split_once(':') {
-        None => true,
-        Some((scheme, _)) if scheme.contains(['/', '?', '#']) => true,
-        Some((scheme, _)) => matches!(
-            scheme.to_ascii_lowercase().as_str(),
-            "http" | "https" | "mailto" | "tel"
-        ),
-    }
 }
 
 /// Plain text of the first paragraph of `md`, without rendering the rest.
@@ -345,6 +330,95 @@ pub fn first_paragraph(md: &str) -> String {
         }
     }
     text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Elements whose content the HTML parser takes as raw text up to their end tag: one left
+/// open swallows the rest of the write-up (`plaintext` never ends).
+const RAW_TEXT_ELEMENTS: &[&str] = &[
+    "script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "noscript",
+    "plaintext",
+];
+
+/// Finds an HTML comment or raw-text element (`<script>`, `<style>` …) in a body that is never
+/// closed: the browser and the sanitiser would take everything after it as its content, and
+/// the rest of the write-up would silently disappear. Linear in the body: for each kind it
+/// remembers the end found last, and searches again only past it.
+#[derive(Default)]
+struct RawTextCheck {
+    /// Per kind (`--` for comments), the offset in the Markdown of the last end found.
+    closed_at: HashMap<&'static str, usize>,
+    /// One report is enough: everything after an unclosed one is swallowed.
+    reported: bool,
+}
+
+impl RawTextCheck {
+    /// Checks the HTML `html` of an event starting at `start` in `md`; returns the offset
+    /// and the text (`<script>`, `<!--`) of the first opening never closed.
+    fn unclosed(&mut self, md: &str, start: usize, html: &str) -> Option<(usize, String)> {
+        if self.reported {
+            return None;
+        }
+        let bytes = html.as_bytes();
+        let mut i = 0;
+        while let Some(lt) = bytes[i..].iter().position(|&b| b == b'<') {
+            let at = i + lt;
+            i = at + 1;
+            let (kind, shown) = if html[at..].starts_with("<!--") {
+                ("--", "<!--".to_string())
+            } else {
+                let n = bytes[at + 1..]
+                    .iter()
+                    .take_while(|b| b.is_ascii_alphanumeric())
+                    .count();
+                let tag = &html[at + 1..at + 1 + n];
+                let follows = bytes.get(at + 1 + n).copied();
+                let Some(kind) = RAW_TEXT_ELEMENTS
+                    .iter()
+                    .find(|e| e.eq_ignore_ascii_case(tag))
+                else {
+                    continue;
+                };
+                if !matches!(follows, None | Some(b'>' | b'/' | b' ' | b'\t' | b'\n' | b'\r')) {
+                    continue;
+                }
+                (*kind, format!("<{kind}>"))
+            };
+            let from = char_floor(md, start + at + 1);
+            if self.closed_at.get(kind).is_some_and(|&c| c >= from) {
+                continue;
+            }
+            let end = if kind == "plaintext" {
+                None
+            } else if kind == "--" {
+                md[from..].find("-->").map(|p| from + p)
+            } else {
+                md[from..].match_indices("</").map(|(p, _)| from + p).find(|&p| {
+                    md.as_bytes()
+                        .get(p + 2..p + 2 + kind.len())
+                        .is_some_and(|name| name.eq_ignore_ascii_case(kind.as_bytes()))
+                })
+            };
+            match end {
+                Some(e) => {
+                    self.closed_at.insert(kind, e);
+                }
+                None => {
+                    self.reported = true;
+                    return Some((char_floor(md, start + at), shown));
+                }
+            }
+        }
+        None
+    }
+}
+
+/// The largest character boundary of `s` at or before `i` (`s.len()` at most).
+fn char_floor(s: &str, i: usize) -> usize {
+    let mut i = i.min(s.len());
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
 }
 
 /// Puts the highlighted code blocks in place of their placeholders, in one pass.
@@ -427,7 +501,8 @@ fn strip_fragment(url: &str) -> &str {
     url.split(['#', '?']).next().unwrap_or(url)
 }
 
-/// A link's new destination: page URLs for content files, kept as-is for web links.
+/// A link's new destination: page URLs for content files, the processed copy for photos,
+/// the published copy for documents, kept as-is for web links.
 fn rewrite_link(
     root: &Path,
     doc_path: &Path,
@@ -446,15 +521,57 @@ fn rewrite_link(
         let target = normalise(&doc_path.parent().unwrap_or(Path::new("")).join(&decoded));
         match target.and_then(|t| links.url_of(&t)) {
             Some(url) => Ok(format!("{url}{fragment}")),
-            None => Err(format!(
-                "link to \"{dest}\": no such write-up, article or page (the path is relative to this file's folder; check the spelling)."
-            )),
+            None => Err(crate::msg!("content.link_no_such_page", dest = dest)),
         }
     } else {
-        let file = resolve_asset(root, doc_path, &decoded)
-            .map_err(|m| m.replacen("photo", "linked file", 1))?;
-        assets.push((decoded.clone(), file));
-        Ok(dest.to_string())
+        Ok(linked_file(root, doc_path, &decoded, links, assets)?
+            .unwrap_or_else(|| dest.to_string()))
+    }
+}
+
+/// A file beside the write-up that a link or an image points at (`src` percent-decoded,
+/// without fragment): a photo gets the URL of its processed copy, a document is published
+/// beside the page (`None`: the link stays as written), an active or unknown type is refused.
+fn linked_file(
+    root: &Path,
+    doc_path: &Path,
+    src: &str,
+    links: &dyn LinkTarget,
+    assets: &mut Vec<(String, PathBuf)>,
+) -> Result<Option<String>, String> {
+    let extra = links.attachment_types();
+    let kind = links::kind_of(src, extra);
+    match &kind {
+        FileKind::Active(ext) => {
+            return Err(crate::msg!("content.link_active_type", src = src, ext = ext))
+        }
+        FileKind::Other(ext) if ext.is_empty() => {
+            return Err(crate::msg!(
+                "content.link_no_type",
+                src = src,
+                allowed = links::allowed_list(extra)
+            ))
+        }
+        FileKind::Other(ext) => {
+            return Err(crate::msg!(
+                "content.link_other_type",
+                src = src,
+                ext = ext,
+                allowed = links::allowed_list(extra)
+            ))
+        }
+        FileKind::Photo | FileKind::Document => {}
+    }
+    let file = resolve_asset(root, doc_path, src)
+        .map_err(|detail| crate::msg!("content.linked_file", src = src, detail = detail))?;
+    if kind == FileKind::Document {
+        assets.push((src.to_string(), file));
+        return Ok(None);
+    }
+    match links.image_url(&file) {
+        Some(Ok(url)) => Ok(Some(url)),
+        Some(Err(detail)) => Err(crate::msg!("content.linked_photo", src = src, detail = detail)),
+        None => Ok(None),
     }
 }
 
@@ -503,12 +620,12 @@ fn sanitizer() -> &'static ammonia::Builder<'static> {
     B.get_or_init(|| {
         let mut b = ammonia::Builder::default();
         b.add_tags(["figure", "figcaption", "mark", "details", "summary"])
-            .add_tag_attributes("h1", ["id"])
-            .add_tag_attributes("h2", ["id"])
-            .add_tag_attributes("h3", ["id"])
-            .add_tag_attributes("h4", ["id"])
-            .add_tag_attributes("h5", ["id"])
-            .add_tag_attributes("h6", ["id"])
+            .add_tag_attributes("h1", ["id", "class"])
+            .add_tag_attributes("h2", ["id", "class"])
+            .add_tag_attributes("h3", ["id", "class"])
+            .add_tag_attributes("h4", ["id", "class"])
+            .add_tag_attributes("h5", ["id", "class"])
+            .add_tag_attributes("h6", ["id", "class"])
             .add_tag_attributes("div", ["id", "class"])
             .add_tag_attributes("sup", ["id", "class"])
             .add_tag_attributes("li", ["id"])

@@ -4,9 +4,12 @@
 //! Markdown bodies are kept as text here; they become HTML in [`markdown`] once every
 //! page's URL is known (links between files need them).
 
+mod clean;
 pub mod frontmatter;
+pub mod links;
 pub mod markdown;
 mod read;
+mod render_budget;
 
 use crate::config::SiteConfig;
 use crate::diag::Diagnostic;
@@ -108,6 +111,8 @@ pub struct ResultItem {
 /// A photo a document uses.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PhotoRef {
+    /// Line and column of the `photos:` entry (problems with the photo are reported there).
+    pub at: (usize, usize),
     /// The path as written, relative to the document's folder, with `/` separators.
     pub src: String,
     /// The file, relative to the site folder.
@@ -234,8 +239,17 @@ enum Kind {
     Page,
 }
 
-/// Files over this size are refused rather than read (bounded memory).
-pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+/// Files over this size are refused rather than read (bounded memory): a write-up's body is
+/// at most [`MAX_BODY_BYTES`] and a list file [`MAX_LIST_BYTES`], front matter is small.
+pub const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
+
+/// Largest Markdown body of one write-up, article or page (1 MiB). Real write-ups are under
+/// 100 KB; rendering costs up to ~250 times the body in the worst shapes (a dense table), so
+/// this bounds the memory one page can take (RELIABILITY.md, "Memory bounded by input").
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+/// Largest YAML file of models (2 MiB): the YAML tree costs tens of times its text.
+pub const MAX_LIST_BYTES: usize = 2 * 1024 * 1024;
 
 /// What one content file holds once read.
 #[derive(Debug, Clone)]
@@ -282,9 +296,23 @@ pub fn load_file(
     let Some(text) = read::read_text(root, rel, &mut d) else {
         return (None, d);
     };
-    let loaded = match kind {
+    if kind == Kind::ModelList && text.len() > MAX_LIST_BYTES {
+        d.push(Diagnostic::error(
+            rel,
+            1,
+            1,
+            crate::msg!(
+                "content.list_too_large",
+                size = text.len().div_ceil(1024),
+                max = MAX_LIST_BYTES / 1024
+            ),
+        ));
+        return (None, d);
+    }
+    let mut loaded = match kind {
         Kind::ModelMarkdown => match read::model_file(root, rel, &text, config, &mut d) {
             Ok(mut m) => {
+                limit_body(rel, &mut m.body, &mut d);
                 budget.spend(&mut m.body);
                 Some(FileDocs::Models(vec![m]))
             }
@@ -296,7 +324,36 @@ pub fn load_file(
         Kind::Article => read::article_file(root, rel, &text, &mut d).map(FileDocs::Article),
         Kind::Page => read::page_file(root, rel, &text, &mut d).map(FileDocs::Page),
     };
+    match &mut loaded {
+        Some(FileDocs::Models(ms)) => ms
+            .iter_mut()
+            .for_each(|m| limit_body(rel, &mut m.body, &mut d)),
+        Some(FileDocs::Article(a)) => limit_body(rel, &mut a.body, &mut d),
+        Some(FileDocs::Page(p)) => limit_body(rel, &mut p.body, &mut d),
+        Some(FileDocs::Rejected(_, b)) => limit_body(rel, b, &mut d),
+        None => {}
+    }
     (loaded, d)
+}
+
+/// Refuses a body over [`MAX_BODY_BYTES`] (an error at its first line) and drops its text,
+/// so that nothing later spends memory on it.
+fn limit_body(rel: &Path, body: &mut Body, diags: &mut Vec<Diagnostic>) {
+    let len = body.markdown.len();
+    if len <= MAX_BODY_BYTES {
+        return;
+    }
+    diags.push(Diagnostic::error(
+        rel,
+        body.line_offset + 1,
+        body.column_offset + 1,
+        crate::msg!(
+            "content.body_too_large",
+            size = len.div_ceil(1024),
+            max = MAX_BODY_BYTES / 1024
+        ),
+    ));
+    body.markdown = String::new();
 }
 
 /// Puts the documents of every file (in [`content_files`] order) together, leaving out
@@ -401,7 +458,7 @@ pub fn reread_model_body(
                 rel,
                 0,
                 0,
-                "the file was changed while the site was being built: build again.",
+                crate::msg!("content.changed_while_building"),
             ));
             None
         }
@@ -434,10 +491,7 @@ fn find_files(root: &Path, content_dir: &Path) -> (Vec<(PathBuf, Kind)>, Vec<Dia
             Path::new("content"),
             0,
             0,
-            format!(
-                "no content folder in {}: a site needs `content/` (with `models/`, `news/`, `pages/` and an optional `site.yaml`). Run dvk in the site folder or pass it as an argument.",
-                root.display()
-            ),
+            crate::msg!("content.no_content_folder", root = root.display()),
         ));
         return (files, diags);
     }
@@ -453,7 +507,7 @@ fn find_files(root: &Path, content_dir: &Path) -> (Vec<(PathBuf, Kind)>, Vec<Dia
                     .path()
                     .map(|p| rel_to(root, p))
                     .unwrap_or_else(|| "content".into());
-                diags.push(Diagnostic::error(&p, 0, 0, format!("cannot read: {e}")));
+                diags.push(Diagnostic::error(&p, 0, 0, crate::msg!("content.cannot_read", detail = e)));
                 continue;
             }
         };
@@ -466,13 +520,13 @@ fn find_files(root: &Path, content_dir: &Path) -> (Vec<(PathBuf, Kind)>, Vec<Dia
                             &rel,
                             0,
                             0,
-                            "a link to a folder is not followed; move the folder here instead.",
+                            crate::msg!("content.folder_link"),
                         ));
                         continue;
                     }
                 }
                 _ => {
-                    diags.push(Diagnostic::error(&rel, 0, 0, "this link points outside the site folder (or nowhere): dvk never reads files outside the site. Copy the file into content/ instead."));
+                    diags.push(Diagnostic::error(&rel, 0, 0, crate::msg!("content.link_outside")));
                     continue;
                 }
             }
@@ -492,7 +546,7 @@ fn find_files(root: &Path, content_dir: &Path) -> (Vec<(PathBuf, Kind)>, Vec<Dia
             .unwrap_or_default();
         let kind = kind_of(&rel);
         if kind.is_none() && ext == "md" {
-            diags.push(Diagnostic::warning(&rel, 0, 0, "this Markdown file is not under content/models/, content/news/ or content/pages/, so it is not published. Move it into one of them."));
+            diags.push(Diagnostic::warning(&rel, 0, 0, crate::msg!("content.md_not_published")));
         }
         if let Some(kind) = kind {
             files.push((rel, kind));

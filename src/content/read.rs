@@ -285,7 +285,7 @@ fn read_model(
         MODEL_KEYS.to_vec()
     };
     let mut f = doc.fields(map, at, &keys);
-    let title = f.required_string("title");
+    let title = super::clean::title(f.required_string("title"), &mut f);
     let year = match f.integer("year") {
         Some(y) if (1945..=2100).contains(&y) => Some(y as i32),
         Some(y) => {
@@ -548,6 +548,7 @@ fn read_photos(
                     diags.push(doc.warning_at(&item_at, format!("photo \"{src}\" has no caption: add `caption: …` (it is also the text read to blind readers).")));
                 }
                 out.push(PhotoRef {
+                    at: doc.locate(&diag_at),
                     src: src.replace('\\', "/"),
                     file,
                     caption: caption.unwrap_or_default(),
@@ -576,7 +577,7 @@ pub fn resolve_asset(root: &Path, doc_rel: &Path, src: &str) -> Result<std::path
         return Err(format!("photo \"{src}\" goes up with `..`: keep photos beside the write-up or in a folder below it."));
     }
     let dir = doc_rel.parent().unwrap_or(Path::new(""));
-    let rel = dir.join(p);
+    let rel = super::links::on_disk(root, dir.join(p));
     let full = root.join(&rel);
     let content = root
         .join("content")
@@ -605,7 +606,7 @@ pub fn article_file(
         .ok()?;
     let map = doc.root_mapping(diags)?;
     let mut f = doc.fields(map, &[], ARTICLE_KEYS);
-    let title = f.required_string("title");
+    let title = super::clean::title(f.required_string("title"), &mut f);
     let date = if f.has("date") {
         read_date(&mut f, "date")
     } else {
@@ -656,7 +657,7 @@ pub fn page_file(
         .ok()?;
     let map = doc.root_mapping(diags)?;
     let mut f = doc.fields(map, &[], PAGE_KEYS);
-    let title = f.required_string("title");
+    let title = super::clean::title(f.required_string("title"), &mut f);
     let summary = f.string("summary").filter(|s| !s.is_empty());
     let slug = read_slug(&mut f);
     let draft = f.boolean("draft").unwrap_or(false);

@@ -41,8 +41,10 @@ impl Lang {
 const VI: &[&str] = &[
     include_str!("vi/core.txt"),
     include_str!("vi/config.txt"),
+    include_str!("vi/content.txt"),
     include_str!("vi/init.txt"),
     include_str!("vi/output.txt"),
+    include_str!("vi/photos.txt"),
     include_str!("vi/search.txt"),
     include_str!("vi/serve.txt"),
     include_str!("vi/slug.txt"),
@@ -51,8 +53,10 @@ const VI: &[&str] = &[
 const EN: &[&str] = &[
     include_str!("en/core.txt"),
     include_str!("en/config.txt"),
+    include_str!("en/content.txt"),
     include_str!("en/init.txt"),
     include_str!("en/output.txt"),
+    include_str!("en/photos.txt"),
     include_str!("en/search.txt"),
     include_str!("en/serve.txt"),
     include_str!("en/slug.txt"),

@@ -249,14 +249,11 @@ impl markdown::LinkTarget for BodyTargets<'_, '_> {
         self.0.links.get(source).cloned()
     }
 
+    fn attachment_types(&self) -> &[String] {
+        &self.0.site.config.attachments
+    }
+
     fn image_url(&self, file: &Path) -> Option<Result<String, String>> {
-        let ext = file.extension()?.to_string_lossy().to_ascii_lowercase();
-        if !matches!(
-            ext.as_str(),
-            "jpg" | "jpeg" | "png" | "webp" | "heic" | "heif"
-        ) {
-            return None;
-        }
         Some(self.0.photos.get(file).map(|p| {
             self.0
                 .urls
@@ -1149,12 +1146,8 @@ impl<'a> Renderer<'a> {
                 p.credit.as_deref(),
             )),
             Err(msg) => {
-                self.diag(Diagnostic::error(
-                    origin,
-                    0,
-                    0,
-                    format!("photo \"{}\": {msg}", p.src),
-                ));
+                let (line, column) = p.at;
+                self.diag(Diagnostic::error(origin, line, column, msg));
                 None
             }
         }

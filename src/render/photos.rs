@@ -56,7 +56,7 @@ impl PhotoStore {
             let mut map = self
                 .entries
                 .lock()
-                .map_err(|_| "internal error: photo table poisoned".to_string())?;
+                .map_err(|_| crate::msg!("photos.poisoned"))?;
             map.entry(file.to_path_buf()).or_default().clone()
         };
         entry
@@ -72,7 +72,7 @@ impl PhotoStore {
                                 self.io_failed
                                     .store(true, std::sync::atomic::Ordering::Relaxed);
                             }
-                            e.to_string()
+                            describe(&e, file)
                         })?;
                 Ok(Arc::new(processed))
             })
@@ -87,11 +87,11 @@ impl PhotoStore {
                 .iter()
                 .filter_map(|(k, e)| Some((k.clone(), e.get()?.as_ref().ok()?.clone())))
                 .collect(),
-            Err(_) => return (0, vec!["internal error: photo table poisoned".into()]),
+            Err(_) => return (0, vec![crate::msg!("photos.poisoned")]),
         };
         let mut published = match self.published.lock() {
             Ok(p) => p,
-            Err(_) => return (0, vec!["internal error: photo table poisoned".into()]),
+            Err(_) => return (0, vec![crate::msg!("photos.poisoned")]),
         };
         use rayon::prelude::*;
         let todo: Vec<&(PathBuf, Arc<Processed>)> = ready
@@ -112,9 +112,10 @@ impl PhotoStore {
                             Err(e) => {
                                 self.io_failed
                                     .store(true, std::sync::atomic::Ordering::Relaxed);
-                                errors.push(format!(
-                                    "cannot publish photo file {}: {e}",
-                                    v.file_name
+                                errors.push(crate::msg!(
+                                    "photos.cannot_publish",
+                                    file = v.file_name,
+                                    detail = e
                                 ))
                             }
                         }
@@ -141,6 +142,44 @@ impl PhotoStore {
             .cloned()
             .collect();
         let _ = dvk_photos::prune_cache(&self.cache_dir, kept.iter().map(|p| p.as_ref()));
+    }
+}
+
+/// The editor's sentence for a problem with photo `file` (relative to the site), from the
+/// catalogue: what is wrong and what to do.
+pub fn describe(e: &dvk_photos::PhotoError, file: &Path) -> String {
+    use dvk_photos::PhotoErrorKind as K;
+    let file = file.display();
+    match e.kind() {
+        K::NotFound => crate::msg!("photos.not_found", file = file),
+        K::Unreadable(detail) => crate::msg!("photos.unreadable", file = file, detail = detail),
+        K::NotAnImage {
+            looks_like_text: true,
+        } => crate::msg!("photos.not_an_image_text", file = file),
+        K::NotAnImage { .. } => crate::msg!("photos.not_an_image", file = file),
+        K::Unsupported(format) => crate::msg!("photos.unsupported", file = file, format = format),
+        K::Heic => crate::msg!("photos.heic", file = file),
+        K::Corrupt(detail) => crate::msg!("photos.corrupt", file = file, detail = detail),
+        K::TooLarge {
+            width,
+            height,
+            max_pixels,
+        } => crate::msg!(
+            "photos.too_large",
+            file = file,
+            width = width,
+            height = height,
+            megapixels = format!("{:.1}", *width as f64 * *height as f64 / 1e6),
+            max = format!("{:.0}", *max_pixels as f64 / 1e6)
+        ),
+        K::Encode(detail) => crate::msg!("photos.encode", file = file, detail = detail),
+        K::Cache { dir, detail } => crate::msg!(
+            "photos.cache",
+            file = file,
+            dir = dir.display(),
+            detail = detail
+        ),
+        _ => e.to_string(),
     }
 }
 

@@ -85,3 +85,35 @@ fn jpeg_header_over_the_limit_is_refused_before_decoding() {
         bytes.len()
     );
 }
+
+/// Issue 20, item 7: a JPEG of a few hundred bytes whose header says 10000×10000 (100 MP) was
+/// decoded (975 MB, 2 s) because the budget was 100 MP inclusive. The budget is 50 MP and the
+/// header alone decides, before the scan data is looked at.
+#[test]
+fn jpeg_header_claiming_10000x10000_is_refused_from_the_header() {
+    let _turn = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("bom.jpg");
+    let mut bytes = encode_jpeg(&marked_image(8, 8, 2));
+    // Rewrite the frame header (SOF0: FF C0, length, precision, height, width) to 10000×10000.
+    let sof = bytes
+        .windows(2)
+        .position(|w| w == [0xFF, 0xC0])
+        .expect("baseline JPEG has SOF0");
+    bytes[sof + 5..sof + 7].copy_from_slice(&10000u16.to_be_bytes());
+    bytes[sof + 7..sof + 9].copy_from_slice(&10000u16.to_be_bytes());
+    assert!(bytes.len() < 1024, "{} bytes", bytes.len());
+    std::fs::write(&src, &bytes).unwrap();
+    assert_eq!(PhotoSettings::default().max_pixels, 50_000_000);
+    LARGEST.store(0, Ordering::SeqCst);
+    let t = Instant::now();
+    let e = process(&src, &dir.path().join("cache"), &PhotoSettings::default()).unwrap_err();
+    let took = t.elapsed();
+    assert!(
+        matches!(e.kind(), PhotoErrorKind::TooLarge { width: 10000, height: 10000, .. }),
+        "{e:?}"
+    );
+    assert!(took < Duration::from_millis(500), "took {took:?}");
+    let largest = LARGEST.load(Ordering::SeqCst);
+    assert!(largest < 1 << 20, "largest allocation was {largest} bytes");
+}
