@@ -6,6 +6,7 @@
 
 pub mod frontmatter;
 pub mod markdown;
+mod mistakes;
 mod read;
 
 use crate::config::SiteConfig;
@@ -489,6 +490,9 @@ fn find_files(root: &Path, content_dir: &Path) -> (Vec<(PathBuf, Kind)>, Vec<Dia
             .map(|e| e.to_string_lossy().to_ascii_lowercase())
             .unwrap_or_default();
         let kind = kind_of(&rel);
+        if kind.is_none() {
+            diags.extend(mistakes::ignored_file(root, &rel, &ext));
+        }
         if kind.is_none() && ext == "md" {
             diags.push(Diagnostic::warning(&rel, 0, 0, "this Markdown file is not under content/models/, content/news/ or content/pages/, so it is not published. Move it into one of them."));
         }
