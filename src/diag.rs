@@ -62,8 +62,8 @@ impl Diagnostic {
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let kind = match self.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
+            Severity::Error => crate::msg!("severity.error"),
+            Severity::Warning => crate::msg!("severity.warning"),
         };
         write!(
             f,
@@ -116,7 +116,7 @@ pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str
         .filter(|(score, _)| *score > 0.75)
         .max_by(|a, b| a.0.total_cmp(&b.0));
     match best {
-        Some((_, c)) => format!(" Did you mean `{c}`?"),
+        Some((_, c)) => crate::msg!("hint.did_you_mean", word = c),
         None => String::new(),
     }
 }
@@ -128,15 +128,21 @@ mod tests {
     #[test]
     fn display_is_path_line_col_message() {
         let d = Diagnostic::error(Path::new("content/models/a.md"), 3, 7, "bad");
-        assert_eq!(d.to_string(), "content/models/a.md:3:7: error: bad");
+        let kind = crate::msg::text("severity.error", &[]);
+        assert_eq!(
+            d.to_string(),
+            format!("content/models/a.md:3:7: {kind}: bad")
+        );
+        assert_eq!(
+            crate::msg::text_in(crate::msg::Lang::Vi, "severity.warning", &[]),
+            "cảnh báo"
+        );
     }
 
     #[test]
     fn did_you_mean_finds_close_keys() {
-        assert_eq!(
-            did_you_mean("titel", ["title", "year", "tags"]),
-            " Did you mean `title`?"
-        );
+        let hint = did_you_mean("titel", ["title", "year", "tags"]);
+        assert!(hint.contains("`title`"), "{hint}");
         assert_eq!(did_you_mean("zzzzzz", ["title", "year"]), "");
     }
 }

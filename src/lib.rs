@@ -6,6 +6,7 @@
 //! The library never prints; the binary (`main.rs`) reports.
 
 pub mod alloc;
+pub mod cli_text;
 pub mod config;
 pub mod content;
 pub mod diag;
@@ -41,6 +42,8 @@ pub struct BuildOptions {
     pub base_url: Option<String>,
     /// Include documents marked `draft: true`.
     pub drafts: bool,
+    /// Fail on warnings too: nothing is published while there is one (`--strict`).
+    pub strict: bool,
 }
 
 impl BuildOptions {
@@ -51,6 +54,7 @@ impl BuildOptions {
             out: None,
             base_url: None,
             drafts: false,
+            strict: false,
         }
     }
 }
@@ -99,14 +103,12 @@ impl std::fmt::Display for BuildError {
                 let errors = d.iter().filter(|d| d.is_error()).count();
                 write!(
                     f,
-                    "{errors} problem(s) in the content; nothing was published"
+                    "{}",
+                    crate::msg!("build.content_failed", errors = errors)
                 )
             }
             BuildError::Output(e) => write!(f, "{e}"),
-            BuildError::Write(_) => write!(
-                f,
-                "output files could not be written; nothing was published"
-            ),
+            BuildError::Write(_) => write!(f, "{}", crate::msg!("build.write_failed")),
         }
     }
 }
@@ -237,6 +239,9 @@ pub fn build_with_progress(
     let inputs = last.as_ref().map(|_| fresh::inputs(root, &out, &key));
     if let (Some(Some(inputs)), Some(last)) = (&inputs, last) {
         if *inputs == last.inputs && fresh::output(&out).as_ref() == Some(&last.output) {
+            if opts.strict && !last.warnings.is_empty() {
+                return Err(BuildError::Content(last.warnings));
+            }
             return Ok(BuildReport {
                 models: last.models,
                 pages: last.pages,
@@ -254,7 +259,7 @@ pub fn build_with_progress(
         }
     }
     fresh::forget(root);
-    progress.phase("Loading content");
+    progress.phase(&crate::msg!("progress.loading"));
     let (inputs, ((mut site, diags), theme)) = rayon::join(
         || inputs.unwrap_or_else(|| fresh::inputs(root, &out, &key)),
         || {
@@ -275,6 +280,8 @@ pub fn build_with_progress(
     let theme = theme.filter(|t| t.is_for(&site.config));
     let mut all = Diagnostics::default();
     all.extend(diags);
+    // The same warnings as `dvk check` (the site still holds every body here).
+    all.extend(located_lints(root, &site));
     if all.has_errors() {
         // Still run the renderer on nothing: link errors in bodies are found while rendering,
         // so check them too before giving up, for a complete list.
@@ -291,13 +298,13 @@ pub fn build_with_progress(
     };
     let bodies = site.take_model_bodies();
     let (report, d) = render_taking_bodies(root, &site, bodies, &counting, theme);
-    progress.phase("Publishing");
+    progress.phase(&crate::msg!("progress.publishing"));
     timings.extend(report.timings.iter().copied());
     all.extend(d);
     if report.output_failed {
         return Err(BuildError::Write(all.sorted()));
     }
-    if all.has_errors() {
+    if all.has_errors() || (opts.strict && !all.0.is_empty()) {
         return Err(BuildError::Content(all.sorted()));
     }
     let out = staging.out_dir().to_path_buf();
@@ -345,6 +352,11 @@ pub fn build_with_progress(
     Ok(report)
 }
 
+/// The warnings of [`lints`] about a loaded site, at the lines of the keys they name.
+fn located_lints(root: &Path, site: &site::Site) -> Vec<Diagnostic> {
+    lints::located(root, site)
+}
+
 /// Checks a site without writing anything: every error and warning, sorted.
 pub fn check(root: &Path) -> Vec<Diagnostic> {
     check_with_progress(root, &progress::Silent)
@@ -353,13 +365,11 @@ pub fn check(root: &Path) -> Vec<Diagnostic> {
 /// [`check`], telling `progress` how far it got. Also warns about content that builds but
 /// reads badly ([`lints`]).
 pub fn check_with_progress(root: &Path, progress: &dyn progress::Progress) -> Vec<Diagnostic> {
-    progress.phase("Loading content");
+    progress.phase(&crate::msg!("progress.loading"));
     let (site, diags) = load_site(root, true, None);
     let mut all = Diagnostics::default();
     all.extend(diags);
-    let mut lints = lints::warnings(&site);
-    lints::locate(root, &mut lints);
-    all.extend(lints);
+    all.extend(located_lints(root, &site));
     progress.pages(progress::page_count(&site));
     let (_, d) = render_into(
         root,

@@ -1,6 +1,7 @@
 //! Warnings about content that builds but reads badly: two models with the same title in
-//! one district and year, a summary too long for lists, text `dvk new` left to fill in.
-//! (Photos without a caption are warned about while loading.)
+//! one district and year, a summary too long for lists. (Photos without a caption are
+//! warned about while loading; text `dvk new` left to fill in is an error found while
+//! loading, see [`PLACEHOLDER`].)
 
 use crate::diag::Diagnostic;
 use crate::site::Site;
@@ -10,12 +11,13 @@ use std::path::Path;
 /// Lists show a summary up to this many characters.
 pub const SUMMARY_MAX: usize = 240;
 
-/// The mark `dvk new` puts in what an editor still has to write.
+/// The mark `dvk new` puts in what an editor still has to write: an error wherever it is
+/// left in a document (`content::read`), so it is never published.
 pub const PLACEHOLDER: &str = "(cần điền";
 
-/// Every warning about the site's models, whose bodies must all be in memory (a site from
-/// [`crate::load_site`], not one whose load left bodies in their files).
-pub fn warnings(site: &Site) -> Vec<Diagnostic> {
+/// Every warning about the site's models, each with the front matter key it is about
+/// (its line is found by [`locate`]). Bodies need not be in memory.
+fn keyed(site: &Site) -> Vec<(Diagnostic, &'static str)> {
     let mut out = Vec::new();
     let mut seen: HashMap<(i32, usize, Option<usize>, String), usize> = HashMap::new();
     for (i, m) in site.models.iter().enumerate() {
@@ -31,16 +33,15 @@ pub fn warnings(site: &Site) -> Vec<Diagnostic> {
                 Some(d) => site.districts[d].name.clone(),
                 None => site.provinces[site.model_province[i]].name.clone(),
             };
-            out.push(Diagnostic::warning(
-                &m.origin.path,
-                m.origin.line,
-                1,
-                format!(
-                    "the same title as {}:{} in {place} in {}: readers cannot tell the two apart. Add what differs (the commune, the host) to one of the titles.",
-                    other.path.display(),
-                    other.line,
-                    m.year
-                ),
+            let message = crate::msg!(
+                "lints.same_title",
+                other = format!("{}:{}", other.path.display(), other.line),
+                place = place,
+                year = m.year
+            );
+            out.push((
+                Diagnostic::warning(&m.origin.path, m.origin.line, 1, message),
+                "title:",
             ));
         } else {
             seen.insert(key, i);
@@ -48,54 +49,48 @@ pub fn warnings(site: &Site) -> Vec<Diagnostic> {
         if let Some(s) = &m.summary {
             let n = s.chars().count();
             if n > SUMMARY_MAX {
-                out.push(Diagnostic::warning(
-                    &m.origin.path,
-                    m.origin.line,
-                    1,
-                    format!("`summary` has {n} characters: lists show at most {SUMMARY_MAX}, so it is cut off. Shorten it to one or two sentences."),
+                let message = crate::msg!("lints.summary_long", n = n, max = SUMMARY_MAX);
+                out.push((
+                    Diagnostic::warning(&m.origin.path, m.origin.line, 1, message),
+                    "summary:",
                 ));
             }
-        }
-        if m.title.contains(PLACEHOLDER)
-            || m.host.contains(PLACEHOLDER)
-            || m.body.markdown.contains(PLACEHOLDER)
-        {
-            out.push(Diagnostic::warning(
-                &m.origin.path,
-                m.origin.line,
-                1,
-                format!("still has text to fill in, marked “{PLACEHOLDER}…)” by `dvk new`: replace it before publishing."),
-            ));
         }
     }
     out
 }
 
-/// Moves each warning that names a front matter key to the line of that key in its file,
-/// when the file can be read (warnings are made from the site, which keeps no key positions).
-pub fn locate(root: &Path, diags: &mut [Diagnostic]) {
-    for d in diags.iter_mut() {
-        let key = if d.message.starts_with("`summary`") {
-            "summary:"
-        } else if d.message.starts_with("the same title") {
-            "title:"
-        } else {
-            continue;
-        };
-        let Ok(text) = std::fs::read_to_string(root.join(&d.path)) else {
-            continue;
-        };
-        let start = d.line.max(1);
-        for (n, line) in text.lines().enumerate().skip(start - 1) {
-            let trimmed = line.trim_start().trim_start_matches("- ");
-            if trimmed.starts_with(key) {
-                d.line = n + 1;
-                d.column = line.len() - line.trim_start().len() + 1;
-                if line.trim_start().starts_with("- ") {
-                    d.column += 2;
-                }
-                break;
+/// Every warning about the site's models, at the line of their document.
+pub fn warnings(site: &Site) -> Vec<Diagnostic> {
+    keyed(site).into_iter().map(|(d, _)| d).collect()
+}
+
+/// Every warning about the site's models, each moved to the line of the front matter key
+/// it is about when its file can be read (the site keeps no key positions).
+pub fn located(root: &Path, site: &Site) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (mut d, key) in keyed(site) {
+        locate(root, &mut d, key);
+        out.push(d);
+    }
+    out
+}
+
+/// Moves a warning to the line of `key` in its file, from the document's first line on.
+fn locate(root: &Path, d: &mut Diagnostic, key: &str) {
+    let Ok(text) = std::fs::read_to_string(root.join(&d.path)) else {
+        return;
+    };
+    let start = d.line.max(1);
+    for (n, line) in text.lines().enumerate().skip(start - 1) {
+        let trimmed = line.trim_start().trim_start_matches("- ");
+        if trimmed.starts_with(key) {
+            d.line = n + 1;
+            d.column = line.len() - line.trim_start().len() + 1;
+            if line.trim_start().starts_with("- ") {
+                d.column += 2;
             }
+            break;
         }
     }
 }

@@ -22,7 +22,7 @@ extern "C" fn tune_allocator() {
 #[link_section = ".init_array.00101"]
 static TUNE_ALLOCATOR: extern "C" fn() = tune_allocator;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -63,6 +63,9 @@ enum Command {
         /// Include drafts.
         #[arg(long)]
         drafts: bool,
+        /// Fail on warnings too (nothing is published while there is one).
+        #[arg(long)]
+        strict: bool,
     },
     /// Check the content and print every problem, without writing anything.
     Check {
@@ -73,6 +76,9 @@ enum Command {
         /// `json`: one object on standard output, for CI and editors' tools.
         #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
         format: CheckFormat,
+        /// Fail (exit 1) on warnings too.
+        #[arg(long)]
+        strict: bool,
     },
     /// Preview the site: build it in memory, serve it on this computer and reload the
     /// browser when a file changes. Never writes public/.
@@ -234,13 +240,17 @@ enum StatsFormat {
     Json,
 }
 
-/// Exit 2 with a message when SITE is not a folder.
+/// Exit 2 with a message when SITE is not a folder, or not a site (no `content/` and no
+/// `content/site.yaml`: say so plainly and suggest `dvk init`).
 fn site_folder(site: &Path) -> Result<(), ExitCode> {
-    if site.is_dir() {
-        Ok(())
-    } else {
-        eprintln!("error: {} is not a folder: give the site folder (the one holding content/ and themes/).", site.display());
+    if !site.is_dir() {
+        eprintln!("{}", dvk::msg!("cli.not_a_folder", site = site.display()));
         Err(ExitCode::from(2))
+    } else if !site.join("content").is_dir() && !site.join("content/site.yaml").exists() {
+        eprintln!("{}", dvk::msg!("cli.not_a_site", site = site.display()));
+        Err(ExitCode::from(2))
+    } else {
+        Ok(())
     }
 }
 
@@ -256,35 +266,57 @@ fn print_warnings(warnings: &[dvk::diag::Diagnostic], verbose: bool) {
     }
     if shown < warnings.len() {
         eprintln!(
-            "… and {} more warning(s); `dvk check` or --verbose lists them all.",
-            warnings.len() - shown
+            "{}",
+            dvk::msg!("cli.more_warnings", n = warnings.len() - shown)
         );
     }
 }
 
+/// "0 lỗi, 2 cảnh báo." for the end of check and build.
+fn counts(errors: usize, warnings: usize) -> String {
+    dvk::msg!("cli.counts", errors = errors, warnings = warnings)
+}
+
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    if let Some(code) = &cli.lang {
-        match dvk::msg::Lang::from_code(code) {
+    // The language is chosen before the arguments are parsed, so that `--help` and clap's
+    // own errors speak it too.
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    if let Some(code) = dvk::cli_text::lang_arg(&args) {
+        match dvk::msg::Lang::from_code(&code) {
             Some(l) => dvk::msg::set_lang(l),
             None => {
-                eprintln!("error: --lang {code}: use vi or en");
+                eprintln!("{}", dvk::msg!("cli.bad_lang", code = code));
                 return ExitCode::from(2);
             }
         }
     }
+    let cli = match dvk::cli_text::localize(Cli::command())
+        .try_get_matches_from(&args)
+        .and_then(|m| Cli::from_arg_matches(&m))
+    {
+        Ok(cli) => cli,
+        Err(e) => return dvk::cli_text::usage_error(e),
+    };
     match cli.command {
         Command::Build {
             site,
             output,
             base_url,
             drafts,
+            strict,
         } => {
+            if let Err(code) = site_folder(&site) {
+                return code;
+            }
+            let out_dir = output.clone().unwrap_or_else(|| site.join("public"));
+            // Whether there is a previous site that a failed build leaves as it was.
+            let had_site = out_dir.join("index.html").exists();
             let opts = dvk::BuildOptions {
                 root: site,
                 out: output,
                 base_url,
                 drafts,
+                strict,
             };
             let bar = dvk::progress::Bar::new(cli.quiet);
             let result = dvk::build_with_progress(&opts, &bar);
@@ -325,23 +357,33 @@ fn main() -> ExitCode {
                                 );
                             }
                         }
+                        let secs = format!("{:.2}", report.elapsed.as_secs_f64());
                         if report.unchanged {
                             println!(
-                                "Nothing changed since the last build: {} is up to date ({} models, {} pages; checked in {:.2} s).",
-                                report.out.display(),
-                                report.models,
-                                report.pages,
-                                report.elapsed.as_secs_f64()
+                                "{}",
+                                dvk::msg!(
+                                    "cli.build_unchanged",
+                                    out = report.out.display(),
+                                    models = report.models,
+                                    pages = report.pages,
+                                    secs = secs
+                                )
                             );
                         } else {
                             println!(
-                                "Built {} models, {} pages, {} files into {} in {:.2} s.",
-                                report.models,
-                                report.pages,
-                                report.files,
-                                report.out.display(),
-                                report.elapsed.as_secs_f64()
+                                "{}",
+                                dvk::msg!(
+                                    "cli.build_done",
+                                    models = report.models,
+                                    pages = report.pages,
+                                    files = report.files,
+                                    out = report.out.display(),
+                                    secs = secs
+                                )
                             );
+                        }
+                        if !report.warnings.is_empty() {
+                            eprintln!("{}", counts(0, report.warnings.len()));
                         }
                     }
                     ExitCode::SUCCESS
@@ -351,23 +393,51 @@ fn main() -> ExitCode {
                         eprintln!("{d}");
                     }
                     let errors = diags.iter().filter(|d| d.is_error()).count();
-                    eprintln!("{errors} error(s): nothing was published; the previous site is unchanged. Fix them and build again.");
+                    let warnings = diags.len() - errors;
+                    let kept = if had_site {
+                        dvk::msg!("cli.previous_kept", out = out_dir.display())
+                    } else {
+                        dvk::msg!("cli.no_previous")
+                    };
+                    let id_text = if errors == 0 {
+                        dvk::msg!(
+                            "cli.build_failed_strict",
+                            counts = counts(errors, warnings),
+                            kept = kept
+                        )
+                    } else {
+                        dvk::msg!(
+                            "cli.build_failed",
+                            counts = counts(errors, warnings),
+                            kept = kept
+                        )
+                    };
+                    eprintln!("{id_text}");
                     ExitCode::from(1)
                 }
                 Err(dvk::BuildError::Write(diags)) => {
                     for d in &diags {
                         eprintln!("{d}");
                     }
-                    eprintln!("error: output files could not be written: nothing was published; the previous site is unchanged.");
+                    let kept = if had_site {
+                        dvk::msg!("cli.previous_kept", out = out_dir.display())
+                    } else {
+                        dvk::msg!("cli.no_previous")
+                    };
+                    eprintln!("{}", dvk::msg!("cli.write_failed", kept = kept));
                     ExitCode::from(2)
                 }
                 Err(e) => {
-                    eprintln!("error: {e}");
+                    eprintln!("{}", dvk::msg!("cli.error", message = e));
                     ExitCode::from(2)
                 }
             }
         }
-        Command::Check { site, format } => {
+        Command::Check {
+            site,
+            format,
+            strict,
+        } => {
             if let Err(code) = site_folder(&site) {
                 return code;
             }
@@ -388,11 +458,14 @@ fn main() -> ExitCode {
                         }
                     }
                     if !cli.quiet {
-                        println!("{errors} error(s), {warnings} warning(s).");
+                        println!("{}", counts(errors, warnings));
+                        if strict && errors == 0 && warnings > 0 {
+                            eprintln!("{}", dvk::msg!("cli.check_strict"));
+                        }
                     }
                 }
             }
-            if errors > 0 {
+            if errors > 0 || (strict && warnings > 0) {
                 ExitCode::from(1)
             } else {
                 ExitCode::SUCCESS
@@ -411,7 +484,7 @@ fn main() -> ExitCode {
             if let Err(e) = ctrlc::set_handler(move || {
                 let _ = tx.send(());
             }) {
-                eprintln!("warning: cannot catch Ctrl-C ({e})");
+                eprintln!("{}", dvk::msg!("cli.no_ctrl_c", error = e));
             }
             let opts = dvk::serve::ServeOptions {
                 root: site,
@@ -442,7 +515,7 @@ fn main() -> ExitCode {
             match dvk::serve::serve(&opts, &report, rx) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {
-                    eprintln!("error: {e}");
+                    eprintln!("{}", dvk::msg!("cli.error", message = e));
                     ExitCode::from(2)
                 }
             }
@@ -584,7 +657,7 @@ fn main() -> ExitCode {
                 for e in &errors {
                     eprintln!("{e}");
                 }
-                eprintln!("{} error(s): the counts leave out the documents with errors. Fix them (`dvk check`) before reporting.", errors.len());
+                eprintln!("{}", dvk::msg!("cli.stats_errors", n = errors.len()));
                 return ExitCode::from(1);
             }
             ExitCode::SUCCESS

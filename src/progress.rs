@@ -8,7 +8,7 @@ use std::path::Path;
 
 /// Told how far long work got. Every method does nothing by default.
 pub trait Progress: Sync {
-    /// A new phase starts (`Loading content`, `Publishing`).
+    /// A new phase starts (`Đang đọc nội dung`, `Đang xuất bản`, in the language in use).
     fn phase(&self, _name: &str) {}
     /// Rendering starts: about this many pages.
     fn pages(&self, _total: usize) {}
@@ -111,13 +111,11 @@ impl Progress for Bar {
         self.bar.set_length(total as u64);
         self.bar.set_position(0);
         self.bar.set_style(
-            indicatif::ProgressStyle::with_template(
-                "{msg} [{bar:30}] {pos}/{len} pages, {eta} left",
-            )
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
-            .progress_chars("=> "),
+            indicatif::ProgressStyle::with_template(&crate::msg!("progress.bar"))
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+                .progress_chars("=> "),
         );
-        self.bar.set_message("Rendering");
+        self.bar.set_message(crate::msg!("progress.rendering"));
     }
     fn page_done(&self) {
         self.bar.inc(1);

@@ -212,13 +212,24 @@ fn a_missing_theme_and_missing_content_folder_are_clear_errors() {
     assert_eq!(code, 1);
     assert!(err.contains("theme \"khong-co\" not found"), "{err}");
 
+    // An empty folder is not a site: said plainly (no position in a file that does not
+    // exist, no "previous site" that never was), with `dvk init` to make one; exit 2.
     let empty = tempfile::tempdir().unwrap();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_dvk"))
-        .args(["build", empty.path().to_str().unwrap()])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("no content folder"));
+    for lang in ["vi", "en"] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_dvk"))
+            .args(["build", empty.path().to_str().unwrap()])
+            .env("DVK_LANG", lang)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert!(err.contains("dvk init"), "{err}");
+        assert!(!err.contains("site.yaml:1:1"), "{err}");
+        assert!(!err.contains("previous site") && !err.contains("trang cũ"), "{err}");
+        if lang == "vi" {
+            assert!(err.starts_with("lỗi: ") && err.contains("chưa phải là một trang dvk"), "{err}");
+        }
+    }
 }
 
 #[test]
@@ -283,4 +294,227 @@ fn a_body_block_with_a_yaml_only_line_break_is_reported_at_its_key() {
         err.contains("content/models/danh-sach.yaml:6:"),
         "reported at the body key: {err}"
     );
+}
+
+/// A model file with the required keys, `extra` front matter lines and a body.
+fn model_with(title: &str, year: i32, extra: &str) -> String {
+    format!(
+        "---\ntitle: {title}\nyear: {year}\nprovince: \"Quảng Ngãi\"\nfield: \"Kinh tế\"\nhost: \"Hội Nông dân\"\n{extra}---\n\nNội dung.\n"
+    )
+}
+
+#[test]
+fn messages_are_in_vietnamese_by_default_and_in_english_with_lang_en() {
+    let f = Fixture::new(None);
+    f.write(
+        "content/models/a.md",
+        "---\ntitel: \"A\"\nyear: 2020\nprovince: Bến Tre\nfield: Kinh tế\nhost: X\n---\nx\n",
+    );
+    let out = f.dvk_vi(&["check"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("content/models/a.md:2:1: lỗi: "), "path:line:col first, then `lỗi`: {err}");
+    assert!(stdout.contains("lỗi, 0 cảnh báo."), "{stdout}");
+    let out = f.dvk_vi(&["build"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("Chưa xuất bản gì (chưa có trang nào được xuất bản trước đó)"), "{err}");
+    // The same with --lang en (the flag wins over DVK_LANG).
+    let out = f.dvk_vi(&["check", "--lang", "en"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("content/models/a.md:2:1: error: "), "{err}");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("error(s), 0 warning(s)."));
+}
+
+#[test]
+fn help_and_usage_errors_are_in_vietnamese() {
+    let f = Fixture::new(None);
+    let out = f.dvk_vi(&["--help"]);
+    let help = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{help}");
+    for want in ["Cách dùng:", "Lệnh:", "Tùy chọn:", "Dựng trang", "In hướng dẫn này."] {
+        assert!(help.contains(want), "{want} missing from:\n{help}");
+    }
+    assert!(!help.contains("Print help") && !help.contains("Usage:"), "{help}");
+    let out = f.dvk_vi(&["build", "--help"]);
+    let help = String::from_utf8_lossy(&out.stdout);
+    assert!(help.contains("--strict") && help.contains("Coi cảnh báo như lỗi"), "{help}");
+    let out = f.dvk(&["build", "--help"]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Treat warnings as errors"));
+    let out = f.dvk_vi(&["build", "--khong-co"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(err.contains("lỗi: không có tùy chọn `--khong-co`"), "{err}");
+    let out = f.dvk_vi(&["check", "--format", "xml"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(err.contains("`xml`") && err.contains("text, json"), "{err}");
+}
+
+#[test]
+fn a_number_with_three_digits_after_one_dot_is_refused_and_quoted_numbers_read_the_vietnamese_way() {
+    let f = Fixture::new(None);
+    f.write(
+        "content/models/a.md",
+        &model_with(
+            "A",
+            2024,
+            "results:\n  - label: Đất hiến\n    value: 12.400\n    unit: m²\n  - { label: Tiền, value: 1.500, unit: đồng }\n",
+        ),
+    );
+    let out = f.dvk_vi(&["check"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("content/models/a.md:9:5: lỗi: `value: 12.400`"), "{err}");
+    assert!(err.contains("Ghi 12400 hoặc \"12.400\""), "{err}");
+    assert!(err.contains("content/models/a.md:11:") && err.contains("Ghi 1500 hoặc \"1.500\""), "{err}");
+
+    f.write(
+        "content/models/a.md",
+        &model_with(
+            "A",
+            2024,
+            "results:\n  - { label: Đất hiến, value: \"12.400\", unit: m² }\n  - { label: Vốn, value: \"1.250.000.000\", unit: đồng }\n  - { label: Vốn 2, value: 1.250.000.000, unit: đồng }\n  - { label: Năng suất, value: \"12,5\", unit: tấn }\n  - { label: Diện tích, value: 2.5, unit: ha }\n",
+        ),
+    );
+    let out = f.dvk(&["build"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let json = f.read("du-lieu/mo-hinh.json");
+    for want in ["12400", "1250000000", "12.5", "2.5"] {
+        assert!(json.contains(want), "{want} not in {json}");
+    }
+    assert!(!json.contains("12.4,") && !json.contains("1.25,"), "{json}");
+}
+
+#[test]
+fn placeholders_left_by_dvk_new_are_errors_in_build_and_check() {
+    let f = Fixture::new(None);
+    f.write(
+        "content/models/a.md",
+        "---\ntitle: \"A\"\nyear: 2024\nprovince: \"Quảng Ngãi\"\nfield: \"Kinh tế\"\nhost: \"(cần điền: tên đơn vị chủ trì)\"\n---\n\n(cần điền: đoạn mở đầu.)\n",
+    );
+    for cmd in ["check", "build"] {
+        let out = f.dvk_vi(&[cmd]);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{cmd}: {err}");
+        assert!(err.contains("content/models/a.md:6:8: lỗi: còn chữ (cần điền: tên đơn vị chủ trì)"), "{cmd}: {err}");
+        assert!(err.contains("content/models/a.md:9:1: lỗi: còn chữ (cần điền: đoạn mở đầu.)"), "{cmd}: {err}");
+    }
+    assert!(!f.root().join("public/index.html").exists(), "nothing published");
+}
+
+#[test]
+fn build_prints_every_problem_check_prints_and_strict_fails_on_warnings() {
+    let f = Fixture::new(None);
+    let body = "Nội dung.";
+    f.write(
+        "content/models/a.md",
+        &model("Heo đất", 2024, "Quảng Ngãi", None, "Kinh tế", "", body),
+    );
+    f.write(
+        "content/models/b.md",
+        &model("Heo đất", 2024, "Quảng Ngãi", None, "Kinh tế", "", body),
+    );
+    let check = f.dvk(&["check"]);
+    let check_err = String::from_utf8_lossy(&check.stderr).into_owned();
+    assert!(check.status.success(), "{check_err}");
+    assert!(check_err.contains("the same title as"), "{check_err}");
+    let build = f.dvk(&["build"]);
+    let build_err = String::from_utf8_lossy(&build.stderr).into_owned();
+    assert!(build.status.success(), "{build_err}");
+    for line in check_err.lines() {
+        assert!(build_err.contains(line), "build does not print {line}:\n{build_err}");
+    }
+    let before = tree(&f.root().join("public"));
+    for cmd in ["check", "build"] {
+        let out = f.dvk_vi(&[cmd, "--strict"]);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{cmd} --strict: {err}");
+        assert!(err.contains("--strict"), "{cmd}: {err}");
+    }
+    assert_eq!(before, tree(&f.root().join("public")), "--strict published nothing");
+}
+
+#[test]
+fn every_ignored_file_in_content_is_named_with_what_to_do() {
+    let f = Fixture::new(None);
+    f.write(
+        "content/models/a.md",
+        &model("A", 2024, "Quảng Ngãi", None, "Kinh tế", "", "Xem [báo cáo](bao-cao.pdf)."),
+    );
+    f.write("content/models/bao-cao.pdf", "%PDF-1.4\n");
+    f.write("content/models/heo-dat.md.txt", &model("B", 2024, "Quảng Ngãi", None, "Kinh tế", "", "x"));
+    f.write("content/models/ghi-chep.markdown", "x");
+    f.write("content/models/bai-viet.docx", "PK");
+    f.write("content/models/ghi-chu.txt", "x");
+    f.write("content/models/Thumbs.db", "x");
+    f.write("content/site.yml", "title: X\n");
+    let out = f.dvk_vi(&["check"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("content/models/heo-dat.md.txt:1:1: lỗi: ") && err.contains("đổi tên thành heo-dat.md"), "{err}");
+    assert!(err.contains("content/models/ghi-chep.markdown:1:1: lỗi: ") && err.contains("đổi tên thành ghi-chep.md"), "{err}");
+    assert!(err.contains("content/models/bai-viet.docx:1:1: cảnh báo: ") && err.contains("dvk import"), "{err}");
+    assert!(err.contains("content/models/ghi-chu.txt:1:1: cảnh báo: ") && err.contains("ghi-chu.md"), "{err}");
+    assert!(err.contains("content/site.yml:1:1: lỗi: "), "{err}");
+    assert!(!err.contains("bao-cao.pdf:") && !err.contains("Thumbs.db"), "linked and system files are not named: {err}");
+}
+
+#[test]
+fn a_district_after_the_2025_reform_is_an_error() {
+    let f = Fixture::new(None);
+    f.write(
+        "content/models/a.md",
+        &model("A", 2026, "Quảng Ngãi", Some("Sơn Tịnh"), "Kinh tế", "", "x"),
+    );
+    f.write(
+        "content/models/b.md",
+        &model("B", 2025, "Quảng Ngãi", Some("Sơn Tịnh"), "Kinh tế", "date: 2025-07-01\n", "x"),
+    );
+    // Before the reform (and a 2024 model written up later) a district is right.
+    f.write(
+        "content/models/c.md",
+        &model("C", 2025, "Quảng Ngãi", Some("Sơn Tịnh"), "Kinh tế", "date: 2025-06-30\n", "x"),
+    );
+    f.write(
+        "content/models/d.md",
+        &model("D", 2024, "Quảng Ngãi", Some("Sơn Tịnh"), "Kinh tế", "date: 2025-09-01\n", "x"),
+    );
+    let out = f.dvk_vi(&["check"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("content/models/a.md:5:1: lỗi: từ ngày 1/7/2025 không còn cấp huyện"), "{err}");
+    assert!(err.contains("content/models/b.md:5:1: lỗi: "), "{err}");
+    assert!(!err.contains("content/models/c.md") && !err.contains("content/models/d.md"), "{err}");
+}
+
+#[test]
+fn tags_on_one_line_and_curly_quotes_around_a_title() {
+    let f = Fixture::new(None);
+    f.write(
+        "content/models/a.md",
+        &model_with("“Heo đất nghĩa tình”", 2024, "tags: nông thôn mới, hiến đất\n"),
+    );
+    let out = f.dvk_vi(&["build"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(err.contains("content/models/a.md:2:1: cảnh báo: tên có dấu ngoặc kép kiểu Word"), "{err}");
+    let json = f.read("du-lieu/mo-hinh.json");
+    assert!(json.contains("\"Heo đất nghĩa tình\""), "{json}");
+    assert!(!json.contains("“"), "{json}");
+    assert!(json.contains("\"nông thôn mới\"") && json.contains("\"hiến đất\""), "{json}");
+}
+
+#[test]
+fn a_photo_that_differs_only_by_case_is_named_in_the_hint() {
+    let f = Fixture::new(None);
+    f.write(
+        "content/models/a.md",
+        &model_with("A", 2024, "photos:\n  - { src: quy.jpg, caption: Ảnh }\n"),
+    );
+    f.write("content/models/quy.JPG", "not really a photo");
+    let out = f.dvk_vi(&["check"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("không tìm thấy ảnh \"quy.jpg\"") && err.contains("Có tệp \"quy.JPG\" chỉ khác chữ hoa, chữ thường"), "{err}");
 }

@@ -46,11 +46,13 @@ struct Server {
 impl Server {
     #[allow(clippy::zombie_processes)] // waited for in `stop` or `Drop`
     fn start(f: &Fixture, extra: &[&str]) -> Server {
+        // Messages in Vietnamese, the default (the checks below read them).
         let mut child = Command::new(env!("CARGO_BIN_EXE_dvk"))
             .arg("serve")
             .arg(f.root())
             .args(["--port", "0"])
             .args(extra)
+            .env("DVK_LANG", "vi")
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
@@ -315,7 +317,7 @@ fn edit_add_rename_break_fix_delete() {
     )
     .unwrap();
     let poll = s.wait_for("/__dvk/poll?v=0&p=/&now=1", "the error", |_, b| {
-        b.contains(": error: ")
+        b.contains(": lỗi: ")
     });
     assert!(
         poll.contains("content/models/2024/khac/heo-dat.md:3:"),
@@ -351,10 +353,13 @@ fn edit_add_rename_break_fix_delete() {
     assert!(
         lines
             .iter()
-            .any(|l| l.contains("error(s): the browser shows them")),
+            .any(|l| l.contains("lỗi: trình duyệt hiện các lỗi này")),
         "{lines:?}"
     );
-    assert!(lines.iter().any(|l| l.starts_with("Fixed")), "{lines:?}");
+    assert!(
+        lines.iter().any(|l| l.starts_with("Đã sửa xong")),
+        "{lines:?}"
+    );
     assert!(!f.root().join("public").exists());
 }
 
@@ -476,6 +481,7 @@ fn a_taken_port_moves_to_the_next() {
         .arg("serve")
         .arg(f.root())
         .args(["--port", &port.to_string()])
+        .env("DVK_LANG", "en")
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -504,10 +510,12 @@ fn a_site_folder_without_content_is_a_usage_error() {
         .arg("serve")
         .arg(dir.path())
         .args(["--port", "0"])
+        .env("DVK_LANG", "en")
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("no content folder"));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("not a dvk site") && err.contains("dvk init"), "{err}");
 }
 
 #[test]

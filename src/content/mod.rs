@@ -8,6 +8,7 @@ mod clean;
 pub mod frontmatter;
 pub mod links;
 pub mod markdown;
+mod mistakes;
 mod read;
 mod render_budget;
 
@@ -545,6 +546,9 @@ fn find_files(root: &Path, content_dir: &Path) -> (Vec<(PathBuf, Kind)>, Vec<Dia
             .map(|e| e.to_string_lossy().to_ascii_lowercase())
             .unwrap_or_default();
         let kind = kind_of(&rel);
+        if kind.is_none() {
+            diags.extend(mistakes::ignored_file(root, &rel, &ext));
+        }
         if kind.is_none() && ext == "md" {
             diags.push(Diagnostic::warning(&rel, 0, 0, crate::msg!("content.md_not_published")));
         }

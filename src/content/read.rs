@@ -142,7 +142,12 @@ fn utf8_string(bytes: Vec<u8>) -> Result<String, std::string::FromUtf8Error> {
 pub fn read_utf8(root: &Path, rel: &Path, diags: &mut Vec<Diagnostic>) -> Option<String> {
     let full = root.join(rel);
     let cannot_read = |diags: &mut Vec<Diagnostic>, e: std::io::Error| -> Option<String> {
-        diags.push(Diagnostic::error(rel, 0, 0, format!("cannot read: {e}")));
+        diags.push(Diagnostic::error(
+            rel,
+            0,
+            0,
+            crate::msg!("read.cannot_read", error = e),
+        ));
         None
     };
     // One open, its size from the open file (no second lookup of the path), then the bytes.
@@ -159,10 +164,10 @@ pub fn read_utf8(root: &Path, rel: &Path, diags: &mut Vec<Diagnostic>) -> Option
             rel,
             0,
             0,
-            format!(
-                "file is {} MB, over the {} MB limit: split it into several files.",
-                len.div_ceil(1024 * 1024),
-                MAX_FILE_BYTES / (1024 * 1024)
+            crate::msg!(
+                "read.too_big",
+                size = len.div_ceil(1024 * 1024),
+                limit = MAX_FILE_BYTES / (1024 * 1024)
             ),
         ));
         None
@@ -198,7 +203,7 @@ pub fn read_utf8(root: &Path, rel: &Path, diags: &mut Vec<Diagnostic>) -> Option
                 rel,
                 line,
                 column,
-                "the file is not UTF-8 text: save it again as UTF-8 (Unicode) in your editor.",
+                crate::msg!("read.not_utf8"),
             ));
             None
         }
@@ -217,6 +222,11 @@ pub fn model_file(
     let split = frontmatter::split(text, rel)
         .map_err(|d| diags.push(d))
         .map_err(|_| None)?;
+    diags.extend(super::mistakes::placeholders(
+        rel,
+        text,
+        split.body_line_offset + 1,
+    ));
     let body = || Body {
         markdown: split.body.to_string(),
         line_offset: split.body_line_offset,
@@ -241,6 +251,7 @@ pub fn model_list(
     config: &SiteConfig,
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<Model> {
+    diags.extend(super::mistakes::placeholders(rel, text, usize::MAX));
     let Ok(doc) = YamlDoc::parse(text, rel, 0).map_err(|d| diags.push(d)) else {
         return Vec::new();
     };
@@ -249,10 +260,7 @@ pub fn model_list(
         Value::Null => &[],
         Value::Mapping(_) => std::slice::from_ref(&doc.root),
         _ => {
-            diags.push(doc.error_at(
-                &[],
-                "a models file must hold a list of models: each one starts with `- title: …`.",
-            ));
+            diags.push(doc.error_at(&[], crate::msg!("read.models_not_list")));
             return Vec::new();
         }
     };
@@ -285,11 +293,11 @@ fn read_model(
         MODEL_KEYS.to_vec()
     };
     let mut f = doc.fields(map, at, &keys);
-    let title = super::clean::title(f.required_string("title"), &mut f);
+    let title = unquote_title(&mut f);
     let year = match f.integer("year") {
         Some(y) if (1945..=2100).contains(&y) => Some(y as i32),
         Some(y) => {
-            f.error("year", format!("year {y} is not a plausible year of recognition: write four digits such as 2024."));
+            f.error("year", crate::msg!("read.bad_year", year = y));
             None
         }
         None if !f.has("year") => {
@@ -317,10 +325,7 @@ fn read_model(
         .and_then(|v| match super::Level::parse(&v) {
             Some(l) => Some(l),
             None => {
-                f.error(
-                    "level",
-                    format!("unknown level \"{v}\". Write one of: xa, huyen, tinh, trung-uong."),
-                );
+                f.error("level", crate::msg!("read.unknown_level", value = v));
                 None
             }
         });
@@ -329,7 +334,7 @@ fn read_model(
     let summary = f.string("summary").filter(|s| !s.is_empty());
     let results = read_results(doc, &mut f, diags);
     let photos = read_photos(root, doc, &mut f, diags);
-    let tags = f.string_list("tags").unwrap_or_default();
+    let tags = super::mistakes::split_tags(f.string_list("tags").unwrap_or_default());
     let replicated_from = f.string("replicated_from").filter(|s| !s.is_empty());
     let slug = read_slug(&mut f);
     let draft = f.boolean("draft").unwrap_or(false);
@@ -348,13 +353,16 @@ fn read_model(
             )
         }
     };
+    // No district level since 1 July 2025: a model of 2026 or later, or of 2025 dated from
+    // July on, that names one would be counted in a unit that no longer exists. (A model of
+    // an earlier year keeps its district even when its write-up is dated later.)
     if let (Some(_), Some(y)) = (&district, year) {
-        let after_reform = date
-            .as_deref()
-            .map(|d| d >= "2025-07-01")
-            .unwrap_or(y >= 2026);
-        if after_reform && y >= 2025 {
-            f.warning("district", "Vietnam has had no district level since 1 July 2025: for a model recognised after that, give `province` and `commune` only.");
+        let after_reform = y >= 2026 || (y == 2025 && date.as_deref() >= Some("2025-07-01"));
+        if after_reform {
+            f.error(
+                "district",
+                crate::msg!("read.district_after_reform", year = y),
+            );
         }
     }
     let line = doc.locate(at).0;
@@ -439,6 +447,20 @@ fn list_body(doc: &YamlDoc, at: &[Seg], raw: &str, markdown: String) -> Body {
     }
 }
 
+/// The required `title`, without curly quotes Word put around it (with a warning).
+fn unquote_title(f: &mut Fields) -> Option<String> {
+    let title = f.required_string("title");
+    let title = super::clean::title(title, f)?;
+    let (clean, had_quotes) = super::mistakes::strip_curly_quotes(&title);
+    if had_quotes {
+        f.warning(
+            "title",
+            crate::msg!("read.title_quotes", title = title, clean = clean),
+        );
+    }
+    Some(clean)
+}
+
 fn key_path(at: &[Seg], key: &str) -> Vec<Seg> {
     let mut p = at.to_vec();
     p.push(Seg::Key(key.into()));
@@ -450,10 +472,7 @@ fn read_slug(f: &mut Fields) -> Option<String> {
     if s.is_empty() || vntext::slugify(&s) != s {
         f.error(
             "slug",
-            format!(
-                "slug \"{s}\" must be lower-case ASCII words joined by hyphens, e.g. \"{}\".",
-                vntext::slugify(&s)
-            ),
+            crate::msg!("read.bad_slug", slug = s, example = vntext::slugify(&s)),
         );
         return None;
     }
@@ -475,10 +494,7 @@ fn read_date(f: &mut Fields, key: &str) -> Option<String> {
     if valid {
         Some(day.to_string())
     } else {
-        f.error(
-            key,
-            format!("`{key}` \"{s}\" is not a date: write it as YYYY-MM-DD, e.g. 2024-12-30."),
-        );
+        f.error(key, crate::msg!("read.bad_date", key = key, value = s));
         None
     }
 }
@@ -496,7 +512,26 @@ fn read_results(doc: &YamlDoc, f: &mut Fields, diags: &mut Vec<Diagnostic>) -> V
         let mut r = doc.fields(m, &item_at, RESULT_KEYS);
         let label = r.required_string("label");
         let value = if r.has("value") {
-            r.number("value")
+            let raw = match m.get("value") {
+                Some(Value::Number(n)) if !n.is_i64() && !n.is_u64() => {
+                    let line = doc.locate(&key_path(&item_at, "value")).0;
+                    doc.line(line)
+                        .and_then(|l| super::mistakes::raw_value(l, "value"))
+                        .filter(|v| super::mistakes::is_dot_thousands(v))
+                }
+                _ => None,
+            };
+            match raw {
+                Some(v) => {
+                    let whole = v.replace('.', "");
+                    r.error(
+                        "value",
+                        crate::msg!("read.dot_thousands", value = v, whole = whole),
+                    );
+                    None
+                }
+                None => r.number("value"),
+            }
         } else {
             r.required_string("value");
             None
@@ -545,7 +580,9 @@ fn read_photos(
         match resolve_asset(root, doc.path(), &src) {
             Ok(file) => {
                 if caption.is_none() {
-                    diags.push(doc.warning_at(&item_at, format!("photo \"{src}\" has no caption: add `caption: …` (it is also the text read to blind readers).")));
+                    diags.push(
+                        doc.warning_at(&item_at, crate::msg!("read.photo_no_caption", src = src)),
+                    );
                 }
                 out.push(PhotoRef {
                     at: doc.locate(&diag_at),
@@ -565,16 +602,16 @@ fn read_photos(
 /// Refuses absolute paths, `..`, URLs and anything whose real location is outside `content/`.
 pub fn resolve_asset(root: &Path, doc_rel: &Path, src: &str) -> Result<std::path::PathBuf, String> {
     if src.contains("://") || src.starts_with("data:") || src.starts_with("//") {
-        return Err(format!("photo \"{src}\" is a web address: put the photo file beside the write-up and give its file name."));
+        return Err(crate::msg!("read.photo_url", src = src));
     }
     let p = Path::new(src);
     if p.is_absolute() || src.starts_with('/') || src.starts_with('\\') {
-        return Err(format!("photo \"{src}\" is an absolute path: give a path relative to the write-up, such as \"anh-1.jpg\" or \"anh/anh-1.jpg\"."));
+        return Err(crate::msg!("read.photo_absolute", src = src));
     }
     if p.components()
         .any(|c| !matches!(c, Component::Normal(_) | Component::CurDir))
     {
-        return Err(format!("photo \"{src}\" goes up with `..`: keep photos beside the write-up or in a folder below it."));
+        return Err(crate::msg!("read.photo_up", src = src));
     }
     let dir = doc_rel.parent().unwrap_or(Path::new(""));
     let rel = super::links::on_disk(root, dir.join(p));
@@ -585,9 +622,18 @@ pub fn resolve_asset(root: &Path, doc_rel: &Path, src: &str) -> Result<std::path
         .map_err(|e| e.to_string())?;
     match full.canonicalize() {
         Ok(real) if real.starts_with(&content) && real.is_file() => Ok(rel),
-        Ok(real) if !real.starts_with(&content) => Err(format!("photo \"{src}\" is a link to a file outside the site's content folder: copy the photo itself here.")),
-        Ok(_) => Err(format!("photo \"{src}\" is not a file.")),
-        Err(_) => Err(format!("photo \"{src}\" not found: no file {} (check the spelling and the folder).", rel.display())),
+        Ok(real) if !real.starts_with(&content) => {
+            Err(crate::msg!("read.photo_outside", src = src))
+        }
+        Ok(_) => Err(crate::msg!("read.photo_not_file", src = src)),
+        Err(_) => {
+            let mut m = crate::msg!("read.photo_not_found", src = src, file = rel.display());
+            if let Some(name) = super::mistakes::differs_by_case(&full) {
+                m.push(' ');
+                m.push_str(&crate::msg!("read.case_hint", name = name));
+            }
+            Err(m)
+        }
     }
 }
 
@@ -601,12 +647,17 @@ pub fn article_file(
     let split = frontmatter::split(text, rel)
         .map_err(|d| diags.push(d))
         .ok()?;
+    diags.extend(super::mistakes::placeholders(
+        rel,
+        text,
+        split.body_line_offset + 1,
+    ));
     let doc = YamlDoc::parse(split.yaml, rel, split.yaml_line_offset)
         .map_err(|d| diags.push(d))
         .ok()?;
     let map = doc.root_mapping(diags)?;
     let mut f = doc.fields(map, &[], ARTICLE_KEYS);
-    let title = super::clean::title(f.required_string("title"), &mut f);
+    let title = unquote_title(&mut f);
     let date = if f.has("date") {
         read_date(&mut f, "date")
     } else {
@@ -652,12 +703,17 @@ pub fn page_file(
     let split = frontmatter::split(text, rel)
         .map_err(|d| diags.push(d))
         .ok()?;
+    diags.extend(super::mistakes::placeholders(
+        rel,
+        text,
+        split.body_line_offset + 1,
+    ));
     let doc = YamlDoc::parse(split.yaml, rel, split.yaml_line_offset)
         .map_err(|d| diags.push(d))
         .ok()?;
     let map = doc.root_mapping(diags)?;
     let mut f = doc.fields(map, &[], PAGE_KEYS);
-    let title = super::clean::title(f.required_string("title"), &mut f);
+    let title = unquote_title(&mut f);
     let summary = f.string("summary").filter(|s| !s.is_empty());
     let slug = read_slug(&mut f);
     let draft = f.boolean("draft").unwrap_or(false);

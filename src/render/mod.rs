@@ -321,11 +321,11 @@ enum ListKind {
 }
 
 /// What to add to a write error when the disk is full.
-fn disk_full_hint(e: &io::Error) -> &'static str {
+fn disk_full_hint(e: &io::Error) -> String {
     if e.kind() == io::ErrorKind::StorageFull {
-        ". The disk is full: free some space and build again (further files not written are not listed)"
+        crate::msg!("render.disk_full")
     } else {
-        ""
+        String::new()
     }
 }
 
@@ -641,7 +641,7 @@ impl<'a> Renderer<'a> {
                     .join(format!("{}.yaml", self.site.config.language)),
                 0,
                 0,
-                format!("missing string `{key}`: add it so readers do not see the key."),
+                crate::msg!("render.missing_string", key = key),
             ));
         }
         report
@@ -804,7 +804,7 @@ impl<'a> Renderer<'a> {
                 Path::new(rel),
                 0,
                 0,
-                format!("cannot write output file: {e}{}", disk_full_hint(&e)),
+                crate::msg!("render.cannot_write", error = e, hint = disk_full_hint(&e)),
             )),
         }
     }
@@ -833,10 +833,11 @@ impl<'a> Renderer<'a> {
                 origin,
                 0,
                 0,
-                format!(
-                    "cannot copy {}: {e}{}",
-                    source.display(),
-                    disk_full_hint(&e)
+                crate::msg!(
+                    "render.cannot_copy",
+                    file = source.display(),
+                    error = e,
+                    hint = disk_full_hint(&e)
                 ),
             )),
         }
@@ -853,7 +854,7 @@ impl<'a> Renderer<'a> {
                         .join(rel),
                     0,
                     0,
-                    format!("cannot read: {e}"),
+                    crate::msg!("render.cannot_read", error = e),
                 )),
             }
         }
@@ -881,7 +882,11 @@ impl<'a> Renderer<'a> {
                         .join(template),
                     0,
                     0,
-                    format!("while rendering /{path}: {}", error_chain(&e)),
+                    crate::msg!(
+                        "render.template_failed",
+                        path = path,
+                        error = error_chain(&e)
+                    ),
                 ));
                 None
             }

@@ -102,34 +102,86 @@ pub enum Event {
 impl fmt::Display for Event {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Event::PortTaken { wanted, used } => write!(f, "Port {wanted} is taken (another program or another `dvk serve` uses it): using port {used} instead. Choose one with --port."),
-            Event::NotLoopback(ip) => write!(f, "warning: listening on {ip}: other computers on the network can see this preview. Use --bind 127.0.0.1 to keep it on this computer."),
-            Event::Listening { url, models, elapsed } => write!(f, "Serving {models} models at {url} (ready in {:.2} s). Edit files under content/ or themes/ and the browser reloads. Press Ctrl-C to stop.", elapsed.as_secs_f64()),
-            Event::Rebuilt { files, patched, reassembled, elapsed } => {
-                let what = files.iter().take(3).map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ");
-                let more = if files.len() > 3 { format!(" and {} more", files.len() - 3) } else { String::new() };
-                let how = if *reassembled { "site re-assembled".to_string() } else { format!("{patched} model(s) updated") };
-                write!(f, "Changed {what}{more}: {how} in {:.0} ms.", elapsed.as_secs_f64() * 1000.0)
+            Event::PortTaken { wanted, used } => {
+                write!(
+                    f,
+                    "{}",
+                    crate::msg!("preview.port_taken", wanted = wanted, used = used)
+                )
+            }
+            Event::NotLoopback(ip) => write!(f, "{}", crate::msg!("preview.not_loopback", ip = ip)),
+            Event::Listening {
+                url,
+                models,
+                elapsed,
+            } => write!(
+                f,
+                "{}",
+                crate::msg!(
+                    "preview.listening",
+                    models = models,
+                    url = url,
+                    secs = format!("{:.2}", elapsed.as_secs_f64())
+                )
+            ),
+            Event::Rebuilt {
+                files,
+                patched,
+                reassembled,
+                elapsed,
+            } => {
+                let mut what = files
+                    .iter()
+                    .take(3)
+                    .map(|p| p.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                if files.len() > 3 {
+                    what.push_str(&crate::msg!("preview.and_more", n = files.len() - 3));
+                }
+                let how = if *reassembled {
+                    crate::msg!("preview.reassembled")
+                } else {
+                    crate::msg!("preview.patched", n = patched)
+                };
+                let ms = format!("{:.0}", elapsed.as_secs_f64() * 1000.0);
+                write!(
+                    f,
+                    "{}",
+                    crate::msg!("preview.rebuilt", files = what, how = how, ms = ms)
+                )
             }
             Event::Errors(d) => {
                 for e in d {
                     writeln!(f, "{e}")?;
                 }
-                write!(f, "{} error(s): the browser shows them; the last good version of the site is still served. Fix the file(s) and save.", d.len())
+                write!(f, "{}", crate::msg!("preview.errors", n = d.len()))
             }
-            Event::Fixed => write!(f, "Fixed: the site is up to date again."),
+            Event::Fixed => write!(f, "{}", crate::msg!("preview.fixed")),
             Event::Warnings(d) => {
                 let shown = d.len().min(10);
                 for w in &d[..shown] {
                     writeln!(f, "{w}")?;
                 }
                 if shown < d.len() {
-                    writeln!(f, "… and {} more warning(s): `dvk check` lists them all.", d.len() - shown)?;
+                    writeln!(
+                        f,
+                        "{}",
+                        crate::msg!("preview.more_warnings", n = d.len() - shown)
+                    )?;
                 }
                 Ok(())
             }
-            Event::Request { line, status, elapsed } => write!(f, "{status} {line} ({:.1} ms)", elapsed.as_secs_f64() * 1000.0),
-            Event::Stopped => write!(f, "Stopped."),
+            Event::Request {
+                line,
+                status,
+                elapsed,
+            } => write!(
+                f,
+                "{status} {line} ({:.1} ms)",
+                elapsed.as_secs_f64() * 1000.0
+            ),
+            Event::Stopped => write!(f, "{}", crate::msg!("preview.stopped")),
         }
     }
 }
@@ -256,13 +308,14 @@ pub(crate) enum Msg {
     Stop,
 }
 
-/// Strings of the overlay, from the theme's `serve:` section.
+/// Strings of the overlay (the preview's error box), from the catalogue.
 const STRING_KEYS: &[(&str, &str)] = &[
-    ("title", "serve.overlay_title"),
-    ("hint", "serve.overlay_hint"),
-    ("count", "serve.overlay_count"),
-    ("close", "serve.overlay_close"),
-    ("page_error", "serve.page_error"),
+    ("title", "preview.overlay_title"),
+    ("hint", "preview.overlay_hint"),
+    ("count", "preview.overlay_count"),
+    ("close", "preview.overlay_close"),
+    ("page_error", "preview.page_error"),
+    ("lang", "preview.lang"),
 ];
 
 /// Time a burst of file events must be quiet before the rebuild starts (editors save with
@@ -281,15 +334,18 @@ pub fn serve(
 ) -> Result<(), ServeError> {
     let started = Instant::now();
     if !opts.root.join("content").is_dir() {
-        return Err(ServeError::Site(format!(
-            "no content folder in {}: a site needs `content/` (with `models/`, `news/`, `pages/`). Run dvk serve in the site folder or pass it as an argument.",
-            opts.root.display()
+        return Err(ServeError::Site(crate::msg!(
+            "preview.no_content",
+            site = opts.root.display()
         )));
     }
-    let root = opts
-        .root
-        .canonicalize()
-        .map_err(|e| ServeError::Site(format!("cannot open {}: {e}", opts.root.display())))?;
+    let root = opts.root.canonicalize().map_err(|e| {
+        ServeError::Site(crate::msg!(
+            "preview.cannot_open",
+            site = opts.root.display(),
+            error = e
+        ))
+    })?;
     let (listener, port) = bind(opts, report)?;
     if !opts.bind.is_loopback() {
         report(Event::NotLoopback(opts.bind));
@@ -448,7 +504,12 @@ fn run(
     start_check(shared, 1, snap);
     let watcher = watch::start(&shared.root, tx.clone());
     if let Err(e) = &watcher {
-        report(Event::Errors(vec![Diagnostic::error(Path::new("content"), 0, 0, format!("cannot watch the site's files for changes ({e}): the browser will not reload by itself."))]));
+        report(Event::Errors(vec![Diagnostic::error(
+            Path::new("content"),
+            0,
+            0,
+            crate::msg!("preview.cannot_watch", error = e),
+        )]));
     }
     std::thread::spawn(move || {
         let _ = stop.recv();
@@ -493,19 +554,21 @@ fn bind(
             }
             Err(e) if e.kind() == std::io::ErrorKind::AddrInUse => last = Some(e),
             Err(e) => {
-                return Err(ServeError::Bind(format!(
-                    "cannot listen on {}:{p}: {e}",
-                    opts.bind
+                return Err(ServeError::Bind(crate::msg!(
+                    "preview.cannot_listen",
+                    address = opts.bind,
+                    port = p,
+                    error = e
                 )))
             }
         }
     }
-    Err(ServeError::Bind(format!(
-        "ports {} to {} on {} are all taken ({}): stop the other server or choose a port with --port.",
-        opts.port,
-        opts.port.saturating_add(19),
-        opts.bind,
-        last.map(|e| e.to_string()).unwrap_or_default()
+    Err(ServeError::Bind(crate::msg!(
+        "preview.ports_taken",
+        first = opts.port,
+        last = opts.port.saturating_add(19),
+        address = opts.bind,
+        error = last.map(|e| e.to_string()).unwrap_or_default()
     )))
 }
 
@@ -528,10 +591,11 @@ fn refresh_theme_state(shared: &Shared, snap: &Snapshot) {
         .static_files
         .lock()
         .unwrap_or_else(|e| e.into_inner()) = files;
-    let t = &snap.theme().i18n;
+    // The frame of the error box is the tool's, in the language of its messages (the
+    // lines inside it are diagnostics), not the site's.
     let strings = STRING_KEYS
         .iter()
-        .map(|(k, key)| (*k, t.get(key)))
+        .map(|(k, id)| (*k, crate::msg::text(id, &[])))
         .collect();
     *shared.strings.lock().unwrap_or_else(|e| e.into_inner()) = strings;
 }

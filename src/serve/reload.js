@@ -32,7 +32,7 @@
     box.setAttribute('role', 'alertdialog');
     box.setAttribute('aria-labelledby', 'dvk-overlay-title');
     box.setAttribute('aria-describedby', 'dvk-overlay-hint');
-    box.lang = 'vi';
+    box.lang = s.lang || 'vi';
     const inner = document.createElement('div');
     inner.className = 'dvk-box';
     const h = document.createElement('h2');

@@ -56,11 +56,6 @@ impl Snapshot {
         &self.borrow_owner().site
     }
 
-    /// The theme.
-    pub(crate) fn theme(&self) -> &Theme {
-        &self.borrow_owner().theme
-    }
-
     /// The prepared renderer.
     pub(crate) fn prepared(&self) -> &render::Prepared<'_> {
         self.borrow_dependent()
@@ -565,9 +560,7 @@ impl Workspace {
         let docs: Vec<FileDocs> = self.files.values().filter_map(|e| e.docs.clone()).collect();
         let content = content::collect(self.config.clone(), docs, self.drafts);
         let (site, mut diags) = Site::assemble(content);
-        let mut lints = crate::lints::warnings(&site);
-        crate::lints::locate(&self.root, &mut lints);
-        diags.extend(lints);
+        diags.extend(crate::lints::located(&self.root, &site));
         self.assemble_diags = diags;
         let links = render::link_map(&site);
         // Bodies of changed files are checked now; every body is checked again in the

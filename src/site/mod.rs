@@ -263,12 +263,21 @@ impl Site {
                         replicated_from[i] = Some(j);
                         replicas[j].push(i);
                     }
-                    Some(_) => diags.push(Diagnostic::error(&m.origin.path, m.origin.line, 1, "`replicated_from` names this model itself: give the slug of the model it copies.")),
+                    Some(_) => diags.push(Diagnostic::error(
+                        &m.origin.path,
+                        m.origin.line,
+                        1,
+                        crate::msg!("site.replicates_itself"),
+                    )),
                     None => diags.push(Diagnostic::error(
                         &m.origin.path,
                         m.origin.line,
                         1,
-                        format!("`replicated_from: {src}`: no model has that slug.{} Slugs are shown in the page address /mo-hinh/<slug>/.", crate::diag::did_you_mean(src, slugs.iter().map(String::as_str))),
+                        crate::msg!(
+                            "site.replicated_unknown",
+                            slug = src,
+                            hint = crate::diag::did_you_mean(src, slugs.iter().map(String::as_str))
+                        ),
                     )),
                 }
             }
@@ -311,9 +320,11 @@ impl Site {
                             &article.origin.path,
                             article.models_at.0,
                             article.models_at.1,
-                            format!(
-                                "`models` names \"{s}\", but no model has that slug.{}",
-                                crate::diag::did_you_mean(s, slugs.iter().map(String::as_str))
+                            crate::msg!(
+                                "site.article_unknown_model",
+                                slug = s,
+                                hint =
+                                    crate::diag::did_you_mean(s, slugs.iter().map(String::as_str))
                             ),
                         )),
                     }

@@ -37,10 +37,22 @@ impl Fixture {
         self
     }
 
-    /// Runs the dvk binary with arguments, in the site folder.
+    /// Runs the dvk binary with arguments, in the site folder, with its messages in
+    /// English (what most older tests check; `DVK_LANG=en`, as `--lang en` would).
     pub fn dvk(&self, args: &[&str]) -> Output {
+        self.dvk_in("en", args)
+    }
+
+    /// Runs the dvk binary with its messages in Vietnamese, the default.
+    pub fn dvk_vi(&self, args: &[&str]) -> Output {
+        self.dvk_in("vi", args)
+    }
+
+    /// Runs the dvk binary with its messages in language `lang`.
+    pub fn dvk_in(&self, lang: &str, args: &[&str]) -> Output {
         Command::new(env!("CARGO_BIN_EXE_dvk"))
             .args(args)
+            .env("DVK_LANG", lang)
             .current_dir(self.root())
             .output()
             .expect("run dvk")

@@ -143,6 +143,8 @@ pub fn run_measured(cmd: &mut Command, limit: Duration) -> Run {
         Command::new(cmd.get_program())
     };
     real.args(cmd.get_args());
+    // Messages in English (what these tests check), unless the test chose a language.
+    real.env("DVK_LANG", "en");
     for (k, v) in cmd.get_envs() {
         match v {
             Some(v) => real.env(k, v),

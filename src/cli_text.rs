@@ -1,0 +1,189 @@
+//! The command line's own texts in the chosen language: `--help` (every command's about
+//! and every option's help, from the catalogue ids `help.<command>.<option>`), clap's
+//! headings, and usage errors. The binary parses its arguments with the command this
+//! module localises.
+
+use clap::error::{ContextKind, ContextValue, ErrorKind};
+use clap::{Arg, ArgAction, Command};
+use std::ffi::OsString;
+use std::process::ExitCode;
+
+/// The value of `--lang X` / `--lang=X` among the arguments, read before clap parses them
+/// (so that `--help` and usage errors are in that language).
+pub fn lang_arg(args: &[OsString]) -> Option<String> {
+    let mut it = args.iter().skip(1).map(|a| a.to_string_lossy());
+    while let Some(a) = it.next() {
+        if a == "--" {
+            break;
+        }
+        if a == "--lang" {
+            return it.next().map(|v| v.into_owned());
+        }
+        if let Some(v) = a.strip_prefix("--lang=") {
+            return Some(v.to_string());
+        }
+    }
+    None
+}
+
+/// A text that lives as long as the program: clap takes headings and value names as
+/// `&'static str` (the command is built once per run, so this is a few short strings).
+fn leak(s: String) -> &'static str {
+    Box::leak(s.into_boxed_str())
+}
+
+/// The catalogue id of a command's or option's help: `help.about` for dvk itself,
+/// `help.<path>.about` for a command, `help.<path>.<option>` for an option (global options
+/// at the top: `help.quiet`).
+fn help_id(path: &str, item: &str) -> String {
+    if path.is_empty() {
+        format!("help.{item}")
+    } else {
+        format!("help.{path}.{item}")
+    }
+}
+
+/// `cmd` (dvk's command, as derived) with every text a user sees in the language in use.
+pub fn localize(cmd: Command) -> Command {
+    let cmd = localize_at(cmd, "");
+    cmd.disable_version_flag(true).arg(
+        Arg::new("version")
+            .short('V')
+            .long("version")
+            .action(ArgAction::Version)
+            .help(crate::msg!("help.version"))
+            .help_heading(leak(crate::msg!("help.heading_options"))),
+    )
+}
+
+/// The text of `id` in the language in use, or in English, or `None` (a command or option
+/// added without a catalogue entry then keeps the text written in the code).
+fn lookup(id: &str) -> Option<String> {
+    crate::msg::catalogue(crate::msg::lang())
+        .get(id)
+        .or_else(|| crate::msg::catalogue(crate::msg::Lang::En).get(id))
+        .cloned()
+}
+
+fn localize_at(mut cmd: Command, path: &str) -> Command {
+    if let Some(about) = lookup(&help_id(path, "about")) {
+        cmd = cmd.about(about).long_about(None);
+    }
+    let options = leak(crate::msg!("help.heading_options"));
+    let arguments = leak(crate::msg!("help.heading_arguments"));
+    cmd = cmd
+        .help_template(crate::msg!("help.template"))
+        .subcommand_help_heading(leak(crate::msg!("help.heading_commands")))
+        .subcommand_value_name(leak(crate::msg!("help.command_value")))
+        .disable_help_subcommand(true)
+        .disable_help_flag(true)
+        .arg(
+            Arg::new("help")
+                .short('h')
+                .long("help")
+                .action(ArgAction::Help)
+                .help(crate::msg!("help.help"))
+                .help_heading(options),
+        );
+    let ids: Vec<String> = cmd
+        .get_arguments()
+        .map(|a| a.get_id().to_string())
+        .filter(|id| id != "help")
+        .collect();
+    for id in ids {
+        let text = lookup(&help_id(path, &id));
+        cmd = cmd.mut_arg(&id, |a| {
+            let heading = if a.is_positional() {
+                arguments
+            } else {
+                options
+            };
+            let a = match text {
+                Some(t) => a.help(t).long_help(None),
+                None => a,
+            };
+            let a = if a.get_action().takes_values() {
+                // Defaults and accepted values are said in the help text itself.
+                a.hide_default_value(true).hide_possible_values(true)
+            } else {
+                a
+            };
+            a.help_heading(heading)
+        });
+    }
+    let subs: Vec<String> = cmd
+        .get_subcommands()
+        .map(|s| s.get_name().to_string())
+        .collect();
+    for name in subs {
+        let sub_path = if path.is_empty() {
+            name.clone()
+        } else {
+            format!("{path}.{name}")
+        };
+        cmd = cmd.mut_subcommand(&name, |s| localize_at(s, &sub_path));
+    }
+    cmd
+}
+
+/// Reports a usage error (or prints help and the version, which clap treats as errors)
+/// and gives the exit code: 0 for help and version, 2 for a wrong command line.
+pub fn usage_error(e: clap::Error) -> ExitCode {
+    match e.kind() {
+        ErrorKind::DisplayHelp
+        | ErrorKind::DisplayVersion
+        | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            let _ = e.print();
+            return if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            };
+        }
+        _ => {}
+    }
+    let ctx = |k: ContextKind| match e.get(k) {
+        Some(ContextValue::String(s)) => s.clone(),
+        Some(ContextValue::Strings(v)) => v.join(", "),
+        Some(other) => other.to_string(),
+        None => String::new(),
+    };
+    let arg = ctx(ContextKind::InvalidArg);
+    let value = ctx(ContextKind::InvalidValue);
+    let detail = match e.kind() {
+        ErrorKind::UnknownArgument => crate::msg!("cli.usage_unknown_arg", arg = arg),
+        ErrorKind::InvalidSubcommand => {
+            crate::msg!(
+                "cli.usage_unknown_command",
+                command = ctx(ContextKind::InvalidSubcommand)
+            )
+        }
+        ErrorKind::InvalidValue | ErrorKind::ValueValidation => {
+            let valid = ctx(ContextKind::ValidValue);
+            let mut t = crate::msg!("cli.usage_bad_value", value = value, arg = arg);
+            if !valid.is_empty() {
+                t.push(' ');
+                t.push_str(&crate::msg!("cli.usage_valid_values", values = valid));
+            }
+            t
+        }
+        ErrorKind::MissingRequiredArgument => crate::msg!("cli.usage_missing", arg = arg),
+        ErrorKind::MissingSubcommand => crate::msg!("cli.usage_missing_command"),
+        ErrorKind::ArgumentConflict => crate::msg!("cli.usage_conflict", arg = arg),
+        ErrorKind::TooManyValues => {
+            crate::msg!("cli.usage_extra", value = value)
+        }
+        _ => {
+            let raw = e.render().to_string();
+            let raw = raw
+                .lines()
+                .next()
+                .unwrap_or("")
+                .trim_start_matches("error: ");
+            crate::msg!("cli.usage_other", detail = raw)
+        }
+    };
+    eprintln!("{}: {detail}", crate::msg!("severity.error"));
+    eprintln!("{}", crate::msg!("cli.usage_see_help"));
+    ExitCode::from(2)
+}
