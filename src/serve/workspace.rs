@@ -56,6 +56,11 @@ impl Snapshot {
         &self.borrow_owner().site
     }
 
+    /// The theme.
+    pub(crate) fn theme(&self) -> &Theme {
+        &self.borrow_owner().theme
+    }
+
     /// The prepared renderer.
     pub(crate) fn prepared(&self) -> &render::Prepared<'_> {
         self.borrow_dependent()
