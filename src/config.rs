@@ -30,9 +30,11 @@ pub struct SiteConfig {
     pub theme: String,
     /// The fields, in display order.
     pub fields: Vec<Field>,
+    /// Places the official list lacks (`places: { extra: [...] }`).
+    pub places_extra: Vec<crate::places::resolve::Extra>,
 }
 
-const KEYS: &[&str] = &["title", "base_url", "language", "theme", "fields"];
+const KEYS: &[&str] = &["title", "base_url", "language", "theme", "fields", "places"];
 const FIELD_KEYS: &[&str] = &["slug", "label", "aliases"];
 
 impl Default for SiteConfig {
@@ -47,6 +49,7 @@ impl Default for SiteConfig {
             base_url: "/".into(),
             language: "vi".into(),
             theme: "default".into(),
+            places_extra: Vec::new(),
             fields: vec![
                 field("kinh-te", "Kinh tế", &["phát triển kinh tế"]),
                 field("van-hoa-xa-hoi", "Văn hóa - xã hội", &["văn hóa xã hội"]),
@@ -148,6 +151,9 @@ impl SiteConfig {
             }
         }
         diags.extend(fields.finish());
+        if let Some(v) = map.get("places").filter(|v| !v.is_null()) {
+            config.places_extra = crate::places::config::parse_extra(&doc, v, &mut diags);
+        }
         config.base_url = normalise_base_url(&config.base_url);
         (config, diags)
     }

@@ -12,6 +12,7 @@ pub mod diag;
 pub mod fresh;
 pub mod lints;
 pub mod msg;
+pub mod places;
 pub mod output;
 pub mod progress;
 pub mod render;

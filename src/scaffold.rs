@@ -176,6 +176,17 @@ pub fn new_model(opts: &NewModel) -> Result<Created, NewError> {
             .map(|x| x.name.clone())
             .unwrap_or_else(|| vntext::nfc(d.trim()).into_owned())
     });
+    // The official list decides the spelling, as `dvk check` does.
+    let (province, district) = {
+        let era = crate::places::resolve::era_of(year, None);
+        let mut resolver = crate::places::resolve::Resolver::new(config.places_extra.clone());
+        let (r, problems) = resolver.resolve(era, &province, district.as_deref(), None);
+        if let Some(p) = problems.iter().find(|p| p.error) {
+            return Err(NewError::Usage(format!("`{}`: {}", p.key, p.message)));
+        }
+        notes.extend(problems.into_iter().map(|p| format!("`{}`: {}", p.key, p.message)));
+        (r.province_name, r.district_name)
+    };
     let host = opts
         .host
         .clone()

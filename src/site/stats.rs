@@ -88,11 +88,22 @@ pub fn compute(site: &Site, subset: &[usize]) -> Stats {
     // (folded label, unit) → (spellings, total, models)
     type Sums = (BTreeMap<String, usize>, f64, usize);
     let mut results: BTreeMap<(String, String), Sums> = BTreeMap::new();
+    // Places by today's provinces for the whole site and for any set that reaches past
+    // 1 July 2025; a set recognised wholly before (a year's report before 2025) keeps the
+    // units of its time.
+    let today_units = subset.len() == site.models.len()
+        || subset
+            .iter()
+            .any(|&i| site.model_places[i].era == crate::places::Era::New);
     for &i in subset {
         let m = &site.models[i];
         field_totals[m.field] += 1;
         years.entry(m.year).or_insert_with(|| vec![0; nf])[m.field] += 1;
-        prov.entry(site.model_province[i])
+        let p = match site.model_today[i] {
+            Some(t) if today_units => t,
+            _ => site.model_province[i],
+        };
+        prov.entry(p)
             .or_insert_with(|| vec![0; nf])[m.field] += 1;
         if let Some(d) = site.model_district[i] {
             dist.entry(d).or_insert_with(|| vec![0; nf])[m.field] += 1;
@@ -124,9 +135,19 @@ pub fn compute(site: &Site, subset: &[usize]) -> Stats {
         });
         for &d in &province.districts {
             if let Some(by_field) = dist.get(&d) {
+                let district = &site.districts[d];
+                if !today_units && district.province != p {
+                    continue;
+                }
+                // A district of a former province, under today's: "Châu Thành (Bến Tre)".
+                let name = if district.province == p {
+                    district.name.clone()
+                } else {
+                    format!("{} ({})", district.name, site.provinces[district.province].name)
+                };
                 places.push(PlaceRow {
-                    name: site.districts[d].name.clone(),
-                    province_slug: province.slug.clone(),
+                    name,
+                    province_slug: site.provinces[district.province].slug.clone(),
                     district_slug: Some(site.districts[d].slug.clone()),
                     depth: 1,
                     total: row_total(by_field),
