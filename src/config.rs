@@ -30,11 +30,18 @@ pub struct SiteConfig {
     pub theme: String,
     /// The fields, in display order.
     pub fields: Vec<Field>,
+    /// The header's links (`menu:`; empty: the theme's default header). See [`crate::menu`].
+    pub menu: Vec<crate::menu::MenuItem>,
+    /// The site's own abbreviations for search (`search: { abbreviations: { "HTX": "hợp tác
+    /// xã" } }`): short form and its long forms, added to the built-in ones.
+    pub search_abbreviations: Vec<(String, Vec<String>)>,
     /// Places the official list lacks (`places: { extra: [...] }`).
     pub places_extra: Vec<crate::places::resolve::Extra>,
 }
 
-const KEYS: &[&str] = &["title", "base_url", "language", "theme", "fields", "places"];
+const KEYS: &[&str] = &[
+    "title", "base_url", "language", "theme", "fields", "menu", "search", "places",
+];
 const FIELD_KEYS: &[&str] = &["slug", "label", "aliases"];
 
 impl Default for SiteConfig {
@@ -64,6 +71,8 @@ impl Default for SiteConfig {
                     &["xây dựng Đảng", "xây dựng Đảng và hệ thống chính trị"],
                 ),
             ],
+            menu: Vec::new(),
+            search_abbreviations: Vec::new(),
         }
     }
 }
@@ -150,12 +159,29 @@ impl SiteConfig {
                 config.fields = parsed;
             }
         }
+        if let Some((key_path, list)) = fields.list("menu") {
+            config.menu = crate::menu::parse(&doc, &key_path, list, &mut diags);
+        }
+        if let Some((search_path, search)) = fields.mapping("search") {
+            config.search_abbreviations =
+                crate::search_config::abbreviations(&doc, &search_path, search, &mut diags);
+        }
         diags.extend(fields.finish());
         if let Some(v) = map.get("places").filter(|v| !v.is_null()) {
             config.places_extra = crate::places::config::parse_extra(&doc, v, &mut diags);
         }
         config.base_url = normalise_base_url(&config.base_url);
         (config, diags)
+    }
+
+    /// The abbreviations search knows: the built-in ones and the site's.
+    pub fn abbreviations(&self) -> dvk_search::Abbreviations {
+        let mut a = dvk_search::Abbreviations::builtin();
+        for (short, long) in &self.search_abbreviations {
+            let long: Vec<&str> = long.iter().map(String::as_str).collect();
+            a.add(short, &long);
+        }
+        a
     }
 
     /// The path part of base_url, starting and ending with `/` (`/` or `/danvan/`).

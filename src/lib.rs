@@ -10,13 +10,16 @@ pub mod config;
 pub mod content;
 pub mod diag;
 pub mod fresh;
+pub mod init;
 pub mod lints;
+pub mod menu;
 pub mod msg;
 pub mod places;
 pub mod output;
 pub mod progress;
 pub mod render;
 pub mod scaffold;
+pub mod search_config;
 pub mod serve;
 pub mod site;
 pub mod stats_cmd;
@@ -137,6 +140,7 @@ pub fn load_site_keeping(
     }
     let (site, more) = site::Site::assemble(content);
     diags.extend(more);
+    diags.extend(menu::check(&site));
     (site, diags)
 }
 

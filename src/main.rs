@@ -95,6 +95,23 @@ enum Command {
         #[command(subcommand)]
         what: NewWhat,
     },
+    /// Start a new site in DIR: settings explained, an example model, a Giới thiệu page.
+    Init {
+        /// The new site's folder (created when missing).
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// The site's name (default: "Dân vận khéo" and the province).
+        #[arg(long)]
+        title: Option<String>,
+        /// The province the site is for.
+        #[arg(long)]
+        province: Option<String>,
+    },
+    /// The theme built into dvk.
+    Theme {
+        #[command(subcommand)]
+        what: ThemeWhat,
+    },
     /// The counts the movement reports: by year, province and district, field, level, results.
     Stats {
         /// The site folder.
@@ -110,6 +127,18 @@ enum Command {
 }
 
 #[derive(Subcommand)]
+enum ThemeWhat {
+    /// Copy the built-in theme out to customise it (default: SITE/themes/default/).
+    Export {
+        /// Destination folder.
+        dir: Option<PathBuf>,
+        /// The site folder.
+        #[arg(long, default_value = ".")]
+        site: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
 enum NewWhat {
     /// A model write-up, under content/models/<year>/<district or province>/.
     Model {
@@ -121,9 +150,21 @@ enum NewWhat {
         /// Province (default: the district's, or the site's most used).
         #[arg(long)]
         province: Option<String>,
-        /// District (before 1 July 2025).
+        /// District (only for a model recognised before 1 July 2025).
         #[arg(long)]
         district: Option<String>,
+        /// Commune (xã, phường, đặc khu).
+        #[arg(long)]
+        commune: Option<String>,
+        /// Recognition level: xa, huyen, tinh, trung-uong.
+        #[arg(long)]
+        level: Option<String>,
+        /// An exemplary model (điển hình).
+        #[arg(long)]
+        exemplary: bool,
+        /// Date of publication, YYYY-MM-DD.
+        #[arg(long)]
+        date: Option<String>,
         /// Field: a label, slug or alias from site.yaml (default: the first).
         #[arg(long)]
         field: Option<String>,
@@ -134,6 +175,50 @@ enum NewWhat {
         #[arg(long, default_value = ".")]
         site: PathBuf,
     },
+    /// A news article, under content/news/.
+    Article {
+        /// Title of the article, in quotes.
+        title: String,
+        /// Date, YYYY-MM-DD (default: today).
+        #[arg(long)]
+        date: Option<String>,
+        /// Slug of a model the article is about (repeatable).
+        #[arg(long = "model")]
+        models: Vec<String>,
+        /// The site folder.
+        #[arg(long, default_value = ".")]
+        site: PathBuf,
+    },
+    /// A plain page (giới thiệu, liên hệ), under content/pages/.
+    Page {
+        /// Title of the page, in quotes.
+        title: String,
+        /// The site folder.
+        #[arg(long, default_value = ".")]
+        site: PathBuf,
+    },
+}
+
+/// Prints what `dvk new` wrote (the path on standard output, notes on standard error).
+fn report_new(
+    result: Result<dvk::scaffold::Created, dvk::scaffold::NewError>,
+    quiet: bool,
+) -> ExitCode {
+    match result {
+        Ok(created) => {
+            println!("{}", created.path.display());
+            if !quiet {
+                for n in &created.notes {
+                    eprintln!("{}: {n}", dvk::msg!("new.note"));
+                }
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("{}: {e}", dvk::msg!("severity.error"));
+            ExitCode::from(2)
+        }
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -352,39 +437,108 @@ fn main() -> ExitCode {
                 }
             }
         }
-        Command::New {
-            what:
+        Command::New { what } => {
+            let result = match what {
                 NewWhat::Model {
                     title,
                     year,
                     province,
                     district,
+                    commune,
+                    level,
+                    exemplary,
+                    date,
                     field,
                     host,
                     site,
-                },
-        } => {
-            let opts = dvk::scaffold::NewModel {
-                root: site,
-                title,
-                year,
-                province,
-                district,
-                field,
-                host,
+                } => dvk::scaffold::new_model(&dvk::scaffold::NewModel {
+                    root: site,
+                    title,
+                    year,
+                    province,
+                    district,
+                    commune,
+                    date,
+                    field,
+                    host,
+                    level,
+                    exemplary,
+                }),
+                NewWhat::Article {
+                    title,
+                    date,
+                    models,
+                    site,
+                } => dvk::scaffold::doc::new_article(&dvk::scaffold::doc::NewDoc {
+                    root: site,
+                    title,
+                    date,
+                    models,
+                }),
+                NewWhat::Page { title, site } => {
+                    dvk::scaffold::doc::new_page(&dvk::scaffold::doc::NewDoc {
+                        root: site,
+                        title,
+                        ..Default::default()
+                    })
+                }
             };
-            match dvk::scaffold::new_model(&opts) {
-                Ok(created) => {
-                    println!("{}", created.path.display());
+            report_new(result, cli.quiet)
+        }
+        Command::Init {
+            dir,
+            title,
+            province,
+        } => {
+            let opts = dvk::init::InitOptions {
+                dir,
+                title,
+                province,
+            };
+            match dvk::init::init(&opts) {
+                Ok(files) => {
                     if !cli.quiet {
-                        for n in &created.notes {
-                            eprintln!("note: {n}");
+                        println!("{}", dvk::msg!("init.created", dir = opts.dir.display()));
+                        for f in &files {
+                            println!("  {}", f.display());
                         }
+                        println!("{}", dvk::msg!("init.next", dir = opts.dir.display()));
                     }
                     ExitCode::SUCCESS
                 }
                 Err(e) => {
-                    eprintln!("error: {e}");
+                    eprintln!("{}: {e}", dvk::msg!("severity.error"));
+                    ExitCode::from(2)
+                }
+            }
+        }
+        Command::Theme {
+            what: ThemeWhat::Export { dir, site },
+        } => {
+            let dest = match dir {
+                Some(d) => d,
+                None if site.join("content/site.yaml").is_file() => site.join("themes/default"),
+                None => {
+                    eprintln!(
+                        "{}: {}",
+                        dvk::msg!("severity.error"),
+                        dvk::msg!("theme.not_a_site", dir = site.display())
+                    );
+                    return ExitCode::from(2);
+                }
+            };
+            match dvk::render::theme::export(&dest) {
+                Ok(n) => {
+                    if !cli.quiet {
+                        println!(
+                            "{}",
+                            dvk::msg!("theme.exported", n = n, dir = dest.display())
+                        );
+                    }
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("{}: {e}", dvk::msg!("severity.error"));
                     ExitCode::from(2)
                 }
             }

@@ -1,11 +1,16 @@
 //! `dvk new model "Tiêu đề"`: writes a new model write-up with its front matter filled in
 //! and explained (in Vietnamese, for editors) in YAML comments, under
-//! `content/models/<year>/<district or province slug>/<title slug>.md`. Never overwrites a
-//! file. What the editor did not give is taken from the site (the province, when the site
-//! has one or the district names it) or left as text marked to fill in, which `dvk check`
-//! warns about; the file passes `dvk check` as written.
+//! `content/models/<year>/<district, or commune, or province slug>/<title slug>.md`. Never
+//! overwrites a file. What the editor did not give is taken from the site (the province, when
+//! the site has one or the district names it) or left as text marked to fill in, which
+//! `dvk check` reports until it is written. A district is refused for a model recognised after
+//! 1 July 2025 (Vietnam has had no district level since). `dvk new article` and
+//! `dvk new page` are in [`doc`].
+
+pub mod doc;
 
 use crate::config::SiteConfig;
+use crate::content::Level;
 use crate::lints::PLACEHOLDER;
 use crate::site::{place_slug, Site};
 use std::fmt;
@@ -23,12 +28,20 @@ pub struct NewModel {
     pub year: Option<i32>,
     /// Province.
     pub province: Option<String>,
-    /// District.
+    /// District (before 1 July 2025 only).
     pub district: Option<String>,
+    /// Commune (xã, phường, đặc khu).
+    pub commune: Option<String>,
+    /// Date of publication, `YYYY-MM-DD`.
+    pub date: Option<String>,
     /// Field: a label, slug or alias from site.yaml (default: the first field).
     pub field: Option<String>,
     /// Host organisation.
     pub host: Option<String>,
+    /// Recognition level (`xa`, `huyen`, `tinh`, `trung-uong`, or as written: `cấp tỉnh`).
+    pub level: Option<String>,
+    /// An exemplary model (điển hình).
+    pub exemplary: bool,
 }
 
 /// What was written.
@@ -54,7 +67,7 @@ pub enum NewError {
 impl fmt::Display for NewError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            NewError::Exists(p) => write!(f, "{} exists already: nothing was written. Open it to edit it, or choose another title.", p.display()),
+            NewError::Exists(p) => write!(f, "{}", crate::msg!("new.exists", path = p.display())),
             NewError::Usage(m) | NewError::Io(m) => write!(f, "{m}"),
         }
     }
@@ -64,6 +77,11 @@ impl std::error::Error for NewError {}
 
 /// This year, from the system clock (UTC).
 pub fn current_year() -> i32 {
+    today().0
+}
+
+/// Today's date (year, month, day), from the system clock (UTC).
+pub fn today() -> (i32, u32, u32) {
     let secs = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs())
@@ -77,7 +95,83 @@ pub fn current_year() -> i32 {
     let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
     let mp = (5 * doy + 2) / 153;
     let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    (yoe + era * 400 + i64::from(month <= 2)) as i32
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    (
+        (yoe + era * 400 + i64::from(month <= 2)) as i32,
+        month as u32,
+        day as u32,
+    )
+}
+
+/// Today as `YYYY-MM-DD`.
+pub fn today_iso() -> String {
+    let (y, m, d) = today();
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// A `YYYY-MM-DD` date, checked.
+pub fn parse_date(s: &str) -> Option<(i32, u32, u32)> {
+    let s = s.trim();
+    let mut parts = s.splitn(3, '-');
+    let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
+    if y.len() != 4 || m.len() != 2 || d.len() != 2 {
+        return None;
+    }
+    let (y, m, d) = (y.parse().ok()?, m.parse().ok()?, d.parse().ok()?);
+    ((1..=12).contains(&m) && (1..=31).contains(&d)).then_some((y, m, d))
+}
+
+/// A file name from a title: its slug, at most 80 characters, cut at a word.
+pub fn file_slug(title: &str, fallback: &str) -> String {
+    let mut slug = vntext::slugify(title);
+    if slug.is_empty() {
+        slug = fallback.into();
+    }
+    if slug.len() > 80 {
+        let cut = &slug[..80];
+        slug = cut.rfind('-').map(|i| &cut[..i]).unwrap_or(cut).to_string();
+    }
+    slug
+}
+
+/// Writes a new file, never overwriting one; `rel` is relative to `root`.
+pub fn write_new(
+    root: &std::path::Path,
+    rel: &std::path::Path,
+    text: &str,
+) -> Result<(), NewError> {
+    let full = root.join(rel);
+    if full.exists() {
+        return Err(NewError::Exists(rel.to_path_buf()));
+    }
+    if let Some(dir) = full.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| {
+            NewError::Io(crate::msg!(
+                "new.cannot_write",
+                path = dir.display(),
+                error = e
+            ))
+        })?;
+    }
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&full)
+        .map_err(|e| match e.kind() {
+            std::io::ErrorKind::AlreadyExists => NewError::Exists(rel.to_path_buf()),
+            _ => NewError::Io(crate::msg!(
+                "new.cannot_write",
+                path = rel.display(),
+                error = e
+            )),
+        })?;
+    f.write_all(text.as_bytes()).map_err(|e| {
+        NewError::Io(crate::msg!(
+            "new.cannot_write",
+            path = rel.display(),
+            error = e
+        ))
+    })
 }
 
 fn quote(s: &str) -> String {
@@ -113,45 +207,100 @@ fn choose_province(
             [one] => return Ok(one.to_string()),
             [] => {}
             many => {
-                return Err(NewError::Usage(format!(
-                    "district \"{d}\" is in several provinces ({}): give one with --province.",
-                    many.join(", ")
+                return Err(NewError::Usage(crate::msg!(
+                    "new.district_ambiguous",
+                    district = d,
+                    provinces = many.join(", ")
                 )))
             }
         }
     }
     match site.provinces.len() {
-        0 => Err(NewError::Usage("give the province with --province \"Tên tỉnh\" (the site has no model yet to take it from).".into())),
+        0 => Err(NewError::Usage(crate::msg!("new.no_province"))),
         1 => Ok(site.provinces[0].name.clone()),
         _ => {
-            let best = site.provinces.iter().max_by_key(|p| p.models.len()).map(|p| p.name.clone()).unwrap_or_default();
-            notes.push(format!("province set to \"{best}\", the site's most used: change it in the file, or give --province."));
+            let best = site
+                .provinces
+                .iter()
+                .max_by_key(|p| p.models.len())
+                .map(|p| p.name.clone())
+                .unwrap_or_default();
+            notes.push(crate::msg!("new.province_chosen", province = best));
             Ok(best)
         }
     }
+}
+
+/// Checks what the editor gave and the site folder, before anything is loaded.
+fn site_root(root: &std::path::Path) -> Result<(), NewError> {
+    if !root.join("content").is_dir() {
+        return Err(NewError::Usage(crate::msg!(
+            "new.no_content",
+            dir = root.display()
+        )));
+    }
+    Ok(())
+}
+
+/// The values of the new model, checked and in the site's spelling.
+struct Values {
+    title: String,
+    year: i32,
+    date: Option<String>,
+    province: String,
+    district: Option<String>,
+    commune: Option<String>,
+    field: String,
+    host: Option<String>,
+    level: Option<Level>,
+    exemplary: bool,
 }
 
 /// Writes the new model. The site is loaded to learn its fields and places.
 pub fn new_model(opts: &NewModel) -> Result<Created, NewError> {
     let title = vntext::nfc(opts.title.trim()).into_owned();
     if title.is_empty() {
-        return Err(NewError::Usage("the title is empty: write it in quotes, e.g. dvk new model \"Nuôi heo đất giúp hội viên nghèo\".".into()));
+        return Err(NewError::Usage(crate::msg!("new.empty_title")));
     }
-    if !opts.root.join("content").is_dir() {
-        return Err(NewError::Usage(format!(
-            "no content folder in {}: run dvk new in the site folder, or give it with --site.",
-            opts.root.display()
+    site_root(&opts.root)?;
+    let date = match &opts.date {
+        Some(d) => match parse_date(d) {
+            Some(_) => Some(d.trim().to_string()),
+            None => return Err(NewError::Usage(crate::msg!("new.bad_date", date = d))),
+        },
+        None => None,
+    };
+    let year = opts
+        .year
+        .or_else(|| date.as_deref().and_then(parse_date).map(|d| d.0))
+        .unwrap_or_else(current_year);
+    if !(1945..=2100).contains(&year) {
+        return Err(NewError::Usage(crate::msg!("new.bad_year", year = year)));
+    }
+    // No district after 1 July 2025: from the date when given, else from the year.
+    let after_reform = match &date {
+        Some(d) => d.as_str() >= "2025-07-01",
+        None => year >= 2026,
+    };
+    if opts.district.is_some() && after_reform {
+        return Err(NewError::Usage(crate::msg!(
+            "new.district_after_reform",
+            when = date.clone().unwrap_or_else(|| year.to_string())
         )));
     }
+    let level = match &opts.level {
+        Some(l) => match Level::parse(l) {
+            Some(Level::Huyen) if after_reform => {
+                return Err(NewError::Usage(crate::msg!("new.level_huyen_after_reform")))
+            }
+            Some(level) => Some(level),
+            None => return Err(NewError::Usage(crate::msg!("new.bad_level", level = l))),
+        },
+        None => None,
+    };
     let (site, _) = crate::load_site(&opts.root, true, None);
     let config: &SiteConfig = &site.config;
     let mut notes = Vec::new();
-    let year = opts.year.unwrap_or_else(current_year);
-    if !(1945..=2100).contains(&year) {
-        return Err(NewError::Usage(format!(
-            "year {year} is not a plausible year of recognition: give four digits such as 2024."
-        )));
-    }
     let field = match &opts.field {
         Some(f) => match config.match_field(f) {
             Some(i) => config.fields[i].label.clone(),
@@ -163,7 +312,7 @@ pub fn new_model(opts: &NewModel) -> Result<Created, NewError> {
                 .first()
                 .map(|f| f.label.clone())
                 .unwrap_or_default();
-            notes.push(format!("field set to \"{first}\": change it in the file if the model is in another field, or give --field."));
+            notes.push(crate::msg!("new.field_chosen", field = first));
             first
         }
     };
@@ -176,86 +325,65 @@ pub fn new_model(opts: &NewModel) -> Result<Created, NewError> {
             .map(|x| x.name.clone())
             .unwrap_or_else(|| vntext::nfc(d.trim()).into_owned())
     });
+    let clean = |v: &Option<String>| {
+        v.as_deref()
+            .map(|h| vntext::nfc(h.trim()).into_owned())
+            .filter(|h| !h.is_empty())
+    };
     // The official list decides the spelling, as `dvk check` does.
-    let (province, district) = {
-        let era = crate::places::resolve::era_of(year, None);
+    let (province, district, commune) = {
+        let era = crate::places::resolve::era_of(year, date.as_deref());
         let mut resolver = crate::places::resolve::Resolver::new(config.places_extra.clone());
-        let (r, problems) = resolver.resolve(era, &province, district.as_deref(), None);
+        let commune = clean(&opts.commune);
+        let (r, problems) =
+            resolver.resolve(era, &province, district.as_deref(), commune.as_deref());
         if let Some(p) = problems.iter().find(|p| p.error) {
             return Err(NewError::Usage(format!("`{}`: {}", p.key, p.message)));
         }
         notes.extend(problems.into_iter().map(|p| format!("`{}`: {}", p.key, p.message)));
-        (r.province_name, r.district_name)
+        (r.province_name, r.district_name, r.commune_name)
     };
-    let host = opts
-        .host
-        .clone()
-        .map(|h| vntext::nfc(h.trim()).into_owned());
-
-    let mut slug = vntext::slugify(&title);
-    if slug.is_empty() {
-        slug = "mo-hinh".into();
-    }
-    if slug.len() > 80 {
-        let cut = &slug[..80];
-        slug = cut.rfind('-').map(|i| &cut[..i]).unwrap_or(cut).to_string();
-    }
-    let place = place_slug(district.as_deref().unwrap_or(&province));
+    let v = Values {
+        year,
+        date,
+        province,
+        district,
+        commune,
+        field,
+        host: clean(&opts.host),
+        level,
+        exemplary: opts.exemplary,
+        title,
+    };
+    let slug = file_slug(&v.title, "mo-hinh");
+    let place = place_slug(
+        v.district
+            .as_deref()
+            .or(v.commune.as_deref())
+            .unwrap_or(&v.province),
+    );
     let rel = PathBuf::from("content")
         .join("models")
-        .join(year.to_string())
+        .join(v.year.to_string())
         .join(place)
         .join(format!("{slug}.md"));
-    let full = opts.root.join(&rel);
-    if full.exists() {
-        return Err(NewError::Exists(rel));
+    write_new(&opts.root, &rel, &template(&v, after_reform, config))?;
+    if v.host.is_none() {
+        notes.push(crate::msg!("new.fill_host"));
     }
-    let text = template(
-        &title,
-        year,
-        &province,
-        district.as_deref(),
-        &field,
-        host.as_deref(),
-        config,
-    );
-    if let Some(dir) = full.parent() {
-        std::fs::create_dir_all(dir)
-            .map_err(|e| NewError::Io(format!("cannot create {}: {e}", dir.display())))?;
-    }
-    let mut f = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(&full)
-        .map_err(|e| match e.kind() {
-            std::io::ErrorKind::AlreadyExists => NewError::Exists(rel.clone()),
-            _ => NewError::Io(format!("cannot write {}: {e}", rel.display())),
-        })?;
-    f.write_all(text.as_bytes())
-        .map_err(|e| NewError::Io(format!("cannot write {}: {e}", rel.display())))?;
-    if host.is_none() {
-        notes.push("fill in `host` (đơn vị chủ trì) and the text: `dvk check` warns until they are written.".into());
-    }
-    if district.is_some() && year >= 2026 {
-        notes.push("districts were abolished on 1 July 2025: for a model recognised after that, remove `district` and give `commune`.".into());
-    }
+    notes.push(crate::msg!("new.fill_text"));
     Ok(Created { path: rel, notes })
 }
 
 /// The write-up: front matter with every key explained, then a body to replace.
-fn template(
-    title: &str,
-    year: i32,
-    province: &str,
-    district: Option<&str>,
-    field: &str,
-    host: Option<&str>,
-    config: &SiteConfig,
-) -> String {
+fn template(v: &Values, after_reform: bool, config: &SiteConfig) -> String {
     let fields: Vec<&str> = config.fields.iter().map(|f| f.label.as_str()).collect();
-    let host_value = host
+    let host_value = v
+        .host
+        .as_deref()
         .map(quote)
         .unwrap_or_else(|| quote(&format!("{PLACEHOLDER}: tên đơn vị chủ trì)")));
+    let year = v.year;
     let mut s = String::new();
     s.push_str("---\n");
     s.push_str("# Phần thông tin của mô hình. Dòng bắt đầu bằng dấu # là ghi chú, không hiện trên trang.\n");
@@ -263,41 +391,63 @@ fn template(
     s.push_str("# Muốn dùng một dòng đang là ghi chú thì xóa dấu # ở đầu dòng. Kiểm tra bằng lệnh: dvk check\n");
     s.push_str(&format!(
         "title: {}   # Tên mô hình (bắt buộc)\n",
-        quote(title)
+        quote(&v.title)
     ));
     s.push_str(&format!(
         "year: {year}   # Năm công nhận, bốn chữ số (bắt buộc)\n"
     ));
     s.push_str(&format!(
         "province: {}   # Tỉnh, thành phố (bắt buộc)\n",
-        quote(province)
+        quote(&v.province)
     ));
-    match district {
-        Some(d) => s.push_str(&format!(
-            "district: {}   # Huyện, thị xã, thành phố theo tên năm công nhận; xóa dòng này nếu là mô hình toàn tỉnh hoặc công nhận sau 1/7/2025\n",
+    match (&v.district, after_reform) {
+        (Some(d), _) => s.push_str(&format!(
+            "district: {}   # Huyện, thị xã, thành phố theo tên năm công nhận; xóa dòng này nếu là mô hình toàn tỉnh\n",
             quote(d)
         )),
-        None => s.push_str("# district: \"Tên huyện\"   # Huyện, thị xã, thành phố (chỉ với mô hình công nhận trước 1/7/2025)\n"),
+        (None, false) => s.push_str("# district: \"Tên huyện\"   # Huyện, thị xã, thành phố (chỉ với mô hình công nhận trước 1/7/2025)\n"),
+        (None, true) => s.push_str("# Từ 1/7/2025 không còn cấp huyện: không ghi district, chỉ ghi tỉnh và xã.\n"),
     }
-    s.push_str("# commune: \"Tên xã\"   # Xã, phường, thị trấn (không bắt buộc)\n");
+    match &v.commune {
+        Some(c) => s.push_str(&format!("commune: {}   # Xã, phường, đặc khu\n", quote(c))),
+        None => s.push_str("# commune: \"Tên xã\"   # Xã, phường, đặc khu (không bắt buộc)\n"),
+    }
     s.push_str(&format!(
         "field: {}   # Lĩnh vực (bắt buộc), một trong: {}\n",
-        quote(field),
+        quote(&v.field),
         fields.join("; ")
     ));
     s.push_str(&format!(
         "host: {host_value}   # Đơn vị chủ trì (bắt buộc)\n"
     ));
-    s.push_str("# level: huyen   # Cấp công nhận: xa, huyen, tinh hoặc trung-uong\n");
-    s.push_str("# exemplary: true   # Xóa dấu # nếu là mô hình điển hình tiêu biểu\n");
-    s.push_str(&format!(
-        "# date: {year}-12-31   # Ngày đăng, dạng NĂM-THÁNG-NGÀY\n"
-    ));
+    let levels = if after_reform {
+        "xa, tinh hoặc trung-uong"
+    } else {
+        "xa, huyen, tinh hoặc trung-uong"
+    };
+    match v.level {
+        Some(l) => s.push_str(&format!(
+            "level: {}   # Cấp công nhận: {levels}\n",
+            l.code()
+        )),
+        None => s.push_str(&format!("# level: tinh   # Cấp công nhận: {levels}\n")),
+    }
+    if v.exemplary {
+        s.push_str("exemplary: true   # Mô hình điển hình tiêu biểu\n");
+    } else {
+        s.push_str("# exemplary: true   # Xóa dấu # nếu là mô hình điển hình tiêu biểu\n");
+    }
+    match &v.date {
+        Some(d) => s.push_str(&format!("date: {d}   # Ngày đăng, dạng NĂM-THÁNG-NGÀY\n")),
+        None => s.push_str(&format!(
+            "# date: {year}-12-31   # Ngày đăng, dạng NĂM-THÁNG-NGÀY\n"
+        )),
+    }
     s.push_str(&format!(
         "# summary: \"Một hai câu tóm tắt\"   # Hiện trong danh sách, không quá {} ký tự; bỏ trống thì lấy đoạn đầu của bài\n",
         crate::lints::SUMMARY_MAX
     ));
-    s.push_str("# results:   # Kết quả đo đếm được, cộng dồn trong trang Thống kê; mỗi kết quả một dòng:\n");
+    s.push_str("# results:   # Kết quả đo đếm được, cộng dồn trong trang Thống kê; mỗi kết quả một dòng; số viết liền (1200, không viết 1.200):\n");
     s.push_str("#   - { label: \"Đất hiến\", value: 1200, unit: \"m²\" }\n");
     s.push_str("# photos:   # Ảnh đặt cùng thư mục với tệp này; ảnh đầu tiên là ảnh đại diện; nhớ ghi chú thích:\n");
     s.push_str("#   - { src: \"anh-1.jpg\", caption: \"Người dân cùng làm đường\", credit: \"Tên người chụp\" }\n");
@@ -325,6 +475,14 @@ mod tests {
     fn current_year_is_plausible() {
         let y = current_year();
         assert!((2024..2100).contains(&y), "{y}");
+    }
+
+    #[test]
+    fn dates_are_checked() {
+        assert_eq!(parse_date("2025-07-01"), Some((2025, 7, 1)));
+        assert_eq!(parse_date("2025-7-1"), None);
+        assert_eq!(parse_date("2025-13-01"), None);
+        assert_eq!(today_iso().len(), 10);
     }
 
     #[test]

@@ -14,7 +14,8 @@ use serde_json::json;
 pub enum Format {
     /// Aligned text tables.
     Table,
-    /// One CSV table in long form: `section,year,province,district,field,level,result,unit,models,total`.
+    /// One CSV table in long form: `section,year,province,district,commune,field,level,result,unit,models,total`,
+    /// UTF-8 with a byte-order mark (for Excel).
     Csv,
     /// One JSON object.
     Json,
@@ -44,67 +45,163 @@ pub fn render(site: &Site, t: &I18n, year: Option<i32>, st: &Stats, fmt: Format)
     }
 }
 
-fn to_json(site: &Site, t: &I18n, year: Option<i32>, st: &Stats) -> serde_json::Value {
-    let fields: Vec<_> = site
-        .config
+/// One line of the breakdown by place: a province, its districts, its models of no district
+/// (when it has districts too: the district lines then add up to the province), and the
+/// communes of its models of no district (after 1 July 2025 communes are under the province).
+struct PlaceLine<'s> {
+    /// `province`, `district`, `no_district` or `commune`.
+    kind: &'static str,
+    /// Indentation in the text table.
+    depth: usize,
+    name: String,
+    province: &'s str,
+    province_slug: &'s str,
+    district: Option<&'s str>,
+    district_slug: Option<&'s str>,
+    total: usize,
+    by_field: Vec<usize>,
+}
+
+fn place_lines<'s>(t: &I18n, st: &'s Stats) -> Vec<PlaceLine<'s>> {
+    let mut out = Vec::new();
+    let places = &st.places;
+    let mut i = 0;
+    while i < places.len() {
+        let p = &places[i];
+        i += 1;
+        if p.depth != 0 {
+            continue;
+        }
+        out.push(PlaceLine {
+            kind: "province",
+            depth: 0,
+            name: p.name.clone(),
+            province: &p.name,
+            province_slug: &p.province_slug,
+            district: None,
+            district_slug: None,
+            total: p.total,
+            by_field: p.by_field.clone(),
+        });
+        let mut rest = p.by_field.clone();
+        let mut districts = 0;
+        while i < places.len() && places[i].depth == 1 {
+            let d = &places[i];
+            for (r, v) in rest.iter_mut().zip(&d.by_field) {
+                *r = r.saturating_sub(*v);
+            }
+            districts += 1;
+            out.push(PlaceLine {
+                kind: "district",
+                depth: 1,
+                name: d.name.clone(),
+                province: &p.name,
+                province_slug: &p.province_slug,
+                district: Some(&d.name),
+                district_slug: d.district_slug.as_deref(),
+                total: d.total,
+                by_field: d.by_field.clone(),
+            });
+            i += 1;
+        }
+        let rest_total: usize = rest.iter().sum();
+        let mut commune_depth = 1;
+        if districts > 0 && rest_total > 0 {
+            out.push(PlaceLine {
+                kind: "no_district",
+                depth: 1,
+                name: t.get("charts.no_district"),
+                province: &p.name,
+                province_slug: &p.province_slug,
+                district: None,
+                district_slug: None,
+                total: rest_total,
+                by_field: rest,
+            });
+            commune_depth = 2;
+        }
+        for c in st
+            .communes
+            .iter()
+            .filter(|c| c.province_slug == p.province_slug)
+        {
+            out.push(PlaceLine {
+                kind: "commune",
+                depth: commune_depth,
+                name: c.name.clone(),
+                province: &p.name,
+                province_slug: &p.province_slug,
+                district: None,
+                district_slug: None,
+                total: c.total,
+                by_field: c.by_field.clone(),
+            });
+        }
+    }
+    out
+}
+
+/// Counts per field as named objects: `[{"field": "Kinh tế", "slug": "kinh-te", "count": 7}]`.
+fn field_counts(site: &Site, counts: &[usize]) -> Vec<serde_json::Value> {
+    site.config
         .fields
         .iter()
-        .map(|f| json!({"slug": f.slug, "label": f.label}))
-        .collect();
+        .zip(counts)
+        .map(|(f, n)| json!({"field": f.label, "slug": f.slug, "count": n}))
+        .collect()
+}
+
+fn to_json(site: &Site, t: &I18n, year: Option<i32>, st: &Stats) -> serde_json::Value {
     json!({
+        "site": site.config.title,
         "year": year,
         "total": st.total,
         "exemplary": st.exemplary,
-        "fields": fields,
-        "field_totals": st.field_totals,
-        "years": st.years,
-        "places": st.places.iter().map(|p| json!({
-            "name": p.name, "province_slug": p.province_slug, "district_slug": p.district_slug,
-            "depth": p.depth, "total": p.total, "by_field": p.by_field,
+        "fields": field_counts(site, &st.field_totals),
+        "years": st.years.iter().map(|y| json!({
+            "year": y.year, "total": y.total, "fields": field_counts(site, &y.by_field),
         })).collect::<Vec<_>>(),
-        "levels": st.levels.iter().map(|l| json!({"code": l.code, "label": level_label(t, l.code), "count": l.count})).collect::<Vec<_>>(),
-        "results": st.results,
+        "places": place_lines(t, st).iter().map(|p| json!({
+            "kind": p.kind,
+            "name": p.name,
+            "province": p.province,
+            "province_slug": p.province_slug,
+            "district": p.district,
+            "district_slug": p.district_slug,
+            "commune": (p.kind == "commune").then_some(p.name.as_str()),
+            "total": p.total,
+            "fields": field_counts(site, &p.by_field),
+        })).collect::<Vec<_>>(),
+        "levels": st.levels.iter().map(|l| json!({"level": l.code, "label": level_label(t, l.code), "count": l.count})).collect::<Vec<_>>(),
+        "results": st.results.iter().map(|r| json!({
+            "label": r.label, "unit": r.unit, "total": r.total, "models": r.models,
+        })).collect::<Vec<_>>(),
     })
 }
 
+/// The byte-order mark that makes Excel read a CSV file as UTF-8 (without it, Excel on a
+/// Vietnamese Windows garbles every accent).
+pub const BOM: &str = "\u{FEFF}";
+
 fn csv(site: &Site, t: &I18n, year: Option<i32>, st: &Stats) -> String {
-    let mut w = ::csv::Writer::from_writer(Vec::new());
+    let mut w = ::csv::Writer::from_writer(BOM.as_bytes().to_vec());
     let _ = w.write_record([
-        "section", "year", "province", "district", "field", "level", "result", "unit", "models",
-        "total",
+        "section", "year", "province", "district", "commune", "field", "level", "result", "unit",
+        "models", "total",
     ]);
     let y = year.map(|y| y.to_string()).unwrap_or_default();
-    let mut row = |r: [&str; 10]| {
+    let mut row = |r: [&str; 11]| {
         let _ = w.write_record(r);
     };
-    row([
-        "total",
-        &y,
-        "",
-        "",
-        "",
-        "",
-        "",
-        "",
-        &st.total.to_string(),
-        "",
-    ]);
-    row([
-        "exemplary",
-        &y,
-        "",
-        "",
-        "",
-        "",
-        "",
-        "",
-        &st.exemplary.to_string(),
-        "",
-    ]);
+    let total = st.total.to_string();
+    row(["total", &y, "", "", "", "", "", "", "", &total, ""]);
+    let exemplary = st.exemplary.to_string();
+    row(["exemplary", &y, "", "", "", "", "", "", "", &exemplary, ""]);
     for (f, n) in site.config.fields.iter().zip(&st.field_totals) {
         row([
             "field",
             &y,
+            "",
             "",
             "",
             &f.label,
@@ -116,10 +213,12 @@ fn csv(site: &Site, t: &I18n, year: Option<i32>, st: &Stats) -> String {
         ]);
     }
     for yr in &st.years {
+        let year = yr.year.to_string();
         for (f, n) in site.config.fields.iter().zip(&yr.by_field) {
             row([
                 "year",
-                &yr.year.to_string(),
+                &year,
+                "",
                 "",
                 "",
                 &f.label,
@@ -131,20 +230,23 @@ fn csv(site: &Site, t: &I18n, year: Option<i32>, st: &Stats) -> String {
             ]);
         }
     }
-    let mut province = String::new();
-    for p in &st.places {
-        let (prov, dist) = if p.depth == 0 {
-            province = p.name.clone();
-            (p.name.as_str(), "")
+    for p in place_lines(t, st) {
+        let district = match p.kind {
+            "district" | "no_district" => p.name.as_str(),
+            _ => "",
+        };
+        let commune = if p.kind == "commune" {
+            p.name.as_str()
         } else {
-            (province.as_str(), p.name.as_str())
+            ""
         };
         for (f, n) in site.config.fields.iter().zip(&p.by_field) {
             row([
-                if p.depth == 0 { "province" } else { "district" },
+                p.kind,
                 &y,
-                prov,
-                dist,
+                p.province,
+                district,
+                commune,
                 &f.label,
                 "",
                 "",
@@ -155,13 +257,15 @@ fn csv(site: &Site, t: &I18n, year: Option<i32>, st: &Stats) -> String {
         }
     }
     for l in &st.levels {
+        let label = level_label(t, l.code);
         row([
             "level",
             &y,
             "",
             "",
             "",
-            &level_label(t, l.code),
+            "",
+            &label,
             "",
             "",
             &l.count.to_string(),
@@ -172,6 +276,7 @@ fn csv(site: &Site, t: &I18n, year: Option<i32>, st: &Stats) -> String {
         row([
             "result",
             &y,
+            "",
             "",
             "",
             "",
@@ -277,12 +382,11 @@ fn table(site: &Site, t: &I18n, year: Option<i32>, st: &Stats) -> String {
     rows.push(counts(t.get("stats.all"), &st.field_totals, st.total));
     out.push_str(&text_table(&head(t.get("stats.year")), &rows));
     out.push_str(&format!("\n{}\n", t.get("stats.by_place")));
-    let rows: Vec<Vec<String>> = st
-        .places
+    let rows: Vec<Vec<String>> = place_lines(t, st)
         .iter()
         .map(|p| {
             counts(
-                format!("{}{}", "  ".repeat(p.depth as usize), p.name),
+                format!("{}{}", "  ".repeat(p.depth), p.name),
                 &p.by_field,
                 p.total,
             )

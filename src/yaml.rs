@@ -599,6 +599,15 @@ impl<'d, 'a> Fields<'d, 'a> {
         }
     }
 
+    /// A `key: value` mapping, with the path to it (for [`YamlDoc::fields`] on it).
+    pub fn mapping(&mut self, key: &str) -> Option<(Vec<Seg>, &'d Mapping)> {
+        let v = self.get(key)?;
+        let mut diags = Vec::new();
+        let m = self.doc.expect_mapping(v, &self.key_path(key), &mut diags);
+        self.diags.extend(diags);
+        Some((self.key_path(key), m?))
+    }
+
     /// A list of texts; a single text is accepted as a one-item list.
     pub fn string_list(&mut self, key: &str) -> Option<Vec<String>> {
         let v = self.get(key)?;

@@ -27,6 +27,11 @@ fn search_page_in_headless_chromium() {
         eprintln!("SKIP: browser search test: no Chromium found (apt-get install -y chromium, or set CHROMIUM=/path)");
         return;
     };
+    let node = Command::new("node").arg("--version").output();
+    if !node.map(|o| o.status.success()).unwrap_or(false) {
+        eprintln!("SKIP: browser search test: no Node.js (`node`) to drive Chromium (apt-get install -y nodejs)");
+        return;
+    }
     let root = env!("CARGO_MANIFEST_DIR");
     let out = Command::new("node")
         .arg("tests/browser/search.mjs")

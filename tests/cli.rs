@@ -297,7 +297,13 @@ fn stats_formats_agree() {
     assert_eq!(v["total"], 2);
     assert_eq!(v["exemplary"], 1);
     assert_eq!(v["years"][0]["year"], 2024);
-    assert_eq!(v["field_totals"], serde_json::json!([1, 1, 0, 0]));
+    let counts: Vec<_> = v["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["count"].clone())
+        .collect();
+    assert_eq!(counts, [1, 1, 0, 0]);
     let results = v["results"].as_array().unwrap();
     assert!(results
         .iter()
@@ -307,15 +313,17 @@ fn stats_formats_agree() {
     assert_eq!(code(&out), 0);
     let csv = text(&out.stdout);
     assert!(
-        csv.starts_with("section,year,province,district,field,level,result,unit,models,total\n"),
+        csv.starts_with(
+            "\u{FEFF}section,year,province,district,commune,field,level,result,unit,models,total\n"
+        ),
         "{csv}"
     );
-    assert!(csv.contains("total,,,,,,,,2,\n"), "{csv}");
+    assert!(csv.contains("total,,,,,,,,,2,\n"), "{csv}");
     assert!(
-        csv.contains("district,,Bến Tre,Châu Thành,Kinh tế,,,,1,\n"),
+        csv.contains("district,,Bến Tre,Châu Thành,,Kinh tế,,,,1,\n"),
         "{csv}"
     );
-    assert!(csv.contains("result,,,,,,Heo đất,con,1,12\n"), "{csv}");
+    assert!(csv.contains("result,,,,,,,Heo đất,con,1,12\n"), "{csv}");
 
     let out = f.dvk(&["stats"]);
     assert_eq!(code(&out), 0);

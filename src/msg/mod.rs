@@ -40,10 +40,14 @@ impl Lang {
 /// The catalogue files of each language, in the order they are read (a later id wins).
 const VI: &[&str] = &[
     include_str!("vi/core.txt"),
+    include_str!("vi/init.txt"),
+    include_str!("vi/search.txt"),
     include_str!("vi/places.txt"),
 ];
 const EN: &[&str] = &[
     include_str!("en/core.txt"),
+    include_str!("en/init.txt"),
+    include_str!("en/search.txt"),
     include_str!("en/places.txt"),
 ];
 

@@ -302,6 +302,21 @@ impl Places {
             .collect()
     }
 
+    /// The old communes that lie (wholly or partly) in new commune `c`.
+    pub fn former_communes_of(&self, c: u32) -> &[u32] {
+        static INDEX: OnceLock<Vec<Vec<u32>>> = OnceLock::new();
+        let index = INDEX.get_or_init(|| {
+            let mut v = vec![Vec::new(); self.new_communes.len()];
+            for (i, oc) in self.old_communes.iter().enumerate() {
+                for &n in &oc.today {
+                    v[n as usize].push(i as u32);
+                }
+            }
+            v
+        });
+        index.get(c as usize).map(Vec::as_slice).unwrap_or(&[])
+    }
+
     /// New province `code`.
     pub fn new_province_by_code(&self, code: &str) -> Option<u32> {
         self.new_provinces

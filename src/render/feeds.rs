@@ -191,6 +191,8 @@ pub fn models_csv(site: &Site, urls: &Urls) -> Vec<u8> {
 
 /// [`models_csv`] into `out`, a model at a time.
 pub fn write_models_csv(site: &Site, urls: &Urls, out: &mut dyn Write) -> io::Result<()> {
+    // A byte-order mark: Excel on a Vietnamese Windows reads the file as UTF-8 only with it.
+    out.write_all(b"\xEF\xBB\xBF")?;
     let mut w = csv::Writer::from_writer(out);
     w.write_record([
         "slug",

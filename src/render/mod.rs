@@ -9,6 +9,7 @@ pub mod format;
 pub mod map;
 pub mod pager;
 pub mod photos;
+pub mod theme;
 pub mod views;
 
 use crate::content::markdown::{self, Rendered};
@@ -144,55 +145,38 @@ impl I18n {
     }
 }
 
-/// Loaded theme: compiled templates, strings and the folder of static files.
+/// Loaded theme: compiled templates, strings and the static files (see [`theme`]).
 pub struct Theme {
     tera: Tera,
     /// Strings.
     pub i18n: I18n,
-    static_dir: PathBuf,
+    /// Files copied to the output as they are: path under `static/` → where it comes from.
+    pub static_files: Vec<(String, theme::ThemeFile)>,
 }
 
 impl Theme {
-    /// Loads `themes/<name>/` of the site at `root`; every problem is returned at once.
+    /// Loads theme `name`: the built-in files with the site's `themes/<name>/` over them;
+    /// every problem is returned at once.
     pub fn load(root: &Path, name: &str, language: &str) -> Result<Theme, Vec<Diagnostic>> {
-        let dir = root.join("themes").join(name);
         let rel_dir = PathBuf::from("themes").join(name);
+        let files = theme::files(root, name)?;
         let mut diags = Vec::new();
-        if !dir.is_dir() {
-            return Err(vec![Diagnostic::error(
-                Path::new("content/site.yaml"),
-                0,
-                0,
-                format!("theme \"{name}\" not found: there is no folder {}. Set `theme:` in site.yaml to a folder under themes/.", rel_dir.display()),
-            )]);
-        }
         let mut templates = Vec::new();
-        for entry in walkdir::WalkDir::new(dir.join("templates"))
-            .sort_by_file_name()
-            .into_iter()
-            .flatten()
-        {
-            if entry.file_type().is_file()
-                && entry
-                    .path()
-                    .extension()
-                    .is_some_and(|e| e == "html" || e == "xml")
-            {
-                let name = entry
-                    .path()
-                    .strip_prefix(dir.join("templates"))
-                    .unwrap_or(entry.path())
-                    .to_string_lossy()
-                    .replace('\\', "/");
-                match std::fs::read_to_string(entry.path()) {
-                    Ok(text) => templates.push((name, text)),
-                    Err(e) => diags.push(Diagnostic::error(
-                        &rel_dir.join("templates").join(&name),
-                        0,
-                        0,
-                        format!("cannot read template: {e}"),
-                    )),
-                }
+        for (rel, file) in files.range("templates/".to_string()..) {
+            let Some(name) = rel.strip_prefix("templates/") else {
+                break;
+            };
+            if !(name.ends_with(".html") || name.ends_with(".xml")) {
+                continue;
+            }
+            match file.read_text() {
+                Ok(text) => templates.push((name.to_string(), text)),
+                Err(e) => diags.push(Diagnostic::error(
+                    &rel_dir.join(rel),
+                    0,
+                    0,
+                    format!("cannot read template: {e}"),
+                )),
             }
         }
         let mut tera = Tera::default();
@@ -209,8 +193,16 @@ impl Theme {
                 format!("template error: {}", error_chain(&e)),
             ));
         }
-        let i18n_rel = rel_dir.join("i18n").join(format!("{language}.yaml"));
-        let i18n = match std::fs::read_to_string(root.join(&i18n_rel)) {
+        let i18n_key = format!("i18n/{language}.yaml");
+        let i18n_rel = rel_dir.join(&i18n_key);
+        let i18n_text = match files.get(&i18n_key) {
+            Some(f) => f.read_text(),
+            None => Err(io::Error::new(
+                io::ErrorKind::NotFound,
+                crate::msg!("theme.no_strings", path = i18n_rel.display()),
+            )),
+        };
+        let i18n = match i18n_text {
             Ok(text) => match serde_yaml::from_str::<Value>(&text) {
                 Ok(v) => v,
                 Err(e) => {
@@ -240,10 +232,14 @@ impl Theme {
         if !diags.is_empty() {
             return Err(diags);
         }
+        let static_files = files
+            .into_iter()
+            .filter_map(|(rel, f)| Some((rel.strip_prefix("static/")?.to_string(), f)))
+            .collect();
         Ok(Theme {
             tera,
             i18n: I18n::new(i18n),
-            static_dir: dir.join("static"),
+            static_files,
         })
     }
 }
@@ -435,6 +431,7 @@ impl<'a> Renderer<'a> {
         let has_card_template = theme.tera.get_template_names().any(|n| n == "card.html");
         let cards = (0..site.models.len()).map(|_| OnceLock::new()).collect();
         let mut globals = Context::new();
+        let (menu, footer_pages) = crate::menu::template_values(site, &urls);
         globals.insert(
             "site",
             &json!({
@@ -448,6 +445,8 @@ impl<'a> Renderer<'a> {
                 "provinces": site.provinces.iter().enumerate().map(|(i, p)| json!({
                     "name": p.name, "slug": p.slug, "url": views::province_url(site, &urls, i), "count": p.models.len()
                 })).collect::<Vec<_>>(),
+                "menu": menu,
+                "footer_pages": footer_pages,
             }),
         );
         globals.insert("base_path", &urls.base_path);
@@ -598,7 +597,8 @@ impl<'a> Renderer<'a> {
             .into_iter()
             .partition(|job| matches!(job, Job::Model(_) | Job::Article(_) | Job::Page(_)));
         let doc_jobs = self.in_index_order(doc_jobs);
-        let mut index = dvk_search::IndexBuilder::new();
+        let mut index =
+            dvk_search::IndexBuilder::with_abbreviations(&self.site.config.abbreviations());
         let ((), mut pages) = rayon::join(
             || self.write_feeds(sink),
             || self.render_doc_jobs(&doc_jobs, &mut index, sink),
@@ -848,25 +848,18 @@ impl<'a> Renderer<'a> {
     }
 
     fn copy_static(&self, sink: &dyn Sink) {
-        let dir = &self.theme.static_dir;
-        for entry in walkdir::WalkDir::new(dir)
-            .sort_by_file_name()
-            .into_iter()
-            .flatten()
-        {
-            if entry.file_type().is_file() {
-                if let Ok(rel) = entry.path().strip_prefix(dir) {
-                    let rel = rel.to_string_lossy().replace('\\', "/");
-                    match std::fs::read(entry.path()) {
-                        Ok(b) => self.write(sink, &rel, &b),
-                        Err(e) => self.diag(Diagnostic::error(
-                            entry.path(),
-                            0,
-                            0,
-                            format!("cannot read: {e}"),
-                        )),
-                    }
-                }
+        for (rel, file) in &self.theme.static_files {
+            match file.read() {
+                Ok(b) => self.write(sink, rel, &b),
+                Err(e) => self.diag(Diagnostic::error(
+                    &PathBuf::from("themes")
+                        .join(&self.site.config.theme)
+                        .join("static")
+                        .join(rel),
+                    0,
+                    0,
+                    format!("cannot read: {e}"),
+                )),
             }
         }
     }
@@ -1262,16 +1255,10 @@ impl<'a> Renderer<'a> {
             url: model_path(&s.slugs[i]),
             kind: dvk_search::DocKind::Model,
             title: m.title.clone(),
-            // With where it lies today, so that today's names find it too ("vinh long" finds
-            // the Bến Tre models).
-            place: match crate::site::places::now_text(s, i, &self.theme.i18n.get("model.now_most")) {
-                Some((now, _)) => format!(
-                    "{} ({} {now})",
-                    s.place_of(i),
-                    self.theme.i18n.get("model.now_in").to_lowercase()
-                ),
-                None => s.place_of(i),
-            },
+            place: s.place_of(i),
+            // Former and today's names of its units: "vinh long" finds the Bến Tre models,
+            // "ben tre" the models of today's communes that were Bến Tre's.
+            place_aliases: crate::site::places::search_aliases(s, i),
             province: Some(s.provinces[s.model_province[i]].name.clone()),
             district: s.model_district[i].map(|d| s.districts[d].name.clone()),
             year: Some(m.year),

@@ -223,6 +223,9 @@ pub struct ModelView {
     pub date: Option<String>,
     pub date_display: Option<String>,
     pub summary: String,
+    /// The summary was written (`summary:`); else it is the body's first paragraph, which the
+    /// page shows already.
+    pub summary_given: bool,
     pub results: Vec<ResultView>,
     pub photos: Vec<PhotoView>,
     pub cover: Option<PhotoView>,
@@ -279,6 +282,7 @@ pub fn model(
         date: m.date.clone(),
         date_display: m.date.as_deref().map(format::date),
         summary: site.summaries[i].clone(),
+        summary_given: m.summary.is_some(),
         results: m
             .results
             .iter()

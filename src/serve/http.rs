@@ -329,7 +329,7 @@ fn find(shared: &Shared, key: &str) -> Found {
         .get(key)
         .cloned()
     {
-        return Found::File(Entry::File(p));
+        return Found::File(p);
     }
     // A file a page brings (photo, chart data): render the page it belongs to.
     let mut parent = key;

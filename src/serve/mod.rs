@@ -209,7 +209,7 @@ pub(crate) struct Shared {
     pub(crate) status: Mutex<Status>,
     pub(crate) search: Mutex<Search>,
     pub(crate) search_ready: Condvar,
-    pub(crate) static_files: Mutex<HashMap<String, PathBuf>>,
+    pub(crate) static_files: Mutex<HashMap<String, Entry>>,
     pub(crate) strings: Mutex<HashMap<&'static str, String>>,
     pub(crate) verbose: bool,
     pub(crate) to_rebuilder: Mutex<Sender<Msg>>,
@@ -508,26 +508,19 @@ fn bind(
 
 /// Reads the theme's static files and the overlay strings.
 fn refresh_theme_state(shared: &Shared, snap: &Snapshot) {
-    let theme_dir = shared
-        .root
-        .join("themes")
-        .join(&snap.site().config.theme)
-        .join("static");
-    let mut files = HashMap::new();
-    for entry in walkdir::WalkDir::new(&theme_dir)
-        .follow_links(false)
-        .into_iter()
-        .flatten()
-    {
-        if entry.file_type().is_file() {
-            if let Ok(rel) = entry.path().strip_prefix(&theme_dir) {
-                files.insert(
-                    rel.to_string_lossy().replace('\\', "/"),
-                    entry.path().to_path_buf(),
-                );
-            }
-        }
-    }
+    // Built-in files are served from memory, the site's own from disk.
+    let files = snap
+        .theme()
+        .static_files
+        .iter()
+        .map(|(rel, f)| {
+            let e = match f {
+                crate::render::theme::ThemeFile::Builtin(b) => Entry::Bytes(Arc::new(b.to_vec())),
+                crate::render::theme::ThemeFile::Site(p) => Entry::File(p.clone()),
+            };
+            (rel.clone(), e)
+        })
+        .collect();
     *shared
         .static_files
         .lock()

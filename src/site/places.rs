@@ -294,3 +294,48 @@ pub fn open_place(site: &super::Site, i: usize) -> OpenPlace {
             .collect(),
     }
 }
+
+/// Other names of model `i`'s place for search (indexed, not shown): for a model recognised
+/// before the reform, today's province and communes; after it, the former provinces,
+/// districts and communes its commune (else its province) was made of.
+pub fn search_aliases(site: &super::Site, i: usize) -> Vec<String> {
+    let r = &site.model_places[i];
+    let places = official();
+    let mut out: Vec<String> = Vec::new();
+    let mut push = |s: String| {
+        if !out.contains(&s) {
+            out.push(s);
+        }
+    };
+    match r.era {
+        Era::Old => {
+            if let Some(p) = r.today_province {
+                push(places.new_provinces[p as usize].name.to_string());
+            }
+            for &c in &r.today_communes {
+                push(places.new_communes[c as usize].name.to_string());
+            }
+        }
+        Era::New => match (r.commune, r.province) {
+            (Some(c), _) => {
+                for &o in places.former_communes_of(c) {
+                    let oc = &places.old_communes[o as usize];
+                    let d = &places.old_districts[oc.parent as usize];
+                    push(oc.name.to_string());
+                    push(d.name.to_string());
+                    push(places.old_provinces[d.parent as usize].name.to_string());
+                }
+            }
+            (None, Some(p)) => {
+                for o in places.former_provinces_of(p) {
+                    push(places.old_provinces[o as usize].name.to_string());
+                }
+            }
+            _ => {}
+        },
+    }
+    // The names the page shows are indexed already.
+    let shown = vntext::fold(&site.place_of(i));
+    out.retain(|a| !shown.contains(&vntext::fold(a)));
+    out
+}

@@ -35,6 +35,20 @@ pub struct PlaceRow {
     pub by_field: Vec<usize>,
 }
 
+/// Models of a province recorded without a district, in one commune: since 1 July 2025
+/// communes are directly under the province.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct CommuneRow {
+    /// Province slug.
+    pub province_slug: String,
+    /// Commune, as most of its models write it.
+    pub name: String,
+    /// Models.
+    pub total: usize,
+    /// Models per field.
+    pub by_field: Vec<usize>,
+}
+
 /// Models recognised at one level (`None`: level not given).
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct LevelRow {
@@ -70,6 +84,9 @@ pub struct Stats {
     pub years: Vec<YearRow>,
     /// Per province, each followed by its districts.
     pub places: Vec<PlaceRow>,
+    /// The models of no district that name a commune, per province and commune, in the order
+    /// of `places` and then Vietnamese alphabetical order.
+    pub communes: Vec<CommuneRow>,
     /// Per level, lowest first, then "not given" when any.
     pub levels: Vec<LevelRow>,
     /// Results summed, in Vietnamese order of label.
@@ -83,6 +100,9 @@ pub fn compute(site: &Site, subset: &[usize]) -> Stats {
     let mut years: BTreeMap<i32, Vec<usize>> = BTreeMap::new();
     let mut prov: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
     let mut dist: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    // (province, commune slug) → (spellings, models per field)
+    type Commune = (BTreeMap<String, usize>, Vec<usize>);
+    let mut communes: BTreeMap<(usize, String), Commune> = BTreeMap::new();
     let mut levels = [0usize; 5];
     let mut exemplary = 0;
     // (folded label, unit) → (spellings, total, models)
@@ -107,6 +127,12 @@ pub fn compute(site: &Site, subset: &[usize]) -> Stats {
             .or_insert_with(|| vec![0; nf])[m.field] += 1;
         if let Some(d) = site.model_district[i] {
             dist.entry(d).or_insert_with(|| vec![0; nf])[m.field] += 1;
+        } else if let Some(c) = m.commune.as_deref().filter(|c| !c.trim().is_empty()) {
+            let e = communes
+                .entry((site.model_province[i], super::place_slug(c)))
+                .or_insert_with(|| (BTreeMap::new(), vec![0; nf]));
+            *e.0.entry(c.trim().to_string()).or_default() += 1;
+            e.1[m.field] += 1;
         }
         levels[m.level.map(|l| l as usize).unwrap_or(4)] += 1;
         exemplary += usize::from(m.exemplary);
@@ -156,6 +182,24 @@ pub fn compute(site: &Site, subset: &[usize]) -> Stats {
             }
         }
     }
+    let mut commune_rows: Vec<(usize, CommuneRow)> = communes
+        .into_iter()
+        .map(|((p, _), (spellings, by_field))| {
+            let name = spellings
+                .iter()
+                .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
+                .map(|(s, _)| s.clone())
+                .unwrap_or_default();
+            let row = CommuneRow {
+                province_slug: site.provinces[p].slug.clone(),
+                name,
+                total: row_total(&by_field),
+                by_field,
+            };
+            (p, row)
+        })
+        .collect();
+    commune_rows.sort_by_cached_key(|(p, r)| (*p, vntext::collation_key(&r.name)));
     let mut results: Vec<ResultSum> = results
         .into_iter()
         .map(|((_, unit), (spellings, total, models))| ResultSum {
@@ -197,6 +241,7 @@ pub fn compute(site: &Site, subset: &[usize]) -> Stats {
             })
             .collect(),
         places,
+        communes: commune_rows.into_iter().map(|(_, r)| r).collect(),
         levels: level_rows,
         results,
     }

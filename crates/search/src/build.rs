@@ -7,6 +7,7 @@ use std::sync::Mutex;
 use rayon::prelude::*;
 use serde_json::{json, Value};
 
+use crate::abbrev::{Abbreviations, Matcher};
 use crate::codec::{
     encode_payload, Payload, ShardWriter, LIST_BODY, LIST_BODY_HIGH, LIST_META, LIST_PLACE,
     LIST_TITLE,
@@ -127,8 +128,11 @@ struct Worker {
     slot_of: Vec<u32>,
 }
 
-fn analyse(doc: &SearchDoc, interner: &Interner, worker: &mut Worker) -> DocTerms {
-    let mut texts: Vec<(&str, u8)> = Vec::with_capacity(8 + doc.tags.len());
+fn analyse(doc: &SearchDoc, analysis: &Analysis, worker: &mut Worker) -> DocTerms {
+    let interner = &analysis.interner;
+    let matcher = &analysis.matcher;
+    let mut texts: Vec<(&str, u8)> =
+        Vec::with_capacity(8 + doc.tags.len() + doc.place_aliases.len());
     texts.push((&doc.title, LIST_TITLE));
     texts.push((&doc.place, LIST_PLACE));
     if let Some(p) = &doc.province {
@@ -136,6 +140,9 @@ fn analyse(doc: &SearchDoc, interner: &Interner, worker: &mut Worker) -> DocTerm
     }
     if let Some(d) = &doc.district {
         texts.push((d, LIST_PLACE));
+    }
+    for a in &doc.place_aliases {
+        texts.push((a, LIST_PLACE));
     }
     texts.push((&doc.host, LIST_META));
     for t in &doc.tags {
@@ -158,33 +165,65 @@ fn analyse(doc: &SearchDoc, interner: &Interner, worker: &mut Worker) -> DocTerm
     let mut tf: Vec<u16> = Vec::with_capacity(512);
     // Adjacent pairs as (first id << 32 | second id, list).
     let mut pairs: Vec<(u64, u8)> = Vec::with_capacity(1024);
+    // Abbreviation groups found, with the list they were found in.
+    let mut found: Vec<(u32, u8)> = Vec::new();
+    let window = matcher.window();
+    let mut recent: Vec<u32> = Vec::with_capacity(window + 1);
     let mut intern = |term: &str| interner.intern(term);
+    let mut add_term = |gid: u32, bit: u8, count: bool| {
+        let g = gid as usize;
+        if g >= slot_of.len() {
+            slot_of.resize(g + 1, 0);
+        }
+        let id = match slot_of[g] {
+            0 => {
+                global.push(gid);
+                masks.push(0);
+                tf.push(0);
+                slot_of[g] = global.len() as u32;
+                global.len() - 1
+            }
+            n => n as usize - 1,
+        };
+        masks[id] |= bit;
+        if count && bit == LIST_BODY {
+            tf[id] = tf[id].saturating_add(1);
+        }
+    };
     for (text, bit) in texts {
         let mut prev: Option<u32> = None;
+        recent.clear();
         scanner.scan(text, &mut intern, |gid, follows| {
-            let g = gid as usize;
-            if g >= slot_of.len() {
-                slot_of.resize(g + 1, 0);
-            }
-            let id = match slot_of[g] {
-                0 => {
-                    global.push(gid);
-                    masks.push(0);
-                    tf.push(0);
-                    slot_of[g] = global.len() as u32;
-                    global.len() - 1
-                }
-                n => n as usize - 1,
-            };
-            masks[id] |= bit;
-            if bit == LIST_BODY {
-                tf[id] = tf[id].saturating_add(1);
-            }
+            add_term(gid, bit, true);
             if let (Some(p), true) = (prev, follows) {
                 pairs.push(((u64::from(p) << 32) | u64::from(gid), bit));
             }
             prev = Some(gid);
+            if window > 0 {
+                // Forms are matched on consecutive terms, across commas too ("cán bộ,
+                // công chức, viên chức").
+                if recent.len() == window {
+                    recent.remove(0);
+                }
+                recent.push(gid);
+                matcher.at_end(&recent, |g| {
+                    if !found.contains(&(g, bit)) {
+                        found.push((g, bit));
+                    }
+                });
+            }
         });
+    }
+    // Every form of each group found, as if the text had it too.
+    for &(g, bit) in &found {
+        for form in matcher.forms_of(g) {
+            for (i, &gid) in form.iter().enumerate() {
+                add_term(gid, bit, false);
+                if i > 0 {
+                    pairs.push(((u64::from(form[i - 1]) << 32) | u64::from(gid), bit));
+                }
+            }
+        }
     }
     for &g in &global {
         slot_of[g as usize] = 0;
@@ -550,6 +589,7 @@ pub fn doc_order(docs: &[OrderKey]) -> Vec<usize> {
 struct Analysis {
     interner: Interner,
     workers: Vec<Mutex<Worker>>,
+    matcher: Matcher,
 }
 
 impl Analysis {
@@ -560,7 +600,7 @@ impl Analysis {
             .map(|d| {
                 let slot = rayon::current_thread_index().unwrap_or(0) % self.workers.len();
                 let mut worker = self.workers[slot].lock().unwrap_or_else(|e| e.into_inner());
-                let terms = analyse(d, &self.interner, &mut worker);
+                let terms = analyse(d, self, &mut worker);
                 let row = json!([
                     d.url.trim_start_matches('/'),
                     vntext::nfc(d.title.trim()),
@@ -625,15 +665,24 @@ impl Default for IndexBuilder {
 }
 
 impl IndexBuilder {
-    /// An empty index.
+    /// An empty index, with the built-in abbreviations.
     pub fn new() -> Self {
+        Self::with_abbreviations(&Abbreviations::builtin())
+    }
+
+    /// An empty index that finds each form of `abbreviations` by every other form of its
+    /// group (see [`crate::abbrev`]).
+    pub fn with_abbreviations(abbreviations: &Abbreviations) -> Self {
+        let interner = Interner::new();
+        let matcher = Matcher::new(abbreviations, &mut |t: &str| interner.intern(t));
         IndexBuilder {
             analysis: Analysis {
-                interner: Interner::new(),
+                interner,
                 // One scratch state per worker thread, dropped with the build.
                 workers: (0..rayon::current_num_threads().max(1))
                     .map(|_| Mutex::new(Worker::default()))
                     .collect(),
+                matcher,
             },
             merged: Merged::default(),
             pending: None,
@@ -728,6 +777,12 @@ impl IndexBuilder {
         // 3. The vocabulary in key order.
         let mut vocab = analysis.interner.into_vec();
         vocab.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        // Terms interned but found in no doc (those of abbreviations no text has).
+        vocab.retain(|(_, id)| {
+            term_postings
+                .get(*id as usize)
+                .is_some_and(|p| !p.is_empty())
+        });
         let mut names: Vec<&str> = vec![""; term_postings.len()];
         for (s, id) in &vocab {
             names[*id as usize] = s;
@@ -806,6 +861,9 @@ impl IndexBuilder {
             }
         }
         lap("term and prefix entries");
+        let (vocab_shards, vocab_firsts) = shard(vocabulary_entries(&vocab, |id| {
+            term_postings[id as usize].len()
+        }));
         drop(term_postings);
         entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         let (word_shards, word_firsts) = shard(entries);
@@ -853,6 +911,7 @@ impl IndexBuilder {
             (b'w', &word_shards),
             (b'p', &pair_shards),
             (b'm', &meta_shards),
+            (b'v', &vocab_shards),
         ] {
             fnv1a(&mut h, &[tag]);
             for s in group.iter() {
@@ -870,6 +929,7 @@ impl IndexBuilder {
             "optional": crate::query::OPTIONAL_WORDS,
             "w": word_firsts,
             "p": pair_firsts,
+            "vocab": vocab_firsts,
             "years": facets.years,
             "provinces": facets.provinces.iter().map(|p| json!([vntext::nfc(p), vntext::slugify(p)])).collect::<Vec<_>>(),
             "districts": facets.districts.iter().map(|(p, d)| json!([p, vntext::nfc(d), vntext::slugify(d)])).collect::<Vec<_>>(),
@@ -905,6 +965,12 @@ impl IndexBuilder {
                 bytes: s,
             });
         }
+        for (i, s) in vocab_shards.into_iter().enumerate() {
+            files.push(IndexFile {
+                path: format!("{dir}vocab/{i}.bin"),
+                bytes: s,
+            });
+        }
         for (i, s) in pair_shards.into_iter().enumerate() {
             files.push(IndexFile {
                 path: format!("{dir}p/{i}.bin"),
@@ -922,13 +988,48 @@ impl IndexBuilder {
     }
 }
 
+/// Shortest term (in characters) a typo is corrected in: shorter words have too many
+/// neighbours one letter away.
+pub const FUZZY_MIN_CHARS: usize = 5;
+/// Most terms listed per first letter for typo correction (the most frequent are kept).
+const VOCAB_MAX: usize = 3000;
+
+/// The entries of the vocabulary space (`vocab`): key = a first letter, payload = the terms
+/// of at least [`FUZZY_MIN_CHARS`] letters starting with it, most frequent first, joined by
+/// `\n` (an alias payload). The client fetches one when a query word is found nowhere and
+/// corrects it to the terms one edit away (see `query.rs`, `fuzzy`).
+fn vocabulary_entries(
+    vocab: &[(Box<str>, u32)],
+    df: impl Fn(u32) -> usize,
+) -> Vec<(String, Vec<u8>)> {
+    let mut by_first: std::collections::BTreeMap<char, Vec<(usize, &str)>> = Default::default();
+    for (term, id) in vocab {
+        let mut chars = term.chars();
+        let Some(first) = chars.next() else { continue };
+        if term.chars().count() >= FUZZY_MIN_CHARS && term.chars().all(char::is_alphabetic) {
+            by_first.entry(first).or_default().push((df(*id), term));
+        }
+    }
+    by_first
+        .into_iter()
+        .map(|(first, mut terms)| {
+            terms.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
+            terms.truncate(VOCAB_MAX);
+            let list: Vec<&str> = terms.iter().map(|(_, t)| *t).collect();
+            let mut payload = Vec::new();
+            encode_payload(&mut payload, &Payload::Alias(list.join("\n")));
+            (first.to_string(), payload)
+        })
+        .collect()
+}
+
 /// Builds every file of the index from docs in any order (see the crate docs).
-pub fn build(docs: Vec<SearchDoc>) -> Vec<IndexFile> {
+pub fn build(docs: Vec<SearchDoc>, abbreviations: &Abbreviations) -> Vec<IndexFile> {
     let keys: Vec<OrderKey> = docs.iter().map(OrderKey::of).collect();
     let order = doc_order(&keys);
     drop(keys);
     let mut slots: Vec<Option<SearchDoc>> = docs.into_iter().map(Some).collect();
-    let mut builder = IndexBuilder::new();
+    let mut builder = IndexBuilder::with_abbreviations(abbreviations);
     for chunk in order.chunks(CHUNK) {
         builder.add(chunk.iter().filter_map(|&i| slots[i].take()).collect());
     }

@@ -29,12 +29,14 @@
 //! - `tim-kiem/search.js`, `tim-kiem/search.css`: the client.
 #![warn(missing_docs)]
 
+pub mod abbrev;
 pub mod build;
 pub mod codec;
 pub mod postings;
 pub mod query;
 pub mod text;
 
+pub use abbrev::Abbreviations;
 pub use build::{doc_order, IndexBuilder, OrderKey};
 
 /// The browser client, written to `tim-kiem/search.js`.
@@ -65,6 +67,10 @@ pub struct SearchDoc {
     pub title: String,
     /// Display place: `Phú Túc, Châu Thành, Bến Tre` (empty if none).
     pub place: String,
+    /// Other names of the place, not shown: former or today's names of its province,
+    /// district and commune (`Bến Tre` for a commune of today's Vĩnh Long). Indexed with the
+    /// place's weight.
+    pub place_aliases: Vec<String>,
     /// Province display name, for the filters.
     pub province: Option<String>,
     /// District display name, for the filters.
@@ -97,11 +103,17 @@ pub struct IndexFile {
 /// Builds the search index and its client. Deterministic: the same docs (in any order) give
 /// identical files.
 pub fn build_index(docs: &[SearchDoc]) -> Vec<IndexFile> {
-    build::build(docs.to_vec())
+    build::build(docs.to_vec(), &Abbreviations::builtin())
+}
+
+/// [`build_index`] with the given abbreviations instead of the built-in ones (a site's
+/// `site.yaml` adds its own to [`Abbreviations::builtin`]).
+pub fn build_index_with(docs: &[SearchDoc], abbreviations: &Abbreviations) -> Vec<IndexFile> {
+    build::build(docs.to_vec(), abbreviations)
 }
 
 /// [`build_index`], taking the docs: each body is freed as soon as it is indexed. (A site
 /// build goes further: it adds its docs to an [`IndexBuilder`] as their pages are made.)
 pub fn build_index_owned(docs: Vec<SearchDoc>) -> Vec<IndexFile> {
-    build::build(docs)
+    build::build(docs, &Abbreviations::builtin())
 }

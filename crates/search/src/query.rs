@@ -104,6 +104,58 @@ const WEIGHTS: [(u8, f64); 5] = [
     (LIST_BODY_HIGH, 1.0),
 ];
 
+/// Weights of two query words found adjacent, as typed, by where: a place named in full
+/// counts most, then the title; adjacent words in the body still beat scattered ones.
+const PAIR_WEIGHTS: [(u8, f64); 5] = [
+    (LIST_TITLE, 20.0),
+    (LIST_PLACE, 30.0),
+    (LIST_META, 4.0),
+    (LIST_BODY, 2.0),
+    (LIST_BODY_HIGH, 0.0),
+];
+
+/// Adjacent pairs of query words looked up (each costs a phrase shard; the first ones).
+pub const MAX_ADJACENT_PAIRS: usize = 4;
+/// Added for each pair of adjacent query words that is a pair of adjacent words of a doc's
+/// place (`lam ha` → Lâm Hà): more than any text score, so the place's models come first.
+pub const PLACE_BOOST: f64 = 1000.0;
+/// A word corrected for a typo scores this share of the word it was corrected to.
+pub const FUZZY_FACTOR: f64 = 0.6;
+/// Most corrections tried for one word (the most frequent terms first).
+pub const FUZZY_MAX: usize = 3;
+
+/// Edit distance with adjacent transpositions (optimal string alignment) between `a` and `b`,
+/// or between `a` and the closest prefix of `b` when `prefix`.
+pub fn edit_distance(a: &str, b: &str, prefix: bool) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let (m, n) = (a.len(), b.len());
+    let mut d = vec![vec![0usize; n + 1]; m + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for (j, v) in d[0].iter_mut().enumerate() {
+        *v = j;
+    }
+    for i in 1..=m {
+        for j in 1..=n {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut v = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                v = v.min(d[i - 2][j - 2] + 1);
+            }
+            d[i][j] = v;
+        }
+    }
+    if prefix {
+        d[m].iter().copied().min().unwrap_or(m)
+    } else {
+        d[m][n]
+    }
+}
+
 impl Index {
     /// Loads the index from [`crate::build_index`]'s output.
     pub fn from_files(files: &[IndexFile]) -> Option<Index> {
@@ -148,13 +200,17 @@ impl Index {
     }
 
     fn scores(&self, lists: &Lists) -> HashMap<u32, f64> {
+        self.weighted(lists, &WEIGHTS)
+    }
+
+    fn weighted(&self, lists: &Lists, weights: &[(u8, f64)]) -> HashMap<u32, f64> {
         let mut all: Vec<u32> = lists.iter().flat_map(|(_, d)| d.iter().copied()).collect();
         all.sort_unstable();
         all.dedup();
         let idf = (1.0 + self.n as f64 / all.len().max(1) as f64).ln();
         let mut out: HashMap<u32, f64> = all.iter().map(|&d| (d, 0.0)).collect();
         for (bit, docs) in lists {
-            let w = WEIGHTS
+            let w = weights
                 .iter()
                 .find(|(b, _)| b == bit)
                 .map_or(0.0, |(_, w)| *w);
@@ -173,6 +229,9 @@ impl Index {
                     .map(|l| self.scores(&l))
                     .unwrap_or_default();
                 if !prefix {
+                    if exact.is_empty() {
+                        return self.fuzzy_scores(term, false);
+                    }
                     return exact;
                 }
                 let mut out = exact;
@@ -181,6 +240,9 @@ impl Index {
                         let e = out.entry(d).or_default();
                         *e = e.max(0.5 * s);
                     }
+                }
+                if out.is_empty() {
+                    return self.fuzzy_scores(term, true);
                 }
                 out
             }
@@ -202,6 +264,54 @@ impl Index {
                 out.unwrap_or_default()
             }
         }
+    }
+
+    /// Terms of the vocabulary one edit away from `term` (from a prefix of them when
+    /// `prefix`), most frequent first, at most [`FUZZY_MAX`]; none for short words.
+    pub fn corrections(&self, term: &str, prefix: bool) -> Vec<String> {
+        if term.chars().count() < crate::build::FUZZY_MIN_CHARS {
+            return Vec::new();
+        }
+        let Some(first) = term.chars().next() else {
+            return Vec::new();
+        };
+        let Some(list) = self.raw_entry("vocab", &first.to_string()) else {
+            return Vec::new();
+        };
+        list.split('\n')
+            .filter(|c| *c != term && edit_distance(term, c, prefix) <= 1)
+            .take(FUZZY_MAX)
+            .map(str::to_owned)
+            .collect()
+    }
+
+    fn raw_entry(&self, space: &str, key: &str) -> Option<String> {
+        let firsts = self.manifest[space].as_array()?;
+        let idx =
+            firsts.partition_point(|f| f.as_str().is_some_and(|f| f.as_bytes() <= key.as_bytes()));
+        let path = format!(
+            "tim-kiem/{}{space}/{}.bin",
+            self.manifest["dir"].as_str()?,
+            idx.checked_sub(1)?
+        );
+        let shard = read_shard(self.files.get(&path)?)?;
+        match shard.into_iter().find(|(k, _)| k == key)?.1 {
+            Payload::Alias(s) => Some(s),
+            Payload::Lists(_) => None,
+        }
+    }
+
+    fn fuzzy_scores(&self, term: &str, prefix: bool) -> HashMap<u32, f64> {
+        let mut out: HashMap<u32, f64> = HashMap::new();
+        for c in self.corrections(term, prefix) {
+            if let Some(l) = self.lookup_in("w", &c, 1) {
+                for (d, s) in self.scores(&l) {
+                    let e = out.entry(d).or_default();
+                    *e = e.max(FUZZY_FACTOR * s);
+                }
+            }
+        }
+        out
     }
 
     /// Doc numbers matching `query`, best first.
@@ -227,6 +337,45 @@ impl Index {
             });
         }
         let mut total = total.unwrap_or_default();
+        // Words adjacent as typed: their pair (in the phrase shards) adds to the docs that have it.
+        let words: Vec<&str> = items
+            .iter()
+            .map(|it| match it {
+                Item::Word { term, .. } => term.as_str(),
+                Item::Phrase(_) => "",
+            })
+            .collect();
+        let pairs = items
+            .windows(2)
+            .zip(words.windows(2))
+            .filter(|(it, w)| {
+                !w[0].is_empty()
+                    && !w[1].is_empty()
+                    && !optional.contains(&&it[0])
+                    && !optional.contains(&&it[1])
+            })
+            .map(|(_, w)| format!("{} {}", w[0], w[1]))
+            .take(MAX_ADJACENT_PAIRS);
+        for key in pairs {
+            if let Some(l) = self.lookup_in("p", &key, 0) {
+                for (d, s) in self.weighted(&l, &PAIR_WEIGHTS) {
+                    if let Some(v) = total.get_mut(&d) {
+                        *v += s;
+                    }
+                }
+                // Two words of the query that are two adjacent words of a doc's place name
+                // (its commune, district or province, today's or a former one): the query
+                // names that place, and its models come first; the more of the name the
+                // query spells (`nam ban lam ha`), the higher.
+                for (_, docs) in l.iter().filter(|(bit, _)| *bit == LIST_PLACE) {
+                    for d in docs {
+                        if let Some(v) = total.get_mut(d) {
+                            *v += PLACE_BOOST;
+                        }
+                    }
+                }
+            }
+        }
         for item in optional {
             for (d, s) in self.item_scores(item) {
                 if let Some(v) = total.get_mut(&d) {
@@ -278,6 +427,7 @@ mod tests {
             kind: DocKind::Model,
             title: title.into(),
             place: place.into(),
+            place_aliases: Vec::new(),
             province: parts.last().map(|s| s.to_string()),
             district: (parts.len() > 1).then(|| parts[parts.len() - 2].to_string()),
             year: Some(2023),

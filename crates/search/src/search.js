@@ -10,6 +10,10 @@
   if (base.charAt(base.length - 1) !== '/') base += '/';
   var PAGE = 10;
   var WEIGHTS = [[1, 20], [2, 15], [4, 4], [8, 1], [16, 1]];
+  // Query words adjacent as typed (query.rs PAIR_WEIGHTS, MAX_ADJACENT_PAIRS), two words of a
+  // place name (PLACE_BOOST), typo corrections (FUZZY_*, build.rs FUZZY_MIN_CHARS).
+  var PAIR_WEIGHTS = [[1, 20], [2, 30], [4, 4], [8, 2], [16, 0]];
+  var MAX_PAIRS = 4, PLACE_BOOST = 1000, FUZZY_FACTOR = 0.6, FUZZY_MAX = 3, FUZZY_MIN = 5;
   var PARAMS = { year: 'nam', province: 'tinh', district: 'huyen', field: 'linh-vuc', exemplary: 'dien-hinh' };
   var DIMS = ['year', 'province', 'district', 'field', 'exemplary'];
 
@@ -204,13 +208,13 @@
   }
 
   /* ---- evaluation (mirrors query.rs Index::search) ---- */
-  function addScores(entry, into, factor, mode) {
+  function addScores(entry, into, factor, mode, weights) {
     if (!entry) return;
     var idf = Math.log(1 + N / Math.max(1, entry.df));
     var tmp = mode === 'max' ? new Float64Array(N) : into, touched = mode === 'max' ? [] : null;
     entry.lists.forEach(function (l) {
       var w = 0;
-      WEIGHTS.forEach(function (x) { if (x[0] === l[0]) w = x[1]; });
+      (weights || WEIGHTS).forEach(function (x) { if (x[0] === l[0]) w = x[1]; });
       var docs = l[1];
       for (var i = 0; i < docs.length; i++) {
         if (touched && tmp[docs[i]] === 0) touched.push(docs[i]);
@@ -223,6 +227,34 @@
     if (!entry) return;
     entry.lists.forEach(function (l) { var docs = l[1]; for (var i = 0; i < docs.length; i++) match[docs[i]] = 1; });
   }
+  /* Edit distance with adjacent transpositions, to `b` or to its closest prefix (query.rs). */
+  function editDistance(a, b, prefix) {
+    a = Array.from(a); b = Array.from(b);
+    var m = a.length, n = b.length, d = [], i, j;
+    for (i = 0; i <= m; i++) { d.push(new Array(n + 1).fill(0)); d[i][0] = i; }
+    for (j = 0; j <= n; j++) d[0][j] = j;
+    for (i = 1; i <= m; i++) for (j = 1; j <= n; j++) {
+      var v = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[i - 2][j - 2] + 1);
+      d[i][j] = v;
+    }
+    return prefix ? Math.min.apply(null, d[m]) : d[m][n];
+  }
+  /* A word found nowhere: the vocabulary's terms one edit away (same first letter, most
+     frequent first), looked up in place of it. */
+  function corrections(term, prefix) {
+    var chars = Array.from(term);
+    if (chars.length < FUZZY_MIN || !M.vocab) return Promise.resolve([]);
+    return shardFor('vocab', chars[0]).then(function (shard) {
+      var p = shard && shard.get(chars[0]);
+      if (!p || p[0] !== 0) return [];
+      var out = [], list = utf8.decode(p.subarray(1)).split('\n');
+      for (var i = 0; i < list.length && out.length < FUZZY_MAX; i++) {
+        if (list[i] !== term && editDistance(term, list[i], prefix) <= 1) out.push(list[i]);
+      }
+      return Promise.all(out.map(function (c) { return lookup('w', c, 1); }));
+    });
+  }
   function evaluate(items) {
     var jobs = items.map(function (it) {
       if (it.phrase) {
@@ -230,13 +262,24 @@
         for (var i = 0; i + 1 < it.phrase.length; i++) pairs.push(lookup('p', it.phrase[i] + ' ' + it.phrase[i + 1], 0));
         return Promise.all(pairs);
       }
-      return Promise.all([lookup('w', it.term, 1), it.prefix ? lookup('w', it.term + '\u0001', 1) : null]);
+      return Promise.all([lookup('w', it.term, 1), it.prefix ? lookup('w', it.term + '\u0001', 1) : null]).then(function (f) {
+        if (f[0] || f[1]) return f;
+        return corrections(it.term, it.prefix).then(function (c) { f.fuzzy = c; return f; });
+      });
     });
     /* Function words (ở, của, và, huyện…) only rank, unless the query has nothing else. */
     var optional = items.map(function (it) { return !it.phrase && !it.prefix && OPTIONAL.has(it.term); });
     if (optional.every(Boolean)) optional = optional.map(function () { return false; });
     var need = optional.filter(function (o) { return !o; }).length;
+    /* Words adjacent as typed: their pair adds to the docs that have it (the first few). */
+    var pairJobs = [];
+    for (var k = 0; k + 1 < items.length && pairJobs.length < MAX_PAIRS; k++) {
+      if (items[k].phrase || items[k + 1].phrase || optional[k] || optional[k + 1]) continue;
+      pairJobs.push(lookup('p', items[k].term + ' ' + items[k + 1].term, 0));
+    }
+    jobs.push(Promise.all(pairJobs));
     return Promise.all(jobs).then(function (found) {
+      var pairs = found.pop();
       var total = new Float64Array(N), hits = new Uint8Array(N);
       var score = new Float64Array(N), match = new Uint8Array(N);
       items.forEach(function (it, k) {
@@ -252,6 +295,8 @@
             for (d = 0; d < N; d++) match[d] &= m2[d];
           }
           addScores(f[0], score, 2, 'add');
+        } else if (f.fuzzy) {
+          f.fuzzy.forEach(function (e) { markAll(e, match); addScores(e, score, FUZZY_FACTOR, 'max'); });
         } else {
           markAll(f[0], match);
           markAll(f[1], match);
@@ -260,6 +305,12 @@
         }
         if (optional[k]) { for (d = 0; d < N; d++) if (match[d]) total[d] += score[d]; }
         else for (d = 0; d < N; d++) if (match[d]) { hits[d]++; total[d] += score[d]; }
+      });
+      pairs.forEach(function (e) {
+        if (!e) return;
+        addScores(e, total, 1, 'add', PAIR_WEIGHTS);
+        /* Two adjacent words of a doc's place name: the query names that place. */
+        e.lists.forEach(function (l) { if (l[0] === 2) for (var i = 0; i < l[1].length; i++) total[l[1][i]] += PLACE_BOOST; });
       });
       return { total: total, hits: hits, need: need };
     });
