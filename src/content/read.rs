@@ -348,15 +348,8 @@ fn read_model(
             )
         }
     };
-    if let (Some(_), Some(y)) = (&district, year) {
-        let after_reform = date
-            .as_deref()
-            .map(|d| d >= "2025-07-01")
-            .unwrap_or(y >= 2026);
-        if after_reform && y >= 2025 {
-            f.warning("district", "Vietnam has had no district level since 1 July 2025: for a model recognised after that, give `province` and `commune` only.");
-        }
-    }
+    // A district after the 2025 reform is an error of the place check (src/places), which
+    // names today's unit.
     let line = doc.locate(at).0;
     diags.extend(f.finish());
     let lead = match summary {

@@ -7,6 +7,7 @@
 //!     - { province: "Lâm Đồng", district: "Đam Rông", commune: "Liêng Krắc" }  # before 1/7/2025
 //!     - { province: "Lâm Đồng", commune: "Khu dân cư mới" }                      # from 1/7/2025
 //!     - { province: "Bến Tre", district: "Huyện mới" }                           # a district
+//!     - { province: "Trung ương" }            # a "province" of its own, with anything below
 //! ```
 
 use super::resolve::Extra;
@@ -34,14 +35,12 @@ pub fn parse_extra(doc: &YamlDoc, value: &serde_yaml::Value, diags: &mut Vec<Dia
             let province = e.required_string("province");
             let district = e.string("district");
             let commune = e.string("commune");
-            match province {
-                Some(province) if district.is_some() || commune.is_some() => out.push(Extra {
+            if let Some(province) = province {
+                out.push(Extra {
                     province,
                     district,
                     commune,
-                }),
-                Some(_) => e.error("province", crate::msg!("places.extra_needs_province")),
-                None => {}
+                });
             }
             diags.extend(e.finish());
         }

@@ -11,8 +11,9 @@ use super::{names, official, Era, Places, REFORM_DATE};
 use std::collections::HashMap;
 
 /// A unit a site adds to the official list (`site.yaml`: `places: { extra: [ … ] }`): a
-/// district (with `province`) or a commune (with `province`, and `district` for one before
-/// the reform). Names are matched by key (case, accents and type words ignored).
+/// district (with `province`), a commune (with `province`, and `district` for one before
+/// the reform), or a province of its own (`province` alone: anything below it is accepted).
+/// Names are matched by key (case, accents and type words ignored).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Extra {
     /// Province it lies in.

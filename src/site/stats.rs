@@ -129,7 +129,7 @@ pub fn compute(site: &Site, subset: &[usize]) -> Stats {
             dist.entry(d).or_insert_with(|| vec![0; nf])[m.field] += 1;
         } else if let Some(c) = m.commune.as_deref().filter(|c| !c.trim().is_empty()) {
             let e = communes
-                .entry((site.model_province[i], super::place_slug(c)))
+                .entry((p, super::place_slug(c)))
                 .or_insert_with(|| (BTreeMap::new(), vec![0; nf]));
             *e.0.entry(c.trim().to_string()).or_default() += 1;
             e.1[m.field] += 1;
