@@ -18,7 +18,11 @@ const PLACES_KEYS: &[&str] = &["extra"];
 const EXTRA_KEYS: &[&str] = &["province", "district", "commune"];
 
 /// Reads the value of `places` (at the root of `site.yaml`).
-pub fn parse_extra(doc: &YamlDoc, value: &serde_yaml::Value, diags: &mut Vec<Diagnostic>) -> Vec<Extra> {
+pub fn parse_extra(
+    doc: &YamlDoc,
+    value: &serde_yaml::Value,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<Extra> {
     let at = vec![Seg::Key("places".into())];
     let Some(map) = doc.expect_mapping(value, &at, diags) else {
         return Vec::new();

@@ -151,8 +151,12 @@ impl Places {
             if line.starts_with('#') || line.is_empty() {
                 continue;
             }
-            let f: Vec<&'static str> = line.split('\t').collect();
-            let get = |i: usize| f.get(i).copied().unwrap_or("");
+            // At most 8 fields a line; no allocation per line.
+            let mut f: [&'static str; 8] = [""; 8];
+            for (slot, field) in f.iter_mut().zip(line.split('\t')) {
+                *slot = field;
+            }
+            let get = |i: usize| f[i];
             let mut unit = Unit {
                 code: get(1),
                 kind: get(2).parse().expect("places data: type"),
@@ -330,7 +334,12 @@ impl Places {
 fn unit_keys(u: &Unit) -> impl Iterator<Item = String> + '_ {
     [names::key(u.name), names::key(&u.full_name())]
         .into_iter()
-        .chain(u.aliases.split(',').filter(|a| !a.is_empty()).map(str::to_string))
+        .chain(
+            u.aliases
+                .split(',')
+                .filter(|a| !a.is_empty())
+                .map(str::to_string),
+        )
 }
 
 fn key_index(units: &[Unit], ids: std::ops::Range<u32>) -> HashMap<String, Vec<u32>> {

@@ -121,8 +121,14 @@ pub fn spelled_right(written: &str, official: &str) -> bool {
     if w.is_ascii() {
         return true;
     }
-    let ws: Vec<&str> = w.split(|c: char| c.is_whitespace() || c == '-').filter(|x| !x.is_empty()).collect();
-    let os: Vec<&str> = official.split(|c: char| c.is_whitespace() || c == '-').filter(|x| !x.is_empty()).collect();
+    let ws: Vec<&str> = w
+        .split(|c: char| c.is_whitespace() || c == '-')
+        .filter(|x| !x.is_empty())
+        .collect();
+    let os: Vec<&str> = official
+        .split(|c: char| c.is_whitespace() || c == '-')
+        .filter(|x| !x.is_empty())
+        .collect();
     if ws.len() != os.len() {
         // "Thành phố Bến Tre" against "Bến Tre" is handled by without_type; anything else
         // with a different word count matched by key only.
@@ -140,8 +146,7 @@ pub fn spelled_right(written: &str, official: &str) -> bool {
             // "oa/oe/uy", where both placements are correct).
             let a_nfc: String = a.nfc().flat_map(char::to_lowercase).collect();
             let b_nfc: String = b.nfc().flat_map(char::to_lowercase).collect();
-            return a_nfc == b_nfc
-                || ["oa", "oe", "uy"].iter().any(|p| la.contains(p));
+            return a_nfc == b_nfc || ["oa", "oe", "uy"].iter().any(|p| la.contains(p));
         }
         false
     })
@@ -170,8 +175,14 @@ mod tests {
         assert_eq!(key("Đạ M'Rông"), "damrong");
         assert_eq!(key("Bà Rịa - Vũng Tàu"), "bariavungtau");
         assert_eq!(key_without_type("TP. Bến Tre").as_deref(), Some("bentre"));
-        assert_eq!(key_without_type("thành phố Bến Tre").as_deref(), Some("bentre"));
-        assert_eq!(key_without_type("Thị trấn Nam Ban").as_deref(), Some("namban"));
+        assert_eq!(
+            key_without_type("thành phố Bến Tre").as_deref(),
+            Some("bentre")
+        );
+        assert_eq!(
+            key_without_type("Thị trấn Nam Ban").as_deref(),
+            Some("namban")
+        );
         assert_eq!(key_without_type("xã Phú Túc").as_deref(), Some("phutuc"));
         assert_eq!(key_without_type("TP.HCM").as_deref(), Some("hcm"));
         assert_eq!(key_without_type("Phường 1"), None);

@@ -145,8 +145,16 @@ impl Resolver {
             None => {
                 // A 2025 model without a date: the list it fits; before the reform if it
                 // names a district.
-                let first = if district.is_some() { Era::Old } else { Era::New };
-                let second = if first == Era::Old { Era::New } else { Era::Old };
+                let first = if district.is_some() {
+                    Era::Old
+                } else {
+                    Era::New
+                };
+                let second = if first == Era::Old {
+                    Era::New
+                } else {
+                    Era::Old
+                };
                 let a = self.resolve_in(first, false, province, district, commune);
                 if a.1.is_empty() {
                     a
@@ -214,8 +222,11 @@ impl Resolver {
                 });
                 r.today_province = Some(places.today_of_old_province(merged[0]));
             } else {
-                let names: Vec<String> =
-                    places.provinces(era).iter().map(|u| u.name.to_string()).collect();
+                let names: Vec<String> = places
+                    .provinces(era)
+                    .iter()
+                    .map(|u| u.name.to_string())
+                    .collect();
                 problems.push(Problem {
                     error: true,
                     key: "province",
@@ -467,7 +478,12 @@ pub fn today_text(r: &Resolved) -> Option<(Vec<String>, String)> {
 mod tests {
     use super::*;
 
-    fn res(era: Option<Era>, p: &str, d: Option<&str>, c: Option<&str>) -> (Resolved, Vec<Problem>) {
+    fn res(
+        era: Option<Era>,
+        p: &str,
+        d: Option<&str>,
+        c: Option<&str>,
+    ) -> (Resolved, Vec<Problem>) {
         crate::msg::set_lang(crate::msg::Lang::Vi);
         Resolver::default().resolve(era, p, d, c)
     }
@@ -487,10 +503,18 @@ mod tests {
 
     #[test]
     fn ben_tre_commune_lies_in_vinh_long_today() {
-        let (r, problems) = res(Some(Era::Old), "Bến Tre", Some("Mỏ Cày Nam"), Some("Thành Thới B"));
+        let (r, problems) = res(
+            Some(Era::Old),
+            "Bến Tre",
+            Some("Mỏ Cày Nam"),
+            Some("Thành Thới B"),
+        );
         assert!(problems.is_empty(), "{problems:?}");
         assert_eq!(r.province_name, "Bến Tre");
-        assert_eq!(official().old_provinces[r.province.unwrap() as usize].code, "83");
+        assert_eq!(
+            official().old_provinces[r.province.unwrap() as usize].code,
+            "83"
+        );
         let today = &official().new_provinces[r.today_province.unwrap() as usize];
         assert_eq!((today.code, today.name), ("86", "Vĩnh Long"));
         assert_eq!(new_commune(&r, 0), "Thành Thới");
@@ -501,7 +525,12 @@ mod tests {
 
     #[test]
     fn quang_nam_lies_in_da_nang_today() {
-        let (r, problems) = res(Some(Era::Old), "Quảng Nam", Some("Nam Trà My"), Some("Trà Mai"));
+        let (r, problems) = res(
+            Some(Era::Old),
+            "Quảng Nam",
+            Some("Nam Trà My"),
+            Some("Trà Mai"),
+        );
         assert!(problems.is_empty(), "{problems:?}");
         let today = &official().new_provinces[r.today_province.unwrap() as usize];
         assert_eq!(today.name, "Đà Nẵng");
@@ -520,11 +549,18 @@ mod tests {
     #[test]
     fn a_split_commune_names_the_one_holding_most_first() {
         // Phường Cống Vị (Ba Đình, Hà Nội) went to Ngọc Hà and Giảng Võ.
-        let (r, problems) = res(Some(Era::Old), "Hà Nội", Some("Quận Ba Đình"), Some("Phường Cống Vị"));
+        let (r, problems) = res(
+            Some(Era::Old),
+            "Hà Nội",
+            Some("Quận Ba Đình"),
+            Some("Phường Cống Vị"),
+        );
         assert!(problems.is_empty(), "{problems:?}");
         assert!(r.today_communes.len() >= 2, "{:?}", r.today_communes);
         let first = new_commune(&r, 0);
-        let all: Vec<&str> = (0..r.today_communes.len()).map(|i| new_commune(&r, i)).collect();
+        let all: Vec<&str> = (0..r.today_communes.len())
+            .map(|i| new_commune(&r, i))
+            .collect();
         assert_eq!(first, "Ngọc Hà", "{all:?}");
         assert!(all.contains(&"Giảng Võ"), "{all:?}");
     }
@@ -534,10 +570,17 @@ mod tests {
         let (r, problems) = res(Some(Era::Old), "Lâm Đòng", None, None);
         assert_eq!(problems.len(), 1);
         assert!(problems[0].error);
-        assert!(problems[0].message.contains("Lâm Đồng"), "{}", problems[0].message);
+        assert!(
+            problems[0].message.contains("Lâm Đồng"),
+            "{}",
+            problems[0].message
+        );
         assert_eq!(r.province_name, "Lâm Đồng");
         let (_, problems) = res(Some(Era::Old), "Lam Dongg", None, None);
-        assert!(problems[0].error && problems[0].message.contains("Lâm Đồng"), "{problems:?}");
+        assert!(
+            problems[0].error && problems[0].message.contains("Lâm Đồng"),
+            "{problems:?}"
+        );
     }
 
     #[test]
@@ -547,7 +590,12 @@ mod tests {
         assert_eq!(problems.len(), 1, "{problems:?}");
         assert!(!problems[0].error);
         assert!(problems[0].message.contains("Tư Nghĩa"));
-        let (r, problems) = res(Some(Era::Old), "Lâm Đồng", Some("Lam Ha"), Some("dan phuong"));
+        let (r, problems) = res(
+            Some(Era::Old),
+            "Lâm Đồng",
+            Some("Lam Ha"),
+            Some("dan phuong"),
+        );
         assert!(problems.is_empty(), "{problems:?}");
         assert_eq!(r.district_name.as_deref(), Some("Lâm Hà"));
         assert_eq!(r.commune_name.as_deref(), Some("Đan Phượng"));
@@ -555,7 +603,12 @@ mod tests {
 
     #[test]
     fn unit_types_and_old_tone_placement() {
-        let (r, problems) = res(Some(Era::Old), "tỉnh Bến Tre", Some("TP. Bến Tre"), Some("Phường 7"));
+        let (r, problems) = res(
+            Some(Era::Old),
+            "tỉnh Bến Tre",
+            Some("TP. Bến Tre"),
+            Some("Phường 7"),
+        );
         assert!(problems.is_empty(), "{problems:?}");
         assert_eq!(r.district_name.as_deref(), Some("Thành phố Bến Tre"));
         assert_eq!(r.commune_name.as_deref(), Some("Phường 7"));
@@ -571,8 +624,19 @@ mod tests {
     fn after_the_reform_a_former_province_or_a_district_is_an_error_naming_today() {
         let (_, problems) = res(Some(Era::New), "Bến Tre", None, None);
         assert!(problems[0].error);
-        assert!(problems[0].message.contains("Bến Tre đã hợp nhất vào tỉnh Vĩnh Long từ 01/7/2025"), "{}", problems[0].message);
-        let (_, problems) = res(Some(Era::New), "Lâm Đồng", Some("Lâm Hà"), Some("Nam Ban Lâm Hà"));
+        assert!(
+            problems[0]
+                .message
+                .contains("Bến Tre đã hợp nhất vào tỉnh Vĩnh Long từ 01/7/2025"),
+            "{}",
+            problems[0].message
+        );
+        let (_, problems) = res(
+            Some(Era::New),
+            "Lâm Đồng",
+            Some("Lâm Hà"),
+            Some("Nam Ban Lâm Hà"),
+        );
         assert_eq!(problems.len(), 1, "{problems:?}");
         assert!(problems[0].error && problems[0].key == "district");
     }
@@ -582,7 +646,12 @@ mod tests {
         let (r, p) = res(era_of(2025, None), "Lâm Đồng", None, Some("Nam Ban Lâm Hà"));
         assert!(p.is_empty(), "{p:?}");
         assert_eq!(r.era, Era::New);
-        let (r, p) = res(era_of(2025, None), "Bến Tre", Some("Châu Thành"), Some("Phú Túc"));
+        let (r, p) = res(
+            era_of(2025, None),
+            "Bến Tre",
+            Some("Châu Thành"),
+            Some("Phú Túc"),
+        );
         assert!(p.is_empty(), "{p:?}");
         assert_eq!(r.era, Era::Old);
         let (_, p) = res(era_of(2025, Some("2025-08-01")), "Bến Tre", None, None);
@@ -602,7 +671,8 @@ mod tests {
             district: None,
             commune: Some("thôn Liêng Krắc".into()),
         }]);
-        let (_, problems) = with_extra.resolve(Some(Era::New), "Lâm Đồng", None, Some("Thôn Liêng Krắc"));
+        let (_, problems) =
+            with_extra.resolve(Some(Era::New), "Lâm Đồng", None, Some("Thôn Liêng Krắc"));
         assert!(problems.is_empty(), "{problems:?}");
     }
 
@@ -610,6 +680,10 @@ mod tests {
     fn a_former_commune_after_the_reform_names_todays() {
         let (_, problems) = res(Some(Era::New), "Vĩnh Long", None, Some("Thành Thới B"));
         assert_eq!(problems.len(), 1);
-        assert!(problems[0].message.contains("xã Thành Thới"), "{}", problems[0].message);
+        assert!(
+            problems[0].message.contains("xã Thành Thới"),
+            "{}",
+            problems[0].message
+        );
     }
 }

@@ -38,7 +38,10 @@ pub fn child_groups(site: &Site, urls: &Urls, t: &I18n, p: usize) -> Vec<Value> 
             continue;
         }
         let label = if several {
-            t.fill("places.former_group", &[("name", site.provinces[f].name.as_str())])
+            t.fill(
+                "places.former_group",
+                &[("name", site.provinces[f].name.as_str())],
+            )
         } else {
             t.get("places.before_reform")
         };

@@ -38,7 +38,11 @@ fn outline() -> String {
     const BAND: f32 = 0.2;
     let n = ((NORTH - SOUTH) / BAND) as usize + 1;
     let mut bands: Vec<Vec<f32>> = vec![Vec::new(); n];
-    for c in places.new_communes.iter().filter(|c| c.kind != SPECIAL_ZONE) {
+    for c in places
+        .new_communes
+        .iter()
+        .filter(|c| c.kind != SPECIAL_ZONE)
+    {
         if let Some((lat, lon)) = c.coords() {
             if (SOUTH..NORTH).contains(&lat) && (WEST..110.0).contains(&lon) {
                 bands[((NORTH - lat) / BAND) as usize].push(lon);
@@ -58,7 +62,13 @@ fn outline() -> String {
     }
     let mut d = String::new();
     for (k, (lon, lat)) in west.iter().chain(east.iter().rev()).enumerate() {
-        let _ = write!(d, "{}{:.0} {:.0}", if k == 0 { "M" } else { "L" }, x(*lon), y(*lat));
+        let _ = write!(
+            d,
+            "{}{:.0} {:.0}",
+            if k == 0 { "M" } else { "L" },
+            x(*lon),
+            y(*lat)
+        );
     }
     d.push('Z');
     d
@@ -78,32 +88,69 @@ pub fn svg(site: &Site, urls: &Urls, title: &str) -> String {
     );
     // Islands (special zones).
     s.push_str(r##"<g fill="#7a9a72">"##);
-    for c in places.new_communes.iter().filter(|c| c.kind == SPECIAL_ZONE) {
+    for c in places
+        .new_communes
+        .iter()
+        .filter(|c| c.kind == SPECIAL_ZONE)
+    {
         if let Some((lat, lon)) = c.coords() {
-            let _ = write!(s, r#"<circle cx="{:.0}" cy="{:.0}" r="2.5"/>"#, x(lon), y(lat));
+            let _ = write!(
+                s,
+                r#"<circle cx="{:.0}" cy="{:.0}" r="2.5"/>"#,
+                x(lon),
+                y(lat)
+            );
         }
     }
     // The archipelagos: a few islands each, and their names.
     for (lat, lon) in [
-        (16.83, 112.33), (16.53, 111.6), (16.45, 111.7), (16.25, 111.8), (16.97, 112.27),
-        (16.0, 111.2), (15.78, 111.2),
+        (16.83, 112.33),
+        (16.53, 111.6),
+        (16.45, 111.7),
+        (16.25, 111.8),
+        (16.97, 112.27),
+        (16.0, 111.2),
+        (15.78, 111.2),
     ] {
-        let _ = write!(s, r#"<circle cx="{:.0}" cy="{:.0}" r="1.6"/>"#, x(lon), y(lat));
+        let _ = write!(
+            s,
+            r#"<circle cx="{:.0}" cy="{:.0}" r="1.6"/>"#,
+            x(lon),
+            y(lat)
+        );
     }
     for (lat, lon) in [
-        (11.43, 114.33), (10.38, 114.48), (9.88, 114.33), (8.64, 111.92), (10.18, 114.36),
-        (9.0, 113.0), (8.85, 112.6), (7.88, 113.8), (10.9, 114.1),
+        (11.43, 114.33),
+        (10.38, 114.48),
+        (9.88, 114.33),
+        (8.64, 111.92),
+        (10.18, 114.36),
+        (9.0, 113.0),
+        (8.85, 112.6),
+        (7.88, 113.8),
+        (10.9, 114.1),
     ] {
         if lat >= SOUTH {
-            let _ = write!(s, r#"<circle cx="{:.0}" cy="{:.0}" r="1.6"/>"#, x(lon), y(lat));
+            let _ = write!(
+                s,
+                r#"<circle cx="{:.0}" cy="{:.0}" r="1.6"/>"#,
+                x(lon),
+                y(lat)
+            );
         }
     }
     s.push_str("</g>");
     let _ = write!(
         s,
         r##"<g font-size="13" fill="#33502d" text-anchor="middle"><text x="{:.0}" y="{:.0}">Quần đảo</text><text x="{:.0}" y="{:.0}">Hoàng Sa</text><text x="{:.0}" y="{:.0}">Quần đảo</text><text x="{:.0}" y="{:.0}">Trường Sa</text></g>"##,
-        x(111.9), y(17.55), x(111.9), y(17.1),
-        x(113.3), y(12.3), x(113.3), y(11.85),
+        x(111.9),
+        y(17.55),
+        x(111.9),
+        y(17.1),
+        x(113.3),
+        y(12.3),
+        x(113.3),
+        y(11.85),
     );
     // A dot per today's province with models.
     let max = site
@@ -124,7 +171,9 @@ pub fn svg(site: &Site, urls: &Urls, title: &str) -> String {
         else {
             continue;
         };
-        let Some((lat, lon)) = u.coords() else { continue };
+        let Some((lat, lon)) = u.coords() else {
+            continue;
+        };
         let r = 5.0 + 13.0 * (p.models.len() as f32 / max).sqrt();
         let _ = write!(
             s,

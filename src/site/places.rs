@@ -91,9 +91,15 @@ pub fn group(config: &SiteConfig, models: &mut [Model], diags: &mut Vec<Diagnost
         let (code, former) = match (r.era, r.province) {
             (Era::Old, Some(p)) => {
                 let u = &places.old_provinces[p as usize];
-                (Some(u.code.to_string()), today_slug.as_deref() != Some(slug.as_str()))
+                (
+                    Some(u.code.to_string()),
+                    today_slug.as_deref() != Some(slug.as_str()),
+                )
             }
-            (Era::New, Some(p)) => (Some(places.new_provinces[p as usize].code.to_string()), false),
+            (Era::New, Some(p)) => (
+                Some(places.new_provinces[p as usize].code.to_string()),
+                false,
+            ),
             _ => (None, false),
         };
         let e = entries.entry(slug.clone()).or_insert_with(|| P {
@@ -127,7 +133,11 @@ pub fn group(config: &SiteConfig, models: &mut [Model], diags: &mut Vec<Diagnost
         .map(|(i, p)| (p.slug.clone(), i))
         .collect();
     for i in 0..provinces.len() {
-        if let Some(t) = entries[&provinces[i].slug].today.as_ref().filter(|_| provinces[i].former) {
+        if let Some(t) = entries[&provinces[i].slug]
+            .today
+            .as_ref()
+            .filter(|_| provinces[i].former)
+        {
             let t = index[t];
             provinces[i].today = Some(t);
             provinces[t].formers.push(i);
@@ -153,7 +163,9 @@ pub fn group(config: &SiteConfig, models: &mut [Model], diags: &mut Vec<Diagnost
                     slug: k.1.clone(),
                     name: d.clone(),
                     province: p,
-                    code: r.district.map(|d| places.old_districts[d as usize].code.to_string()),
+                    code: r
+                        .district
+                        .map(|d| places.old_districts[d as usize].code.to_string()),
                     commune: false,
                     models: vec![],
                 });
@@ -185,7 +197,10 @@ pub fn group(config: &SiteConfig, models: &mut [Model], diags: &mut Vec<Diagnost
         }
     }
     let mut districts: Vec<District> = district_map.into_values().collect();
-    let pkeys: Vec<Vec<u32>> = provinces.iter().map(|p| vntext::collation_key(&p.name)).collect();
+    let pkeys: Vec<Vec<u32>> = provinces
+        .iter()
+        .map(|p| vntext::collation_key(&p.name))
+        .collect();
     districts.sort_by_cached_key(|d| {
         (
             d.commune,
@@ -281,7 +296,9 @@ pub fn open_place(site: &super::Site, i: usize) -> OpenPlace {
         province_today: r
             .today_province
             .map(|p| places.new_provinces[p as usize].display_name()),
-        province_today_code: r.today_province.map(|p| places.new_provinces[p as usize].code),
+        province_today_code: r
+            .today_province
+            .map(|p| places.new_provinces[p as usize].code),
         commune_today: r
             .today_communes
             .iter()
