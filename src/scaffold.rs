@@ -341,7 +341,8 @@ pub fn new_model(opts: &NewModel) -> Result<Created, NewError> {
             return Err(NewError::Usage(format!("`{}`: {}", p.key, p.message)));
         }
         notes.extend(problems.into_iter().map(|p| format!("`{}`: {}", p.key, p.message)));
-        (r.province_name, r.district_name, r.commune_name)
+        // The commune as written: its folder is named after it ("xa-binh-minh").
+        (r.province_name, r.district_name, commune)
     };
     let v = Values {
         year,

@@ -3,7 +3,8 @@
 //! and eastmost communes), the islands (special zones) as small marks, the Hoàng Sa and
 //! Trường Sa archipelagos drawn and named, and a dot per today's province with models, sized
 //! by their count and linked to its page. No tiles, no script, no third party. The page puts
-//! a table of the same counts beside it for screen readers (the SVG is one labelled image).
+//! the same counts beside it as a list for screen readers (the SVG is a labelled group whose
+//! links are named).
 
 use super::views::{self, Urls};
 use crate::places::official;
@@ -82,7 +83,7 @@ pub fn svg(site: &Site, urls: &Urls, title: &str) -> String {
     let mut s = String::with_capacity(8 * 1024);
     let _ = write!(
         s,
-        r##"<svg class="map" viewBox="0 0 {w:.0} {h:.0}" role="img" aria-labelledby="map-title" xmlns="http://www.w3.org/2000/svg"><title id="map-title">{}</title><path d="{}" fill="#e8efe6" stroke="#7a9a72" stroke-width="1.5"/>"##,
+        r##"<svg class="map" viewBox="0 0 {w:.0} {h:.0}" role="group" aria-labelledby="map-title" xmlns="http://www.w3.org/2000/svg"><title id="map-title">{}</title><path d="{}" fill="#e8efe6" stroke="#7a9a72" stroke-width="1.5"/>"##,
         escape(title),
         outline()
     );
@@ -177,12 +178,12 @@ pub fn svg(site: &Site, urls: &Urls, title: &str) -> String {
         let r = 5.0 + 13.0 * (p.models.len() as f32 / max).sqrt();
         let _ = write!(
             s,
-            r#"<a href="{}"><circle cx="{:.0}" cy="{:.0}" r="{r:.1}"><title>{}: {}</title></circle></a>"#,
+            r#"<a href="{}" aria-label="{name}: {n}"><circle cx="{:.0}" cy="{:.0}" r="{r:.1}"><title>{name}: {n}</title></circle></a>"#,
             escape(&views::province_url(site, urls, i)),
             x(lon),
             y(lat),
-            escape(&p.name),
-            p.models.len()
+            name = escape(&p.name),
+            n = p.models.len()
         );
     }
     s.push_str("</g></svg>");

@@ -123,11 +123,18 @@ pub fn compute(site: &Site, subset: &[usize]) -> Stats {
             Some(t) if today_units => t,
             _ => site.model_province[i],
         };
-        prov.entry(p)
-            .or_insert_with(|| vec![0; nf])[m.field] += 1;
-        if let Some(d) = site.model_district[i] {
+        prov.entry(p).or_insert_with(|| vec![0; nf])[m.field] += 1;
+        // After the reform a model's commune is on the list ("Xã Bình Minh", its official
+        // full name), else as written.
+        let listed_commune = site.model_district[i]
+            .filter(|&d| site.districts[d].commune)
+            .map(|d| site.districts[d].name.as_str());
+        if let Some(d) = site.model_district[i].filter(|_| listed_commune.is_none()) {
             dist.entry(d).or_insert_with(|| vec![0; nf])[m.field] += 1;
-        } else if let Some(c) = m.commune.as_deref().filter(|c| !c.trim().is_empty()) {
+        } else if let Some(c) = listed_commune
+            .or(m.commune.as_deref())
+            .filter(|c| !c.trim().is_empty())
+        {
             let e = communes
                 .entry((p, super::place_slug(c)))
                 .or_insert_with(|| (BTreeMap::new(), vec![0; nf]));
@@ -169,7 +176,10 @@ pub fn compute(site: &Site, subset: &[usize]) -> Stats {
                 let name = if district.province == p {
                     district.name.clone()
                 } else {
-                    format!("{} ({})", district.name, site.provinces[district.province].name)
+                    format!(
+                        "{} ({})",
+                        district.name, site.provinces[district.province].name
+                    )
                 };
                 places.push(PlaceRow {
                     name,
