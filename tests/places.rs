@@ -212,3 +212,45 @@ fn unknown_or_former_province_is_an_error_with_the_name_to_write() {
         "{stderr}"
     );
 }
+
+fn load_index(public: &std::path::Path) -> dvk_search::query::Index {
+    let mut files = Vec::new();
+    for e in walkdir::WalkDir::new(public.join("tim-kiem"))
+        .into_iter()
+        .flatten()
+    {
+        if e.file_type().is_file() {
+            let rel = e.path().strip_prefix(public).unwrap();
+            files.push(dvk_search::IndexFile {
+                path: rel.to_string_lossy().replace('\\', "/"),
+                bytes: std::fs::read(e.path()).unwrap(),
+            });
+        }
+    }
+    dvk_search::query::Index::from_files(&files).expect("the index loads")
+}
+
+#[test]
+fn search_finds_models_by_former_and_todays_names() {
+    let f = site();
+    f.build_ok();
+    let ix = load_index(&f.root().join("public"));
+    let found = |q: &str| ix.search_urls(q);
+    // Today's name finds the Bến Tre models, the former name still does.
+    for q in ["vinh long", "Vĩnh Long", "ben tre"] {
+        let urls = found(q);
+        assert!(
+            urls.iter().any(|u| u.contains("de-bao-tan-dien")),
+            "{q}: {urls:?}"
+        );
+    }
+    // Today's commune of a former one.
+    assert!(found("thanh thoi")
+        .iter()
+        .any(|u| u.contains("de-bao-tan-dien")));
+    // A post-reform commune is found by a former commune it was made of (Mê Linh is part
+    // of today's Nam Ban Lâm Hà).
+    assert!(found("me linh")
+        .iter()
+        .any(|u| u.contains("dich-vu-cong-xa-moi")));
+}
