@@ -197,7 +197,37 @@ def tokenize(sentence):
 # One model
 # ---------------------------------------------------------------------------
 
+_OFFICIAL = None
+
+
+def official_communes(province, district):
+    """The district's communes before 1 July 2025, from the list dvk embeds
+    (data/places.txt, see tools/places/gen.py), as pages show them; [] when not listed."""
+    global _OFFICIAL
+    if _OFFICIAL is None:
+        _OFFICIAL = {}
+        path = Path(__file__).resolve().parent.parent / "data" / "places.txt"
+        prov = dist = None
+        if path.exists():
+            for line in path.read_text(encoding="utf-8").splitlines():
+                f = line.split("\t")
+                if f[0] == "O":
+                    prov = f[3]
+                elif f[0] == "o":
+                    dist = f[3]
+                elif f[0] == "w":
+                    # Xã by its name alone; phường, thị trấn with their type word.
+                    name = f[3]
+                    if f[2] != "7" and not name.startswith(("Phường", "Thị trấn", "Xã")):
+                        name = {"5": "Phường ", "6": "Thị trấn "}.get(f[2], "") + name
+                    _OFFICIAL.setdefault((prov, dist), []).append(name)
+    return _OFFICIAL.get((province, district), [])
+
+
 def communes_for(province, district):
+    official = official_communes(province, district)
+    if official:
+        return official
     rng = random.Random(f"communes:{province}:{district}")
     out = []
     while len(out) < 6:
@@ -230,7 +260,10 @@ def make_model(chain, seed, i):
     m["host"] = rng.choice(HOSTS).format(c=m["commune"], d=m["district"], n=rng.randint(1, 12))
     m["level"] = rng.choices(LEVELS, weights=LEVEL_WEIGHTS)[0]
     m["exemplary"] = rng.random() < 0.10
-    m["date"] = f"{m['year']}-{rng.randint(9, 12):02d}-{rng.randint(1, 28):02d}"
+    # Districts are named, so a 2025 model is dated before the reform of 1 July 2025
+    # (dvk reads places against the units valid on the date; districts ended then).
+    month = rng.randint(1, 6) if m["year"] == 2025 else rng.randint(9, 12)
+    m["date"] = f"{m['year']}-{month:02d}-{rng.randint(1, 28):02d}"
     m["summary"] = chain.sentence(rng, min_len=12, max_len=28)
     results = []
     for label, unit, lo, hi in rng.sample(RESULT_KINDS, rng.randint(0, 3)):

@@ -37,10 +37,12 @@ pub struct SiteConfig {
     pub search_abbreviations: Vec<(String, Vec<String>)>,
     /// Document types a write-up may link beyond the default ones (lower-case, no dot).
     pub attachments: Vec<String>,
+    /// Places the official list lacks (`places: { extra: [...] }`).
+    pub places_extra: Vec<crate::places::resolve::Extra>,
 }
 
 const KEYS: &[&str] = &[
-    "title", "base_url", "language", "theme", "fields", "menu", "search", "attachments",
+    "title", "base_url", "language", "theme", "fields", "menu", "search", "attachments", "places",
 ];
 const FIELD_KEYS: &[&str] = &["slug", "label", "aliases"];
 
@@ -56,6 +58,7 @@ impl Default for SiteConfig {
             base_url: "/".into(),
             language: "vi".into(),
             theme: "default".into(),
+            places_extra: Vec::new(),
             fields: vec![
                 field("kinh-te", "Kinh tế", &["phát triển kinh tế"]),
                 field("van-hoa-xa-hoi", "Văn hóa - xã hội", &["văn hóa xã hội"]),
@@ -162,6 +165,9 @@ impl SiteConfig {
                 crate::content::links::attachment_types(list, |m| fields.error("attachments", m));
         }
         diags.extend(fields.finish());
+        if let Some(v) = map.get("places").filter(|v| !v.is_null()) {
+            config.places_extra = crate::places::config::parse_extra(&doc, v, &mut diags);
+        }
         (config, diags)
     }
 

@@ -15,6 +15,7 @@ pub mod init;
 pub mod lints;
 pub mod menu;
 pub mod msg;
+pub mod places;
 pub mod output;
 pub mod progress;
 pub mod render;

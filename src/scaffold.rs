@@ -330,12 +330,26 @@ pub fn new_model(opts: &NewModel) -> Result<Created, NewError> {
             .map(|h| vntext::nfc(h.trim()).into_owned())
             .filter(|h| !h.is_empty())
     };
+    // The official list decides the spelling, as `dvk check` does.
+    let (province, district, commune) = {
+        let era = crate::places::resolve::era_of(year, date.as_deref());
+        let mut resolver = crate::places::resolve::Resolver::new(config.places_extra.clone());
+        let commune = clean(&opts.commune);
+        let (r, problems) =
+            resolver.resolve(era, &province, district.as_deref(), commune.as_deref());
+        if let Some(p) = problems.iter().find(|p| p.error) {
+            return Err(NewError::Usage(format!("`{}`: {}", p.key, p.message)));
+        }
+        notes.extend(problems.into_iter().map(|p| format!("`{}`: {}", p.key, p.message)));
+        // The commune as written: its folder is named after it ("xa-binh-minh").
+        (r.province_name, r.district_name, commune)
+    };
     let v = Values {
         year,
         date,
         province,
         district,
-        commune: clean(&opts.commune),
+        commune,
         field,
         host: clean(&opts.host),
         level,

@@ -353,18 +353,8 @@ fn read_model(
             )
         }
     };
-    // No district level since 1 July 2025: a model of 2026 or later, or of 2025 dated from
-    // July on, that names one would be counted in a unit that no longer exists. (A model of
-    // an earlier year keeps its district even when its write-up is dated later.)
-    if let (Some(_), Some(y)) = (&district, year) {
-        let after_reform = y >= 2026 || (y == 2025 && date.as_deref() >= Some("2025-07-01"));
-        if after_reform {
-            f.error(
-                "district",
-                crate::msg!("read.district_after_reform", year = y),
-            );
-        }
-    }
+    // A district after the 2025 reform is an error of the place check (src/places), which
+    // names today's unit.
     let line = doc.locate(at).0;
     diags.extend(f.finish());
     let lead = match summary {

@@ -107,6 +107,9 @@ struct Record<'a> {
     results: Vec<RecordResult<'a>>,
     tags: &'a [String],
     replicated_from: Option<&'a str>,
+    /// Official codes, then and now.
+    #[serde(flatten)]
+    place: crate::site::places::OpenPlace,
 }
 
 #[derive(Serialize)]
@@ -127,7 +130,9 @@ fn records<'a>(site: &'a Site, urls: &'a Urls) -> impl Iterator<Item = Record<'a
             title: &m.title,
             year: m.year,
             province: &site.provinces[site.model_province[i]].name,
-            district: site.model_district[i].map(|d| site.districts[d].name.as_str()),
+            district: site.model_district[i]
+                .filter(|&d| !site.districts[d].commune)
+                .map(|d| site.districts[d].name.as_str()),
             commune: m.commune.as_deref(),
             field: &field.label,
             field_slug: &field.slug,
@@ -147,6 +152,7 @@ fn records<'a>(site: &'a Site, urls: &'a Urls) -> impl Iterator<Item = Record<'a
                 .collect(),
             tags: &m.tags,
             replicated_from: site.replicated_from[i].map(|j| site.slugs[j].as_str()),
+            place: crate::site::places::open_place(site, i),
         }
     })
 }
@@ -206,6 +212,14 @@ pub fn write_models_csv(site: &Site, urls: &Urls, out: &mut dyn Write) -> io::Re
         "results",
         "tags",
         "replicated_from",
+        "units",
+        "province_code",
+        "district_code",
+        "commune_code",
+        "province_today",
+        "province_today_code",
+        "commune_today",
+        "commune_today_code",
     ])?;
     for r in records(site, urls) {
         let results = r
@@ -236,6 +250,14 @@ pub fn write_models_csv(site: &Site, urls: &Urls, out: &mut dyn Write) -> io::Re
             &results,
             &r.tags.join("; "),
             r.replicated_from.unwrap_or(""),
+            r.place.units,
+            r.place.province_code.unwrap_or(""),
+            r.place.district_code.unwrap_or(""),
+            r.place.commune_code.unwrap_or(""),
+            r.place.province_today.as_deref().unwrap_or(""),
+            r.place.province_today_code.unwrap_or(""),
+            &r.place.commune_today.join("; "),
+            &r.place.commune_today_code.join("; "),
         ])?;
     }
     w.flush()

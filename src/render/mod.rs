@@ -3,8 +3,10 @@
 //! staging folder of a build, memory for `serve`, nowhere for `check`).
 
 pub mod charts;
+pub mod dia_ban;
 pub mod feeds;
 pub mod format;
+pub mod map;
 pub mod pager;
 pub mod photos;
 pub mod theme;
@@ -965,21 +967,11 @@ impl<'a> Renderer<'a> {
             Job::Model(i) => self.model_page(sink, i),
             Job::Listing { kind, page } => self.listing(sink, kind, page),
             Job::Places => {
-                let provinces: Vec<Value> = s
-                    .provinces
-                    .iter()
-                    .enumerate()
-                    .map(|(i, p)| {
-                        json!({
-                            "name": p.name, "url": views::province_url(s, &self.urls, i), "count": p.models.len(),
-                            "districts": p.districts.iter().map(|&d| json!({
-                                "name": s.districts[d].name, "url": views::district_url(s, &self.urls, d), "count": s.districts[d].models.len()
-                            })).collect::<Vec<_>>()
-                        })
-                    })
-                    .collect();
+                let (provinces, former) = dia_ban::places_page(s, &self.urls, t);
                 let mut ctx = self.context("dia-ban/", &t.get("nav.places"), &t.get("nav.places"));
                 ctx.insert("provinces", &provinces);
+                ctx.insert("former_provinces", &former);
+                ctx.insert("map", &map::svg(s, &self.urls, &t.get("places.map")));
                 self.page(sink, "places.html", "dia-ban/", ctx)
             }
             Job::Stats => {
@@ -987,6 +979,7 @@ impl<'a> Renderer<'a> {
                 let st = stats::compute(s, &all);
                 let mut ctx = self.context("thong-ke/", &t.get("nav.stats"), &t.get("nav.stats"));
                 ctx.insert("stats", &views::stats(s, &self.urls, t, &st));
+                ctx.insert("map", &map::svg(s, &self.urls, &t.get("places.map")));
                 let cs = charts::build(s, &self.urls, t, &st, charts::Scope::Site, "thong-ke/");
                 self.write_charts(sink, &cs);
                 ctx.insert("charts", &cs);
@@ -1261,7 +1254,9 @@ impl<'a> Renderer<'a> {
             kind: dvk_search::DocKind::Model,
             title: m.title.clone(),
             place: s.place_of(i),
-            place_aliases: Vec::new(),
+            // Former and today's names of its units: "vinh long" finds the Bến Tre models,
+            // "ben tre" the models of today's communes that were Bến Tre's.
+            place_aliases: crate::site::places::search_aliases(s, i),
             province: Some(s.provinces[s.model_province[i]].name.clone()),
             district: s.model_district[i].map(|d| s.districts[d].name.clone()),
             year: Some(m.year),
@@ -1454,6 +1449,8 @@ impl<'a> Renderer<'a> {
                 })
                 .collect();
             ctx.insert("children", &children);
+            ctx.insert("child_groups", &dia_ban::child_groups(s, &self.urls, t, p));
+            ctx.insert("today", &dia_ban::today_link(s, &self.urls, p));
         }
         if let ListKind::Year(y) = kind {
             ctx.insert("report_url", &self.urls.url(&format!("nam/{y}/bao-cao/")));

@@ -212,6 +212,9 @@ pub struct ModelView {
     pub district: Option<PlaceLink>,
     pub commune: Option<String>,
     pub place: String,
+    /// Where a place recognised before 1 July 2025 lies today ("xã Thành Thới, tỉnh Vĩnh
+    /// Long"), linked to today's province.
+    pub now: Option<PlaceLink>,
     pub field_label: String,
     pub field_url: String,
     pub host: String,
@@ -265,6 +268,12 @@ pub fn model(
         }),
         commune: m.commune.clone(),
         place: site.place_of(i),
+        now: crate::site::places::now_text(site, i, &t.get("model.now_most")).map(|(name, p)| {
+            PlaceLink {
+                name,
+                url: province_url(site, urls, p),
+            }
+        }),
         field_label: field.label.clone(),
         field_url: urls.url(&format!("linh-vuc/{}/", field.slug)),
         host: m.host.clone(),

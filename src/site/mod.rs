@@ -2,6 +2,7 @@
 //! listings by year, place, field and exemplary, replication links, articles and pages.
 //! Pure data built from [`Content`]; no I/O, so it is cheap to rebuild and easy to test.
 
+pub mod places;
 pub mod slugs;
 pub mod stats;
 
@@ -16,23 +17,36 @@ use std::path::PathBuf;
 pub struct Province {
     /// URL slug (folded name).
     pub slug: String,
-    /// Display name: the most fully accented spelling editors used.
+    /// Display name: the official one (as written when it is not on the list).
     pub name: String,
-    /// Indexes into [`Site::districts`], in Vietnamese alphabetical order.
+    /// Official code (GSO), when on the list.
+    pub code: Option<String>,
+    /// A province that no longer exists since 1 July 2025 (merged into `today`).
+    pub former: bool,
+    /// For a former province: the province it lies in today.
+    pub today: Option<usize>,
+    /// For today's province: the former provinces merged into it (other than itself).
+    pub formers: Vec<usize>,
+    /// Indexes into [`Site::districts`]: its districts (and, for today's province, those of
+    /// its former provinces), then its communes after the reform.
     pub districts: Vec<usize>,
     /// Model indexes, newest first.
     pub models: Vec<usize>,
 }
 
-/// A district of a province.
+/// A district of a province (before 1 July 2025), or a commune of one (from that date).
 #[derive(Debug, Clone)]
 pub struct District {
     /// URL slug.
     pub slug: String,
     /// Display name.
     pub name: String,
-    /// Index into [`Site::provinces`].
+    /// Index into [`Site::provinces`]: the province it belongs (belonged) to.
     pub province: usize,
+    /// Official code (GSO), when on the list.
+    pub code: Option<String>,
+    /// A commune after the reform (its page lists the models recognised in it).
+    pub commune: bool,
     /// Model indexes, newest first.
     pub models: Vec<usize>,
 }
@@ -70,8 +84,12 @@ pub struct Site {
     pub summaries: Vec<String>,
     /// Province of each model (index into `provinces`).
     pub model_province: Vec<usize>,
-    /// District of each model.
+    /// District of each model (before the reform), or commune (after it).
     pub model_district: Vec<Option<usize>>,
+    /// Today's province of each model (index into `provinces`).
+    pub model_today: Vec<Option<usize>>,
+    /// Each model's place, resolved against the official list.
+    pub model_places: Vec<crate::places::resolve::Resolved>,
     /// Provinces, Vietnamese alphabetical order.
     pub provinces: Vec<Province>,
     /// Districts (each listed under its province).
@@ -156,67 +174,16 @@ impl Site {
             })
             .collect();
 
-        // Places, merged by slug; display spelling chosen from every spelling used.
-        let mut province_names: HashMap<String, Vec<&str>> = HashMap::new();
-        let mut district_names: HashMap<(String, String), Vec<&str>> = HashMap::new();
-        for m in &models {
-            let ps = place_slug(&m.province);
-            if let Some(d) = &m.district {
-                district_names
-                    .entry((ps.clone(), place_slug(d)))
-                    .or_default()
-                    .push(d);
-            }
-            province_names.entry(ps).or_default().push(&m.province);
-        }
-        let mut provinces: Vec<Province> = province_names
-            .into_iter()
-            .map(|(slug, names)| Province {
-                slug,
-                name: best_spelling(&names),
-                districts: vec![],
-                models: vec![],
-            })
-            .collect();
-        vntext::sort_vietnamese(&mut provinces, |p| &p.name);
-        let province_index: HashMap<String, usize> = provinces
-            .iter()
-            .enumerate()
-            .map(|(i, p)| (p.slug.clone(), i))
-            .collect();
-        let mut districts: Vec<District> = district_names
-            .into_iter()
-            .map(|((p, slug), names)| District {
-                slug,
-                name: best_spelling(&names),
-                province: province_index[&p],
-                models: vec![],
-            })
-            .collect();
-        districts
-            .sort_by_cached_key(|d| (d.province, vntext::collation_key(&d.name), d.slug.clone()));
-        let district_index: HashMap<(usize, String), usize> = districts
-            .iter()
-            .enumerate()
-            .map(|(i, d)| ((d.province, d.slug.clone()), i))
-            .collect();
-        for (i, d) in districts.iter().enumerate() {
-            provinces[d.province].districts.push(i);
-        }
-
-        let model_province: Vec<usize> = models
-            .iter()
-            .map(|m| province_index[&place_slug(&m.province)])
-            .collect();
-        let model_district: Vec<Option<usize>> = models
-            .iter()
-            .zip(&model_province)
-            .map(|(m, &p)| {
-                m.district
-                    .as_ref()
-                    .map(|d| district_index[&(p, place_slug(d))])
-            })
-            .collect();
+        // Places, resolved against the official list (official spelling), as recognised and
+        // as today.
+        let places::Grouping {
+            mut provinces,
+            mut districts,
+            model_province,
+            model_district,
+            model_today,
+            model_places,
+        } = places::group(&config, &mut models, &mut diags);
 
         // Newest first: year, then date, then title in Vietnamese order, then slug.
         let mut newest: Vec<usize> = (0..n).collect();
@@ -243,6 +210,9 @@ impl Site {
                 exemplary.push(i);
             }
             provinces[model_province[i]].models.push(i);
+            if let Some(t) = model_today[i].filter(|&t| t != model_province[i]) {
+                provinces[t].models.push(i);
+            }
             if let Some(d) = model_district[i] {
                 districts[d].models.push(i);
             }
@@ -358,6 +328,8 @@ impl Site {
             summaries,
             model_province,
             model_district,
+            model_today,
+            model_places,
             provinces,
             districts,
             newest,
@@ -423,7 +395,7 @@ impl Site {
         if let Some(c) = &m.commune {
             parts.push(c);
         }
-        if let Some(d) = self.model_district[i] {
+        if let Some(d) = self.model_district[i].filter(|&d| !self.districts[d].commune) {
             parts.push(&self.districts[d].name);
         }
         parts.push(&self.provinces[self.model_province[i]].name);
@@ -461,9 +433,10 @@ pub fn place_slug(name: &str) -> String {
     }
 }
 
-/// Of several spellings of one place, the most fully accented; ties go to the most used,
-/// then to the one starting with a capital, then to the first in code-point order.
-fn best_spelling(names: &[&str]) -> String {
+/// Of several spellings of one place the official list lacks, the most fully accented; ties
+/// go to the most used, then to the one starting with a capital, then to the first in
+/// code-point order. (Names on the list always take their official spelling.)
+pub(crate) fn best_spelling(names: &[&str]) -> String {
     let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
     for n in names {
         *counts.entry(n).or_default() += 1;

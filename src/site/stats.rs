@@ -108,17 +108,35 @@ pub fn compute(site: &Site, subset: &[usize]) -> Stats {
     // (folded label, unit) → (spellings, total, models)
     type Sums = (BTreeMap<String, usize>, f64, usize);
     let mut results: BTreeMap<(String, String), Sums> = BTreeMap::new();
+    // Places by today's provinces for the whole site and for any set that reaches past
+    // 1 July 2025; a set recognised wholly before (a year's report before 2025) keeps the
+    // units of its time.
+    let today_units = subset.len() == site.models.len()
+        || subset
+            .iter()
+            .any(|&i| site.model_places[i].era == crate::places::Era::New);
     for &i in subset {
         let m = &site.models[i];
         field_totals[m.field] += 1;
         years.entry(m.year).or_insert_with(|| vec![0; nf])[m.field] += 1;
-        prov.entry(site.model_province[i])
-            .or_insert_with(|| vec![0; nf])[m.field] += 1;
-        if let Some(d) = site.model_district[i] {
+        let p = match site.model_today[i] {
+            Some(t) if today_units => t,
+            _ => site.model_province[i],
+        };
+        prov.entry(p).or_insert_with(|| vec![0; nf])[m.field] += 1;
+        // After the reform a model's commune is on the list ("Xã Bình Minh", its official
+        // full name), else as written.
+        let listed_commune = site.model_district[i]
+            .filter(|&d| site.districts[d].commune)
+            .map(|d| site.districts[d].name.as_str());
+        if let Some(d) = site.model_district[i].filter(|_| listed_commune.is_none()) {
             dist.entry(d).or_insert_with(|| vec![0; nf])[m.field] += 1;
-        } else if let Some(c) = m.commune.as_deref().filter(|c| !c.trim().is_empty()) {
+        } else if let Some(c) = listed_commune
+            .or(m.commune.as_deref())
+            .filter(|c| !c.trim().is_empty())
+        {
             let e = communes
-                .entry((site.model_province[i], super::place_slug(c)))
+                .entry((p, super::place_slug(c)))
                 .or_insert_with(|| (BTreeMap::new(), vec![0; nf]));
             *e.0.entry(c.trim().to_string()).or_default() += 1;
             e.1[m.field] += 1;
@@ -150,9 +168,22 @@ pub fn compute(site: &Site, subset: &[usize]) -> Stats {
         });
         for &d in &province.districts {
             if let Some(by_field) = dist.get(&d) {
+                let district = &site.districts[d];
+                if !today_units && district.province != p {
+                    continue;
+                }
+                // A district of a former province, under today's: "Châu Thành (Bến Tre)".
+                let name = if district.province == p {
+                    district.name.clone()
+                } else {
+                    format!(
+                        "{} ({})",
+                        district.name, site.provinces[district.province].name
+                    )
+                };
                 places.push(PlaceRow {
-                    name: site.districts[d].name.clone(),
-                    province_slug: province.slug.clone(),
+                    name,
+                    province_slug: site.provinces[district.province].slug.clone(),
                     district_slug: Some(site.districts[d].slug.clone()),
                     depth: 1,
                     total: row_total(by_field),

@@ -1,0 +1,219 @@
+//! How a place name as an editor writes it is compared with the official one: lookup keys
+//! (no case, no accents, no spaces, with or without the unit's type word), the check that a
+//! name written with accents is spelled right (old and new tone placement both are: "Hoà" and
+//! "Hòa"), and the nearest official names for one that is not on the list.
+
+use unicode_normalization::UnicodeNormalization;
+
+/// The type words the list uses, by their index in the data file (`# types:` line).
+pub const TYPES: [&str; 9] = [
+    "Tỉnh",
+    "Thành phố",
+    "Quận",
+    "Huyện",
+    "Thị xã",
+    "Phường",
+    "Thị trấn",
+    "Xã",
+    "Đặc khu",
+];
+
+/// Type words (folded, as words) an editor may put before a name, with abbreviations.
+const PREFIXES: &[&[&str]] = &[
+    &["tinh"],
+    &["thanh", "pho"],
+    &["tp"],
+    &["quan"],
+    &["huyen"],
+    &["thi", "xa"],
+    &["tx"],
+    &["phuong"],
+    &["thi", "tran"],
+    &["tt"],
+    &["xa"],
+    &["dac", "khu"],
+];
+
+/// The lookup key of a name: folded (no case, no accents, `đ` → `d`), letters and digits
+/// only ("Đạ M'Rông" → "damrong").
+pub fn key(s: &str) -> String {
+    vntext::fold(s)
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .collect()
+}
+
+/// The key of a name without the type word it starts with ("TP. Bến Tre" → "bentre",
+/// "Thị trấn Nam Ban" → "namban"), or `None` when it starts with none or nothing would be
+/// left but a number ("Phường 1" keeps its type word).
+pub fn key_without_type(s: &str) -> Option<String> {
+    let folded = vntext::fold(s);
+    let words: Vec<&str> = folded
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    // "tp.hcm", "tphcm" are written without a separator too.
+    for p in PREFIXES {
+        if words.len() > p.len() && words[..p.len()] == **p {
+            let rest: String = words[p.len()..].concat();
+            if rest.chars().all(|c| c.is_ascii_digit()) {
+                return None;
+            }
+            return Some(rest);
+        }
+    }
+    let first = words.first()?;
+    if let Some(rest) = first.strip_prefix("tp") {
+        if words.len() == 1 && rest.len() >= 3 {
+            return Some(rest.to_string());
+        }
+    }
+    None
+}
+
+/// The name without its type word, as written (trimmed), for the spelling check.
+fn without_type(s: &str) -> &str {
+    let s = s.trim();
+    let folded = vntext::fold(s);
+    for p in PREFIXES {
+        let words = p.join(" ");
+        if folded.starts_with(&words) {
+            // Folding keeps one character per character for Vietnamese letters, so the
+            // prefix's length in characters is the same in `s`.
+            let n = words.chars().count();
+            let rest: String = s.chars().skip(n).collect();
+            let rest_trim = rest.trim_start_matches(['.', ' ']);
+            if !rest_trim.is_empty()
+                && rest.starts_with(['.', ' '])
+                && !rest_trim.chars().all(|c| c.is_ascii_digit())
+            {
+                return &s[s.len() - rest_trim.len()..];
+            }
+        }
+    }
+    s
+}
+
+/// Tone marks (combining), which the spelling check may find on either vowel of
+/// "oa", "oe", "uy".
+const TONES: [char; 5] = ['\u{300}', '\u{301}', '\u{303}', '\u{309}', '\u{323}'];
+
+/// One syllable as (letters with their vowel marks, lower case, NFD; tone mark).
+fn split_tone(word: &str) -> (String, Option<char>) {
+    let mut letters = String::new();
+    let mut tone = None;
+    for c in word.nfd() {
+        if TONES.contains(&c) {
+            tone = Some(c);
+        } else {
+            letters.extend(c.to_lowercase());
+        }
+    }
+    (letters, tone)
+}
+
+/// True when a name written with accents is spelled as the official one: same letters and
+/// tones, any case, with or without its type word; a tone on either vowel of "oa", "oe",
+/// "uy" ("Hoà" / "Hòa", "Thuỷ" / "Thủy"). A name written without any accent is never
+/// "misspelled" by this check (its key matched already).
+pub fn spelled_right(written: &str, official: &str) -> bool {
+    let w = without_type(written);
+    if w.is_ascii() {
+        return true;
+    }
+    let ws: Vec<&str> = w
+        .split(|c: char| c.is_whitespace() || c == '-')
+        .filter(|x| !x.is_empty())
+        .collect();
+    let os: Vec<&str> = official
+        .split(|c: char| c.is_whitespace() || c == '-')
+        .filter(|x| !x.is_empty())
+        .collect();
+    if ws.len() != os.len() {
+        // "Thành phố Bến Tre" against "Bến Tre" is handled by without_type; anything else
+        // with a different word count matched by key only.
+        return ws.concat().nfc().collect::<String>().to_lowercase()
+            == os.concat().nfc().collect::<String>().to_lowercase();
+    }
+    ws.iter().zip(&os).all(|(a, b)| {
+        let (la, ta) = split_tone(a);
+        let (lb, tb) = split_tone(b);
+        if la != lb {
+            return false;
+        }
+        if ta == tb {
+            // Same letters, same tone: the same syllable (the position may differ only in
+            // "oa/oe/uy", where both placements are correct).
+            let a_nfc: String = a.nfc().flat_map(char::to_lowercase).collect();
+            let b_nfc: String = b.nfc().flat_map(char::to_lowercase).collect();
+            return a_nfc == b_nfc || ["oa", "oe", "uy"].iter().any(|p| la.contains(p));
+        }
+        false
+    })
+}
+
+/// Up to three of `candidates` nearest to `written` (by their keys), best first, each at
+/// least fairly close.
+pub fn nearest<'a>(written: &str, candidates: impl IntoIterator<Item = &'a str>) -> Vec<&'a str> {
+    let k = key_without_type(written).unwrap_or_else(|| key(written));
+    let mut scored: Vec<(f64, &str)> = candidates
+        .into_iter()
+        .map(|c| (strsim::jaro_winkler(&k, &key(c)), c))
+        .filter(|(s, _)| *s >= 0.8)
+        .collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
+    scored.dedup_by(|a, b| a.1 == b.1);
+    scored.into_iter().take(3).map(|(_, c)| c).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_ignore_case_accents_and_type_words() {
+        assert_eq!(key("Đạ M'Rông"), "damrong");
+        assert_eq!(key("Bà Rịa - Vũng Tàu"), "bariavungtau");
+        assert_eq!(key_without_type("TP. Bến Tre").as_deref(), Some("bentre"));
+        assert_eq!(
+            key_without_type("thành phố Bến Tre").as_deref(),
+            Some("bentre")
+        );
+        assert_eq!(
+            key_without_type("Thị trấn Nam Ban").as_deref(),
+            Some("namban")
+        );
+        assert_eq!(key_without_type("xã Phú Túc").as_deref(), Some("phutuc"));
+        assert_eq!(key_without_type("TP.HCM").as_deref(), Some("hcm"));
+        assert_eq!(key_without_type("Phường 1"), None);
+        assert_eq!(key_without_type("Xã 3"), None);
+        assert_eq!(key_without_type("Phú Túc"), None);
+    }
+
+    #[test]
+    fn old_and_new_tone_placement_are_both_right() {
+        assert!(spelled_right("Hoà Bình", "Hòa Bình"));
+        assert!(spelled_right("Khánh Hoà", "Khánh Hòa"));
+        assert!(spelled_right("Thanh Hoá", "Thanh Hóa"));
+        assert!(spelled_right("Tỉnh Thanh Hoá", "Thanh Hóa"));
+        assert!(spelled_right("lâm đồng", "Lâm Đồng"));
+        assert!(spelled_right("lam dong", "Lâm Đồng"));
+        assert!(spelled_right("Thành phố Bến Tre", "Bến Tre"));
+    }
+
+    #[test]
+    fn misspelled_accents_are_not_right() {
+        assert!(!spelled_right("Lâm Đòng", "Lâm Đồng"));
+        assert!(!spelled_right("Quảng Ngải", "Quảng Ngãi"));
+        assert!(!spelled_right("Tư Nghiã", "Tư Nghĩa"));
+        assert!(!spelled_right("Hòa Bính", "Hòa Bình"));
+    }
+
+    #[test]
+    fn nearest_names_for_a_typo() {
+        let names = ["Lâm Đồng", "Lào Cai", "Long An", "Đồng Nai"];
+        assert_eq!(nearest("Lâm Đòng", names).first(), Some(&"Lâm Đồng"));
+        assert_eq!(nearest("Lam Dongg", names).first(), Some(&"Lâm Đồng"));
+        assert!(nearest("Paris", names).is_empty());
+    }
+}

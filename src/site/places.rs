@@ -1,0 +1,358 @@
+//! Places of the site's models, resolved against the official list ([`crate::places`]) when
+//! the site is assembled: each model's `province`, `district`, `commune` get their official
+//! spelling (never a vote among the spellings editors used), and the site's places are grouped
+//! twice — as recognised (a former province such as Bến Tre, its districts) and as they are
+//! today (Vĩnh Long, which lists the models of Bến Tre, Trà Vinh and Vĩnh Long, and its new
+//! communes).
+
+use super::{place_slug, District, Province};
+use crate::config::SiteConfig;
+use crate::content::Model;
+use crate::diag::Diagnostic;
+use crate::places::resolve::{era_of, Resolved, Resolver};
+use crate::places::{official, Era};
+use std::collections::HashMap;
+
+/// The places of a site's models.
+#[derive(Debug, Default)]
+pub struct Grouping {
+    /// Provinces as recognised and as today, Vietnamese alphabetical order.
+    pub provinces: Vec<Province>,
+    /// Districts (before the reform) and communes (after it).
+    pub districts: Vec<District>,
+    /// Province each model was recognised in.
+    pub model_province: Vec<usize>,
+    /// District (before the reform) or commune (after it) of each model.
+    pub model_district: Vec<Option<usize>>,
+    /// Today's province of each model (the same as `model_province` after the reform).
+    pub model_today: Vec<Option<usize>>,
+    /// Each model's place, resolved.
+    pub model_places: Vec<Resolved>,
+}
+
+/// Resolves every model's place, rewrites its names to the official spelling and groups
+/// the site's places; problems go to `diags`.
+pub fn group(config: &SiteConfig, models: &mut [Model], diags: &mut Vec<Diagnostic>) -> Grouping {
+    let mut resolver = Resolver::new(config.places_extra.clone());
+    let places = official();
+    let mut model_places = Vec::with_capacity(models.len());
+    for m in models.iter_mut() {
+        let era = era_of(m.year, m.date.as_deref());
+        let (r, problems) = resolver.resolve(
+            era,
+            &m.province,
+            m.district.as_deref(),
+            m.commune.as_deref(),
+        );
+        for p in problems {
+            let line = m.origin.line;
+            let message = format!("`{}`: {}", p.key, p.message);
+            diags.push(if p.error {
+                Diagnostic::error(&m.origin.path, line, 1, message)
+            } else {
+                Diagnostic::warning(&m.origin.path, line, 1, message)
+            });
+        }
+        if m.province != r.province_name {
+            m.province = r.province_name.clone();
+        }
+        if m.district != r.district_name {
+            m.district = r.district_name.clone();
+        }
+        if m.commune != r.commune_name {
+            m.commune = r.commune_name.clone();
+        }
+        model_places.push(r);
+    }
+
+    // Province entries by slug: (name, code, former, today's slug).
+    struct P {
+        name: String,
+        code: Option<String>,
+        former: bool,
+        today: Option<String>,
+    }
+    let mut entries: HashMap<String, P> = HashMap::new();
+    let mut model_keys: Vec<(String, Option<String>)> = Vec::with_capacity(models.len());
+    for (m, r) in models.iter().zip(&model_places) {
+        let today = r.today_province.map(|t| &places.new_provinces[t as usize]);
+        let today_slug = today.map(|u| place_slug(&u.display_name()));
+        if let Some(u) = today {
+            let slug = today_slug.clone().unwrap_or_default();
+            let e = entries.entry(slug).or_insert_with(|| P {
+                name: u.display_name(),
+                code: Some(u.code.to_string()),
+                former: false,
+                today: None,
+            });
+            e.former = false;
+        }
+        let slug = place_slug(&m.province);
+        let (code, former) = match (r.era, r.province) {
+            (Era::Old, Some(p)) => {
+                let u = &places.old_provinces[p as usize];
+                (
+                    Some(u.code.to_string()),
+                    today_slug.as_deref() != Some(slug.as_str()),
+                )
+            }
+            (Era::New, Some(p)) => (
+                Some(places.new_provinces[p as usize].code.to_string()),
+                false,
+            ),
+            _ => (None, false),
+        };
+        let e = entries.entry(slug.clone()).or_insert_with(|| P {
+            name: m.province.clone(),
+            code,
+            former,
+            today: None,
+        });
+        if former {
+            e.today = today_slug.clone();
+        }
+        model_keys.push((slug, today_slug));
+    }
+    let mut provinces: Vec<Province> = entries
+        .iter()
+        .map(|(slug, e)| Province {
+            slug: slug.clone(),
+            name: e.name.clone(),
+            code: e.code.clone(),
+            former: e.former,
+            today: None,
+            formers: Vec::new(),
+            districts: vec![],
+            models: vec![],
+        })
+        .collect();
+    vntext::sort_vietnamese(&mut provinces, |p| &p.name);
+    let index: HashMap<String, usize> = provinces
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.slug.clone(), i))
+        .collect();
+    for i in 0..provinces.len() {
+        if let Some(t) = entries[&provinces[i].slug]
+            .today
+            .as_ref()
+            .filter(|_| provinces[i].former)
+        {
+            let t = index[t];
+            provinces[i].today = Some(t);
+            provinces[t].formers.push(i);
+        }
+    }
+    let model_province: Vec<usize> = model_keys.iter().map(|(s, _)| index[s]).collect();
+    let model_today: Vec<Option<usize>> = model_keys
+        .iter()
+        .map(|(_, t)| t.as_ref().map(|t| index[t]))
+        .collect();
+
+    // Districts before the reform, communes after it.
+    let mut district_map: HashMap<(usize, String), District> = HashMap::new();
+    // Spellings of districts not on the list (accepted with a warning, or added by the site).
+    let mut unlisted: HashMap<(usize, String), Vec<&str>> = HashMap::new();
+    let mut model_district_key: Vec<Option<(usize, String)>> = Vec::with_capacity(models.len());
+    for (i, (m, r)) in models.iter().zip(&model_places).enumerate() {
+        let key = match r.era {
+            Era::Old => m.district.as_ref().map(|d| {
+                let p = model_province[i];
+                let k = (p, place_slug(d));
+                district_map.entry(k.clone()).or_insert_with(|| District {
+                    slug: k.1.clone(),
+                    name: d.clone(),
+                    province: p,
+                    code: r
+                        .district
+                        .map(|d| places.old_districts[d as usize].code.to_string()),
+                    commune: false,
+                    models: vec![],
+                });
+                if r.district.is_none() {
+                    unlisted.entry(k.clone()).or_default().push(d);
+                }
+                k
+            }),
+            Era::New => r.commune.map(|c| {
+                let u = &places.new_communes[c as usize];
+                let p = model_province[i];
+                let k = (p, place_slug(&u.full_name()));
+                district_map.entry(k.clone()).or_insert_with(|| District {
+                    slug: k.1.clone(),
+                    name: u.full_name(),
+                    province: p,
+                    code: Some(u.code.to_string()),
+                    commune: true,
+                    models: vec![],
+                });
+                k
+            }),
+        };
+        model_district_key.push(key);
+    }
+    for (k, names) in unlisted {
+        if let Some(d) = district_map.get_mut(&k) {
+            d.name = super::best_spelling(&names);
+        }
+    }
+    let mut districts: Vec<District> = district_map.into_values().collect();
+    let pkeys: Vec<Vec<u32>> = provinces
+        .iter()
+        .map(|p| vntext::collation_key(&p.name))
+        .collect();
+    districts.sort_by_cached_key(|d| {
+        (
+            d.commune,
+            pkeys[d.province].clone(),
+            vntext::collation_key(&d.name),
+            d.slug.clone(),
+        )
+    });
+    let dindex: HashMap<(usize, String), usize> = districts
+        .iter()
+        .enumerate()
+        .map(|(i, d)| ((d.province, d.slug.clone()), i))
+        .collect();
+    for (i, d) in districts.iter().enumerate() {
+        provinces[d.province].districts.push(i);
+        if let Some(t) = provinces[d.province].today {
+            provinces[t].districts.push(i);
+        }
+    }
+    for p in &mut provinces {
+        // A today's province lists its former provinces' districts first, then communes.
+        p.districts.sort_unstable();
+    }
+    let model_district = model_district_key
+        .into_iter()
+        .map(|k| k.map(|k| dindex[&k]))
+        .collect();
+    Grouping {
+        provinces,
+        districts,
+        model_province,
+        model_district,
+        model_today,
+        model_places,
+    }
+}
+
+/// Where model `i`'s place lies today, for a model recognised before 1 July 2025: today's
+/// commune(s) when its commune is known ("xã Thành Thới, tỉnh Vĩnh Long"; a commune split
+/// among several: "phường Ngọc Hà (most), phường Giảng Võ, thành phố Hà Nội", `most` being
+/// the theme's word), else today's province; with the index of today's province.
+pub fn now_text(site: &super::Site, i: usize, most: &str) -> Option<(String, usize)> {
+    let r = &site.model_places[i];
+    let p = site.model_today[i]?;
+    let (communes, province) = crate::places::resolve::today_text(r)?;
+    let mut parts = Vec::with_capacity(communes.len() + 1);
+    for (k, c) in communes.into_iter().enumerate() {
+        if k == 0 && r.today_communes.len() > 1 {
+            parts.push(format!("{c} ({most})"));
+        } else {
+            parts.push(c);
+        }
+    }
+    parts.push(province);
+    Some((parts.join(", "), p))
+}
+
+/// A model's place in the open data: the official codes of the units it was recognised in,
+/// and the names and codes of where it lies today.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct OpenPlace {
+    /// Units the place was read against: `truoc-2025-07-01` or `tu-2025-07-01`.
+    pub units: &'static str,
+    /// GSO code of the province (as recognised).
+    pub province_code: Option<&'static str>,
+    /// GSO code of the district (before the reform).
+    pub district_code: Option<&'static str>,
+    /// GSO code of the commune.
+    pub commune_code: Option<&'static str>,
+    /// Today's province.
+    pub province_today: Option<String>,
+    /// Its GSO code.
+    pub province_today_code: Option<&'static str>,
+    /// Today's communes (the one holding most first).
+    pub commune_today: Vec<String>,
+    /// Their GSO codes.
+    pub commune_today_code: Vec<&'static str>,
+}
+
+/// [`OpenPlace`] of model `i`.
+pub fn open_place(site: &super::Site, i: usize) -> OpenPlace {
+    let r = &site.model_places[i];
+    let places = official();
+    let era_units = |era| match era {
+        Era::Old => "truoc-2025-07-01",
+        Era::New => "tu-2025-07-01",
+    };
+    OpenPlace {
+        units: era_units(r.era),
+        province_code: r.province.map(|p| places.provinces(r.era)[p as usize].code),
+        district_code: r.district.map(|d| places.old_districts[d as usize].code),
+        commune_code: r.commune.map(|c| places.communes(r.era)[c as usize].code),
+        province_today: r
+            .today_province
+            .map(|p| places.new_provinces[p as usize].display_name()),
+        province_today_code: r
+            .today_province
+            .map(|p| places.new_provinces[p as usize].code),
+        commune_today: r
+            .today_communes
+            .iter()
+            .map(|&c| places.new_communes[c as usize].full_name())
+            .collect(),
+        commune_today_code: r
+            .today_communes
+            .iter()
+            .map(|&c| places.new_communes[c as usize].code)
+            .collect(),
+    }
+}
+
+/// Other names of model `i`'s place for search (indexed, not shown): for a model recognised
+/// before the reform, today's province and communes; after it, the former provinces,
+/// districts and communes its commune (else its province) was made of.
+pub fn search_aliases(site: &super::Site, i: usize) -> Vec<String> {
+    let r = &site.model_places[i];
+    let places = official();
+    let mut out: Vec<String> = Vec::new();
+    let mut push = |s: String| {
+        if !out.contains(&s) {
+            out.push(s);
+        }
+    };
+    match r.era {
+        Era::Old => {
+            if let Some(p) = r.today_province {
+                push(places.new_provinces[p as usize].name.to_string());
+            }
+            for &c in &r.today_communes {
+                push(places.new_communes[c as usize].name.to_string());
+            }
+        }
+        Era::New => match (r.commune, r.province) {
+            (Some(c), _) => {
+                for &o in places.former_communes_of(c) {
+                    let oc = &places.old_communes[o as usize];
+                    let d = &places.old_districts[oc.parent as usize];
+                    push(oc.name.to_string());
+                    push(d.name.to_string());
+                    push(places.old_provinces[d.parent as usize].name.to_string());
+                }
+            }
+            (None, Some(p)) => {
+                for o in places.former_provinces_of(p) {
+                    push(places.old_provinces[o as usize].name.to_string());
+                }
+            }
+            _ => {}
+        },
+    }
+    // The names the page shows are indexed already.
+    let shown = vntext::fold(&site.place_of(i));
+    out.retain(|a| !shown.contains(&vntext::fold(a)));
+    out
+}

@@ -1,0 +1,256 @@
+//! Places as Vietnam has them (issue 23), through the binary: official spellings on every
+//! page whatever the editors wrote, former provinces browsed under today's, "Nay thuộc" on
+//! the pages of models recognised under the old units, official codes then and now in the
+//! open data, errors and warnings with the nearest names, and a unit a site adds itself.
+
+mod common;
+use common::Fixture;
+
+const SITE_YAML: &str = "title: \"Dân vận khéo\"\nplaces:\n  extra:\n    - { province: \"Lâm Đồng\", commune: \"Khu tái định cư Đạ Tẻh\" }\n";
+
+fn model(file: &str, title: &str, year: i32, date: &str, place: &str) -> (String, String) {
+    (
+        format!("content/models/{file}.md"),
+        format!(
+            "---\ntitle: \"{title}\"\nyear: {year}\ndate: {date}\n{place}field: \"Kinh tế\"\nhost: \"Hội Nông dân\"\n---\n\nNội dung.\n"
+        ),
+    )
+}
+
+fn site() -> Fixture {
+    let f = Fixture::new(Some(SITE_YAML));
+    for (path, text) in [
+        // Bến Tre (83) is part of Vĩnh Long (86) since 1 July 2025; two spellings, one wrong.
+        model(
+            "a",
+            "Đê bao Tân Điền",
+            2024,
+            "2024-12-30",
+            "province: \"ben tre\"\ndistrict: \"Mo Cay Nam\"\ncommune: \"Thành Thới B\"\n",
+        ),
+        model(
+            "b",
+            "Hiến đất làm đường",
+            2024,
+            "2024-12-30",
+            "province: \"Tỉnh Bến Tre\"\ndistrict: \"huyện Châu Thành\"\ncommune: \"Phú Túc\"\n",
+        ),
+        model(
+            "c",
+            "Heo đất Quảng Ngãi",
+            2023,
+            "2023-10-01",
+            "province: \"Quảng Ngãi\"\ndistrict: \"Tư Nghiã\"\n",
+        ),
+        model(
+            "d",
+            "Nuôi tằm Đắk Nông",
+            2022,
+            "2022-10-01",
+            "province: \"Đắk Nông\"\n",
+        ),
+        // After the reform: today's units, a commune, and the site's own unit.
+        model(
+            "e",
+            "Dịch vụ công xã mới",
+            2025,
+            "2025-10-28",
+            "province: \"Lâm Đồng\"\ncommune: \"Nam Ban Lâm Hà\"\n",
+        ),
+        model(
+            "f",
+            "Tái định cư",
+            2026,
+            "2026-01-10",
+            "province: \"lâm đồng\"\ncommune: \"Khu tái định cư Đạ Tẻh\"\n",
+        ),
+        model(
+            "g",
+            "Mô hình ở Khánh Hoà",
+            2020,
+            "2020-10-01",
+            "province: \"Khánh Hoà\"\n",
+        ),
+    ] {
+        f.write(&path, &text);
+    }
+    f
+}
+
+#[test]
+fn official_spelling_today_province_and_now_in_reach_the_pages() {
+    let f = site();
+    let stderr = f.build_ok();
+    // The misspelled district is a warning naming the official name, which the page shows.
+    assert!(stderr.contains("Tư Nghĩa"), "{stderr}");
+    let c = f.read("mo-hinh/heo-dat-quang-ngai/index.html");
+    assert!(
+        c.contains("Tư Nghĩa") && !c.contains("Tư Nghiã"),
+        "official spelling on the page"
+    );
+    // Old tone placement is right, and the page uses the list's spelling.
+    assert!(f
+        .read("mo-hinh/mo-hinh-o-khanh-hoa/index.html")
+        .contains("Khánh Hòa"));
+
+    // Where the Bến Tre model lies today, at commune level.
+    let a = f.read("mo-hinh/de-bao-tan-dien/index.html");
+    assert!(a.contains("Nay thuộc"), "{a}");
+    assert!(
+        a.contains("xã Thành Thới, tỉnh Vĩnh Long"),
+        "commune and province today"
+    );
+    assert!(
+        a.contains("Mỏ Cày Nam") && a.contains("Bến Tre"),
+        "names as recognised"
+    );
+    // Province level when only the province is known.
+    assert!(f
+        .read("mo-hinh/nuoi-tam-dak-nong/index.html")
+        .contains("tỉnh Lâm Đồng"));
+    // A model recognised under today's units has no "Nay thuộc".
+    assert!(!f
+        .read("mo-hinh/dich-vu-cong-xa-moi/index.html")
+        .contains("Nay thuộc"));
+
+    // Today's Vĩnh Long lists the Bến Tre models; the former province's page still exists
+    // (same URL) and says where it lies today.
+    let vl = f.read("dia-ban/vinh-long/index.html");
+    assert!(
+        vl.contains("Đê bao Tân Điền") && vl.contains("Hiến đất làm đường"),
+        "{vl}"
+    );
+    let bt = f.read("dia-ban/ben-tre/index.html");
+    assert!(bt.contains("Đê bao Tân Điền") && bt.contains("dia-ban/vinh-long/"));
+    assert!(
+        f.exists("dia-ban/ben-tre/mo-cay-nam/index.html"),
+        "district URL kept"
+    );
+    // Lâm Đồng today lists Đắk Nông's model and its new communes have pages.
+    let ld = f.read("dia-ban/lam-dong/index.html");
+    assert!(ld.contains("Nuôi tằm Đắk Nông") && ld.contains("Dịch vụ công xã mới"));
+    assert!(f.exists("dia-ban/lam-dong/xa-nam-ban-lam-ha/index.html"));
+    let places = f.read("dia-ban/index.html");
+    assert!(
+        places.contains("Hoàng Sa") && places.contains("Trường Sa"),
+        "the map names them"
+    );
+    assert!(places.contains("Vĩnh Long") && places.contains("Bến Tre"));
+}
+
+#[test]
+fn open_data_has_official_codes_then_and_now() {
+    let f = site();
+    f.build_ok();
+    let data: Vec<serde_json::Value> =
+        serde_json::from_str(&f.read("du-lieu/mo-hinh.json")).unwrap();
+    let a = data
+        .iter()
+        .find(|m| m["slug"] == "de-bao-tan-dien")
+        .unwrap();
+    assert_eq!(a["province"], "Bến Tre");
+    assert_eq!(a["district"], "Mỏ Cày Nam");
+    assert_eq!(a["province_code"], "83");
+    assert_eq!(a["province_today"], "Vĩnh Long");
+    assert_eq!(a["province_today_code"], "86");
+    assert_eq!(a["commune_today"][0], "Xã Thành Thới");
+    let e = data
+        .iter()
+        .find(|m| m["slug"] == "dich-vu-cong-xa-moi")
+        .unwrap();
+    assert_eq!(e["units"], "tu-2025-07-01");
+    assert!(e["district"].is_null(), "no district after the reform");
+    let csv = f.read("du-lieu/mo-hinh.csv");
+    assert!(csv
+        .lines()
+        .next()
+        .unwrap()
+        .ends_with("commune_today,commune_today_code"));
+    assert!(csv.contains(",83,") && csv.contains(",86,"));
+}
+
+#[test]
+fn unknown_or_former_province_is_an_error_with_the_name_to_write() {
+    let f = site();
+    let (p, t) = model(
+        "x",
+        "Sai tên tỉnh",
+        2024,
+        "2024-10-01",
+        "province: \"Lâm Đòng\"\n",
+    );
+    f.write(&p, &t);
+    let (p, t) = model(
+        "y",
+        "Tỉnh cũ sau sắp xếp",
+        2025,
+        "2025-09-01",
+        "province: \"Bến Tre\"\n",
+    );
+    f.write(&p, &t);
+    let (p, t) = model(
+        "z",
+        "Còn huyện",
+        2026,
+        "2026-03-01",
+        "province: \"Lâm Đồng\"\ndistrict: \"Lâm Hà\"\n",
+    );
+    f.write(&p, &t);
+    let out = f.dvk(&["check"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("content/models/x.md") && stderr.contains("Lâm Đồng"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("Bến Tre đã hợp nhất vào tỉnh Vĩnh Long từ 01/7/2025"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("content/models/z.md") && stderr.contains("không còn cấp huyện"),
+        "{stderr}"
+    );
+}
+
+fn load_index(public: &std::path::Path) -> dvk_search::query::Index {
+    let mut files = Vec::new();
+    for e in walkdir::WalkDir::new(public.join("tim-kiem"))
+        .into_iter()
+        .flatten()
+    {
+        if e.file_type().is_file() {
+            let rel = e.path().strip_prefix(public).unwrap();
+            files.push(dvk_search::IndexFile {
+                path: rel.to_string_lossy().replace('\\', "/"),
+                bytes: std::fs::read(e.path()).unwrap(),
+            });
+        }
+    }
+    dvk_search::query::Index::from_files(&files).expect("the index loads")
+}
+
+#[test]
+fn search_finds_models_by_former_and_todays_names() {
+    let f = site();
+    f.build_ok();
+    let ix = load_index(&f.root().join("public"));
+    let found = |q: &str| ix.search_urls(q);
+    // Today's name finds the Bến Tre models, the former name still does.
+    for q in ["vinh long", "Vĩnh Long", "ben tre"] {
+        let urls = found(q);
+        assert!(
+            urls.iter().any(|u| u.contains("de-bao-tan-dien")),
+            "{q}: {urls:?}"
+        );
+    }
+    // Today's commune of a former one.
+    assert!(found("thanh thoi")
+        .iter()
+        .any(|u| u.contains("de-bao-tan-dien")));
+    // A post-reform commune is found by a former commune it was made of (Mê Linh is part
+    // of today's Nam Ban Lâm Hà).
+    assert!(found("me linh")
+        .iter()
+        .any(|u| u.contains("dich-vu-cong-xa-moi")));
+}
