@@ -10,6 +10,7 @@ pub mod config;
 pub mod content;
 pub mod diag;
 pub mod fresh;
+pub mod import;
 pub mod lints;
 pub mod msg;
 pub mod output;
