@@ -41,6 +41,15 @@ pub struct SiteConfig {
     pub places_extra: Vec<crate::places::resolve::Extra>,
 }
 
+/// Abbreviations of the default fields (slugified, without hyphens) and the slug each means.
+const FIELD_ABBREVIATIONS: &[(&str, &str)] = &[
+    ("kt", "kinh-te"),
+    ("vhxh", "van-hoa-xa-hoi"),
+    ("qpan", "quoc-phong-an-ninh"),
+    ("anqp", "quoc-phong-an-ninh"),
+    ("xdhtct", "xay-dung-he-thong-chinh-tri"),
+];
+
 const KEYS: &[&str] = &[
     "title", "base_url", "language", "theme", "fields", "menu", "search", "attachments", "places",
 ];
@@ -196,11 +205,21 @@ impl SiteConfig {
     /// Finds the field an editor meant: label, slug or alias, ignoring case and diacritics.
     pub fn match_field(&self, value: &str) -> Option<usize> {
         let wanted = normalise_for_match(value);
-        self.fields.iter().position(|f| {
-            normalise_for_match(&f.label) == wanted
-                || normalise_for_match(&f.slug) == wanted
-                || f.aliases.iter().any(|a| normalise_for_match(a) == wanted)
-        })
+        self.fields
+            .iter()
+            .position(|f| {
+                normalise_for_match(&f.label) == wanted
+                    || normalise_for_match(&f.slug) == wanted
+                    || f.aliases.iter().any(|a| normalise_for_match(a) == wanted)
+            })
+            .or_else(|| {
+                // The four fields' usual abbreviations, known by default (lists write them).
+                let slug = FIELD_ABBREVIATIONS
+                    .iter()
+                    .find(|(abbr, _)| *abbr == wanted.replace('-', ""))?
+                    .1;
+                self.fields.iter().position(|f| f.slug == slug)
+            })
     }
 
     /// The message for a `field` value that matches nothing.
@@ -375,6 +394,12 @@ mod tests {
         assert_eq!(c.match_field("An ninh - quốc phòng"), Some(2));
         assert_eq!(c.match_field("xây dựng đảng"), Some(3));
         assert_eq!(c.match_field("giáo dục"), None);
+        assert_eq!(c.match_field("KT"), Some(0));
+        assert_eq!(c.match_field("VH-XH"), Some(1));
+        assert_eq!(c.match_field("VHXH"), Some(1));
+        assert_eq!(c.match_field("QP-AN"), Some(2));
+        assert_eq!(c.match_field("qpan"), Some(2));
+        assert_eq!(c.match_field("XDHTCT"), Some(3));
         let msg = c.unknown_field_message("Kinh tê nông nghiệp");
         assert!(msg.contains("Valid fields: \"Kinh tế\" (kinh-te)"), "{msg}");
     }

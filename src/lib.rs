@@ -12,6 +12,7 @@ pub mod content;
 pub mod diag;
 pub mod fresh;
 pub mod init;
+pub mod import;
 pub mod lints;
 pub mod menu;
 pub mod msg;

@@ -130,6 +130,39 @@ enum Command {
         #[arg(long)]
         year: Option<i32>,
     },
+    /// Import Excel/ODS/CSV lists of models and Word write-ups into content/models/.
+    Import {
+        /// The files: .xlsx, .xls, .ods, .csv lists, .docx write-ups.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Year of recognition (else from a year column or the list's title).
+        #[arg(long)]
+        year: Option<i32>,
+        /// Province (else from a column or the list's title rows).
+        #[arg(long)]
+        province: Option<String>,
+        /// District, for rows (or a write-up) that do not give one.
+        #[arg(long)]
+        district: Option<String>,
+        /// Commune, for rows (or a write-up) that do not give one.
+        #[arg(long)]
+        commune: Option<String>,
+        /// Field, for rows without one: a label, slug, alias or abbreviation (KT, VH-XH…).
+        #[arg(long)]
+        field: Option<String>,
+        /// Host organisation, for rows (or a write-up) without one.
+        #[arg(long)]
+        host: Option<String>,
+        /// Recognition level: xa, huyen, tinh or trung-uong.
+        #[arg(long)]
+        level: Option<String>,
+        /// Write nothing: print a table of what would be written.
+        #[arg(long)]
+        dry_run: bool,
+        /// The site folder.
+        #[arg(long, default_value = ".")]
+        site: PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -625,6 +658,32 @@ fn main() -> ExitCode {
                     ExitCode::from(2)
                 }
             }
+        }
+        Command::Import {
+            files,
+            year,
+            province,
+            district,
+            commune,
+            field,
+            host,
+            level,
+            dry_run,
+            site,
+        } => {
+            let opts = dvk::import::Options {
+                root: site,
+                files,
+                year,
+                province,
+                district,
+                commune,
+                field,
+                host,
+                level,
+                dry_run,
+            };
+            dvk::import::cli::run(&opts, cli.quiet)
         }
         Command::Stats { site, format, year } => {
             if let Err(code) = site_folder(&site) {

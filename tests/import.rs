@@ -1,0 +1,246 @@
+//! `dvk import` of spreadsheets: the Excel list of a recognition decision (title rows,
+//! merged header, group rows, abbreviations, totals, signature block), the same as
+//! OpenDocument and CSV, and the same list imported twice. What is written must pass
+//! `dvk check` and build.
+
+mod common;
+mod import_support;
+
+use common::Fixture;
+use import_support::*;
+use std::path::Path;
+use std::process::Output;
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+fn code(o: &Output) -> i32 {
+    o.status.code().unwrap_or(-1)
+}
+
+fn site() -> Fixture {
+    Fixture::new(None)
+}
+
+fn put(f: &Fixture, name: &str, bytes: &[u8]) -> String {
+    let p = f.root().join("nhap").join(name);
+    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+    std::fs::write(&p, bytes).unwrap();
+    format!("nhap/{name}")
+}
+
+/// Every file under content/models, relative, sorted.
+fn model_files(root: &Path) -> Vec<String> {
+    let mut v: Vec<String> = walkdir::WalkDir::new(root.join("content/models"))
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+        .map(|e| e.path().strip_prefix(root).unwrap().display().to_string())
+        .collect();
+    v.sort();
+    v
+}
+
+fn check_clean(f: &Fixture) {
+    let out = f.dvk(&["check"]);
+    assert_eq!(code(&out), 0, "dvk check failed:\n{}", text(&out.stderr));
+}
+
+#[test]
+fn decision_list_imports_every_model_with_place_field_level_and_reports_bad_rows() {
+    let f = site();
+    let file = put(&f, "QD 123 danh sach.xlsx", &decision_xlsx());
+    let out = f.dvk(&["import", &file]);
+    let err = text(&out.stderr);
+    let stdout = text(&out.stdout);
+    // Two rows cannot be imported: reported at their cells, the rest is imported.
+    assert_eq!(code(&out), 1, "{err}\n{stdout}");
+    assert!(
+        err.contains("nhap/QD 123 danh sach.xlsx:Danh sách!C20: lỗi: mô hình \"Mô hình chưa ghi đơn vị\" không có đơn vị thực hiện"),
+        "{err}"
+    );
+    assert!(
+        err.contains("nhap/QD 123 danh sach.xlsx:Danh sách!F21: lỗi: lĩnh vực \"Thể thao\" không khớp"),
+        "{err}"
+    );
+    assert_eq!(err.matches("lỗi:").count(), 2, "{err}");
+    assert!(stdout.contains("Đã nhập 6 mô hình vào 1 tệp"), "{stdout}");
+    assert_eq!(model_files(f.root()), ["content/models/2024/qd-123-danh-sach.yaml"]);
+    let yaml = std::fs::read_to_string(f.root().join("content/models/2024/qd-123-danh-sach.yaml")).unwrap();
+    assert!(yaml.starts_with("# Nhập bằng dvk import từ tệp \"QD 123 danh sach.xlsx\", trang tính \"Danh sách\"."), "{yaml}");
+    for expected in [
+        // Field from the group row, place from two columns, exemplary from the note.
+        "- title: \"Nuôi heo đất giúp hội viên nghèo\"\n  year: 2024\n  province: \"Bến Tre\"\n  district: \"Châu Thành\"\n  commune: \"Phú Túc\"\n  field: \"Kinh tế\"\n  host: \"Hội Liên hiệp Phụ nữ xã Phú Túc\"\n  level: tinh\n  exemplary: true\n  # Ghi chú: Điển hình\n  # Nguồn: Danh sách!A11\n",
+        // Quotes around the whole title dropped; unit words dropped; KT.
+        "- title: \"Vận động Nhân dân hiến đất làm đường giao thông nông thôn\"\n  year: 2024\n  province: \"Bến Tre\"\n  district: \"Giồng Trôm\"\n  commune: \"Tân Hào\"\n  field: \"Kinh tế\"\n",
+        "  district: \"Mỏ Cày Nam\"\n  field: \"Văn hóa - xã hội\"\n  host: \"Hội Liên hiệp Phụ nữ huyện Mỏ Cày Nam\"\n",
+        "  district: \"Thành phố Bến Tre\"\n  commune: \"Phường 7\"\n  field: \"Văn hóa - xã hội\"\n",
+        "  district: \"Ba Tri\"\n  field: \"Quốc phòng - an ninh\"\n  host: \"Công an huyện Ba Tri\"\n  level: huyen\n",
+        "  district: \"Thạnh Phú\"\n  commune: \"An Thạnh\"\n  field: \"Xây dựng hệ thống chính trị\"\n",
+    ] {
+        assert!(yaml.contains(expected), "missing:\n{expected}\nin:\n{yaml}");
+    }
+    // Title rows, the header, totals and the signature block are not models.
+    for not in ["Nguyễn Văn An", "Trần Thị Bình", "Tổng cộng", "NGƯỜI LẬP", "TRƯỞNG BAN", "ĐẢNG CỘNG SẢN"] {
+        assert!(!yaml.contains(not), "{not} imported:\n{yaml}");
+    }
+    check_clean(&f);
+    f.build_ok();
+    assert!(f.exists("mo-hinh/nuoi-heo-dat-giup-hoi-vien-ngheo/index.html"));
+
+    // Regression: importing the same list again adds nothing and says so.
+    let again = f.dvk(&["import", &file]);
+    let out2 = text(&again.stdout);
+    let err2 = text(&again.stderr);
+    assert!(out2.contains("Không có gì mới: cả 6 mô hình đều đã có trong trang."), "{out2}\n{err2}");
+    assert!(err2.contains("trang tính \"Danh sách\": 6 mô hình đã có trong trang"), "{err2}");
+    assert_eq!(model_files(f.root()), ["content/models/2024/qd-123-danh-sach.yaml"]);
+}
+
+#[test]
+fn dry_run_prints_the_table_and_writes_nothing() {
+    let f = site();
+    let file = put(&f, "ds.xlsx", &decision_xlsx());
+    let out = f.dvk(&["import", "--dry-run", &file]);
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("Nguồn"), "{stdout}");
+    assert!(stdout.contains("Ghi vào"), "{stdout}");
+    let row = stdout
+        .lines()
+        .find(|l| l.contains("Danh sách!A17"))
+        .unwrap_or_else(|| panic!("{stdout}"));
+    assert!(row.contains("Tổ tự quản an ninh trật tự ấp văn hóa"), "{row}");
+    assert!(row.contains("Ba Tri, Bến Tre"), "{row}");
+    assert!(row.contains("Quốc phòng - an ninh"), "{row}");
+    assert!(row.contains("huyen"), "{row}");
+    assert!(row.contains("content/models/2024/ds.yaml"), "{row}");
+    assert!(stdout.contains("chưa ghi gì: sẽ nhập 6 mô hình"), "{stdout}");
+    assert!(model_files(f.root()).is_empty());
+}
+
+#[test]
+fn never_overwrites_a_file_with_the_same_name() {
+    let f = site();
+    let mine = "- title: \"Một mô hình khác\"\n  year: 2024\n  province: \"Bến Tre\"\n  field: \"Kinh tế\"\n  host: \"Hội Nông dân tỉnh\"\n";
+    f.write("content/models/2024/ds.yaml", mine);
+    let file = put(&f, "ds.xlsx", &decision_xlsx());
+    let out = f.dvk(&["import", &file]);
+    assert_eq!(code(&out), 1, "{}", text(&out.stderr));
+    assert_eq!(std::fs::read_to_string(f.root().join("content/models/2024/ds.yaml")).unwrap(), mine);
+    assert!(f.root().join("content/models/2024/ds-2.yaml").exists());
+    check_clean(&f);
+}
+
+#[test]
+fn ods_list_with_year_and_province_in_the_title() {
+    let f = site();
+    let rows: Vec<Vec<&str>> = vec![
+        vec!["UBND TỈNH LÂM ĐỒNG"],
+        vec!["DANH SÁCH MÔ HÌNH DÂN VẬN KHÉO CẤP HUYỆN NĂM 2023"],
+        vec![],
+        vec!["TT", "Tên mô hình", "Đơn vị chủ trì", "Địa bàn", "Lĩnh vực"],
+        vec!["A", "KINH TẾ"],
+        vec!["1", "Nuôi heo đất chung tay giúp phụ nữ khó khăn", "Hội Liên hiệp Phụ nữ huyện Lâm Hà", "Huyện Lâm Hà", ""],
+        vec!["2", "Thắp sáng đường quê", "Đoàn Thanh niên xã Tân Hà", "xã Tân Hà, huyện Lâm Hà", "VH - XH"],
+        vec!["", "Cộng", "2"],
+    ];
+    let file = put(&f, "lam-ha.ods", &ods("Trang tính1", &rows));
+    let out = f.dvk(&["import", &file]);
+    assert_eq!(code(&out), 0, "{}\n{}", text(&out.stderr), text(&out.stdout));
+    let yaml = std::fs::read_to_string(f.root().join("content/models/2023/lam-ha.yaml")).unwrap();
+    assert!(yaml.contains("  year: 2023\n  province: \"Lâm Đồng\"\n  district: \"Lâm Hà\"\n  field: \"Kinh tế\"\n  host: \"Hội Liên hiệp Phụ nữ huyện Lâm Hà\"\n  level: huyen\n"), "{yaml}");
+    assert!(yaml.contains("  district: \"Lâm Hà\"\n  commune: \"Tân Hà\"\n  field: \"Văn hóa - xã hội\"\n"), "{yaml}");
+    assert_eq!(yaml.matches("- title:").count(), 2, "{yaml}");
+    check_clean(&f);
+}
+
+#[test]
+fn csv_in_semicolons_with_a_year_column_and_combined_places() {
+    let f = site();
+    let csv = "\u{feff}STT;Tên mô hình;Đơn vị thực hiện;Địa bàn;Lĩnh vực;Năm;Cấp công nhận\n\
+        1;Vận động hiến đất mở đường;Hội Nông dân xã Tân Hào;\"Ấp 3, xã Tân Hào, huyện Giồng Trôm\";Kinh tế;2024;Tỉnh\n\
+        2;Tổ hòa giải ở cơ sở;Mặt trận Tổ quốc huyện Ba Tri;Huyện Ba Tri;An ninh quốc phòng;2023;Huyện\n\
+        3;Dòng có năm sai;Hội Nông dân;Huyện Ba Tri;KT;hai nghìn;Huyện\n";
+    let file = put(&f, "ds.csv", csv.as_bytes());
+    let out = f.dvk(&["import", "--province", "Bến Tre", &file]);
+    let err = text(&out.stderr);
+    assert_eq!(code(&out), 1, "{err}");
+    assert!(err.contains("nhap/ds.csv:ds!F4: lỗi: năm \"hai nghìn\" không đọc được"), "{err}");
+    let y24 = std::fs::read_to_string(f.root().join("content/models/2024/ds.yaml")).unwrap();
+    assert!(y24.contains("  province: \"Bến Tre\"\n  district: \"Giồng Trôm\"\n  commune: \"Tân Hào\"\n  field: \"Kinh tế\"\n"), "{y24}");
+    let y23 = std::fs::read_to_string(f.root().join("content/models/2023/ds.yaml")).unwrap();
+    assert!(y23.contains("  district: \"Ba Tri\"\n  field: \"Quốc phòng - an ninh\"\n"), "{y23}");
+    check_clean(&f);
+}
+
+#[test]
+fn a_sheet_without_year_or_header_says_what_to_give() {
+    let f = site();
+    let csv = "STT,Tên mô hình,Đơn vị thực hiện,Lĩnh vực\n1,Nuôi heo đất,Hội Phụ nữ xã Phú Túc,KT\n";
+    let file = put(&f, "khong-nam.csv", csv.as_bytes());
+    let out = f.dvk(&["import", "--province", "Bến Tre", &file]);
+    let err = text(&out.stderr);
+    assert_eq!(code(&out), 1, "{err}");
+    assert!(err.contains("không cho biết năm công nhận"), "{err}");
+    assert!(err.contains("--year"), "{err}");
+    let out = f.dvk(&["import", "--province", "Bến Tre", "--year", "2024", &file]);
+    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    let file = put(&f, "rac.csv", b"a,b,c\n1,2,3\n");
+    let out = f.dvk(&["import", "--year", "2024", &file]);
+    assert!(text(&out.stderr).contains("không trang tính nào có dòng tiêu đề cột"), "{}", text(&out.stderr));
+    check_clean(&f);
+}
+
+#[test]
+fn old_xls_made_by_libreoffice_imports_like_the_xlsx() {
+    let Ok(status) = std::process::Command::new("soffice").arg("--version").output() else {
+        eprintln!("skipped: LibreOffice (soffice) is not installed; `apt-get install libreoffice-calc` to run this test");
+        return;
+    };
+    if !status.status.success() {
+        eprintln!("skipped: soffice does not run");
+        return;
+    }
+    let f = site();
+    let xlsx = put(&f, "ds.xlsx", &decision_xlsx());
+    let dir = f.root().join("nhap");
+    let conv = std::process::Command::new("soffice")
+        .args(["--headless", "--convert-to", "xls", "--outdir"])
+        .arg(&dir)
+        .arg(f.root().join(&xlsx))
+        .output()
+        .unwrap();
+    assert!(dir.join("ds.xls").exists(), "{}", text(&conv.stderr));
+    let out = f.dvk(&["import", "nhap/ds.xls"]);
+    assert!(text(&out.stdout).contains("Đã nhập 6 mô hình"), "{}", text(&out.stderr));
+    check_clean(&f);
+}
+
+/// Writes the 10,000-row list of the import benchmark to `$DVK_IMPORT_BENCH_OUT`
+/// (`bench/import/run.sh` runs it).
+#[test]
+#[ignore]
+fn make_bench_list() {
+    let out = std::env::var("DVK_IMPORT_BENCH_OUT").unwrap_or_else(|_| "/tmp/dvk-import-10k.xlsx".into());
+    let n = std::env::var("DVK_IMPORT_BENCH_ROWS").ok().and_then(|v| v.parse().ok()).unwrap_or(10_000);
+    std::fs::write(&out, big_xlsx(n)).unwrap();
+    eprintln!("wrote {out} ({n} rows)");
+}
+
+#[test]
+fn two_thousand_rows_all_import_in_groups() {
+    let f = site();
+    let file = put(&f, "lon.xlsx", &big_xlsx(2_600));
+    let started = std::time::Instant::now();
+    let out = f.dvk(&["import", &file]);
+    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    eprintln!("2,600 rows imported in {:?} (debug build)", started.elapsed());
+    let yaml = std::fs::read_to_string(f.root().join("content/models/2024/lon.yaml")).unwrap();
+    assert_eq!(yaml.matches("- title:").count(), 2_600);
+    assert_eq!(yaml.matches("field: \"Kinh tế\"").count(), 2_500);
+    assert_eq!(yaml.matches("field: \"Văn hóa - xã hội\"").count(), 100);
+    assert_eq!(yaml.matches("exemplary: true").count(), 52);
+    assert!(!yaml.contains("Nguyễn Văn An"));
+    check_clean(&f);
+}
