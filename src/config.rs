@@ -30,6 +30,8 @@ pub struct SiteConfig {
     pub theme: String,
     /// The fields, in display order.
     pub fields: Vec<Field>,
+    /// `owner:`, `report:` and `publish:` ([`crate::publish`]).
+    pub agency: crate::publish::Settings,
 }
 
 const KEYS: &[&str] = &["title", "base_url", "language", "theme", "fields"];
@@ -61,6 +63,7 @@ impl Default for SiteConfig {
                     &["xây dựng Đảng", "xây dựng Đảng và hệ thống chính trị"],
                 ),
             ],
+            agency: Default::default(),
         }
     }
 }
@@ -77,7 +80,8 @@ impl SiteConfig {
         let Some(map) = doc.root_mapping(&mut diags) else {
             return (config, diags);
         };
-        let mut fields = doc.fields(map, &[], KEYS);
+        let mut fields = doc.fields(map, &[], &[KEYS, crate::publish::KEYS].concat());
+        config.agency = crate::publish::parse(&doc, map, &mut diags);
         if let Some(v) = fields.string("title") {
             config.title = v;
         }

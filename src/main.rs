@@ -63,6 +63,10 @@ enum Command {
         /// Include drafts.
         #[arg(long)]
         drafts: bool,
+        /// Also write a .gz and a .br copy of every text file of 1 KB or more, for web servers
+        /// that send stored compressed files (also `publish: { precompress: true }` in site.yaml).
+        #[arg(long)]
+        precompress: bool,
     },
     /// Check the content and print every problem, without writing anything.
     Check {
@@ -194,12 +198,14 @@ fn main() -> ExitCode {
             output,
             base_url,
             drafts,
+            precompress,
         } => {
             let opts = dvk::BuildOptions {
                 root: site,
                 out: output,
                 base_url,
                 drafts,
+                precompress,
             };
             let bar = dvk::progress::Bar::new(cli.quiet);
             let result = dvk::build_with_progress(&opts, &bar);

@@ -38,8 +38,14 @@ impl Lang {
 }
 
 /// The catalogue files of each language, in the order they are read (a later id wins).
-const VI: &[&str] = &[include_str!("vi/core.txt")];
-const EN: &[&str] = &[include_str!("en/core.txt")];
+const VI: &[&str] = &[
+    include_str!("vi/core.txt"),
+    include_str!("vi/publish.txt"),
+];
+const EN: &[&str] = &[
+    include_str!("en/core.txt"),
+    include_str!("en/publish.txt"),
+];
 
 /// 0: not chosen yet (read `DVK_LANG`), 1: Vietnamese, 2: English.
 static CHOSEN: AtomicU8 = AtomicU8::new(0);
@@ -187,8 +193,14 @@ mod tests {
             let entry = entry.unwrap();
             if entry.path().extension().is_some_and(|e| e == "rs") {
                 let src = std::fs::read_to_string(entry.path()).unwrap();
-                for (i, _) in src.match_indices("msg!(\"") {
-                    let rest = &src[i + 6..];
+                // Code only: comment lines may show examples.
+                let code: String = src
+                    .lines()
+                    .filter(|l| !l.trim_start().starts_with("//"))
+                    .collect::<Vec<_>>()
+                    .join("\n");
+                for (i, _) in code.match_indices("msg!(\"") {
+                    let rest = &code[i + 6..];
                     if let Some(end) = rest.find('"') {
                         let id = &rest[..end];
                         if id != "id" && !id.is_empty() {
