@@ -27,7 +27,7 @@ pub const EXTENSIONS: &[&str] = &["html", "css", "js", "json", "xml", "svg", "cs
 pub const GZIP_LEVEL: u32 = 6;
 
 /// Brotli quality: 0 fastest … 11 smallest.
-pub const BROTLI_QUALITY: u32 = 5;
+pub const BROTLI_QUALITY: u32 = 4;
 
 /// What a precompression pass did.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -191,5 +191,61 @@ mod tests {
         assert_eq!(window_bits(1025), 11);
         assert_eq!(window_bits(100_000), 17);
         assert_eq!(window_bits(usize::MAX), 24);
+    }
+}
+
+/// Throughput of each level on real output: `DVK_PRECOMPRESS_BENCH=public/ cargo test --lib
+/// precompress::bench -- --ignored --nocapture` (how the levels above were chosen).
+#[cfg(test)]
+mod bench {
+    #[test]
+    #[ignore]
+    fn levels() {
+        let Ok(dir) = std::env::var("DVK_PRECOMPRESS_BENCH") else {
+            return;
+        };
+        let files: Vec<Vec<u8>> = walkdir::WalkDir::new(dir)
+            .into_iter()
+            .flatten()
+            .filter(|e| e.file_type().is_file() && super::is_text(&e.path().to_string_lossy()))
+            .map(|e| std::fs::read(e.path()).unwrap())
+            .filter(|b| b.len() >= 1024)
+            .take(3000)
+            .collect();
+        let total: usize = files.iter().map(Vec::len).sum();
+        let cpu = || {
+            let mut u: libc::rusage = unsafe { std::mem::zeroed() };
+            // SAFETY: getrusage fills the struct.
+            unsafe { libc::getrusage(libc::RUSAGE_THREAD, &mut u) };
+            u.ru_utime.tv_sec as f64 + u.ru_utime.tv_usec as f64 / 1e6
+        };
+        for level in [1u32, 4, 6] {
+            let t = cpu();
+            let mut out = 0;
+            for f in &files {
+                let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(level));
+                std::io::Write::write_all(&mut e, f).unwrap();
+                out += e.finish().unwrap().len();
+            }
+            let s = cpu() - t;
+            println!("gzip {level}: {:.1} MB/s, ratio {:.3}", total as f64 / s / 1e6, out as f64 / total as f64);
+        }
+        for q in [0i32, 1, 2, 3, 4, 5] {
+            let t = cpu();
+            let mut out = 0;
+            for f in &files {
+                let params = brotli::enc::BrotliEncoderParams {
+                    quality: q,
+                    lgwin: super::window_bits(f.len()),
+                    size_hint: f.len(),
+                    ..Default::default()
+                };
+                let mut o = Vec::new();
+                brotli::BrotliCompress(&mut &f[..], &mut o, &params).unwrap();
+                out += o.len();
+            }
+            let s = cpu() - t;
+            println!("brotli {q}: {:.1} MB/s, ratio {:.3}", total as f64 / s / 1e6, out as f64 / total as f64);
+        }
     }
 }
