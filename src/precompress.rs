@@ -150,7 +150,9 @@ mod tests {
 
     fn gunzip(b: &[u8]) -> Vec<u8> {
         let mut out = Vec::new();
-        flate2::read::GzDecoder::new(b).read_to_end(&mut out).unwrap();
+        flate2::read::GzDecoder::new(b)
+            .read_to_end(&mut out)
+            .unwrap();
         out
     }
 
@@ -164,10 +166,22 @@ mod tests {
 
     #[test]
     fn text_files_are_chosen_by_extension() {
-        for yes in ["index.html", "a/style.3f2a.css", "x.JSON", "du-lieu/mo-hinh.csv", "robots.txt"] {
+        for yes in [
+            "index.html",
+            "a/style.3f2a.css",
+            "x.JSON",
+            "du-lieu/mo-hinh.csv",
+            "robots.txt",
+        ] {
             assert!(is_text(yes), "{yes}");
         }
-        for no in ["anh/a.jpg", "x.html.gz", "tim-kiem/i/1/w/0.bin", ".html", "README"] {
+        for no in [
+            "anh/a.jpg",
+            "x.html.gz",
+            "tim-kiem/i/1/w/0.bin",
+            ".html",
+            "README",
+        ] {
             assert!(!is_text(no), "{no}");
         }
     }
@@ -181,7 +195,10 @@ mod tests {
         }
         assert!(gzip(text.as_bytes()).unwrap().len() < text.len() / 5);
         // The same bytes give the same copy (no time stamp), so an unchanged file's copy is too.
-        assert_eq!(gzip(text.as_bytes()).unwrap(), gzip(text.as_bytes()).unwrap());
+        assert_eq!(
+            gzip(text.as_bytes()).unwrap(),
+            gzip(text.as_bytes()).unwrap()
+        );
     }
 
     #[test]
@@ -223,12 +240,17 @@ mod bench {
             let t = cpu();
             let mut out = 0;
             for f in &files {
-                let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(level));
+                let mut e =
+                    flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(level));
                 std::io::Write::write_all(&mut e, f).unwrap();
                 out += e.finish().unwrap().len();
             }
             let s = cpu() - t;
-            println!("gzip {level}: {:.1} MB/s, ratio {:.3}", total as f64 / s / 1e6, out as f64 / total as f64);
+            println!(
+                "gzip {level}: {:.1} MB/s, ratio {:.3}",
+                total as f64 / s / 1e6,
+                out as f64 / total as f64
+            );
         }
         for q in [0i32, 1, 2, 3, 4, 5] {
             let t = cpu();
@@ -245,7 +267,11 @@ mod bench {
                 out += o.len();
             }
             let s = cpu() - t;
-            println!("brotli {q}: {:.1} MB/s, ratio {:.3}", total as f64 / s / 1e6, out as f64 / total as f64);
+            println!(
+                "brotli {q}: {:.1} MB/s, ratio {:.3}",
+                total as f64 / s / 1e6,
+                out as f64 / total as f64
+            );
         }
     }
 }

@@ -175,7 +175,10 @@ pub fn parse(doc: &YamlDoc<'_>, root: &Mapping, diags: &mut Vec<Diagnostic>) -> 
             match vntext::slugify(&layout).as_str() {
                 "dang" => r.layout = Layout::Dang,
                 "nha-nuoc" => r.layout = Layout::NhaNuoc,
-                _ => f.error("layout", crate::msg!("publish.report_layout", value = layout)),
+                _ => f.error(
+                    "layout",
+                    crate::msg!("publish.report_layout", value = layout),
+                ),
             }
         }
         r.recipients = f.string_list("recipients").unwrap_or_default();
@@ -268,14 +271,19 @@ mod tests {
         let w = warnings(&s, Path::new("content/site.yaml"));
         assert_eq!(w.len(), 1);
         assert!(!w[0].is_error());
-        assert!(w[0].message.contains("parent, address, phone, responsible"), "{}", w[0].message);
+        assert!(
+            w[0].message.contains("parent, address, phone, responsible"),
+            "{}",
+            w[0].message
+        );
         let (s, _) = parse_text("title: X\n");
         assert_eq!(warnings(&s, Path::new("content/site.yaml")).len(), 1);
     }
 
     #[test]
     fn bad_values_are_reported_at_their_key() {
-        let (_, d) = parse_text("report:\n  date: 31/02\n  layout: chinh-phu\n  signer: { titel: X }\n");
+        let (_, d) =
+            parse_text("report:\n  date: 31/02\n  layout: chinh-phu\n  signer: { titel: X }\n");
         assert_eq!(d.len(), 3, "{d:?}");
         assert_eq!(d.iter().map(|d| d.line).collect::<Vec<_>>(), vec![4, 2, 3]);
     }

@@ -68,7 +68,14 @@ fn get(port: u16, path: &str, accept_encoding: Option<&str>) -> Answer {
         .expect("end of headers");
     let head = String::from_utf8_lossy(&raw[..split]).into_owned();
     let mut lines = head.split("\r\n");
-    let status = lines.next().unwrap().split(' ').nth(1).unwrap().parse().unwrap();
+    let status = lines
+        .next()
+        .unwrap()
+        .split(' ')
+        .nth(1)
+        .unwrap()
+        .parse()
+        .unwrap();
     let headers = lines
         .filter_map(|l| l.split_once(':'))
         .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_string()))
@@ -91,7 +98,11 @@ fn free_port() -> u16 {
 /// deploy/nginx.conf with the root and port of this test, inside a minimal main configuration.
 fn configure(dir: &Path, public: &Path, port: u16, brotli: bool) -> PathBuf {
     let site = std::fs::read_to_string(common::repo().join("deploy/nginx.conf")).unwrap();
-    for needed in ["listen 80;", "listen [::]:80;", "root /var/www/dan-van-kheo/public;"] {
+    for needed in [
+        "listen 80;",
+        "listen [::]:80;",
+        "root /var/www/dan-van-kheo/public;",
+    ] {
         assert!(site.contains(needed), "deploy/nginx.conf lost `{needed}`");
     }
     let mut site = site
@@ -195,7 +206,10 @@ fn nginx_serves_the_built_site_with_the_shipped_configuration() {
     // The 404 page, with status 404 and its own body.
     let missing = get(port, "/khong-co-trang-nay/", None);
     assert_eq!(missing.status, 404);
-    assert_eq!(missing.body, std::fs::read(public.join("404.html")).unwrap());
+    assert_eq!(
+        missing.body,
+        std::fs::read(public.join("404.html")).unwrap()
+    );
 
     // Precompressed copies: brotli when accepted, gzip otherwise, the plain file for others.
     let index = std::fs::read(public.join("index.html")).unwrap();
@@ -216,7 +230,10 @@ fn nginx_serves_the_built_site_with_the_shipped_configuration() {
     // Security headers on pages and on the 404.
     for a in [&plain, &missing] {
         let csp = a.header("content-security-policy").expect("CSP header");
-        assert!(csp.contains("default-src 'self'") && csp.contains("frame-ancestors 'none'"), "{csp}");
+        assert!(
+            csp.contains("default-src 'self'") && csp.contains("frame-ancestors 'none'"),
+            "{csp}"
+        );
         assert_eq!(a.header("x-content-type-options"), Some("nosniff"));
         assert!(a.header("strict-transport-security").is_some());
         assert!(a.header("referrer-policy").is_some());
@@ -231,7 +248,11 @@ fn nginx_serves_the_built_site_with_the_shipped_configuration() {
         .expect("the sample site has photos");
     let photo_url = format!(
         "/{}",
-        photo.path().strip_prefix(&public).unwrap().to_string_lossy()
+        photo
+            .path()
+            .strip_prefix(&public)
+            .unwrap()
+            .to_string_lossy()
     );
     let css_url = {
         let html = String::from_utf8_lossy(&index);
@@ -239,7 +260,10 @@ fn nginx_serves_the_built_site_with_the_shipped_configuration() {
         let end = html[at..].find('"').unwrap();
         html[at..at + end].to_string()
     };
-    assert!(css_url.len() > "/style.css".len(), "not fingerprinted: {css_url}");
+    assert!(
+        css_url.len() > "/style.css".len(),
+        "not fingerprinted: {css_url}"
+    );
     for url in [&photo_url, &css_url] {
         let a = get(port, url, Some("br, gzip"));
         assert_eq!(a.status, 200, "{url}");

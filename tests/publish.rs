@@ -63,7 +63,9 @@ fn files(dir: &Path) -> Vec<std::path::PathBuf> {
 
 fn gunzip(b: &[u8]) -> Vec<u8> {
     let mut out = Vec::new();
-    flate2::read::GzDecoder::new(b).read_to_end(&mut out).unwrap();
+    flate2::read::GzDecoder::new(b)
+        .read_to_end(&mut out)
+        .unwrap();
     out
 }
 
@@ -90,7 +92,10 @@ fn assert_precompressed(out: &Path) -> usize {
         let name = p.to_string_lossy().into_owned();
         if name.ends_with(".gz") || name.ends_with(".br") {
             let source = Path::new(&name[..name.len() - 3]);
-            assert!(is_text(source), "compressed copy of a non-text file: {name}");
+            assert!(
+                is_text(source),
+                "compressed copy of a non-text file: {name}"
+            );
             assert!(source.is_file(), "copy without its file: {name}");
             continue;
         }
@@ -103,7 +108,11 @@ fn assert_precompressed(out: &Path) -> usize {
             assert_eq!(gunzip(&gz), bytes, "{name}.gz");
             assert_eq!(unbrotli(&br), bytes, "{name}.br");
         } else {
-            assert!(!Path::new(&gz).exists() && !Path::new(&br).exists(), "{name}: {} bytes, copies made", bytes.len());
+            assert!(
+                !Path::new(&gz).exists() && !Path::new(&br).exists(),
+                "{name}: {} bytes, copies made",
+                bytes.len()
+            );
         }
     }
     n
@@ -113,7 +122,11 @@ fn assert_precompressed(out: &Path) -> usize {
 fn precompress_gives_every_text_file_of_1kb_a_gz_and_a_br_that_decompress_to_it() {
     let f = site(OWNER);
     let out = f.dvk(&["build", "--precompress"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let n = assert_precompressed(&public(&f));
     assert!(n >= 10, "only {n} files compressed");
     // Files under 1 KB are left alone (robots.txt is small).
@@ -127,7 +140,10 @@ fn unchanged_files_keep_their_compressed_copies_and_changed_ones_get_new_ones() 
     f.build_ok();
     let ino = |rel: &str| std::fs::metadata(public(&f).join(rel)).unwrap().ino();
     let model_page = "mo-hinh/to-tu-quan-an-ninh-trat-tu/index.html";
-    assert!(f.exists(&format!("{model_page}.br")), "site.yaml's publish.precompress is obeyed");
+    assert!(
+        f.exists(&format!("{model_page}.br")),
+        "site.yaml's publish.precompress is obeyed"
+    );
     let kept = ino(&format!("{model_page}.br"));
     let kept_gz = ino(&format!("{model_page}.gz"));
     let index_br = ino("index.html.br");
@@ -145,12 +161,22 @@ fn unchanged_files_keep_their_compressed_copies_and_changed_ones_get_new_ones() 
         ),
     );
     f.build_ok();
-    assert_eq!(ino(&format!("{model_page}.br")), kept, "an unchanged page's .br was made again");
+    assert_eq!(
+        ino(&format!("{model_page}.br")),
+        kept,
+        "an unchanged page's .br was made again"
+    );
     assert_eq!(ino(&format!("{model_page}.gz")), kept_gz);
     let changed = "mo-hinh/van-dong-nhan-dan-hien-dat-lam-duong/index.html";
     let page = std::fs::read(public(&f).join(changed)).unwrap();
-    assert_eq!(unbrotli(&std::fs::read(public(&f).join(format!("{changed}.br"))).unwrap()), page);
-    assert_eq!(gunzip(&std::fs::read(public(&f).join(format!("{changed}.gz"))).unwrap()), page);
+    assert_eq!(
+        unbrotli(&std::fs::read(public(&f).join(format!("{changed}.br"))).unwrap()),
+        page
+    );
+    assert_eq!(
+        gunzip(&std::fs::read(public(&f).join(format!("{changed}.gz"))).unwrap()),
+        page
+    );
     assert_precompressed(&public(&f));
     let _ = index_br;
     // Nothing changed: the next build rewrites no file and no compressed copy.
@@ -165,14 +191,20 @@ fn unchanged_files_keep_their_compressed_copies_and_changed_ones_get_new_ones() 
     };
     let before = stamps(&f);
     f.build_ok();
-    assert_eq!(stamps(&f), before, "a build with nothing changed rewrote files");
+    assert_eq!(
+        stamps(&f),
+        before,
+        "a build with nothing changed rewrote files"
+    );
     // Turned off: the copies go.
     f.write(
         "content/site.yaml",
         &format!("title: \"Dân vận khéo Bến Tre\"\nbase_url: \"https://danvan.example.gov.vn/\"\n{OWNER}"),
     );
     f.build_ok();
-    assert!(files(&public(&f)).iter().all(|p| !p.to_string_lossy().ends_with(".br")));
+    assert!(files(&public(&f))
+        .iter()
+        .all(|p| !p.to_string_lossy().ends_with(".br")));
 }
 
 #[test]
@@ -184,16 +216,34 @@ fn the_owner_is_in_every_page_footer_and_on_the_gioi_thieu_page() {
         if p.extension().is_some_and(|e| e == "html") {
             pages += 1;
             let html = std::fs::read_to_string(&p).unwrap();
-            let footer = &html[html.find("<footer class=\"site-footer\"").unwrap_or_else(|| panic!("{}: no footer", p.display()))..];
-            for want in ["Ban Dân vận Tỉnh ủy Bến Tre", "Tỉnh ủy Bến Tre", "0275 3822 000", "bandanvan@example.gov.vn", "Trưởng Ban Dân vận Tỉnh ủy", "Cách Mạng Tháng Tám"] {
-                assert!(footer.contains(want), "{}: footer lacks {want}", p.display());
+            let footer = &html[html
+                .find("<footer class=\"site-footer\"")
+                .unwrap_or_else(|| panic!("{}: no footer", p.display()))..];
+            for want in [
+                "Ban Dân vận Tỉnh ủy Bến Tre",
+                "Tỉnh ủy Bến Tre",
+                "0275 3822 000",
+                "bandanvan@example.gov.vn",
+                "Trưởng Ban Dân vận Tỉnh ủy",
+                "Cách Mạng Tháng Tám",
+            ] {
+                assert!(
+                    footer.contains(want),
+                    "{}: footer lacks {want}",
+                    p.display()
+                );
             }
         }
     }
     assert!(pages > 10);
     let about = f.read("gioi-thieu/index.html");
     let main = &about[about.find("<main").unwrap()..about.find("</main>").unwrap()];
-    assert!(main.contains("Cơ quan chủ quản") && main.contains("Ban Dân vận Tỉnh ủy Bến Tre") && main.contains("mailto:bandanvan@example.gov.vn"), "{main}");
+    assert!(
+        main.contains("Cơ quan chủ quản")
+            && main.contains("Ban Dân vận Tỉnh ủy Bến Tre")
+            && main.contains("mailto:bandanvan@example.gov.vn"),
+        "{main}"
+    );
 }
 
 #[test]
@@ -202,7 +252,12 @@ fn check_warns_in_vietnamese_while_the_owner_is_missing() {
     let out = f.dvk(&["check"]);
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{err}");
-    assert!(err.contains("content/site.yaml") && err.contains("chưa ghi đủ thông tin cơ quan chủ quản") && err.contains("parent, address, phone, email, responsible"), "{err}");
+    assert!(
+        err.contains("content/site.yaml")
+            && err.contains("chưa ghi đủ thông tin cơ quan chủ quản")
+            && err.contains("parent, address, phone, email, responsible"),
+        "{err}"
+    );
     let f = site(OWNER);
     let err = String::from_utf8_lossy(&f.dvk(&["check"]).stderr).into_owned();
     assert!(!err.contains("cơ quan chủ quản"), "{err}");
@@ -211,7 +266,10 @@ fn check_warns_in_vietnamese_while_the_owner_is_missing() {
 fn docx_xml(path: &Path) -> String {
     let mut z = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).expect("a zip file");
     let mut x = String::new();
-    z.by_name("word/document.xml").unwrap().read_to_string(&mut x).unwrap();
+    z.by_name("word/document.xml")
+        .unwrap()
+        .read_to_string(&mut x)
+        .unwrap();
     for part in ["[Content_Types].xml", "_rels/.rels", "word/styles.xml"] {
         assert!(z.by_name(part).is_ok(), "{part}");
     }
@@ -253,14 +311,31 @@ fn the_yearly_report_has_every_block_of_the_party_layout_on_the_page_and_in_the_
     let f = site(&format!("{OWNER}{REPORT}"));
     f.build_ok();
     let html = f.read("nam/2024/bao-cao/index.html");
-    let text = html.replace("<strong>", "").replace("</strong>", "").replace("<em>", "").replace("</em>", "").replace("&quot;", "\"");
+    let text = html
+        .replace("<strong>", "")
+        .replace("</strong>", "")
+        .replace("<em>", "")
+        .replace("</em>", "")
+        .replace("&quot;", "\"");
     assert_blocks_in_order(&text, PARTY_BLOCKS, "report page");
-    assert!(html.contains("href=\"bao-cao-dan-van-kheo-2024.docx\""), "no link to the Word file");
+    assert!(
+        html.contains("href=\"bao-cao-dan-van-kheo-2024.docx\""),
+        "no link to the Word file"
+    );
     assert!(!html.contains("CỘNG HÒA XÃ HỘI"));
     let docx = public(&f).join("nam/2024/bao-cao/bao-cao-dan-van-kheo-2024.docx");
     let xml = docx_xml(&docx);
     assert_blocks_in_order(&xml, PARTY_BLOCKS, "Word file");
-    for counts in ["Kinh tế", "Quốc phòng - an ninh", "Cấp tỉnh", "Cấp huyện", "Châu Thành", "Ba Tri", "Đất hiến", "30.638 m²"] {
+    for counts in [
+        "Kinh tế",
+        "Quốc phòng - an ninh",
+        "Cấp tỉnh",
+        "Cấp huyện",
+        "Châu Thành",
+        "Ba Tri",
+        "Đất hiến",
+        "30.638 m²",
+    ] {
         assert!(xml.contains(counts), "Word file lacks {counts}");
     }
     // A4 with the layout's margins: top and bottom 20 mm, left 30 mm, right 15 mm.
@@ -285,7 +360,15 @@ fn the_state_layout_and_a_report_without_number_or_date_leave_blanks_for_the_off
         "- Lưu VT.",
         "TRƯỞNG BAN",
     ];
-    assert_blocks_in_order(&html.replace("<strong>", "").replace("</strong>", "").replace("<em>", "").replace("</em>", ""), &blocks, "state report page");
+    assert_blocks_in_order(
+        &html
+            .replace("<strong>", "")
+            .replace("</strong>", "")
+            .replace("<em>", "")
+            .replace("</em>", ""),
+        &blocks,
+        "state report page",
+    );
     assert!(html.contains("Số: …/BC-…") && !html.contains("ĐẢNG CỘNG SẢN"));
     let docx = public(&f).join("nam/2024/bao-cao/bao-cao-dan-van-kheo-2024.docx");
     let xml = docx_xml(&docx);
@@ -299,8 +382,14 @@ fn bad_report_settings_are_reported_at_their_line_in_vietnamese() {
     let out = f.dvk(&["check"]);
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{err}");
-    assert!(err.contains("content/site.yaml:4:3:") && err.contains("không phải ngày/tháng"), "{err}");
-    assert!(err.contains("content/site.yaml:5:3:") && err.contains("`nha-nuoc`"), "{err}");
+    assert!(
+        err.contains("content/site.yaml:4:3:") && err.contains("không phải ngày/tháng"),
+        "{err}"
+    );
+    assert!(
+        err.contains("content/site.yaml:5:3:") && err.contains("`nha-nuoc`"),
+        "{err}"
+    );
 }
 
 /// Converts the Word file to text with LibreOffice, when installed, and looks for the blocks.
@@ -316,13 +405,23 @@ fn convert_with_libreoffice(docx: &Path, blocks: &[&str]) {
     };
     let dir = tempfile::tempdir().unwrap();
     let out = std::process::Command::new(soffice)
-        .arg(format!("-env:UserInstallation=file://{}/profile", dir.path().display()))
-        .args(["--headless", "--convert-to", "txt:Text (encoded):UTF8", "--outdir"])
+        .arg(format!(
+            "-env:UserInstallation=file://{}/profile",
+            dir.path().display()
+        ))
+        .args([
+            "--headless",
+            "--convert-to",
+            "txt:Text (encoded):UTF8",
+            "--outdir",
+        ])
         .arg(dir.path())
         .arg(docx)
         .output()
         .unwrap();
-    let txt = dir.path().join(docx.with_extension("txt").file_name().unwrap());
+    let txt = dir
+        .path()
+        .join(docx.with_extension("txt").file_name().unwrap());
     let text = std::fs::read_to_string(&txt).unwrap_or_else(|e| {
         panic!(
             "LibreOffice did not convert the Word file ({e}): {}{}",
@@ -332,7 +431,10 @@ fn convert_with_libreoffice(docx: &Path, blocks: &[&str]) {
     });
     let text = text.replace('\u{feff}', "");
     for b in blocks {
-        assert!(text.contains(b), "LibreOffice's text of the Word file lacks `{b}`:\n{text}");
+        assert!(
+            text.contains(b),
+            "LibreOffice's text of the Word file lacks `{b}`:\n{text}"
+        );
     }
 }
 

@@ -112,11 +112,16 @@ mod tests {
     #[test]
     fn the_hash_goes_before_the_extension_and_follows_the_bytes() {
         let a = fingerprinted_name("style.css", b"body{}");
-        assert!(a.starts_with("style.") && a.ends_with(".css") && a.len() == "style.css".len() + 11);
+        assert!(
+            a.starts_with("style.") && a.ends_with(".css") && a.len() == "style.css".len() + 11
+        );
         assert_ne!(a, fingerprinted_name("style.css", b"body{color:red}"));
         assert_eq!(a, fingerprinted_name("style.css", b"body{}"));
         let b = fingerprinted_name("tim-kiem/search.js", b"x");
-        assert!(b.starts_with("tim-kiem/search.") && b.ends_with(".js"), "{b}");
+        assert!(
+            b.starts_with("tim-kiem/search.") && b.ends_with(".js"),
+            "{b}"
+        );
     }
 
     #[test]
@@ -127,7 +132,10 @@ mod tests {
         let plain = Assets::new(dir.path(), false);
         assert_eq!(plain.renamed("style.css"), None);
         assert_eq!(plain.to_value("/x/")["style.css"], "/x/style.css");
-        assert_eq!(plain.to_value("/")["tim-kiem/search.js"], "/tim-kiem/search.js");
+        assert_eq!(
+            plain.to_value("/")["tim-kiem/search.js"],
+            "/tim-kiem/search.js"
+        );
         let built = Assets::new(dir.path(), true);
         let css = built.renamed("style.css").unwrap();
         assert_eq!(css, fingerprinted_name("style.css", b"body{}"));

@@ -297,7 +297,9 @@ pub fn document_xml(r: &Report) -> String {
                 // The first column (names) takes what the number columns leave.
                 let narrow = (text_width / (n + 2)).min(1400);
                 let first = text_width - narrow * (n - 1);
-                let widths: Vec<u32> = (0..n).map(|i| if i == 0 { first } else { narrow }).collect();
+                let widths: Vec<u32> = (0..n)
+                    .map(|i| if i == 0 { first } else { narrow })
+                    .collect();
                 table_start(&mut x, &widths, true);
                 let cell_style = Style {
                     size: 26,
@@ -312,7 +314,13 @@ pub fn document_xml(r: &Report) -> String {
                             bold: strong,
                             ..cell_style
                         };
-                        para(&mut c, text, st, if ci == 0 { "left" } else { "center" }, false);
+                        para(
+                            &mut c,
+                            text,
+                            st,
+                            if ci == 0 { "left" } else { "center" },
+                            false,
+                        );
                         cell(&mut x, widths[ci.min(widths.len() - 1)], &c);
                     }
                     x.push_str("</w:tr>");
@@ -437,7 +445,10 @@ mod tests {
                 Block::Para("Năm 2024 có 3 mô hình <mới> & tốt.".into()),
                 Block::Table {
                     head: vec!["Lĩnh vực".into(), "Số mô hình".into()],
-                    rows: vec![vec!["Kinh tế".into(), "2".into()], vec!["Tổng".into(), "2".into()]],
+                    rows: vec![
+                        vec!["Kinh tế".into(), "2".into()],
+                        vec!["Tổng".into(), "2".into()],
+                    ],
                     total_row: true,
                 },
             ],

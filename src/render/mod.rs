@@ -639,15 +639,12 @@ impl<'a> Renderer<'a> {
         report.search_docs = index.len();
         let ((), other_pages) = rayon::join(
             || {
-                index
-                    .finish()
-                    .par_iter()
-                    .for_each(|f| {
-                        self.write(sink, &f.path, &f.bytes);
-                        if let Some(name) = self.assets.renamed(&f.path) {
-                            self.write(sink, name, &f.bytes);
-                        }
-                    })
+                index.finish().par_iter().for_each(|f| {
+                    self.write(sink, &f.path, &f.bytes);
+                    if let Some(name) = self.assets.renamed(&f.path) {
+                        self.write(sink, name, &f.bytes);
+                    }
+                })
             },
             || self.render_jobs(&other_jobs, sink),
         );
@@ -1528,10 +1525,12 @@ impl<'a> Renderer<'a> {
                 .collect(),
             replicated: models
                 .iter()
-                .filter_map(|&i| Some((
+                .filter_map(|&i| {
+                    Some((
                         &self.kept_card(i).card,
                         s.models[s.replicated_from[i]?].title.clone(),
-                    )))
+                    ))
+                })
                 .collect(),
             groups: s
                 .config
@@ -1540,7 +1539,10 @@ impl<'a> Renderer<'a> {
                 .enumerate()
                 .map(|(f, field)| {
                     let items = models.iter().filter(|&&i| s.models[i].field == f);
-                    (field.label.clone(), items.map(|&i| &self.kept_card(i).card).collect::<Vec<_>>())
+                    (
+                        field.label.clone(),
+                        items.map(|&i| &self.kept_card(i).card).collect::<Vec<_>>(),
+                    )
                 })
                 .filter(|(_, items)| !items.is_empty())
                 .collect(),

@@ -57,7 +57,11 @@ fn parts(settings: &Settings, t: &I18n, year: i32) -> Parts {
         (true, true) => "Số: …/BC-…".to_string(),
         (true, false) => format!("Số: {}", r.number),
     };
-    let place = if r.place.is_empty() { "……" } else { &r.place };
+    let place = if r.place.is_empty() {
+        "……"
+    } else {
+        &r.place
+    };
     Parts {
         state,
         parent: upper(&owner.parent),
@@ -96,7 +100,10 @@ pub fn recipient_lines(recipients: &[String]) -> Vec<String> {
         .iter()
         .enumerate()
         .map(|(i, who)| {
-            let who = who.trim().trim_start_matches("- ").trim_end_matches([',', '.', ';']);
+            let who = who
+                .trim()
+                .trim_start_matches("- ")
+                .trim_end_matches([',', '.', ';']);
             format!("- {who}{}", if i + 1 == n { "." } else { "," })
         })
         .collect()
