@@ -39,6 +39,8 @@ pub struct SiteConfig {
     pub attachments: Vec<String>,
     /// Places the official list lacks (`places: { extra: [...] }`).
     pub places_extra: Vec<crate::places::resolve::Extra>,
+    /// `owner:`, `report:` and `publish:` ([`crate::publish`]).
+    pub agency: crate::publish::Settings,
 }
 
 /// Abbreviations of the default fields (slugified, without hyphens) and the slug each means.
@@ -85,6 +87,7 @@ impl Default for SiteConfig {
             menu: Vec::new(),
             search_abbreviations: Vec::new(),
             attachments: Vec::new(),
+            agency: Default::default(),
         }
     }
 }
@@ -101,7 +104,8 @@ impl SiteConfig {
         let Some(map) = doc.root_mapping(&mut diags) else {
             return (config, diags);
         };
-        let mut fields = doc.fields(map, &[], KEYS);
+        let mut fields = doc.fields(map, &[], &[KEYS, crate::publish::KEYS].concat());
+        config.agency = crate::publish::parse(&doc, map, &mut diags);
         if let Some(v) = fields.string("title") {
             config.title = v;
         }

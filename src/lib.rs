@@ -18,7 +18,9 @@ pub mod menu;
 pub mod msg;
 pub mod places;
 pub mod output;
+pub mod precompress;
 pub mod progress;
+pub mod publish;
 pub mod render;
 pub mod scaffold;
 pub mod search_config;
@@ -46,6 +48,9 @@ pub struct BuildOptions {
     pub drafts: bool,
     /// Fail on warnings too: nothing is published while there is one (`--strict`).
     pub strict: bool,
+    /// Write `.gz` and `.br` copies of the text files ([`precompress`]); also turned on by
+    /// `publish: { precompress: true }` in site.yaml.
+    pub precompress: bool,
 }
 
 impl BuildOptions {
@@ -57,6 +62,7 @@ impl BuildOptions {
             base_url: None,
             drafts: false,
             strict: false,
+            precompress: false,
         }
     }
 }
@@ -233,7 +239,10 @@ pub fn build_with_progress(
     let started = Instant::now();
     let root = &opts.root;
     let out = opts.out.clone().unwrap_or_else(|| root.join("public"));
-    let key = format!("drafts={} base_url={:?}", opts.drafts, opts.base_url);
+    let mut key = format!("drafts={} base_url={:?}", opts.drafts, opts.base_url);
+    if opts.precompress {
+        key.push_str(" precompress");
+    }
     let last = fresh::load(root);
     // Without the state of a last build there is nothing to compare with, so the inputs'
     // fingerprint is taken while the content loads (safe: a file changed meanwhile is newer
@@ -309,6 +318,16 @@ pub fn build_with_progress(
     if all.has_errors() || (opts.strict && !all.0.is_empty()) {
         return Err(BuildError::Content(all.sorted()));
     }
+    if opts.precompress || site.config.agency.publish.precompress {
+        progress.phase("Compressing");
+        let started = Instant::now();
+        let (_, d) = precompress::run(&staging);
+        timings.push(progress::Phase::since("precompress (.gz, .br)", started));
+        if !d.is_empty() {
+            all.extend(d);
+            return Err(BuildError::Write(all.sorted()));
+        }
+    }
     let out = staging.out_dir().to_path_buf();
     let publish = Instant::now();
     let published = staging.publish().map_err(|e| {
@@ -372,6 +391,13 @@ pub fn check_with_progress(root: &Path, progress: &dyn progress::Progress) -> Ve
     let mut all = Diagnostics::default();
     all.extend(diags);
     all.extend(located_lints(root, &site));
+    // Only for a configured site: one without site.yaml is a bare sample.
+    if root.join("content/site.yaml").is_file() {
+        all.extend(publish::warnings(
+            &site.config.agency,
+            Path::new("content/site.yaml"),
+        ));
+    }
     progress.pages(progress::page_count(&site));
     let (_, d) = render_into(
         root,

@@ -66,6 +66,10 @@ enum Command {
         /// Fail on warnings too (nothing is published while there is one).
         #[arg(long)]
         strict: bool,
+        /// Also write a .gz and a .br copy of every text file of 1 KB or more, for web servers
+        /// that send stored compressed files (also `publish: { precompress: true }` in site.yaml).
+        #[arg(long)]
+        precompress: bool,
     },
     /// Check the content and print every problem, without writing anything.
     Check {
@@ -337,6 +341,7 @@ fn main() -> ExitCode {
             base_url,
             drafts,
             strict,
+            precompress,
         } => {
             if let Err(code) = site_folder(&site) {
                 return code;
@@ -350,6 +355,7 @@ fn main() -> ExitCode {
                 base_url,
                 drafts,
                 strict,
+                precompress,
             };
             let bar = dvk::progress::Bar::new(cli.quiet);
             let result = dvk::build_with_progress(&opts, &bar);

@@ -242,6 +242,49 @@ impl Staging {
         Ok(())
     }
 
+    /// The files of the output so far, for passes that add files made from others
+    /// (precompression, `crate::precompress`): each one's path relative to the output and
+    /// where its bytes are now (the staging folder, or the previous output for a file
+    /// unchanged since the last build, linked in at commit).
+    pub fn files_so_far(&self) -> Vec<BuiltFile> {
+        let mut files = Vec::new();
+        if let Ok(w) = self.written.lock() {
+            files.extend(w.iter().map(|(rel, _)| BuiltFile {
+                rel: rel.clone(),
+                path: self.staging.join(rel),
+                unchanged: false,
+            }));
+        }
+        if let (Some(prev), Ok(u)) = (&self.previous, self.unchanged.lock()) {
+            files.extend(u.iter().map(|rel| BuiltFile {
+                rel: rel.clone(),
+                path: prev.join(rel),
+                unchanged: true,
+            }));
+        }
+        files
+    }
+
+    /// Keeps the previous output's regular file `rel` in the new output, unchanged (linked in
+    /// at commit, as [`Staging::write`] does for identical bytes). False when there is none.
+    pub fn keep_previous(&self, rel: &str) -> bool {
+        let Some(prev) = &self.previous else {
+            return false;
+        };
+        if checked_rel(rel).is_err()
+            || !fs::symlink_metadata(prev.join(rel)).is_ok_and(|m| m.is_file())
+        {
+            return false;
+        }
+        match self.unchanged.lock() {
+            Ok(mut u) => {
+                u.push(rel.to_string());
+                true
+            }
+            Err(_) => false,
+        }
+    }
+
     fn record(&self, rel: &str, stamp: crate::fresh::Stamp) {
         if let Ok(mut w) = self.written.lock() {
             w.push((rel.to_string(), stamp));
@@ -556,6 +599,17 @@ impl Drop for Staging {
             let _ = fs::remove_dir_all(&self.staging);
         }
     }
+}
+
+/// A file of the output being built ([`Staging::files_so_far`]).
+#[derive(Debug, Clone)]
+pub struct BuiltFile {
+    /// Path relative to the output folder, `/` separators.
+    pub rel: String,
+    /// Where its bytes are now.
+    pub path: PathBuf,
+    /// Unchanged since the previous build (its bytes are the previous output's file).
+    pub unchanged: bool,
 }
 
 /// True when `old` is a regular file with the same bytes as `new` (read a block at a time).

@@ -2,14 +2,17 @@
 //! Each listing page's context holds only that page's items. Writes go to a [`Sink`] (the
 //! staging folder of a build, memory for `serve`, nowhere for `check`).
 
+pub mod assets;
 pub mod charts;
 pub mod dia_ban;
+pub mod docx;
 pub mod feeds;
 pub mod format;
 pub mod map;
 pub mod pager;
 pub mod photos;
 pub mod theme;
+pub mod report;
 pub mod views;
 
 use crate::content::markdown::{self, Rendered};
@@ -394,11 +397,13 @@ struct Renderer<'a> {
     /// Each model's Markdown when it was moved out of the site (empty otherwise), kept or to
     /// be read again from its file: taken by the model's page.
     taken_bodies: Vec<Mutex<Option<crate::site::TakenBody>>>,
+    /// Stylesheets and scripts with fingerprinted names ([`assets`]; plain for `serve`).
+    assets: assets::Assets,
 }
 
 impl<'a> Renderer<'a> {
     fn new(root: &'a Path, site: &'a Site, theme: &'a Theme) -> Self {
-        let r = Renderer::lazy(root, site, theme, Cow::Owned(link_map(site)));
+        let r = Renderer::with_assets(root, site, theme, Cow::Owned(link_map(site)), true);
         (0..site.models.len()).into_par_iter().for_each(|i| {
             r.kept_card(i);
         });
@@ -412,6 +417,18 @@ impl<'a> Renderer<'a> {
         theme: &'a Theme,
         links: Cow<'a, HashMap<PathBuf, String>>,
     ) -> Self {
+        Renderer::with_assets(root, site, theme, links, false)
+    }
+
+    /// [`Renderer::lazy`], with fingerprinted asset names when `fingerprint` (a build).
+    fn with_assets(
+        root: &'a Path,
+        site: &'a Site,
+        theme: &'a Theme,
+        links: Cow<'a, HashMap<PathBuf, String>>,
+        fingerprint: bool,
+    ) -> Self {
+        let assets = assets::Assets::new(&theme.static_files, fingerprint);
         let urls = Urls {
             base_path: site.config.base_path(),
             base_url: site.config.base_url.clone(),
@@ -438,6 +455,11 @@ impl<'a> Renderer<'a> {
             }),
         );
         globals.insert("base_path", &urls.base_path);
+        globals.insert("assets", &assets.to_value(&urls.base_path));
+        globals.insert(
+            "owner",
+            &site.config.agency.owner.clone().unwrap_or_default(),
+        );
         globals.insert("t", &theme.i18n.value);
         globals.insert("feed_url", &urls.url("atom.xml"));
         globals.insert("breadcrumbs", &Vec::<Value>::new());
@@ -467,6 +489,7 @@ impl<'a> Renderer<'a> {
             disk_full: AtomicBool::new(false),
             output_failed: AtomicBool::new(false),
             taken_bodies: Vec::new(),
+            assets,
         }
     }
 
@@ -606,10 +629,12 @@ impl<'a> Renderer<'a> {
         report.search_docs = index.len();
         let ((), other_pages) = rayon::join(
             || {
-                index
-                    .finish()
-                    .par_iter()
-                    .for_each(|f| self.write(sink, &f.path, &f.bytes))
+                index.finish().par_iter().for_each(|f| {
+                    self.write(sink, &f.path, &f.bytes);
+                    if let Some(name) = self.assets.renamed(&f.path) {
+                        self.write(sink, name, &f.bytes);
+                    }
+                })
             },
             || self.render_jobs(&other_jobs, sink),
         );
@@ -848,7 +873,12 @@ impl<'a> Renderer<'a> {
     fn copy_static(&self, sink: &dyn Sink) {
         for (rel, file) in &self.theme.static_files {
             match file.read() {
-                Ok(b) => self.write(sink, rel, &b),
+                Ok(b) => {
+                    self.write(sink, rel, &b);
+                    if let Some(name) = self.assets.renamed(rel) {
+                        self.write(sink, name, &b);
+                    }
+                }
                 Err(e) => self.diag(Diagnostic::error(
                     &PathBuf::from("themes")
                         .join(&self.site.config.theme)
@@ -1020,7 +1050,7 @@ impl<'a> Renderer<'a> {
                 self.with_code_css(&mut ctx, &r);
                 ctx.insert(
                     "page",
-                    &json!({"title": sp.page.title, "body_html": r.html}),
+                    &json!({"title": sp.page.title, "body_html": r.html, "slug": sp.slug}),
                 );
                 self.add_search_doc(job, self.page_doc(p, desc, r.text));
                 self.page(sink, "page.html", &path, ctx)
@@ -1470,6 +1500,55 @@ impl<'a> Renderer<'a> {
         self.page(sink, "list.html", &page_path, ctx)
     }
 
+    /// The year's report as a Word file beside its page ([`report`], [`docx`]).
+    fn write_report_docx(&self, sink: &dyn Sink, year: i32, path: &str, st: &views::StatsView) {
+        let s = self.site;
+        let models = &s.by_year[&year];
+        let content = report::Content {
+            year,
+            stats: st,
+            exemplary: models
+                .iter()
+                .filter(|&&i| s.models[i].exemplary)
+                .map(|&i| &self.kept_card(i).card)
+                .collect(),
+            replicated: models
+                .iter()
+                .filter_map(|&i| {
+                    Some((
+                        &self.kept_card(i).card,
+                        s.models[s.replicated_from[i]?].title.clone(),
+                    ))
+                })
+                .collect(),
+            groups: s
+                .config
+                .fields
+                .iter()
+                .enumerate()
+                .map(|(f, field)| {
+                    let items = models.iter().filter(|&&i| s.models[i].field == f);
+                    (
+                        field.label.clone(),
+                        items.map(|&i| &self.kept_card(i).card).collect::<Vec<_>>(),
+                    )
+                })
+                .filter(|(_, items)| !items.is_empty())
+                .collect(),
+        };
+        let doc = report::document(&s.config.agency, &self.theme.i18n, &content);
+        let rel = format!("{path}{}", report::docx_name(year));
+        match docx::write(&doc) {
+            Ok(bytes) => self.write(sink, &rel, &bytes),
+            Err(e) => self.diag(Diagnostic::error(
+                Path::new(&rel),
+                0,
+                0,
+                crate::msg!("publish.docx_failed", error = e),
+            )),
+        }
+    }
+
     fn report(&self, sink: &dyn Sink, year: i32) -> Option<String> {
         let s = self.site;
         let t = &self.theme.i18n;
@@ -1479,7 +1558,10 @@ impl<'a> Renderer<'a> {
         let title = t.fill("report.title", &[("year", &year.to_string())]);
         let mut ctx = self.context(&path, &title, &title);
         ctx.insert("year", &year);
-        ctx.insert("stats", &views::stats(s, &self.urls, t, &st));
+        let stats_view = views::stats(s, &self.urls, t, &st);
+        ctx.insert("stats", &stats_view);
+        ctx.insert("doc", &report::head(&s.config.agency, t, year));
+        self.write_report_docx(sink, year, &path, &stats_view);
         // The same charts as the year's listing, whose CSVs they link to.
         ctx.insert(
             "charts",
