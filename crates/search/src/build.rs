@@ -655,6 +655,8 @@ pub struct IndexBuilder {
     facets: Vec<DocFacets<String>>,
     /// Each doc's row of the metadata shards, as JSON.
     meta_rows: Vec<Box<[u8]>>,
+    /// Docs with other names of their place ([`SearchDoc::place_aliases`]).
+    aliased: usize,
     started: std::time::Instant,
 }
 
@@ -688,6 +690,7 @@ impl IndexBuilder {
             pending: None,
             facets: Vec::new(),
             meta_rows: Vec::new(),
+            aliased: 0,
             started: std::time::Instant::now(),
         }
     }
@@ -708,6 +711,7 @@ impl IndexBuilder {
         for chunk in docs.chunks_mut(CHUNK) {
             let first = self.facets.len();
             self.facets.extend(chunk.iter().map(DocFacets::of));
+            self.aliased += chunk.iter().filter(|d| !d.place_aliases.is_empty()).count();
             let pending = self.pending.take();
             let (analysis, merged) = (&self.analysis, &mut self.merged);
             // A pipeline: the (serial) merge of one chunk runs while the next is analysed.
@@ -736,6 +740,7 @@ impl IndexBuilder {
             pending,
             facets: doc_facets,
             meta_rows,
+            aliased,
             started,
         } = self;
         // DVK_SEARCH_TIMING=1 prints the time spent so far at each stage (for profiling).
@@ -930,6 +935,7 @@ impl IndexBuilder {
             "w": word_firsts,
             "p": pair_firsts,
             "vocab": vocab_firsts,
+            "aliased": aliased,
             "years": facets.years,
             "provinces": facets.provinces.iter().map(|p| json!([vntext::nfc(p), vntext::slugify(p)])).collect::<Vec<_>>(),
             "districts": facets.districts.iter().map(|(p, d)| json!([p, vntext::nfc(d), vntext::slugify(d)])).collect::<Vec<_>>(),

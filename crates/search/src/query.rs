@@ -104,13 +104,14 @@ const WEIGHTS: [(u8, f64); 5] = [
     (LIST_BODY_HIGH, 1.0),
 ];
 
-/// Weights of two query words found adjacent, as typed, by where: a place named in full
-/// counts most, then the title; adjacent words in the body still beat scattered ones.
+/// Weights of two query words found adjacent, as typed, by where: title and place first,
+/// then host, tags and summary; adjacent words in the body outweigh one word more in the
+/// title, so a doc with the words as typed comes before one that has them scattered.
 const PAIR_WEIGHTS: [(u8, f64); 5] = [
-    (LIST_TITLE, 20.0),
-    (LIST_PLACE, 30.0),
-    (LIST_META, 4.0),
-    (LIST_BODY, 2.0),
+    (LIST_TITLE, 40.0),
+    (LIST_PLACE, 40.0),
+    (LIST_META, 20.0),
+    (LIST_BODY, 15.0),
     (LIST_BODY_HIGH, 0.0),
 ];
 
@@ -166,6 +167,11 @@ impl Index {
         let manifest: Value = serde_json::from_slice(files.get("tim-kiem/index.json")?).ok()?;
         let n = manifest["n"].as_u64()? as usize;
         Some(Index { manifest, files, n })
+    }
+
+    /// Number of docs indexed with other names of their place ([`crate::SearchDoc::place_aliases`]).
+    pub fn aliased(&self) -> usize {
+        self.manifest["aliased"].as_u64().unwrap_or(0) as usize
     }
 
     /// Number of docs.
@@ -301,6 +307,19 @@ impl Index {
         }
     }
 
+    /// The first correction of a word found nowhere (`None` when it is found, or has none).
+    fn correction_of(&self, term: &str, prefix: bool) -> Option<String> {
+        if self.lookup_in("w", term, 1).is_some()
+            || (prefix
+                && self
+                    .lookup_in("w", &format!("{term}{PREFIX_MARK}"), 1)
+                    .is_some())
+        {
+            return None;
+        }
+        self.corrections(term, prefix).into_iter().next()
+    }
+
     fn fuzzy_scores(&self, term: &str, prefix: bool) -> HashMap<u32, f64> {
         let mut out: HashMap<u32, f64> = HashMap::new();
         for c in self.corrections(term, prefix) {
@@ -338,13 +357,17 @@ impl Index {
         }
         let mut total = total.unwrap_or_default();
         // Words adjacent as typed: their pair (in the phrase shards) adds to the docs that have it.
-        let words: Vec<&str> = items
+        // A word corrected for a typo pairs as its first correction.
+        let corrected: Vec<String> = items
             .iter()
             .map(|it| match it {
-                Item::Word { term, .. } => term.as_str(),
-                Item::Phrase(_) => "",
+                Item::Word { term, prefix } => self
+                    .correction_of(term, *prefix)
+                    .unwrap_or_else(|| term.clone()),
+                Item::Phrase(_) => String::new(),
             })
             .collect();
+        let words: Vec<&str> = corrected.iter().map(String::as_str).collect();
         let pairs = items
             .windows(2)
             .zip(words.windows(2))
