@@ -115,8 +115,9 @@ const PAIR_WEIGHTS: [(u8, f64); 5] = [
     (LIST_BODY_HIGH, 0.0),
 ];
 
-/// Adjacent pairs of query words looked up (each costs a phrase shard; the first ones).
-pub const MAX_ADJACENT_PAIRS: usize = 4;
+/// Adjacent pairs of query words looked up, each costing a phrase shard (about 12 KB): the
+/// first and the last when there are more.
+pub const MAX_ADJACENT_PAIRS: usize = 2;
 /// Added for each pair of adjacent query words that is a pair of adjacent words of a doc's
 /// place (`lam ha` → Lâm Hà): more than any text score, so the place's models come first.
 pub const PLACE_BOOST: f64 = 1000.0;
@@ -368,7 +369,7 @@ impl Index {
             })
             .collect();
         let words: Vec<&str> = corrected.iter().map(String::as_str).collect();
-        let pairs = items
+        let mut pairs: Vec<String> = items
             .windows(2)
             .zip(words.windows(2))
             .filter(|(it, w)| {
@@ -378,7 +379,13 @@ impl Index {
                     && !optional.contains(&&it[1])
             })
             .map(|(_, w)| format!("{} {}", w[0], w[1]))
-            .take(MAX_ADJACENT_PAIRS);
+            .collect();
+        if pairs.len() > MAX_ADJACENT_PAIRS {
+            // The first and the last: what a query is about, and (often) where.
+            let last = pairs.swap_remove(pairs.len() - 1);
+            pairs.truncate(MAX_ADJACENT_PAIRS - 1);
+            pairs.push(last);
+        }
         for key in pairs {
             if let Some(l) = self.lookup_in("p", &key, 0) {
                 for (d, s) in self.weighted(&l, &PAIR_WEIGHTS) {

@@ -13,7 +13,7 @@
   // Query words adjacent as typed (query.rs PAIR_WEIGHTS, MAX_ADJACENT_PAIRS), two words of a
   // place name (PLACE_BOOST), typo corrections (FUZZY_*, build.rs FUZZY_MIN_CHARS).
   var PAIR_WEIGHTS = [[1, 40], [2, 40], [4, 20], [8, 15], [16, 0]];
-  var MAX_PAIRS = 4, PLACE_BOOST = 1000, FUZZY_FACTOR = 0.6, FUZZY_MAX = 3, FUZZY_MIN = 5;
+  var MAX_PAIRS = 2, PLACE_BOOST = 1000, FUZZY_FACTOR = 0.6, FUZZY_MAX = 3, FUZZY_MIN = 5;
   var PARAMS = { year: 'nam', province: 'tinh', district: 'huyen', field: 'linh-vuc', exemplary: 'dien-hinh' };
   var DIMS = ['year', 'province', 'district', 'field', 'exemplary'];
 
@@ -274,13 +274,14 @@
     var optional = items.map(function (it) { return !it.phrase && !it.prefix && OPTIONAL.has(it.term); });
     if (optional.every(Boolean)) optional = optional.map(function () { return false; });
     var need = optional.filter(function (o) { return !o; }).length;
-    // Words adjacent as typed: their pair adds to the docs that have it (the first few),
-    // fetched beside the words. A word corrected for a typo pairs as its first correction.
+    // Words adjacent as typed: their pair adds to the docs that have it (the first and
+    // the last), fetched beside the words. A word corrected for a typo pairs as its first correction.
     var pairAt = [];
-    for (var k = 0; k + 1 < items.length && pairAt.length < MAX_PAIRS; k++) {
+    for (var k = 0; k + 1 < items.length; k++) {
       if (items[k].phrase || items[k + 1].phrase || optional[k] || optional[k + 1]) continue;
       pairAt.push(k);
     }
+    if (pairAt.length > MAX_PAIRS) pairAt = pairAt.slice(0, MAX_PAIRS - 1).concat(pairAt.slice(-1));
     jobs.push(Promise.all(pairAt.map(function (k) { return lookup('p', items[k].term + ' ' + items[k + 1].term, 0); })));
     return Promise.all(jobs).then(function (found) {
       var eff = items.map(function (it, k) { var f = found[k]; return f && f.fuzzy && f.fuzzy.length ? f.fuzzyTerms[0] : it.term; });
