@@ -145,9 +145,9 @@ fn judged_queries_put_the_right_models_first() {
         let p = precision_at_3(&ranked, &j.first);
         total += p;
         let mark = if p < 1.0 { "MISS" } else { "ok  " };
+        let quoted = format!("{:?}", j.q);
         report.push_str(&format!(
-            "{mark} P@3 {p:.2}  {:<40} {}\n       got {:?}\n",
-            format!("{:?}", j.q),
+            "{mark} P@3 {p:.2}  {quoted:<40} {}\n       got {:?}\n",
             j.why,
             ranked.iter().take(3).collect::<Vec<_>>()
         ));

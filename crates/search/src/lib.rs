@@ -36,6 +36,7 @@
 pub mod abbrev;
 pub mod build;
 pub mod codec;
+mod files;
 pub mod postings;
 pub mod query;
 pub mod text;
