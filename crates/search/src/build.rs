@@ -5,13 +5,14 @@ use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Mutex;
 
 use rayon::prelude::*;
-use serde_json::{json, Value};
+use serde_json::json;
 
 use crate::abbrev::{Abbreviations, Matcher};
 use crate::codec::{
     encode_payload, Payload, ShardWriter, LIST_BODY, LIST_BODY_HIGH, LIST_META, LIST_PLACE,
     LIST_TITLE,
 };
+use crate::files::{compact_js, excerpt_source, fnv1a, runs};
 use crate::postings::Packed;
 use crate::text::TermScanner;
 use crate::{DocKind, IndexFile, SearchDoc};
@@ -26,8 +27,6 @@ pub const PREFIX_MARK: char = '\u{1}';
 pub const SHARD_TARGET: usize = 12 * 1024;
 /// Docs per metadata shard.
 pub const META_DOCS: usize = 8;
-/// Longest excerpt source kept per doc, in characters.
-const EXCERPT_CHARS: usize = 240;
 /// Docs analysed at a time (bounds the memory of per-doc intermediate results).
 const CHUNK: usize = 512;
 
@@ -284,111 +283,6 @@ fn kind_rank(k: &DocKind) -> u8 {
         DocKind::Article => 1,
         DocKind::Page => 2,
     }
-}
-
-fn excerpt_source(doc: &SearchDoc) -> String {
-    let mut src = collapse_ws(&doc.summary);
-    if src.chars().count() < EXCERPT_CHARS / 2 {
-        let body = collapse_ws(&doc.body);
-        if !body.is_empty() && !body.starts_with(&src) {
-            if !src.is_empty() {
-                src.push(' ');
-            }
-            src.push_str(&body);
-        } else if src.is_empty() || body.len() > src.len() {
-            src = body;
-        }
-    }
-    truncate_words(&src, EXCERPT_CHARS)
-}
-
-fn collapse_ws(s: &str) -> String {
-    // Only the start of a long text can end up in the excerpt.
-    let limit = s
-        .char_indices()
-        .nth(2 * EXCERPT_CHARS)
-        .map_or(s.len(), |(i, _)| i);
-    let s = vntext::nfc(&s[..limit]);
-    let mut out = String::with_capacity(s.len().min(4 * EXCERPT_CHARS));
-    for w in s.split_whitespace() {
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(w);
-        if out.len() > 4 * EXCERPT_CHARS {
-            break;
-        }
-    }
-    out
-}
-
-fn truncate_words(s: &str, max_chars: usize) -> String {
-    if s.chars().count() <= max_chars {
-        return s.to_owned();
-    }
-    let cut = s.char_indices().nth(max_chars).map_or(s.len(), |(i, _)| i);
-    let head = &s[..cut];
-    let head = match head.rfind(' ') {
-        Some(i) if i > cut / 2 => &head[..i],
-        _ => head,
-    };
-    format!(
-        "{}…",
-        head.trim_end_matches(|c: char| c.is_ascii_punctuation() && c != ')')
-    )
-}
-
-/// The client without indentation and whole-line comments (a safe, tiny minification: the
-/// script has no multi-line strings or template literals).
-fn compact_js(js: &str) -> String {
-    let mut out = String::with_capacity(js.len());
-    let mut in_comment = false;
-    for line in js.lines() {
-        let l = line.trim();
-        if in_comment {
-            in_comment = !l.ends_with("*/");
-            continue;
-        }
-        if l.starts_with("/*") && !l.starts_with("/*!") {
-            in_comment = !l.ends_with("*/");
-            continue;
-        }
-        if l.is_empty() || l.starts_with("// ") {
-            continue;
-        }
-        out.push_str(l);
-        out.push('\n');
-    }
-    out
-}
-
-fn fnv1a(h: &mut u64, bytes: &[u8]) {
-    for &b in bytes {
-        *h ^= u64::from(b);
-        *h = h.wrapping_mul(0x100_0000_01b3);
-    }
-}
-
-/// Appends run-length pairs `[value, length]` of `values` to a JSON array.
-fn runs(values: impl Iterator<Item = usize>) -> Value {
-    let mut out: Vec<Value> = Vec::new();
-    let mut cur: Option<(usize, usize)> = None;
-    for v in values {
-        cur = match cur {
-            Some((cv, n)) if cv == v => Some((cv, n + 1)),
-            Some((cv, n)) => {
-                out.push(json!(cv));
-                out.push(json!(n));
-                Some((v, 1))
-            }
-            None => Some((v, 1)),
-        };
-    }
-    if let Some((cv, n)) = cur {
-        out.push(json!(cv));
-        out.push(json!(n));
-    }
-    Value::Array(out)
 }
 
 /// The facet values of one doc: what the manifest's filters need once its text is indexed
@@ -655,6 +549,8 @@ pub struct IndexBuilder {
     facets: Vec<DocFacets<String>>,
     /// Each doc's row of the metadata shards, as JSON.
     meta_rows: Vec<Box<[u8]>>,
+    /// Docs with other names of their place ([`SearchDoc::place_aliases`]).
+    aliased: usize,
     started: std::time::Instant,
 }
 
@@ -688,6 +584,7 @@ impl IndexBuilder {
             pending: None,
             facets: Vec::new(),
             meta_rows: Vec::new(),
+            aliased: 0,
             started: std::time::Instant::now(),
         }
     }
@@ -708,6 +605,7 @@ impl IndexBuilder {
         for chunk in docs.chunks_mut(CHUNK) {
             let first = self.facets.len();
             self.facets.extend(chunk.iter().map(DocFacets::of));
+            self.aliased += chunk.iter().filter(|d| !d.place_aliases.is_empty()).count();
             let pending = self.pending.take();
             let (analysis, merged) = (&self.analysis, &mut self.merged);
             // A pipeline: the (serial) merge of one chunk runs while the next is analysed.
@@ -736,6 +634,7 @@ impl IndexBuilder {
             pending,
             facets: doc_facets,
             meta_rows,
+            aliased,
             started,
         } = self;
         // DVK_SEARCH_TIMING=1 prints the time spent so far at each stage (for profiling).
@@ -930,6 +829,7 @@ impl IndexBuilder {
             "w": word_firsts,
             "p": pair_firsts,
             "vocab": vocab_firsts,
+            "aliased": aliased,
             "years": facets.years,
             "provinces": facets.provinces.iter().map(|p| json!([vntext::nfc(p), vntext::slugify(p)])).collect::<Vec<_>>(),
             "districts": facets.districts.iter().map(|(p, d)| json!([p, vntext::nfc(d), vntext::slugify(d)])).collect::<Vec<_>>(),
@@ -1041,36 +941,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn excerpts_are_short_and_cut_at_words() {
-        let long = "Nuôi heo đất giúp phụ nữ nghèo. ".repeat(20);
-        let e = truncate_words(&long, 60);
-        assert!(e.chars().count() <= 61, "{e}");
-        assert!(e.ends_with('…'));
-        assert!(!e.contains("  "));
-        assert_eq!(truncate_words("ngắn", 60), "ngắn");
-    }
-
-    #[test]
-    fn the_client_is_compacted_without_losing_code() {
-        let js = compact_js(crate::CLIENT_JS);
-        assert!(js.len() < crate::CLIENT_JS.len() * 9 / 10);
-        assert!(js.starts_with("(function () {"));
-        assert!(js.contains("var TERM = /[\\p{Alphabetic}\\p{N}]/u;"));
-        assert!(!js.contains("---- page ----"));
-        let kept: Vec<&str> = js.lines().collect();
-        let code = crate::CLIENT_JS
-            .lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty() && !l.starts_with("/*"));
-        let code: Vec<&str> = code
-            .filter(|l| !l.starts_with("The ") && !l.starts_with("text node"))
-            .collect();
-        for line in code.iter().filter(|l| l.contains(';') || l.ends_with('{')) {
-            assert!(kept.contains(line), "lost: {line}");
-        }
-    }
-
-    #[test]
     fn fx_hashes_the_tail_as_a_zero_padded_word() {
         for len in 0..=20 {
             let bytes: Vec<u8> = (1..=len as u8).collect();
@@ -1084,14 +954,5 @@ mod tests {
             }
             assert_eq!(h.finish(), want.finish(), "{len} bytes");
         }
-    }
-
-    #[test]
-    fn runs_compress_repeated_values() {
-        assert_eq!(
-            runs([1, 1, 1, 0, 2, 2].into_iter()),
-            json!([1, 3, 0, 1, 2, 2])
-        );
-        assert_eq!(runs(std::iter::empty()), json!([]));
     }
 }

@@ -24,6 +24,10 @@
 //!   starts with it, or an alias to the only such term. Keys are in byte order and split into
 //!   shards of about 12 KB, so a query word fetches one shard (rarely two).
 //! - `tim-kiem/i/<hash>/p/<n>.bin`: phrase shards: keys `a b` for terms adjacent in a text.
+//! - `tim-kiem/i/<hash>/vocab/<n>.bin`: for typo correction, key = a first letter, value (an
+//!   alias payload) = the indexed words of 5 letters or more starting with it, most frequent
+//!   first, one a line; the manifest's `vocab` has the first key of each shard. `aliased`
+//!   counts the docs indexed with other names of their place.
 //! - `tim-kiem/i/<hash>/m/<n>.json`: doc metadata, [`build::META_DOCS`] docs per file:
 //!   `[[url, title, place, excerpt source], …]` (NFC, plain text).
 //! - `tim-kiem/search.js`, `tim-kiem/search.css`: the client.
@@ -32,6 +36,7 @@
 pub mod abbrev;
 pub mod build;
 pub mod codec;
+mod files;
 pub mod postings;
 pub mod query;
 pub mod text;

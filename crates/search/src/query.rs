@@ -104,18 +104,20 @@ const WEIGHTS: [(u8, f64); 5] = [
     (LIST_BODY_HIGH, 1.0),
 ];
 
-/// Weights of two query words found adjacent, as typed, by where: a place named in full
-/// counts most, then the title; adjacent words in the body still beat scattered ones.
+/// Weights of two query words found adjacent, as typed, by where: title and place first,
+/// then host, tags and summary; adjacent words in the body outweigh one word more in the
+/// title, so a doc with the words as typed comes before one that has them scattered.
 const PAIR_WEIGHTS: [(u8, f64); 5] = [
-    (LIST_TITLE, 20.0),
-    (LIST_PLACE, 30.0),
-    (LIST_META, 4.0),
-    (LIST_BODY, 2.0),
+    (LIST_TITLE, 40.0),
+    (LIST_PLACE, 40.0),
+    (LIST_META, 20.0),
+    (LIST_BODY, 15.0),
     (LIST_BODY_HIGH, 0.0),
 ];
 
-/// Adjacent pairs of query words looked up (each costs a phrase shard; the first ones).
-pub const MAX_ADJACENT_PAIRS: usize = 4;
+/// Adjacent pairs of query words looked up, each costing a phrase shard (about 12 KB): the
+/// first and the last when there are more.
+pub const MAX_ADJACENT_PAIRS: usize = 2;
 /// Added for each pair of adjacent query words that is a pair of adjacent words of a doc's
 /// place (`lam ha` → Lâm Hà): more than any text score, so the place's models come first.
 pub const PLACE_BOOST: f64 = 1000.0;
@@ -166,6 +168,11 @@ impl Index {
         let manifest: Value = serde_json::from_slice(files.get("tim-kiem/index.json")?).ok()?;
         let n = manifest["n"].as_u64()? as usize;
         Some(Index { manifest, files, n })
+    }
+
+    /// Number of docs indexed with other names of their place ([`crate::SearchDoc::place_aliases`]).
+    pub fn aliased(&self) -> usize {
+        self.manifest["aliased"].as_u64().unwrap_or(0) as usize
     }
 
     /// Number of docs.
@@ -301,6 +308,19 @@ impl Index {
         }
     }
 
+    /// The first correction of a word found nowhere (`None` when it is found, or has none).
+    fn correction_of(&self, term: &str, prefix: bool) -> Option<String> {
+        if self.lookup_in("w", term, 1).is_some()
+            || (prefix
+                && self
+                    .lookup_in("w", &format!("{term}{PREFIX_MARK}"), 1)
+                    .is_some())
+        {
+            return None;
+        }
+        self.corrections(term, prefix).into_iter().next()
+    }
+
     fn fuzzy_scores(&self, term: &str, prefix: bool) -> HashMap<u32, f64> {
         let mut out: HashMap<u32, f64> = HashMap::new();
         for c in self.corrections(term, prefix) {
@@ -338,14 +358,18 @@ impl Index {
         }
         let mut total = total.unwrap_or_default();
         // Words adjacent as typed: their pair (in the phrase shards) adds to the docs that have it.
-        let words: Vec<&str> = items
+        // A word corrected for a typo pairs as its first correction.
+        let corrected: Vec<String> = items
             .iter()
             .map(|it| match it {
-                Item::Word { term, .. } => term.as_str(),
-                Item::Phrase(_) => "",
+                Item::Word { term, prefix } => self
+                    .correction_of(term, *prefix)
+                    .unwrap_or_else(|| term.clone()),
+                Item::Phrase(_) => String::new(),
             })
             .collect();
-        let pairs = items
+        let words: Vec<&str> = corrected.iter().map(String::as_str).collect();
+        let mut pairs: Vec<String> = items
             .windows(2)
             .zip(words.windows(2))
             .filter(|(it, w)| {
@@ -355,7 +379,13 @@ impl Index {
                     && !optional.contains(&&it[1])
             })
             .map(|(_, w)| format!("{} {}", w[0], w[1]))
-            .take(MAX_ADJACENT_PAIRS);
+            .collect();
+        if pairs.len() > MAX_ADJACENT_PAIRS {
+            // The first and the last: what a query is about, and (often) where.
+            let last = pairs.swap_remove(pairs.len() - 1);
+            pairs.truncate(MAX_ADJACENT_PAIRS - 1);
+            pairs.push(last);
+        }
         for key in pairs {
             if let Some(l) = self.lookup_in("p", &key, 0) {
                 for (d, s) in self.weighted(&l, &PAIR_WEIGHTS) {

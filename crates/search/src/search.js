@@ -12,8 +12,8 @@
   var WEIGHTS = [[1, 20], [2, 15], [4, 4], [8, 1], [16, 1]];
   // Query words adjacent as typed (query.rs PAIR_WEIGHTS, MAX_ADJACENT_PAIRS), two words of a
   // place name (PLACE_BOOST), typo corrections (FUZZY_*, build.rs FUZZY_MIN_CHARS).
-  var PAIR_WEIGHTS = [[1, 20], [2, 30], [4, 4], [8, 2], [16, 0]];
-  var MAX_PAIRS = 4, PLACE_BOOST = 1000, FUZZY_FACTOR = 0.6, FUZZY_MAX = 3, FUZZY_MIN = 5;
+  var PAIR_WEIGHTS = [[1, 40], [2, 40], [4, 20], [8, 15], [16, 0]];
+  var MAX_PAIRS = 2, PLACE_BOOST = 1000, FUZZY_FACTOR = 0.6, FUZZY_MAX = 3, FUZZY_MIN = 5;
   var PARAMS = { year: 'nam', province: 'tinh', district: 'huyen', field: 'linh-vuc', exemplary: 'dien-hinh' };
   var DIMS = ['year', 'province', 'district', 'field', 'exemplary'];
 
@@ -252,7 +252,10 @@
       for (var i = 0; i < list.length && out.length < FUZZY_MAX; i++) {
         if (list[i] !== term && editDistance(term, list[i], prefix) <= 1) out.push(list[i]);
       }
-      return Promise.all(out.map(function (c) { return lookup('w', c, 1); }));
+      return Promise.all(out.map(function (c) { return lookup('w', c, 1); })).then(function (entries) {
+        entries.terms = out;
+        return entries;
+      });
     });
   }
   function evaluate(items) {
@@ -264,21 +267,29 @@
       }
       return Promise.all([lookup('w', it.term, 1), it.prefix ? lookup('w', it.term + '\u0001', 1) : null]).then(function (f) {
         if (f[0] || f[1]) return f;
-        return corrections(it.term, it.prefix).then(function (c) { f.fuzzy = c; return f; });
+        return corrections(it.term, it.prefix).then(function (c) { f.fuzzy = c; f.fuzzyTerms = c.terms || []; return f; });
       });
     });
     /* Function words (ở, của, và, huyện…) only rank, unless the query has nothing else. */
     var optional = items.map(function (it) { return !it.phrase && !it.prefix && OPTIONAL.has(it.term); });
     if (optional.every(Boolean)) optional = optional.map(function () { return false; });
     var need = optional.filter(function (o) { return !o; }).length;
-    /* Words adjacent as typed: their pair adds to the docs that have it (the first few). */
-    var pairJobs = [];
-    for (var k = 0; k + 1 < items.length && pairJobs.length < MAX_PAIRS; k++) {
+    // Words adjacent as typed: their pair adds to the docs that have it (the first and
+    // the last), fetched beside the words. A word corrected for a typo pairs as its first correction.
+    var pairAt = [];
+    for (var k = 0; k + 1 < items.length; k++) {
       if (items[k].phrase || items[k + 1].phrase || optional[k] || optional[k + 1]) continue;
-      pairJobs.push(lookup('p', items[k].term + ' ' + items[k + 1].term, 0));
+      pairAt.push(k);
     }
-    jobs.push(Promise.all(pairJobs));
+    if (pairAt.length > MAX_PAIRS) pairAt = pairAt.slice(0, MAX_PAIRS - 1).concat(pairAt.slice(-1));
+    jobs.push(Promise.all(pairAt.map(function (k) { return lookup('p', items[k].term + ' ' + items[k + 1].term, 0); })));
     return Promise.all(jobs).then(function (found) {
+      var eff = items.map(function (it, k) { var f = found[k]; return f && f.fuzzy && f.fuzzy.length ? f.fuzzyTerms[0] : it.term; });
+      var typed = found[found.length - 1];
+      return Promise.all(pairAt.map(function (k, i) {
+        return eff[k] === items[k].term && eff[k + 1] === items[k + 1].term ? typed[i] : lookup('p', eff[k] + ' ' + eff[k + 1], 0);
+      })).then(function (pairs) { found[found.length - 1] = pairs; return found; });
+    }).then(function (found) {
       var pairs = found.pop();
       var total = new Float64Array(N), hits = new Uint8Array(N);
       var score = new Float64Array(N), match = new Uint8Array(N);
