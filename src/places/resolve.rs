@@ -72,11 +72,14 @@ pub struct Problem {
     pub message: String,
 }
 
+/// A place as written, with the list it is read against.
+type PlaceKey = (Option<Era>, String, Option<String>, Option<String>);
+
 /// Resolves places, remembering each distinct place (sites repeat the same few).
 #[derive(Debug, Default)]
 pub struct Resolver {
     extras: Vec<Extra>,
-    cache: HashMap<(Option<Era>, String, Option<String>, Option<String>), (Resolved, Vec<Problem>)>,
+    cache: HashMap<PlaceKey, (Resolved, Vec<Problem>)>,
 }
 
 fn nearest_hint(written: &str, candidates: &[String]) -> String {
