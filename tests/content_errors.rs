@@ -210,7 +210,7 @@ fn a_missing_theme_and_missing_content_folder_are_clear_errors() {
     let f = Fixture::new(Some("theme: khong-co\n"));
     let (code, err) = stderr_of(&f, &["build"]);
     assert_eq!(code, 1);
-    assert!(err.contains("theme \"khong-co\" not found"), "{err}");
+    assert!(err.contains("không có giao diện \"khong-co\""), "{err}");
 
     let empty = tempfile::tempdir().unwrap();
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_dvk"))
