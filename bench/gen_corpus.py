@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-# A copy of ../shared/bench/gen_corpus.py (the project-wide benchmark generator), kept here so
+# The project-wide benchmark generator of synthetic models, kept in the repository so
 # that `cargo test` (tests/generated_corpus.rs) can build a generated corpus on a clean clone.
-# The benchmarks use ../shared/bench/gen_corpus.py itself when it is there.
+# Seed texts: --seeds-dir (the tests make one from the sample site's own write-ups).
 """Deterministic generator of synthetic "Dân vận khéo" model write-ups for benchmarks.
 
 Builds a syllable-level Markov chain from the Vietnamese seed articles and writes the

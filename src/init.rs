@@ -129,9 +129,8 @@ pub fn init(opts: &InitOptions) -> Result<Vec<PathBuf>, InitError> {
         })?;
         written.push(rel.clone());
     }
-    for empty in ["content/news"] {
-        let _ = std::fs::create_dir_all(dir.join(empty));
-    }
+    // The articles' folder, empty until `dvk new article`.
+    let _ = std::fs::create_dir_all(dir.join("content/news"));
     Ok(written)
 }
 

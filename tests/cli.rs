@@ -223,7 +223,7 @@ fn new_model_writes_a_commented_file_that_passes_check() {
     ]);
     assert_eq!(code(&out), 2);
     assert!(
-        text(&out.stderr).contains("exists already"),
+        text(&out.stderr).contains("đã có: không ghi gì"),
         "{}",
         text(&out.stderr)
     );
@@ -253,7 +253,7 @@ fn new_model_refuses_unknown_field_and_empty_title() {
     );
     let out = f.dvk(&["new", "model", "  "]);
     assert_eq!(code(&out), 2);
-    assert!(text(&out.stderr).contains("title is empty"));
+    assert!(text(&out.stderr).contains("tiêu đề trống"));
 }
 
 #[test]

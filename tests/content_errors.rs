@@ -210,7 +210,7 @@ fn a_missing_theme_and_missing_content_folder_are_clear_errors() {
     let f = Fixture::new(Some("theme: khong-co\n"));
     let (code, err) = stderr_of(&f, &["build"]);
     assert_eq!(code, 1);
-    assert!(err.contains("theme \"khong-co\" not found"), "{err}");
+    assert!(err.contains("không có giao diện \"khong-co\""), "{err}");
 
     // An empty folder is not a site: said plainly (no position in a file that does not
     // exist, no "previous site" that never was), with `dvk init` to make one; exit 2.

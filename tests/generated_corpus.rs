@@ -1,5 +1,5 @@
 //! The benchmark corpus builds completely: 300 models made by `bench/gen_corpus.py` (the
-//! generator of `../shared/bench/`, seeded here with the sample site's own texts) give every
+//! project-wide benchmark generator, seeded here with the sample site's own texts) give every
 //! page the content format promises, so `bench/builds/run.sh` cannot time a broken build.
 //! Expectations are computed from the generated files, not from dvk's output.
 
