@@ -230,7 +230,11 @@ def make_model(chain, seed, i):
     m["host"] = rng.choice(HOSTS).format(c=m["commune"], d=m["district"], n=rng.randint(1, 12))
     m["level"] = rng.choices(LEVELS, weights=LEVEL_WEIGHTS)[0]
     m["exemplary"] = rng.random() < 0.10
-    m["date"] = f"{m['year']}-{rng.randint(9, 12):02d}-{rng.randint(1, 28):02d}"
+    # Models keep their district, so those of 2025 are dated before the 1 July 2025 reform
+    # (after it there are no districts, and dvk refuses one); one draw either way, so the
+    # rest of the corpus is unchanged.
+    month = rng.randint(1, 6) if m["year"] >= 2025 else rng.randint(9, 12)
+    m["date"] = f"{m['year']}-{month:02d}-{rng.randint(1, 28):02d}"
     m["summary"] = chain.sentence(rng, min_len=12, max_len=28)
     results = []
     for label, unit, lo, hi in rng.sample(RESULT_KINDS, rng.randint(0, 3)):
