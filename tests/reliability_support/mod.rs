@@ -319,12 +319,12 @@ pub fn leftovers(dir: &Path, name: &str) -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// The generator of benchmark corpora (`shared/bench/gen_corpus.py`), when it is there.
+/// The generator of benchmark corpora (the repository's `bench/gen_corpus.py`, or
+/// `DVK_GEN_CORPUS`), when it is there.
 pub fn gen_corpus_script() -> Option<PathBuf> {
     let candidates = [
         std::env::var_os("DVK_GEN_CORPUS").map(PathBuf::from),
-        Some(repo().join("../shared/bench/gen_corpus.py")),
-        Some(PathBuf::from("/work/shared/bench/gen_corpus.py")),
+        Some(repo().join("bench/gen_corpus.py")),
     ];
     candidates.into_iter().flatten().find(|p| p.is_file())
 }
