@@ -260,9 +260,10 @@ def make_model(chain, seed, i):
     m["host"] = rng.choice(HOSTS).format(c=m["commune"], d=m["district"], n=rng.randint(1, 12))
     m["level"] = rng.choices(LEVELS, weights=LEVEL_WEIGHTS)[0]
     m["exemplary"] = rng.random() < 0.10
-    # Districts are named, so a 2025 model is dated before the reform of 1 July 2025
-    # (dvk reads places against the units valid on the date; districts ended then).
-    month = rng.randint(1, 6) if m["year"] == 2025 else rng.randint(9, 12)
+    # Models keep their district, so those of 2025 are dated before the 1 July 2025 reform
+    # (after it there are no districts, and dvk refuses one); one draw either way, so the
+    # rest of the corpus is unchanged.
+    month = rng.randint(1, 6) if m["year"] >= 2025 else rng.randint(9, 12)
     m["date"] = f"{m['year']}-{month:02d}-{rng.randint(1, 28):02d}"
     m["summary"] = chain.sentence(rng, min_len=12, max_len=28)
     results = []

@@ -187,3 +187,47 @@ pub fn usage_error(e: clap::Error) -> ExitCode {
     eprintln!("{}", crate::msg!("cli.usage_see_help"));
     ExitCode::from(2)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(a: &[&str]) -> Vec<OsString> {
+        a.iter().map(OsString::from).collect()
+    }
+
+    #[test]
+    fn the_language_is_read_before_clap_parses() {
+        assert_eq!(
+            lang_arg(&args(&["dvk", "build", "--lang", "en"])).as_deref(),
+            Some("en")
+        );
+        assert_eq!(
+            lang_arg(&args(&["dvk", "--lang=vi", "check"])).as_deref(),
+            Some("vi")
+        );
+        assert_eq!(
+            lang_arg(&args(&["dvk", "new", "model", "--", "--lang"])),
+            None
+        );
+        assert_eq!(lang_arg(&args(&["dvk", "build"])), None);
+    }
+
+    #[test]
+    fn every_help_text_of_a_command_comes_from_the_catalogue_in_both_languages() {
+        let ids = [
+            "help.about",
+            "help.build.about",
+            "help.build.strict",
+            "help.check.strict",
+            "help.serve.about",
+            "help.stats.format",
+            "help.template",
+        ];
+        for lang in [crate::msg::Lang::Vi, crate::msg::Lang::En] {
+            for id in ids {
+                assert!(crate::msg::catalogue(lang).contains_key(id), "{id}");
+            }
+        }
+    }
+}

@@ -228,7 +228,7 @@ fn serves_pages_with_types_404_and_no_traversal() {
     assert_eq!(status, 404);
     let (code, lines) = s.stop();
     assert_eq!(code, 0, "{lines:?}");
-    assert!(lines.iter().any(|l| l == "Stopped."), "{lines:?}");
+    assert!(lines.iter().any(|l| l == "Đã dừng."), "{lines:?}");
     assert!(
         !f.root().join("public").exists(),
         "serve must never write public/"

@@ -180,6 +180,9 @@ pub fn ignored_file(root: &Path, rel: &Path, ext: &str) -> Option<Diagnostic> {
         return None;
     }
     let under = rel.strip_prefix("content").ok()?;
+    if under == Path::new("site.yaml") {
+        return None;
+    }
     let top = under
         .components()
         .next()
@@ -237,10 +240,6 @@ pub fn ignored_file(root: &Path, rel: &Path, ext: &str) -> Option<Diagnostic> {
             0,
             crate::msg!("read.ignored_yaml"),
         ));
-    }
-    if ext == "yaml" && under.components().count() == 1 {
-        // content/site.yaml and other settings files beside it.
-        return None;
     }
     Some(Diagnostic::warning(
         rel,
