@@ -32,6 +32,13 @@ pub struct Rendered {
 /// would take minutes; real write-ups nest a few levels.
 pub const MAX_NESTING: usize = 128;
 
+/// Elements (paragraphs, cells, list items, emphasis, links, HTML tags …) accepted in one
+/// body. Memory grows with them (some 700 bytes each while rendering: parser events, the
+/// sanitiser's DOM); real write-ups have a few thousand, a 1 MiB body of prose a few
+/// thousand more. A body of nothing but markup (`*a* *a* …`, a table of one-letter cells,
+/// quotes nested 120 deep on every line) reaches it long before the size limit.
+pub const MAX_ELEMENTS: usize = 200_000;
+
 /// Source bytes of code highlighted per body; later blocks are shown plain. Highlighting
 /// wraps every token in classed spans (30 to 40 times the source), so a body of megabytes of
 /// code would otherwise make a page of hundreds of megabytes.
@@ -80,16 +87,23 @@ pub fn render(
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_HEADING_ATTRIBUTES;
+    // Offsets where lines start, made on the first problem only: each position is then a
+    // binary search, so a body of 100,000 broken links stays linear.
+    let line_starts: std::cell::OnceCell<Vec<usize>> = std::cell::OnceCell::new();
     let position = |offset: usize| -> (usize, usize) {
         if body.inline {
             return (body.line_offset + 1, body.column_offset + 1);
         }
-        let before = &md[..offset.min(md.len())];
-        let line = before.matches('\n').count();
-        let col = before.len() - before.rfind('\n').map(|i| i + 1).unwrap_or(0);
+        let starts = line_starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(md.match_indices('\n').map(|(i, _)| i + 1))
+                .collect()
+        });
+        let offset = char_floor(md, offset);
+        let line = starts.partition_point(|&s| s <= offset) - 1;
         (
             body.line_offset + line + 1,
-            body.column_offset + before[before.len() - col..].chars().count() + 1,
+            body.column_offset + md[starts[line]..offset].chars().count() + 1,
         )
     };
 
@@ -103,6 +117,7 @@ pub fn render(
     let mut heading_next: HashMap<String, usize> = HashMap::new();
     let mut heading_start: Option<usize> = None;
     let mut depth = 0usize;
+    let mut elements = 0usize;
     let mut highlighted = 0usize;
     let mut raw_text = RawTextCheck::default();
 
@@ -130,6 +145,25 @@ pub fn render(
             Event::Html(h) | Event::InlineHtml(h) => html_nesting(h, &mut depth),
             _ => depth,
         };
+        elements += match &event {
+            Event::Start(_) => 1,
+            Event::Html(h) | Event::InlineHtml(h) => h
+                .as_bytes()
+                .windows(2)
+                .filter(|w| w[0] == b'<' && w[1].is_ascii_alphabetic())
+                .count(),
+            _ => 0,
+        };
+        if elements > MAX_ELEMENTS {
+            let (l, c) = position(range.start);
+            diags.push(Diagnostic::error(
+                doc_path,
+                l,
+                c,
+                crate::msg!("content.too_many_elements", max = MAX_ELEMENTS),
+            ));
+            return Rendered::default();
+        }
         if peak > MAX_NESTING {
             let (l, c) = position(range.start);
             diags.push(Diagnostic::error(
@@ -311,6 +345,9 @@ pub fn render(
     let html = sanitizer().clean(&raw).to_string();
     drop(raw);
     out.html = splice_code_blocks(&html, &code_blocks);
+    // A file linked many times is published once.
+    out.assets.sort();
+    out.assets.dedup();
     out.lead = out.lead.split_whitespace().collect::<Vec<_>>().join(" ");
     out
 }
