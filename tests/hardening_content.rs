@@ -278,7 +278,8 @@ fn invisible_characters_in_titles_are_stripped_with_a_warning() {
     };
     write(&dir.join("a.md"), model("Hiến đất làm đường", "Phú Túc"));
     write(&dir.join("b.md"), model("Hiến\u{200B} đất \u{202E}làm\u{202C} đường\u{FEFF}", "Tân Phú"));
-    let r = build(site.path(), &[], limit(30));
+    // Not quiet: warnings are printed.
+    let r = dvk_run(&["build", site.path().to_str().unwrap()], limit(30));
     assert!(r.ok(), "{}", r.describe());
     let w = warnings(&r);
     assert!(
