@@ -90,6 +90,7 @@ pub fn render(
     // Offsets where lines start, made on the first problem only: each position is then a
     // binary search, so a body of 100,000 broken links stays linear.
     let line_starts: std::cell::OnceCell<Vec<usize>> = std::cell::OnceCell::new();
+    let last_column = std::cell::Cell::new((usize::MAX, 0usize, 0usize));
     let position = |offset: usize| -> (usize, usize) {
         if body.inline {
             return (body.line_offset + 1, body.column_offset + 1);
@@ -101,10 +102,15 @@ pub fn render(
         });
         let offset = char_floor(md, offset);
         let line = starts.partition_point(|&s| s <= offset) - 1;
-        (
-            body.line_offset + line + 1,
-            body.column_offset + md[starts[line]..offset].chars().count() + 1,
-        )
+        // Columns count characters from the line's start, or from the last position asked
+        // on the same line: problems come in order, so a long line is counted once.
+        let (last_offset, last_col) = match last_column.get() {
+            (l, o, c) if l == line && o <= offset => (o, c),
+            _ => (starts[line], 0),
+        };
+        let col = last_col + md[last_offset..offset].chars().count();
+        last_column.set((line, offset, col));
+        (body.line_offset + line + 1, body.column_offset + col + 1)
     };
 
     let mut events: Vec<Event> = Vec::new();
@@ -146,7 +152,15 @@ pub fn render(
             _ => depth,
         };
         elements += match &event {
-            Event::Start(_) => 1,
+            Event::Start(_)
+            | Event::Code(_)
+            | Event::InlineMath(_)
+            | Event::DisplayMath(_)
+            | Event::Rule
+            | Event::HardBreak
+            | Event::TaskListMarker(_) => 1,
+            // `<sup><a>1</a></sup>`
+            Event::FootnoteReference(_) => 3,
             Event::Html(h) | Event::InlineHtml(h) => h
                 .as_bytes()
                 .windows(2)
