@@ -68,6 +68,25 @@ impl LinkTarget for HashMap<PathBuf, String> {
     }
 }
 
+/// Page URLs and the site's extra attachment types: what checking a body's links needs when
+/// no page is made (`dvk serve`'s checks, search documents). Photos are not processed.
+pub struct LinkCheck<'a> {
+    /// Page URL of each content file.
+    pub pages: &'a HashMap<PathBuf, String>,
+    /// `site.yaml`'s `attachments:`.
+    pub attachments: &'a [String],
+}
+
+impl LinkTarget for LinkCheck<'_> {
+    fn url_of(&self, source: &Path) -> Option<String> {
+        self.pages.get(source).cloned()
+    }
+
+    fn attachment_types(&self) -> &[String] {
+        self.attachments
+    }
+}
+
 /// Renders `body` of the document at `doc_path` (relative to `root`).
 pub fn render(
     root: &Path,
@@ -386,7 +405,15 @@ pub fn first_paragraph(md: &str) -> String {
 /// Elements whose content the HTML parser takes as raw text up to their end tag: one left
 /// open swallows the rest of the write-up (`plaintext` never ends).
 const RAW_TEXT_ELEMENTS: &[&str] = &[
-    "script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "noscript",
+    "script",
+    "style",
+    "textarea",
+    "title",
+    "xmp",
+    "iframe",
+    "noembed",
+    "noframes",
+    "noscript",
     "plaintext",
 ];
 
@@ -429,7 +456,10 @@ impl RawTextCheck {
                 else {
                     continue;
                 };
-                if !matches!(follows, None | Some(b'>' | b'/' | b' ' | b'\t' | b'\n' | b'\r')) {
+                if !matches!(
+                    follows,
+                    None | Some(b'>' | b'/' | b' ' | b'\t' | b'\n' | b'\r')
+                ) {
                     continue;
                 }
                 (*kind, format!("<{kind}>"))
@@ -443,11 +473,14 @@ impl RawTextCheck {
             } else if kind == "--" {
                 md[from..].find("-->").map(|p| from + p)
             } else {
-                md[from..].match_indices("</").map(|(p, _)| from + p).find(|&p| {
-                    md.as_bytes()
-                        .get(p + 2..p + 2 + kind.len())
-                        .is_some_and(|name| name.eq_ignore_ascii_case(kind.as_bytes()))
-                })
+                md[from..]
+                    .match_indices("</")
+                    .map(|(p, _)| from + p)
+                    .find(|&p| {
+                        md.as_bytes()
+                            .get(p + 2..p + 2 + kind.len())
+                            .is_some_and(|name| name.eq_ignore_ascii_case(kind.as_bytes()))
+                    })
             };
             match end {
                 Some(e) => {
@@ -594,7 +627,11 @@ fn linked_file(
     let kind = links::kind_of(src, extra);
     match &kind {
         FileKind::Active(ext) => {
-            return Err(crate::msg!("content.link_active_type", src = src, ext = ext))
+            return Err(crate::msg!(
+                "content.link_active_type",
+                src = src,
+                ext = ext
+            ))
         }
         FileKind::Other(ext) if ext.is_empty() => {
             return Err(crate::msg!(
@@ -621,7 +658,11 @@ fn linked_file(
     }
     match links.image_url(&file) {
         Some(Ok(url)) => Ok(Some(url)),
-        Some(Err(detail)) => Err(crate::msg!("content.linked_photo", src = src, detail = detail)),
+        Some(Err(detail)) => Err(crate::msg!(
+            "content.linked_photo",
+            src = src,
+            detail = detail
+        )),
         None => Ok(None),
     }
 }
@@ -887,5 +928,35 @@ mod tests {
         let (plain, _) = md("```\n<b>x</b>\n```\n");
         assert!(!plain.has_code);
         assert!(plain.html.contains("&lt;b&gt;"), "{}", plain.html);
+    }
+
+    #[test]
+    fn heading_attributes_keep_only_id_and_class() {
+        let (r, d) = md("## Hai {#hai .lon onfocus=alert(3) autofocus tabindex=1}\n");
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(r.html.trim(), "<h2 id=\"hai\" class=\"lon\">Hai</h2>");
+    }
+
+    #[test]
+    fn unclosed_comments_and_raw_text_elements_are_errors_once() {
+        for (text, line) in [
+            ("a\n\n<!-- x\n\nb\n", 8),
+            ("<style>\np {}\n", 6),
+            ("a <script> b\n\n<script>\n", 6),
+            ("<PlainText>x</plaintext>\n", 6),
+        ] {
+            let (_, d) = md(text);
+            assert_eq!(d.len(), 1, "{text:?}: {d:?}");
+            assert_eq!(d[0].line, line, "{text:?}");
+        }
+        for text in [
+            "<!-- a --> <!-- b -->\n",
+            "<script>x</script>\n\n<style>y</STYLE>\n",
+            "<scripts> <stylesheet>\n",
+            "`<script>` and\n\n```\n<!--\n```\n",
+        ] {
+            let (_, d) = md(text);
+            assert!(d.is_empty(), "{text:?}: {d:?}");
+        }
     }
 }

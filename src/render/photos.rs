@@ -78,27 +78,27 @@ impl PhotoStore {
             .iter()
             .filter(|(k, _)| !published.contains(k))
             .collect();
-        let results: Vec<(usize, Vec<String>)> =
-            todo.par_iter()
-                .map(|(_, p)| {
-                    let mut n = 0;
-                    let mut errors = Vec::new();
-                    for v in p.files() {
-                        match sink.copy(
-                            &format!("{PHOTO_DIR}{}", v.file_name),
-                            &v.path(&self.cache_dir),
-                        ) {
-                            Ok(()) => n += 1,
-                            Err(e) => errors.push(crate::msg!(
-                                "photos.cannot_publish",
-                                file = v.file_name,
-                                detail = e
-                            )),
-                        }
+        let results: Vec<(usize, Vec<String>)> = todo
+            .par_iter()
+            .map(|(_, p)| {
+                let mut n = 0;
+                let mut errors = Vec::new();
+                for v in p.files() {
+                    match sink.copy(
+                        &format!("{PHOTO_DIR}{}", v.file_name),
+                        &v.path(&self.cache_dir),
+                    ) {
+                        Ok(()) => n += 1,
+                        Err(e) => errors.push(crate::msg!(
+                            "photos.cannot_publish",
+                            file = v.file_name,
+                            detail = e
+                        )),
                     }
-                    (n, errors)
-                })
-                .collect();
+                }
+                (n, errors)
+            })
+            .collect();
         published.extend(todo.iter().map(|(k, _)| k.clone()));
         results
             .into_iter()
