@@ -215,6 +215,7 @@ fn a_missing_theme_and_missing_content_folder_are_clear_errors() {
     let empty = tempfile::tempdir().unwrap();
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_dvk"))
         .args(["build", empty.path().to_str().unwrap()])
+        .env("DVK_LANG", "en")
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));

@@ -132,6 +132,8 @@ fn bodies_read_again_from_their_files_give_the_same_site() {
 
 #[test]
 fn a_body_changed_during_the_build_is_an_error_not_a_mixed_page() {
+    // The messages checked are the English ones.
+    dvk::msg::set_lang(dvk::msg::Lang::En);
     let f = fixture();
     let path = f.root().join("content/models/2023/mai-am.md");
     let (_, _, diags) = render(&f, 0, || {

@@ -504,6 +504,7 @@ fn a_site_folder_without_content_is_a_usage_error() {
         .arg("serve")
         .arg(dir.path())
         .args(["--port", "0"])
+        .env("DVK_LANG", "en")
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));

@@ -41,6 +41,7 @@ impl Fixture {
     pub fn dvk(&self, args: &[&str]) -> Output {
         Command::new(env!("CARGO_BIN_EXE_dvk"))
             .args(args)
+            .env("DVK_LANG", "en")
             .current_dir(self.root())
             .output()
             .expect("run dvk")
