@@ -34,7 +34,14 @@ pub struct SiteConfig {
     pub attachments: Vec<String>,
 }
 
-const KEYS: &[&str] = &["title", "base_url", "language", "theme", "fields", "attachments"];
+const KEYS: &[&str] = &[
+    "title",
+    "base_url",
+    "language",
+    "theme",
+    "fields",
+    "attachments",
+];
 const FIELD_KEYS: &[&str] = &["slug", "label", "aliases"];
 
 impl Default for SiteConfig {
@@ -151,7 +158,8 @@ impl SiteConfig {
             }
         }
         if let Some(list) = fields.string_list("attachments") {
-            config.attachments = crate::content::links::attachment_types(list, |m| fields.error("attachments", m));
+            config.attachments =
+                crate::content::links::attachment_types(list, |m| fields.error("attachments", m));
         }
         diags.extend(fields.finish());
         config.base_url = normalise_base_url(&config.base_url);
