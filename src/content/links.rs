@@ -127,9 +127,7 @@ pub fn kind_of(path: &str, extra: &[String]) -> FileKind {
         FileKind::Active(ext)
     } else if PHOTO_TYPES.contains(&ext.as_str()) {
         FileKind::Photo
-    } else if !ext.is_empty()
-        && (DOCUMENT_TYPES.contains(&ext.as_str()) || extra.iter().any(|e| *e == ext))
-    {
+    } else if !ext.is_empty() && (DOCUMENT_TYPES.contains(&ext.as_str()) || extra.contains(&ext)) {
         FileKind::Document
     } else {
         FileKind::Other(ext)
