@@ -26,15 +26,75 @@ pub const DOCUMENT_TYPES: &[&str] = &[
 /// write-up, whatever `attachments:` says.
 pub const ACTIVE_TYPES: &[&str] = &[
     // Markup a browser renders as a page (scripts run on the site's origin).
-    "html", "htm", "xhtml", "xht", "shtml", "shtm", "mht", "mhtml", "svg", "svgz", "xml", "xsl",
-    "xslt", "rss", "atom", "rdf", "mathml", "mml", "vml", "hta", "htc", "xbl", "xul",
+    "html",
+    "htm",
+    "xhtml",
+    "xht",
+    "shtml",
+    "shtm",
+    "mht",
+    "mhtml",
+    "svg",
+    "svgz",
+    "xml",
+    "xsl",
+    "xslt",
+    "rss",
+    "atom",
+    "rdf",
+    "mathml",
+    "mml",
+    "vml",
+    "hta",
+    "htc",
+    "xbl",
+    "xul",
     // Scripts, style sheets, web workers and manifests.
-    "js", "mjs", "cjs", "jsx", "wasm", "css", "jsonp", "webmanifest", "manifest", "appcache",
+    "js",
+    "mjs",
+    "cjs",
+    "jsx",
+    "wasm",
+    "css",
+    "jsonp",
+    "webmanifest",
+    "manifest",
+    "appcache",
     // Plug-ins and programs.
-    "swf", "spl", "jar", "class", "xap", "exe", "msi", "com", "scr", "bat", "cmd", "vbs", "vbe",
-    "wsf", "ps1", "sh", "apk", "dmg", "pif", "lnk", "reg",
+    "swf",
+    "spl",
+    "jar",
+    "class",
+    "xap",
+    "exe",
+    "msi",
+    "com",
+    "scr",
+    "bat",
+    "cmd",
+    "vbs",
+    "vbe",
+    "wsf",
+    "ps1",
+    "sh",
+    "apk",
+    "dmg",
+    "pif",
+    "lnk",
+    "reg",
     // Server pages (run by some web servers).
-    "php", "phtml", "php3", "php4", "php5", "phar", "asp", "aspx", "jsp", "cgi", "pl", "py",
+    "php",
+    "phtml",
+    "php3",
+    "php4",
+    "php5",
+    "phar",
+    "asp",
+    "aspx",
+    "jsp",
+    "cgi",
+    "pl",
+    "py",
 ];
 
 /// What a linked file is, by its extension.
@@ -67,9 +127,7 @@ pub fn kind_of(path: &str, extra: &[String]) -> FileKind {
         FileKind::Active(ext)
     } else if PHOTO_TYPES.contains(&ext.as_str()) {
         FileKind::Photo
-    } else if !ext.is_empty()
-        && (DOCUMENT_TYPES.contains(&ext.as_str()) || extra.iter().any(|e| *e == ext))
-    {
+    } else if !ext.is_empty() && (DOCUMENT_TYPES.contains(&ext.as_str()) || extra.contains(&ext)) {
         FileKind::Document
     } else {
         FileKind::Other(ext)
@@ -164,7 +222,10 @@ mod tests {
         assert_eq!(kind_of("bang.html", &[]), FileKind::Active("html".into()));
         assert_eq!(kind_of("so-do.Svg", &[]), FileKind::Active("svg".into()));
         assert_eq!(kind_of("tinh.mjs", &[]), FileKind::Active("mjs".into()));
-        assert_eq!(kind_of("trinh-chieu.pptx", &[]), FileKind::Other("pptx".into()));
+        assert_eq!(
+            kind_of("trinh-chieu.pptx", &[]),
+            FileKind::Other("pptx".into())
+        );
         assert_eq!(kind_of("khong-duoi", &[]), FileKind::Other(String::new()));
         assert_eq!(kind_of("bang.html.", &[]), FileKind::Other(String::new()));
         let extra = vec!["pptx".to_string()];
@@ -204,7 +265,10 @@ mod tests {
         std::fs::write(dir.path().join("content/models").join(nfd), b"x").unwrap();
         for written in [nfc.as_str(), nfd] {
             let found = on_disk(dir.path(), Path::new("content/models").join(written));
-            assert!(dir.path().join(&found).is_file(), "{written:?} -> {found:?}");
+            assert!(
+                dir.path().join(&found).is_file(),
+                "{written:?} -> {found:?}"
+            );
         }
         let missing = on_disk(dir.path(), PathBuf::from("content/models/khong-co.jpg"));
         assert_eq!(missing, PathBuf::from("content/models/khong-co.jpg"));

@@ -32,6 +32,13 @@ pub struct Rendered {
 /// would take minutes; real write-ups nest a few levels.
 pub const MAX_NESTING: usize = 128;
 
+/// Elements (paragraphs, cells, list items, emphasis, links, HTML tags …) accepted in one
+/// body. Memory grows with them (some 700 bytes each while rendering: parser events, the
+/// sanitiser's DOM); real write-ups have a few thousand, a 1 MiB body of prose a few
+/// thousand more. A body of nothing but markup (`*a* *a* …`, a table of one-letter cells,
+/// quotes nested 120 deep on every line) reaches it long before the size limit.
+pub const MAX_ELEMENTS: usize = 200_000;
+
 /// Source bytes of code highlighted per body; later blocks are shown plain. Highlighting
 /// wraps every token in classed spans (30 to 40 times the source), so a body of megabytes of
 /// code would otherwise make a page of hundreds of megabytes.
@@ -61,6 +68,25 @@ impl LinkTarget for HashMap<PathBuf, String> {
     }
 }
 
+/// Page URLs and the site's extra attachment types: what checking a body's links needs when
+/// no page is made (`dvk serve`'s checks, search documents). Photos are not processed.
+pub struct LinkCheck<'a> {
+    /// Page URL of each content file.
+    pub pages: &'a HashMap<PathBuf, String>,
+    /// `site.yaml`'s `attachments:`.
+    pub attachments: &'a [String],
+}
+
+impl LinkTarget for LinkCheck<'_> {
+    fn url_of(&self, source: &Path) -> Option<String> {
+        self.pages.get(source).cloned()
+    }
+
+    fn attachment_types(&self) -> &[String] {
+        self.attachments
+    }
+}
+
 /// Renders `body` of the document at `doc_path` (relative to `root`).
 pub fn render(
     root: &Path,
@@ -80,17 +106,30 @@ pub fn render(
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_HEADING_ATTRIBUTES;
+    // Offsets where lines start, made on the first problem only: each position is then a
+    // binary search, so a body of 100,000 broken links stays linear.
+    let line_starts: std::cell::OnceCell<Vec<usize>> = std::cell::OnceCell::new();
+    let last_column = std::cell::Cell::new((usize::MAX, 0usize, 0usize));
     let position = |offset: usize| -> (usize, usize) {
         if body.inline {
             return (body.line_offset + 1, body.column_offset + 1);
         }
-        let before = &md[..offset.min(md.len())];
-        let line = before.matches('\n').count();
-        let col = before.len() - before.rfind('\n').map(|i| i + 1).unwrap_or(0);
-        (
-            body.line_offset + line + 1,
-            body.column_offset + before[before.len() - col..].chars().count() + 1,
-        )
+        let starts = line_starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(md.match_indices('\n').map(|(i, _)| i + 1))
+                .collect()
+        });
+        let offset = char_floor(md, offset);
+        let line = starts.partition_point(|&s| s <= offset) - 1;
+        // Columns count characters from the line's start, or from the last position asked
+        // on the same line: problems come in order, so a long line is counted once.
+        let (last_offset, last_col) = match last_column.get() {
+            (l, o, c) if l == line && o <= offset => (o, c),
+            _ => (starts[line], 0),
+        };
+        let col = last_col + md[last_offset..offset].chars().count();
+        last_column.set((line, offset, col));
+        (body.line_offset + line + 1, body.column_offset + col + 1)
     };
 
     let mut events: Vec<Event> = Vec::new();
@@ -103,6 +142,7 @@ pub fn render(
     let mut heading_next: HashMap<String, usize> = HashMap::new();
     let mut heading_start: Option<usize> = None;
     let mut depth = 0usize;
+    let mut elements = 0usize;
     let mut highlighted = 0usize;
     let mut raw_text = RawTextCheck::default();
 
@@ -130,6 +170,33 @@ pub fn render(
             Event::Html(h) | Event::InlineHtml(h) => html_nesting(h, &mut depth),
             _ => depth,
         };
+        elements += match &event {
+            Event::Start(_)
+            | Event::Code(_)
+            | Event::InlineMath(_)
+            | Event::DisplayMath(_)
+            | Event::Rule
+            | Event::HardBreak
+            | Event::TaskListMarker(_) => 1,
+            // `<sup><a>1</a></sup>`
+            Event::FootnoteReference(_) => 3,
+            Event::Html(h) | Event::InlineHtml(h) => h
+                .as_bytes()
+                .windows(2)
+                .filter(|w| w[0] == b'<' && w[1].is_ascii_alphabetic())
+                .count(),
+            _ => 0,
+        };
+        if elements > MAX_ELEMENTS {
+            let (l, c) = position(range.start);
+            diags.push(Diagnostic::error(
+                doc_path,
+                l,
+                c,
+                crate::msg!("content.too_many_elements", max = MAX_ELEMENTS),
+            ));
+            return Rendered::default();
+        }
         if peak > MAX_NESTING {
             let (l, c) = position(range.start);
             diags.push(Diagnostic::error(
@@ -311,6 +378,9 @@ pub fn render(
     let html = sanitizer().clean(&raw).to_string();
     drop(raw);
     out.html = splice_code_blocks(&html, &code_blocks);
+    // A file linked many times is published once.
+    out.assets.sort();
+    out.assets.dedup();
     out.lead = out.lead.split_whitespace().collect::<Vec<_>>().join(" ");
     out
 }
@@ -335,7 +405,15 @@ pub fn first_paragraph(md: &str) -> String {
 /// Elements whose content the HTML parser takes as raw text up to their end tag: one left
 /// open swallows the rest of the write-up (`plaintext` never ends).
 const RAW_TEXT_ELEMENTS: &[&str] = &[
-    "script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "noscript",
+    "script",
+    "style",
+    "textarea",
+    "title",
+    "xmp",
+    "iframe",
+    "noembed",
+    "noframes",
+    "noscript",
     "plaintext",
 ];
 
@@ -378,7 +456,10 @@ impl RawTextCheck {
                 else {
                     continue;
                 };
-                if !matches!(follows, None | Some(b'>' | b'/' | b' ' | b'\t' | b'\n' | b'\r')) {
+                if !matches!(
+                    follows,
+                    None | Some(b'>' | b'/' | b' ' | b'\t' | b'\n' | b'\r')
+                ) {
                     continue;
                 }
                 (*kind, format!("<{kind}>"))
@@ -392,11 +473,14 @@ impl RawTextCheck {
             } else if kind == "--" {
                 md[from..].find("-->").map(|p| from + p)
             } else {
-                md[from..].match_indices("</").map(|(p, _)| from + p).find(|&p| {
-                    md.as_bytes()
-                        .get(p + 2..p + 2 + kind.len())
-                        .is_some_and(|name| name.eq_ignore_ascii_case(kind.as_bytes()))
-                })
+                md[from..]
+                    .match_indices("</")
+                    .map(|(p, _)| from + p)
+                    .find(|&p| {
+                        md.as_bytes()
+                            .get(p + 2..p + 2 + kind.len())
+                            .is_some_and(|name| name.eq_ignore_ascii_case(kind.as_bytes()))
+                    })
             };
             match end {
                 Some(e) => {
@@ -543,7 +627,11 @@ fn linked_file(
     let kind = links::kind_of(src, extra);
     match &kind {
         FileKind::Active(ext) => {
-            return Err(crate::msg!("content.link_active_type", src = src, ext = ext))
+            return Err(crate::msg!(
+                "content.link_active_type",
+                src = src,
+                ext = ext
+            ))
         }
         FileKind::Other(ext) if ext.is_empty() => {
             return Err(crate::msg!(
@@ -570,7 +658,11 @@ fn linked_file(
     }
     match links.image_url(&file) {
         Some(Ok(url)) => Ok(Some(url)),
-        Some(Err(detail)) => Err(crate::msg!("content.linked_photo", src = src, detail = detail)),
+        Some(Err(detail)) => Err(crate::msg!(
+            "content.linked_photo",
+            src = src,
+            detail = detail
+        )),
         None => Ok(None),
     }
 }
@@ -836,5 +928,35 @@ mod tests {
         let (plain, _) = md("```\n<b>x</b>\n```\n");
         assert!(!plain.has_code);
         assert!(plain.html.contains("&lt;b&gt;"), "{}", plain.html);
+    }
+
+    #[test]
+    fn heading_attributes_keep_only_id_and_class() {
+        let (r, d) = md("## Hai {#hai .lon onfocus=alert(3) autofocus tabindex=1}\n");
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(r.html.trim(), "<h2 id=\"hai\" class=\"lon\">Hai</h2>");
+    }
+
+    #[test]
+    fn unclosed_comments_and_raw_text_elements_are_errors_once() {
+        for (text, line) in [
+            ("a\n\n<!-- x\n\nb\n", 8),
+            ("<style>\np {}\n", 6),
+            ("a <script> b\n\n<script>\n", 6),
+            ("<PlainText>x</plaintext>\n", 6),
+        ] {
+            let (_, d) = md(text);
+            assert_eq!(d.len(), 1, "{text:?}: {d:?}");
+            assert_eq!(d[0].line, line, "{text:?}");
+        }
+        for text in [
+            "<!-- a --> <!-- b -->\n",
+            "<script>x</script>\n\n<style>y</STYLE>\n",
+            "<scripts> <stylesheet>\n",
+            "`<script>` and\n\n```\n<!--\n```\n",
+        ] {
+            let (_, d) = md(text);
+            assert!(d.is_empty(), "{text:?}: {d:?}");
+        }
     }
 }

@@ -1692,7 +1692,10 @@ impl<'a> Prepared<'a> {
             self.r.root,
             &m.origin.path,
             &m.body,
-            self.r.links.as_ref(),
+            &markdown::LinkCheck {
+                pages: self.r.links.as_ref(),
+                attachments: &self.r.site.config.attachments,
+            },
             &mut d,
         );
         (self.r.model_doc(i, r.text), d)

@@ -120,9 +120,10 @@ impl PhotoStore {
                             }
                         }
                     }
-                    (n, errors)
-                })
-                .collect();
+                }
+                (n, errors)
+            })
+            .collect();
         published.extend(todo.iter().map(|(k, _)| k.clone()));
         results
             .into_iter()

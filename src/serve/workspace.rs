@@ -493,7 +493,10 @@ impl Workspace {
                     &self.root,
                     &m.origin.path,
                     &m.body,
-                    links,
+                    &crate::content::markdown::LinkCheck {
+                        pages: links,
+                        attachments: &self.config.attachments,
+                    },
                     &mut d,
                 );
                 new_link_diags
@@ -586,7 +589,11 @@ impl Workspace {
             .filter(|m| dirty.contains(&m.origin.path))
         {
             let mut d = Vec::new();
-            crate::content::markdown::render(&self.root, &m.origin.path, &m.body, &links, &mut d);
+            let check = crate::content::markdown::LinkCheck {
+                pages: &links,
+                attachments: &self.config.attachments,
+            };
+            crate::content::markdown::render(&self.root, &m.origin.path, &m.body, &check, &mut d);
             if !d.is_empty() {
                 self.link_diags
                     .entry(m.origin.path.clone())

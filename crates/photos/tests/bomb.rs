@@ -110,7 +110,14 @@ fn jpeg_header_claiming_10000x10000_is_refused_from_the_header() {
     let e = process(&src, &dir.path().join("cache"), &PhotoSettings::default()).unwrap_err();
     let took = t.elapsed();
     assert!(
-        matches!(e.kind(), PhotoErrorKind::TooLarge { width: 10000, height: 10000, .. }),
+        matches!(
+            e.kind(),
+            PhotoErrorKind::TooLarge {
+                width: 10000,
+                height: 10000,
+                ..
+            }
+        ),
         "{e:?}"
     );
     assert!(took < Duration::from_millis(500), "took {took:?}");
