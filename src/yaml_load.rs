@@ -229,6 +229,8 @@ fn scan_error(text: &str, e: &saphyr_parser::ScanError) -> LoadError {
         crate::msg!("yaml.tab")
     } else if info.contains("recursion limit") {
         crate::msg!("yaml.too_deep", max = MAX_DEPTH)
+    } else if info.contains("indentation in quoted scalar") {
+        crate::msg!("yaml.quoted_indent")
     } else if info.contains("unexpected end of stream") && info.contains("quoted") {
         crate::msg!("yaml.unclosed_quote")
     } else if info.contains("mapping values are not allowed") {
