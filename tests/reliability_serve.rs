@@ -361,7 +361,10 @@ fn serve_answers_any_host_header_dns_rebinding_is_refused() {
                 "Host {host} {target}: {status}"
             );
             let body = String::from_utf8_lossy(&body);
-            assert!(!body.contains("mo-hinh"), "Host {host} {target} leaked: {body}");
+            assert!(
+                !body.contains("mo-hinh"),
+                "Host {host} {target} leaked: {body}"
+            );
         }
     }
     for host in [
