@@ -37,9 +37,11 @@ impl Fixture {
         self
     }
 
-    /// Runs the dvk binary with arguments, in the site folder.
+    /// Runs the dvk binary with arguments, in the site folder, in English (the texts these
+    /// tests check).
     pub fn dvk(&self, args: &[&str]) -> Output {
         Command::new(env!("CARGO_BIN_EXE_dvk"))
+            .env("DVK_LANG", "en")
             .args(args)
             .current_dir(self.root())
             .output()
