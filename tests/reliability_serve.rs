@@ -119,6 +119,7 @@ fn serve_listens_on_loopback_and_refuses_every_path_out_of_the_site() {
         return;
     };
     let addr = server.addr;
+    warm(addr);
     assert!(
         addr.ip().is_loopback(),
         "serve printed a non-loopback address: {addr}"
@@ -211,6 +212,7 @@ fn serve_keeps_serving_through_a_thousand_connections_and_slow_clients() {
         return;
     };
     let addr = server.addr;
+    warm(addr);
     assert_eq!(get(addr, "/").0, 200);
     let timed = |what: &str| {
         let t = Instant::now();
