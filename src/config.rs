@@ -308,12 +308,11 @@ pub fn check_base_url(value: &str) -> Result<String, String> {
             (1..=65535).contains(&n)
         }
     });
-    let path_ok = path.bytes().all(|b| {
-        b.is_ascii_alphanumeric() || b"-._~/%!$&'()*+,;=:@".contains(&b)
-    }) && !path.contains("//")
-        && path
-            .split('/')
-            .all(|seg| seg != "." && seg != "..");
+    let path_ok = path
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b"-._~/%!$&'()*+,;=:@".contains(&b))
+        && !path.contains("//")
+        && path.split('/').all(|seg| seg != "." && seg != "..");
     if !valid_host(host) || !port_ok || !path_ok {
         return Err(bad());
     }
@@ -446,8 +445,14 @@ mod tests {
         let e = check_base_url("danvan.quangngai.gov.vn").unwrap_err();
         assert!(e.contains("`https://danvan.quangngai.gov.vn/`"), "{e}");
         for (good, norm) in [
-            ("https://danvan.quangngai.gov.vn", "https://danvan.quangngai.gov.vn/"),
-            ("HTTP://Example.ORG:8080/Dan-Van", "http://example.org:8080/Dan-Van/"),
+            (
+                "https://danvan.quangngai.gov.vn",
+                "https://danvan.quangngai.gov.vn/",
+            ),
+            (
+                "HTTP://Example.ORG:8080/Dan-Van",
+                "http://example.org:8080/Dan-Van/",
+            ),
             ("https://[::1]:3000/", "https://[::1]:3000/"),
             ("https://example.org/a/b/", "https://example.org/a/b/"),
         ] {

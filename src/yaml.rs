@@ -408,10 +408,9 @@ impl<'d, 'a> Fields<'d, 'a> {
 
     /// Records an error for a missing required key, at the mapping itself.
     fn missing(&mut self, key: &str) {
-        let d = self.doc.error_at(
-            &self.at,
-            crate::msg!("yaml.missing_key", key = key),
-        );
+        let d = self
+            .doc
+            .error_at(&self.at, crate::msg!("yaml.missing_key", key = key));
         self.diags.push(d);
     }
 

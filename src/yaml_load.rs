@@ -19,8 +19,9 @@ use saphyr_parser::{Event, Parser, ScalarStyle, Span};
 use serde_yaml::{Mapping, Number, Value};
 use std::collections::HashMap;
 
-/// Largest YAML document accepted (a front matter, a list of models, `site.yaml`).
-pub const MAX_BYTES: usize = 16 * 1024 * 1024;
+/// Largest YAML document accepted (a front matter, a list of models, `site.yaml`): the
+/// size limit of a content file.
+pub const MAX_BYTES: usize = 64 * 1024 * 1024;
 
 /// Deepest nesting of lists and mappings accepted; content needs four levels.
 pub const MAX_DEPTH: usize = 64;
@@ -89,9 +90,7 @@ pub fn load(text: &str) -> Result<Value, LoadError> {
         let is_seq = matches!(event, Event::SequenceStart(..));
         // A finished node and its anchor and weight, to place into its parent.
         let (node, anchor, node_weight) = match event {
-            Event::StreamStart | Event::StreamEnd | Event::DocumentEnd | Event::Nothing => {
-                continue
-            }
+            Event::StreamStart | Event::StreamEnd | Event::DocumentEnd | Event::Nothing => continue,
             Event::DocumentStart(_) => {
                 documents += 1;
                 if documents > 1 {
@@ -111,10 +110,7 @@ pub fn load(text: &str) -> Result<Value, LoadError> {
             }
             Event::Scalar(text, style, anchor, tag) => {
                 if let Some(tag) = tag {
-                    return Err(err(
-                        pos,
-                        crate::msg!("yaml.tag", tag = tag_text(&tag)),
-                    ));
+                    return Err(err(pos, crate::msg!("yaml.tag", tag = tag_text(&tag))));
                 }
                 let w = 1 + text.len();
                 weight += w;
@@ -125,10 +121,7 @@ pub fn load(text: &str) -> Result<Value, LoadError> {
             }
             Event::SequenceStart(anchor, tag) | Event::MappingStart(anchor, tag) => {
                 if let Some(tag) = tag {
-                    return Err(err(
-                        pos,
-                        crate::msg!("yaml.tag", tag = tag_text(&tag)),
-                    ));
+                    return Err(err(pos, crate::msg!("yaml.tag", tag = tag_text(&tag))));
                 }
                 if stack.len() >= MAX_DEPTH {
                     return Err(err(pos, crate::msg!("yaml.too_deep", max = MAX_DEPTH)));
@@ -229,6 +222,8 @@ fn scan_error(text: &str, e: &saphyr_parser::ScanError) -> LoadError {
         crate::msg!("yaml.tab")
     } else if info.contains("recursion limit") {
         crate::msg!("yaml.too_deep", max = MAX_DEPTH)
+    } else if info.contains("indentation in quoted scalar") {
+        crate::msg!("yaml.quoted_indent")
     } else if info.contains("unexpected end of stream") && info.contains("quoted") {
         crate::msg!("yaml.unclosed_quote")
     } else if info.contains("mapping values are not allowed") {
@@ -354,7 +349,11 @@ mod tests {
     fn refused(text: &str) -> LoadError {
         let t = std::time::Instant::now();
         let e = load(text).expect_err(&text[..text.len().min(80)]);
-        assert!(t.elapsed() < std::time::Duration::from_secs(2), "{:?}", t.elapsed());
+        assert!(
+            t.elapsed() < std::time::Duration::from_secs(2),
+            "{:?}",
+            t.elapsed()
+        );
         e
     }
 
@@ -373,7 +372,11 @@ mod tests {
         }
         refused(&t);
         // A long string repeated.
-        let e = refused(&format!("a: &a \"{}\"\nb: [{}]\n", "x".repeat(100_000), vec!["*a"; 100].join(",")));
+        let e = refused(&format!(
+            "a: &a \"{}\"\nb: [{}]\n",
+            "x".repeat(100_000),
+            vec!["*a"; 100].join(",")
+        ));
         assert_eq!(e.line, 2);
         // Aliases within budget still work, as in any YAML.
         let v = load("a: &x [1, 2]\nb: *x\n").unwrap();
@@ -399,7 +402,10 @@ mod tests {
     fn tags_are_refused_with_their_name() {
         for (text, tag) in [
             ("a: !!binary aGVsbG8=\n", "!!binary"),
-            ("a: !!python/object:os.system [x]\n", "python/object:os.system"),
+            (
+                "a: !!python/object:os.system [x]\n",
+                "python/object:os.system",
+            ),
             ("a: !x {b: 1}\n", "!x"),
             ("- !!str 1\n", "!!str"),
         ] {
@@ -420,7 +426,10 @@ mod tests {
     fn a_tab_error_says_tab() {
         let e = refused("a:\n\t- b\n");
         assert_eq!(e.line, 2, "{e:?}");
-        assert!(e.message.contains("dấu tab") || e.message.contains("tab"), "{e:?}");
+        assert!(
+            e.message.contains("dấu tab") || e.message.contains("tab"),
+            "{e:?}"
+        );
     }
 
     #[test]

@@ -38,8 +38,12 @@ fn build_vi(site: &Path, more: &[&str], secs: u64) -> Run {
     dvk_run_vi(&args, limit(secs))
 }
 
+/// The error lines (`path:line:col: lỗi: …`; `error` until the severity is translated).
 fn errors(r: &Run) -> Vec<&str> {
-    r.stderr.lines().filter(|l| l.contains(": lỗi: ")).collect()
+    r.stderr
+        .lines()
+        .filter(|l| l.contains(": lỗi: ") || l.contains(": error: "))
+        .collect()
 }
 
 /// Exit 1 with an error starting with `at` and containing `says`, within the YAML budgets
@@ -105,7 +109,9 @@ fn yaml_hazard_check_bypass_by_a_quoted_value_continued_at_column_0_is_closed() 
     let aliases = vec!["*a"; 2000].join(", ");
     model(
         s.path(),
-        &format!("{FRONT}summary: \"một dòng\ntiếp ở cột 0\"\ntags: &a [{items}]\nnote: [{aliases}]\n"),
+        &format!(
+            "{FRONT}summary: \"một dòng\ntiếp ở cột 0\"\ntags: &a [{items}]\nnote: [{aliases}]\n"
+        ),
     );
     let r = build_vi(s.path(), &[], 10);
     assert_eq!(r.code, Some(1), "{}", r.describe());
@@ -144,8 +150,14 @@ fn yaml_alias_bomb_in_a_models_list_and_in_site_yaml_is_refused_quickly() {
 #[test]
 fn yaml_200_kb_nested_flows_are_refused_quickly() {
     for (name, text) in [
-        ("brackets", format!("{}{}", "[".repeat(100_000), "]".repeat(100_000))),
-        ("braces", format!("{}1{}", "{a: ".repeat(50_000), "}".repeat(50_000))),
+        (
+            "brackets",
+            format!("{}{}", "[".repeat(100_000), "]".repeat(100_000)),
+        ),
+        (
+            "braces",
+            format!("{}1{}", "{a: ".repeat(50_000), "}".repeat(50_000)),
+        ),
         ("mixed", "[{a: ".repeat(40_000)),
         ("unclosed", "[".repeat(200_000)),
     ] {
@@ -180,16 +192,27 @@ fn yaml_tags_are_refused_with_a_message() {
         model(s.path(), &format!("{FRONT}{line}\n"));
         let r = build_vi(s.path(), &[], 10);
         refused(&r, "content/models/thu.md:9:", "thẻ kiểu");
-        assert!(r.stderr.contains(tag.split(' ').next().unwrap()), "{tag}: {}", r.stderr);
+        assert!(
+            r.stderr.contains(tag.split(' ').next().unwrap()),
+            "{tag}: {}",
+            r.stderr
+        );
     }
 }
 
 #[test]
 fn yaml_duplicate_key_is_reported_at_the_duplicates_own_line() {
     let s = site();
-    model(s.path(), &format!("{FRONT}summary: \"một\"\nresults: []\nsummary: \"hai\"\n"));
+    model(
+        s.path(),
+        &format!("{FRONT}summary: \"một\"\nresults: []\nsummary: \"hai\"\n"),
+    );
     let r = build_vi(s.path(), &[], 10);
-    refused(&r, "content/models/thu.md:11:1:", "`summary` xuất hiện hai lần");
+    refused(
+        &r,
+        "content/models/thu.md:11:1:",
+        "`summary` xuất hiện hai lần",
+    );
 }
 
 #[test]
@@ -206,13 +229,17 @@ fn yaml_quoted_value_continued_at_column_0_gets_a_clear_error_not_silence() {
     // What the old pre-check could not read. Either way it is one parser's verdict: an
     // error at the value with what to do.
     let s = site();
-    model(s.path(), &format!("{FRONT}summary: \"một dòng\ntiếp ở cột 0\"\n"));
+    model(
+        s.path(),
+        &format!("{FRONT}summary: \"một dòng\ntiếp ở cột 0\"\n"),
+    );
     let r = build_vi(s.path(), &[], 10);
     assert_eq!(r.code, Some(1), "{}", r.describe());
     assert!(
         errors(&r)
             .iter()
-            .any(|e| e.starts_with("content/models/thu.md:") && e.contains("YAML")),
+            .any(|e| e.starts_with("content/models/thu.md:9:")
+                && e.contains("thụt vào ít nhất một dấu cách")),
         "{}",
         r.describe()
     );
@@ -270,7 +297,11 @@ fn base_url_flag_that_is_not_an_absolute_http_url_is_a_usage_error() {
         assert!(r.stderr.contains("base_url"), "{bad}: {}", r.stderr);
         assert!(!s.path().join("public").exists(), "{bad}: published");
     }
-    let r = build_vi(s.path(), &["--base-url", "https://danvan.quangngai.gov.vn"], 60);
+    let r = build_vi(
+        s.path(),
+        &["--base-url", "https://danvan.quangngai.gov.vn"],
+        60,
+    );
     assert!(r.ok(), "{}", r.describe());
     let home = fs::read_to_string(s.path().join("public/atom.xml")).unwrap();
     assert!(home.contains("https://danvan.quangngai.gov.vn/"), "{home}");
@@ -301,15 +332,16 @@ fn files_dvk_did_not_write_survive_a_rebuild_untouched() {
     .iter()
     .map(|f| {
         let p = public.join(f);
-        (f.to_string(), fs::metadata(&p).unwrap().ino(), fs::read(&p).unwrap())
+        (
+            f.to_string(),
+            fs::metadata(&p).unwrap().ino(),
+            fs::read(&p).unwrap(),
+        )
     })
     .collect();
     // A change, so that a new output is swapped in.
     model(s.path(), &FRONT.replace("Mô hình thử", "Mô hình thử đổi"));
-    let r = dvk_run_vi(
-        &["build", s.path().to_str().unwrap(), "-v"],
-        limit(60),
-    );
+    let r = dvk_run_vi(&["build", s.path().to_str().unwrap(), "-v"], limit(60));
     assert!(r.ok(), "{}", r.describe());
     assert!(
         fs::read_to_string(public.join("mo-hinh/thu/index.html"))
@@ -319,12 +351,23 @@ fn files_dvk_did_not_write_survive_a_rebuild_untouched() {
     );
     for (f, ino, bytes) in &before {
         let p = public.join(f);
-        assert_eq!(fs::read(&p).ok().as_ref(), Some(bytes), "{f} changed or vanished");
+        assert_eq!(
+            fs::read(&p).ok().as_ref(),
+            Some(bytes),
+            "{f} changed or vanished"
+        );
         assert_eq!(fs::metadata(&p).unwrap().ino(), *ino, "{f} was rewritten");
     }
-    assert!(public.join(".git/refs/tags").is_dir(), "empty folder vanished");
+    assert!(
+        public.join(".git/refs/tags").is_dir(),
+        "empty folder vanished"
+    );
     for name in ["CNAME", ".git/", "mo-hinh/thu/ghi-chu.txt"] {
-        assert!(r.stderr.contains(name), "verbose output should list {name}: {}", r.stderr);
+        assert!(
+            r.stderr.contains(name),
+            "verbose output should list {name}: {}",
+            r.stderr
+        );
     }
     // And again with nothing changed; and once more after the files dvk wrote changed.
     let r = build_vi(s.path(), &[], 60);

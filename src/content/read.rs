@@ -403,9 +403,17 @@ fn list_body(doc: &YamlDoc, at: &[Seg], raw: &str, markdown: String) -> Body {
         .map(|(_, value)| value.trim_start());
     // YAML also breaks lines at NEL, LS and PS (and a folded `>` block joins lines): only a
     // literal block of plain lines maps line for line onto the file.
-    let odd_breaks = (line..)
-        .map_while(|n| doc.line(n))
-        .any(|l| l.contains(['\u{85}', '\u{2028}', '\u{2029}', '\r']));
+    // Only the block's own lines (more indented than the key, or blank) are looked at: the
+    // whole rest of the file for every item made a long list quadratic.
+    let key_indent = column.saturating_sub(1);
+    let odd_breaks = after_key.is_some()
+        && (line..)
+            .map_while(|n| doc.line(n))
+            .enumerate()
+            .take_while(|(i, l)| {
+                *i == 0 || l.trim().is_empty() || l.len() - l.trim_start().len() > key_indent
+            })
+            .any(|(_, l)| l.contains(['\u{85}', '\u{2028}', '\u{2029}', '\r']));
     if after_key.is_some_and(|v| v.starts_with('|')) && !odd_breaks {
         let blank_lines = raw[..raw.len() - raw.trim_start().len()]
             .matches('\n')

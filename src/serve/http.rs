@@ -110,8 +110,7 @@ pub(crate) fn content_type(path: &str) -> &'static str {
 pub(crate) fn site_path(url: &str) -> Option<String> {
     let path = url.split(['?', '#']).next().unwrap_or("");
     let rest = path.strip_prefix('/')?;
-    if rest.len() > MAX_URL_BYTES || rest.bytes().filter(|&b| b == b'/').count() >= MAX_SEGMENTS
-    {
+    if rest.len() > MAX_URL_BYTES || rest.bytes().filter(|&b| b == b'/').count() >= MAX_SEGMENTS {
         return None;
     }
     let mut out = String::with_capacity(rest.len());
@@ -230,7 +229,10 @@ pub(crate) fn handle(shared: &Shared, req: Request, report: &(dyn Fn(Event) + Sy
     let started = Instant::now();
     let url = req.url();
     let line = if url.len() > 200 {
-        let cut = (0..=200).rev().find(|&i| url.is_char_boundary(i)).unwrap_or(0);
+        let cut = (0..=200)
+            .rev()
+            .find(|&i| url.is_char_boundary(i))
+            .unwrap_or(0);
         format!("{} {}…", req.method(), &url[..cut])
     } else {
         format!("{} {url}", req.method())
@@ -678,7 +680,10 @@ mod tests {
         let deep = "/a".repeat(160_000);
         let t = std::time::Instant::now();
         assert_eq!(site_path(&deep), None);
-        assert_eq!(site_path(&format!("/{}", "x".repeat(MAX_URL_BYTES + 1))), None);
+        assert_eq!(
+            site_path(&format!("/{}", "x".repeat(MAX_URL_BYTES + 1))),
+            None
+        );
         assert!(t.elapsed() < std::time::Duration::from_millis(200));
         let ok = "/a".repeat(MAX_SEGMENTS - 1);
         assert!(site_path(&ok).is_some());

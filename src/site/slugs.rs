@@ -43,8 +43,7 @@ pub fn assign_model_slugs(models: &[Model], diags: &mut Vec<Diagnostic>) -> Vec<
                 .copied()
                 .min_by(|&a, &b| age_key(&models[a]).cmp(&age_key(&models[b])))
                 .unwrap_or(members[0]);
-            let namesake_and_older =
-                title_slug(m) == *s && age_key(m) < age_key(&models[oldest]);
+            let namesake_and_older = title_slug(m) == *s && age_key(m) < age_key(&models[oldest]);
             if !namesake_and_older {
                 let other = &models[oldest].origin;
                 diags.push(Diagnostic::error(

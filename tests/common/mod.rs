@@ -51,6 +51,7 @@ impl Fixture {
     /// Runs the dvk binary with its messages in language `lang`.
     pub fn dvk_in(&self, lang: &str, args: &[&str]) -> Output {
         Command::new(env!("CARGO_BIN_EXE_dvk"))
+            .env("DVK_LANG", "en")
             .args(args)
             .env("DVK_LANG", lang)
             .current_dir(self.root())
