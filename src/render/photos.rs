@@ -98,26 +98,25 @@ impl PhotoStore {
             .iter()
             .filter(|(k, _)| !published.contains(k))
             .collect();
-        let results: Vec<(usize, Vec<String>)> =
-            todo.par_iter()
-                .map(|(_, p)| {
-                    let mut n = 0;
-                    let mut errors = Vec::new();
-                    for v in p.files() {
-                        match sink.copy(
-                            &format!("{PHOTO_DIR}{}", v.file_name),
-                            &v.path(&self.cache_dir),
-                        ) {
-                            Ok(()) => n += 1,
-                            Err(e) => {
-                                self.io_failed
-                                    .store(true, std::sync::atomic::Ordering::Relaxed);
-                                errors.push(crate::msg!(
-                                    "photos.cannot_publish",
-                                    file = v.file_name,
-                                    detail = e
-                                ))
-                            }
+        let results: Vec<(usize, Vec<String>)> = todo
+            .par_iter()
+            .map(|(_, p)| {
+                let mut n = 0;
+                let mut errors = Vec::new();
+                for v in p.files() {
+                    match sink.copy(
+                        &format!("{PHOTO_DIR}{}", v.file_name),
+                        &v.path(&self.cache_dir),
+                    ) {
+                        Ok(()) => n += 1,
+                        Err(e) => {
+                            self.io_failed
+                                .store(true, std::sync::atomic::Ordering::Relaxed);
+                            errors.push(crate::msg!(
+                                "photos.cannot_publish",
+                                file = v.file_name,
+                                detail = e
+                            ))
                         }
                     }
                 }
