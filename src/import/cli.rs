@@ -61,7 +61,7 @@ pub fn run(opts: &Options, quiet: bool) -> ExitCode {
                 )
             );
         }
-        if report.models() == 0 && report.already > 0 && errors == 0 {
+        if report.models() == 0 && report.already > 0 {
             println!("{}", crate::msg!("import.nothing_new", already = report.already));
         }
     }

@@ -371,7 +371,16 @@ pub fn read_sheet(grid: &Grid, file: &str, config: &SiteConfig, d: &Defaults) ->
         let all_headings = next.iter().enumerate().all(|(c, t)| {
             t.is_empty() || heading_kind(t).is_some() || above.get(c) == Some(t)
         });
-        if all_headings && next.iter().any(|t| !t.is_empty()) {
+        // A group row merged across ("I. LĨNH VỰC KINH TẾ") is one text repeated: no sub-header.
+        let mut new: Vec<&String> = next
+            .iter()
+            .enumerate()
+            .filter(|(c, t)| !t.is_empty() && above.get(*c) != Some(t))
+            .map(|(_, t)| t)
+            .collect();
+        new.dedup();
+        let group_like = new.len() == 1 && next.iter().filter(|t| !t.is_empty()).count() > 1;
+        if all_headings && !new.is_empty() && !group_like {
             for (c, t) in next.iter().enumerate() {
                 if let Some(k) = heading_kind(t) {
                     if cols.len() <= c {
