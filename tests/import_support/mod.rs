@@ -262,9 +262,9 @@ pub fn docx(body: &str, rels: &[(&str, &str, &str, bool)], media: &[(&str, &[u8]
     zip(&refs)
 }
 
-/// A decision list of `n` models (title rows, header, a group row every 2,500 rows,
+/// A decision list of `n` models (title rows, header, a group row every `group` rows,
 /// combined places, abbreviated fields, totals, signature) for the import benchmark.
-pub fn big_xlsx(n: usize) -> Vec<u8> {
+pub fn big_xlsx(n: usize, group: usize) -> Vec<u8> {
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet();
     ws.set_name("Danh sách").unwrap();
@@ -279,8 +279,8 @@ pub fn big_xlsx(n: usize) -> Vec<u8> {
     let districts = ["Châu Thành", "Giồng Trôm", "Ba Tri", "Mỏ Cày Nam", "Thạnh Phú", "Bình Đại", "Chợ Lách"];
     let mut r = 5u32;
     for i in 0..n {
-        if i % 2500 == 0 {
-            ws.merge_range(r, 0, r, 6, groups[(i / 2500) % 4], &f).unwrap();
+        if i % group == 0 {
+            ws.merge_range(r, 0, r, 6, groups[(i / group) % 4], &f).unwrap();
             r += 1;
         }
         let d = districts[i % districts.len()];
@@ -288,7 +288,7 @@ pub fn big_xlsx(n: usize) -> Vec<u8> {
         ws.write_string(r, 1, format!("Vận động Nhân dân chung tay xây dựng nông thôn mới, mô hình số {}", i + 1)).unwrap();
         ws.write_string(r, 2, format!("Hội Nông dân xã An Hòa {}", i % 97)).unwrap();
         ws.write_string(r, 3, format!("Ấp {}, xã An Hòa {}, huyện {d}", i % 9 + 1, i % 97)).unwrap();
-        ws.write_string(r, 4, fields[(i / 2500) % 4]).unwrap();
+        ws.write_string(r, 4, fields[(i / group) % 4]).unwrap();
         ws.write_string(r, 5, if i % 3 == 0 { "Cấp tỉnh" } else { "Huyện" }).unwrap();
         if i % 50 == 0 {
             ws.write_string(r, 6, "Điển hình").unwrap();
