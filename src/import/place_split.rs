@@ -309,8 +309,10 @@ pub fn find_in_text(text: &str) -> Place {
                 }
             }
             let first = clean.chars().next();
+            // Stop words end only names in capitals: "Nam Ban" is a name, "NĂM 2024" is not.
+            let capitals = !clean.chars().any(char::is_lowercase);
             if !first.is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
-                || STOP_WORDS.contains(&clean.to_lowercase().as_str())
+                || (capitals && STOP_WORDS.contains(&clean.to_lowercase().as_str()))
             {
                 break;
             }
@@ -426,6 +428,11 @@ mod tests {
             p(None, None, Some("Bến Tre"))
         );
         assert_eq!(find_in_text("Hội Cựu chiến binh tỉnh"), Place::default());
+        // Regression: "Ban" ended the name as if it were "BAN DÂN VẬN".
+        assert_eq!(
+            find_in_text("Công an thị trấn Nam Ban"),
+            p(Some("Nam Ban"), None, None)
+        );
         assert_eq!(
             find_in_text("DANH SÁCH MÔ HÌNH CẤP TỈNH NĂM 2024 CỦA TỈNH BÀ RỊA - VŨNG TÀU"),
             p(None, None, Some("Bà Rịa - Vũng Tàu"))

@@ -645,6 +645,11 @@ fn read_row(
     if let Some(c) = one(Col::Province, |p| p.province) {
         place.province = Some(c);
     }
+    // A group row naming the place ("THỊ TRẤN NAM BAN") comes before the host's words.
+    if place.commune.is_none() && place.district.is_none() {
+        place.commune = group_place.commune.clone();
+        place.district = group_place.district.clone();
+    }
     if place.commune.is_none() && place.district.is_none() {
         let from_host = place_split::find_in_text(&host);
         place.commune = from_host.commune;
@@ -652,10 +657,6 @@ fn read_row(
         if place.province.is_none() {
             place.province = from_host.province;
         }
-    }
-    if place.commune.is_none() && place.district.is_none() {
-        place.commune = group_place.commune.clone();
-        place.district = group_place.district.clone();
     }
     if place.district.is_none() {
         place.district = d.opts.district.clone();
