@@ -61,14 +61,25 @@ fn decision_list_imports_every_model_with_place_field_level_and_reports_bad_rows
         "{err}"
     );
     assert!(
-        err.contains("nhap/QD 123 danh sach.xlsx:Danh sách!F21: lỗi: lĩnh vực \"Thể thao\" không khớp"),
+        err.contains(
+            "nhap/QD 123 danh sach.xlsx:Danh sách!F21: lỗi: lĩnh vực \"Thể thao\" không khớp"
+        ),
         "{err}"
     );
     assert_eq!(err.matches("lỗi:").count(), 2, "{err}");
     assert!(stdout.contains("Đã nhập 6 mô hình vào 1 tệp"), "{stdout}");
-    assert_eq!(model_files(f.root()), ["content/models/2024/qd-123-danh-sach.yaml"]);
-    let yaml = std::fs::read_to_string(f.root().join("content/models/2024/qd-123-danh-sach.yaml")).unwrap();
-    assert!(yaml.starts_with("# Nhập bằng dvk import từ tệp \"QD 123 danh sach.xlsx\", trang tính \"Danh sách\"."), "{yaml}");
+    assert_eq!(
+        model_files(f.root()),
+        ["content/models/2024/qd-123-danh-sach.yaml"]
+    );
+    let yaml = std::fs::read_to_string(f.root().join("content/models/2024/qd-123-danh-sach.yaml"))
+        .unwrap();
+    assert!(
+        yaml.starts_with(
+            "# Nhập bằng dvk import từ tệp \"QD 123 danh sach.xlsx\", trang tính \"Danh sách\"."
+        ),
+        "{yaml}"
+    );
     for expected in [
         // Field from the group row, place from two columns, exemplary from the note.
         "- title: \"Nuôi heo đất giúp hội viên nghèo\"\n  year: 2024\n  province: \"Bến Tre\"\n  district: \"Châu Thành\"\n  commune: \"Phú Túc\"\n  field: \"Kinh tế\"\n  host: \"Hội Liên hiệp Phụ nữ xã Phú Túc\"\n  level: tinh\n  exemplary: true\n  # Ghi chú: Điển hình\n  # Nguồn: Danh sách!A11\n",
@@ -82,7 +93,14 @@ fn decision_list_imports_every_model_with_place_field_level_and_reports_bad_rows
         assert!(yaml.contains(expected), "missing:\n{expected}\nin:\n{yaml}");
     }
     // Title rows, the header, totals and the signature block are not models.
-    for not in ["Nguyễn Văn An", "Trần Thị Bình", "Tổng cộng", "NGƯỜI LẬP", "TRƯỞNG BAN", "ĐẢNG CỘNG SẢN"] {
+    for not in [
+        "Nguyễn Văn An",
+        "Trần Thị Bình",
+        "Tổng cộng",
+        "NGƯỜI LẬP",
+        "TRƯỞNG BAN",
+        "ĐẢNG CỘNG SẢN",
+    ] {
         assert!(!yaml.contains(not), "{not} imported:\n{yaml}");
     }
     check_clean(&f);
@@ -93,9 +111,18 @@ fn decision_list_imports_every_model_with_place_field_level_and_reports_bad_rows
     let again = f.dvk(&["import", &file]);
     let out2 = text(&again.stdout);
     let err2 = text(&again.stderr);
-    assert!(out2.contains("Không có gì mới: cả 6 mô hình đều đã có trong trang."), "{out2}\n{err2}");
-    assert!(err2.contains("trang tính \"Danh sách\": 6 mô hình đã có trong trang"), "{err2}");
-    assert_eq!(model_files(f.root()), ["content/models/2024/qd-123-danh-sach.yaml"]);
+    assert!(
+        out2.contains("Không có gì mới: cả 6 mô hình đều đã có trong trang."),
+        "{out2}\n{err2}"
+    );
+    assert!(
+        err2.contains("trang tính \"Danh sách\": 6 mô hình đã có trong trang"),
+        "{err2}"
+    );
+    assert_eq!(
+        model_files(f.root()),
+        ["content/models/2024/qd-123-danh-sach.yaml"]
+    );
 }
 
 #[test]
@@ -110,12 +137,18 @@ fn dry_run_prints_the_table_and_writes_nothing() {
         .lines()
         .find(|l| l.contains("Danh sách!A17"))
         .unwrap_or_else(|| panic!("{stdout}"));
-    assert!(row.contains("Tổ tự quản an ninh trật tự ấp văn hóa"), "{row}");
+    assert!(
+        row.contains("Tổ tự quản an ninh trật tự ấp văn hóa"),
+        "{row}"
+    );
     assert!(row.contains("Ba Tri, Bến Tre"), "{row}");
     assert!(row.contains("Quốc phòng - an ninh"), "{row}");
     assert!(row.contains("huyen"), "{row}");
     assert!(row.contains("content/models/2024/ds.yaml"), "{row}");
-    assert!(stdout.contains("chưa ghi gì: sẽ nhập 6 mô hình"), "{stdout}");
+    assert!(
+        stdout.contains("chưa ghi gì: sẽ nhập 6 mô hình"),
+        "{stdout}"
+    );
     assert!(model_files(f.root()).is_empty());
 }
 
@@ -127,7 +160,10 @@ fn never_overwrites_a_file_with_the_same_name() {
     let file = put(&f, "ds.xlsx", &decision_xlsx());
     let out = f.dvk(&["import", &file]);
     assert_eq!(code(&out), 1, "{}", text(&out.stderr));
-    assert_eq!(std::fs::read_to_string(f.root().join("content/models/2024/ds.yaml")).unwrap(), mine);
+    assert_eq!(
+        std::fs::read_to_string(f.root().join("content/models/2024/ds.yaml")).unwrap(),
+        mine
+    );
     assert!(f.root().join("content/models/2024/ds-2.yaml").exists());
     check_clean(&f);
 }
@@ -141,16 +177,39 @@ fn ods_list_with_year_and_province_in_the_title() {
         vec![],
         vec!["TT", "Tên mô hình", "Đơn vị chủ trì", "Địa bàn", "Lĩnh vực"],
         vec!["A", "KINH TẾ"],
-        vec!["1", "Nuôi heo đất chung tay giúp phụ nữ khó khăn", "Hội Liên hiệp Phụ nữ huyện Lâm Hà", "Huyện Lâm Hà", ""],
-        vec!["2", "Thắp sáng đường quê", "Đoàn Thanh niên xã Tân Hà", "xã Tân Hà, huyện Lâm Hà", "VH - XH"],
+        vec![
+            "1",
+            "Nuôi heo đất chung tay giúp phụ nữ khó khăn",
+            "Hội Liên hiệp Phụ nữ huyện Lâm Hà",
+            "Huyện Lâm Hà",
+            "",
+        ],
+        vec![
+            "2",
+            "Thắp sáng đường quê",
+            "Đoàn Thanh niên xã Tân Hà",
+            "xã Tân Hà, huyện Lâm Hà",
+            "VH - XH",
+        ],
         vec!["", "Cộng", "2"],
     ];
     let file = put(&f, "lam-ha.ods", &ods("Trang tính1", &rows));
     let out = f.dvk(&["import", &file]);
-    assert_eq!(code(&out), 0, "{}\n{}", text(&out.stderr), text(&out.stdout));
+    assert_eq!(
+        code(&out),
+        0,
+        "{}\n{}",
+        text(&out.stderr),
+        text(&out.stdout)
+    );
     let yaml = std::fs::read_to_string(f.root().join("content/models/2023/lam-ha.yaml")).unwrap();
     assert!(yaml.contains("  year: 2023\n  province: \"Lâm Đồng\"\n  district: \"Lâm Hà\"\n  field: \"Kinh tế\"\n  host: \"Hội Liên hiệp Phụ nữ huyện Lâm Hà\"\n  level: huyen\n"), "{yaml}");
-    assert!(yaml.contains("  district: \"Lâm Hà\"\n  commune: \"Tân Hà\"\n  field: \"Văn hóa - xã hội\"\n"), "{yaml}");
+    assert!(
+        yaml.contains(
+            "  district: \"Lâm Hà\"\n  commune: \"Tân Hà\"\n  field: \"Văn hóa - xã hội\"\n"
+        ),
+        "{yaml}"
+    );
     assert_eq!(yaml.matches("- title:").count(), 2, "{yaml}");
     check_clean(&f);
 }
@@ -166,18 +225,25 @@ fn csv_in_semicolons_with_a_year_column_and_combined_places() {
     let out = f.dvk(&["import", "--province", "Bến Tre", &file]);
     let err = text(&out.stderr);
     assert_eq!(code(&out), 1, "{err}");
-    assert!(err.contains("nhap/ds.csv:ds!F4: lỗi: năm \"hai nghìn\" không đọc được"), "{err}");
+    assert!(
+        err.contains("nhap/ds.csv:ds!F4: lỗi: năm \"hai nghìn\" không đọc được"),
+        "{err}"
+    );
     let y24 = std::fs::read_to_string(f.root().join("content/models/2024/ds.yaml")).unwrap();
     assert!(y24.contains("  province: \"Bến Tre\"\n  district: \"Giồng Trôm\"\n  commune: \"Tân Hào\"\n  field: \"Kinh tế\"\n"), "{y24}");
     let y23 = std::fs::read_to_string(f.root().join("content/models/2023/ds.yaml")).unwrap();
-    assert!(y23.contains("  district: \"Ba Tri\"\n  field: \"Quốc phòng - an ninh\"\n"), "{y23}");
+    assert!(
+        y23.contains("  district: \"Ba Tri\"\n  field: \"Quốc phòng - an ninh\"\n"),
+        "{y23}"
+    );
     check_clean(&f);
 }
 
 #[test]
 fn a_sheet_without_year_or_header_says_what_to_give() {
     let f = site();
-    let csv = "STT,Tên mô hình,Đơn vị thực hiện,Lĩnh vực\n1,Nuôi heo đất,Hội Phụ nữ xã Phú Túc,KT\n";
+    let csv =
+        "STT,Tên mô hình,Đơn vị thực hiện,Lĩnh vực\n1,Nuôi heo đất,Hội Phụ nữ xã Phú Túc,KT\n";
     let file = put(&f, "khong-nam.csv", csv.as_bytes());
     let out = f.dvk(&["import", "--province", "Bến Tre", &file]);
     let err = text(&out.stderr);
@@ -188,13 +254,20 @@ fn a_sheet_without_year_or_header_says_what_to_give() {
     assert_eq!(code(&out), 0, "{}", text(&out.stderr));
     let file = put(&f, "rac.csv", b"a,b,c\n1,2,3\n");
     let out = f.dvk(&["import", "--year", "2024", &file]);
-    assert!(text(&out.stderr).contains("không trang tính nào có dòng tiêu đề cột"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("không trang tính nào có dòng tiêu đề cột"),
+        "{}",
+        text(&out.stderr)
+    );
     check_clean(&f);
 }
 
 #[test]
 fn old_xls_made_by_libreoffice_imports_like_the_xlsx() {
-    let Ok(status) = std::process::Command::new("soffice").arg("--version").output() else {
+    let Ok(status) = std::process::Command::new("soffice")
+        .arg("--version")
+        .output()
+    else {
         eprintln!("skipped: LibreOffice (soffice) is not installed; `apt-get install libreoffice-calc` to run this test");
         return;
     };
@@ -211,9 +284,19 @@ fn old_xls_made_by_libreoffice_imports_like_the_xlsx() {
         .arg(f.root().join(&xlsx))
         .output()
         .unwrap();
-    assert!(dir.join("ds.xls").exists(), "{}", text(&conv.stderr));
+    if !dir.join("ds.xls").exists() {
+        eprintln!(
+            "skipped: soffice could not convert the list to .xls: {}",
+            text(&conv.stderr)
+        );
+        return;
+    }
     let out = f.dvk(&["import", "nhap/ds.xls"]);
-    assert!(text(&out.stdout).contains("Đã nhập 6 mô hình"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("Đã nhập 6 mô hình"),
+        "{}",
+        text(&out.stderr)
+    );
     check_clean(&f);
 }
 
@@ -222,25 +305,28 @@ fn old_xls_made_by_libreoffice_imports_like_the_xlsx() {
 #[test]
 #[ignore]
 fn make_bench_list() {
-    let out = std::env::var("DVK_IMPORT_BENCH_OUT").unwrap_or_else(|_| "/tmp/dvk-import-10k.xlsx".into());
-    let n = std::env::var("DVK_IMPORT_BENCH_ROWS").ok().and_then(|v| v.parse().ok()).unwrap_or(10_000);
-    std::fs::write(&out, big_xlsx(n)).unwrap();
+    let out =
+        std::env::var("DVK_IMPORT_BENCH_OUT").unwrap_or_else(|_| "/tmp/dvk-import-10k.xlsx".into());
+    let n = std::env::var("DVK_IMPORT_BENCH_ROWS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(10_000);
+    std::fs::write(&out, big_xlsx(n, 2_500)).unwrap();
     eprintln!("wrote {out} ({n} rows)");
 }
 
 #[test]
-fn two_thousand_rows_all_import_in_groups() {
+fn a_long_list_imports_every_row_under_its_group() {
     let f = site();
-    let file = put(&f, "lon.xlsx", &big_xlsx(2_600));
-    let started = std::time::Instant::now();
+    let file = put(&f, "lon.xlsx", &big_xlsx(400, 300));
     let out = f.dvk(&["import", &file]);
     assert_eq!(code(&out), 0, "{}", text(&out.stderr));
-    eprintln!("2,600 rows imported in {:?} (debug build)", started.elapsed());
     let yaml = std::fs::read_to_string(f.root().join("content/models/2024/lon.yaml")).unwrap();
-    assert_eq!(yaml.matches("- title:").count(), 2_600);
-    assert_eq!(yaml.matches("field: \"Kinh tế\"").count(), 2_500);
+    assert_eq!(yaml.matches("- title:").count(), 400);
+    assert_eq!(yaml.matches("field: \"Kinh tế\"").count(), 300);
     assert_eq!(yaml.matches("field: \"Văn hóa - xã hội\"").count(), 100);
-    assert_eq!(yaml.matches("exemplary: true").count(), 52);
+    assert_eq!(yaml.matches("exemplary: true").count(), 8);
+    assert_eq!(yaml.matches("level: tinh").count(), 134);
     assert!(!yaml.contains("Nguyễn Văn An"));
     check_clean(&f);
 }

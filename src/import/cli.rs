@@ -30,7 +30,10 @@ pub fn run(opts: &Options, quiet: bool) -> ExitCode {
     }
     if !quiet {
         for (path, n) in &report.written {
-            println!("{}", crate::msg!("import.written_line", path = path.display(), n = n));
+            println!(
+                "{}",
+                crate::msg!("import.written_line", path = path.display(), n = n)
+            );
         }
     }
     let errors = report.problems.iter().filter(|p| p.is_error()).count();
@@ -61,8 +64,11 @@ pub fn run(opts: &Options, quiet: bool) -> ExitCode {
                 )
             );
         }
-        if report.models() == 0 && report.already > 0 && errors == 0 {
-            println!("{}", crate::msg!("import.nothing_new", already = report.already));
+        if report.models() == 0 && report.already > 0 {
+            println!(
+                "{}",
+                crate::msg!("import.nothing_new", already = report.already)
+            );
         }
     }
     if errors > 0 {

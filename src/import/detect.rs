@@ -79,7 +79,11 @@ pub fn detect(path: &Path, bytes: &[u8]) -> Result<(Kind, Option<String>), Strin
             return Err(crate::msg!("import.old_doc", file = file));
         }
         if has_stream(bytes, "PowerPoint Document") {
-            return Err(crate::msg!("import.not_supported", file = file, what = "PowerPoint"));
+            return Err(crate::msg!(
+                "import.not_supported",
+                file = file,
+                what = "PowerPoint"
+            ));
         }
         if has_stream(bytes, "Workbook") || has_stream(bytes, "Book") {
             Kind::Xls
@@ -102,7 +106,9 @@ pub fn detect(path: &Path, bytes: &[u8]) -> Result<(Kind, Option<String>), Strin
         if trimmed.starts_with("<?xml") && text.contains("office:spreadsheet") {
             return Err(crate::msg!("import.xml2003", file = file));
         }
-        let binary = head.contains(&0) && !head.starts_with(&[0xFF, 0xFE]) && !head.starts_with(&[0xFE, 0xFF]);
+        let binary = head.contains(&0)
+            && !head.starts_with(&[0xFF, 0xFE])
+            && !head.starts_with(&[0xFE, 0xFF]);
         if binary {
             return Err(crate::msg!("import.unknown", file = file));
         }
@@ -111,18 +117,17 @@ pub fn detect(path: &Path, bytes: &[u8]) -> Result<(Kind, Option<String>), Strin
         }
         Kind::Csv
     };
-    let warning = if kind.extensions().contains(&ext.as_str())
-        || (kind == Kind::Xls && ext.is_empty())
-    {
-        None
-    } else {
-        Some(crate::msg!(
-            "import.misnamed",
-            file = file,
-            ext = format!(".{ext}"),
-            kind = kind.name()
-        ))
-    };
+    let warning =
+        if kind.extensions().contains(&ext.as_str()) || (kind == Kind::Xls && ext.is_empty()) {
+            None
+        } else {
+            Some(crate::msg!(
+                "import.misnamed",
+                file = file,
+                ext = format!(".{ext}"),
+                kind = kind.name()
+            ))
+        };
     Ok((kind, warning))
 }
 
@@ -159,7 +164,11 @@ fn zip_kind(path: &Path, bytes: &[u8]) -> Result<Kind, String> {
         }
     }
     if names.iter().any(|n| n.starts_with("ppt/")) {
-        return Err(crate::msg!("import.not_supported", file = file, what = "PowerPoint"));
+        return Err(crate::msg!(
+            "import.not_supported",
+            file = file,
+            what = "PowerPoint"
+        ));
     }
     Err(crate::msg!("import.zip_other", file = file))
 }
@@ -175,7 +184,11 @@ mod tests {
         let e = detect(Path::new("a.doc"), &doc).unwrap_err();
         assert!(e.contains(".docx"), "{e}");
         let mut enc = OLE.to_vec();
-        enc.extend("EncryptedPackage".encode_utf16().flat_map(|u| u.to_le_bytes()));
+        enc.extend(
+            "EncryptedPackage"
+                .encode_utf16()
+                .flat_map(|u| u.to_le_bytes()),
+        );
         assert!(detect(Path::new("a.xlsx"), &enc).is_err());
     }
 

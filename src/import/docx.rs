@@ -68,7 +68,10 @@ struct Para {
 
 impl Para {
     fn text(&self) -> String {
-        self.runs.iter().map(|r| r.text.as_str()).collect::<String>()
+        self.runs
+            .iter()
+            .map(|r| r.text.as_str())
+            .collect::<String>()
     }
 }
 
@@ -93,7 +96,10 @@ fn attr(e: &BytesStart, local: &str) -> Option<String> {
 
 /// `w:val` that is on unless it says 0/false/none.
 fn on(e: &BytesStart) -> bool {
-    !matches!(attr(e, "val").as_deref(), Some("0" | "false" | "none" | "off"))
+    !matches!(
+        attr(e, "val").as_deref(),
+        Some("0" | "false" | "none" | "off")
+    )
 }
 
 /// A zip part as text, when present.
@@ -255,7 +261,12 @@ fn blocks(xml: &str, rels: &HashMap<String, (String, bool)>) -> Result<Vec<Block
             Event::Start(ref e) | Event::Empty(ref e) if start => {
                 let name = e.local_name();
                 match name.as_ref() {
-                    "del" | "Fallback" | "instrText" | "delText" | "footnoteReference" | "commentReference" if !empty => skip = 1,
+                    "del" | "Fallback" | "instrText" | "delText" | "footnoteReference"
+                    | "commentReference"
+                        if !empty =>
+                    {
+                        skip = 1
+                    }
                     "p" if !empty => {
                         count += 1;
                         paras.push(Para {
@@ -304,16 +315,18 @@ fn blocks(xml: &str, rels: &HashMap<String, (String, bool)>) -> Result<Vec<Block
                     "i" if !in_ppr => run.italic = on(e),
                     "t" if !empty => in_t = true,
                     "tab" if !in_ppr => run.text.push(' '),
-                    "br" | "cr" => {
-                        if attr(e, "type").is_none_or(|t| t == "textWrapping") {
-                            run.text.push('\n');
-                        }
+                    "br" | "cr" if attr(e, "type").is_none_or(|t| t == "textWrapping") => {
+                        run.text.push('\n');
                     }
                     "noBreakHyphen" => run.text.push('-'),
                     "hyperlink" if !empty => {
                         link = attr(e, "id")
                             .and_then(|id| rels.get(&id))
-                            .filter(|(t, ext)| *ext && (t.starts_with("http://") || t.starts_with("https://") || t.starts_with("mailto:")))
+                            .filter(|(t, ext)| {
+                                *ext && (t.starts_with("http://")
+                                    || t.starts_with("https://")
+                                    || t.starts_with("mailto:"))
+                            })
                             .map(|(t, _)| t.clone());
                     }
                     "docPr" => {
@@ -323,7 +336,9 @@ fn blocks(xml: &str, rels: &HashMap<String, (String, bool)>) -> Result<Vec<Block
                     }
                     "blip" | "imagedata" => {
                         let id = attr(e, "embed").or_else(|| attr(e, "id"));
-                        let a = alt.take().or_else(|| attr(e, "title").filter(|s| !s.is_empty()));
+                        let a = alt
+                            .take()
+                            .or_else(|| attr(e, "title").filter(|s| !s.is_empty()));
                         if let (Some(id), Some(p)) = (id, paras.last_mut()) {
                             p.images.push((id, a));
                         }
@@ -358,7 +373,13 @@ fn blocks(xml: &str, rels: &HashMap<String, (String, bool)>) -> Result<Vec<Block
                     if let Some(p) = paras.last_mut() {
                         if !r.text.is_empty() {
                             match p.runs.last_mut() {
-                                Some(last) if last.bold == r.bold && last.italic == r.italic && last.link == r.link => last.text.push_str(&r.text),
+                                Some(last)
+                                    if last.bold == r.bold
+                                        && last.italic == r.italic
+                                        && last.link == r.link =>
+                                {
+                                    last.text.push_str(&r.text)
+                                }
                                 _ => p.runs.push(r),
                             }
                         }
@@ -367,7 +388,11 @@ fn blocks(xml: &str, rels: &HashMap<String, (String, bool)>) -> Result<Vec<Block
                 "hyperlink" => link = None,
                 "p" => {
                     if let Some(p) = paras.pop() {
-                        match tables.last_mut().and_then(|t| t.last_mut()).and_then(|r| r.last_mut()) {
+                        match tables
+                            .last_mut()
+                            .and_then(|t| t.last_mut())
+                            .and_then(|r| r.last_mut())
+                        {
                             Some(cell) if paras.is_empty() => cell.push(p),
                             _ => out.push(Block::Para(p)),
                         }
@@ -375,7 +400,11 @@ fn blocks(xml: &str, rels: &HashMap<String, (String, bool)>) -> Result<Vec<Block
                 }
                 "tbl" => {
                     if let Some(t) = tables.pop() {
-                        match tables.last_mut().and_then(|t| t.last_mut()).and_then(|r| r.last_mut()) {
+                        match tables
+                            .last_mut()
+                            .and_then(|t| t.last_mut())
+                            .and_then(|r| r.last_mut())
+                        {
                             // A table in a table: its paragraphs join the outer cell.
                             Some(cell) => cell.extend(t.into_iter().flatten().flatten()),
                             None => out.push(Block::Table(t)),
@@ -454,7 +483,10 @@ fn inline(p: &Para, br: &str, in_table: bool) -> String {
 
 /// True when every run with text is bold.
 fn all_bold(p: &Para) -> bool {
-    p.runs.iter().filter(|r| !r.text.trim().is_empty()).all(|r| r.bold)
+    p.runs
+        .iter()
+        .filter(|r| !r.text.trim().is_empty())
+        .all(|r| r.bold)
 }
 
 /// The image type from its bytes.
@@ -489,7 +521,10 @@ fn real_caption(s: &str) -> Option<String> {
         || n.starts_with("image")
         || n.starts_with("hinh anh")
         || n.starts_with("a picture containing")
-        || n.split(' ').all(|w| w.chars().all(|c| c.is_ascii_digit()) || ["anh", "hinh", "png", "jpg", "jpeg"].contains(&w));
+        || n.split(' ').all(|w| {
+            w.chars().all(|c| c.is_ascii_digit())
+                || ["anh", "hinh", "png", "jpg", "jpeg"].contains(&w)
+        });
     (!generic).then_some(t)
 }
 
@@ -500,19 +535,35 @@ pub fn read(file: &str, bytes: &[u8]) -> Result<Doc, String> {
     let Some(document) = part(&mut zip, "word/document.xml") else {
         return Err(crate::msg!("import.corrupt", file = file, kind = ".docx"));
     };
-    let styles = part(&mut zip, "word/styles.xml").map(|x| styles(&x)).unwrap_or_default();
-    let numbering = part(&mut zip, "word/numbering.xml").map(|x| numbering(&x)).unwrap_or_default();
-    let rels = part(&mut zip, "word/_rels/document.xml.rels").map(|x| rels(&x)).unwrap_or_default();
+    let styles = part(&mut zip, "word/styles.xml")
+        .map(|x| styles(&x))
+        .unwrap_or_default();
+    let numbering = part(&mut zip, "word/numbering.xml")
+        .map(|x| numbering(&x))
+        .unwrap_or_default();
+    let rels = part(&mut zip, "word/_rels/document.xml.rels")
+        .map(|x| rels(&x))
+        .unwrap_or_default();
     let created = part(&mut zip, "docProps/core.xml").and_then(|x| {
         let i = x.find("created")?;
         let rest = &x[i..];
         let j = rest.find('>')?;
         rest.get(j + 1..j + 5)?.parse::<i32>().ok()
     });
-    let blocks = blocks(&document, &rels)
-        .map_err(|e| crate::msg!("import.corrupt_detail", file = file, kind = ".docx", detail = e))?;
+    let blocks = blocks(&document, &rels).map_err(|e| {
+        crate::msg!(
+            "import.corrupt_detail",
+            file = file,
+            kind = ".docx",
+            detail = e
+        )
+    })?;
     let style = |p: &Para| p.style.as_ref().and_then(|s| styles.get(s));
-    let heading = |p: &Para| style(p).and_then(|s| s.heading).or(p.outline.filter(|l| *l < 9).map(|l| l + 1));
+    let heading = |p: &Para| {
+        style(p)
+            .and_then(|s| s.heading)
+            .or(p.outline.filter(|l| *l < 9).map(|l| l + 1))
+    };
     let is_title = |p: &Para| style(p).is_some_and(|s| s.title);
 
     let mut doc = Doc::default();
@@ -527,7 +578,11 @@ pub fn read(file: &str, bytes: &[u8]) -> Result<Doc, String> {
     let title_para = paras
         .iter()
         .find(|p| is_title(p) && !p.text().trim().is_empty())
-        .or_else(|| paras.iter().find(|p| heading(p).is_some() && !p.text().trim().is_empty()))
+        .or_else(|| {
+            paras
+                .iter()
+                .find(|p| heading(p).is_some() && !p.text().trim().is_empty())
+        })
         .or_else(|| {
             paras
                 .iter()
@@ -599,7 +654,8 @@ pub fn read(file: &str, bytes: &[u8]) -> Result<Doc, String> {
                     let caption = next.filter(|n| {
                         let t = crate::import::sheet::norm(&n.text());
                         style(n).is_some_and(|s| s.caption)
-                            || ((t.starts_with("anh ") || t.starts_with("hinh ")) && n.text().chars().count() <= 200)
+                            || ((t.starts_with("anh ") || t.starts_with("hinh "))
+                                && n.text().chars().count() <= 200)
                     });
                     if let Some(n) = caption {
                         caption_paras.push(n.index);
@@ -607,7 +663,11 @@ pub fn read(file: &str, bytes: &[u8]) -> Result<Doc, String> {
                     let text = caption.map(|n| {
                         let t = n.text();
                         let t = t.trim();
-                        t.strip_prefix("Ảnh:").or_else(|| t.strip_prefix("Hình:")).unwrap_or(t).trim().to_string()
+                        t.strip_prefix("Ảnh:")
+                            .or_else(|| t.strip_prefix("Hình:"))
+                            .unwrap_or(t)
+                            .trim()
+                            .to_string()
                     });
                     collect_images(&mut doc, &mut zip, &rels, p, &mut used_images, text);
                 }
@@ -620,13 +680,25 @@ pub fn read(file: &str, bytes: &[u8]) -> Result<Doc, String> {
                     list_open = false;
                     let depth = (l.saturating_sub(min_heading) + 2).min(6) as usize;
                     let plain = inline(p, " ", false);
-                    md.push(format!("{} {}", "#".repeat(depth), plain.trim_start_matches('\\')));
+                    md.push(format!(
+                        "{} {}",
+                        "#".repeat(depth),
+                        plain.trim_start_matches('\\')
+                    ));
                     continue;
                 }
                 if let Some((id, lvl)) = &p.num {
-                    let ordered = numbering.get(id).and_then(|m| m.get(lvl)).copied().unwrap_or(false);
+                    let ordered = numbering
+                        .get(id)
+                        .and_then(|m| m.get(lvl))
+                        .copied()
+                        .unwrap_or(false);
                     let marker = if ordered { "1." } else { "-" };
-                    let item = format!("{}{marker} {}", "    ".repeat(*lvl as usize), inline(p, " ", false));
+                    let item = format!(
+                        "{}{marker} {}",
+                        "    ".repeat(*lvl as usize),
+                        inline(p, " ", false)
+                    );
                     if list_open {
                         if let Some(last) = md.last_mut() {
                             last.push('\n');
@@ -666,7 +738,8 @@ fn collect_images(
             continue;
         };
         if *external {
-            doc.problems.push((p.index, crate::msg!("import.image_linked", target = target)));
+            doc.problems
+                .push((p.index, crate::msg!("import.image_linked", target = target)));
             continue;
         }
         if used.contains_key(target) {
@@ -683,7 +756,10 @@ fn collect_images(
             .map(|f| f.take(64 << 20).read_to_end(&mut data).is_ok())
             .unwrap_or(false);
         if !ok {
-            doc.problems.push((p.index, crate::msg!("import.image_missing", target = target)));
+            doc.problems.push((
+                p.index,
+                crate::msg!("import.image_missing", target = target),
+            ));
             continue;
         }
         match image_kind(&data) {
@@ -692,7 +768,9 @@ fn collect_images(
                 let caption = alt.as_deref().and_then(real_caption).or(caption.clone());
                 doc.images.push(Image { data, ext, caption });
             }
-            Err(kind) => doc.problems.push((p.index, crate::msg!("import.image_format", kind = kind))),
+            Err(kind) => doc
+                .problems
+                .push((p.index, crate::msg!("import.image_format", kind = kind))),
         }
     }
 }
@@ -705,10 +783,25 @@ mod tests {
     fn inline_markup_and_escapes() {
         let p = Para {
             runs: vec![
-                Run { text: "Kết quả ".into(), ..Run::default() },
-                Run { text: "nổi bật ".into(), bold: true, ..Run::default() },
-                Run { text: "(xem *ghi chú*)".into(), italic: true, ..Run::default() },
-                Run { text: " tại đây".into(), link: Some("https://example.gov.vn/a".into()), ..Run::default() },
+                Run {
+                    text: "Kết quả ".into(),
+                    ..Run::default()
+                },
+                Run {
+                    text: "nổi bật ".into(),
+                    bold: true,
+                    ..Run::default()
+                },
+                Run {
+                    text: "(xem *ghi chú*)".into(),
+                    italic: true,
+                    ..Run::default()
+                },
+                Run {
+                    text: " tại đây".into(),
+                    link: Some("https://example.gov.vn/a".into()),
+                    ..Run::default()
+                },
             ],
             ..Para::default()
         };
@@ -716,7 +809,13 @@ mod tests {
             inline(&p, " ", false),
             "Kết quả **nổi bật** *(xem \\*ghi chú\\*)* [tại đây](https://example.gov.vn/a)"
         );
-        let p = Para { runs: vec![Run { text: "1. Mục đầu".into(), ..Run::default() }], ..Para::default() };
+        let p = Para {
+            runs: vec![Run {
+                text: "1. Mục đầu".into(),
+                ..Run::default()
+            }],
+            ..Para::default()
+        };
         assert_eq!(inline(&p, " ", false), "1\\. Mục đầu");
     }
 
@@ -725,6 +824,9 @@ mod tests {
         assert_eq!(real_caption("Picture 3"), None);
         assert_eq!(real_caption("Hình ảnh 2"), None);
         assert_eq!(real_caption("image1.png"), None);
-        assert_eq!(real_caption("Người dân hiến đất").as_deref(), Some("Người dân hiến đất"));
+        assert_eq!(
+            real_caption("Người dân hiến đất").as_deref(),
+            Some("Người dân hiến đất")
+        );
     }
 }

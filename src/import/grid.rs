@@ -64,7 +64,12 @@ pub fn read(kind: Kind, file: &str, bytes: &[u8]) -> Result<(Vec<Grid>, Vec<Stri
         if text.to_ascii_lowercase().contains("password") {
             crate::msg!("import.password", file = file)
         } else {
-            crate::msg!("import.corrupt_detail", file = file, kind = kind.name(), detail = text)
+            crate::msg!(
+                "import.corrupt_detail",
+                file = file,
+                kind = kind.name(),
+                detail = text
+            )
         }
     };
     let cursor = Cursor::new(bytes);
@@ -72,11 +77,15 @@ pub fn read(kind: Kind, file: &str, bytes: &[u8]) -> Result<(Vec<Grid>, Vec<Stri
         Kind::Csv => read_csv(file, bytes).map(|(g, w)| (vec![g], w)),
         Kind::Xlsx => {
             let mut wb = calamine::Xlsx::new(cursor).map_err(|e| corrupt(&e))?;
-            sheets(&mut wb, file, |wb, name| wb.merge_cells_by_sheet_name(name).ok())
+            sheets(&mut wb, file, |wb, name| {
+                wb.merge_cells_by_sheet_name(name).ok()
+            })
         }
         Kind::Xls => {
             let mut wb = calamine::Xls::new(cursor).map_err(|e| corrupt(&e))?;
-            sheets(&mut wb, file, |wb, name| wb.merge_cells_by_sheet_name(name).ok())
+            sheets(&mut wb, file, |wb, name| {
+                wb.merge_cells_by_sheet_name(name).ok()
+            })
         }
         Kind::Xlsb => {
             let mut wb = calamine::Xlsb::new(cursor).map_err(|e| corrupt(&e))?;
@@ -91,11 +100,7 @@ pub fn read(kind: Kind, file: &str, bytes: &[u8]) -> Result<(Vec<Grid>, Vec<Stri
 }
 
 /// Every visible sheet of a workbook.
-fn sheets<RS, R, F>(
-    wb: &mut R,
-    file: &str,
-    merges: F,
-) -> Result<(Vec<Grid>, Vec<String>), String>
+fn sheets<RS, R, F>(wb: &mut R, file: &str, merges: F) -> Result<(Vec<Grid>, Vec<String>), String>
 where
     RS: std::io::Read + std::io::Seek,
     R: Reader<RS>,
@@ -111,7 +116,11 @@ where
         .collect();
     for (name, visible) in meta {
         if !visible {
-            warnings.push(crate::msg!("import.hidden_sheet", file = file, sheet = name));
+            warnings.push(crate::msg!(
+                "import.hidden_sheet",
+                file = file,
+                sheet = name
+            ));
             continue;
         }
         let range = match wb.worksheet_range(&name) {
@@ -227,7 +236,9 @@ fn excel_date(serial: f64) -> String {
 /// Trimmed, NFC, non-breaking spaces as spaces, line breaks kept as single spaces'
 /// neighbours: `"Tên\r\nmô hình"` → `"Tên\nmô hình"`.
 fn clean(s: &str) -> String {
-    let s = s.replace(['\u{a0}', '\u{2007}', '\u{202f}'], " ").replace("\r\n", "\n");
+    let s = s
+        .replace(['\u{a0}', '\u{2007}', '\u{202f}'], " ")
+        .replace("\r\n", "\n");
     let s = s.trim();
     vntext::nfc(s).into_owned()
 }
@@ -268,7 +279,12 @@ fn read_csv(file: &str, bytes: &[u8]) -> Result<(Grid, Vec<String>), String> {
             }
             Err(e) => {
                 let line = e.position().map(|p| p.line()).unwrap_or(0);
-                warnings.push(crate::msg!("import.csv_row", file = file, line = line, detail = e));
+                warnings.push(crate::msg!(
+                    "import.csv_row",
+                    file = file,
+                    line = line,
+                    detail = e
+                ));
                 rows.push(Vec::new());
             }
         }
@@ -325,7 +341,8 @@ mod tests {
 
     #[test]
     fn csv_in_semicolons_and_windows_1258() {
-        let (g, w) = read_csv("a.csv", "STT;Tên mô hình\n1;\"Nuôi heo; đất\"\n".as_bytes()).unwrap();
+        let (g, w) =
+            read_csv("a.csv", "STT;Tên mô hình\n1;\"Nuôi heo; đất\"\n".as_bytes()).unwrap();
         assert!(w.is_empty());
         assert_eq!(g.rows[1], vec!["1", "Nuôi heo; đất"]);
         // "Hà" in Windows-1258: H, a, combining grave (0xCC).

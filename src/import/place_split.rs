@@ -227,7 +227,11 @@ pub fn split(text: &str, year: Option<i32>) -> Place {
         }
     }
     let mut bare = bare.into_iter();
-    match (place.commune.is_some(), place.district.is_some(), bare.len()) {
+    match (
+        place.commune.is_some(),
+        place.district.is_some(),
+        bare.len(),
+    ) {
         (_, _, 0) => {}
         (false, false, 1) => {
             let name = bare.next();
@@ -276,7 +280,10 @@ pub fn find_in_text(text: &str) -> Place {
                 matched = Some((len, level, word.to_string(), true));
                 break;
             }
-            if let Some(&(p, level, _)) = PREFIXES.iter().find(|(p, l, _)| *p == head && *l != Level::Below) {
+            if let Some(&(p, level, _)) = PREFIXES
+                .iter()
+                .find(|(p, l, _)| *p == head && *l != Level::Below)
+            {
                 matched = Some((len, level, prefix_word(p).to_string(), false));
                 break;
             }
@@ -302,8 +309,10 @@ pub fn find_in_text(text: &str) -> Place {
                 }
             }
             let first = clean.chars().next();
+            // Stop words end only names in capitals: "Nam Ban" is a name, "NĂM 2024" is not.
+            let capitals = !clean.chars().any(char::is_lowercase);
             if !first.is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
-                || STOP_WORDS.contains(&clean.to_lowercase().as_str())
+                || (capitals && STOP_WORDS.contains(&clean.to_lowercase().as_str()))
             {
                 break;
             }
@@ -363,7 +372,10 @@ mod tests {
             split("Phường 7, thành phố Bến Tre", Some(2024)),
             p(Some("Phường 7"), Some("Thành phố Bến Tre"), None)
         );
-        assert_eq!(split("Huyện Ba Tri", Some(2024)), p(None, Some("Ba Tri"), None));
+        assert_eq!(
+            split("Huyện Ba Tri", Some(2024)),
+            p(None, Some("Ba Tri"), None)
+        );
         assert_eq!(
             split("Thị trấn Bình Đại, huyện Bình Đại, tỉnh Bến Tre", None),
             p(Some("Bình Đại"), Some("Bình Đại"), Some("Bến Tre"))
@@ -416,6 +428,11 @@ mod tests {
             p(None, None, Some("Bến Tre"))
         );
         assert_eq!(find_in_text("Hội Cựu chiến binh tỉnh"), Place::default());
+        // Regression: "Ban" ended the name as if it were "BAN DÂN VẬN".
+        assert_eq!(
+            find_in_text("Công an thị trấn Nam Ban"),
+            p(Some("Nam Ban"), None, None)
+        );
         assert_eq!(
             find_in_text("DANH SÁCH MÔ HÌNH CẤP TỈNH NĂM 2024 CỦA TỈNH BÀ RỊA - VŨNG TÀU"),
             p(None, None, Some("Bà Rịa - Vũng Tàu"))

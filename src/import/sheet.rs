@@ -157,7 +157,12 @@ pub fn parse_level(text: &str) -> Option<&'static str> {
         Some("huyen")
     } else if n.starts_with("tinh") || n.starts_with("thanh pho") || n == "t" {
         Some("tinh")
-    } else if n.starts_with("xa") || n.starts_with("phuong") || n.starts_with("thi tran") || n.starts_with("co so") || n == "x" {
+    } else if n.starts_with("xa")
+        || n.starts_with("phuong")
+        || n.starts_with("thi tran")
+        || n.starts_with("co so")
+        || n == "x"
+    {
         Some("xa")
     } else {
         None
@@ -217,7 +222,9 @@ fn is_number_row(row: &[String]) -> bool {
     cells.len() >= 2
         && cells.iter().all(|c| {
             let t = c.trim_matches(['(', ')', '[', ']', '.', ' ']);
-            !t.is_empty() && (t.chars().all(|ch| ch.is_ascii_digit()) || (t.len() == 1 && t.chars().all(|ch| ch.is_ascii_uppercase())))
+            !t.is_empty()
+                && (t.chars().all(|ch| ch.is_ascii_digit())
+                    || (t.len() == 1 && t.chars().all(|ch| ch.is_ascii_uppercase())))
         })
 }
 
@@ -226,7 +233,8 @@ fn is_group_number(s: &str) -> bool {
     let t = s.trim().trim_end_matches(['.', ')', '/', '-']);
     !t.is_empty()
         && t.len() <= 5
-        && (t.chars().all(|c| "IVXLivxl".contains(c)) || (t.len() == 1 && t.chars().all(|c| c.is_ascii_uppercase())))
+        && (t.chars().all(|c| "IVXLivxl".contains(c))
+            || (t.len() == 1 && t.chars().all(|c| c.is_ascii_uppercase())))
 }
 
 /// Strips a group row's numbering and count: "I. LĨNH VỰC KINH TẾ (9 mô hình)" → "LĨNH VỰC KINH TẾ".
@@ -368,10 +376,20 @@ pub fn read_sheet(grid: &Grid, file: &str, config: &SiteConfig, d: &Defaults) ->
     // A second header row (merged headings: "Địa bàn" over "Xã" and "Huyện").
     if let Some(next) = grid.rows.get(first) {
         let above = &grid.rows[header];
-        let all_headings = next.iter().enumerate().all(|(c, t)| {
-            t.is_empty() || heading_kind(t).is_some() || above.get(c) == Some(t)
-        });
-        if all_headings && next.iter().any(|t| !t.is_empty()) {
+        let all_headings = next
+            .iter()
+            .enumerate()
+            .all(|(c, t)| t.is_empty() || heading_kind(t).is_some() || above.get(c) == Some(t));
+        // A group row merged across ("I. LĨNH VỰC KINH TẾ") is one text repeated: no sub-header.
+        let mut new: Vec<&String> = next
+            .iter()
+            .enumerate()
+            .filter(|(c, t)| !t.is_empty() && above.get(*c) != Some(t))
+            .map(|(_, t)| t)
+            .collect();
+        new.dedup();
+        let group_like = new.len() == 1 && next.iter().filter(|t| !t.is_empty()).count() > 1;
+        if all_headings && !new.is_empty() && !group_like {
             for (c, t) in next.iter().enumerate() {
                 if let Some(k) = heading_kind(t) {
                     if cols.len() <= c {
@@ -387,7 +405,10 @@ pub fn read_sheet(grid: &Grid, file: &str, config: &SiteConfig, d: &Defaults) ->
         first += 1;
     }
     let has = |k: Col| cols.contains(&Some(k));
-    let title_col = cols.iter().position(|c| *c == Some(Col::Title)).unwrap_or(0);
+    let title_col = cols
+        .iter()
+        .position(|c| *c == Some(Col::Title))
+        .unwrap_or(0);
     let year = d.opts.year.or(info.year);
     if year.is_none() && !has(Col::Year) {
         out.problems.push(Problem::error(
@@ -396,9 +417,8 @@ pub fn read_sheet(grid: &Grid, file: &str, config: &SiteConfig, d: &Defaults) ->
         ));
         return out;
     }
-    let province_known = d.opts.province.is_some()
-        || info.province.is_some()
-        || d.site_province.is_some();
+    let province_known =
+        d.opts.province.is_some() || info.province.is_some() || d.site_province.is_some();
     if !province_known && !has(Col::Province) && !has(Col::Place) && !has(Col::Host) {
         out.problems.push(Problem::error(
             format!("{file}:{}", grid.name),
@@ -433,9 +453,16 @@ pub fn read_sheet(grid: &Grid, file: &str, config: &SiteConfig, d: &Defaults) ->
             continue;
         }
         let (stt, _) = get(grid, &cols, i, Col::Stt);
-        let numbered = !stt.is_empty() && stt.trim_end_matches('.').chars().all(|c| c.is_ascii_digit());
+        let numbered = !stt.is_empty()
+            && stt
+                .trim_end_matches('.')
+                .chars()
+                .all(|c| c.is_ascii_digit());
         let title = grid.cell(i, title_col);
-        if !numbered && distinct.iter().any(|c| is_signature(c)) && (title.is_empty() || is_signature(title)) {
+        if !numbered
+            && distinct.iter().any(|c| is_signature(c))
+            && (title.is_empty() || is_signature(title))
+        {
             ended = true;
             out.skipped += 1;
             continue;
@@ -446,7 +473,11 @@ pub fn read_sheet(grid: &Grid, file: &str, config: &SiteConfig, d: &Defaults) ->
             continue;
         }
         // Group rows: one text (merged across, or under a Roman number), no host of its own.
-        let content: Vec<&str> = distinct.iter().copied().filter(|c| *c != stt || !is_group_number(c)).collect();
+        let content: Vec<&str> = distinct
+            .iter()
+            .copied()
+            .filter(|c| *c != stt || !is_group_number(c))
+            .collect();
         let group_like = !numbered
             && content.len() == 1
             && (host.is_empty() || host == content[0])
@@ -460,13 +491,17 @@ pub fn read_sheet(grid: &Grid, file: &str, config: &SiteConfig, d: &Defaults) ->
             }
             let gt = group_text(text);
             let place = place_split::split(&gt, year);
-            let lvl = level_in_title(&gt).or_else(|| parse_level(&gt).filter(|_| norm(&gt).starts_with("cap ")));
+            let lvl = level_in_title(&gt)
+                .or_else(|| parse_level(&gt).filter(|_| norm(&gt).starts_with("cap ")));
             if lvl.is_some() {
                 group_level = lvl;
             } else if is_place_group(&gt) && !place.is_empty() {
                 group_place = place;
             } else {
-                out.problems.push(Problem::warning(at(i, 0), crate::msg!("import.group_unknown", text = text)));
+                out.problems.push(Problem::warning(
+                    at(i, 0),
+                    crate::msg!("import.group_unknown", text = text),
+                ));
             }
             continue;
         }
@@ -477,7 +512,18 @@ pub fn read_sheet(grid: &Grid, file: &str, config: &SiteConfig, d: &Defaults) ->
             ));
             continue;
         }
-        match read_row(grid, &cols, i, file, config, d, &info, group_field, &group_place, group_level) {
+        match read_row(
+            grid,
+            &cols,
+            i,
+            file,
+            config,
+            d,
+            &info,
+            group_field,
+            &group_place,
+            group_level,
+        ) {
             Ok(r) => out.records.push(r),
             Err(p) => out.problems.push(p),
         }
@@ -488,9 +534,18 @@ pub fn read_sheet(grid: &Grid, file: &str, config: &SiteConfig, d: &Defaults) ->
 /// A group row naming a place: "HUYỆN BA TRI", "Thành phố Bến Tre", "Xã Phú Túc".
 fn is_place_group(text: &str) -> bool {
     let n = norm(text);
-    ["huyen ", "quan ", "thi xa ", "thanh pho ", "xa ", "phuong ", "thi tran ", "tp "]
-        .iter()
-        .any(|p| n.starts_with(p))
+    [
+        "huyen ",
+        "quan ",
+        "thi xa ",
+        "thanh pho ",
+        "xa ",
+        "phuong ",
+        "thi tran ",
+        "tp ",
+    ]
+    .iter()
+    .any(|p| n.starts_with(p))
 }
 
 /// One data row as a record, or the problem that keeps it out.
@@ -508,7 +563,10 @@ fn read_row(
     group_level: Option<&'static str>,
 ) -> Result<Record, Problem> {
     let at = |col: usize| format!("{file}:{}!{}", grid.name, grid.cell_ref(i, col));
-    let title_col = cols.iter().position(|c| *c == Some(Col::Title)).unwrap_or(0);
+    let title_col = cols
+        .iter()
+        .position(|c| *c == Some(Col::Title))
+        .unwrap_or(0);
     let title = tidy_title(grid.cell(i, title_col));
     // Year.
     let year = match d.opts.year {
@@ -587,6 +645,11 @@ fn read_row(
     if let Some(c) = one(Col::Province, |p| p.province) {
         place.province = Some(c);
     }
+    // A group row naming the place ("THỊ TRẤN NAM BAN") comes before the host's words.
+    if place.commune.is_none() && place.district.is_none() {
+        place.commune = group_place.commune.clone();
+        place.district = group_place.district.clone();
+    }
     if place.commune.is_none() && place.district.is_none() {
         let from_host = place_split::find_in_text(&host);
         place.commune = from_host.commune;
@@ -594,10 +657,6 @@ fn read_row(
         if place.province.is_none() {
             place.province = from_host.province;
         }
-    }
-    if place.commune.is_none() && place.district.is_none() {
-        place.commune = group_place.commune.clone();
-        place.district = group_place.district.clone();
     }
     if place.district.is_none() {
         place.district = d.opts.district.clone();
@@ -646,7 +705,11 @@ fn read_row(
         province: place_split::tidy_name(&province),
         district: place.district,
         commune: place.commune,
-        field: config.fields.get(field).map(|f| f.label.clone()).unwrap_or_default(),
+        field: config
+            .fields
+            .get(field)
+            .map(|f| f.label.clone())
+            .unwrap_or_default(),
         host,
         level,
         exemplary,
@@ -674,7 +737,10 @@ mod tests {
     fn headings_and_their_variants() {
         assert_eq!(heading_kind("STT"), Some(Col::Stt));
         assert_eq!(heading_kind("Tên mô hình"), Some(Col::Title));
-        assert_eq!(heading_kind("TÊN MÔ HÌNH \"DÂN VẬN KHÉO\""), Some(Col::Title));
+        assert_eq!(
+            heading_kind("TÊN MÔ HÌNH \"DÂN VẬN KHÉO\""),
+            Some(Col::Title)
+        );
         assert_eq!(heading_kind("Đơn vị thực hiện"), Some(Col::Host));
         assert_eq!(heading_kind("Đơn vị chủ trì"), Some(Col::Host));
         assert_eq!(heading_kind("Địa bàn"), Some(Col::Place));
@@ -690,17 +756,29 @@ mod tests {
     #[test]
     fn years_levels_groups_totals_signatures() {
         assert_eq!(find_year("DANH SÁCH MÔ HÌNH CẤP TỈNH NĂM 2024"), Some(2024));
-        assert_eq!(find_year("Quyết định số 12-QĐ/BDV ngày 30/12/2023"), Some(2023));
+        assert_eq!(
+            find_year("Quyết định số 12-QĐ/BDV ngày 30/12/2023"),
+            Some(2023)
+        );
         assert_eq!(parse_level("Cấp tỉnh"), Some("tinh"));
         assert_eq!(parse_level("Thị xã"), Some("huyen"));
         assert_eq!(parse_level("Xã"), Some("xa"));
         assert_eq!(parse_level("Trung ương"), Some("trung-uong"));
-        assert_eq!(level_in_title("MÔ HÌNH DÂN VẬN KHÉO CẤP HUYỆN NĂM 2024"), Some("huyen"));
-        assert_eq!(group_text("I. LĨNH VỰC KINH TẾ (9 mô hình)"), "LĨNH VỰC KINH TẾ");
+        assert_eq!(
+            level_in_title("MÔ HÌNH DÂN VẬN KHÉO CẤP HUYỆN NĂM 2024"),
+            Some("huyen")
+        );
+        assert_eq!(
+            group_text("I. LĨNH VỰC KINH TẾ (9 mô hình)"),
+            "LĨNH VỰC KINH TẾ"
+        );
         assert_eq!(group_text("II- Văn hóa - xã hội:"), "Văn hóa - xã hội");
         let c = SiteConfig::default();
         assert_eq!(match_field(&c, "I. LĨNH VỰC KINH TẾ (9 mô hình)"), Some(0));
-        assert_eq!(match_field(&c, "IV. LĨNH VỰC XÂY DỰNG HỆ THỐNG CHÍNH TRỊ"), Some(3));
+        assert_eq!(
+            match_field(&c, "IV. LĨNH VỰC XÂY DỰNG HỆ THỐNG CHÍNH TRỊ"),
+            Some(3)
+        );
         assert!(is_total("Tổng cộng"));
         assert!(is_total("Cộng"));
         assert!(!is_total("Cộng đồng chung tay"));

@@ -15,10 +15,19 @@ use std::collections::HashSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+/// Most models written in one YAML list file.
+const LIST_MAX: usize = 1_000;
+
 /// Same title, place and year: the same model.
 type Key = (i32, String, String, String, String);
 
-fn key(year: i32, title: &str, province: &str, district: Option<&str>, commune: Option<&str>) -> Key {
+fn key(
+    year: i32,
+    title: &str,
+    province: &str,
+    district: Option<&str>,
+    commune: Option<&str>,
+) -> Key {
     (
         year,
         vntext::slugify(title),
@@ -95,11 +104,22 @@ impl Ctx<'_> {
     /// Site spelling of a province and district, when the site already has them.
     fn canonical(&self, r: &mut Record) {
         let ps = place_slug(&r.province);
-        if let Some((pi, p)) = self.site.provinces.iter().enumerate().find(|(_, p)| p.slug == ps) {
+        if let Some((pi, p)) = self
+            .site
+            .provinces
+            .iter()
+            .enumerate()
+            .find(|(_, p)| p.slug == ps)
+        {
             r.province = p.name.clone();
             if let Some(d) = &r.district {
                 let ds = place_slug(d);
-                if let Some(x) = self.site.districts.iter().find(|x| x.province == pi && x.slug == ds) {
+                if let Some(x) = self
+                    .site
+                    .districts
+                    .iter()
+                    .find(|x| x.province == pi && x.slug == ds)
+                {
                     r.district = Some(x.name.clone());
                 }
             }
@@ -108,7 +128,13 @@ impl Ctx<'_> {
 
     /// True (and counted) when the model is in the site or earlier in this import.
     fn already(&mut self, r: &Record) -> bool {
-        let k = key(r.year, &r.title, &r.province, r.district.as_deref(), r.commune.as_deref());
+        let k = key(
+            r.year,
+            &r.title,
+            &r.province,
+            r.district.as_deref(),
+            r.commune.as_deref(),
+        );
         if self.seen.insert(k) {
             false
         } else {
@@ -122,7 +148,10 @@ impl Ctx<'_> {
         let bytes = match std::fs::read(path) {
             Ok(b) => b,
             Err(e) => {
-                self.report.problems.push(Problem::error(&shown, crate::msg!("import.read_failed", file = shown, detail = e)));
+                self.report.problems.push(Problem::error(
+                    &shown,
+                    crate::msg!("import.read_failed", file = shown, detail = e),
+                ));
                 return;
             }
         };
@@ -169,7 +198,10 @@ impl Ctx<'_> {
             outs.push((g, out));
         }
         if !outs.iter().any(|(_, o)| o.has_header) {
-            self.report.problems.push(Problem::error(shown, crate::msg!("import.no_header_any", file = shown)));
+            self.report.problems.push(Problem::error(
+                shown,
+                crate::msg!("import.no_header_any", file = shown),
+            ));
         }
         let with_records = outs.iter().filter(|(_, o)| !o.records.is_empty()).count();
         for (g, out) in outs {
@@ -180,13 +212,22 @@ impl Ctx<'_> {
                 self.canonical(&mut r);
                 if self.already(&r) {
                     again += 1;
-                    self.lines.push(Line { source: format!("{shown}:{}", r.source), record: r, target: None });
+                    self.lines.push(Line {
+                        source: format!("{shown}:{}", r.source),
+                        record: r,
+                        target: None,
+                    });
                     continue;
                 }
                 by_year.entry(r.year).or_default().push(r);
             }
             if again > 0 {
-                self.report.notes.push(crate::msg!("import.already_sheet", file = shown, sheet = g.name, n = again));
+                self.report.notes.push(crate::msg!(
+                    "import.already_sheet",
+                    file = shown,
+                    sheet = g.name,
+                    n = again
+                ));
             }
             for (year, records) in by_year {
                 let stem = if with_records > 1 {
@@ -194,14 +235,29 @@ impl Ctx<'_> {
                 } else {
                     stem.clone()
                 };
-                let dir = PathBuf::from("content").join("models").join(year.to_string());
-                let rel = free_path(&self.opts.root, &self.taken, &dir, &stem, "yaml");
-                self.taken.insert(rel.clone());
-                let text = yaml_list(shown, &g.name, &records);
-                for r in &records {
-                    self.lines.push(Line { source: format!("{shown}:{}", r.source), record: r.clone(), target: Some(rel.clone()) });
+                let dir = PathBuf::from("content")
+                    .join("models")
+                    .join(year.to_string());
+                // The loader reads a long list in time growing with the square of its
+                // length: a sheet of more than LIST_MAX models goes into several files.
+                for part in records.chunks(LIST_MAX) {
+                    let rel = free_path(&self.opts.root, &self.taken, &dir, &stem, "yaml");
+                    self.taken.insert(rel.clone());
+                    let text = yaml_list(shown, &g.name, part);
+                    for r in part {
+                        self.lines.push(Line {
+                            source: format!("{shown}:{}", r.source),
+                            record: r.clone(),
+                            target: Some(rel.clone()),
+                        });
+                    }
+                    self.plans.push(Plan {
+                        path: rel,
+                        text,
+                        models: part.len(),
+                        extra: Vec::new(),
+                    });
                 }
-                self.plans.push(Plan { path: rel, text, models: records.len(), extra: Vec::new() });
             }
         }
     }
@@ -221,7 +277,10 @@ impl Ctx<'_> {
             ));
         }
         if doc.title.is_none() && doc.markdown.trim().is_empty() && doc.images.is_empty() {
-            self.report.problems.push(Problem::error(shown, crate::msg!("import.docx_empty", file = shown)));
+            self.report.problems.push(Problem::error(
+                shown,
+                crate::msg!("import.docx_empty", file = shown),
+            ));
             return;
         }
         let o = self.opts;
@@ -234,14 +293,20 @@ impl Ctx<'_> {
             Some(y) => y,
             None => {
                 let y = crate::scaffold::current_year();
-                self.report.notes.push(crate::msg!("import.docx_year", file = shown, year = y));
+                self.report
+                    .notes
+                    .push(crate::msg!("import.docx_year", file = shown, year = y));
                 y
             }
         };
-        let province = o.province.clone().or(self.defaults.site_province.clone()).unwrap_or_else(|| {
-            missing.push("province");
-            format!("{PLACEHOLDER}: tỉnh)")
-        });
+        let province = o
+            .province
+            .clone()
+            .or(self.defaults.site_province.clone())
+            .unwrap_or_else(|| {
+                missing.push("province");
+                format!("{PLACEHOLDER}: tỉnh)")
+            });
         let host = o.host.clone().unwrap_or_else(|| {
             missing.push("host");
             format!("{PLACEHOLDER}: đơn vị chủ trì)")
@@ -249,8 +314,18 @@ impl Ctx<'_> {
         let field = match &self.defaults.field {
             Some(f) => f.clone(),
             None => {
-                let first = self.site.config.fields.first().map(|f| f.label.clone()).unwrap_or_default();
-                self.report.notes.push(crate::msg!("import.docx_field", file = shown, field = first));
+                let first = self
+                    .site
+                    .config
+                    .fields
+                    .first()
+                    .map(|f| f.label.clone())
+                    .unwrap_or_default();
+                self.report.notes.push(crate::msg!(
+                    "import.docx_field",
+                    file = shown,
+                    field = first
+                ));
                 first
             }
         };
@@ -270,53 +345,113 @@ impl Ctx<'_> {
         };
         self.canonical(&mut r);
         if self.already(&r) {
-            self.report.notes.push(crate::msg!("import.already_doc", file = shown, title = r.title));
-            self.lines.push(Line { source: shown.to_string(), record: r, target: None });
+            self.report.notes.push(crate::msg!(
+                "import.already_doc",
+                file = shown,
+                title = r.title
+            ));
+            self.lines.push(Line {
+                source: shown.to_string(),
+                record: r,
+                target: None,
+            });
             return;
         }
         if !missing.is_empty() {
-            self.report.notes.push(crate::msg!("import.docx_missing", file = shown, keys = missing.join(", ")));
+            self.report.notes.push(crate::msg!(
+                "import.docx_missing",
+                file = shown,
+                keys = missing.join(", ")
+            ));
         }
-        let place = r.district.as_deref().or(r.commune.as_deref()).unwrap_or(&r.province);
-        let dir = PathBuf::from("content").join("models").join(year.to_string()).join(place_slug(place));
+        let place = r
+            .district
+            .as_deref()
+            .or(r.commune.as_deref())
+            .unwrap_or(&r.province);
+        let dir = PathBuf::from("content")
+            .join("models")
+            .join(year.to_string())
+            .join(place_slug(place));
         let stem = short_slug(&r.title, "mo-hinh");
         let rel = free_path(&self.opts.root, &self.taken, &dir, &stem, "md");
         self.taken.insert(rel.clone());
-        let md_stem = rel.file_stem().and_then(|s| s.to_str()).unwrap_or("mo-hinh").to_string();
+        let md_stem = rel
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or("mo-hinh")
+            .to_string();
         let mut photos = Vec::new();
         let mut extra = Vec::new();
         for (i, img) in doc.images.iter().enumerate() {
-            let p = free_path(&self.opts.root, &self.taken, &dir, &format!("{md_stem}-anh-{}", i + 1), img.ext);
+            let p = free_path(
+                &self.opts.root,
+                &self.taken,
+                &dir,
+                &format!("{md_stem}-anh-{}", i + 1),
+                img.ext,
+            );
             self.taken.insert(p.clone());
-            let name = p.file_name().and_then(|s| s.to_str()).unwrap_or_default().to_string();
+            let name = p
+                .file_name()
+                .and_then(|s| s.to_str())
+                .unwrap_or_default()
+                .to_string();
             photos.push((name, img.caption.clone()));
             extra.push((p, img.data.clone()));
         }
         let no_caption = photos.iter().filter(|(_, c)| c.is_none()).count();
         if no_caption > 0 {
-            self.report.notes.push(crate::msg!("import.docx_captions", file = shown, n = no_caption));
+            self.report.notes.push(crate::msg!(
+                "import.docx_captions",
+                file = shown,
+                n = no_caption
+            ));
         }
         self.report.photos += extra.len();
         let text = markdown_file(shown, &r, &photos);
-        self.lines.push(Line { source: shown.to_string(), record: r, target: Some(rel.clone()) });
-        self.plans.push(Plan { path: rel, text, models: 1, extra });
+        self.lines.push(Line {
+            source: shown.to_string(),
+            record: r,
+            target: Some(rel.clone()),
+        });
+        self.plans.push(Plan {
+            path: rel,
+            text,
+            models: 1,
+            extra,
+        });
     }
 }
 
 /// The YAML list of one sheet.
 fn yaml_list(file: &str, sheet: &str, records: &[Record]) -> String {
-    let name = Path::new(file).file_name().and_then(|s| s.to_str()).unwrap_or(file);
+    let name = Path::new(file)
+        .file_name()
+        .and_then(|s| s.to_str())
+        .unwrap_or(file);
     let mut s = String::with_capacity(records.len() * 400);
-    s.push_str(&format!("# {}\n", crate::msg!("import.yaml_comment", file = name, sheet = sheet)));
+    s.push_str(&format!(
+        "# {}\n",
+        crate::msg!("import.yaml_comment", file = name, sheet = sheet)
+    ));
     s.push_str(&format!("# {}\n", crate::msg!("import.yaml_check")));
     for r in records {
         s.push('\n');
         s.push_str(&format!("- title: {}\n", quote(&r.title)));
         front(&mut s, r, "  ");
         if let Some(n) = &r.note {
-            s.push_str(&format!("  # {}: {}\n", crate::msg!("import.note_word"), n.replace('\n', " ")));
+            s.push_str(&format!(
+                "  # {}: {}\n",
+                crate::msg!("import.note_word"),
+                n.replace('\n', " ")
+            ));
         }
-        s.push_str(&format!("  # {}: {}\n", crate::msg!("import.source_word"), r.source));
+        s.push_str(&format!(
+            "  # {}: {}\n",
+            crate::msg!("import.source_word"),
+            r.source
+        ));
         if let Some(b) = &r.body {
             s.push_str("  body: |\n");
             for line in b.lines() {
@@ -356,16 +491,26 @@ fn front(s: &mut String, r: &Record, indent: &str) {
 
 /// A write-up: front matter, then the body.
 fn markdown_file(file: &str, r: &Record, photos: &[(String, Option<String>)]) -> String {
-    let name = Path::new(file).file_name().and_then(|s| s.to_str()).unwrap_or(file);
+    let name = Path::new(file)
+        .file_name()
+        .and_then(|s| s.to_str())
+        .unwrap_or(file);
     let mut s = String::from("---\n");
-    s.push_str(&format!("# {}\n", crate::msg!("import.md_comment", file = name)));
+    s.push_str(&format!(
+        "# {}\n",
+        crate::msg!("import.md_comment", file = name)
+    ));
     s.push_str(&format!("title: {}\n", quote(&r.title)));
     front(&mut s, r, "");
     if !photos.is_empty() {
         s.push_str("photos:\n");
         for (src, caption) in photos {
             match caption {
-                Some(c) => s.push_str(&format!("  - {{ src: {}, caption: {} }}\n", quote(src), quote(c))),
+                Some(c) => s.push_str(&format!(
+                    "  - {{ src: {}, caption: {} }}\n",
+                    quote(src),
+                    quote(c)
+                )),
                 None => s.push_str(&format!("  - {{ src: {} }}\n", quote(src))),
             }
         }
@@ -408,12 +553,16 @@ fn table(lines: &[Line]) -> String {
         .iter()
         .map(|l| {
             let r = &l.record;
-            let place = [r.commune.as_deref(), r.district.as_deref(), Some(r.province.as_str())]
-                .iter()
-                .flatten()
-                .copied()
-                .collect::<Vec<_>>()
-                .join(", ");
+            let place = [
+                r.commune.as_deref(),
+                r.district.as_deref(),
+                Some(r.province.as_str()),
+            ]
+            .iter()
+            .flatten()
+            .copied()
+            .collect::<Vec<_>>()
+            .join(", ");
             [
                 l.source.clone(),
                 cut(&r.title, 48),
@@ -421,7 +570,10 @@ fn table(lines: &[Line]) -> String {
                 r.field.clone(),
                 r.year.to_string(),
                 r.level.unwrap_or("").to_string(),
-                l.target.as_ref().map(|p| p.display().to_string()).unwrap_or_else(|| already.clone()),
+                l.target
+                    .as_ref()
+                    .map(|p| p.display().to_string())
+                    .unwrap_or_else(|| already.clone()),
             ]
         })
         .collect();
@@ -457,14 +609,20 @@ fn table(lines: &[Line]) -> String {
 /// Imports every file of the options.
 pub fn run(opts: &Options) -> Result<Report, ImportError> {
     if !opts.root.join("content").is_dir() {
-        return Err(ImportError::Usage(crate::msg!("import.no_site", site = opts.root.display())));
+        return Err(ImportError::Usage(crate::msg!(
+            "import.no_site",
+            site = opts.root.display()
+        )));
     }
     if opts.files.is_empty() {
         return Err(ImportError::Usage(crate::msg!("import.no_files")));
     }
     if let Some(y) = opts.year {
         if !(1945..=2100).contains(&y) {
-            return Err(ImportError::Usage(crate::msg!("import.bad_year_flag", year = y)));
+            return Err(ImportError::Usage(crate::msg!(
+                "import.bad_year_flag",
+                year = y
+            )));
         }
     }
     let (site, _) = crate::load_site(&opts.root, true, None);
@@ -478,7 +636,12 @@ pub fn run(opts: &Options) -> Result<Report, ImportError> {
     let level = match &opts.level {
         Some(l) => match sheet::parse_level(l) {
             Some(x) => Some(x),
-            None => return Err(ImportError::Usage(crate::msg!("import.bad_level_flag", value = l))),
+            None => {
+                return Err(ImportError::Usage(crate::msg!(
+                    "import.bad_level_flag",
+                    value = l
+                )))
+            }
         },
         None => None,
     };
@@ -486,12 +649,25 @@ pub fn run(opts: &Options) -> Result<Report, ImportError> {
     let seen = site
         .models
         .iter()
-        .map(|m| key(m.year, &m.title, &m.province, m.district.as_deref(), m.commune.as_deref()))
+        .map(|m| {
+            key(
+                m.year,
+                &m.title,
+                &m.province,
+                m.district.as_deref(),
+                m.commune.as_deref(),
+            )
+        })
         .collect();
     let mut ctx = Ctx {
         opts,
         site: &site,
-        defaults: Defaults { opts, level, field, site_province },
+        defaults: Defaults {
+            opts,
+            level,
+            field,
+            site_province,
+        },
         seen,
         taken: HashSet::new(),
         plans: Vec::new(),
@@ -501,7 +677,12 @@ pub fn run(opts: &Options) -> Result<Report, ImportError> {
     for f in &opts.files {
         ctx.file(f);
     }
-    let Ctx { plans, lines, mut report, .. } = ctx;
+    let Ctx {
+        plans,
+        lines,
+        mut report,
+        ..
+    } = ctx;
     if opts.dry_run {
         report.table = Some(table(&lines));
         report.written = plans.iter().map(|p| (p.path.clone(), p.models)).collect();
@@ -526,7 +707,10 @@ fn write_plan(root: &Path, plan: &Plan) -> std::io::Result<()> {
         if let Some(dir) = full.parent() {
             std::fs::create_dir_all(dir)?;
         }
-        let mut f = std::fs::OpenOptions::new().write(true).create_new(true).open(&full)?;
+        let mut f = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&full)?;
         f.write_all(bytes)
     };
     for (p, bytes) in &plan.extra {

@@ -16,27 +16,99 @@ pub const ROWS: &[(&str, &[Row])] = &[
     (
         "I. LĨNH VỰC KINH TẾ (2 mô hình)",
         &[
-            ["1", "Nuôi heo đất giúp hội viên nghèo", "Hội Liên hiệp Phụ nữ xã Phú Túc", "Phú Túc", "Châu Thành", "", "Tỉnh", "Điển hình"],
-            ["2", "“Vận động Nhân dân hiến đất làm đường giao thông nông thôn”", "Hội Nông dân xã Tân Hào", "xã Tân Hào", "huyện Giồng Trôm", "KT", "Cấp tỉnh", ""],
+            [
+                "1",
+                "Nuôi heo đất giúp hội viên nghèo",
+                "Hội Liên hiệp Phụ nữ xã Phú Túc",
+                "Phú Túc",
+                "Châu Thành",
+                "",
+                "Tỉnh",
+                "Điển hình",
+            ],
+            [
+                "2",
+                "“Vận động Nhân dân hiến đất làm đường giao thông nông thôn”",
+                "Hội Nông dân xã Tân Hào",
+                "xã Tân Hào",
+                "huyện Giồng Trôm",
+                "KT",
+                "Cấp tỉnh",
+                "",
+            ],
         ],
     ),
     (
         "II. LĨNH VỰC VĂN HÓA - XÃ HỘI",
         &[
-            ["3", "Mô hình 1+1 vận động người dân tham gia bảo hiểm xã hội tự nguyện", "Hội Liên hiệp Phụ nữ huyện Mỏ Cày Nam", "", "Mỏ Cày Nam", "VH-XH", "Tỉnh", ""],
-            ["4", "Hướng dẫn người dân dùng dịch vụ công trực tuyến", "Ủy ban nhân dân Phường 7", "Phường 7", "Thành phố Bến Tre", "VHXH", "Tỉnh", ""],
+            [
+                "3",
+                "Mô hình 1+1 vận động người dân tham gia bảo hiểm xã hội tự nguyện",
+                "Hội Liên hiệp Phụ nữ huyện Mỏ Cày Nam",
+                "",
+                "Mỏ Cày Nam",
+                "VH-XH",
+                "Tỉnh",
+                "",
+            ],
+            [
+                "4",
+                "Hướng dẫn người dân dùng dịch vụ công trực tuyến",
+                "Ủy ban nhân dân Phường 7",
+                "Phường 7",
+                "Thành phố Bến Tre",
+                "VHXH",
+                "Tỉnh",
+                "",
+            ],
         ],
     ),
     (
         "III. LĨNH VỰC QUỐC PHÒNG - AN NINH",
-        &[["5", "Tổ tự quản an ninh trật tự ấp văn hóa", "Công an huyện Ba Tri", "", "Huyện Ba Tri", "QP-AN", "Huyện", ""]],
+        &[[
+            "5",
+            "Tổ tự quản an ninh trật tự ấp văn hóa",
+            "Công an huyện Ba Tri",
+            "",
+            "Huyện Ba Tri",
+            "QP-AN",
+            "Huyện",
+            "",
+        ]],
     ),
     (
         "IV. LĨNH VỰC XÂY DỰNG HỆ THỐNG CHÍNH TRỊ",
         &[
-            ["6", "Chi bộ ấp gắn bó với dân", "Đảng ủy xã An Thạnh", "An Thạnh", "Thạnh Phú", "XDHTCT", "Tỉnh", ""],
-            ["7", "Mô hình chưa ghi đơn vị", "", "An Thạnh", "Thạnh Phú", "XDHTCT", "Tỉnh", ""],
-            ["8", "Câu lạc bộ bóng đá thiếu niên", "Đoàn xã An Thạnh", "An Thạnh", "Thạnh Phú", "Thể thao", "Tỉnh", ""],
+            [
+                "6",
+                "Chi bộ ấp gắn bó với dân",
+                "Đảng ủy xã An Thạnh",
+                "An Thạnh",
+                "Thạnh Phú",
+                "XDHTCT",
+                "Tỉnh",
+                "",
+            ],
+            [
+                "7",
+                "Mô hình chưa ghi đơn vị",
+                "",
+                "An Thạnh",
+                "Thạnh Phú",
+                "XDHTCT",
+                "Tỉnh",
+                "",
+            ],
+            [
+                "8",
+                "Câu lạc bộ bóng đá thiếu niên",
+                "Đoàn xã An Thạnh",
+                "An Thạnh",
+                "Thạnh Phú",
+                "Thể thao",
+                "Tỉnh",
+                "",
+            ],
         ],
     ),
 ];
@@ -50,13 +122,38 @@ pub fn decision_xlsx() -> Vec<u8> {
     ws.set_name("Danh sách").unwrap();
     let f = Format::new();
     ws.merge_range(0, 0, 0, 2, "TỈNH ỦY BẾN TRE", &f).unwrap();
-    ws.merge_range(0, 4, 0, 7, "ĐẢNG CỘNG SẢN VIỆT NAM", &f).unwrap();
+    ws.merge_range(0, 4, 0, 7, "ĐẢNG CỘNG SẢN VIỆT NAM", &f)
+        .unwrap();
     ws.merge_range(1, 0, 1, 2, "BAN DÂN VẬN", &f).unwrap();
-    ws.merge_range(1, 4, 1, 7, "Bến Tre, ngày 30 tháng 12 năm 2024", &f).unwrap();
-    ws.merge_range(3, 0, 3, 7, "DANH SÁCH MÔ HÌNH \"DÂN VẬN KHÉO\" CẤP TỈNH NĂM 2024", &f).unwrap();
-    ws.merge_range(4, 0, 4, 7, "(Kèm theo Quyết định số 123-QĐ/BDVTU ngày 30/12/2024 của Ban Dân vận Tỉnh ủy)", &f).unwrap();
+    ws.merge_range(1, 4, 1, 7, "Bến Tre, ngày 30 tháng 12 năm 2024", &f)
+        .unwrap();
+    ws.merge_range(
+        3,
+        0,
+        3,
+        7,
+        "DANH SÁCH MÔ HÌNH \"DÂN VẬN KHÉO\" CẤP TỈNH NĂM 2024",
+        &f,
+    )
+    .unwrap();
+    ws.merge_range(
+        4,
+        0,
+        4,
+        7,
+        "(Kèm theo Quyết định số 123-QĐ/BDVTU ngày 30/12/2024 của Ban Dân vận Tỉnh ủy)",
+        &f,
+    )
+    .unwrap();
     // Header: single headings merged over rows 7-8, "Địa bàn" over "Xã…" and "Huyện…".
-    for (c, h) in [(0u16, "STT"), (1, "Tên mô hình"), (2, "Đơn vị thực hiện"), (5, "Lĩnh vực"), (6, "Cấp công nhận"), (7, "Ghi chú")] {
+    for (c, h) in [
+        (0u16, "STT"),
+        (1, "Tên mô hình"),
+        (2, "Đơn vị thực hiện"),
+        (5, "Lĩnh vực"),
+        (6, "Cấp công nhận"),
+        (7, "Ghi chú"),
+    ] {
         ws.merge_range(6, c, 7, c, h, &f).unwrap();
     }
     ws.merge_range(6, 3, 6, 4, "Địa bàn", &f).unwrap();
@@ -80,7 +177,8 @@ pub fn decision_xlsx() -> Vec<u8> {
             r += 1;
         }
     }
-    ws.merge_range(r, 0, r, 4, "Tổng cộng: 8 mô hình", &f).unwrap();
+    ws.merge_range(r, 0, r, 4, "Tổng cộng: 8 mô hình", &f)
+        .unwrap();
     r += 2;
     ws.write_string(r, 1, "NGƯỜI LẬP BIỂU").unwrap();
     ws.write_string(r, 5, "T/M BAN THƯỜNG VỤ").unwrap();
@@ -107,7 +205,10 @@ pub fn zip(parts: &[(&str, &[u8])]) -> Vec<u8> {
 }
 
 fn xml_escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 /// An .ods spreadsheet with one sheet of rows (each cell text; "" is an empty cell).
@@ -139,7 +240,10 @@ pub fn ods(sheet: &str, rows: &[Vec<&str>]) -> Vec<u8> {
     let manifest = r#"<?xml version="1.0" encoding="UTF-8"?>
 <manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>"#;
     zip(&[
-        ("mimetype", b"application/vnd.oasis.opendocument.spreadsheet"),
+        (
+            "mimetype",
+            b"application/vnd.oasis.opendocument.spreadsheet",
+        ),
         ("META-INF/manifest.xml", manifest.as_bytes()),
         ("content.xml", content.as_bytes()),
     ])
@@ -172,7 +276,10 @@ pub fn p(style: Option<&str>, runs: &[(&str, bool, bool)]) -> String {
             }
             out.push_str("</w:rPr>");
         }
-        out.push_str(&format!("<w:t xml:space=\"preserve\">{}</w:t></w:r>", xml_escape(t)));
+        out.push_str(&format!(
+            "<w:t xml:space=\"preserve\">{}</w:t></w:r>",
+            xml_escape(t)
+        ));
     }
     out.push_str("</w:p>");
     out
@@ -240,7 +347,11 @@ pub fn docx(body: &str, rels: &[(&str, &str, &str, bool)], media: &[(&str, &[u8]
         r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">"#,
     );
     for (id, ty, target, external) in rels {
-        let mode = if *external { " TargetMode=\"External\"" } else { "" };
+        let mode = if *external {
+            " TargetMode=\"External\""
+        } else {
+            ""
+        };
         rel_xml.push_str(&format!(
             "<Relationship Id=\"{id}\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/{ty}\" Target=\"{}\"{mode}/>",
             xml_escape(target)
@@ -249,7 +360,10 @@ pub fn docx(body: &str, rels: &[(&str, &str, &str, bool)], media: &[(&str, &[u8]
     rel_xml.push_str("</Relationships>");
     let content_types = r#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>"#;
     let mut parts: Vec<(String, Vec<u8>)> = vec![
-        ("[Content_Types].xml".into(), content_types.as_bytes().to_vec()),
+        (
+            "[Content_Types].xml".into(),
+            content_types.as_bytes().to_vec(),
+        ),
         ("word/document.xml".into(), document.into_bytes()),
         ("word/styles.xml".into(), styles.as_bytes().to_vec()),
         ("word/numbering.xml".into(), numbering.as_bytes().to_vec()),
@@ -258,44 +372,104 @@ pub fn docx(body: &str, rels: &[(&str, &str, &str, bool)], media: &[(&str, &[u8]
     for (name, bytes) in media {
         parts.push((format!("word/{name}"), bytes.to_vec()));
     }
-    let refs: Vec<(&str, &[u8])> = parts.iter().map(|(n, b)| (n.as_str(), b.as_slice())).collect();
+    let refs: Vec<(&str, &[u8])> = parts
+        .iter()
+        .map(|(n, b)| (n.as_str(), b.as_slice()))
+        .collect();
     zip(&refs)
 }
 
-/// A decision list of `n` models (title rows, header, a group row every 2,500 rows,
+/// A decision list of `n` models (title rows, header, a group row every `group` rows,
 /// combined places, abbreviated fields, totals, signature) for the import benchmark.
-pub fn big_xlsx(n: usize) -> Vec<u8> {
+pub fn big_xlsx(n: usize, group: usize) -> Vec<u8> {
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet();
     ws.set_name("Danh sách").unwrap();
     let f = Format::new();
     ws.merge_range(0, 0, 0, 2, "TỈNH ỦY BẾN TRE", &f).unwrap();
-    ws.merge_range(2, 0, 2, 7, "DANH SÁCH MÔ HÌNH \"DÂN VẬN KHÉO\" CẤP HUYỆN NĂM 2024", &f).unwrap();
-    for (c, h) in ["STT", "Tên mô hình", "Đơn vị thực hiện", "Địa bàn", "Lĩnh vực", "Cấp công nhận", "Ghi chú"].iter().enumerate() {
+    ws.merge_range(
+        2,
+        0,
+        2,
+        7,
+        "DANH SÁCH MÔ HÌNH \"DÂN VẬN KHÉO\" CẤP HUYỆN NĂM 2024",
+        &f,
+    )
+    .unwrap();
+    for (c, h) in [
+        "STT",
+        "Tên mô hình",
+        "Đơn vị thực hiện",
+        "Địa bàn",
+        "Lĩnh vực",
+        "Cấp công nhận",
+        "Ghi chú",
+    ]
+    .iter()
+    .enumerate()
+    {
         ws.write_string(4, c as u16, *h).unwrap();
     }
-    let groups = ["I. LĨNH VỰC KINH TẾ", "II. LĨNH VỰC VĂN HÓA - XÃ HỘI", "III. LĨNH VỰC QUỐC PHÒNG - AN NINH", "IV. LĨNH VỰC XÂY DỰNG HỆ THỐNG CHÍNH TRỊ"];
+    let groups = [
+        "I. LĨNH VỰC KINH TẾ",
+        "II. LĨNH VỰC VĂN HÓA - XÃ HỘI",
+        "III. LĨNH VỰC QUỐC PHÒNG - AN NINH",
+        "IV. LĨNH VỰC XÂY DỰNG HỆ THỐNG CHÍNH TRỊ",
+    ];
     let fields = ["KT", "VH-XH", "QP-AN", "XDHTCT"];
-    let districts = ["Châu Thành", "Giồng Trôm", "Ba Tri", "Mỏ Cày Nam", "Thạnh Phú", "Bình Đại", "Chợ Lách"];
+    let districts = [
+        "Châu Thành",
+        "Giồng Trôm",
+        "Ba Tri",
+        "Mỏ Cày Nam",
+        "Thạnh Phú",
+        "Bình Đại",
+        "Chợ Lách",
+    ];
     let mut r = 5u32;
     for i in 0..n {
-        if i % 2500 == 0 {
-            ws.merge_range(r, 0, r, 6, groups[(i / 2500) % 4], &f).unwrap();
+        if i % group == 0 {
+            ws.merge_range(r, 0, r, 6, groups[(i / group) % 4], &f)
+                .unwrap();
             r += 1;
         }
         let d = districts[i % districts.len()];
         ws.write_number(r, 0, (i + 1) as f64).unwrap();
-        ws.write_string(r, 1, format!("Vận động Nhân dân chung tay xây dựng nông thôn mới, mô hình số {}", i + 1)).unwrap();
-        ws.write_string(r, 2, format!("Hội Nông dân xã An Hòa {}", i % 97)).unwrap();
-        ws.write_string(r, 3, format!("Ấp {}, xã An Hòa {}, huyện {d}", i % 9 + 1, i % 97)).unwrap();
-        ws.write_string(r, 4, fields[(i / 2500) % 4]).unwrap();
-        ws.write_string(r, 5, if i % 3 == 0 { "Cấp tỉnh" } else { "Huyện" }).unwrap();
+        ws.write_string(
+            r,
+            1,
+            format!(
+                "Vận động Nhân dân chung tay xây dựng nông thôn mới, mô hình số {}",
+                i + 1
+            ),
+        )
+        .unwrap();
+        ws.write_string(r, 2, format!("Hội Nông dân xã An Hòa {}", i % 97))
+            .unwrap();
+        ws.write_string(
+            r,
+            3,
+            format!("Ấp {}, xã An Hòa {}, huyện {d}", i % 9 + 1, i % 97),
+        )
+        .unwrap();
+        ws.write_string(r, 4, fields[(i / group) % 4]).unwrap();
+        ws.write_string(
+            r,
+            5,
+            if i % 3 == 0 {
+                "Cấp tỉnh"
+            } else {
+                "Huyện"
+            },
+        )
+        .unwrap();
         if i % 50 == 0 {
             ws.write_string(r, 6, "Điển hình").unwrap();
         }
         r += 1;
     }
-    ws.merge_range(r, 0, r, 3, &format!("Tổng cộng: {n} mô hình"), &f).unwrap();
+    ws.merge_range(r, 0, r, 3, &format!("Tổng cộng: {n} mô hình"), &f)
+        .unwrap();
     ws.write_string(r + 2, 5, "T/M BAN THƯỜNG VỤ").unwrap();
     ws.write_string(r + 6, 5, "Nguyễn Văn An").unwrap();
     wb.save_to_buffer().unwrap()
