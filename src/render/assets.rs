@@ -114,17 +114,24 @@ mod tests {
 
     #[test]
     fn serve_gets_the_plain_names_and_a_build_the_fingerprinted_ones() {
+        use super::super::theme::ThemeFile;
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("style.css"), "body{}").unwrap();
-        std::fs::write(dir.path().join("favicon.svg"), "<svg/>").unwrap();
-        let plain = Assets::new(dir.path(), false);
+        let files = vec![
+            (
+                "style.css".to_string(),
+                ThemeFile::Site(dir.path().join("style.css")),
+            ),
+            ("favicon.svg".to_string(), ThemeFile::Builtin(b"<svg/>")),
+        ];
+        let plain = Assets::new(&files, false);
         assert_eq!(plain.renamed("style.css"), None);
         assert_eq!(plain.to_value("/x/")["style.css"], "/x/style.css");
         assert_eq!(
             plain.to_value("/")["tim-kiem/search.js"],
             "/tim-kiem/search.js"
         );
-        let built = Assets::new(dir.path(), true);
+        let built = Assets::new(&files, true);
         let css = built.renamed("style.css").unwrap();
         assert_eq!(css, fingerprinted_name("style.css", b"body{}"));
         assert!(built.renamed("favicon.svg").is_none());
