@@ -711,11 +711,18 @@ def main(argv=None):
     args = ap.parse_args(argv)
 
     seeds_dir = Path(args.seeds_dir) if args.seeds_dir else next((d for d in DEFAULT_SEEDS if d.is_dir()), None)
-    if seeds_dir is None:
-        sys.exit("no seed folder found: pass --seeds-dir")
-    texts = [p.read_text(encoding="utf-8") for p in sorted(seeds_dir.glob("*.txt"))]
-    if not texts:
-        sys.exit(f"no .txt files in {seeds_dir}")
+    if seeds_dir is not None:
+        texts = [p.read_text(encoding="utf-8") for p in sorted(seeds_dir.glob("*.txt"))]
+        if not texts:
+            sys.exit(f"no .txt files in {seeds_dir}")
+    else:
+        # No seed folder: the repository's own sample write-ups (their bodies) are the seeds.
+        texts = []
+        for p in sorted((HERE.parent / "content").rglob("*.md")):
+            t = p.read_text(encoding="utf-8")
+            texts.append(t.split("\n---", 2)[-1] if t.startswith("---") else t)
+        if not texts:
+            sys.exit("no seed folder found: pass --seeds-dir")
     chain = Chain(texts)
 
     out = Path(args.out)

@@ -20,7 +20,6 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
-shared=${SHARED:-$repo/../shared}
 corpus=${CORPUS:-/tmp/dvk-bench-corpus}
 runs=${RUNS:-3}
 sizes=("$@"); [ ${#sizes[@]} -gt 0 ] || sizes=(1000 10000 30000)
@@ -34,7 +33,7 @@ dvk=$repo/target/release/dvk
 corpus_for() {  # flavor size
   local d=$corpus/$1-$2
   if [ ! -d "$d" ]; then
-    python3 "$shared/bench/gen_corpus.py" --flavor "$1" --n "$2" --out "$d" >/dev/null
+    python3 "$repo/bench/gen_corpus.py" --flavor "$1" --n "$2" --out "$d" >/dev/null
     # Files older than dvk's 2 s "racy" window, as an editor's files are.
     touch -d '1 hour ago' "$d" && find "$d" -type f -exec touch -d '1 hour ago' {} +
   fi

@@ -7,7 +7,7 @@
 #   SKIP_HUGO=1 bench/photos/run.sh
 #
 # Needs hugo and GNU time (installed with apt-get when missing). Photos are generated once into
-# bench/photos/work/photos-N/ and reused; caches and Hugo output are wiped before each cold run.
+# the work folder beside this script (photos-N/) and reused; caches and Hugo output are wiped before each cold run.
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"

@@ -18,7 +18,7 @@ RUNS_LARGE="${RUNS_LARGE:-1}"
 MODES="${MODES:-gzip raw}"
 PAGEFIND="${PAGEFIND:-1}"
 PAGEFIND_SIZES="${PAGEFIND_SIZES:-10000}"
-GEN="${GEN:-$ROOT/../shared/bench/gen_corpus.py}"
+GEN="${GEN:-$ROOT/bench/gen_corpus.py}"
 mkdir -p "$WORK"
 T=/usr/bin/time
 

@@ -4,10 +4,10 @@
   python3 bench/serve/bench.py --corpus DIR [--dvk target/release/dvk] [--hugo hugo]
                                [--edits 10] [--rounds 1] [--json out.json]
 
-DIR holds `dvk-N` and `hugo-N` made by ../shared/bench/gen_corpus.py (`--flavor dvk|hugo`);
+DIR holds `dvk-N` and `hugo-N` made by bench/gen_corpus.py (`--flavor dvk|hugo`);
 the dvk corpus gets the repository's themes/ copied in when it has none.
 
-Extends ../shared/bench/incremental.py (same method: start the server on 127.0.0.1, poll a
+Extends the peers' `incremental.py` (same method: start the server on 127.0.0.1, poll a
 model's URL until it answers, append a unique marker to that model's body, poll every 10 ms
 until the marker is served, 2 s between edits) with:
 - first page served: time from starting the process to the first 200 of the edited model's page;
