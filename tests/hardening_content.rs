@@ -79,7 +79,7 @@ fn files_containing(dir: &Path, needle: &str) -> Vec<String> {
 }
 
 fn check(site: &Path) -> Run {
-    dvk_run(&["check", site.to_str().unwrap()], limit(30))
+    dvk_run_vi(&["check", site.to_str().unwrap()], limit(30))
 }
 
 /// Issue 20, item 1: `[Bảng](bang.html)`, `[tệp](tinh.js)`, `[sơ đồ](so-do.svg)` were published
@@ -340,7 +340,7 @@ fn invisible_characters_in_titles_are_stripped_with_a_warning() {
         ),
     );
     // Not quiet: warnings are printed.
-    let r = dvk_run(&["build", site.path().to_str().unwrap()], limit(30));
+    let r = dvk_run_vi(&["build", site.path().to_str().unwrap()], limit(30));
     assert!(r.ok(), "{}", r.describe());
     let w = warnings(&r);
     assert!(

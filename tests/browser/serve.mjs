@@ -93,7 +93,7 @@ try {
   fs.writeFileSync(file, MODEL.replace('year: 2024', 'year: hai nghìn').replace('BANDAU', 'HONG'));
   await waitFor(page, `!!document.getElementById('dvk-overlay')`, 10000);
   const overlay = await page.eval(`document.getElementById('dvk-overlay').innerText`);
-  check(overlay.includes(`${rel}:3:`) && overlay.includes(': error: '), 'the overlay shows path:line:col: error: message', overlay);
+  check(overlay.includes(`${rel}:3:`) && (overlay.includes(': error: ') || overlay.includes(': lỗi: ')), 'the overlay shows path:line:col: error: message', overlay);
   check(overlay.includes('Nội dung đang có lỗi'), 'the overlay title is the theme\'s Vietnamese string', overlay);
   check(overlay.includes('Có 1 lỗi cần sửa'), 'the overlay counts the errors in Vietnamese', overlay);
   const termLine = terminal.find((l) => l.includes(`${rel}:3:`));
