@@ -43,7 +43,7 @@ fn model_files(root: &Path) -> Vec<String> {
 }
 
 fn check_clean(f: &Fixture) {
-    let out = f.dvk(&["check"]);
+    let out = f.dvk_vi(&["check"]);
     assert_eq!(code(&out), 0, "dvk check failed:\n{}", text(&out.stderr));
 }
 
@@ -51,7 +51,7 @@ fn check_clean(f: &Fixture) {
 fn decision_list_imports_every_model_with_place_field_level_and_reports_bad_rows() {
     let f = site();
     let file = put(&f, "QD 123 danh sach.xlsx", &decision_xlsx());
-    let out = f.dvk(&["import", &file]);
+    let out = f.dvk_vi(&["import", &file]);
     let err = text(&out.stderr);
     let stdout = text(&out.stdout);
     // Two rows cannot be imported: reported at their cells, the rest is imported.
@@ -108,7 +108,7 @@ fn decision_list_imports_every_model_with_place_field_level_and_reports_bad_rows
     assert!(f.exists("mo-hinh/nuoi-heo-dat-giup-hoi-vien-ngheo/index.html"));
 
     // Regression: importing the same list again adds nothing and says so.
-    let again = f.dvk(&["import", &file]);
+    let again = f.dvk_vi(&["import", &file]);
     let out2 = text(&again.stdout);
     let err2 = text(&again.stderr);
     assert!(
@@ -129,7 +129,7 @@ fn decision_list_imports_every_model_with_place_field_level_and_reports_bad_rows
 fn dry_run_prints_the_table_and_writes_nothing() {
     let f = site();
     let file = put(&f, "ds.xlsx", &decision_xlsx());
-    let out = f.dvk(&["import", "--dry-run", &file]);
+    let out = f.dvk_vi(&["import", "--dry-run", &file]);
     let stdout = text(&out.stdout);
     assert!(stdout.contains("Nguồn"), "{stdout}");
     assert!(stdout.contains("Ghi vào"), "{stdout}");
@@ -158,7 +158,7 @@ fn never_overwrites_a_file_with_the_same_name() {
     let mine = "- title: \"Một mô hình khác\"\n  year: 2024\n  province: \"Bến Tre\"\n  field: \"Kinh tế\"\n  host: \"Hội Nông dân tỉnh\"\n";
     f.write("content/models/2024/ds.yaml", mine);
     let file = put(&f, "ds.xlsx", &decision_xlsx());
-    let out = f.dvk(&["import", &file]);
+    let out = f.dvk_vi(&["import", &file]);
     assert_eq!(code(&out), 1, "{}", text(&out.stderr));
     assert_eq!(
         std::fs::read_to_string(f.root().join("content/models/2024/ds.yaml")).unwrap(),
@@ -194,7 +194,7 @@ fn ods_list_with_year_and_province_in_the_title() {
         vec!["", "Cộng", "2"],
     ];
     let file = put(&f, "lam-ha.ods", &ods("Trang tính1", &rows));
-    let out = f.dvk(&["import", &file]);
+    let out = f.dvk_vi(&["import", &file]);
     assert_eq!(
         code(&out),
         0,
@@ -222,7 +222,7 @@ fn csv_in_semicolons_with_a_year_column_and_combined_places() {
         2;Tổ hòa giải ở cơ sở;Mặt trận Tổ quốc huyện Ba Tri;Huyện Ba Tri;An ninh quốc phòng;2023;Huyện\n\
         3;Dòng có năm sai;Hội Nông dân;Huyện Ba Tri;KT;hai nghìn;Huyện\n";
     let file = put(&f, "ds.csv", csv.as_bytes());
-    let out = f.dvk(&["import", "--province", "Bến Tre", &file]);
+    let out = f.dvk_vi(&["import", "--province", "Bến Tre", &file]);
     let err = text(&out.stderr);
     assert_eq!(code(&out), 1, "{err}");
     assert!(
@@ -245,15 +245,15 @@ fn a_sheet_without_year_or_header_says_what_to_give() {
     let csv =
         "STT,Tên mô hình,Đơn vị thực hiện,Lĩnh vực\n1,Nuôi heo đất,Hội Phụ nữ xã Phú Túc,KT\n";
     let file = put(&f, "khong-nam.csv", csv.as_bytes());
-    let out = f.dvk(&["import", "--province", "Bến Tre", &file]);
+    let out = f.dvk_vi(&["import", "--province", "Bến Tre", &file]);
     let err = text(&out.stderr);
     assert_eq!(code(&out), 1, "{err}");
     assert!(err.contains("không cho biết năm công nhận"), "{err}");
     assert!(err.contains("--year"), "{err}");
-    let out = f.dvk(&["import", "--province", "Bến Tre", "--year", "2024", &file]);
+    let out = f.dvk_vi(&["import", "--province", "Bến Tre", "--year", "2024", &file]);
     assert_eq!(code(&out), 0, "{}", text(&out.stderr));
     let file = put(&f, "rac.csv", b"a,b,c\n1,2,3\n");
-    let out = f.dvk(&["import", "--year", "2024", &file]);
+    let out = f.dvk_vi(&["import", "--year", "2024", &file]);
     assert!(
         text(&out.stderr).contains("không trang tính nào có dòng tiêu đề cột"),
         "{}",
@@ -291,7 +291,7 @@ fn old_xls_made_by_libreoffice_imports_like_the_xlsx() {
         );
         return;
     }
-    let out = f.dvk(&["import", "nhap/ds.xls"]);
+    let out = f.dvk_vi(&["import", "nhap/ds.xls"]);
     assert!(
         text(&out.stdout).contains("Đã nhập 6 mô hình"),
         "{}",
@@ -319,7 +319,7 @@ fn make_bench_list() {
 fn a_long_list_imports_every_row_under_its_group() {
     let f = site();
     let file = put(&f, "lon.xlsx", &big_xlsx(400, 300));
-    let out = f.dvk(&["import", &file]);
+    let out = f.dvk_vi(&["import", &file]);
     assert_eq!(code(&out), 0, "{}", text(&out.stderr));
     let yaml = std::fs::read_to_string(f.root().join("content/models/2024/lon.yaml")).unwrap();
     assert_eq!(yaml.matches("- title:").count(), 400);

@@ -97,7 +97,7 @@ fn write_up() -> Vec<u8> {
 fn word_write_up_becomes_markdown_with_photos_and_placeholders() {
     let f = Fixture::new(None);
     let file = put(&f, "Bai viet heo dat.docx", &write_up());
-    let out = f.dvk(&[
+    let out = f.dvk_vi(&[
         "import",
         "--year",
         "2024",
@@ -151,7 +151,7 @@ fn word_write_up_becomes_markdown_with_photos_and_placeholders() {
     assert!(!dir
         .join("nuoi-heo-dat-giup-hoi-vien-ngheo-o-xa-phu-tuc-anh-3.emf")
         .exists());
-    let check = f.dvk(&["check"]);
+    let check = f.dvk_vi(&["check"]);
     assert_eq!(code(&check), 0, "{}", text(&check.stderr));
     assert!(
         text(&check.stderr).contains("cần điền"),
@@ -160,7 +160,7 @@ fn word_write_up_becomes_markdown_with_photos_and_placeholders() {
     );
 
     // Again: already there, nothing written.
-    let again = f.dvk(&[
+    let again = f.dvk_vi(&[
         "import",
         "--year",
         "2024",
@@ -189,7 +189,7 @@ fn word_write_up_becomes_markdown_with_photos_and_placeholders() {
 fn word_write_up_with_every_flag_builds() {
     let f = Fixture::new(None);
     let file = put(&f, "heo-dat.docx", &write_up());
-    let out = f.dvk(&[
+    let out = f.dvk_vi(&[
         "import",
         "--year",
         "2024",
@@ -238,7 +238,7 @@ fn files_dvk_cannot_read_get_a_clear_message_and_the_rest_imports() {
     );
     let pdf = put(&f, "quyet-dinh.pdf", b"%PDF-1.7\n");
     let good = put(&f, "ds.xlsx", &decision_xlsx());
-    let out = f.dvk(&["import", &doc, &locked, &broken, &html, &pdf, &good]);
+    let out = f.dvk_vi(&["import", &doc, &locked, &broken, &html, &pdf, &good]);
     let err = text(&out.stderr);
     assert_eq!(code(&out), 1, "{err}");
     assert!(err.contains("nhap/bai-cu.doc: lỗi: đây là tệp Word cũ (.doc, Word 97–2003), dvk không đọc được: mở bằng Word, chọn Tệp › Lưu thành › Tài liệu Word (.docx)"), "{err}");
@@ -269,7 +269,7 @@ fn files_dvk_cannot_read_get_a_clear_message_and_the_rest_imports() {
 fn a_word_file_named_xlsx_is_read_as_word_with_a_warning() {
     let f = Fixture::new(None);
     let file = put(&f, "nham-ten.xlsx", &write_up());
-    let out = f.dvk(&[
+    let out = f.dvk_vi(&[
         "import",
         "--year",
         "2024",
@@ -295,7 +295,7 @@ fn a_word_file_named_xlsx_is_read_as_word_with_a_warning() {
 fn english_messages_with_lang_en() {
     let f = Fixture::new(None);
     let doc = put(&f, "old.doc", &ole_with("WordDocument"));
-    let out = f.dvk(&["--lang", "en", "import", &doc]);
+    let out = f.dvk_vi(&["--lang", "en", "import", &doc]);
     assert!(
         text(&out.stderr).contains("nhap/old.doc: error: this is an old Word file (.doc"),
         "{}",

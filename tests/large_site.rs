@@ -182,6 +182,8 @@ fn the_index_made_while_pages_render_equals_the_index_of_all_docs_at_once() {
     let streamed: Vec<(&String, &Vec<u8>)> = files
         .iter()
         .filter(|(p, _)| p.starts_with("tim-kiem/") && !p.ends_with(".html"))
+        // The client's fingerprinted copies (`search.<hash>.js`) are the assets', not the index's.
+        .filter(|(p, _)| !(p.starts_with("tim-kiem/search.") && p.matches('.').count() == 2))
         .collect();
     assert_eq!(streamed.len(), at_once.len());
     for file in &at_once {

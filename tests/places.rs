@@ -196,7 +196,7 @@ fn unknown_or_former_province_is_an_error_with_the_name_to_write() {
         "province: \"Lâm Đồng\"\ndistrict: \"Lâm Hà\"\n",
     );
     f.write(&p, &t);
-    let out = f.dvk(&["check"]);
+    let out = f.dvk_vi(&["check"]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(

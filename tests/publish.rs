@@ -121,7 +121,7 @@ fn assert_precompressed(out: &Path) -> usize {
 #[test]
 fn precompress_gives_every_text_file_of_1kb_a_gz_and_a_br_that_decompress_to_it() {
     let f = site(OWNER);
-    let out = f.dvk(&["build", "--precompress"]);
+    let out = f.dvk_vi(&["build", "--precompress"]);
     assert!(
         out.status.success(),
         "{}",
@@ -249,7 +249,7 @@ fn the_owner_is_in_every_page_footer_and_on_the_gioi_thieu_page() {
 #[test]
 fn check_warns_in_vietnamese_while_the_owner_is_missing() {
     let f = site("owner:\n  name: \"Ban Dân vận\"\n");
-    let out = f.dvk(&["check"]);
+    let out = f.dvk_vi(&["check"]);
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{err}");
     assert!(
@@ -259,7 +259,7 @@ fn check_warns_in_vietnamese_while_the_owner_is_missing() {
         "{err}"
     );
     let f = site(OWNER);
-    let err = String::from_utf8_lossy(&f.dvk(&["check"]).stderr).into_owned();
+    let err = String::from_utf8_lossy(&f.dvk_vi(&["check"]).stderr).into_owned();
     assert!(!err.contains("cơ quan chủ quản"), "{err}");
 }
 
@@ -379,7 +379,7 @@ fn the_state_layout_and_a_report_without_number_or_date_leave_blanks_for_the_off
 #[test]
 fn bad_report_settings_are_reported_at_their_line_in_vietnamese() {
     let f = site("report:\n  date: \"31/02\"\n  layout: chinh-phu\n");
-    let out = f.dvk(&["check"]);
+    let out = f.dvk_vi(&["check"]);
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(
