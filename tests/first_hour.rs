@@ -299,7 +299,7 @@ fn a_menu_entry_naming_a_missing_page_is_an_error_at_its_line() {
         "content/pages/gioi-thieu-chung.md",
         &PAGE.replace("{t}", "Giới thiệu"),
     );
-    let out = f.dvk(&["check"]);
+    let out = f.dvk_vi(&["check"]);
     assert_eq!(code(&out), 1);
     let err = text(&out.stderr);
     assert!(err.contains("content/site.yaml:6:"), "{err}");
@@ -308,7 +308,7 @@ fn a_menu_entry_naming_a_missing_page_is_an_error_at_its_line() {
         "lists the pages there are: {err}"
     );
     let f = Fixture::new(Some("menu:\n  - { label: \"X\", url: \"thong-ke\" }\n"));
-    let out = f.dvk(&["check"]);
+    let out = f.dvk_vi(&["check"]);
     assert_eq!(code(&out), 1);
     assert!(
         text(&out.stderr).contains("content/site.yaml:2:"),
@@ -373,7 +373,7 @@ fn model_page_shows_each_fact_once() {
 #[test]
 fn new_model_takes_commune_host_level_exemplary_and_refuses_a_district_after_the_reform() {
     let f = Fixture::new(None);
-    let out = f.dvk(&[
+    let out = f.dvk_vi(&[
         "new",
         "model",
         "Chợ phiên không dùng tiền mặt",
@@ -414,7 +414,7 @@ fn new_model_takes_commune_host_level_exemplary_and_refuses_a_district_after_the
         text(&out.stderr)
     );
     // Its front matter reads back as written.
-    let out = f.dvk(&["check", "--format", "json"]);
+    let out = f.dvk_vi(&["check", "--format", "json"]);
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(
         !v["problems"].as_array().unwrap().iter().any(|p| {
@@ -439,7 +439,7 @@ fn new_model_takes_commune_host_level_exemplary_and_refuses_a_district_after_the
             "Sơn Tịnh",
         ];
         all.extend(args);
-        let out = f.dvk(&all);
+        let out = f.dvk_vi(&all);
         assert_eq!(code(&out), 2, "{all:?}");
         let err = text(&out.stderr);
         assert!(
@@ -449,7 +449,7 @@ fn new_model_takes_commune_host_level_exemplary_and_refuses_a_district_after_the
     }
     assert!(!f.root().join("content/models/2025").exists());
     // Before the reform a district is fine.
-    let out = f.dvk(&[
+    let out = f.dvk_vi(&[
         "new",
         "model",
         "Thắp sáng đường quê",
@@ -463,7 +463,7 @@ fn new_model_takes_commune_host_level_exemplary_and_refuses_a_district_after_the
     assert_eq!(code(&out), 0, "{}", text(&out.stderr));
     assert!(read(f.root().join(text(&out.stdout).trim())).contains("district: \"Sơn Tịnh\""));
     // A level that does not exist.
-    let out = f.dvk(&[
+    let out = f.dvk_vi(&[
         "new",
         "model",
         "X",
@@ -479,7 +479,7 @@ fn new_model_takes_commune_host_level_exemplary_and_refuses_a_district_after_the
 fn new_article_and_new_page_write_documents_that_read_back() {
     let f = Fixture::new(None);
     f.write("content/models/2024/heo-dat.md", MODEL_NO_SUMMARY);
-    let out = f.dvk(&[
+    let out = f.dvk_vi(&[
         "new",
         "article",
         "Hội nghị tổng kết phong trào",
@@ -493,7 +493,7 @@ fn new_article_and_new_page_write_documents_that_read_back() {
         text(&out.stdout).trim(),
         "content/news/2026-10-15-hoi-nghi-tong-ket-phong-trao.md"
     );
-    let out = f.dvk(&["new", "page", "Liên hệ"]);
+    let out = f.dvk_vi(&["new", "page", "Liên hệ"]);
     assert_eq!(code(&out), 0, "{}", text(&out.stderr));
     assert_eq!(text(&out.stdout).trim(), "content/pages/lien-he.md");
     assert!(
@@ -502,16 +502,17 @@ fn new_article_and_new_page_write_documents_that_read_back() {
         text(&out.stderr)
     );
     // Again: refused, the file kept.
-    let out = f.dvk(&["new", "page", "Liên hệ"]);
+    let out = f.dvk_vi(&["new", "page", "Liên hệ"]);
     assert_eq!(code(&out), 2);
     assert!(text(&out.stderr).contains("đã có"), "{}", text(&out.stderr));
     // Both parse: the only problems are the text still to write.
-    let out = f.dvk(&["check", "--format", "json"]);
+    let out = f.dvk_vi(&["check", "--format", "json"]);
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     for p in v["problems"].as_array().unwrap() {
-        assert!(p["message"].as_str().unwrap().contains("cần điền"), "{p}");
+        let m = p["message"].as_str().unwrap();
+        assert!(m.contains("cần điền") || m.contains("`owner:`"), "{p}");
     }
-    let out = f.dvk(&["new", "article", "X", "--date", "15/10/2026"]);
+    let out = f.dvk_vi(&["new", "article", "X", "--date", "15/10/2026"]);
     assert_eq!(code(&out), 2);
 }
 
@@ -550,7 +551,7 @@ fn stats_site() -> Fixture {
 #[test]
 fn stats_json_names_every_count() {
     let f = stats_site();
-    let out = f.dvk(&["stats", "--format", "json"]);
+    let out = f.dvk_vi(&["stats", "--format", "json"]);
     assert_eq!(code(&out), 0, "{}", text(&out.stderr));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["total"], 5);
@@ -580,7 +581,7 @@ fn stats_json_names_every_count() {
 #[test]
 fn stats_table_district_rows_add_up_and_communes_follow() {
     let f = stats_site();
-    let out = f.dvk(&["stats"]);
+    let out = f.dvk_vi(&["stats"]);
     assert_eq!(code(&out), 0, "{}", text(&out.stderr));
     let table = text(&out.stdout);
     let row = |name: &str| -> usize {
@@ -605,7 +606,7 @@ fn stats_table_district_rows_add_up_and_communes_follow() {
 #[test]
 fn every_csv_starts_with_a_byte_order_mark_for_excel() {
     let f = stats_site();
-    let out = f.dvk(&["stats", "--format", "csv"]);
+    let out = f.dvk_vi(&["stats", "--format", "csv"]);
     assert_eq!(code(&out), 0);
     assert!(out
         .stdout
