@@ -78,6 +78,11 @@ fn files_containing(dir: &Path, needle: &str) -> Vec<String> {
         .collect()
 }
 
+/// `dvk build -q SITE` with the messages in Vietnamese (what these tests check).
+fn build_vi(site: &Path, limit: Duration) -> Run {
+    dvk_run_vi(&["build", site.to_str().unwrap(), "-q"], limit)
+}
+
 fn check(site: &Path) -> Run {
     dvk_run_vi(&["check", site.to_str().unwrap()], limit(30))
 }
@@ -103,7 +108,7 @@ fn linked_html_js_svg_were_published_and_ran_now_refused_with_their_position() {
             "{HEAD}---\n\nXem [Bảng](bang.html) và [tệp](tinh.js#x).\n\n[sơ đồ](so-do.svg) ![sơ đồ](so-do.svg)\n\n[a](trang.XHTML) [b](du-lieu.xml?v=1) [c](khong-duoi) [d](chua-co.html)\n"
         ),
     );
-    let r = build(site.path(), &[], limit(30));
+    let r = build_vi(site.path(), limit(30));
     let at = "content/models/thu.md";
     expect_error(&r, &format!("{at}:11:5:"), "tệp .html có thể chứa mã chạy");
     expect_error(&r, &format!("{at}:11:26:"), "tệp .js");
@@ -137,7 +142,7 @@ fn linked_photo_was_published_with_its_gps_now_points_to_the_processed_copy() {
         &dir.join("thu.md"),
         format!("{HEAD}---\n\n[Xem ảnh gốc](anh.jpg) và ![ảnh](anh-2.JPEG)\n"),
     );
-    let r = build(site.path(), &[], limit(60));
+    let r = build_vi(site.path(), limit(60));
     assert!(r.ok(), "{}", r.describe());
     let public = site.path().join("public");
     assert_eq!(files_containing(&public, marker), Vec::<String>::new());
@@ -177,7 +182,7 @@ fn linked_documents_are_published_and_attachments_allow_more_but_never_active_ty
     let body = "[báo cáo](bao-cao.pdf) [số liệu](so%20lieu.xlsx) [bảng](bang.csv) [ghi chú](./ghi-chu.txt) [trình chiếu](trinh-chieu.pptx)\n\n[gói](goi.zip)\n";
     write(&dir.join("thu.md"), format!("{HEAD}---\n\n{body}"));
     // Without a setting: pptx and zip are refused, naming the key that allows them.
-    let r = build(site.path(), &[], limit(30));
+    let r = build_vi(site.path(), limit(30));
     expect_error(&r, "content/models/thu.md:11:", "`attachments: [pptx]`");
     expect_error(&r, "content/models/thu.md:13:1:", "`attachments: [zip]`");
     assert_eq!(errors(&r).len(), 2, "{:#?}", errors(&r));
@@ -186,14 +191,14 @@ fn linked_documents_are_published_and_attachments_allow_more_but_never_active_ty
         &site.path().join("content/site.yaml"),
         "title: Thử\nattachments: [pptx, \".ZIP\", html, svg, jpg]\n",
     );
-    let r = build(site.path(), &[], limit(30));
+    let r = build_vi(site.path(), limit(30));
     expect_error(&r, "content/site.yaml:2:", "không bao giờ được đăng");
     assert_eq!(errors(&r).len(), 3, "{:#?}", errors(&r));
     write(
         &site.path().join("content/site.yaml"),
         "title: Thử\nattachments: [pptx, \".ZIP\"]\n",
     );
-    let r = build(site.path(), &[], limit(30));
+    let r = build_vi(site.path(), limit(30));
     assert!(r.ok(), "{}", r.describe());
     let out = site.path().join("public/mo-hinh/thu");
     for f in [
@@ -221,7 +226,7 @@ fn heading_attributes_published_handlers_now_only_id_and_class() {
         &site.path().join("content/models/thu.md"),
         format!("{HEAD}---\n\n## Hai {{onfocus=alert(3) autofocus tabindex=1}}\n\n### Ba {{#ba .lon .do onmouseover=alert(4) style=color:red data-x=1}}\n\nChữ.\n"),
     );
-    let r = build(site.path(), &[], limit(30));
+    let r = build_vi(site.path(), limit(30));
     assert!(r.ok(), "{}", r.describe());
     let page = fs::read_to_string(site.path().join("public/mo-hinh/thu/index.html")).unwrap();
     let body = &page[page.find("<h2 id=\"hai\"").expect("the heading")..];
@@ -315,7 +320,7 @@ fn nfd_photo_names_were_not_found_and_percent_encoded_images_were_not_decoded() 
             "{HEAD}photos:\n  - {{ src: \"ảnh-lễ.jpg\", caption: \"Lễ hội\" }}\n---\n\n![lễ hội]({nfd})\n\n![x](a%20b.jpg) [y](a%20b.jpg)\n"
         ),
     );
-    let r = build(site.path(), &[], limit(60));
+    let r = build_vi(site.path(), limit(60));
     assert!(r.ok(), "{}", r.describe());
     let page = fs::read_to_string(site.path().join("public/mo-hinh/thu/index.html")).unwrap();
     assert!(!page.contains("a%20b.jpg"), "the image kept its raw path");
@@ -386,7 +391,7 @@ fn bodies_over_one_mebibyte_and_list_files_over_two_are_refused() {
         list.push_str("- { title: \"Mô hình\", year: 2023, province: \"Lâm Đồng\", field: kinh te, host: \"Hội\" }\n");
     }
     write(&dir.join("danh-sach.yaml"), list);
-    let r = build(site.path(), &[], limit(30));
+    let r = build_vi(site.path(), limit(30));
     expect_error(
         &r,
         "content/models/thu.md:10:1:",
@@ -449,7 +454,7 @@ fn markup_dense_bodies_at_the_limit_stay_under_1_2_gib() {
                 ),
             );
         }
-        let r = build(site.path(), &[], limit(120).max(Duration::from_secs(600)));
+        let r = build_vi(site.path(), limit(120).max(Duration::from_secs(600)));
         assert!(r.ok(), "{name}: {}", r.describe());
         let mb = r.max_rss_kb / 1024;
         table.push(format!(
@@ -480,7 +485,7 @@ fn markup_only_bodies_are_refused_at_the_element_cap() {
         &site.path().join("content/models/thu.md"),
         format!("{HEAD}---\n\n{t}"),
     );
-    let r = build(site.path(), &[], limit(60));
+    let r = build_vi(site.path(), limit(60));
     expect_error(&r, "content/models/thu.md:", "hơn 200000 phần tử");
     assert!(r.max_rss_kb / 1024 < 600, "{} MB", r.max_rss_kb / 1024);
 }
@@ -505,7 +510,7 @@ fn photo_bombs_are_refused_fast_and_photo_errors_point_at_their_photos_entry() {
         &dir.join("thu.md"),
         format!("{HEAD}photos:\n  - {{ src: tot.jpg, caption: \"Tốt\" }}\n  - {{ src: bom.jpg, caption: \"Bom\" }}\n  -   src: hong.jpg\n      caption: \"Hỏng\"\n---\n\nChữ.\n"),
     );
-    let r = build(site.path(), &[], limit(30));
+    let r = build_vi(site.path(), limit(30));
     expect_error(&r, "content/models/thu.md:11:", "quá giới hạn 50 megapixel");
     expect_error(&r, "content/models/thu.md:12:", "hong.jpg");
     assert!(r.max_rss_kb / 1024 < 400, "{} MB", r.max_rss_kb / 1024);
