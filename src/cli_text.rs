@@ -161,6 +161,11 @@ pub fn usage_error(e: clap::Error) -> ExitCode {
         ErrorKind::InvalidValue | ErrorKind::ValueValidation => {
             let valid = ctx(ContextKind::ValidValue);
             let mut t = crate::msg!("cli.usage_bad_value", value = value, arg = arg);
+            // What the value's own check said (e.g. why a --base-url is refused).
+            if let Some(why) = std::error::Error::source(&e) {
+                t.push(' ');
+                t.push_str(&why.to_string());
+            }
             if !valid.is_empty() {
                 t.push(' ');
                 t.push_str(&crate::msg!("cli.usage_valid_values", values = valid));
