@@ -203,6 +203,7 @@ fn two_builds_at_once_never_mix_and_the_loser_gets_a_clear_message() {
     for round in 0..6 {
         let spawn = |url: &str| {
             Command::new(dvk())
+                .env("DVK_LANG", "en")
                 .args(["build", "-q", "--base-url", url])
                 .arg(&site)
                 .stdout(Stdio::null())
