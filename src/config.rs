@@ -53,7 +53,15 @@ const FIELD_ABBREVIATIONS: &[(&str, &str)] = &[
 ];
 
 const KEYS: &[&str] = &[
-    "title", "base_url", "language", "theme", "fields", "menu", "search", "attachments", "places",
+    "title",
+    "base_url",
+    "language",
+    "theme",
+    "fields",
+    "menu",
+    "search",
+    "attachments",
+    "places",
 ];
 const FIELD_KEYS: &[&str] = &["slug", "label", "aliases"];
 

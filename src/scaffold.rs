@@ -340,7 +340,11 @@ pub fn new_model(opts: &NewModel) -> Result<Created, NewError> {
         if let Some(p) = problems.iter().find(|p| p.error) {
             return Err(NewError::Usage(format!("`{}`: {}", p.key, p.message)));
         }
-        notes.extend(problems.into_iter().map(|p| format!("`{}`: {}", p.key, p.message)));
+        notes.extend(
+            problems
+                .into_iter()
+                .map(|p| format!("`{}`: {}", p.key, p.message)),
+        );
         // The commune as written: its folder is named after it ("xa-binh-minh").
         (r.province_name, r.district_name, commune)
     };

@@ -226,9 +226,15 @@ fn a_missing_theme_and_missing_content_folder_are_clear_errors() {
         assert_eq!(out.status.code(), Some(2), "{err}");
         assert!(err.contains("dvk init"), "{err}");
         assert!(!err.contains("site.yaml:1:1"), "{err}");
-        assert!(!err.contains("previous site") && !err.contains("trang cũ"), "{err}");
+        assert!(
+            !err.contains("previous site") && !err.contains("trang cũ"),
+            "{err}"
+        );
         if lang == "vi" {
-            assert!(err.starts_with("lỗi: ") && err.contains("chưa phải là một trang dvk"), "{err}");
+            assert!(
+                err.starts_with("lỗi: ") && err.contains("chưa phải là một trang dvk"),
+                "{err}"
+            );
         }
     }
 }
@@ -315,11 +321,17 @@ fn messages_are_in_vietnamese_by_default_and_in_english_with_lang_en() {
     let err = String::from_utf8_lossy(&out.stderr);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(1), "{err}");
-    assert!(err.contains("content/models/a.md:2:1: lỗi: "), "path:line:col first, then `lỗi`: {err}");
+    assert!(
+        err.contains("content/models/a.md:2:1: lỗi: "),
+        "path:line:col first, then `lỗi`: {err}"
+    );
     assert!(stdout.contains("lỗi, 0 cảnh báo."), "{stdout}");
     let out = f.dvk_vi(&["build"]);
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("chưa xuất bản gì: chưa có trang nào được xuất bản trước đó"), "{err}");
+    assert!(
+        err.contains("chưa xuất bản gì: chưa có trang nào được xuất bản trước đó"),
+        "{err}"
+    );
     // The same with --lang en (the flag wins over DVK_LANG).
     let out = f.dvk_vi(&["check", "--lang", "en"]);
     let err = String::from_utf8_lossy(&out.stderr);
@@ -333,13 +345,25 @@ fn help_and_usage_errors_are_in_vietnamese() {
     let out = f.dvk_vi(&["--help"]);
     let help = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{help}");
-    for want in ["Cách dùng:", "Lệnh:", "Tùy chọn:", "Dựng trang", "In hướng dẫn này."] {
+    for want in [
+        "Cách dùng:",
+        "Lệnh:",
+        "Tùy chọn:",
+        "Dựng trang",
+        "In hướng dẫn này.",
+    ] {
         assert!(help.contains(want), "{want} missing from:\n{help}");
     }
-    assert!(!help.contains("Print help") && !help.contains("Usage:"), "{help}");
+    assert!(
+        !help.contains("Print help") && !help.contains("Usage:"),
+        "{help}"
+    );
     let out = f.dvk_vi(&["build", "--help"]);
     let help = String::from_utf8_lossy(&out.stdout);
-    assert!(help.contains("--strict") && help.contains("Coi cảnh báo như lỗi"), "{help}");
+    assert!(
+        help.contains("--strict") && help.contains("Coi cảnh báo như lỗi"),
+        "{help}"
+    );
     let out = f.dvk(&["build", "--help"]);
     assert!(String::from_utf8_lossy(&out.stdout).contains("Treat warnings as errors"));
     let out = f.dvk_vi(&["build", "--khong-co"]);
@@ -353,7 +377,8 @@ fn help_and_usage_errors_are_in_vietnamese() {
 }
 
 #[test]
-fn a_number_with_three_digits_after_one_dot_is_refused_and_quoted_numbers_read_the_vietnamese_way() {
+fn a_number_with_three_digits_after_one_dot_is_refused_and_quoted_numbers_read_the_vietnamese_way()
+{
     let f = Fixture::new(None);
     f.write(
         "content/models/a.md",
@@ -366,9 +391,15 @@ fn a_number_with_three_digits_after_one_dot_is_refused_and_quoted_numbers_read_t
     let out = f.dvk_vi(&["check"]);
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{err}");
-    assert!(err.contains("content/models/a.md:9:5: lỗi: `value: 12.400`"), "{err}");
+    assert!(
+        err.contains("content/models/a.md:9:5: lỗi: `value: 12.400`"),
+        "{err}"
+    );
     assert!(err.contains("Ghi 12400 hoặc \"12.400\""), "{err}");
-    assert!(err.contains("content/models/a.md:11:") && err.contains("Ghi 1500 hoặc \"1.500\""), "{err}");
+    assert!(
+        err.contains("content/models/a.md:11:") && err.contains("Ghi 1500 hoặc \"1.500\""),
+        "{err}"
+    );
 
     f.write(
         "content/models/a.md",
@@ -379,7 +410,11 @@ fn a_number_with_three_digits_after_one_dot_is_refused_and_quoted_numbers_read_t
         ),
     );
     let out = f.dvk(&["build"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let json = f.read("du-lieu/mo-hinh.json");
     for want in ["12400", "1250000000", "12.5", "2.5"] {
         assert!(json.contains(want), "{want} not in {json}");
@@ -398,10 +433,19 @@ fn placeholders_left_by_dvk_new_are_errors_in_build_and_check() {
         let out = f.dvk_vi(&[cmd]);
         let err = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(1), "{cmd}: {err}");
-        assert!(err.contains("content/models/a.md:6:8: lỗi: còn chữ (cần điền: tên đơn vị chủ trì)"), "{cmd}: {err}");
-        assert!(err.contains("content/models/a.md:9:1: lỗi: còn chữ (cần điền: đoạn mở đầu.)"), "{cmd}: {err}");
+        assert!(
+            err.contains("content/models/a.md:6:8: lỗi: còn chữ (cần điền: tên đơn vị chủ trì)"),
+            "{cmd}: {err}"
+        );
+        assert!(
+            err.contains("content/models/a.md:9:1: lỗi: còn chữ (cần điền: đoạn mở đầu.)"),
+            "{cmd}: {err}"
+        );
     }
-    assert!(!f.root().join("public/index.html").exists(), "nothing published");
+    assert!(
+        !f.root().join("public/index.html").exists(),
+        "nothing published"
+    );
 }
 
 #[test]
@@ -424,7 +468,10 @@ fn build_prints_every_problem_check_prints_and_strict_fails_on_warnings() {
     let build_err = String::from_utf8_lossy(&build.stderr).into_owned();
     assert!(build.status.success(), "{build_err}");
     for line in check_err.lines() {
-        assert!(build_err.contains(line), "build does not print {line}:\n{build_err}");
+        assert!(
+            build_err.contains(line),
+            "build does not print {line}:\n{build_err}"
+        );
     }
     let before = tree(&f.root().join("public"));
     for cmd in ["check", "build"] {
@@ -433,7 +480,11 @@ fn build_prints_every_problem_check_prints_and_strict_fails_on_warnings() {
         assert_eq!(out.status.code(), Some(1), "{cmd} --strict: {err}");
         assert!(err.contains("--strict"), "{cmd}: {err}");
     }
-    assert_eq!(before, tree(&f.root().join("public")), "--strict published nothing");
+    assert_eq!(
+        before,
+        tree(&f.root().join("public")),
+        "--strict published nothing"
+    );
 }
 
 #[test]
@@ -441,10 +492,21 @@ fn every_ignored_file_in_content_is_named_with_what_to_do() {
     let f = Fixture::new(Some("title: \"Dân vận khéo Quảng Ngãi\"\n"));
     f.write(
         "content/models/a.md",
-        &model("A", 2024, "Quảng Ngãi", None, "Kinh tế", "", "Xem [báo cáo](bao-cao.pdf)."),
+        &model(
+            "A",
+            2024,
+            "Quảng Ngãi",
+            None,
+            "Kinh tế",
+            "",
+            "Xem [báo cáo](bao-cao.pdf).",
+        ),
     );
     f.write("content/models/bao-cao.pdf", "%PDF-1.4\n");
-    f.write("content/models/heo-dat.md.txt", &model("B", 2024, "Quảng Ngãi", None, "Kinh tế", "", "x"));
+    f.write(
+        "content/models/heo-dat.md.txt",
+        &model("B", 2024, "Quảng Ngãi", None, "Kinh tế", "", "x"),
+    );
     f.write("content/models/ghi-chep.markdown", "x");
     f.write("content/models/bai-viet.docx", "PK");
     f.write("content/models/ghi-chu.txt", "x");
@@ -453,10 +515,24 @@ fn every_ignored_file_in_content_is_named_with_what_to_do() {
     let out = f.dvk_vi(&["check"]);
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{err}");
-    assert!(err.contains("content/models/heo-dat.md.txt:1:1: lỗi: ") && err.contains("đổi tên thành heo-dat.md"), "{err}");
-    assert!(err.contains("content/models/ghi-chep.markdown:1:1: lỗi: ") && err.contains("đổi tên thành ghi-chep.md"), "{err}");
-    assert!(err.contains("content/models/bai-viet.docx:1:1: cảnh báo: ") && err.contains("dvk import"), "{err}");
-    assert!(err.contains("content/models/ghi-chu.txt:1:1: cảnh báo: ") && err.contains("ghi-chu.md"), "{err}");
+    assert!(
+        err.contains("content/models/heo-dat.md.txt:1:1: lỗi: ")
+            && err.contains("đổi tên thành heo-dat.md"),
+        "{err}"
+    );
+    assert!(
+        err.contains("content/models/ghi-chep.markdown:1:1: lỗi: ")
+            && err.contains("đổi tên thành ghi-chep.md"),
+        "{err}"
+    );
+    assert!(
+        err.contains("content/models/bai-viet.docx:1:1: cảnh báo: ") && err.contains("dvk import"),
+        "{err}"
+    );
+    assert!(
+        err.contains("content/models/ghi-chu.txt:1:1: cảnh báo: ") && err.contains("ghi-chu.md"),
+        "{err}"
+    );
     assert!(err.contains("content/site.yml:1:1: lỗi: "), "{err}");
     assert!(
         !err.contains("bao-cao.pdf:")
@@ -475,20 +551,52 @@ fn a_district_after_the_2025_reform_is_an_error() {
     let f = Fixture::new(None);
     f.write(
         "content/models/a.md",
-        &model("A", 2026, "Quảng Ngãi", Some("Sơn Tịnh"), "Kinh tế", "", "x"),
+        &model(
+            "A",
+            2026,
+            "Quảng Ngãi",
+            Some("Sơn Tịnh"),
+            "Kinh tế",
+            "",
+            "x",
+        ),
     );
     f.write(
         "content/models/b.md",
-        &model("B", 2025, "Quảng Ngãi", Some("Sơn Tịnh"), "Kinh tế", "date: 2025-07-01\n", "x"),
+        &model(
+            "B",
+            2025,
+            "Quảng Ngãi",
+            Some("Sơn Tịnh"),
+            "Kinh tế",
+            "date: 2025-07-01\n",
+            "x",
+        ),
     );
     // Before the reform a district is right.
     f.write(
         "content/models/c.md",
-        &model("C", 2025, "Quảng Ngãi", Some("Sơn Tịnh"), "Kinh tế", "date: 2025-06-30\n", "x"),
+        &model(
+            "C",
+            2025,
+            "Quảng Ngãi",
+            Some("Sơn Tịnh"),
+            "Kinh tế",
+            "date: 2025-06-30\n",
+            "x",
+        ),
     );
     f.write(
         "content/models/d.md",
-        &model("D", 2024, "Quảng Ngãi", Some("Sơn Tịnh"), "Kinh tế", "date: 2025-09-01\n", "x"),
+        &model(
+            "D",
+            2024,
+            "Quảng Ngãi",
+            Some("Sơn Tịnh"),
+            "Kinh tế",
+            "date: 2025-09-01\n",
+            "x",
+        ),
     );
     let out = f.dvk_vi(&["check"]);
     let err = String::from_utf8_lossy(&out.stderr);
@@ -497,9 +605,10 @@ fn a_district_after_the_2025_reform_is_an_error() {
     // are after the reform, c before it; d's date is after the reform too.
     for f in ["a", "b", "d"] {
         assert!(
-            err.lines().any(|l| l.starts_with(&format!("content/models/{f}.md:"))
-                && l.contains(": lỗi: ")
-                && l.contains("không còn cấp huyện")),
+            err.lines()
+                .any(|l| l.starts_with(&format!("content/models/{f}.md:"))
+                    && l.contains(": lỗi: ")
+                    && l.contains("không còn cấp huyện")),
             "{f}: {err}"
         );
     }
@@ -511,16 +620,26 @@ fn tags_on_one_line_and_curly_quotes_around_a_title() {
     let f = Fixture::new(None);
     f.write(
         "content/models/a.md",
-        &model_with("“Heo đất nghĩa tình”", 2024, "tags: nông thôn mới, hiến đất\n"),
+        &model_with(
+            "“Heo đất nghĩa tình”",
+            2024,
+            "tags: nông thôn mới, hiến đất\n",
+        ),
     );
     let out = f.dvk_vi(&["build"]);
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{err}");
-    assert!(err.contains("content/models/a.md:2:1: cảnh báo: tên có dấu ngoặc kép kiểu Word"), "{err}");
+    assert!(
+        err.contains("content/models/a.md:2:1: cảnh báo: tên có dấu ngoặc kép kiểu Word"),
+        "{err}"
+    );
     let json = f.read("du-lieu/mo-hinh.json");
     assert!(json.contains("\"Heo đất nghĩa tình\""), "{json}");
     assert!(!json.contains("“"), "{json}");
-    assert!(json.contains("\"nông thôn mới\"") && json.contains("\"hiến đất\""), "{json}");
+    assert!(
+        json.contains("\"nông thôn mới\"") && json.contains("\"hiến đất\""),
+        "{json}"
+    );
 }
 
 #[test]
@@ -534,5 +653,9 @@ fn a_photo_that_differs_only_by_case_is_named_in_the_hint() {
     let out = f.dvk_vi(&["check"]);
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{err}");
-    assert!(err.contains("không tìm thấy ảnh \"quy.jpg\"") && err.contains("Có tệp \"quy.JPG\" chỉ khác chữ hoa, chữ thường"), "{err}");
+    assert!(
+        err.contains("không tìm thấy ảnh \"quy.jpg\"")
+            && err.contains("Có tệp \"quy.JPG\" chỉ khác chữ hoa, chữ thường"),
+        "{err}"
+    );
 }

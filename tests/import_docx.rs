@@ -155,10 +155,7 @@ fn word_write_up_becomes_markdown_with_photos_and_placeholders() {
     let check = f.dvk_vi(&["check"]);
     assert_eq!(code(&check), 1, "{}", text(&check.stderr));
     let stderr = text(&check.stderr);
-    let errors: Vec<&str> = stderr
-        .lines()
-        .filter(|l| l.contains(": lỗi: "))
-        .collect();
+    let errors: Vec<&str> = stderr.lines().filter(|l| l.contains(": lỗi: ")).collect();
     assert!(
         !errors.is_empty() && errors.iter().all(|l| l.contains("cần điền")),
         "only the placeholder is an error: {errors:?}"

@@ -143,7 +143,10 @@ fn fixture(site: &Path) -> usize {
     // The provinces are hostile names, not on the official list: the site adds them.
     site_yaml.push_str("places:\n  extra:\n");
     for s in &v {
-        site_yaml.push_str(&format!("    - {{ province: {} }}\n", q(&format!("Tỉnh {s}"))));
+        site_yaml.push_str(&format!(
+            "    - {{ province: {} }}\n",
+            q(&format!("Tỉnh {s}"))
+        ));
     }
     write(&site.join("content/site.yaml"), site_yaml);
     let n = v.len();

@@ -515,7 +515,10 @@ fn a_site_folder_without_content_is_a_usage_error() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("not a dvk site") && err.contains("dvk init"), "{err}");
+    assert!(
+        err.contains("not a dvk site") && err.contains("dvk init"),
+        "{err}"
+    );
 }
 
 #[test]

@@ -508,7 +508,12 @@ fn find_files(root: &Path, content_dir: &Path) -> (Vec<(PathBuf, Kind)>, Vec<Dia
                     .path()
                     .map(|p| rel_to(root, p))
                     .unwrap_or_else(|| "content".into());
-                diags.push(Diagnostic::error(&p, 0, 0, crate::msg!("content.cannot_read", detail = e)));
+                diags.push(Diagnostic::error(
+                    &p,
+                    0,
+                    0,
+                    crate::msg!("content.cannot_read", detail = e),
+                ));
                 continue;
             }
         };
@@ -527,7 +532,12 @@ fn find_files(root: &Path, content_dir: &Path) -> (Vec<(PathBuf, Kind)>, Vec<Dia
                     }
                 }
                 _ => {
-                    diags.push(Diagnostic::error(&rel, 0, 0, crate::msg!("content.link_outside")));
+                    diags.push(Diagnostic::error(
+                        &rel,
+                        0,
+                        0,
+                        crate::msg!("content.link_outside"),
+                    ));
                     continue;
                 }
             }
@@ -550,7 +560,12 @@ fn find_files(root: &Path, content_dir: &Path) -> (Vec<(PathBuf, Kind)>, Vec<Dia
             diags.extend(mistakes::ignored_file(root, &rel, &ext));
         }
         if kind.is_none() && ext == "md" {
-            diags.push(Diagnostic::warning(&rel, 0, 0, crate::msg!("content.md_not_published")));
+            diags.push(Diagnostic::warning(
+                &rel,
+                0,
+                0,
+                crate::msg!("content.md_not_published"),
+            ));
         }
         if let Some(kind) = kind {
             files.push((rel, kind));

@@ -259,9 +259,14 @@ mod tests {
                 }
             }
         }
-        assert!(missing.is_empty(), "ids missing from catalogues: {missing:?}");
+        assert!(
+            missing.is_empty(),
+            "ids missing from catalogues: {missing:?}"
+        );
         for (id, t) in vi {
-            let e = en.get(id).unwrap_or_else(|| panic!("{id} is in vi but not in en"));
+            let e = en
+                .get(id)
+                .unwrap_or_else(|| panic!("{id} is in vi but not in en"));
             assert_eq!(args_of(t), args_of(e), "arguments of {id} differ");
         }
         for id in en.keys() {

@@ -11,8 +11,8 @@ pub mod format;
 pub mod map;
 pub mod pager;
 pub mod photos;
-pub mod theme;
 pub mod report;
+pub mod theme;
 pub mod views;
 
 use crate::content::markdown::{self, Rendered};

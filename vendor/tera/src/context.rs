@@ -23,7 +23,10 @@ pub struct Context {
 impl Context {
     /// Initializes an empty context
     pub fn new() -> Self {
-        Context { data: BTreeMap::new(), parent: None }
+        Context {
+            data: BTreeMap::new(),
+            parent: None,
+        }
     }
 
     /// dvk patch: inserts a value that is already a `Value` without serializing it again
@@ -34,7 +37,10 @@ impl Context {
 
     /// dvk patch: an empty context that falls back to `parent` for keys it does not hold.
     pub fn with_parent(parent: Arc<Context>) -> Self {
-        Context { data: BTreeMap::new(), parent: Some(parent) }
+        Context {
+            data: BTreeMap::new(),
+            parent: Some(parent),
+        }
     }
 
     /// Converts the `val` parameter to `Value` and insert it into the context.
@@ -149,7 +155,11 @@ impl Context {
 
     /// Checks if a value exists at a specific index.
     pub fn contains_key(&self, index: &str) -> bool {
-        self.data.contains_key(index) || self.parent.as_deref().is_some_and(|p| p.contains_key(index))
+        self.data.contains_key(index)
+            || self
+                .parent
+                .as_deref()
+                .is_some_and(|p| p.contains_key(index))
     }
 }
 
@@ -383,7 +393,10 @@ pub fn dotted_pointer<'a>(value: &'a Value, pointer: &str) -> Option<&'a Value> 
     }
     // dvk patch: a pointer of plain names (`a.b.0`, nearly all of them) is split on dots
     // directly; the state machine below is for quotes, brackets, escapes and `~`.
-    if !pointer.bytes().any(|b| matches!(b, b'"' | b'\'' | b'\\' | b'[' | b']' | b'~')) {
+    if !pointer
+        .bytes()
+        .any(|b| matches!(b, b'"' | b'\'' | b'\\' | b'[' | b']' | b'~'))
+    {
         // Split byte by byte: `str::split(char)` set up a searcher per path (1 % of a build).
         let mut target = value;
         let mut rest = pointer;
@@ -405,14 +418,13 @@ pub fn dotted_pointer<'a>(value: &'a Value, pointer: &str) -> Option<&'a Value> 
         return Some(target);
     }
 
-    PointerMachina::new(pointer).map(unescape_pointer).try_fold(
-        value,
-        |target, token| match target {
+    PointerMachina::new(pointer)
+        .map(unescape_pointer)
+        .try_fold(value, |target, token| match target {
             Value::Object(map) => map.get(&*token),
             Value::Array(list) => parse_index(&token).and_then(|x| list.get(x)),
             _ => None,
-        },
-    )
+        })
 }
 
 /// A JSON-pointer segment with `~1` and `~0` unescaped (dvk patch: no allocation when the
@@ -498,7 +510,10 @@ mod tests {
 
         assert_eq!(dotted_pointer(&value, ""), Some(&value));
         assert_eq!(dotted_pointer(&value, "foo"), value.pointer("/foo"));
-        assert_eq!(dotted_pointer(&value, "foo.bar.goo"), value.pointer("/foo/bar/goo"));
+        assert_eq!(
+            dotted_pointer(&value, "foo.bar.goo"),
+            value.pointer("/foo/bar/goo")
+        );
         assert_eq!(dotted_pointer(&value, "skrr"), value.pointer("/skrr"));
         assert_eq!(
             dotted_pointer(&value, r#"foo["bar"].baz"#),
@@ -557,7 +572,10 @@ mod tests {
 
         let mut expected = Context::new();
         expected.insert("name", "foo");
-        assert_eq!(context.remove("bio"), Some(to_value("Hi, I'm foo.").unwrap()));
+        assert_eq!(
+            context.remove("bio"),
+            Some(to_value("Hi, I'm foo.").unwrap())
+        );
         assert_eq!(context.get("bio"), None);
         assert_eq!(context, expected);
     }

@@ -38,12 +38,20 @@ impl Tera {
                 }
             }
         }
-        let keys: Vec<&str> = keys.iter().copied().filter(|k| !blocked.contains(*k)).collect();
+        let keys: Vec<&str> = keys
+            .iter()
+            .copied()
+            .filter(|k| !blocked.contains(*k))
+            .collect();
         if keys.is_empty() {
             return;
         }
         let escape = *self.get_escape_fn();
-        let folder = Folder { constants, keys: &keys, escape };
+        let folder = Folder {
+            constants,
+            keys: &keys,
+            escape,
+        };
         for tpl in self.templates.values_mut() {
             let none = HashSet::new();
             folder.fold(&mut tpl.ast, &none);

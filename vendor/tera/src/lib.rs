@@ -62,9 +62,9 @@
 mod macros;
 mod builtins;
 mod context;
-mod fold;
 mod errors;
 mod filter_utils;
+mod fold;
 mod parser;
 mod renderer;
 mod template;

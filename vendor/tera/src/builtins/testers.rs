@@ -108,7 +108,9 @@ pub fn odd(value: Option<&Value>, params: &[Value]) -> Result<bool> {
 
     match value.and_then(|v| v.to_number().ok()) {
         Some(f) => Ok(f % 2.0 != 0.0),
-        _ => Err(Error::msg("Tester `odd` was called on a variable that isn't a number")),
+        _ => Err(Error::msg(
+            "Tester `odd` was called on a variable that isn't a number",
+        )),
     }
 }
 
@@ -133,9 +135,9 @@ pub fn divisible_by(value: Option<&Value>, params: &[Value]) -> Result<bool> {
                 "Tester `divisibleby` was called with a parameter that isn't a number",
             )),
         },
-        None => {
-            Err(Error::msg("Tester `divisibleby` was called on a variable that isn't a number"))
-        }
+        None => Err(Error::msg(
+            "Tester `divisibleby` was called on a variable that isn't a number",
+        )),
     }
 }
 
@@ -192,7 +194,9 @@ pub fn containing(value: Option<&Value>, params: &[Value]) -> Result<bool> {
             let needle = extract_string("containing", "with a parameter", params.first())?;
             Ok(v.contains_key(needle))
         }
-        _ => Err(Error::msg("Tester `containing` can only be used on string, array or map")),
+        _ => Err(Error::msg(
+            "Tester `containing` can only be used on string, array or map",
+        )),
     }
 }
 
@@ -285,20 +289,25 @@ mod tests {
             &[to_value("hello").unwrap()],
         )
         .unwrap());
-        assert!(
-            !starting_with(Some(&to_value("hello").unwrap()), &[to_value("hi").unwrap()],).unwrap()
-        );
+        assert!(!starting_with(
+            Some(&to_value("hello").unwrap()),
+            &[to_value("hi").unwrap()],
+        )
+        .unwrap());
     }
 
     #[test]
     fn test_ending_with() {
-        assert!(
-            ending_with(Some(&to_value("helloworld").unwrap()), &[to_value("world").unwrap()],)
-                .unwrap()
-        );
-        assert!(
-            !ending_with(Some(&to_value("hello").unwrap()), &[to_value("hi").unwrap()],).unwrap()
-        );
+        assert!(ending_with(
+            Some(&to_value("helloworld").unwrap()),
+            &[to_value("world").unwrap()],
+        )
+        .unwrap());
+        assert!(!ending_with(
+            Some(&to_value("hello").unwrap()),
+            &[to_value("hi").unwrap()],
+        )
+        .unwrap());
     }
 
     #[test]
@@ -307,12 +316,32 @@ mod tests {
         map.insert("hey", 1);
 
         let tests = vec![
-            (to_value("hello world").unwrap(), to_value("hel").unwrap(), true),
-            (to_value("hello world").unwrap(), to_value("hol").unwrap(), false),
+            (
+                to_value("hello world").unwrap(),
+                to_value("hel").unwrap(),
+                true,
+            ),
+            (
+                to_value("hello world").unwrap(),
+                to_value("hol").unwrap(),
+                false,
+            ),
             (to_value(vec![1, 2, 3]).unwrap(), to_value(3).unwrap(), true),
-            (to_value(vec![1, 2, 3]).unwrap(), to_value(4).unwrap(), false),
-            (to_value(map.clone()).unwrap(), to_value("hey").unwrap(), true),
-            (to_value(map.clone()).unwrap(), to_value("ho").unwrap(), false),
+            (
+                to_value(vec![1, 2, 3]).unwrap(),
+                to_value(4).unwrap(),
+                false,
+            ),
+            (
+                to_value(map.clone()).unwrap(),
+                to_value("hey").unwrap(),
+                true,
+            ),
+            (
+                to_value(map.clone()).unwrap(),
+                to_value("ho").unwrap(),
+                false,
+            ),
         ];
 
         for (container, needle, expected) in tests {
@@ -341,8 +370,10 @@ mod tests {
             assert_eq!(matching(Some(&container), &[needle]).unwrap(), expected);
         }
 
-        assert!(
-            matching(Some(&to_value("").unwrap()), &[to_value("(Invalid regex").unwrap()]).is_err()
-        );
+        assert!(matching(
+            Some(&to_value("").unwrap()),
+            &[to_value("(Invalid regex").unwrap()]
+        )
+        .is_err());
     }
 }

@@ -33,7 +33,9 @@ impl<'a> UserContext<'a> {
         let root = crate::context::unescape_pointer(raw_root);
         // dvk patch: skip the root as written (upstream used the unescaped length).
         let rest = &pointer[raw_root.len() + 1..];
-        self.inner.get(&root).and_then(|val| dotted_pointer(val, rest))
+        self.inner
+            .get(&root)
+            .and_then(|val| dotted_pointer(val, rest))
     }
 }
 
@@ -57,7 +59,8 @@ impl<'a> CallStack<'a> {
 
     pub fn push_for_loop_frame(&mut self, name: &'a str, for_loop: ForLoop<'a>) {
         let tpl = self.stack.last().expect("Stack frame").active_template;
-        self.stack.push(StackFrame::new_for_loop(name, tpl, for_loop));
+        self.stack
+            .push(StackFrame::new_for_loop(name, tpl, for_loop));
     }
 
     pub fn push_macro_frame(
@@ -67,7 +70,8 @@ impl<'a> CallStack<'a> {
         context: FrameContext<'a>,
         tpl: &'a Template,
     ) {
-        self.stack.push(StackFrame::new_macro(name, tpl, namespace, context));
+        self.stack
+            .push(StackFrame::new_macro(name, tpl, namespace, context));
     }
 
     pub fn push_include_frame(&mut self, name: &'a str, tpl: &'a Template) {
@@ -122,7 +126,10 @@ impl<'a> CallStack<'a> {
 
         // Not in stack frame, look in user supplied context
         if crate::utils::find_byte(key, b'.').is_some() {
-            return self.context.find_value_by_dotted_pointer(key).map(Cow::Borrowed);
+            return self
+                .context
+                .find_value_by_dotted_pointer(key)
+                .map(Cow::Borrowed);
         } else if let Some(value) = self.context.find_value(key) {
             return Some(Cow::Borrowed(value));
         }

@@ -53,9 +53,14 @@ impl<'a> ForLoopValues<'a> {
                 Cow::Borrowed(v) => {
                     Cow::Borrowed(v.as_array().expect("Is array").get(i).expect("Value"))
                 }
-                Cow::Owned(_) => {
-                    Cow::Owned(values.as_array().expect("Is array").get(i).expect("Value").clone())
-                }
+                Cow::Owned(_) => Cow::Owned(
+                    values
+                        .as_array()
+                        .expect("Is array")
+                        .get(i)
+                        .expect("Value")
+                        .clone(),
+                ),
             },
             ForLoopValues::String(ref values) => {
                 let mut graphemes = values.as_str().expect("Is string").graphemes(true);

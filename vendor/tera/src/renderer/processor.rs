@@ -281,7 +281,8 @@ impl<'a> Processor<'a> {
         // Can we find this one block in these definitions? If so render it
         if let Some(block_def) = blocks_definitions.get(&block.name) {
             let (_, Block { ref body, .. }) = block_def[0];
-            self.blocks.push((&block.name[..], &level_template.name[..], level));
+            self.blocks
+                .push((&block.name[..], &level_template.name[..], level));
             return self.render_body(body, write);
         }
 
@@ -298,7 +299,9 @@ impl<'a> Processor<'a> {
         if let Some(default_expr) = expr.filters[0].args.get("value") {
             self.eval_expression(default_expr)
         } else {
-            Err(Error::msg("The `default` filter requires a `value` argument."))
+            Err(Error::msg(
+                "The `default` filter requires a `value` argument.",
+            ))
         }
     }
 
@@ -340,7 +343,9 @@ impl<'a> Processor<'a> {
         let (res, escape) = self.eval_expression_unescaped(expr)?;
         if escape {
             // dvk patch: the escaped string becomes the value as it is (no second copy).
-            return Ok(Cow::Owned(Value::String(self.tera.get_escape_fn()(res.as_str().unwrap()))));
+            return Ok(Cow::Owned(Value::String(self.tera.get_escape_fn()(
+                res.as_str().unwrap(),
+            ))));
         }
         Ok(res)
     }
@@ -469,7 +474,8 @@ impl<'a> Processor<'a> {
     /// Evaluate a set tag and add the value to the right context
     fn eval_set(&mut self, set: &'a Set) -> Result<()> {
         let assigned_value = self.safe_eval_expression(&set.value)?;
-        self.call_stack.add_assignment(&set.key[..], set.global, assigned_value);
+        self.call_stack
+            .add_assignment(&set.key[..], set.global, assigned_value);
         Ok(())
     }
 
@@ -479,13 +485,22 @@ impl<'a> Processor<'a> {
 
         let mut tester_args = vec![];
         for arg in &test.args {
-            tester_args
-                .push(self.safe_eval_expression(arg).map_err(err_wrap)?.clone().into_owned());
+            tester_args.push(
+                self.safe_eval_expression(arg)
+                    .map_err(err_wrap)?
+                    .clone()
+                    .into_owned(),
+            );
         }
 
-        let found = self.lookup_ident(&test.ident).map(|found| found.clone().into_owned()).ok();
+        let found = self
+            .lookup_ident(&test.ident)
+            .map(|found| found.clone().into_owned())
+            .ok();
 
-        let result = tester_fn.test(found.as_ref(), &tester_args).map_err(err_wrap)?;
+        let result = tester_fn
+            .test(found.as_ref(), &tester_args)
+            .map_err(err_wrap)?;
         if test.negated {
             Ok(!result)
         } else {
@@ -507,7 +522,10 @@ impl<'a> Processor<'a> {
         for (arg_name, expr) in &function_call.args {
             args.insert(
                 arg_name.to_string(),
-                self.safe_eval_expression(expr).map_err(err_wrap)?.clone().into_owned(),
+                self.safe_eval_expression(expr)
+                    .map_err(err_wrap)?
+                    .clone()
+                    .into_owned(),
             );
         }
 
@@ -578,16 +596,25 @@ impl<'a> Processor<'a> {
         for (arg_name, expr) in &fn_call.args {
             args.insert(
                 arg_name.to_string(),
-                self.safe_eval_expression(expr).map_err(err_wrap)?.clone().into_owned(),
+                self.safe_eval_expression(expr)
+                    .map_err(err_wrap)?
+                    .clone()
+                    .into_owned(),
             );
         }
 
-        Ok(Cow::Owned(filter_fn.filter(value, &args).map_err(err_wrap)?))
+        Ok(Cow::Owned(
+            filter_fn.filter(value, &args).map_err(err_wrap)?,
+        ))
     }
 
     fn eval_as_bool(&mut self, bool_expr: &'a Expr) -> Result<bool> {
         let res = match bool_expr.val {
-            ExprVal::Logic(LogicExpr { ref lhs, ref rhs, ref operator }) => {
+            ExprVal::Logic(LogicExpr {
+                ref lhs,
+                ref rhs,
+                ref operator,
+            }) => {
                 match *operator {
                     LogicOperator::Or => self.eval_as_bool(lhs)? || self.eval_as_bool(rhs)?,
                     LogicOperator::And => self.eval_as_bool(lhs)? && self.eval_as_bool(rhs)?,
@@ -697,9 +724,9 @@ impl<'a> Processor<'a> {
         if !expr.filters.is_empty() {
             match *self.eval_expression(expr)? {
                 Value::Number(ref s) => Ok(Some(s.clone())),
-                _ => {
-                    Err(Error::msg("Tried to do math with an expression not resulting in a number"))
-                }
+                _ => Err(Error::msg(
+                    "Tried to do math with an expression not resulting in a number",
+                )),
             }
         } else {
             self.eval_as_number(&expr.val)
@@ -726,9 +753,15 @@ impl<'a> Processor<'a> {
             }
             ExprVal::Int(val) => Some(Number::from(val)),
             ExprVal::Float(val) => Some(Number::from_f64(val).unwrap()),
-            ExprVal::Math(MathExpr { ref lhs, ref rhs, ref operator }) => {
-                let (l, r) = match (self.eval_expr_as_number(lhs)?, self.eval_expr_as_number(rhs)?)
-                {
+            ExprVal::Math(MathExpr {
+                ref lhs,
+                ref rhs,
+                ref operator,
+            }) => {
+                let (l, r) = match (
+                    self.eval_expr_as_number(lhs)?,
+                    self.eval_expr_as_number(rhs)?,
+                ) {
                     (Some(l), Some(r)) => (l, r),
                     _ => return Ok(None),
                 };
@@ -891,10 +924,16 @@ impl<'a> Processor<'a> {
                 }
             }
             ExprVal::String(ref val) => {
-                return Err(Error::msg(format!("Tried to do math with a string: `{}`", val)));
+                return Err(Error::msg(format!(
+                    "Tried to do math with a string: `{}`",
+                    val
+                )));
             }
             ExprVal::Bool(val) => {
-                return Err(Error::msg(format!("Tried to do math with a boolean: `{}`", val)));
+                return Err(Error::msg(format!(
+                    "Tried to do math with a boolean: `{}`",
+                    val
+                )));
             }
             ExprVal::StringConcat(ref val) => {
                 return Err(Error::msg(format!(
@@ -903,7 +942,10 @@ impl<'a> Processor<'a> {
                 )));
             }
             ExprVal::Test(ref test) => {
-                return Err(Error::msg(format!("Tried to do math with a test: {}", test.name)));
+                return Err(Error::msg(format!(
+                    "Tried to do math with a test: {}",
+                    test.name
+                )));
             }
             _ => unreachable!("unimplemented math expression for {:?}", expr),
         };
@@ -975,12 +1017,21 @@ impl<'a> Processor<'a> {
                 let (res, escape) = self.eval_expression_unescaped(expr)?;
                 match (escape, self.tera.get_escape_write_fn(), res.as_str()) {
                     (true, Some(escape_into), Some(s)) => escape_into(s, write)?,
-                    (true, _, Some(s)) => write.write_all(self.tera.get_escape_fn()(s).as_bytes())?,
+                    (true, _, Some(s)) => {
+                        write.write_all(self.tera.get_escape_fn()(s).as_bytes())?
+                    }
                     _ => res.render(write)?,
                 }
             }
             Node::Set(_, ref set) => self.eval_set(set)?,
-            Node::FilterSection(_, FilterSection { ref filter, ref body }, _) => {
+            Node::FilterSection(
+                _,
+                FilterSection {
+                    ref filter,
+                    ref body,
+                },
+                _,
+            ) => {
                 let body = render_to_string(
                     || format!("filter {}", filter.name),
                     |w| self.render_body(body, w),
@@ -1056,8 +1107,11 @@ impl<'a> Processor<'a> {
 
         // which template are we in?
         if let Some(&(name, _template, ref level)) = self.blocks.last() {
-            let block_def =
-                self.template.blocks_definitions.get(&name.to_string()).and_then(|b| b.get(*level));
+            let block_def = self
+                .template
+                .blocks_definitions
+                .get(&name.to_string())
+                .and_then(|b| b.get(*level));
 
             if let Some((tpl_name, _)) = block_def {
                 if tpl_name != &self.template.name {

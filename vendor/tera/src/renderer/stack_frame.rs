@@ -24,7 +24,8 @@ impl std::hash::Hasher for FrameHasher {
         for chunk in bytes.chunks(8) {
             let mut v = [0u8; 8];
             v[..chunk.len()].copy_from_slice(chunk);
-            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(v)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(v))
+                .wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
         }
     }
     fn write_u8(&mut self, i: u8) {
@@ -128,15 +129,18 @@ impl<'a> StackFrame<'a> {
     /// Finds a value in the stack frame.
     /// Looks first in `frame_context`, then compares to for_loop key_name and value_name.
     pub fn find_value(&self, key: &str) -> Option<Val<'a>> {
-        self.find_value_in_frame(key).or_else(|| self.find_value_in_for_loop(key))
+        self.find_value_in_frame(key)
+            .or_else(|| self.find_value_in_for_loop(key))
     }
 
     /// Finds a value in `frame_context`.
     pub fn find_value_in_frame(&self, key: &str) -> Option<Val<'a>> {
         if let Some(dot) = crate::utils::find_byte(key, b'.') {
             if dot < key.len() + 1 {
-                if let Some(found_value) =
-                    self.context.get(&key[0..dot]).map(|v| value_by_pointer(&key[dot + 1..], v))
+                if let Some(found_value) = self
+                    .context
+                    .get(&key[0..dot])
+                    .map(|v| value_by_pointer(&key[dot + 1..], v))
                 {
                     return found_value;
                 }

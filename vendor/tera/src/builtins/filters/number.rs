@@ -16,7 +16,9 @@ pub fn abs(value: &Value, _: &HashMap<String, Value>) -> Result<Value> {
     } else if let Some(num) = value.as_f64() {
         Ok(to_value(num.abs()).unwrap())
     } else {
-        Err(Error::msg("Filter `abs` was used on a value that isn't a number."))
+        Err(Error::msg(
+            "Filter `abs` was used on a value that isn't a number.",
+        ))
     }
 }
 
@@ -58,7 +60,11 @@ pub fn round(value: &Value, args: &HashMap<String, Value>) -> Result<Value> {
         Some(val) => try_get_value!("round", "precision", i32, val),
         None => 0,
     };
-    let multiplier = if precision == 0 { 1.0 } else { 10.0_f64.powi(precision) };
+    let multiplier = if precision == 0 {
+        1.0
+    } else {
+        10.0_f64.powi(precision)
+    };
 
     match method.as_ref() {
         "common" => Ok(to_value((multiplier * num).round() / multiplier).unwrap()),
@@ -80,7 +86,11 @@ pub fn filesizeformat(value: &Value, args: &HashMap<String, Value>) -> Result<Va
         Some(binary) => try_get_value!("filesizeformat", "binary", bool, binary),
         None => false,
     };
-    let format = if binary { humansize::BINARY } else { humansize::WINDOWS };
+    let format = if binary {
+        humansize::BINARY
+    } else {
+        humansize::WINDOWS
+    };
     Ok(to_value(format_size(num, format))
         .expect("json serializing should always be possible for a string"))
 }

@@ -10,7 +10,10 @@ fn do_nothing_if_unneeded() {
 
 #[test]
 fn remove_previous_ws_if_single_opening_tag_requires_it() {
-    let ws = WS { left: true, right: false };
+    let ws = WS {
+        left: true,
+        right: false,
+    };
     let ast = vec![
         Node::Text("hey ".to_string()),
         Node::ImportMacro(ws, "hey ".to_string(), "ho".to_string()),
@@ -27,7 +30,10 @@ fn remove_previous_ws_if_single_opening_tag_requires_it() {
 
 #[test]
 fn remove_next_ws_if_single_opening_tag_requires_it() {
-    let ws = WS { left: true, right: true };
+    let ws = WS {
+        left: true,
+        right: true,
+    };
     let ast = vec![
         Node::ImportMacro(ws, "hey ".to_string(), "ho".to_string()),
         Node::Text("  hey".to_string()),
@@ -44,10 +50,18 @@ fn remove_next_ws_if_single_opening_tag_requires_it() {
 
 #[test]
 fn handle_ws_both_sides_for_raw_tag() {
-    let start_ws = WS { left: true, right: false };
-    let end_ws = WS { left: true, right: true };
-    let ast =
-        vec![Node::Raw(start_ws, "  hey ".to_string(), end_ws), Node::Text("  hey".to_string())];
+    let start_ws = WS {
+        left: true,
+        right: false,
+    };
+    let end_ws = WS {
+        left: true,
+        right: true,
+    };
+    let ast = vec![
+        Node::Raw(start_ws, "  hey ".to_string(), end_ws),
+        Node::Text("  hey".to_string()),
+    ];
 
     assert_eq!(
         remove_whitespace(ast, None),
@@ -61,8 +75,14 @@ fn handle_ws_both_sides_for_raw_tag() {
 
 #[test]
 fn handle_ws_both_sides_for_macro_definitions() {
-    let start_ws = WS { left: true, right: true };
-    let end_ws = WS { left: true, right: true };
+    let start_ws = WS {
+        left: true,
+        right: true,
+    };
+    let end_ws = WS {
+        left: true,
+        right: true,
+    };
     let ast = vec![Node::MacroDefinition(
         start_ws,
         MacroDefinition {
@@ -93,8 +113,14 @@ fn handle_ws_both_sides_for_macro_definitions() {
 
 #[test]
 fn handle_ws_both_sides_for_forloop_tag_and_remove_empty_node() {
-    let start_ws = WS { left: true, right: true };
-    let end_ws = WS { left: true, right: true };
+    let start_ws = WS {
+        left: true,
+        right: true,
+    };
+    let end_ws = WS {
+        left: true,
+        right: true,
+    };
     let ast = vec![
         Node::Forloop(
             start_ws,
@@ -103,7 +129,10 @@ fn handle_ws_both_sides_for_forloop_tag_and_remove_empty_node() {
                 value: "item".to_string(),
                 container: Expr::new(ExprVal::Int(1)),
                 // not valid but we don't care about it here
-                body: vec![Node::Text("   ".to_string()), Node::Text("hey   ".to_string())],
+                body: vec![
+                    Node::Text("   ".to_string()),
+                    Node::Text("hey   ".to_string()),
+                ],
                 empty_body: None,
             },
             end_ws,
@@ -133,24 +162,36 @@ fn handle_ws_both_sides_for_forloop_tag_and_remove_empty_node() {
 
 #[test]
 fn handle_ws_for_if_nodes() {
-    let end_ws = WS { left: false, right: true };
+    let end_ws = WS {
+        left: false,
+        right: true,
+    };
     let ast = vec![
         Node::Text("C ".to_string()),
         Node::If(
             If {
                 conditions: vec![
                     (
-                        WS { left: true, right: true },
+                        WS {
+                            left: true,
+                            right: true,
+                        },
                         Expr::new(ExprVal::Int(1)),
                         vec![Node::Text(" a ".to_string())],
                     ),
                     (
-                        WS { left: true, right: false },
+                        WS {
+                            left: true,
+                            right: false,
+                        },
                         Expr::new(ExprVal::Int(1)),
                         vec![Node::Text(" a ".to_string())],
                     ),
                     (
-                        WS { left: true, right: true },
+                        WS {
+                            left: true,
+                            right: true,
+                        },
                         Expr::new(ExprVal::Int(1)),
                         vec![Node::Text(" a ".to_string())],
                     ),
@@ -170,17 +211,26 @@ fn handle_ws_for_if_nodes() {
                 If {
                     conditions: vec![
                         (
-                            WS { left: true, right: true },
+                            WS {
+                                left: true,
+                                right: true
+                            },
                             Expr::new(ExprVal::Int(1)),
                             vec![Node::Text("a".to_string())],
                         ),
                         (
-                            WS { left: true, right: false },
+                            WS {
+                                left: true,
+                                right: false
+                            },
                             Expr::new(ExprVal::Int(1)),
                             vec![Node::Text(" a".to_string())],
                         ),
                         (
-                            WS { left: true, right: true },
+                            WS {
+                                left: true,
+                                right: true
+                            },
                             Expr::new(ExprVal::Int(1)),
                             vec![Node::Text("a ".to_string())],
                         ),
@@ -196,30 +246,45 @@ fn handle_ws_for_if_nodes() {
 
 #[test]
 fn handle_ws_for_if_nodes_with_else() {
-    let end_ws = WS { left: true, right: true };
+    let end_ws = WS {
+        left: true,
+        right: true,
+    };
     let ast = vec![
         Node::Text("C ".to_string()),
         Node::If(
             If {
                 conditions: vec![
                     (
-                        WS { left: true, right: true },
+                        WS {
+                            left: true,
+                            right: true,
+                        },
                         Expr::new(ExprVal::Int(1)),
                         vec![Node::Text(" a ".to_string())],
                     ),
                     (
-                        WS { left: true, right: false },
+                        WS {
+                            left: true,
+                            right: false,
+                        },
                         Expr::new(ExprVal::Int(1)),
                         vec![Node::Text(" a ".to_string())],
                     ),
                     (
-                        WS { left: true, right: true },
+                        WS {
+                            left: true,
+                            right: true,
+                        },
                         Expr::new(ExprVal::Int(1)),
                         vec![Node::Text(" a ".to_string())],
                     ),
                 ],
                 otherwise: Some((
-                    WS { left: true, right: true },
+                    WS {
+                        left: true,
+                        right: true,
+                    },
                     vec![Node::Text(" a ".to_string())],
                 )),
             },
@@ -236,23 +301,35 @@ fn handle_ws_for_if_nodes_with_else() {
                 If {
                     conditions: vec![
                         (
-                            WS { left: true, right: true },
+                            WS {
+                                left: true,
+                                right: true
+                            },
                             Expr::new(ExprVal::Int(1)),
                             vec![Node::Text("a".to_string())],
                         ),
                         (
-                            WS { left: true, right: false },
+                            WS {
+                                left: true,
+                                right: false
+                            },
                             Expr::new(ExprVal::Int(1)),
                             vec![Node::Text(" a".to_string())],
                         ),
                         (
-                            WS { left: true, right: true },
+                            WS {
+                                left: true,
+                                right: true
+                            },
                             Expr::new(ExprVal::Int(1)),
                             vec![Node::Text("a".to_string())],
                         ),
                     ],
                     otherwise: Some((
-                        WS { left: true, right: true },
+                        WS {
+                            left: true,
+                            right: true
+                        },
                         vec![Node::Text("a".to_string())],
                     )),
                 },

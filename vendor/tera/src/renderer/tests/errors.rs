@@ -7,7 +7,8 @@ use crate::tera::Tera;
 #[test]
 fn error_location_basic() {
     let mut tera = Tera::default();
-    tera.add_raw_templates(vec![("tpl", "{{ 1 + true }}")]).unwrap();
+    tera.add_raw_templates(vec![("tpl", "{{ 1 + true }}")])
+        .unwrap();
 
     let result = tera.render("tpl", &Context::new());
 
@@ -18,8 +19,14 @@ fn error_location_basic() {
 fn error_location_inside_macro() {
     let mut tera = Tera::default();
     tera.add_raw_templates(vec![
-        ("macros", "{% macro hello()%}{{ 1 + true }}{% endmacro hello %}"),
-        ("tpl", "{% import \"macros\" as macros %}{{ macros::hello() }}"),
+        (
+            "macros",
+            "{% macro hello()%}{{ 1 + true }}{% endmacro hello %}",
+        ),
+        (
+            "tpl",
+            "{% import \"macros\" as macros %}{{ macros::hello() }}",
+        ),
     ])
     .unwrap();
 
@@ -35,8 +42,14 @@ fn error_location_inside_macro() {
 fn error_loading_macro_from_unloaded_namespace() {
     let mut tera = Tera::default();
     tera.add_raw_templates(vec![
-        ("macros", "{% macro hello()%}{{ 1 + true }}{% endmacro hello %}"),
-        ("tpl", "{% import \"macros\" as macros %}{{ macro::hello() }}"),
+        (
+            "macros",
+            "{% macro hello()%}{{ 1 + true }}{% endmacro hello %}",
+        ),
+        (
+            "tpl",
+            "{% import \"macros\" as macros %}{{ macro::hello() }}",
+        ),
     ])
     .unwrap();
 
@@ -52,8 +65,14 @@ fn error_loading_macro_from_unloaded_namespace() {
 fn error_location_base_template() {
     let mut tera = Tera::default();
     tera.add_raw_templates(vec![
-        ("parent", "Hello {{ greeting + 1}} {% block bob %}{% endblock bob %}"),
-        ("child", "{% extends \"parent\" %}{% block bob %}Hey{% endblock bob %}"),
+        (
+            "parent",
+            "Hello {{ greeting + 1}} {% block bob %}{% endblock bob %}",
+        ),
+        (
+            "child",
+            "{% extends \"parent\" %}{% block bob %}Hey{% endblock bob %}",
+        ),
     ])
     .unwrap();
 
@@ -69,8 +88,14 @@ fn error_location_base_template() {
 fn error_location_in_parent_block() {
     let mut tera = Tera::default();
     tera.add_raw_templates(vec![
-        ("parent", "Hello {{ greeting }} {% block bob %}{{ 1 + true }}{% endblock bob %}"),
-        ("child", "{% extends \"parent\" %}{% block bob %}{{ super() }}Hey{% endblock bob %}"),
+        (
+            "parent",
+            "Hello {{ greeting }} {% block bob %}{{ 1 + true }}{% endblock bob %}",
+        ),
+        (
+            "child",
+            "{% extends \"parent\" %}{% block bob %}{{ super() }}Hey{% endblock bob %}",
+        ),
     ])
     .unwrap();
 
@@ -102,7 +127,8 @@ fn error_location_in_parent_in_macro() {
 #[test]
 fn error_out_of_range_index() {
     let mut tera = Tera::default();
-    tera.add_raw_templates(vec![("tpl", "{{ arr[10] }}")]).unwrap();
+    tera.add_raw_templates(vec![("tpl", "{{ arr[10] }}")])
+        .unwrap();
     let mut context = Context::new();
     context.insert("arr", &[1, 2, 3]);
 
@@ -117,7 +143,8 @@ fn error_out_of_range_index() {
 #[test]
 fn error_unknown_index_variable() {
     let mut tera = Tera::default();
-    tera.add_raw_templates(vec![("tpl", "{{ arr[a] }}")]).unwrap();
+    tera.add_raw_templates(vec![("tpl", "{{ arr[a] }}")])
+        .unwrap();
     let mut context = Context::new();
     context.insert("arr", &[1, 2, 3]);
 
@@ -132,7 +159,8 @@ fn error_unknown_index_variable() {
 #[test]
 fn error_invalid_type_index_variable() {
     let mut tera = Tera::default();
-    tera.add_raw_templates(vec![("tpl", "{{ arr[a] }}")]).unwrap();
+    tera.add_raw_templates(vec![("tpl", "{{ arr[a] }}")])
+        .unwrap();
 
     let mut context = Context::new();
     context.insert("arr", &[1, 2, 3]);
@@ -212,7 +240,10 @@ fn errors_with_inheritance_in_included_template() {
     tera.add_raw_templates(vec![
         ("base", "Base - {% include \"child\" %}"),
         ("parent", "{% block title %}Parent{% endblock %}"),
-        ("child", "{% extends \"parent\" %}{% block title %}{{ super() }} - Child{% endblock %}"),
+        (
+            "child",
+            "{% extends \"parent\" %}{% block title %}{{ super() }} - Child{% endblock %}",
+        ),
     ])
     .unwrap();
 
@@ -227,7 +258,8 @@ fn errors_with_inheritance_in_included_template() {
 #[test]
 fn error_string_concat_math_logic() {
     let mut tera = Tera::default();
-    tera.add_raw_templates(vec![("tpl", "{{ 'ho' ~ name < 10 }}")]).unwrap();
+    tera.add_raw_templates(vec![("tpl", "{{ 'ho' ~ name < 10 }}")])
+        .unwrap();
     let mut context = Context::new();
     context.insert("name", &"john");
 
@@ -242,7 +274,8 @@ fn error_string_concat_math_logic() {
 #[test]
 fn error_gives_source_on_tests() {
     let mut tera = Tera::default();
-    tera.add_raw_templates(vec![("tpl", "{% if a is undefined(1) %}-{% endif %}")]).unwrap();
+    tera.add_raw_templates(vec![("tpl", "{% if a is undefined(1) %}-{% endif %}")])
+        .unwrap();
     let result = tera.render("tpl", &Context::new());
     println!("{:?}", result);
     let err = result.unwrap_err();

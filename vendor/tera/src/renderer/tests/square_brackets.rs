@@ -16,7 +16,11 @@ fn var_access_by_square_brackets() {
     let mut context = Context::new();
     context.insert(
         "var",
-        &Test { a: "hi".into(), b: "i_am_actually_b".into(), c: vec!["fred".into()] },
+        &Test {
+            a: "hi".into(),
+            b: "i_am_actually_b".into(),
+            c: vec!["fred".into()],
+        },
     );
     context.insert("zero", &0);
     context.insert("a", "b");
@@ -54,7 +58,14 @@ fn var_access_by_square_brackets() {
 #[test]
 fn var_access_by_square_brackets_errors() {
     let mut context = Context::new();
-    context.insert("var", &Test { a: "hi".into(), b: "there".into(), c: vec![] });
+    context.insert(
+        "var",
+        &Test {
+            a: "hi".into(),
+            b: "there".into(),
+            c: vec![],
+        },
+    );
     let t = Tera::one_off("{{var[csd]}}", &context, true);
     assert!(t.is_err(), "Access of csd should be impossible");
 }
@@ -100,7 +111,10 @@ fn can_get_value_if_key_contains_period() {
     let mut context = Context::new();
     context.insert("name", "Mt. Robson Provincial Park");
     let mut map = HashMap::new();
-    map.insert("Mt. Robson Provincial Park".to_string(), "hello".to_string());
+    map.insert(
+        "Mt. Robson Provincial Park".to_string(),
+        "hello".to_string(),
+    );
     context.insert("tag_info", &map);
 
     let res = Tera::one_off(r#"{{ tag_info[name] }}"#, &context, true);
