@@ -1,0 +1,200 @@
+//! The job list: every page a build renders (a [`Job`]), its output path, and the order the
+//! pages are rendered in so that the search index can be fed a chunk at a time.
+
+use super::*;
+
+/// A page to render.
+#[derive(Debug, Clone)]
+pub(super) enum Job {
+    Home,
+    Model(usize),
+    Listing { kind: ListKind, page: usize },
+    Places,
+    Stats,
+    Report(i32),
+    Articles(usize),
+    Article(usize),
+    Page(usize),
+    Search,
+    AzLetter(usize),
+    NotFound,
+}
+
+/// Above this many models the search page links one A–Z page per letter instead of listing
+/// every model (the page stays small for readers who only want to search).
+pub(super) const AZ_INLINE_MAX: usize = 300;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(super) enum ListKind {
+    Year(i32),
+    Province(usize),
+    District(usize),
+    Field(usize),
+    Exemplary,
+}
+
+impl<'a> Renderer<'a> {
+    /// The site path a job renders to (`""` for home, `mo-hinh/x/`, `404.html`).
+    pub(super) fn job_path(&self, job: &Job) -> String {
+        let s = self.site;
+        match *job {
+            Job::Home => String::new(),
+            Job::Model(i) => model_path(&s.slugs[i]),
+            Job::Listing { kind, page } => pager::page_path(&self.listing_path(kind), page),
+            Job::Places => "dia-ban/".into(),
+            Job::Stats => "thong-ke/".into(),
+            Job::Report(y) => format!("nam/{y}/bao-cao/"),
+            Job::Articles(page) => pager::page_path("tin-tuc/", page),
+            Job::Article(a) => format!("tin-tuc/{}/", s.articles[a].slug),
+            Job::Page(p) => format!("{}/", s.pages[p].slug),
+            Job::Search => "tim-kiem/".into(),
+            Job::AzLetter(g) => self.az().1[g].clone(),
+            Job::NotFound => "404.html".into(),
+        }
+    }
+
+    /// The path of a listing's first page.
+    pub(super) fn listing_path(&self, kind: ListKind) -> String {
+        let s = self.site;
+        match kind {
+            ListKind::Year(y) => format!("nam/{y}/"),
+            ListKind::Province(p) => format!("dia-ban/{}/", s.provinces[p].slug),
+            ListKind::District(d) => format!(
+                "dia-ban/{}/{}/",
+                s.provinces[s.districts[d].province].slug, s.districts[d].slug
+            ),
+            ListKind::Field(f) => format!("linh-vuc/{}/", s.config.fields[f].slug),
+            ListKind::Exemplary => "dien-hinh/".into(),
+        }
+    }
+
+    pub(super) fn jobs(&self) -> Vec<Job> {
+        let s = self.site;
+        let mut jobs = vec![
+            Job::Home,
+            Job::Places,
+            Job::Stats,
+            Job::Search,
+            Job::NotFound,
+        ];
+        if self.split_az() {
+            jobs.extend((0..self.az().0.len()).map(Job::AzLetter));
+        }
+        jobs.extend((0..s.models.len()).map(Job::Model));
+        let mut listing = |kind: ListKind, n: usize| {
+            for page in 1..=pager::page_count(n) {
+                jobs.push(Job::Listing { kind, page });
+            }
+        };
+        for (y, ms) in &s.by_year {
+            listing(ListKind::Year(*y), ms.len());
+        }
+        for (i, p) in s.provinces.iter().enumerate() {
+            listing(ListKind::Province(i), p.models.len());
+        }
+        for (i, d) in s.districts.iter().enumerate() {
+            listing(ListKind::District(i), d.models.len());
+        }
+        for (i, f) in s.by_field.iter().enumerate() {
+            listing(ListKind::Field(i), f.len());
+        }
+        listing(ListKind::Exemplary, s.exemplary.len());
+        jobs.extend(s.by_year.keys().map(|&y| Job::Report(y)));
+        jobs.extend((1..=pager::page_count(s.articles.len())).map(Job::Articles));
+        jobs.extend((0..s.articles.len()).map(Job::Article));
+        jobs.extend((0..s.pages.len()).map(Job::Page));
+        jobs
+    }
+
+    /// The pages that have a search doc, in the order the index numbers their docs (known
+    /// before any is rendered: the order does not depend on the texts).
+    pub(super) fn in_index_order(&self, jobs: Vec<Job>) -> Vec<Job> {
+        let s = self.site;
+        let keys: Vec<dvk_search::OrderKey> = jobs
+            .iter()
+            .map(|job| match *job {
+                Job::Model(i) => {
+                    let m = &s.models[i];
+                    dvk_search::OrderKey {
+                        kind: dvk_search::DocKind::Model,
+                        year: Some(m.year),
+                        province: Some(&s.provinces[s.model_province[i]].name),
+                        district: s.model_district[i].map(|d| s.districts[d].name.as_str()),
+                        field: Some(&s.config.fields[m.field].label),
+                        exemplary: m.exemplary,
+                        title: &m.title,
+                        url: self.job_path(job).into(),
+                    }
+                }
+                // Articles and pages: kind, year and title only (see `article_doc`, `page_doc`).
+                _ => {
+                    let (kind, year, title) = match *job {
+                        Job::Article(a) => (
+                            dvk_search::DocKind::Article,
+                            self.article_year(a),
+                            s.articles[a].article.title.as_str(),
+                        ),
+                        Job::Page(p) => (
+                            dvk_search::DocKind::Page,
+                            None,
+                            s.pages[p].page.title.as_str(),
+                        ),
+                        // Not given here: only pages with a search doc are ordered.
+                        _ => (dvk_search::DocKind::Page, None, ""),
+                    };
+                    dvk_search::OrderKey {
+                        kind,
+                        year,
+                        province: None,
+                        district: None,
+                        field: None,
+                        exemplary: false,
+                        title,
+                        url: self.job_path(job).into(),
+                    }
+                }
+            })
+            .collect();
+        dvk_search::doc_order(&keys)
+            .into_iter()
+            .map(|i| jobs[i].clone())
+            .collect()
+    }
+}
+
+/// Where a page's search doc is kept until its chunk is indexed: models, then articles, then
+/// plain pages; `None` for pages without one.
+pub(super) fn search_key(job: &Job) -> Option<usize> {
+    match *job {
+        Job::Model(i) => Some(i),
+        Job::Article(a) => Some(500_000_000 + a),
+        Job::Page(p) => Some(1_000_000_000 + p),
+        _ => None,
+    }
+}
+
+/// The letter a title is filed under in the A–Z list (Vietnamese letters kept: Đ, Â, Ư …).
+pub(super) fn first_letter(title: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    let first = title.chars().find(|c| c.is_alphanumeric());
+    match first {
+        Some(c) if c.is_ascii_digit() => "0–9".into(),
+        Some(c) => {
+            // Keep letter modifiers (ă, â, ê, ô, ơ, ư, đ) but drop tones.
+            let base: String = c
+                .to_uppercase()
+                .collect::<String>()
+                .nfd()
+                .filter(|m| {
+                    !matches!(
+                        *m,
+                        '\u{0300}' | '\u{0301}' | '\u{0303}' | '\u{0309}' | '\u{0323}'
+                    )
+                })
+                .nfc()
+                .collect();
+            base
+        }
+        None => "#".into(),
+    }
+}

@@ -1,0 +1,426 @@
+//! The pages of one kind each: a model, an article, a listing, a year's report (with its
+//! Word file); each renders its context through its template into the sink.
+
+use super::*;
+
+impl<'a> Renderer<'a> {
+    pub(super) fn model_page(&self, sink: &dyn Sink, i: usize) -> Option<String> {
+        let s = self.site;
+        let t = &self.theme.i18n;
+        let m = &s.models[i];
+        let path = model_path(&s.slugs[i]);
+        let r = match self.taken_bodies.get(i) {
+            Some(taken) => {
+                let taken = taken.lock().unwrap_or_else(|e| e.into_inner()).take();
+                let markdown = self.taken_markdown(i, taken);
+                let body = crate::content::Body {
+                    markdown,
+                    ..m.body.clone()
+                };
+                self.body(&m.origin.path, &body)
+            }
+            None => self.body(&m.origin.path, &m.body),
+        };
+        self.copy_assets(sink, &path, &r, &m.origin.path);
+        let photo_views = self.photo_views(&m.photos, &m.origin.path);
+        let og = m
+            .photos
+            .first()
+            .and_then(|p| self.photos.get(&p.file).ok())
+            .and_then(|p| photos::og_url(&self.urls, &p));
+        let mut ctx = self.context(&path, &m.title, &s.summaries[i]);
+        self.with_code_css(&mut ctx, &r);
+        let view = views::model(s, &self.urls, t, i, r.html, photo_views);
+        let mut crumbs = vec![
+            json!({"label": t.fill("common.year_n", &[("year", &m.year.to_string())]), "url": self.urls.year(m.year)}),
+        ];
+        crumbs.push(json!({"label": view.province.name, "url": view.province.url}));
+        if let Some(d) = &view.district {
+            crumbs.push(json!({"label": d.name, "url": d.url}));
+        }
+        ctx.insert("breadcrumbs", &crumbs);
+        ctx.insert("og_type", "article");
+        if let Some(og) = og {
+            ctx.insert("og_image", &og);
+        }
+        ctx.insert_value("related", self.card_list(&s.related(i, 6)));
+        let articles: Vec<_> = s.model_articles[i]
+            .iter()
+            .map(|&a| self.article_summary(a))
+            .collect();
+        ctx.insert("articles", &articles);
+        self.add_search_doc(&Job::Model(i), self.model_doc(i, r.text));
+        ctx.insert("model", &view);
+        self.page(sink, "model.html", &path, ctx)
+    }
+
+    /// The Markdown of model `i` moved out of the site: as kept, or read again from its file.
+    pub(super) fn taken_markdown(&self, i: usize, taken: Option<crate::site::TakenBody>) -> String {
+        use crate::site::TakenBody;
+        let rel = &self.site.models[i].origin.path;
+        match taken {
+            Some(TakenBody::Kept(markdown)) => markdown,
+            Some(TakenBody::InFile(kept)) => {
+                let mut d = Vec::new();
+                crate::content::reread_model_body(self.root, rel, kept, &mut d).unwrap_or_else(
+                    || {
+                        d.into_iter().for_each(|d| self.diag(d));
+                        String::new()
+                    },
+                )
+            }
+            None => String::new(),
+        }
+    }
+
+    /// The search document of model `i`, given the plain text of its body.
+    pub(super) fn model_doc(&self, i: usize, text: String) -> dvk_search::SearchDoc {
+        let s = self.site;
+        let m = &s.models[i];
+        dvk_search::SearchDoc {
+            url: model_path(&s.slugs[i]),
+            kind: dvk_search::DocKind::Model,
+            title: m.title.clone(),
+            place: s.place_of(i),
+            // Former and today's names of its units: "vinh long" finds the Bến Tre models,
+            // "ben tre" the models of today's communes that were Bến Tre's.
+            place_aliases: crate::site::places::search_aliases(s, i),
+            province: Some(s.provinces[s.model_province[i]].name.clone()),
+            district: s.model_district[i].map(|d| s.districts[d].name.clone()),
+            year: Some(m.year),
+            field: Some(s.config.fields[m.field].label.clone()),
+            exemplary: m.exemplary,
+            host: m.host.clone(),
+            tags: m.tags.clone(),
+            summary: s.summaries[i].clone(),
+            body: text,
+        }
+    }
+
+    /// The search document of article `a`, given its summary and the plain text of its body.
+    pub(super) fn article_doc(
+        &self,
+        a: usize,
+        summary: String,
+        text: String,
+    ) -> dvk_search::SearchDoc {
+        let art = &self.site.articles[a];
+        dvk_search::SearchDoc {
+            url: format!("tin-tuc/{}/", art.slug),
+            kind: dvk_search::DocKind::Article,
+            title: art.article.title.clone(),
+            year: self.article_year(a),
+            host: art.article.author.clone().unwrap_or_default(),
+            summary,
+            body: text,
+            ..Default::default()
+        }
+    }
+
+    /// The year of article `a`, from its date.
+    pub(super) fn article_year(&self, a: usize) -> Option<i32> {
+        self.site.articles[a]
+            .article
+            .date
+            .get(..4)
+            .and_then(|y| y.parse().ok())
+    }
+
+    /// The search document of plain page `p`, given its summary and the plain text of its body.
+    pub(super) fn page_doc(
+        &self,
+        p: usize,
+        summary: String,
+        text: String,
+    ) -> dvk_search::SearchDoc {
+        let sp = &self.site.pages[p];
+        dvk_search::SearchDoc {
+            url: format!("{}/", sp.slug),
+            kind: dvk_search::DocKind::Page,
+            title: sp.page.title.clone(),
+            summary,
+            body: text,
+            ..Default::default()
+        }
+    }
+
+    pub(super) fn article_page(&self, sink: &dyn Sink, a: usize) -> Option<String> {
+        let s = self.site;
+        let t = &self.theme.i18n;
+        let art = &s.articles[a];
+        let path = format!("tin-tuc/{}/", art.slug);
+        let r = self.body(&art.article.origin.path, &art.article.body);
+        self.copy_assets(sink, &path, &r, &art.article.origin.path);
+        let summary = self.article_summary(a);
+        let mut ctx = self.context(&path, &art.article.title, &summary.summary);
+        self.with_code_css(&mut ctx, &r);
+        ctx.insert(
+            "breadcrumbs",
+            &vec![json!({"label": t.get("nav.news"), "url": self.urls.url("tin-tuc/")})],
+        );
+        ctx.insert("og_type", "article");
+        let photos = self.photo_views(&art.article.photos, &art.article.origin.path);
+        if let Some(og) = art
+            .article
+            .photos
+            .first()
+            .and_then(|p| self.photos.get(&p.file).ok())
+            .and_then(|p| photos::og_url(&self.urls, &p))
+        {
+            ctx.insert("og_image", &og);
+        }
+        ctx.insert(
+            "article",
+            &json!({
+                "title": art.article.title, "date": art.article.date, "date_display": summary.date_display,
+                "author": art.article.author, "summary": summary.summary, "body_html": r.html,
+                "photos": photos, "models": self.card_list(&art.models),
+            }),
+        );
+        self.add_search_doc(
+            &Job::Article(a),
+            self.article_doc(a, summary.summary, r.text),
+        );
+        self.page(sink, "article.html", &path, ctx)
+    }
+
+    /// The models per field of listing `kind` (its `items`), counted on its first page
+    /// rendered: counting on every page would cost items × pages.
+    pub(super) fn list_totals(&self, kind: ListKind, items: &[usize]) -> Arc<Vec<usize>> {
+        let mut cache = self.list_totals.lock().unwrap_or_else(|e| e.into_inner());
+        let totals = cache.entry(kind).or_insert_with(|| {
+            let mut totals = vec![0; self.site.config.fields.len()];
+            for &i in items {
+                totals[self.site.models[i].field] += 1;
+            }
+            Arc::new(totals)
+        });
+        Arc::clone(totals)
+    }
+
+    pub(super) fn listing(&self, sink: &dyn Sink, kind: ListKind, page: usize) -> Option<String> {
+        let s = self.site;
+        let t = &self.theme.i18n;
+        let (kind_name, path, heading, items, crumbs): (
+            &str,
+            String,
+            String,
+            &[usize],
+            Vec<Value>,
+        ) = match kind {
+            ListKind::Year(y) => (
+                "year",
+                format!("nam/{y}/"),
+                format!("{} {y}", t.get("listing.year")),
+                &s.by_year[&y],
+                vec![],
+            ),
+            ListKind::Province(p) => {
+                let pr = &s.provinces[p];
+                (
+                    "province",
+                    format!("dia-ban/{}/", pr.slug),
+                    format!("{} {}", t.get("listing.province"), pr.name),
+                    &pr.models,
+                    vec![json!({"label": t.get("nav.places"), "url": self.urls.url("dia-ban/")})],
+                )
+            }
+            ListKind::District(d) => {
+                let di = &s.districts[d];
+                let pr = &s.provinces[di.province];
+                (
+                    "district",
+                    format!("dia-ban/{}/{}/", pr.slug, di.slug),
+                    format!("{} {}, {}", t.get("listing.district"), di.name, pr.name),
+                    &di.models,
+                    vec![
+                        json!({"label": t.get("nav.places"), "url": self.urls.url("dia-ban/")}),
+                        json!({"label": pr.name, "url": views::province_url(s, &self.urls, di.province)}),
+                    ],
+                )
+            }
+            ListKind::Field(f) => {
+                let field = &s.config.fields[f];
+                (
+                    "field",
+                    format!("linh-vuc/{}/", field.slug),
+                    format!("{} {}", t.get("listing.field"), field.label),
+                    &s.by_field[f],
+                    vec![],
+                )
+            }
+            ListKind::Exemplary => (
+                "exemplary",
+                "dien-hinh/".to_string(),
+                t.get("listing.exemplary"),
+                &s.exemplary,
+                vec![],
+            ),
+        };
+        let pages = pager::page_count(items.len());
+        let page_path = pager::page_path(&path, page);
+        let title = paged_title(t, &heading, page);
+        let description = format!(
+            "{heading}: {}",
+            t.fill("common.models_n", &[("n", &items.len().to_string())])
+        );
+        let mut ctx = self.context(&page_path, &title, &description);
+        ctx.insert("kind", kind_name);
+        ctx.insert("heading", &heading);
+        ctx.insert("total", &items.len());
+        let totals = self.list_totals(kind, items);
+        ctx.insert("field_counts", &views::field_counts(s, &self.urls, &totals));
+        ctx.insert_value("items", self.card_list(pager::slice(items, page)));
+        ctx.insert(
+            "pager",
+            &pager::pager(&path, page, pages, |p| self.urls.url(p)),
+        );
+        ctx.insert("breadcrumbs", &crumbs);
+        if let ListKind::Province(p) = kind {
+            let children: Vec<views::Count> = s.provinces[p]
+                .districts
+                .iter()
+                .map(|&d| views::Count {
+                    label: s.districts[d].name.clone(),
+                    url: Some(views::district_url(s, &self.urls, d)),
+                    count: s.districts[d].models.len(),
+                })
+                .collect();
+            ctx.insert("children", &children);
+            ctx.insert("child_groups", &dia_ban::child_groups(s, &self.urls, t, p));
+            ctx.insert("today", &dia_ban::today_link(s, &self.urls, p));
+        }
+        if let ListKind::Year(y) = kind {
+            ctx.insert("report_url", &self.urls.url(&format!("nam/{y}/bao-cao/")));
+        }
+        let scope = match kind {
+            ListKind::Year(y) => Some(charts::Scope::Year(y)),
+            ListKind::Province(p) => Some(charts::Scope::Province(p)),
+            ListKind::District(d) => Some(charts::Scope::District(d)),
+            ListKind::Field(f) => Some(charts::Scope::Field(f)),
+            ListKind::Exemplary => None,
+        };
+        if let (Some(scope), 1) = (scope, page) {
+            let cs = charts::build(s, &self.urls, t, &stats::compute(s, items), scope, &path);
+            self.write_charts(sink, &cs);
+            ctx.insert("charts", &cs);
+        }
+        self.page(sink, "list.html", &page_path, ctx)
+    }
+
+    /// The year's report as a Word file beside its page ([`report`], [`docx`]).
+    pub(super) fn write_report_docx(
+        &self,
+        sink: &dyn Sink,
+        year: i32,
+        path: &str,
+        st: &views::StatsView,
+    ) {
+        let s = self.site;
+        let models = &s.by_year[&year];
+        let content = report::Content {
+            year,
+            stats: st,
+            exemplary: models
+                .iter()
+                .filter(|&&i| s.models[i].exemplary)
+                .map(|&i| &self.kept_card(i).card)
+                .collect(),
+            replicated: models
+                .iter()
+                .filter_map(|&i| {
+                    Some((
+                        &self.kept_card(i).card,
+                        s.models[s.replicated_from[i]?].title.clone(),
+                    ))
+                })
+                .collect(),
+            groups: s
+                .config
+                .fields
+                .iter()
+                .enumerate()
+                .map(|(f, field)| {
+                    let items = models.iter().filter(|&&i| s.models[i].field == f);
+                    (
+                        field.label.clone(),
+                        items.map(|&i| &self.kept_card(i).card).collect::<Vec<_>>(),
+                    )
+                })
+                .filter(|(_, items)| !items.is_empty())
+                .collect(),
+        };
+        let doc = report::document(&s.config.agency, &self.theme.i18n, &content);
+        let rel = format!("{path}{}", report::docx_name(year));
+        match docx::write(&doc) {
+            Ok(bytes) => self.write(sink, &rel, &bytes),
+            Err(e) => self.diag(Diagnostic::error(
+                Path::new(&rel),
+                0,
+                0,
+                crate::msg!("publish.docx_failed", error = e),
+            )),
+        }
+    }
+
+    pub(super) fn report(&self, sink: &dyn Sink, year: i32) -> Option<String> {
+        let s = self.site;
+        let t = &self.theme.i18n;
+        let models = &s.by_year[&year];
+        let path = format!("nam/{year}/bao-cao/");
+        let st = stats::compute(s, models);
+        let title = t.fill("report.title", &[("year", &year.to_string())]);
+        let mut ctx = self.context(&path, &title, &title);
+        ctx.insert("year", &year);
+        let stats_view = views::stats(s, &self.urls, t, &st);
+        ctx.insert("stats", &stats_view);
+        ctx.insert("doc", &report::head(&s.config.agency, t, year));
+        self.write_report_docx(sink, year, &path, &stats_view);
+        // The same charts as the year's listing, whose CSVs they link to.
+        ctx.insert(
+            "charts",
+            &charts::build(
+                s,
+                &self.urls,
+                t,
+                &st,
+                charts::Scope::Year(year),
+                &format!("nam/{year}/"),
+            ),
+        );
+        let exemplary: Vec<usize> = models
+            .iter()
+            .copied()
+            .filter(|&i| s.models[i].exemplary)
+            .collect();
+        ctx.insert_value("exemplary", self.card_list(&exemplary));
+        let replicated: Vec<Value> = models
+            .iter()
+            .filter_map(|&i| {
+                let src = s.replicated_from[i]?;
+                let mut card = self.card(i);
+                card["source"] = json!({"title": s.models[src].title, "url": self.urls.url(&model_path(&s.slugs[src]))});
+                Some(card)
+            })
+            .collect();
+        ctx.insert("replicated", &replicated);
+        let groups: Vec<Value> = s
+            .config
+            .fields
+            .iter()
+            .enumerate()
+            .map(|(f, field)| {
+                let items: Vec<usize> = models
+                    .iter()
+                    .copied()
+                    .filter(|&i| s.models[i].field == f)
+                    .collect();
+                json!({"label": field.label, "items": self.card_list(&items)})
+            })
+            .filter(|g| g["items"].as_array().is_some_and(|a| !a.is_empty()))
+            .collect();
+        ctx.insert("models", &groups);
+        ctx.insert("breadcrumbs", &vec![json!({"label": t.fill("common.year_n", &[("year", &year.to_string())]), "url": self.urls.year(year)})]);
+        self.page(sink, "report.html", &path, ctx)
+    }
+}
