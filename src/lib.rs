@@ -337,10 +337,7 @@ pub fn build_with_progress(
         ))
     })?;
     let written = published.fingerprint;
-    timings.push(progress::Phase::since(
-        "publish (swap, remove old)",
-        publish,
-    ));
+    timings.push(progress::Phase::since("publish (swap)", publish));
     let report = BuildReport {
         models: site.models.len(),
         pages: report.pages,

@@ -1,16 +1,34 @@
-//! Writing the built site safely: everything goes into a staging folder next to the output
-//! folder, which is swapped in only when the whole build succeeded (atomically on Linux).
-//! A lock keeps two builds of the same output apart; leftovers of killed builds are removed;
-//! a file whose bytes did not change is hard-linked from the previous build, so it keeps
-//! its modification time and is not rewritten.
+//! Writing the built site safely and cheaply. Two folders take turns: the published output
+//! (`public/`) and a spare beside it (`.public.dvk-spare/`, the output before it). A build
+//! brings the spare up to date, changing only what differs, then swaps the two folders in one
+//! step (atomically on Linux); the old output becomes the next build's spare. So the published
+//! folder is always one complete site, old or new, whenever the build is stopped, and an edit
+//! costs the files it changes, not a copy of the site.
+//!
+//! Each folder's marker ([`manifest`]) lists the files dvk wrote there with their hashes and
+//! stamps: a file the spare already holds with the wanted bytes is left alone; one the
+//! published output holds (unchanged since the last build) is hard-linked from it, so it keeps
+//! its modification time; only new bytes are written. A lock keeps two builds of the same
+//! output apart; files dvk did not write are carried over ([`foreign`]).
 
+mod disk;
+mod foreign;
+pub mod manifest;
+
+pub use manifest::MARKER;
+
+use crate::fresh::Stamp;
+use disk::{
+    absolute, check_place, checked_rel, exchange, fallback_old_path, remove_tree,
+    resolve_existing_prefix, sync_dir, sync_tree, write_file,
+};
+use manifest::{Entry, Manifest, Stamps};
 use std::collections::HashSet;
 use std::fs::{self, File};
 use std::io;
-use std::path::{Component, Path, PathBuf};
-
-/// Marker file that says a folder was made by dvk (so it may be replaced).
-pub const MARKER: &str = ".dvk-build";
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
 
 /// Why the output could not be prepared or published.
 #[derive(Debug)]
@@ -37,19 +55,34 @@ impl std::fmt::Display for OutputError {
 
 impl std::error::Error for OutputError {}
 
-/// A build in progress: a staging folder, the lock, and the previous output.
+/// One file of the new output.
+#[derive(Debug, Clone)]
+struct Placed {
+    rel: String,
+    entry: Entry,
+    /// Same bytes as the published output's file.
+    unchanged: bool,
+}
+
+/// A build in progress: the folder being brought up to date, the lock, and the published
+/// output.
 pub struct Staging {
     out: PathBuf,
+    /// The folder brought up to date and swapped in (the spare).
+    work: PathBuf,
+    /// Scratch folder of this build (files being streamed, the fallback swap's parking place).
     staging: PathBuf,
     previous: Option<PathBuf>,
-    /// Files identical to the previous output's: linked in at commit, only if something changed.
-    unchanged: std::sync::Mutex<Vec<String>>,
-    changed: std::sync::atomic::AtomicUsize,
-    /// Every file of the new output with its stamp, for the output fingerprint.
-    written: std::sync::Mutex<Vec<(String, crate::fresh::Stamp)>>,
-    /// What the previous output's marker lists as written by dvk (None: no list, an output
-    /// of an older dvk, or no previous output).
-    manifest: Option<HashSet<String>>,
+    /// The published output's marker: None when it has no list (older dvk) or there is none.
+    prev: Option<Manifest>,
+    /// What the work folder held when the build began (its marker).
+    work_had: Manifest,
+    files: Mutex<Vec<Placed>>,
+    /// Files whose bytes differ from the published output's.
+    changed: AtomicUsize,
+    scratch: AtomicUsize,
+    /// Where the stamps of both folders' files are kept ([`Stamps`]).
+    stamps: PathBuf,
     _lock: File,
     committed: bool,
 }
@@ -65,9 +98,20 @@ pub struct Published {
     pub carried: Vec<String>,
 }
 
+/// A file of the output being built ([`Staging::files_so_far`]).
+#[derive(Debug, Clone)]
+pub struct BuiltFile {
+    /// Path relative to the output folder, `/` separators.
+    pub rel: String,
+    /// Where its bytes are now.
+    pub path: PathBuf,
+    /// Unchanged since the previous build (its bytes are the previous output's file).
+    pub unchanged: bool,
+}
+
 impl Staging {
     /// Prepares to write `out` for the site at `site_root`: checks the place, takes the
-    /// lock, removes leftovers of interrupted builds and creates the staging folder.
+    /// lock, removes leftovers of interrupted builds and readies the spare folder.
     pub fn begin(site_root: &Path, out: &Path) -> Result<Staging, OutputError> {
         let io_err = |what: String| move |e| OutputError::Io(what, e);
         let root = site_root.canonicalize().map_err(io_err(crate::msg!(
@@ -169,23 +213,59 @@ impl Staging {
             "output.cannot_create",
             path = staging.display()
         )))?;
-        let marker = write_file(&staging.join(MARKER), b"built by dvk\n").map_err(io_err(
-            crate::msg!("output.cannot_create", path = staging.display()),
-        ))?;
+        // The spare: trusted through its marker; without one (a build was killed while
+        // bringing it up to date) it is emptied.
+        let stamps_path = parent.join(format!(".{name}.dvk-stamps"));
+        let stamps = Stamps::read(&stamps_path);
+        let work = parent.join(spare_name(&name));
+        let work_had = match fs::symlink_metadata(&work) {
+            Ok(m) if m.is_dir() => match Manifest::read(&work, &stamps) {
+                Some(m) => m,
+                None => {
+                    remove_tree(&work);
+                    Manifest::default()
+                }
+            },
+            Ok(_) => {
+                let _ = fs::remove_file(&work);
+                Manifest::default()
+            }
+            Err(_) => Manifest::default(),
+        };
+        if !work.is_dir() {
+            fs::create_dir(&work).map_err(io_err(crate::msg!(
+                "output.cannot_create",
+                path = work.display()
+            )))?;
+        }
+        // Until it is published or put down, the spare's marker does not describe it.
+        match fs::remove_file(work.join(MARKER)) {
+            Ok(()) => {}
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+            Err(e) => {
+                return Err(OutputError::Io(
+                    crate::msg!("output.cannot_create", path = work.display()),
+                    e,
+                ))
+            }
+        }
         let previous = out.is_dir().then(|| out.clone());
-        let manifest = if unmarked {
+        let prev = if unmarked {
             // Nothing in it is dvk's.
-            Some(HashSet::new())
+            Some(Manifest::default())
         } else {
-            previous.as_deref().and_then(read_manifest)
+            previous.as_deref().and_then(|p| Manifest::read(p, &stamps))
         };
         Ok(Staging {
-            manifest,
-            written: std::sync::Mutex::new(vec![(MARKER.to_string(), marker)]),
-            unchanged: std::sync::Mutex::new(Vec::new()),
-            changed: std::sync::atomic::AtomicUsize::new(0),
+            prev,
+            work_had,
+            files: Mutex::new(Vec::new()),
+            changed: AtomicUsize::new(0),
+            scratch: AtomicUsize::new(0),
+            stamps: stamps_path,
             previous,
             out,
+            work,
             staging,
             _lock: lock,
             committed: false,
@@ -197,135 +277,133 @@ impl Staging {
         &self.out
     }
 
-    /// Writes one file (path relative to the output root, `/` separators). Safe to call
-    /// from many threads. A file identical to the previous build's is not written: it is
-    /// hard-linked at commit, and only when something else changed.
-    pub fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
-        let target = self.staging.join(checked_rel(rel)?);
-        if let Some(prev) = &self.previous {
-            let old = prev.join(rel);
-            if let Ok(meta) = fs::symlink_metadata(&old) {
-                if meta.is_file()
-                    && meta.len() == bytes.len() as u64
-                    && fs::read(&old).map(|b| b == bytes).unwrap_or(false)
-                {
-                    if let Ok(mut u) = self.unchanged.lock() {
-                        u.push(rel.to_string());
-                        return Ok(());
-                    }
-                }
+    /// The published output's entry for `rel` when its file there holds the bytes `want`
+    /// describes (checked by its stamp: a file removed or changed there since is not).
+    fn unchanged(&self, rel: &str, want: &Entry) -> Option<(Entry, PathBuf)> {
+        let prev = self.previous.as_ref()?;
+        let e = self.prev.as_ref()?.entry(rel)?;
+        let source = prev.join(rel);
+        (e.same_bytes(want) && e.still_at(&source)).then(|| (*e, source))
+    }
+
+    /// Puts the file `rel` with the bytes `want` describes into the work folder: left as it
+    /// is when the work folder holds them, linked from the published output when that holds
+    /// them, else made by `make` at the path it is given.
+    fn place(
+        &self,
+        rel: &str,
+        want: Entry,
+        make: &mut dyn FnMut(&Path) -> io::Result<Stamp>,
+    ) -> io::Result<()> {
+        let target = self.work.join(checked_rel(rel)?);
+        let published = self.unchanged(rel, &want);
+        let unchanged = published.is_some();
+        if !unchanged {
+            self.changed.fetch_add(1, Ordering::Relaxed);
+        }
+        if let Some(e) = self.work_had.entry(rel) {
+            if e.same_bytes(&want) && e.still_at(&target) {
+                self.record(rel, *e, unchanged);
+                return Ok(());
             }
         }
-        self.changed
-            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        if let Some(dir) = target.parent() {
-            fs::create_dir_all(dir)?;
+        clear(&target)?;
+        if let Some((e, source)) = published {
+            ensure_parent(&self.work, &target)?;
+            if fs::hard_link(&source, &target).is_ok() {
+                self.record(rel, e, true);
+                return Ok(());
+            }
         }
-        let stamp = write_file(&target, bytes)?;
-        self.record(rel, stamp);
+        ensure_parent(&self.work, &target)?;
+        let stamp = make(&target)?;
+        self.record(rel, Entry { stamp, ..want }, unchanged);
         Ok(())
     }
 
-    /// [`Staging::write`] for a file that `fill` makes piece by piece: it goes straight to
-    /// disk, then is compared with the previous build's file there.
+    /// Writes one file (path relative to the output root, `/` separators). Safe to call
+    /// from many threads. Bytes the output already has are not written again.
+    pub fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
+        let want = Entry {
+            len: bytes.len() as u64,
+            hash: manifest::hash(bytes),
+            stamp: Stamp::Dir,
+        };
+        self.place(rel, want, &mut |target| write_file(target, bytes))
+    }
+
+    /// [`Staging::write`] for a file that `fill` makes piece by piece: it goes to disk in the
+    /// scratch folder while its hash is taken, then into the output when its bytes are new.
     pub fn write_stream(
         &self,
         rel: &str,
         fill: &mut dyn FnMut(&mut dyn io::Write) -> io::Result<()>,
     ) -> io::Result<()> {
-        let target = self.staging.join(checked_rel(rel)?);
-        if let Some(dir) = target.parent() {
-            fs::create_dir_all(dir)?;
-        }
-        let mut w = io::BufWriter::with_capacity(1 << 20, File::create(&target)?);
-        fill(&mut w)?;
-        let file = w.into_inner().map_err(io::IntoInnerError::into_error)?;
-        let stamp = crate::fresh::Stamp::of(&file.metadata()?);
-        drop(file);
-        if let Some(prev) = &self.previous {
-            if same_file_contents(&prev.join(rel), &target) {
-                fs::remove_file(&target)?;
-                if let Ok(mut u) = self.unchanged.lock() {
-                    u.push(rel.to_string());
-                }
-                return Ok(());
-            }
-        }
-        self.changed
-            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        self.record(rel, stamp);
-        Ok(())
+        checked_rel(rel)?;
+        let n = self.scratch.fetch_add(1, Ordering::Relaxed);
+        let tmp = self.staging.join(format!("stream-{n}"));
+        let result = (|| {
+            let mut w = Hashing {
+                inner: io::BufWriter::with_capacity(1 << 20, File::create(&tmp)?),
+                hasher: xxhash_rust::xxh3::Xxh3::new(),
+                len: 0,
+            };
+            fill(&mut w)?;
+            let (hash, len) = (w.hasher.digest(), w.len);
+            let file = w
+                .inner
+                .into_inner()
+                .map_err(io::IntoInnerError::into_error)?;
+            let stamp = Stamp::of(&file.metadata()?);
+            drop(file);
+            let want = Entry { len, hash, stamp };
+            self.place(rel, want, &mut |target| {
+                fs::rename(&tmp, target)?;
+                Ok(stamp)
+            })
+        })();
+        let _ = fs::remove_file(&tmp);
+        result
     }
 
     /// The files of the output so far, for passes that add files made from others
     /// (precompression, `crate::precompress`): each one's path relative to the output and
-    /// where its bytes are now (the staging folder, or the previous output for a file
-    /// unchanged since the last build, linked in at commit).
+    /// where its bytes are now.
     pub fn files_so_far(&self) -> Vec<BuiltFile> {
-        let mut files = Vec::new();
-        if let Ok(w) = self.written.lock() {
-            files.extend(w.iter().map(|(rel, _)| BuiltFile {
-                rel: rel.clone(),
-                path: self.staging.join(rel),
-                unchanged: false,
-            }));
-        }
-        if let (Some(prev), Ok(u)) = (&self.previous, self.unchanged.lock()) {
-            files.extend(u.iter().map(|rel| BuiltFile {
-                rel: rel.clone(),
-                path: prev.join(rel),
-                unchanged: true,
-            }));
-        }
-        files
+        self.files
+            .lock()
+            .map(|f| {
+                f.iter()
+                    .map(|p| BuiltFile {
+                        rel: p.rel.clone(),
+                        path: self.work.join(&p.rel),
+                        unchanged: p.unchanged,
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
     }
 
-    /// Keeps the previous output's regular file `rel` in the new output, unchanged (linked in
-    /// at commit, as [`Staging::write`] does for identical bytes). False when there is none.
+    /// Keeps the previous output's file `rel` in the new output, unchanged. False when there
+    /// is none (or it changed since the previous build wrote it).
     pub fn keep_previous(&self, rel: &str) -> bool {
-        let Some(prev) = &self.previous else {
+        let Some(e) = self.prev.as_ref().and_then(|m| m.entry(rel)).copied() else {
             return false;
         };
-        if checked_rel(rel).is_err()
-            || !fs::symlink_metadata(prev.join(rel)).is_ok_and(|m| m.is_file())
-        {
-            return false;
-        }
-        match self.unchanged.lock() {
-            Ok(mut u) => {
-                u.push(rel.to_string());
-                true
-            }
-            Err(_) => false,
-        }
+        self.place(rel, e, &mut |_| {
+            Err(io::Error::other("not in the previous output"))
+        })
+        .is_ok()
     }
 
-    fn record(&self, rel: &str, stamp: crate::fresh::Stamp) {
-        if let Ok(mut w) = self.written.lock() {
-            w.push((rel.to_string(), stamp));
+    fn record(&self, rel: &str, entry: Entry, unchanged: bool) {
+        if let Ok(mut f) = self.files.lock() {
+            f.push(Placed {
+                rel: rel.to_string(),
+                entry,
+                unchanged,
+            });
         }
-    }
-
-    /// True when the build wrote exactly the files of the previous output, byte for byte.
-    fn nothing_changed(&self) -> bool {
-        let Some(prev) = &self.previous else {
-            return false;
-        };
-        if self.changed.load(std::sync::atomic::Ordering::Relaxed) > 0 {
-            return false;
-        }
-        let unchanged = self.unchanged.lock().map(|u| u.len()).unwrap_or(0);
-        if let Some(manifest) = &self.manifest {
-            // Files dvk did not write stay where they are.
-            return unchanged == manifest.len();
-        }
-        let previous_files = walkdir::WalkDir::new(prev)
-            .into_iter()
-            .flatten()
-            .filter(|e| !e.file_type().is_dir())
-            .count();
-        // The previous output also holds the marker file, which is not written again.
-        unchanged + 1 == previous_files
     }
 
     /// Copies a source file (photo, linked file) into the output.
@@ -334,10 +412,10 @@ impl Staging {
         self.write(rel, &bytes)
     }
 
-    /// Publishes the staging folder as the output folder, in one step where the system
-    /// can swap two folders atomically, and removes the previous output. Returns the
-    /// fingerprint of the published folder ([`crate::fresh::output`]) from what was written,
-    /// or None when the previous output was left untouched (nothing changed).
+    /// Publishes the work folder as the output folder, in one step where the system can swap
+    /// two folders atomically. Returns the fingerprint of the published folder
+    /// ([`crate::fresh::output`]) from what was written, or None when the previous output was
+    /// left untouched (nothing changed).
     pub fn commit(self) -> io::Result<Option<String>> {
         self.publish().map(|p| p.fingerprint)
     }
@@ -350,454 +428,239 @@ impl Staging {
     /// at the same path, nothing is published and the error names it. Everything is flushed
     /// to disk before the swap, so that a power loss leaves either output whole.
     pub fn publish(mut self) -> io::Result<Published> {
-        if self.nothing_changed() {
-            // Leave the published site untouched: same files, same modification times.
-            let _ = fs::remove_dir_all(&self.staging);
-            self.committed = true;
-            return Ok(Published::default());
-        }
-        let mut carried = Vec::new();
-        if let Some(prev) = &self.previous {
-            let unchanged = std::mem::take(
-                &mut *self
-                    .unchanged
-                    .lock()
-                    .map_err(|_| io::Error::other("poisoned"))?,
-            );
-            use rayon::prelude::*;
-            unchanged.par_iter().try_for_each(|rel| {
-                let target = self.staging.join(rel);
-                if let Some(dir) = target.parent() {
-                    fs::create_dir_all(dir)?;
-                }
-                fs::hard_link(prev.join(rel), &target)
-                    .or_else(|_| fs::copy(prev.join(rel), &target).map(|_| ()))?;
-                self.record(rel, crate::fresh::Stamp::of(&fs::metadata(&target)?));
-                Ok::<(), io::Error>(())
-            })?;
-            let foreign = foreign_entries(prev, self.manifest.as_ref());
-            self.carry_foreign(prev, &foreign)?;
-            carried = summarise_foreign(&foreign, self.manifest.as_ref());
-            self.write_manifest(&foreign)?;
-        } else {
-            self.write_manifest(&[])?;
-        }
-        // `DVK_NO_SYNC=1` skips the flush (for measuring its cost; not for real sites).
-        if std::env::var_os("DVK_NO_SYNC").is_none() {
-            sync_tree(&self.staging)?;
-        }
-        if self.previous.is_some() {
-            if exchange(&self.staging, &self.out).is_err() {
-                // No atomic exchange: two renames, the old output kept until the new one is in.
-                let old = fallback_old_path(&self.staging);
-                fs::rename(&self.out, &old)?;
-                if let Err(e) = fs::rename(&self.staging, &self.out) {
-                    let _ = fs::rename(&old, &self.out);
-                    return Err(e);
-                }
-                let _ = fs::rename(&old, &self.staging);
-            }
-            sync_dir(self.out.parent().unwrap_or(&self.out));
-            // The staging path now holds the previous output.
-            remove_tree(&self.staging);
-        } else {
-            fs::rename(&self.staging, &self.out)?;
-            sync_dir(self.out.parent().unwrap_or(&self.out));
-        }
-        self.committed = true;
-        let written = std::mem::take(
+        let files = std::mem::take(
             &mut *self
-                .written
+                .files
                 .lock()
                 .map_err(|_| io::Error::other("poisoned"))?,
         );
+        let written: HashSet<&str> = files.iter().map(|p| p.rel.as_str()).collect();
+        // Files of the work folder's earlier state that the new output does not have.
+        let mut gone: Vec<&str> = self
+            .work_had
+            .files
+            .keys()
+            .map(String::as_str)
+            .filter(|rel| !written.contains(rel))
+            .collect();
+        gone.sort_unstable();
+        for rel in &gone {
+            let _ = fs::remove_file(self.work.join(rel));
+        }
+        prune_empty_parents(&self.work, &gone);
+        let nothing_changed = self.previous.is_some()
+            && self.changed.load(Ordering::Relaxed) == 0
+            && self
+                .prev
+                .as_ref()
+                .is_some_and(|m| m.files.len() == files.len());
+        if nothing_changed {
+            // Leave the published site untouched (same files, same modification times); the
+            // work folder now holds the same files and is kept for the next build.
+            let carried = self.work_had.carried.clone();
+            self.write_marker(&files, &carried)?;
+            self.write_stamps(&self.out, &self.work, &files)?;
+            self.committed = true;
+            let _ = fs::remove_dir_all(&self.staging);
+            return Ok(Published::default());
+        }
+        let mut carried = Vec::new();
+        let mut stamps: Vec<(String, Stamp)> = Vec::with_capacity(files.len() + 1);
+        let mut listed = Vec::new();
+        if let Some(prev) = &self.previous {
+            let foreign = foreign::entries(prev, self.prev.as_ref());
+            stamps.extend(foreign::carry(
+                prev,
+                &self.work,
+                &foreign,
+                &self.work_had.carried,
+                &written,
+            )?);
+            carried = foreign::summarise(&foreign, self.prev.as_ref());
+            listed = foreign.iter().map(foreign::ForeignEntry::listed).collect();
+        }
+        stamps.push((MARKER.to_string(), self.write_marker(&files, &listed)?));
+        stamps.extend(files.iter().map(|p| (p.rel.clone(), p.entry.stamp)));
+        // `DVK_NO_SYNC=1` skips the flush (for measuring its cost; not for real sites).
+        if std::env::var_os("DVK_NO_SYNC").is_none() {
+            sync_tree(&self.work)?;
+        }
+        if self.previous.is_some() {
+            if exchange(&self.work, &self.out).is_err() {
+                // No atomic exchange: three renames, the old output kept until the new one is in.
+                let old = fallback_old_path(&self.staging);
+                fs::rename(&self.out, &old)?;
+                if let Err(e) = fs::rename(&self.work, &self.out) {
+                    let _ = fs::rename(&old, &self.out);
+                    return Err(e);
+                }
+                let _ = fs::rename(&old, &self.work);
+            }
+            // The old output is the next build's spare: its marker also names what it holds
+            // that dvk did not write, for that build to remove what the new output lacks.
+            let _ = append_carried(&self.work, &listed);
+        } else {
+            fs::rename(&self.work, &self.out)?;
+        }
+        sync_dir(self.out.parent().unwrap_or(&self.out));
+        self.committed = true;
+        // The new output's stamps, and the old one's (now the spare) as they were.
+        let _ = self.write_stamps(&self.work, &self.out, &files);
+        let _ = fs::remove_dir_all(&self.staging);
         Ok(Published {
-            fingerprint: Some(crate::fresh::output_of_files(&written)),
+            fingerprint: Some(crate::fresh::output_of_files(&stamps)),
             carried,
         })
     }
 
-    /// Hard-links every file of the previous output that dvk did not write into the staging
-    /// folder (empty folders are made, links copied as links); returns them for the report.
-    fn carry_foreign(&self, prev: &Path, foreign: &[(PathBuf, Foreign)]) -> io::Result<()> {
-        let mut clashes = Vec::new();
-        for (rel, kind) in foreign {
-            let from = prev.join(rel);
-            let target = self.staging.join(rel);
-            let rel_text = rel.to_string_lossy().replace('\\', "/");
-            match kind {
-                Foreign::Folder => {
-                    fs::create_dir_all(&target)?;
-                    self.record(&format!("{rel_text}/"), crate::fresh::Stamp::Dir);
-                    continue;
-                }
-                _ if fs::symlink_metadata(&target).is_ok() => {
-                    // dvk wrote the same path: fine when the bytes are the same.
-                    if !same_file_contents(&from, &target) {
-                        clashes.push(rel_text);
-                    }
-                    continue;
-                }
-                Foreign::File => {
-                    if let Some(dir) = target.parent() {
-                        fs::create_dir_all(dir)?;
-                    }
-                    fs::hard_link(&from, &target)
-                        .or_else(|_| fs::copy(&from, &target).map(|_| ()))?;
-                }
-                Foreign::Link => {
-                    if let Some(dir) = target.parent() {
-                        fs::create_dir_all(dir)?;
-                    }
-                    std::os::unix::fs::symlink(fs::read_link(&from)?, &target)?;
-                }
-            }
-            if let Ok(meta) = fs::metadata(&target) {
-                self.record(&rel_text, crate::fresh::Stamp::of(&meta));
-            }
-        }
-        if !clashes.is_empty() {
-            return Err(io::Error::other(crate::msg!(
-                "output.clash",
-                files = clashes.join(", ")
-            )));
-        }
-        Ok(())
+    /// Records the stamps of the published output's files (as its marker lists them) for the
+    /// folder now at `published`, and those of `files` for the folder now at `placed`.
+    fn write_stamps(&self, published: &Path, placed: &Path, files: &[Placed]) -> io::Result<()> {
+        let mut old = self.prev.iter().flat_map(|m| {
+            m.files
+                .iter()
+                .filter_map(|(rel, e)| e.map(|e| (rel.as_str(), e.stamp)))
+        });
+        let mut new = files.iter().map(|p| (p.rel.as_str(), p.entry.stamp));
+        Stamps::write(
+            &self.stamps,
+            &mut [(published, &mut old), (placed, &mut new)],
+        )
     }
 
-    /// Rewrites the marker with the list of files dvk wrote, for the next build to tell them
-    /// from files it did not write.
-    fn write_manifest(&self, foreign: &[(PathBuf, Foreign)]) -> io::Result<()> {
-        let mut written = self
-            .written
-            .lock()
-            .map_err(|_| io::Error::other("poisoned"))?;
-        let carried: HashSet<String> = foreign
-            .iter()
-            .map(|(rel, _)| rel.to_string_lossy().replace('\\', "/"))
-            .collect();
-        let mut files: Vec<&str> = written
-            .iter()
-            .map(|(rel, _)| rel.as_str())
-            .filter(|rel| *rel != MARKER && !rel.ends_with('/') && !carried.contains(*rel))
-            .collect();
-        files.sort_unstable();
-        let mut text = String::from(MARKER_HEAD);
-        for f in files {
-            text.push_str(f);
-            text.push('\n');
-        }
-        let stamp = write_file(&self.staging.join(MARKER), text.as_bytes())?;
-        if let Some(entry) = written.iter_mut().find(|(rel, _)| rel == MARKER) {
-            entry.1 = stamp;
-        }
-        Ok(())
-    }
-}
-
-/// The marker's first lines; the lines after them list the files dvk wrote.
-const MARKER_HEAD: &str = "built by dvk\nfiles written by dvk (any other file here is kept):\n";
-
-/// The files the marker of `out` says dvk wrote; None for a marker without a list.
-fn read_manifest(out: &Path) -> Option<HashSet<String>> {
-    let text = fs::read_to_string(out.join(MARKER)).ok()?;
-    let list = text.strip_prefix(MARKER_HEAD)?;
-    Some(
-        list.lines()
-            .filter(|l| !l.is_empty())
-            .map(String::from)
-            .collect(),
-    )
-}
-
-/// What kind of entry dvk did not write.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Foreign {
-    File,
-    Link,
-    /// An empty folder.
-    Folder,
-}
-
-/// Entries of the previous output `prev` that dvk did not write: files and links not in
-/// `manifest`, and empty folders. Without a list (an output of an older dvk), the entries
-/// under a top-level name starting with `.` and a top-level `CNAME`: what a GitHub Pages
-/// checkout holds.
-fn foreign_entries(prev: &Path, manifest: Option<&HashSet<String>>) -> Vec<(PathBuf, Foreign)> {
-    let mut out = Vec::new();
-    for e in walkdir::WalkDir::new(prev)
-        .min_depth(1)
-        .sort_by_file_name()
-        .into_iter()
-        .flatten()
-    {
-        let Ok(rel) = e.path().strip_prefix(prev) else {
-            continue;
-        };
-        let text = rel.to_str();
-        if text == Some(MARKER) {
-            continue;
-        }
-        let ours = match (manifest, text) {
-            (_, None) => false,
-            (Some(m), Some(t)) => m.contains(t),
-            (None, Some(t)) => {
-                let first = t.split('/').next().unwrap_or("");
-                !(first.starts_with('.') || first == "CNAME")
-            }
-        };
-        let kind = if e.file_type().is_dir() {
-            let empty = fs::read_dir(e.path()).is_ok_and(|mut d| d.next().is_none());
-            if !empty {
-                continue;
-            }
-            Foreign::Folder
-        } else if e.file_type().is_symlink() {
-            Foreign::Link
-        } else {
-            Foreign::File
-        };
-        if !ours {
-            out.push((rel.to_path_buf(), kind));
-        }
-    }
-    out
-}
-
-/// The carried entries for a report: a top-level folder that holds no file of dvk's is
-/// named once (`.git/`), other entries one by one.
-fn summarise_foreign(
-    foreign: &[(PathBuf, Foreign)],
-    manifest: Option<&HashSet<String>>,
-) -> Vec<String> {
-    let ours_top: HashSet<&str> = manifest
-        .map(|m| {
-            m.iter()
-                .filter_map(|f| f.split_once('/').map(|(d, _)| d))
-                .collect()
-        })
-        .unwrap_or_default();
-    let mut out: Vec<String> = Vec::new();
-    for (rel, _) in foreign {
-        let text = rel.to_string_lossy().replace('\\', "/");
-        let shown = match text.split_once('/') {
-            Some((top, _)) if !ours_top.contains(top) => format!("{top}/"),
-            _ => text,
-        };
-        if out.last() != Some(&shown) {
-            out.push(shown);
-        }
-    }
-    out
-}
-
-/// Flushes everything written under `dir` to disk: one `syncfs` for its file system, which
-/// costs less than an `fsync` per file (see RELIABILITY.md for the measured cost).
-#[cfg(target_os = "linux")]
-fn sync_tree(dir: &Path) -> io::Result<()> {
-    use std::os::fd::AsRawFd;
-    let d = File::open(dir)?;
-    // SAFETY: `d` is an open descriptor for the duration of the call.
-    if unsafe { libc::syncfs(d.as_raw_fd()) } == 0 {
-        Ok(())
-    } else {
-        Err(io::Error::last_os_error())
-    }
-}
-
-#[cfg(not(target_os = "linux"))]
-fn sync_tree(dir: &Path) -> io::Result<()> {
-    for e in walkdir::WalkDir::new(dir).into_iter().flatten() {
-        File::open(e.path())?.sync_all()?;
-    }
-    Ok(())
-}
-
-/// Makes a rename in `dir` durable (best effort: some file systems cannot sync a folder).
-fn sync_dir(dir: &Path) {
-    if let Ok(d) = File::open(dir) {
-        let _ = d.sync_all();
+    /// Writes the work folder's marker: `files` and the `carried` entries.
+    fn write_marker(&self, files: &[Placed], carried: &[String]) -> io::Result<Stamp> {
+        let text = manifest::text(
+            files.iter().map(|p| (p.rel.as_str(), &p.entry)),
+            carried.iter().map(String::as_str),
+        );
+        let path = self.work.join(MARKER);
+        clear(&path)?;
+        write_file(&path, text.as_bytes())
     }
 }
 
 impl Drop for Staging {
     fn drop(&mut self) {
-        if !self.committed {
-            let _ = fs::remove_dir_all(&self.staging);
+        if self.committed {
+            return;
         }
+        // A failed build: the work folder holds what this build put there and what it held
+        // before (each entry checked by its stamp when next used); its marker says so.
+        let mut files = std::mem::take(self.files.get_mut().unwrap_or_else(|e| e.into_inner()));
+        let placed: HashSet<String> = files.iter().map(|p| p.rel.clone()).collect();
+        for (rel, e) in &self.work_had.files {
+            if let (Some(e), false) = (e, placed.contains(rel)) {
+                files.push(Placed {
+                    rel: rel.clone(),
+                    entry: *e,
+                    unchanged: false,
+                });
+            }
+        }
+        let carried = self.work_had.carried.clone();
+        let _ = self.write_marker(&files, &carried);
+        let _ = self.write_stamps(&self.out, &self.work, &files);
+        let _ = fs::remove_dir_all(&self.staging);
     }
 }
 
-/// A file of the output being built ([`Staging::files_so_far`]).
-#[derive(Debug, Clone)]
-pub struct BuiltFile {
-    /// Path relative to the output folder, `/` separators.
-    pub rel: String,
-    /// Where its bytes are now.
-    pub path: PathBuf,
-    /// Unchanged since the previous build (its bytes are the previous output's file).
-    pub unchanged: bool,
+/// Adds `carried` entries to the marker of `dir`.
+fn append_carried(dir: &Path, carried: &[String]) -> io::Result<()> {
+    use io::Write;
+    if carried.is_empty() {
+        return Ok(());
+    }
+    let mut f = fs::OpenOptions::new().append(true).open(dir.join(MARKER))?;
+    let mut text = String::new();
+    for c in carried {
+        text.push_str("C ");
+        text.push_str(c);
+        text.push('\n');
+    }
+    f.write_all(text.as_bytes())
 }
 
-/// True when `old` is a regular file with the same bytes as `new` (read a block at a time).
-fn same_file_contents(old: &Path, new: &Path) -> bool {
-    use std::io::Read;
-    let (Ok(old_meta), Ok(new_meta)) = (fs::symlink_metadata(old), fs::metadata(new)) else {
-        return false;
+/// The name of the spare folder beside the output folder `name`.
+fn spare_name(name: &str) -> String {
+    format!(".{name}.dvk-spare")
+}
+
+/// Removes whatever is at `path` (a file, a link, a folder), if anything.
+fn clear(path: &Path) -> io::Result<()> {
+    match fs::symlink_metadata(path) {
+        Ok(m) if m.is_dir() => fs::remove_dir_all(path),
+        Ok(_) => fs::remove_file(path),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(e),
+    }
+}
+
+/// Makes the folders above `target` inside `root`, removing a file that stands where a
+/// folder must be (a page of an earlier build whose path is now a folder's).
+fn ensure_parent(root: &Path, target: &Path) -> io::Result<()> {
+    let Some(dir) = target.parent() else {
+        return Ok(());
     };
-    if !old_meta.is_file() || old_meta.len() != new_meta.len() {
-        return false;
+    if fs::create_dir_all(dir).is_ok() {
+        return Ok(());
     }
-    let (Ok(mut a), Ok(mut b)) = (File::open(old), File::open(new)) else {
-        return false;
-    };
-    let (mut x, mut y) = (vec![0u8; 1 << 16], vec![0u8; 1 << 16]);
-    loop {
-        let n = match a.read(&mut x) {
-            Ok(n) => n,
-            Err(_) => return false,
-        };
-        if n == 0 {
-            return b.read(&mut y[..1]).is_ok_and(|m| m == 0);
-        }
-        if b.read_exact(&mut y[..n]).is_err() || x[..n] != y[..n] {
-            return false;
+    let rel = dir.strip_prefix(root).map_err(io::Error::other)?;
+    let mut at = root.to_path_buf();
+    for c in rel.components() {
+        at.push(c);
+        if fs::symlink_metadata(&at).is_ok_and(|m| !m.is_dir()) {
+            fs::remove_file(&at)?;
         }
     }
+    fs::create_dir_all(dir)
 }
 
-/// Writes a new file and returns its stamp (one `fstat` on the open file, no path lookup).
-fn write_file(path: &Path, bytes: &[u8]) -> io::Result<crate::fresh::Stamp> {
-    use std::io::Write;
-    let mut f = File::create(path)?;
-    f.write_all(bytes)?;
-    Ok(crate::fresh::Stamp::of(&f.metadata()?))
-}
-
-/// Removes a folder tree, files in parallel (file removal dominates on slow disks).
-fn remove_tree(dir: &Path) {
-    use rayon::prelude::*;
-    let files: Vec<PathBuf> = walkdir::WalkDir::new(dir)
-        .into_iter()
-        .flatten()
-        .filter(|e| !e.file_type().is_dir())
-        .map(|e| e.into_path())
+/// Removes the folders left empty by removing the files `gone` (paths relative to `root`).
+fn prune_empty_parents(root: &Path, gone: &[&str]) {
+    let mut dirs: Vec<&str> = gone
+        .iter()
+        .filter_map(|rel| rel.rsplit_once('/').map(|(d, _)| d))
         .collect();
-    files.par_iter().for_each(|f| {
-        let _ = fs::remove_file(f);
-    });
-    let _ = fs::remove_dir_all(dir);
-}
-
-/// Where the fallback publish parks the previous output between its two renames: named like
-/// a staging folder, so that the next build removes it if this one is killed in between
-/// (`with_extension("old")` gave `.public.old`, which nothing removed and which made every
-/// later fallback publish fail).
-fn fallback_old_path(staging: &Path) -> PathBuf {
-    PathBuf::from(format!("{}-old", staging.display()))
-}
-
-/// Swaps two folders atomically (Linux renameat2 RENAME_EXCHANGE).
-#[cfg(target_os = "linux")]
-fn exchange(a: &Path, b: &Path) -> io::Result<()> {
-    use std::ffi::CString;
-    use std::os::unix::ffi::OsStrExt;
-    let ca = CString::new(a.as_os_str().as_bytes())?;
-    let cb = CString::new(b.as_os_str().as_bytes())?;
-    // SAFETY: both are valid NUL-terminated paths; AT_FDCWD resolves them as given.
-    let r = unsafe {
-        libc::renameat2(
-            libc::AT_FDCWD,
-            ca.as_ptr(),
-            libc::AT_FDCWD,
-            cb.as_ptr(),
-            libc::RENAME_EXCHANGE,
-        )
-    };
-    if r == 0 {
-        Ok(())
-    } else {
-        Err(io::Error::last_os_error())
-    }
-}
-
-#[cfg(not(target_os = "linux"))]
-fn exchange(_a: &Path, _b: &Path) -> io::Result<()> {
-    Err(io::Error::new(
-        io::ErrorKind::Unsupported,
-        "no atomic exchange",
-    ))
-}
-
-/// `p` (absolute, normalised) with its longest existing ancestor resolved through symbolic
-/// links and the rest appended: where `p` will be once its folders are created.
-fn resolve_existing_prefix(p: &Path) -> io::Result<PathBuf> {
-    let mut existing = p.to_path_buf();
-    let mut rest = Vec::new();
-    while fs::symlink_metadata(&existing).is_err() {
-        match (existing.file_name(), existing.parent()) {
-            (Some(name), Some(parent)) => {
-                rest.push(name.to_os_string());
-                existing = parent.to_path_buf();
+    dirs.dedup();
+    // Deepest first, so that a folder emptied by its subfolders' removal goes too.
+    let mut seen = HashSet::new();
+    let mut all: Vec<&str> = Vec::new();
+    for d in dirs {
+        let mut d = d;
+        loop {
+            if !seen.insert(d) {
+                break;
             }
-            _ => break,
-        }
-    }
-    let mut out = existing.canonicalize()?;
-    out.extend(rest.iter().rev());
-    Ok(out)
-}
-
-/// Refuses output folders that would overwrite the site itself.
-fn check_place(root: &Path, out: &Path) -> Result<(), OutputError> {
-    if root.starts_with(out) {
-        return Err(OutputError::Refused(crate::msg!(
-            "output.is_site",
-            path = out.display()
-        )));
-    }
-    for inner in ["content", "themes"] {
-        let dir = root.join(inner);
-        if out.starts_with(&dir) {
-            return Err(OutputError::Refused(crate::msg!(
-                "output.inside",
-                path = out.display(),
-                inner = inner
-            )));
-        }
-    }
-    Ok(())
-}
-
-fn absolute(p: &Path) -> io::Result<PathBuf> {
-    let p = if p.is_absolute() {
-        p.to_path_buf()
-    } else {
-        std::env::current_dir()?.join(p)
-    };
-    let mut out = PathBuf::new();
-    for c in p.components() {
-        match c {
-            Component::ParentDir => {
-                out.pop();
+            all.push(d);
+            match d.rsplit_once('/') {
+                Some((up, _)) => d = up,
+                None => break,
             }
-            Component::CurDir => {}
-            c => out.push(c),
         }
     }
-    Ok(out)
+    all.sort_unstable_by_key(|d| std::cmp::Reverse(d.matches('/').count()));
+    for d in all {
+        let _ = fs::remove_dir(root.join(d));
+    }
 }
 
-/// A relative output path that cannot climb out of the output folder.
-fn checked_rel(rel: &str) -> io::Result<&Path> {
-    let p = Path::new(rel);
-    if p.components().all(|c| matches!(c, Component::Normal(_))) && !rel.is_empty() {
-        Ok(p)
-    } else {
-        Err(io::Error::new(
-            io::ErrorKind::InvalidInput,
-            format!("refused output path {rel:?}"),
-        ))
+/// A writer that hashes and counts what goes through it.
+struct Hashing<W> {
+    inner: W,
+    hasher: xxhash_rust::xxh3::Xxh3,
+    len: u64,
+}
+
+impl<W: io::Write> io::Write for Hashing<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.hasher.update(&buf[..n]);
+        self.len += n as u64;
+        Ok(n)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
     }
 }
 
@@ -973,5 +836,164 @@ mod tests {
         let p = s.publish().unwrap();
         assert_eq!(p.carried, vec![".git/", "CNAME"]);
         assert!(out.join(".git/HEAD").exists() && out.join("index.html").exists());
+    }
+
+    /// Every file under `dir` with its bytes, but the marker.
+    fn tree(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+        walkdir::WalkDir::new(dir)
+            .into_iter()
+            .flatten()
+            .filter(|e| e.file_type().is_file())
+            .map(|e| {
+                let rel = e
+                    .path()
+                    .strip_prefix(dir)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned();
+                (rel, fs::read(e.path()).unwrap())
+            })
+            .filter(|(rel, _)| rel != MARKER)
+            .collect()
+    }
+
+    #[test]
+    fn random_builds_with_failures_and_tampering_always_publish_exactly_what_was_built() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let spare = dir.path().join(".public.dvk-spare");
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut rnd = move |n: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % n
+        };
+        let mut published: std::collections::BTreeMap<String, Vec<u8>> = Default::default();
+        let mut seen = [0; 4];
+        for round in 0..60 {
+            // A site of up to 12 files in up to 4 folders, with a few versions of each.
+            let mut want = std::collections::BTreeMap::new();
+            for f in 0..12 {
+                if rnd(4) > 0 {
+                    let rel = if f % 3 == 0 {
+                        format!("f{f}.html")
+                    } else {
+                        format!("d{}/f{f}/index.html", f % 4)
+                    };
+                    want.insert(rel, format!("v{} of {f}", rnd(3)).into_bytes());
+                }
+            }
+            if rnd(4) == 0 && !published.is_empty() {
+                // Someone deletes a file of the published site between two builds of the
+                // same files.
+                want = published.clone();
+                if let Some(e) = walkdir::WalkDir::new(&out)
+                    .into_iter()
+                    .flatten()
+                    .find(|e| e.file_type().is_file() && e.file_name() != MARKER)
+                {
+                    fs::remove_file(e.path()).unwrap();
+                    published = tree(&out);
+                }
+            }
+            let s = Staging::begin(dir.path(), &out).unwrap();
+            for (i, (rel, bytes)) in want.iter().enumerate() {
+                if i % 2 == 0 {
+                    s.write(rel, bytes).unwrap();
+                } else {
+                    s.write_stream(rel, &mut |w| io::Write::write_all(w, bytes))
+                        .unwrap();
+                }
+            }
+            match rnd(6) {
+                0 => {
+                    seen[0] += 1;
+                    drop(s); // a failed build: the output stays as it was
+                    assert_eq!(tree(&out), published, "round {round}: failed build");
+                    continue;
+                }
+                1 if spare.is_dir() => {
+                    // Something changes a file of the spare in place (a hard link shares it).
+                    seen[1] += 1;
+                    drop(s);
+                    if let Some(e) = walkdir::WalkDir::new(&spare)
+                        .into_iter()
+                        .flatten()
+                        .find(|e| e.file_type().is_file() && e.file_name() != MARKER)
+                    {
+                        fs::write(e.path(), b"tampered, longer than any version").unwrap();
+                    }
+                    published = tree(&out);
+                    continue;
+                }
+                2 if spare.is_dir() => {
+                    // Killed while bringing the spare up to date: no marker.
+                    seen[2] += 1;
+                    std::mem::forget(s);
+                    let _ = fs::remove_file(spare.join(MARKER));
+                    let lock = dir.path().join(".public.dvk-lock");
+                    let _ = fs::remove_file(lock);
+                    continue;
+                }
+                _ => {}
+            }
+            seen[3] += 1;
+            s.commit().unwrap();
+            published = want.clone();
+            assert_eq!(tree(&out), want, "round {round}");
+            let left: Vec<_> = fs::read_dir(dir.path())
+                .unwrap()
+                .flatten()
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .filter(|n| n.contains("staging") || n.ends_with(".tmp"))
+                .collect();
+            assert!(left.is_empty(), "round {round}: left {left:?}");
+        }
+        assert!(seen.iter().all(|&n| n > 2), "every case ran: {seen:?}");
+    }
+
+    #[test]
+    fn an_edit_writes_only_its_file_and_a_removed_extra_file_stays_removed() {
+        use std::os::unix::fs::MetadataExt;
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let build = |files: &[(&str, &str)]| {
+            let s = Staging::begin(dir.path(), &out).unwrap();
+            for (rel, bytes) in files {
+                s.write(rel, bytes.as_bytes()).unwrap();
+            }
+            s.commit().unwrap();
+        };
+        let site = [("a/index.html", "a"), ("b/index.html", "b"), ("c.css", "c")];
+        build(&site);
+        build(&[("a/index.html", "a2"), site[1], site[2]]);
+        fs::write(out.join("extra.txt"), "an editor's file").unwrap();
+        build(&[("a/index.html", "a3"), site[1], site[2]]);
+        assert!(out.join("extra.txt").exists(), "carried over");
+        let inode = |rel: &str| fs::metadata(out.join(rel)).unwrap().ino();
+        let (b, c) = (inode("b/index.html"), inode("c.css"));
+        fs::remove_file(out.join("extra.txt")).unwrap();
+        build(&[("a/index.html", "a4"), site[1], site[2]]);
+        build(&[("a/index.html", "a5"), site[1], site[2]]);
+        // Unchanged files are the same files (never rewritten), the edited one is new.
+        assert_eq!((inode("b/index.html"), inode("c.css")), (b, c));
+        assert_eq!(fs::read_to_string(out.join("a/index.html")).unwrap(), "a5");
+        assert!(
+            !out.join("extra.txt").exists(),
+            "a removed extra file came back"
+        );
+        // The spare holds the build before, complete.
+        let spare = dir.path().join(".public.dvk-spare");
+        assert_eq!(
+            fs::read_to_string(spare.join("a/index.html")).unwrap(),
+            "a4"
+        );
+        assert_eq!(fs::metadata(spare.join("b/index.html")).unwrap().ino(), b);
+        // Going back to the build before: the spare's file, which has those bytes, is used
+        // as it is (not written again).
+        let a4 = fs::metadata(spare.join("a/index.html")).unwrap().ino();
+        build(&[("a/index.html", "a4"), site[1], site[2]]);
+        assert_eq!(inode("a/index.html"), a4);
     }
 }

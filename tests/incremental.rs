@@ -1,0 +1,178 @@
+//! Rebuilds in place after each kind of edit (issue 22): the output of a site rebuilt after
+//! an edit is byte for byte the output of a clean build of the edited site (every file,
+//! dvk's marker included), files the edit did not change keep their inode (not rewritten),
+//! and the spare folder beside the output is what makes that cheap.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::os::unix::fs::MetadataExt;
+use std::path::Path;
+use std::process::Command;
+
+/// Every file under `dir` with its bytes.
+fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e.path().strip_prefix(dir).unwrap();
+            (
+                rel.to_string_lossy().into_owned(),
+                fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect()
+}
+
+fn build(site: &Path) {
+    let out = Command::new(env!("CARGO_BIN_EXE_dvk"))
+        .env("DVK_LANG", "en")
+        .args(["build", "--quiet"])
+        .current_dir(site)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "build of {} failed: {}",
+        site.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// The differences between two trees, for a message.
+fn differences(a: &BTreeMap<String, Vec<u8>>, b: &BTreeMap<String, Vec<u8>>) -> Vec<String> {
+    let mut out = Vec::new();
+    for (k, v) in a {
+        match b.get(k) {
+            None => out.push(format!("only after the rebuild: {k}")),
+            Some(w) if w != v => out.push(format!("differs: {k}")),
+            _ => {}
+        }
+    }
+    out.extend(
+        b.keys()
+            .filter(|k| !a.contains_key(*k))
+            .map(|k| format!("only in the clean build: {k}")),
+    );
+    out
+}
+
+fn replace_in(path: &Path, from: &str, to: &str) {
+    let text = fs::read_to_string(path).unwrap();
+    assert!(text.contains(from), "{} has no {from:?}", path.display());
+    fs::write(path, text.replacen(from, to, 1)).unwrap();
+}
+
+#[test]
+fn every_kind_of_edit_rebuilt_in_place_gives_the_clean_build_and_rewrites_only_what_changed() {
+    let repo = common::repo();
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    common::copy_dir(&repo.join("content"), &site.join("content"));
+    common::copy_dir(&repo.join("themes"), &site.join("themes"));
+    let models: Vec<_> = walkdir::WalkDir::new(site.join("content/models"))
+        .sort_by_file_name()
+        .into_iter()
+        .flatten()
+        .filter(|e| e.path().extension().is_some_and(|x| x == "md"))
+        .map(|e| e.into_path())
+        .collect();
+    assert!(models.len() >= 4, "the sample site has models");
+    build(&site);
+    build(&site); // makes nothing new: the site is unchanged
+
+    type Edit = Box<dyn Fn(&Path)>;
+    let (m0, m1, m2) = (models[0].clone(), models[1].clone(), models[2].clone());
+    let edits: Vec<(&str, Edit)> = vec![
+        (
+            "a body",
+            Box::new(move |_| {
+                let mut t = fs::read_to_string(&m0).unwrap();
+                t.push_str("\nMột đoạn mới được thêm vào khi sửa bài.\n");
+                fs::write(&m0, t).unwrap();
+            }),
+        ),
+        (
+            "a title",
+            Box::new(move |_| replace_in(&m1, "title: ", "title: Mới — ")),
+        ),
+        (
+            "a deletion",
+            Box::new(move |_| fs::remove_file(&m2).unwrap()),
+        ),
+        (
+            "a template",
+            Box::new(|site: &Path| {
+                replace_in(
+                    &site.join("themes/default/templates/model.html"),
+                    "<h1>{{ model.title }}</h1>",
+                    "<h1 class=\"title\">{{ model.title }}</h1>",
+                )
+            }),
+        ),
+        (
+            "site.yaml",
+            Box::new(|site: &Path| {
+                replace_in(
+                    &site.join("content/site.yaml"),
+                    "title: \"Dân vận khéo\"",
+                    "title: \"Dân vận khéo — Sửa\"",
+                )
+            }),
+        ),
+    ];
+    for (i, (what, edit)) in edits.iter().enumerate() {
+        let before = tree(&site.join("public"));
+        let inodes: BTreeMap<String, u64> = before
+            .keys()
+            .map(|k| {
+                (
+                    k.clone(),
+                    fs::metadata(site.join("public").join(k)).unwrap().ino(),
+                )
+            })
+            .collect();
+        edit(&site);
+        build(&site);
+        let after = tree(&site.join("public"));
+
+        // The clean build of the same files.
+        let clean = dir.path().join(format!("clean-{i}"));
+        common::copy_dir(&site.join("content"), &clean.join("content"));
+        common::copy_dir(&site.join("themes"), &clean.join("themes"));
+        // The photo cache only saves decoding time (its own tests are in crates/photos):
+        // without it each clean build of the sample site decodes every photo again.
+        common::copy_dir(
+            &site.join(".dvk-cache/photos"),
+            &clean.join(".dvk-cache/photos"),
+        );
+        build(&clean);
+        let want = tree(&clean.join("public"));
+        let diff = differences(&after, &want);
+        assert!(diff.is_empty(), "after {what}: {diff:?}");
+
+        // Files with the same bytes as before the edit are the same files.
+        let mut kept = 0;
+        for (rel, bytes) in &after {
+            if before.get(rel) == Some(bytes) && rel != ".dvk-build" {
+                let ino = fs::metadata(site.join("public").join(rel)).unwrap().ino();
+                assert_eq!(
+                    Some(&ino),
+                    inodes.get(rel),
+                    "after {what}: {rel} was rewritten"
+                );
+                kept += 1;
+            }
+        }
+        let changed = after.len() - kept;
+        assert!(changed > 0, "after {what}: nothing changed");
+        println!(
+            "{what}: {changed} of {} files changed, {kept} kept",
+            after.len()
+        );
+        assert!(site.join(".public.dvk-spare").is_dir());
+    }
+}
