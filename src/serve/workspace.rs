@@ -646,31 +646,81 @@ pub(crate) fn hidden(rel: &Path) -> bool {
         })
 }
 
-/// True when two versions of a model take the same place in the site: same slug, URL,
-/// listings, order and counts (what `Site::assemble` and slug assignment read).
+/// True when `a` and `b` are listed in the same places under the same names: nothing that
+/// decides a page, a listing or a URL differs. Every field of [`Model`] is named here (no
+/// `..`), so a new key does not compile until it is sorted into this check or
+/// [`only_text_differs`]: `dvk serve` cannot miss an edit of a key someone forgot.
 fn same_structure(a: &Model, b: &Model) -> bool {
-    a.origin == b.origin
-        && a.title == b.title
-        && a.slug == b.slug
-        && a.year == b.year
-        && a.date == b.date
-        && a.province == b.province
-        && a.district == b.district
-        && a.commune == b.commune
-        && a.field == b.field
-        && a.exemplary == b.exemplary
-        && a.replicated_from == b.replicated_from
-        && a.draft == b.draft
+    let Model {
+        origin,
+        title,
+        year,
+        province,
+        district,
+        commune,
+        field,
+        exemplary,
+        date,
+        replicated_from,
+        slug,
+        draft,
+        // Shown on the model's pages and cards, compared by `only_text_differs`.
+        host: _,
+        level: _,
+        summary: _,
+        lead: _,
+        results: _,
+        photos: _,
+        tags: _,
+        body: _,
+    } = a;
+    *origin == b.origin
+        && *title == b.title
+        && *slug == b.slug
+        && *year == b.year
+        && *date == b.date
+        && *province == b.province
+        && *district == b.district
+        && *commune == b.commune
+        && *field == b.field
+        && *exemplary == b.exemplary
+        && *replicated_from == b.replicated_from
+        && *draft == b.draft
 }
 
-/// True when only the body text differs (and the summary, when written out).
+/// True when only the body text differs (and the summary, when written out). Like
+/// [`same_structure`], names every field.
 fn only_text_differs(a: &Model, b: &Model) -> bool {
-    a.host == b.host
-        && a.level == b.level
-        && a.summary == b.summary
-        && a.results == b.results
-        && a.photos == b.photos
-        && a.tags == b.tags
+    let Model {
+        host,
+        level,
+        summary,
+        results,
+        photos,
+        tags,
+        // The text itself.
+        lead: _,
+        body: _,
+        // Compared by `same_structure`.
+        origin: _,
+        title: _,
+        year: _,
+        province: _,
+        district: _,
+        commune: _,
+        field: _,
+        exemplary: _,
+        date: _,
+        replicated_from: _,
+        slug: _,
+        draft: _,
+    } = a;
+    *host == b.host
+        && *level == b.level
+        && *summary == b.summary
+        && *results == b.results
+        && *photos == b.photos
+        && *tags == b.tags
 }
 
 /// Pages that show model `i` other than its own: its listings, the home page, statistics,
