@@ -23,10 +23,12 @@ out=${OUT:-$(mktemp)}; tf=$(mktemp)
 (cd "$repo" && cargo build --release -q)
 dvk=$repo/target/release/dvk
 
-fresh_corpus() {  # flavor size -> a new copy of the corpus (edits are not undone)
-  local d=$corpus/$1-$2
-  rm -rf "$d"
-  python3 "$repo/bench/gen_corpus.py" --flavor "$1" --n "$2" --out "$d" >/dev/null
+fresh_corpus() {  # flavor size -> a new copy of the generated corpus (edits are not undone)
+  local p=$corpus/pristine-$1-$2 d=$corpus/$1-$2
+  if [ ! -d "$p" ]; then
+    python3 "$repo/bench/gen_corpus.py" --flavor "$1" --n "$2" --out "$p" >/dev/null
+  fi
+  rm -rf "$d" "$corpus/.$1-$2".* && cp -a "$p" "$d"
   # Files older than dvk's 2 s "racy" window, as an editor's files are.
   find "$d" -exec touch -d '1 hour ago' {} +
   echo "$d"
