@@ -7,6 +7,7 @@
 //! written and the report carries a table of what would be.
 
 use super::detect::{self, Kind};
+use super::places::PlaceCheck;
 use super::sheet::{self, Defaults};
 use super::{docx, grid, ImportError, Options, Problem, Record, Report};
 use crate::lints::PLACEHOLDER;
@@ -60,6 +61,7 @@ struct Ctx<'a> {
     site: &'a Site,
     defaults: Defaults<'a>,
     seen: HashSet<Key>,
+    places: PlaceCheck,
     taken: HashSet<PathBuf>,
     plans: Vec<Plan>,
     lines: Vec<Line>,
@@ -122,6 +124,21 @@ impl Ctx<'_> {
                 {
                     r.district = Some(x.name.clone());
                 }
+            }
+        }
+    }
+
+    /// Gives the record's place its official names (warnings reported); false, with the
+    /// error reported, when the place keeps it out.
+    fn resolve_place(&mut self, shown: &str, r: &mut Record) -> bool {
+        match self.places.apply(shown, r) {
+            Ok(warnings) => {
+                self.report.problems.extend(warnings);
+                true
+            }
+            Err(e) => {
+                self.report.problems.push(e);
+                false
             }
         }
     }
@@ -209,6 +226,9 @@ impl Ctx<'_> {
             let mut by_year: std::collections::BTreeMap<i32, Vec<Record>> = Default::default();
             let mut again = 0;
             for mut r in out.records {
+                if !self.resolve_place(shown, &mut r) {
+                    continue;
+                }
                 self.canonical(&mut r);
                 if self.already(&r) {
                     again += 1;
@@ -342,7 +362,11 @@ impl Ctx<'_> {
             exemplary: false,
             body: Some(doc.markdown.clone()),
             note: None,
+            place_at: Default::default(),
         };
+        if !self.resolve_place(shown, &mut r) {
+            return;
+        }
         self.canonical(&mut r);
         if self.already(&r) {
             self.report.notes.push(crate::msg!(
@@ -669,6 +693,7 @@ pub fn run(opts: &Options) -> Result<Report, ImportError> {
             site_province,
         },
         seen,
+        places: PlaceCheck::new(site.config.places_extra.clone()),
         taken: HashSet::new(),
         plans: Vec::new(),
         lines: Vec::new(),
