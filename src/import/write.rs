@@ -16,6 +16,11 @@ use std::collections::HashSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+/// Largest YAML list written: half the content file limit
+/// ([`crate::content::MAX_FILE_BYTES`], 4 MiB), leaving room for the bodies editors add
+/// (about 7,000 models of a decision list: 10,000 go into two files).
+const LIST_BYTES: usize = crate::content::MAX_FILE_BYTES as usize / 2;
+
 /// Same title, place and year: the same model.
 type Key = (i32, String, String, String, String);
 
@@ -255,24 +260,25 @@ impl Ctx<'_> {
                 let dir = PathBuf::from("content")
                     .join("models")
                     .join(year.to_string());
-                // One file however long the sheet: a list loads in time linear in its
-                // length (`content::read`'s test counts the work).
-                let rel = free_path(&self.opts.root, &self.taken, &dir, &stem, "yaml");
-                self.taken.insert(rel.clone());
-                let text = yaml_list(shown, &g.name, &records);
-                for r in &records {
-                    self.lines.push(Line {
-                        source: format!("{shown}:{}", r.source),
-                        record: r.clone(),
-                        target: Some(rel.clone()),
+                // A list loads in time linear in its length (`content::read`'s test counts
+                // the work): files are cut by size only, below the content file limit.
+                for (text, part) in yaml_lists(shown, &g.name, &records) {
+                    let rel = free_path(&self.opts.root, &self.taken, &dir, &stem, "yaml");
+                    self.taken.insert(rel.clone());
+                    for r in part {
+                        self.lines.push(Line {
+                            source: format!("{shown}:{}", r.source),
+                            record: r.clone(),
+                            target: Some(rel.clone()),
+                        });
+                    }
+                    self.plans.push(Plan {
+                        path: rel,
+                        text,
+                        models: part.len(),
+                        extra: Vec::new(),
                     });
                 }
-                self.plans.push(Plan {
-                    path: rel,
-                    text,
-                    models: records.len(),
-                    extra: Vec::new(),
-                });
             }
         }
     }
@@ -443,45 +449,61 @@ impl Ctx<'_> {
     }
 }
 
-/// The YAML list of one sheet.
-fn yaml_list(file: &str, sheet: &str, records: &[Record]) -> String {
+/// The YAML lists of one sheet: its models in order, a new file whenever one would pass
+/// [`LIST_BYTES`].
+fn yaml_lists<'r>(file: &str, sheet: &str, records: &'r [Record]) -> Vec<(String, &'r [Record])> {
     let name = Path::new(file)
         .file_name()
         .and_then(|s| s.to_str())
         .unwrap_or(file);
-    let mut s = String::with_capacity(records.len() * 400);
-    s.push_str(&format!(
-        "# {}\n",
-        crate::msg!("import.yaml_comment", file = name, sheet = sheet)
-    ));
-    s.push_str(&format!("# {}\n", crate::msg!("import.yaml_check")));
-    for r in records {
-        s.push('\n');
-        s.push_str(&format!("- title: {}\n", quote(&r.title)));
-        front(&mut s, r, "  ");
-        if let Some(n) = &r.note {
-            s.push_str(&format!(
-                "  # {}: {}\n",
-                crate::msg!("import.note_word"),
-                n.replace('\n', " ")
-            ));
+    let head = format!(
+        "# {}\n# {}\n",
+        crate::msg!("import.yaml_comment", file = name, sheet = sheet),
+        crate::msg!("import.yaml_check")
+    );
+    let mut out = Vec::new();
+    let mut s = head.clone();
+    let mut first = 0;
+    for (i, r) in records.iter().enumerate() {
+        let entry = yaml_entry(r);
+        if i > first && s.len() + entry.len() > LIST_BYTES {
+            out.push((std::mem::replace(&mut s, head.clone()), &records[first..i]));
+            first = i;
         }
+        s.push_str(&entry);
+    }
+    out.push((s, &records[first..]));
+    out
+}
+
+/// One model of a YAML list.
+fn yaml_entry(r: &Record) -> String {
+    let mut s = String::with_capacity(400);
+    s.push('\n');
+    s.push_str(&format!("- title: {}\n", quote(&r.title)));
+    front(&mut s, r, "  ");
+    if let Some(n) = &r.note {
         s.push_str(&format!(
             "  # {}: {}\n",
-            crate::msg!("import.source_word"),
-            r.source
+            crate::msg!("import.note_word"),
+            n.replace('\n', " ")
         ));
-        if let Some(b) = &r.body {
-            s.push_str("  body: |\n");
-            for line in b.lines() {
-                let line = line.trim();
-                if line.is_empty() {
-                    s.push('\n');
-                } else {
-                    s.push_str("    ");
-                    s.push_str(line);
-                    s.push('\n');
-                }
+    }
+    s.push_str(&format!(
+        "  # {}: {}\n",
+        crate::msg!("import.source_word"),
+        r.source
+    ));
+    if let Some(b) = &r.body {
+        s.push_str("  body: |\n");
+        for line in b.lines() {
+            let line = line.trim();
+            if line.is_empty() {
+                s.push('\n');
+            } else {
+                s.push_str("    ");
+                s.push_str(line);
+                s.push('\n');
             }
         }
     }
@@ -737,4 +759,31 @@ fn write_plan(root: &Path, plan: &Plan) -> std::io::Result<()> {
         new_file(p, bytes)?;
     }
     new_file(&plan.path, plan.text.as_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_long_sheet_is_cut_into_lists_below_the_size_limit() {
+        let title = "Mô hình ".repeat(70_000); // ~700 KB each
+        let records: Vec<Record> = (0..5)
+            .map(|i| Record {
+                title: format!("{title}{i}"),
+                source: format!("DS!A{i}"),
+                ..Record::default()
+            })
+            .collect();
+        let lists = yaml_lists("ds.xlsx", "DS", &records);
+        let sizes: Vec<usize> = lists.iter().map(|(_, part)| part.len()).collect();
+        assert_eq!(sizes, [2, 2, 1]);
+        for (text, part) in &lists {
+            assert!(text.len() <= LIST_BYTES, "{}", text.len());
+            assert_eq!(text.matches("- title:").count(), part.len());
+            assert!(text.starts_with("# "));
+        }
+        // A short sheet is one file.
+        assert_eq!(yaml_lists("ds.xlsx", "DS", &records[..1]).len(), 1);
+    }
 }
