@@ -16,10 +16,10 @@ use std::collections::HashSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-/// Largest YAML list written: half the content file limit
-/// ([`crate::content::MAX_FILE_BYTES`], 4 MiB), leaving room for the bodies editors add
-/// (about 7,000 models of a decision list: 10,000 go into two files).
-const LIST_BYTES: usize = crate::content::MAX_FILE_BYTES as usize / 2;
+/// Largest YAML list written: half the limit of a model list file
+/// ([`crate::content::MAX_LIST_BYTES`], 2 MiB), leaving room for the bodies editors add
+/// (about 3,500 models of a decision list: 10,000 go into three files).
+const LIST_BYTES: usize = crate::content::MAX_LIST_BYTES / 2;
 
 /// Same title, place and year: the same model.
 type Key = (i32, String, String, String, String);
@@ -767,7 +767,7 @@ mod tests {
 
     #[test]
     fn a_long_sheet_is_cut_into_lists_below_the_size_limit() {
-        let title = "Mô hình ".repeat(70_000); // ~700 KB each
+        let title = "Mô hình ".repeat(30_000); // ~300 KB each
         let records: Vec<Record> = (0..5)
             .map(|i| Record {
                 title: format!("{title}{i}"),
@@ -777,7 +777,7 @@ mod tests {
             .collect();
         let lists = yaml_lists("ds.xlsx", "DS", &records);
         let sizes: Vec<usize> = lists.iter().map(|(_, part)| part.len()).collect();
-        assert_eq!(sizes, [2, 2, 1]);
+        assert_eq!(sizes, [3, 2]);
         for (text, part) in &lists {
             assert!(text.len() <= LIST_BYTES, "{}", text.len());
             assert_eq!(text.matches("- title:").count(), part.len());
