@@ -66,23 +66,39 @@ pub fn warnings(site: &Site) -> Vec<Diagnostic> {
 }
 
 /// Every warning about the site's models, each moved to the line of the front matter key
-/// it is about when its file can be read (the site keeps no key positions).
+/// it is about when its file can be read (the site keeps no key positions). Each file is
+/// read and split into lines once, however many warnings it has.
 pub fn located(root: &Path, site: &Site) -> Vec<Diagnostic> {
+    let mut files: HashMap<std::path::PathBuf, Option<(String, Vec<usize>)>> = HashMap::new();
     let mut out = Vec::new();
     for (mut d, key) in keyed(site) {
-        locate(root, &mut d, key);
+        let file = files.entry(d.path.clone()).or_insert_with(|| {
+            let text = std::fs::read_to_string(root.join(&d.path)).ok()?;
+            let starts = line_starts(&text);
+            Some((text, starts))
+        });
+        if let Some((text, starts)) = file {
+            locate(text, starts, &mut d, key);
+        }
         out.push(d);
     }
     out
 }
 
+/// Byte offset of the start of each line.
+fn line_starts(text: &str) -> Vec<usize> {
+    std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+        .filter(|&i| i < text.len())
+        .collect()
+}
+
 /// Moves a warning to the line of `key` in its file, from the document's first line on.
-fn locate(root: &Path, d: &mut Diagnostic, key: &str) {
-    let Ok(text) = std::fs::read_to_string(root.join(&d.path)) else {
-        return;
-    };
+fn locate(text: &str, starts: &[usize], d: &mut Diagnostic, key: &str) {
     let start = d.line.max(1);
-    for (n, line) in text.lines().enumerate().skip(start - 1) {
+    for n in start - 1..starts.len() {
+        let end = starts.get(n + 1).copied().unwrap_or(text.len());
+        let line = text[starts[n]..end].trim_end_matches(['\n', '\r']);
         let trimmed = line.trim_start().trim_start_matches("- ");
         if trimmed.starts_with(key) {
             d.line = n + 1;

@@ -5,11 +5,28 @@
 
 use crate::diag::{did_you_mean, Diagnostic};
 use serde_yaml::{Mapping, Value};
+use std::cell::Cell;
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::{Mutex, OnceLock};
 
 pub use crate::yaml_load::{MAX_BYTES, MAX_DEPTH};
+
+thread_local! {
+    /// Lines looked at by position lookups on this thread (see [`lines_examined`]).
+    static EXAMINED: Cell<u64> = const { Cell::new(0) };
+}
+
+fn examined(n: usize) {
+    EXAMINED.with(|c| c.set(c.get() + n as u64));
+}
+
+/// How many lines position lookups ([`YamlDoc::locate`], [`YamlDoc::line`]) have looked at
+/// on this thread so far: the measure of their cost that tests hold linear in a list's
+/// length.
+pub fn lines_examined() -> u64 {
+    EXAMINED.with(Cell::get)
+}
 
 /// One step of a path into a YAML document: a mapping key or a list index.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -113,7 +130,8 @@ impl<'a> YamlDoc<'a> {
 
     /// The text of line `n` (1-based, counted in the whole file like positions are).
     pub fn line(&self, n: usize) -> Option<&'a str> {
-        let lines = self.lines.get_or_init(|| self.text.lines().collect());
+        let lines = self.lines();
+        examined(1);
         n.checked_sub(self.line_offset + 1)
             .and_then(|i| lines.get(i).copied())
     }
@@ -193,7 +211,7 @@ impl<'a> YamlDoc<'a> {
     /// Line and column (1-based, in the whole file) of the node at `at`, found by
     /// following block-style keys and list items; falls back to the deepest part found.
     pub fn locate(&self, at: &[Seg]) -> (usize, usize) {
-        let lines = self.lines.get_or_init(|| self.text.lines().collect());
+        let lines = self.lines();
         let mut start = 0usize;
         let mut end = lines.len();
         let mut found = (self.line_offset + 1, 1);
@@ -207,6 +225,7 @@ impl<'a> YamlDoc<'a> {
             found = (self.line_offset + line + 1, ind + 1);
             let mut next_end = end;
             for (j, l) in lines.iter().enumerate().take(end).skip(line + 1) {
+                examined(1);
                 if let Some(k) = content_indent(l, false, None) {
                     let is_sibling_item =
                         item_indent.is_some() && k == ind && l[k..].starts_with('-');
@@ -231,7 +250,16 @@ impl<'a> YamlDoc<'a> {
     }
 }
 
-impl YamlDoc<'_> {
+impl<'a> YamlDoc<'a> {
+    /// The text's lines, split once.
+    fn lines(&self) -> &Vec<&'a str> {
+        self.lines.get_or_init(|| {
+            let lines: Vec<&str> = self.text.lines().collect();
+            examined(lines.len());
+            lines
+        })
+    }
+
     /// Finds `seg` among the lines `start..end` (the first one's content starting at
     /// `first_line_indent` when it is a list item's): its line, indentation, and for a list
     /// item the indentation its mapping starts at.
@@ -258,6 +286,7 @@ impl YamlDoc<'_> {
                     let (start, end, fli) = region;
                     let forms = [format!("{k}:"), format!("\"{k}\":"), format!("'{k}':")];
                     (start..end).find_map(|i| {
+                        examined(1);
                         let ind = content_indent(lines[i], i == start, fli)
                             .filter(|&ind| ind == indent)?;
                         let rest = lines[i][ind.min(lines[i].len())..]
@@ -276,6 +305,7 @@ impl YamlDoc<'_> {
 
 /// Indexes the keys and list items at the shallowest indentation of lines `start..end`.
 fn build_region(lines: &[&str], (start, end, fli): (usize, usize, Option<usize>)) -> Region {
+    examined(2 * (end - start));
     let mut r = Region {
         indent: (start..end)
             .filter_map(|i| content_indent(lines[i], i == start, fli))

@@ -330,3 +330,230 @@ fn a_long_list_imports_every_row_under_its_group() {
     assert!(!yaml.contains("Nguyễn Văn An"));
     check_clean(&f);
 }
+
+/// The lines of standard error that are about `cell` (`nhap/FILE:Sheet!D4`).
+fn about<'a>(err: &'a str, cell: &str) -> Vec<&'a str> {
+    err.lines()
+        .filter(|l| l.starts_with(&format!("{cell}: ")))
+        .collect()
+}
+
+#[test]
+fn places_of_a_2024_list_get_their_official_names_and_unknown_ones_are_reported_at_their_cell() {
+    let f = site();
+    let rows: Vec<Vec<&str>> = vec![
+        vec!["DANH SÁCH MÔ HÌNH \"DÂN VẬN KHÉO\" NĂM 2024"],
+        vec![],
+        vec![
+            "STT",
+            "Tên mô hình",
+            "Đơn vị thực hiện",
+            "Xã, phường, thị trấn",
+            "Huyện, thành phố",
+            "Tỉnh",
+            "Lĩnh vực",
+        ],
+        // No diacritics anywhere in the place.
+        vec![
+            "1",
+            "Nuôi heo đất giúp hội viên nghèo",
+            "Hội Liên hiệp Phụ nữ xã Phú Túc",
+            "Phu Tuc",
+            "huyen Chau Thanh",
+            "Ben Tre",
+            "KT",
+        ],
+        // A misspelt province (wrong tone), district with its unit word.
+        vec![
+            "2",
+            "Vận động Nhân dân hiến đất làm đường",
+            "Hội Nông dân xã Tân Hào",
+            "xã Tân Hào",
+            "Huyện Giồng Trôm",
+            "Bến Trè",
+            "KT",
+        ],
+        // A commune that is not on the list: kept, reported with the nearest names.
+        vec![
+            "3",
+            "Tổ hòa giải ở cơ sở",
+            "Mặt trận Tổ quốc xã Giao Long",
+            "Giao Longg",
+            "Châu Thành",
+            "Bến Tre",
+            "VH-XH",
+        ],
+        // A province that is not on the list: the row is left out.
+        vec![
+            "4",
+            "Chi bộ ấp gắn bó với dân",
+            "Đảng ủy xã An Thạnh",
+            "An Thạnh",
+            "Thạnh Phú",
+            "Bến Treee",
+            "XDHTCT",
+        ],
+        // Another province, a district with a misplaced accent.
+        vec![
+            "5",
+            "Thắp sáng đường quê",
+            "Đoàn Thanh niên xã Tân Hà",
+            "Tân Hà",
+            "Lâm Hả",
+            "Lâm Đồng",
+            "VHXH",
+        ],
+    ];
+    let file = put(&f, "ds 2024.xlsx", &xlsx("Danh sách", &rows));
+    let out = f.dvk_vi(&["import", &file]);
+    let err = text(&out.stderr);
+    let stdout = text(&out.stdout);
+    assert_eq!(code(&out), 1, "{err}\n{stdout}");
+    let at = |cell: &str| about(&err, &format!("nhap/ds 2024.xlsx:Danh sách!{cell}")).join("\n");
+    // Names without diacritics: the official names, each said at its cell.
+    assert!(
+        at("D4").contains("“Phu Tuc” được ghi theo tên chính thức “Phú Túc”"),
+        "{err}"
+    );
+    assert!(at("E4").contains("tên chính thức “Châu Thành”"), "{err}");
+    assert!(at("F4").contains("tên chính thức “Bến Tre”"), "{err}");
+    assert!(
+        at("F5").contains("cảnh báo: “Bến Trè” được ghi theo tên chính thức “Bến Tre”"),
+        "{err}"
+    );
+    // The unknown commune: a warning with the nearest official name, the row imported.
+    let d6 = at("D6");
+    assert!(
+        d6.contains("cảnh báo: xã “Giao Longg” không có trong huyện Châu Thành"),
+        "{err}"
+    );
+    assert!(d6.contains("Có phải: “Giao Long"), "{err}");
+    assert!(d6.contains("Mô hình vẫn được nhập"), "{err}");
+    // The unknown province: an error with the nearest name, the row left out.
+    let f7 = at("F7");
+    assert!(
+        f7.contains("lỗi: tỉnh/thành phố “Bến Treee” không có trong danh mục"),
+        "{err}"
+    );
+    assert!(f7.contains("Có phải: “Bến Tre"), "{err}");
+    assert!(at("E8").contains("tên chính thức “Lâm Hà”"), "{err}");
+    assert_eq!(err.matches("lỗi:").count(), 1, "{err}");
+    assert!(stdout.contains("Đã nhập 4 mô hình vào 1 tệp"), "{stdout}");
+    let yaml = std::fs::read_to_string(f.root().join("content/models/2024/ds-2024.yaml")).unwrap();
+    for expected in [
+        "  province: \"Bến Tre\"\n  district: \"Châu Thành\"\n  commune: \"Phú Túc\"\n",
+        "  province: \"Bến Tre\"\n  district: \"Giồng Trôm\"\n  commune: \"Tân Hào\"\n",
+        "  province: \"Bến Tre\"\n  district: \"Châu Thành\"\n  commune: \"Giao Longg\"\n",
+        "  province: \"Lâm Đồng\"\n  district: \"Lâm Hà\"\n  commune: \"Tân Hà\"\n",
+    ] {
+        assert!(yaml.contains(expected), "missing:\n{expected}\nin:\n{yaml}");
+    }
+    for not in [
+        "Ben Tre",
+        "Bến Trè",
+        "Bến Treee",
+        "Phu Tuc",
+        "Lâm Hả",
+        "Chi bộ ấp",
+    ] {
+        assert!(!yaml.contains(not), "{not} written:\n{yaml}");
+    }
+    check_clean(&f);
+    f.build_ok();
+    // The page shows the official names.
+    let page = f.read("mo-hinh/nuoi-heo-dat-giup-hoi-vien-ngheo/index.html");
+    assert!(
+        page.contains("Phú Túc") && page.contains("Châu Thành"),
+        "{page}"
+    );
+    // Imported again (the sheet still misspelt): nothing new.
+    let again = f.dvk_vi(&["import", &file]);
+    assert!(
+        text(&again.stderr).contains("4 mô hình đã có trong trang"),
+        "{}",
+        text(&again.stderr)
+    );
+    assert_eq!(model_files(f.root()), ["content/models/2024/ds-2024.yaml"]);
+}
+
+#[test]
+fn a_2026_list_names_communes_of_the_merged_province_and_no_districts() {
+    let f = site();
+    let rows: Vec<Vec<&str>> = vec![
+        vec!["TỈNH ỦY VĨNH LONG"],
+        vec!["DANH SÁCH MÔ HÌNH \"DÂN VẬN KHÉO\" NĂM 2026"],
+        vec![],
+        vec![
+            "STT",
+            "Tên mô hình",
+            "Đơn vị thực hiện",
+            "Địa bàn",
+            "Lĩnh vực",
+        ],
+        // A commune of the former Bến Tre, now in Vĩnh Long.
+        vec![
+            "1",
+            "Nuôi bò vỗ béo giúp hộ nghèo",
+            "Hội Nông dân xã Thành Thới",
+            "Ấp 3, xã Thành Thới",
+            "KT",
+        ],
+        // Without diacritics.
+        vec![
+            "2",
+            "Dịch vụ công trực tuyến tại nhà",
+            "Đoàn Thanh niên xã Tiên Thủy",
+            "xã Tien Thuy",
+            "VH-XH",
+        ],
+        // The old province and district written out of habit.
+        vec![
+            "3",
+            "Đường hoa nông thôn mới",
+            "Hội Liên hiệp Phụ nữ xã Càng Long",
+            "xã Càng Long, huyện Càng Long, tỉnh Trà Vinh",
+            "KT",
+        ],
+        // A commune not on the list.
+        vec![
+            "4",
+            "Chi hội tự quản",
+            "Mặt trận Tổ quốc xã Hưng Khánh Trung",
+            "xã Hưng Khánh Trun",
+            "XDHTCT",
+        ],
+    ];
+    let file = put(&f, "vinh-long-2026.xlsx", &xlsx("DS", &rows));
+    let out = f.dvk_vi(&["import", &file]);
+    let err = text(&out.stderr);
+    assert_eq!(code(&out), 0, "{err}\n{}", text(&out.stdout));
+    let at = |cell: &str| about(&err, &format!("nhap/vinh-long-2026.xlsx:DS!{cell}")).join("\n");
+    assert!(at("D6").contains("tên chính thức “Tiên Thủy”"), "{err}");
+    assert!(
+        at("D7").contains("tỉnh “Trà Vinh” đã hợp nhất vào tỉnh Vĩnh Long"),
+        "{err}"
+    );
+    assert!(at("D7").contains("không ghi huyện “Càng Long”"), "{err}");
+    let d8 = at("D8");
+    assert!(
+        d8.contains("xã “Hưng Khánh Trun” không có trong tỉnh Vĩnh Long"),
+        "{err}"
+    );
+    assert!(d8.contains("Hưng Khánh Trung"), "{err}");
+    let yaml =
+        std::fs::read_to_string(f.root().join("content/models/2026/vinh-long-2026.yaml")).unwrap();
+    assert_eq!(
+        yaml.matches("  province: \"Vĩnh Long\"\n").count(),
+        4,
+        "{yaml}"
+    );
+    assert!(!yaml.contains("district:"), "{yaml}");
+    for c in ["Thành Thới", "Tiên Thủy", "Càng Long", "Hưng Khánh Trun"] {
+        assert!(
+            yaml.contains(&format!("  commune: \"{c}\"\n")),
+            "{c}:\n{yaml}"
+        );
+    }
+    check_clean(&f);
+    f.build_ok();
+}

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Import benchmark: a 10,000-row decision list (.xlsx, made by the import tests' generator)
-# imported into an empty site by a release build, timed with /usr/bin/time -v.
+# imported into an empty site by a release build, timed with /usr/bin/time -v; then
+# `dvk check` of the site, which loads the one list file the import wrote.
 # Usage: bench/import/run.sh   (ROWS=20000 for another size)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -17,3 +18,6 @@ ls -l "$work/ds.xlsx"
 tail -1 "$work/out.txt"
 grep -E "Elapsed|Maximum resident|User time|System time" "$work/time.txt"
 wc -l "$work"/site/content/models/*/*.yaml
+/usr/bin/time -v target/release/dvk check "$work/site" 2>"$work/check.txt" >/dev/null || true
+echo "dvk check:"
+grep -E "Elapsed|Maximum resident|User time|System time" "$work/check.txt"

@@ -737,6 +737,54 @@ pub fn page_file(
 mod tests {
     use super::*;
 
+    /// A list of `n` models as `dvk import` writes them (comments, a body block).
+    fn import_list(n: usize) -> String {
+        let mut s = String::from("# Nhập bằng dvk import\n");
+        for i in 0..n {
+            s.push_str(&format!(
+                "\n- title: \"Mô hình số {i}\"\n  year: 2024\n  province: \"Bến Tre\"\n  \
+                 district: \"Châu Thành\"\n  field: \"Kinh tế\"\n  host: \"Hội Nông dân\"\n  \
+                 # Nguồn: Danh sách!A{i}\n  body: |\n    Kết quả năm đầu.\n\n    Năm sau.\n"
+            ));
+        }
+        s
+    }
+
+    /// Lines looked at to locate the models of a list of `n` and their bodies.
+    fn work_to_load(n: usize) -> u64 {
+        let text = import_list(n);
+        let config = SiteConfig::default();
+        let mut diags = Vec::new();
+        let before = crate::yaml::lines_examined();
+        let models = model_list(
+            Path::new("."),
+            Path::new("content/models/2024/ds.yaml"),
+            &text,
+            &config,
+            &mut diags,
+        );
+        let work = crate::yaml::lines_examined() - before;
+        assert_eq!(models.len(), n, "{diags:?}");
+        assert!(diags.is_empty(), "{diags:?}");
+        // The last model is found at its line, its body at the block's.
+        let last = models.last().unwrap();
+        assert_eq!(last.origin.line, text.lines().count() - 10);
+        assert_eq!(last.body.line_offset, text.lines().count() - 3);
+        work
+    }
+
+    #[test]
+    fn locating_the_models_of_a_long_list_costs_linear_work() {
+        let small = work_to_load(2_000);
+        let large = work_to_load(20_000);
+        // Ten times the models: ten times the lines (and a little more), never a hundred.
+        assert!(
+            large <= small * 11,
+            "2,000 models: {small} lines looked at; 20,000: {large}"
+        );
+        assert!(large >= small * 9, "{small} {large}");
+    }
+
     #[test]
     fn levels_parse_loosely() {
         assert_eq!(Level::parse("tinh"), Some(Level::Tinh));

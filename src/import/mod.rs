@@ -13,6 +13,7 @@ pub mod detect;
 pub mod docx;
 pub mod grid;
 pub mod place_split;
+pub mod places;
 pub mod sheet;
 pub mod write;
 
@@ -71,6 +72,20 @@ pub struct Record {
     pub body: Option<String>,
     /// The list's note, kept as a comment.
     pub note: Option<String>,
+    /// Cells the place was read from, for messages about it.
+    pub place_at: PlaceAt,
+}
+
+/// Where each part of a record's place was read (`Sheet!D12`); `None` when it came from a
+/// flag or the title rows (messages then point at the record's row).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PlaceAt {
+    /// Province cell.
+    pub province: Option<String>,
+    /// District cell.
+    pub district: Option<String>,
+    /// Commune cell.
+    pub commune: Option<String>,
 }
 
 /// How bad a problem is.

@@ -8,7 +8,7 @@
 
 use super::grid::Grid;
 use super::place_split::{self, Place};
-use super::{Options, Problem, Record};
+use super::{Options, PlaceAt, Problem, Record};
 use crate::config::SiteConfig;
 
 /// A column's meaning.
@@ -622,28 +622,39 @@ fn read_row(
             crate::msg!("import.no_field", title = title),
         ));
     };
-    // Place.
+    // Place, and the cell each part comes from (for messages about it).
     let mut place = Place::default();
-    let (place_cell, _) = get(grid, cols, i, Col::Place);
+    let mut place_at = PlaceAt::default();
+    let cell_at = |c: usize| Some(format!("{}!{}", grid.name, grid.cell_ref(i, c)));
+    let (place_cell, place_col) = get(grid, cols, i, Col::Place);
     if !place_cell.is_empty() {
         place = place_split::split(place_cell, Some(year));
+        place_at = PlaceAt {
+            province: place.province.as_ref().and(cell_at(place_col)),
+            district: place.district.as_ref().and(cell_at(place_col)),
+            commune: place.commune.as_ref().and(cell_at(place_col)),
+        };
     }
-    let one = |kind: Col, pick: fn(Place) -> Option<String>| -> Option<String> {
-        let (cell, _) = get(grid, cols, i, kind);
+    let one = |kind: Col, pick: fn(Place) -> Option<String>| -> Option<(String, Option<String>)> {
+        let (cell, c) = get(grid, cols, i, kind);
         if cell.is_empty() {
             return None;
         }
         let split = place_split::split(cell, Some(year));
-        pick(split).or_else(|| Some(place_split::tidy_name(cell)))
+        let name = pick(split).unwrap_or_else(|| place_split::tidy_name(cell));
+        Some((name, cell_at(c)))
     };
-    if let Some(c) = one(Col::Commune, |p| p.commune) {
+    if let Some((c, at)) = one(Col::Commune, |p| p.commune) {
         place.commune = Some(c);
+        place_at.commune = at;
     }
-    if let Some(c) = one(Col::District, |p| p.district) {
+    if let Some((c, at)) = one(Col::District, |p| p.district) {
         place.district = Some(c);
+        place_at.district = at;
     }
-    if let Some(c) = one(Col::Province, |p| p.province) {
+    if let Some((c, at)) = one(Col::Province, |p| p.province) {
         place.province = Some(c);
+        place_at.province = at;
     }
     // A group row naming the place ("THỊ TRẤN NAM BAN") comes before the host's words.
     if place.commune.is_none() && place.district.is_none() {
@@ -652,9 +663,13 @@ fn read_row(
     }
     if place.commune.is_none() && place.district.is_none() {
         let from_host = place_split::find_in_text(&host);
+        let (_, host_col) = get(grid, cols, i, Col::Host);
+        place_at.commune = from_host.commune.as_ref().and(cell_at(host_col));
+        place_at.district = from_host.district.as_ref().and(cell_at(host_col));
         place.commune = from_host.commune;
         place.district = from_host.district;
         if place.province.is_none() {
+            place_at.province = from_host.province.as_ref().and(cell_at(host_col));
             place.province = from_host.province;
         }
     }
@@ -663,6 +678,9 @@ fn read_row(
     }
     if place.commune.is_none() {
         place.commune = d.opts.commune.clone();
+    }
+    if d.opts.province.is_some() {
+        place_at.province = None;
     }
     let province = d
         .opts
@@ -715,6 +733,7 @@ fn read_row(
         exemplary,
         body: (!body.is_empty()).then(|| body.to_string()),
         note: (!note.is_empty()).then(|| note.split_whitespace().collect::<Vec<_>>().join(" ")),
+        place_at,
     })
 }
 

@@ -7,6 +7,7 @@
 //! written and the report carries a table of what would be.
 
 use super::detect::{self, Kind};
+use super::places::PlaceCheck;
 use super::sheet::{self, Defaults};
 use super::{docx, grid, ImportError, Options, Problem, Record, Report};
 use crate::lints::PLACEHOLDER;
@@ -15,8 +16,10 @@ use std::collections::HashSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-/// Most models written in one YAML list file.
-const LIST_MAX: usize = 1_000;
+/// Largest YAML list written: half the limit of a model list file
+/// ([`crate::content::MAX_LIST_BYTES`], 2 MiB), leaving room for the bodies editors add
+/// (about 3,500 models of a decision list: 10,000 go into three files).
+const LIST_BYTES: usize = crate::content::MAX_LIST_BYTES / 2;
 
 /// Same title, place and year: the same model.
 type Key = (i32, String, String, String, String);
@@ -60,6 +63,7 @@ struct Ctx<'a> {
     site: &'a Site,
     defaults: Defaults<'a>,
     seen: HashSet<Key>,
+    places: PlaceCheck,
     taken: HashSet<PathBuf>,
     plans: Vec<Plan>,
     lines: Vec<Line>,
@@ -122,6 +126,21 @@ impl Ctx<'_> {
                 {
                     r.district = Some(x.name.clone());
                 }
+            }
+        }
+    }
+
+    /// Gives the record's place its official names (warnings reported); false, with the
+    /// error reported, when the place keeps it out.
+    fn resolve_place(&mut self, shown: &str, r: &mut Record) -> bool {
+        match self.places.apply(shown, r) {
+            Ok(warnings) => {
+                self.report.problems.extend(warnings);
+                true
+            }
+            Err(e) => {
+                self.report.problems.push(e);
+                false
             }
         }
     }
@@ -209,6 +228,9 @@ impl Ctx<'_> {
             let mut by_year: std::collections::BTreeMap<i32, Vec<Record>> = Default::default();
             let mut again = 0;
             for mut r in out.records {
+                if !self.resolve_place(shown, &mut r) {
+                    continue;
+                }
                 self.canonical(&mut r);
                 if self.already(&r) {
                     again += 1;
@@ -238,12 +260,11 @@ impl Ctx<'_> {
                 let dir = PathBuf::from("content")
                     .join("models")
                     .join(year.to_string());
-                // The loader reads a long list in time growing with the square of its
-                // length: a sheet of more than LIST_MAX models goes into several files.
-                for part in records.chunks(LIST_MAX) {
+                // A list loads in time linear in its length (`content::read`'s test counts
+                // the work): files are cut by size only, below the content file limit.
+                for (text, part) in yaml_lists(shown, &g.name, &records) {
                     let rel = free_path(&self.opts.root, &self.taken, &dir, &stem, "yaml");
                     self.taken.insert(rel.clone());
-                    let text = yaml_list(shown, &g.name, part);
                     for r in part {
                         self.lines.push(Line {
                             source: format!("{shown}:{}", r.source),
@@ -342,7 +363,11 @@ impl Ctx<'_> {
             exemplary: false,
             body: Some(doc.markdown.clone()),
             note: None,
+            place_at: Default::default(),
         };
+        if !self.resolve_place(shown, &mut r) {
+            return;
+        }
         self.canonical(&mut r);
         if self.already(&r) {
             self.report.notes.push(crate::msg!(
@@ -424,45 +449,61 @@ impl Ctx<'_> {
     }
 }
 
-/// The YAML list of one sheet.
-fn yaml_list(file: &str, sheet: &str, records: &[Record]) -> String {
+/// The YAML lists of one sheet: its models in order, a new file whenever one would pass
+/// [`LIST_BYTES`].
+fn yaml_lists<'r>(file: &str, sheet: &str, records: &'r [Record]) -> Vec<(String, &'r [Record])> {
     let name = Path::new(file)
         .file_name()
         .and_then(|s| s.to_str())
         .unwrap_or(file);
-    let mut s = String::with_capacity(records.len() * 400);
-    s.push_str(&format!(
-        "# {}\n",
-        crate::msg!("import.yaml_comment", file = name, sheet = sheet)
-    ));
-    s.push_str(&format!("# {}\n", crate::msg!("import.yaml_check")));
-    for r in records {
-        s.push('\n');
-        s.push_str(&format!("- title: {}\n", quote(&r.title)));
-        front(&mut s, r, "  ");
-        if let Some(n) = &r.note {
-            s.push_str(&format!(
-                "  # {}: {}\n",
-                crate::msg!("import.note_word"),
-                n.replace('\n', " ")
-            ));
+    let head = format!(
+        "# {}\n# {}\n",
+        crate::msg!("import.yaml_comment", file = name, sheet = sheet),
+        crate::msg!("import.yaml_check")
+    );
+    let mut out = Vec::new();
+    let mut s = head.clone();
+    let mut first = 0;
+    for (i, r) in records.iter().enumerate() {
+        let entry = yaml_entry(r);
+        if i > first && s.len() + entry.len() > LIST_BYTES {
+            out.push((std::mem::replace(&mut s, head.clone()), &records[first..i]));
+            first = i;
         }
+        s.push_str(&entry);
+    }
+    out.push((s, &records[first..]));
+    out
+}
+
+/// One model of a YAML list.
+fn yaml_entry(r: &Record) -> String {
+    let mut s = String::with_capacity(400);
+    s.push('\n');
+    s.push_str(&format!("- title: {}\n", quote(&r.title)));
+    front(&mut s, r, "  ");
+    if let Some(n) = &r.note {
         s.push_str(&format!(
             "  # {}: {}\n",
-            crate::msg!("import.source_word"),
-            r.source
+            crate::msg!("import.note_word"),
+            n.replace('\n', " ")
         ));
-        if let Some(b) = &r.body {
-            s.push_str("  body: |\n");
-            for line in b.lines() {
-                let line = line.trim();
-                if line.is_empty() {
-                    s.push('\n');
-                } else {
-                    s.push_str("    ");
-                    s.push_str(line);
-                    s.push('\n');
-                }
+    }
+    s.push_str(&format!(
+        "  # {}: {}\n",
+        crate::msg!("import.source_word"),
+        r.source
+    ));
+    if let Some(b) = &r.body {
+        s.push_str("  body: |\n");
+        for line in b.lines() {
+            let line = line.trim();
+            if line.is_empty() {
+                s.push('\n');
+            } else {
+                s.push_str("    ");
+                s.push_str(line);
+                s.push('\n');
             }
         }
     }
@@ -669,6 +710,7 @@ pub fn run(opts: &Options) -> Result<Report, ImportError> {
             site_province,
         },
         seen,
+        places: PlaceCheck::new(site.config.places_extra.clone()),
         taken: HashSet::new(),
         plans: Vec::new(),
         lines: Vec::new(),
@@ -717,4 +759,31 @@ fn write_plan(root: &Path, plan: &Plan) -> std::io::Result<()> {
         new_file(p, bytes)?;
     }
     new_file(&plan.path, plan.text.as_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_long_sheet_is_cut_into_lists_below_the_size_limit() {
+        let title = "Mô hình ".repeat(30_000); // ~300 KB each
+        let records: Vec<Record> = (0..5)
+            .map(|i| Record {
+                title: format!("{title}{i}"),
+                source: format!("DS!A{i}"),
+                ..Record::default()
+            })
+            .collect();
+        let lists = yaml_lists("ds.xlsx", "DS", &records);
+        let sizes: Vec<usize> = lists.iter().map(|(_, part)| part.len()).collect();
+        assert_eq!(sizes, [3, 2]);
+        for (text, part) in &lists {
+            assert!(text.len() <= LIST_BYTES, "{}", text.len());
+            assert_eq!(text.matches("- title:").count(), part.len());
+            assert!(text.starts_with("# "));
+        }
+        // A short sheet is one file.
+        assert_eq!(yaml_lists("ds.xlsx", "DS", &records[..1]).len(), 1);
+    }
 }

@@ -474,3 +474,23 @@ pub fn big_xlsx(n: usize, group: usize) -> Vec<u8> {
     ws.write_string(r + 6, 5, "Nguyễn Văn An").unwrap();
     wb.save_to_buffer().unwrap()
 }
+
+/// A one-sheet .xlsx of plain rows (cells that read as whole numbers are written as numbers,
+/// as Excel keeps an STT column).
+pub fn xlsx(sheet: &str, rows: &[Vec<&str>]) -> Vec<u8> {
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name(sheet).unwrap();
+    for (r, row) in rows.iter().enumerate() {
+        for (c, cell) in row.iter().enumerate() {
+            if cell.is_empty() {
+                continue;
+            }
+            match cell.parse::<i64>() {
+                Ok(n) => ws.write_number(r as u32, c as u16, n as f64).unwrap(),
+                Err(_) => ws.write_string(r as u32, c as u16, *cell).unwrap(),
+            };
+        }
+    }
+    wb.save_to_buffer().unwrap()
+}
