@@ -78,6 +78,8 @@ pub struct Staging {
     /// What the work folder held when the build began (its marker).
     work_had: Manifest,
     files: Mutex<Vec<Placed>>,
+    /// Files this build wrote or linked into the work folder (to flush before the swap).
+    touched: Mutex<Vec<String>>,
     /// Files whose bytes differ from the published output's.
     changed: AtomicUsize,
     scratch: AtomicUsize,
@@ -260,6 +262,7 @@ impl Staging {
             prev,
             work_had,
             files: Mutex::new(Vec::new()),
+            touched: Mutex::new(Vec::new()),
             changed: AtomicUsize::new(0),
             scratch: AtomicUsize::new(0),
             stamps: stamps_path,
@@ -308,6 +311,9 @@ impl Staging {
             }
         }
         clear(&target)?;
+        if let Ok(mut t) = self.touched.lock() {
+            t.push(rel.to_string());
+        }
         if let Some((e, source)) = published {
             ensure_parent(&self.work, &target)?;
             if fs::hard_link(&source, &target).is_ok() {
@@ -483,7 +489,13 @@ impl Staging {
         stamps.extend(files.iter().map(|p| (p.rel.clone(), p.entry.stamp)));
         // `DVK_NO_SYNC=1` skips the flush (for measuring its cost; not for real sites).
         if std::env::var_os("DVK_NO_SYNC").is_none() {
-            sync_tree(&self.work)?;
+            let touched = std::mem::take(
+                &mut *self
+                    .touched
+                    .lock()
+                    .map_err(|_| io::Error::other("poisoned"))?,
+            );
+            self.flush(&touched, &gone, &listed)?;
         }
         if self.previous.is_some() {
             if exchange(&self.work, &self.out).is_err() {
@@ -511,6 +523,41 @@ impl Staging {
             fingerprint: Some(crate::fresh::output_of_files(&stamps)),
             carried,
         })
+    }
+
+    /// Makes what this build changed in the work folder durable before the swap: the files it
+    /// wrote or linked and the folders whose entries changed, one `fsync` each, when they are
+    /// few (an edit); the whole file system at once (`syncfs`) when they are many (a full
+    /// build). `syncfs` also waits for every other program's writes to the disk, which an
+    /// edit should not pay for.
+    fn flush(&self, touched: &[String], gone: &[&str], carried: &[String]) -> io::Result<()> {
+        use rayon::prelude::*;
+        if touched.len() + gone.len() > FSYNC_EACH_MAX {
+            return sync_tree(&self.work);
+        }
+        touched
+            .par_iter()
+            .map(String::as_str)
+            .chain([MARKER].into_par_iter())
+            .try_for_each(|rel| File::open(self.work.join(rel))?.sync_all())?;
+        let mut dirs: HashSet<&str> = HashSet::from([""]);
+        let all = touched
+            .iter()
+            .map(String::as_str)
+            .chain(gone.iter().copied())
+            .chain(carried.iter().map(|c| c.trim_end_matches('/')))
+            .chain([MARKER]);
+        for rel in all {
+            let mut at = rel;
+            while let Some((up, _)) = at.rsplit_once('/') {
+                if !dirs.insert(up) {
+                    break;
+                }
+                at = up;
+            }
+        }
+        dirs.par_iter().for_each(|d| sync_dir(&self.work.join(d)));
+        Ok(())
     }
 
     /// Records the stamps of the published output's files (as its marker lists them) for the
@@ -580,6 +627,9 @@ fn append_carried(dir: &Path, carried: &[String]) -> io::Result<()> {
     }
     f.write_all(text.as_bytes())
 }
+
+/// Above this many files changed, a build flushes the whole file system at once.
+const FSYNC_EACH_MAX: usize = 2_000;
 
 /// The name of the spare folder beside the output folder `name`.
 fn spare_name(name: &str) -> String {
