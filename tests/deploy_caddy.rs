@@ -28,7 +28,8 @@ fn configure(dir: &Path, public: &Path, port: u16) -> PathBuf {
     let conf = shipped
         .replace(
             "danvan.example.gov.vn {",
-            &format!("{{\n\tadmin off\n}}\nhttp://127.0.0.1:{port} {{"),
+            // Any host name (the requests say localhost), on the loopback interface only.
+            &format!("{{\n\tadmin off\n}}\nhttp://:{port} {{\n\tbind 127.0.0.1"),
         )
         .replace(
             "root * /var/www/dan-van-kheo/public",
@@ -45,7 +46,11 @@ fn caddy_serves_the_built_site_with_the_shipped_caddyfile() {
         println!("SKIP: Caddy deployment test: Caddy not installed (apt-get install -y caddy)");
         return;
     };
-    let dir = tempfile::tempdir().unwrap();
+    // Not tempdir()'s ".tmp…": the Caddyfile's `hide .*` hides every path with a dot folder.
+    let dir = tempfile::Builder::new()
+        .prefix("dvk-caddy-")
+        .tempdir()
+        .unwrap();
     let public = http::build_sample(dir.path());
     let port = http::free_port();
     let conf = configure(dir.path(), &public, port);

@@ -43,13 +43,13 @@ impl El {
 
 fn element(e: &BytesStart) -> El {
     El {
-        name: String::from_utf8(e.name().as_ref().to_vec()).unwrap(),
+        name: e.name().as_ref().to_string(),
         attrs: e
             .attributes()
             .map(|a| {
                 let a = a.expect("well-formed attribute");
                 (
-                    String::from_utf8(a.key.as_ref().to_vec()).unwrap(),
+                    a.key.as_ref().to_string(),
                     a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
                         .expect("attribute value")
                         .into_owned(),
