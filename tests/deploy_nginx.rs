@@ -275,4 +275,10 @@ fn nginx_serves_the_built_site_with_the_shipped_configuration() {
     }
     // dvk's marker file and other hidden files are not served.
     assert_eq!(get(port, "/.dvk-build", None).status, 404);
+
+    // The checks shared with the Apache and Caddy tests (Vary, Content-Type of the compressed
+    // copies, the stylesheet's copies and cache), which need brotli.
+    if brotli {
+        common::http::check_site("nginx", port, &public);
+    }
 }

@@ -2,6 +2,8 @@
 //! and the files a test writes.
 #![allow(dead_code)]
 
+pub mod http;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
