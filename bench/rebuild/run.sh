@@ -2,6 +2,7 @@
 # One edit, rebuilt in place on disk: dvk beside Hugo on the same generated models.
 #   bench/rebuild/run.sh [SIZES...]          (default: 10000 30000)
 #   RUNS=3 HUGO_SIZES="10000" bench/rebuild/run.sh 10000 30000
+#   DVK=/path/to/dvk ...   (a given binary; default: this checkout's release build)
 # What an editor does: the site was built before (public/ is there); one write-up is edited
 # (summary, title) or deleted, or site.yaml is changed; the same build command runs again in
 # the same folder. Nothing is set aside or cleaned between runs: each tool pays what it
@@ -20,8 +21,12 @@ sizes=("$@"); [ ${#sizes[@]} -gt 0 ] || sizes=(10000 30000)
 T=/usr/bin/time; FMT="%e %U %S %M"
 out=${OUT:-$(mktemp)}; tf=$(mktemp)
 
-(cd "$repo" && cargo build --release -q)
-dvk=$repo/target/release/dvk
+# DVK=path/to/dvk measures that binary instead of building this checkout's.
+dvk=${DVK:-}
+if [ -z "$dvk" ]; then
+  (cd "$repo" && cargo build --release -q)
+  dvk=$repo/target/release/dvk
+fi
 
 fresh_corpus() {  # flavor size -> a new copy of the generated corpus (edits are not undone)
   local p=$corpus/pristine-$1-$2 d=$corpus/$1-$2
