@@ -516,7 +516,11 @@ fn find_files(root: &Path, content_dir: &Path) -> (Vec<(PathBuf, Kind)>, Vec<Dia
                 diags.push(if gone {
                     Diagnostic::error(&p, 0, 0, crate::msg!("content.cannot_read", detail = e))
                 } else {
-                    Diagnostic::io_error(&p, crate::msg!("content.unreadable", detail = e))
+                    // The system's reason alone: the path is the diagnostic's own.
+                    let detail = e
+                        .io_error()
+                        .map_or_else(|| e.to_string(), |io| io.to_string());
+                    Diagnostic::io_error(&p, crate::msg!("content.unreadable", detail = detail))
                 });
                 continue;
             }
