@@ -10,6 +10,9 @@ static GLOBAL: dvk::alloc::Mimalloc = dvk::alloc::Mimalloc;
 /// mimalloc makes its first arena, so this runs as an early constructor, before `main` and
 /// before mimalloc's own initialisation. (Purging freed memory at once was tried too: it
 /// cost 0.7-1.4 s of kernel time per 10k build in page faults and TLB flushes.)
+/// An ELF constructor (`.init_array`) exists on Linux only here; elsewhere mimalloc keeps its
+/// default (eager commit), which costs memory, not correctness.
+#[cfg(target_os = "linux")]
 extern "C" fn tune_allocator() {
     // Option number of `mi_option_arena_eager_commit` in mimalloc v3's `mi_option_e`
     // (the -sys crate does not name it).
@@ -18,6 +21,7 @@ extern "C" fn tune_allocator() {
     unsafe { libmimalloc_sys::mi_option_set(ARENA_EAGER_COMMIT, 0) }
 }
 
+#[cfg(target_os = "linux")]
 #[used]
 #[link_section = ".init_array.00101"]
 static TUNE_ALLOCATOR: extern "C" fn() = tune_allocator;
