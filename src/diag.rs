@@ -31,6 +31,10 @@ pub struct Diagnostic {
     pub severity: Severity,
     /// What is wrong and what to do about it.
     pub message: String,
+    /// The file could not be read (permissions, a failing disk): a problem of the machine,
+    /// not of the content, which makes `dvk` exit with 2 instead of 1.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub io: bool,
 }
 
 impl Diagnostic {
@@ -42,6 +46,15 @@ impl Diagnostic {
             column,
             severity: Severity::Error,
             message: message.into(),
+            io: false,
+        }
+    }
+
+    /// An error reading an input file (see [`Diagnostic::io`]).
+    pub fn io_error(path: &Path, message: impl Into<String>) -> Self {
+        Diagnostic {
+            io: true,
+            ..Diagnostic::error(path, 0, 0, message)
         }
     }
 
@@ -56,6 +69,11 @@ impl Diagnostic {
     /// True for errors (which fail the build).
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
+    }
+
+    /// True for an input file that could not be read ([`Diagnostic::io_error`]).
+    pub fn is_io(&self) -> bool {
+        self.io && self.is_error()
     }
 }
 

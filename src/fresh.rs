@@ -189,6 +189,7 @@ pub enum Stamp {
 
 impl Stamp {
     /// The stamp of an entry with metadata `meta`.
+    #[cfg(unix)]
     pub fn of(meta: &fs::Metadata) -> Stamp {
         use std::os::unix::fs::MetadataExt;
         if meta.is_dir() {
@@ -201,6 +202,28 @@ impl Stamp {
                 ino: meta.ino(),
                 dev: meta.dev(),
             }
+        }
+    }
+
+    /// The stamp of an entry with metadata `meta`. Without Unix metadata, the modification
+    /// time comes from [`fs::Metadata::modified`] and there is no inode or device number
+    /// (0): a file replaced by another of the same size and time is then not noticed.
+    #[cfg(not(unix))]
+    pub fn of(meta: &fs::Metadata) -> Stamp {
+        if meta.is_dir() {
+            return Stamp::Dir;
+        }
+        let since_epoch = meta
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .unwrap_or_default();
+        Stamp::File {
+            len: meta.len(),
+            mtime: i64::try_from(since_epoch.as_secs()).unwrap_or(i64::MAX),
+            mtime_nsec: i64::from(since_epoch.subsec_nanos()),
+            ino: 0,
+            dev: 0,
         }
     }
 
@@ -422,6 +445,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(unix)]
     fn a_linked_folder_gives_no_fingerprint() {
         let dir = site();
         let root = dir.path();

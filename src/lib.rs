@@ -102,6 +102,10 @@ pub enum BuildError {
     /// Output files could not be written (full disk, permissions): every problem found,
     /// sorted, those among them.
     Write(Vec<Diagnostic>),
+    /// Input files exist but could not be read (permissions, a failing disk): every problem
+    /// found, sorted, those among them ([`Diagnostic::is_io`], or a photo that could not be
+    /// read). A problem of the machine, not of the content: `dvk` exits with 2.
+    Read(Vec<Diagnostic>),
 }
 
 impl std::fmt::Display for BuildError {
@@ -117,6 +121,14 @@ impl std::fmt::Display for BuildError {
             }
             BuildError::Output(e) => write!(f, "{e}"),
             BuildError::Write(_) => write!(f, "{}", crate::msg!("build.write_failed")),
+            BuildError::Read(d) => {
+                let errors = d.iter().filter(|d| d.is_error()).count();
+                write!(
+                    f,
+                    "{}",
+                    crate::msg!("build.content_failed", errors = errors)
+                )
+            }
         }
     }
 }
@@ -297,9 +309,11 @@ pub fn build_with_progress(
         // Still run the renderer on nothing: link errors in bodies are found while rendering,
         // so check them too before giving up, for a complete list.
         let bodies = site.take_model_bodies();
-        let (_, d) = render_taking_bodies(root, &site, bodies, &render::NullSink, theme);
+        let (report, d) = render_taking_bodies(root, &site, bodies, &render::NullSink, theme);
         all.extend(d);
-        return Err(BuildError::Content(all.sorted()));
+        // Nothing is written here: a failure the renderer calls the machine's is a photo or
+        // attachment that could not be read.
+        return Err(failed(all, report.output_failed));
     }
     let staging = output::Staging::begin(root, &out).map_err(BuildError::Output)?;
     progress.pages(progress::page_count(&site));
@@ -316,7 +330,7 @@ pub fn build_with_progress(
         return Err(BuildError::Write(all.sorted()));
     }
     if all.has_errors() || (opts.strict && !all.0.is_empty()) {
-        return Err(BuildError::Content(all.sorted()));
+        return Err(failed(all, false));
     }
     if opts.precompress || site.config.agency.publish.precompress {
         progress.phase("Compressing");
@@ -370,6 +384,16 @@ pub fn build_with_progress(
     Ok(report)
 }
 
+/// The error of a build that found problems: [`BuildError::Read`] when an input could not be
+/// read (`unreadable`, or a problem that says so), else [`BuildError::Content`].
+fn failed(all: Diagnostics, unreadable: bool) -> BuildError {
+    if unreadable || all.0.iter().any(Diagnostic::is_io) {
+        BuildError::Read(all.sorted())
+    } else {
+        BuildError::Content(all.sorted())
+    }
+}
+
 /// The warnings of [`lints`] about a loaded site, at the lines of the keys they name.
 fn located_lints(root: &Path, site: &site::Site) -> Vec<Diagnostic> {
     lints::located(root, site)
@@ -383,6 +407,21 @@ pub fn check(root: &Path) -> Vec<Diagnostic> {
 /// [`check`], telling `progress` how far it got. Also warns about content that builds but
 /// reads badly ([`lints`]).
 pub fn check_with_progress(root: &Path, progress: &dyn progress::Progress) -> Vec<Diagnostic> {
+    check_report(root, progress).diagnostics
+}
+
+/// What [`check_report`] found.
+#[derive(Debug)]
+pub struct CheckReport {
+    /// Every error and warning, sorted.
+    pub diagnostics: Vec<Diagnostic>,
+    /// An input file could not be read (permissions, a failing disk): the check is
+    /// incomplete, and `dvk check` exits with 2 ([`BuildError::Read`]).
+    pub unreadable: bool,
+}
+
+/// [`check_with_progress`], also telling whether an input could not be read.
+pub fn check_report(root: &Path, progress: &dyn progress::Progress) -> CheckReport {
     progress.phase(&crate::msg!("progress.loading"));
     let (site, diags) = load_site(root, true, None);
     let mut all = Diagnostics::default();
@@ -396,7 +435,7 @@ pub fn check_with_progress(root: &Path, progress: &dyn progress::Progress) -> Ve
         ));
     }
     progress.pages(progress::page_count(&site));
-    let (_, d) = render_into(
+    let (report, d) = render_into(
         root,
         &site,
         &progress::Counting {
@@ -405,5 +444,9 @@ pub fn check_with_progress(root: &Path, progress: &dyn progress::Progress) -> Ve
         },
     );
     all.extend(d);
-    all.sorted()
+    let unreadable = report.output_failed || all.0.iter().any(Diagnostic::is_io);
+    CheckReport {
+        diagnostics: all.sorted(),
+        unreadable,
+    }
 }

@@ -10,6 +10,9 @@ static GLOBAL: dvk::alloc::Mimalloc = dvk::alloc::Mimalloc;
 /// mimalloc makes its first arena, so this runs as an early constructor, before `main` and
 /// before mimalloc's own initialisation. (Purging freed memory at once was tried too: it
 /// cost 0.7-1.4 s of kernel time per 10k build in page faults and TLB flushes.)
+/// An ELF constructor (`.init_array`) exists on Linux only here; elsewhere mimalloc keeps its
+/// default (eager commit), which costs memory, not correctness.
+#[cfg(target_os = "linux")]
 extern "C" fn tune_allocator() {
     // Option number of `mi_option_arena_eager_commit` in mimalloc v3's `mi_option_e`
     // (the -sys crate does not name it).
@@ -18,6 +21,7 @@ extern "C" fn tune_allocator() {
     unsafe { libmimalloc_sys::mi_option_set(ARENA_EAGER_COMMIT, 0) }
 }
 
+#[cfg(target_os = "linux")]
 #[used]
 #[link_section = ".init_array.00101"]
 static TUNE_ALLOCATOR: extern "C" fn() = tune_allocator;
@@ -454,6 +458,26 @@ fn main() -> ExitCode {
                     eprintln!("{id_text}");
                     ExitCode::from(1)
                 }
+                Err(dvk::BuildError::Read(diags)) => {
+                    for d in &diags {
+                        eprintln!("{d}");
+                    }
+                    let errors = diags.iter().filter(|d| d.is_error()).count();
+                    let kept = if had_site {
+                        dvk::msg!("cli.previous_kept", out = out_dir.display())
+                    } else {
+                        dvk::msg!("cli.no_previous")
+                    };
+                    eprintln!(
+                        "{}",
+                        dvk::msg!(
+                            "cli.read_failed",
+                            counts = counts(errors, diags.len() - errors),
+                            kept = kept
+                        )
+                    );
+                    ExitCode::from(2)
+                }
                 Err(dvk::BuildError::Write(diags)) => {
                     for d in &diags {
                         eprintln!("{d}");
@@ -481,8 +505,9 @@ fn main() -> ExitCode {
                 return code;
             }
             let bar = dvk::progress::Bar::new(cli.quiet || matches!(format, CheckFormat::Json));
-            let diags = dvk::check_with_progress(&site, &bar);
+            let report = dvk::check_report(&site, &bar);
             bar.finish();
+            let diags = report.diagnostics;
             let errors = diags.iter().filter(|d| d.is_error()).count();
             let warnings = diags.len() - errors;
             match format {
@@ -504,7 +529,12 @@ fn main() -> ExitCode {
                     }
                 }
             }
-            if errors > 0 || (strict && warnings > 0) {
+            if report.unreadable {
+                if matches!(format, CheckFormat::Text) {
+                    eprintln!("{}", dvk::msg!("cli.check_read_failed"));
+                }
+                ExitCode::from(2)
+            } else if errors > 0 || (strict && warnings > 0) {
                 ExitCode::from(1)
             } else {
                 ExitCode::SUCCESS
@@ -723,7 +753,9 @@ fn main() -> ExitCode {
                     eprintln!("{e}");
                 }
                 eprintln!("{}", dvk::msg!("cli.stats_errors", n = errors.len()));
-                return ExitCode::from(1);
+                // A file that could not be read is the machine's problem (exit 2).
+                let unreadable = errors.iter().any(|e| e.is_io());
+                return ExitCode::from(if unreadable { 2 } else { 1 });
             }
             ExitCode::SUCCESS
         }

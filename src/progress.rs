@@ -149,6 +149,7 @@ impl Phase {
 }
 
 /// The CPU time this process has used so far (user and system, every thread).
+#[cfg(unix)]
 pub fn cpu_total() -> Option<std::time::Duration> {
     let mut usage = std::mem::MaybeUninit::<libc::rusage>::zeroed();
     // SAFETY: getrusage fills the struct it is given; on failure it is not read.
@@ -163,6 +164,13 @@ pub fn cpu_total() -> Option<std::time::Duration> {
             + std::time::Duration::from_micros(t.tv_usec.max(0) as u64)
     };
     Some(time(usage.ru_utime) + time(usage.ru_stime))
+}
+
+/// The CPU time this process has used so far: not measured where `getrusage` does not exist
+/// (the timings of `--verbose` then show wall-clock time only).
+#[cfg(not(unix))]
+pub fn cpu_total() -> Option<std::time::Duration> {
+    None
 }
 
 /// The peak resident memory of this process so far (`VmHWM`), where the system tells it.

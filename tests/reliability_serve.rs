@@ -205,7 +205,6 @@ fn serve_listens_on_loopback_and_refuses_every_path_out_of_the_site() {
 }
 
 #[test]
-#[ignore = "regression found when merging this round's branches (2026-12-01): a normal request gets no answer while 300 idle, 200 trickling and 64 non-reading clients are connected; issue 20 stays open until it passes again"]
 fn serve_keeps_serving_through_a_thousand_connections_and_slow_clients() {
     let (_dir, site) = site_with_canaries();
     let Some(server) = start(&site) else {

@@ -508,12 +508,20 @@ fn find_files(root: &Path, content_dir: &Path) -> (Vec<(PathBuf, Kind)>, Vec<Dia
                     .path()
                     .map(|p| rel_to(root, p))
                     .unwrap_or_else(|| "content".into());
-                diags.push(Diagnostic::error(
-                    &p,
-                    0,
-                    0,
-                    crate::msg!("content.cannot_read", detail = e),
-                ));
+                // A folder that cannot be listed is the machine's problem (exit 2), unless
+                // it was removed while being walked.
+                let gone = e
+                    .io_error()
+                    .is_some_and(|e| e.kind() == std::io::ErrorKind::NotFound);
+                diags.push(if gone {
+                    Diagnostic::error(&p, 0, 0, crate::msg!("content.cannot_read", detail = e))
+                } else {
+                    // The system's reason alone: the path is the diagnostic's own.
+                    let detail = e
+                        .io_error()
+                        .map_or_else(|| e.to_string(), |io| io.to_string());
+                    Diagnostic::io_error(&p, crate::msg!("content.unreadable", detail = detail))
+                });
                 continue;
             }
         };

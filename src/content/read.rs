@@ -138,16 +138,22 @@ fn utf8_string(bytes: Vec<u8>) -> Result<String, std::string::FromUtf8Error> {
     }
 }
 
+/// The problem of a file that exists but cannot be read: an I/O error of the machine
+/// (permissions, a lock, a failing disk; exit 2). A file gone since the folder was listed
+/// (deleted meanwhile) is an ordinary error of the content.
+pub fn unreadable(rel: &Path, e: &std::io::Error) -> Diagnostic {
+    if e.kind() == std::io::ErrorKind::NotFound {
+        Diagnostic::error(rel, 0, 0, crate::msg!("read.cannot_read", error = e))
+    } else {
+        Diagnostic::io_error(rel, crate::msg!("read.unreadable", error = e))
+    }
+}
+
 /// Reads a file as UTF-8 text, as it is on disk.
 pub fn read_utf8(root: &Path, rel: &Path, diags: &mut Vec<Diagnostic>) -> Option<String> {
     let full = root.join(rel);
     let cannot_read = |diags: &mut Vec<Diagnostic>, e: std::io::Error| -> Option<String> {
-        diags.push(Diagnostic::error(
-            rel,
-            0,
-            0,
-            crate::msg!("read.cannot_read", error = e),
-        ));
+        diags.push(unreadable(rel, &e));
         None
     };
     // One open, its size from the open file (no second lookup of the path), then the bytes.

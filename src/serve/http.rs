@@ -2,14 +2,15 @@
 //! cached), the files they use, feeds and data, the search index, the theme's static files,
 //! and the server's own `/__dvk/` endpoints (live-reload script, overlay styles, long poll).
 
-use super::{Entry, Event, Msg, Shared, Waiter, POLL_HOLD};
+use super::conn::{Reply, Request};
+use super::{Entry, Event, Msg, Shared, POLL_HOLD};
 use crate::diag::Diagnostic;
 use crate::render::{self, Sink};
 use std::io;
 use std::path::Path;
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Instant;
-use tiny_http::{Header, Method, Request, Response, StatusCode};
 
 const RELOAD_JS: &str = include_str!("reload.js");
 const OVERLAY_CSS: &str = include_str!("overlay.css");
@@ -153,22 +154,28 @@ fn percent_decode(s: &str) -> Option<String> {
     String::from_utf8(out).ok()
 }
 
-fn header(name: &str, value: &str) -> Header {
-    Header::from_bytes(name.as_bytes(), value.as_bytes())
-        .unwrap_or_else(|_| Header::from_bytes(&b"X-Dvk"[..], &b"1"[..]).expect("static header"))
+/// What a worker found for a request: an answer, or a long poll that waits for a change
+/// (on its connection's thread, not a worker: [`wait_poll`]).
+pub(crate) enum Answer {
+    Reply(Reply),
+    Poll { since: u64, page: String },
 }
 
 /// A response with the server's usual headers.
-fn respond(req: Request, status: u16, ctype: &str, body: Vec<u8>) -> u16 {
-    let mut r = Response::from_data(body).with_status_code(StatusCode(status));
-    r.add_header(header("Content-Type", ctype));
-    r.add_header(header("Cache-Control", "no-store"));
-    r.add_header(header("X-Content-Type-Options", "nosniff"));
+fn respond(status: u16, ctype: &str, body: impl Into<Arc<Vec<u8>>>) -> Reply {
+    let mut headers = vec![
+        ("Content-Type", ctype.to_string()),
+        ("Cache-Control", "no-store".to_string()),
+        ("X-Content-Type-Options", "nosniff".to_string()),
+    ];
     if ctype.starts_with("text/html") {
-        r.add_header(header("Content-Security-Policy", CSP));
+        headers.push(("Content-Security-Policy", CSP.to_string()));
     }
-    let _ = req.respond(r);
-    status
+    Reply {
+        status,
+        headers,
+        body: body.into(),
+    }
 }
 
 /// Adds the live-reload script to an HTML page.
@@ -224,51 +231,56 @@ enum Found {
     Nothing,
 }
 
-/// Answers one request.
-pub(crate) fn handle(shared: &Shared, req: Request, report: &(dyn Fn(Event) + Sync)) {
+/// Answers one request (on a worker).
+pub(crate) fn handle(shared: &Shared, req: &Request, report: &(dyn Fn(Event) + Sync)) -> Answer {
     let started = Instant::now();
-    let url = req.url();
+    let url = &req.url;
     let line = if url.len() > 200 {
         let cut = (0..=200)
             .rev()
             .find(|&i| url.is_char_boundary(i))
             .unwrap_or(0);
-        format!("{} {}…", req.method(), &url[..cut])
+        format!("{} {}…", req.method, &url[..cut])
     } else {
-        format!("{} {url}", req.method())
+        format!("{} {url}", req.method)
     };
-    let status = answer(shared, req);
+    let answer = answer(shared, req);
     if shared.verbose {
         report(Event::Request {
             line,
-            status,
+            status: match &answer {
+                Answer::Reply(r) => r.status,
+                Answer::Poll { .. } => 200,
+            },
             elapsed: started.elapsed(),
         });
     }
+    answer
 }
 
-fn answer(shared: &Shared, req: Request) -> u16 {
-    let host = req
-        .headers()
-        .iter()
-        .find(|h| h.field.equiv("Host"))
-        .map(|h| h.value.as_str().to_string());
-    if !shared.hosts.allows(host.as_deref()) {
-        let body = crate::msg!("serve.wrong_host", host = host.unwrap_or_default());
-        return respond(req, 421, "text/plain; charset=utf-8", body.into_bytes());
+fn answer(shared: &Shared, req: &Request) -> Answer {
+    if !shared.hosts.allows(req.host.as_deref()) {
+        let body = crate::msg!(
+            "serve.wrong_host",
+            host = req.host.clone().unwrap_or_default()
+        );
+        return Answer::Reply(respond(421, "text/plain; charset=utf-8", body.into_bytes()));
     }
-    if req.url().len() > MAX_URL_BYTES {
+    if req.url.len() > MAX_URL_BYTES {
         let body = crate::msg!("serve.url_too_long", max = MAX_URL_BYTES);
-        return respond(req, 414, "text/plain; charset=utf-8", body.into_bytes());
+        return Answer::Reply(respond(414, "text/plain; charset=utf-8", body.into_bytes()));
     }
-    if !matches!(req.method(), Method::Get | Method::Head) {
-        let mut r = Response::from_string("only GET and HEAD").with_status_code(StatusCode(405));
-        r.add_header(header("Allow", "GET, HEAD"));
-        let _ = req.respond(r);
-        return 405;
+    if !matches!(req.method.as_str(), "GET" | "HEAD") {
+        let mut r = respond(
+            405,
+            "text/plain; charset=utf-8",
+            b"only GET and HEAD".to_vec(),
+        );
+        r.headers.push(("Allow", "GET, HEAD".to_string()));
+        return Answer::Reply(r);
     }
-    let Some(path) = site_path(req.url()) else {
-        return not_found(shared, req);
+    let Some(path) = site_path(&req.url) else {
+        return Answer::Reply(not_found(shared));
     };
     if let Some(endpoint) = path.strip_prefix("__dvk/") {
         return internal(shared, req, endpoint);
@@ -283,54 +295,46 @@ fn answer(shared: &Shared, req: Request) -> u16 {
     } else {
         path.clone()
     };
-    match find(shared, &key) {
-        Found::File(e) => send_entry(req, &key, e, version, 200),
-        Found::Redirect(to) => {
-            let mut r = Response::empty(301);
-            r.add_header(header("Location", &to));
-            r.add_header(header("Cache-Control", "no-store"));
-            let _ = req.respond(r);
-            301
-        }
+    Answer::Reply(match find(shared, &key) {
+        Found::File(e) => send_entry(&key, e, version, 200),
+        Found::Redirect(to) => Reply {
+            status: 301,
+            headers: vec![("Location", to), ("Cache-Control", "no-store".to_string())],
+            body: Arc::new(Vec::new()),
+        },
         Found::RenderFailed(diags) => {
             let page = error_page(shared, &diags, version);
-            respond(req, 500, "text/html; charset=utf-8", page)
+            respond(500, "text/html; charset=utf-8", page)
         }
-        Found::Nothing => not_found(shared, req),
-    }
+        Found::Nothing => not_found(shared),
+    })
 }
 
-fn send_entry(req: Request, key: &str, e: Entry, version: u64, status: u16) -> u16 {
+fn send_entry(key: &str, e: Entry, version: u64, status: u16) -> Reply {
     let ctype = content_type(key);
     let bytes = match e {
         Entry::Bytes(b) => b,
         Entry::File(p) => match std::fs::read(&p) {
             Ok(b) => Arc::new(b),
-            Err(_) => return respond(req, 404, "text/plain; charset=utf-8", b"not found".to_vec()),
+            Err(_) => return respond(404, "text/plain; charset=utf-8", b"not found".to_vec()),
         },
     };
-    let body = if ctype.starts_with("text/html") {
-        inject(&bytes, version)
+    if ctype.starts_with("text/html") {
+        respond(status, ctype, inject(&bytes, version))
     } else {
-        bytes.to_vec()
-    };
-    respond(req, status, ctype, body)
+        respond(status, ctype, bytes)
+    }
 }
 
-fn not_found(shared: &Shared, req: Request) -> u16 {
+fn not_found(shared: &Shared) -> Reply {
     let version = shared
         .status
         .lock()
         .unwrap_or_else(|e| e.into_inner())
         .version;
     match find(shared, "404.html") {
-        Found::File(e) => send_entry(req, "404.html", e, version, 404),
-        _ => respond(
-            req,
-            404,
-            "text/plain; charset=utf-8",
-            b"404 not found".to_vec(),
-        ),
+        Found::File(e) => send_entry("404.html", e, version, 404),
+        _ => respond(404, "text/plain; charset=utf-8", b"404 not found".to_vec()),
     }
 }
 
@@ -482,26 +486,20 @@ fn error_page(shared: &Shared, diags: &[Diagnostic], version: u64) -> Vec<u8> {
 }
 
 /// `/__dvk/…`: the reload script, the overlay styles and the long poll.
-fn internal(shared: &Shared, req: Request, endpoint: &str) -> u16 {
-    match endpoint {
+fn internal(shared: &Shared, req: &Request, endpoint: &str) -> Answer {
+    Answer::Reply(match endpoint {
         "reload.js" => respond(
-            req,
             200,
             "text/javascript; charset=utf-8",
             RELOAD_JS.as_bytes().to_vec(),
         ),
         "overlay.css" => respond(
-            req,
             200,
             "text/css; charset=utf-8",
             OVERLAY_CSS.as_bytes().to_vec(),
         ),
         "poll" => {
-            let query = req
-                .url()
-                .split_once('?')
-                .map(|(_, q)| q.to_string())
-                .unwrap_or_default();
+            let query = req.url.split_once('?').map(|(_, q)| q).unwrap_or_default();
             let mut since = 0;
             let mut page = String::new();
             let mut now = false;
@@ -518,22 +516,40 @@ fn internal(shared: &Shared, req: Request, endpoint: &str) -> u16 {
                     _ => {}
                 }
             }
-            let mut st = shared.status.lock().unwrap_or_else(|e| e.into_inner());
-            if now || st.version != since {
-                let body = poll_answer(shared, &st, since, &page);
-                drop(st);
-                return respond(req, 200, "application/json", body);
+            let st = shared.status.lock().unwrap_or_else(|e| e.into_inner());
+            if !now && st.version == since {
+                return Answer::Poll { since, page };
             }
-            st.waiters.push(Waiter {
-                request: req,
-                since,
-                page,
-                deadline: Instant::now() + POLL_HOLD,
-            });
-            0
+            let body = poll_answer(shared, &st, since, &page);
+            drop(st);
+            respond(200, "application/json", body)
         }
-        _ => respond(req, 404, "text/plain; charset=utf-8", b"not found".to_vec()),
+        _ => respond(404, "text/plain; charset=utf-8", b"not found".to_vec()),
+    })
+}
+
+/// A long poll: waits (on its connection's thread) until the served site changes from
+/// version `since`, the hold time passes or the server stops.
+pub(crate) fn wait_poll(shared: &Shared, since: u64, page: &str) -> Reply {
+    let deadline = Instant::now() + POLL_HOLD;
+    let mut st = shared.status.lock().unwrap_or_else(|e| e.into_inner());
+    while st.version == since && !shared.stopping.load(Ordering::Relaxed) {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            break;
+        }
+        st = shared
+            .status_changed
+            .wait_timeout(st, left)
+            .unwrap_or_else(|e| e.into_inner())
+            .0;
     }
+    if shared.stopping.load(Ordering::Relaxed) {
+        return respond(503, "text/plain; charset=utf-8", Vec::<u8>::new());
+    }
+    let body = poll_answer(shared, &st, since, page);
+    drop(st);
+    respond(200, "application/json", body)
 }
 
 /// The long-poll answer for a page last seen at version `since`.
@@ -566,46 +582,9 @@ fn poll_answer(shared: &Shared, st: &super::Status, since: u64, page: &str) -> V
     .unwrap_or_default()
 }
 
-/// Answers every waiting long poll (after a change).
+/// Wakes every waiting long poll (after a change): each answers when its version is old.
 pub(crate) fn wake_waiters(shared: &Shared) {
-    let mut st = shared.status.lock().unwrap_or_else(|e| e.into_inner());
-    let waiters = std::mem::take(&mut st.waiters);
-    let mut keep = Vec::new();
-    let mut answers = Vec::new();
-    for w in waiters {
-        if w.since != st.version {
-            let body = poll_answer(shared, &st, w.since, &w.page);
-            answers.push((w.request, body));
-        } else {
-            keep.push(w);
-        }
-    }
-    st.waiters = keep;
-    drop(st);
-    for (req, body) in answers {
-        respond(req, 200, "application/json", body);
-    }
-}
-
-/// Answers the long polls that waited long enough ("nothing new").
-pub(crate) fn expire_waiters(shared: &Shared) {
-    let now = Instant::now();
-    let mut st = shared.status.lock().unwrap_or_else(|e| e.into_inner());
-    let (expired, keep): (Vec<Waiter>, Vec<Waiter>) = std::mem::take(&mut st.waiters)
-        .into_iter()
-        .partition(|w| w.deadline <= now);
-    st.waiters = keep;
-    let answers: Vec<(Request, Vec<u8>)> = expired
-        .into_iter()
-        .map(|w| {
-            let body = poll_answer(shared, &st, w.since, &w.page);
-            (w.request, body)
-        })
-        .collect();
-    drop(st);
-    for (req, body) in answers {
-        respond(req, 200, "application/json", body);
-    }
+    shared.status_changed.notify_all();
 }
 
 #[cfg(test)]

@@ -13,10 +13,13 @@
 //!   lines the terminal prints; fixing the file clears it.
 //! - **Safety**: requests are answered only from the in-memory site, the theme's static
 //!   files and the files pages use, looked up by name; `..` and encoded variants are refused.
-//!   A fixed pool of worker threads answers requests, so many at once only queue.
+//!   A fixed pool of worker threads makes the answers, so many requests at once only queue;
+//!   each connection has a thread of its own that reads and writes with time limits
+//!   ([`conn`]), so a slow, idle or non-reading client never holds a worker.
 //!
 //! The library never prints: progress and problems go to the caller as [`Event`]s.
 
+mod conn;
 mod http;
 mod search;
 mod watch;
@@ -220,20 +223,11 @@ pub(crate) struct Cache {
     pub(crate) entries: HashMap<String, Entry>,
 }
 
-/// A long-poll request waiting for a change.
-pub(crate) struct Waiter {
-    pub(crate) request: tiny_http::Request,
-    pub(crate) since: u64,
-    pub(crate) page: String,
-    pub(crate) deadline: Instant,
-}
-
 /// What browsers are told: a version that grows at every change, the changes, the errors.
 pub(crate) struct Status {
     pub(crate) version: u64,
     pub(crate) log: VecDeque<(u64, Changed)>,
     pub(crate) errors: Vec<String>,
-    pub(crate) waiters: Vec<Waiter>,
 }
 
 /// The search index, built when the search page asks for it.
@@ -259,6 +253,8 @@ pub(crate) struct Shared {
     pub(crate) snapshot_ready: Condvar,
     pub(crate) cache: Mutex<Cache>,
     pub(crate) status: Mutex<Status>,
+    /// Notified when `status` changes (long polls wait on it).
+    pub(crate) status_changed: Condvar,
     pub(crate) search: Mutex<Search>,
     pub(crate) search_ready: Condvar,
     pub(crate) static_files: Mutex<HashMap<String, Entry>>,
@@ -270,6 +266,10 @@ pub(crate) struct Shared {
     pub(crate) stopping: AtomicBool,
     /// The Host names answered (others: 421), see [`http::Hosts`].
     pub(crate) hosts: http::Hosts,
+    /// The open connections (shut down when the server stops).
+    pub(crate) connections: conn::Connections,
+    /// Requests waiting for a worker.
+    pub(crate) queue: conn::Queue,
 }
 
 impl Shared {
@@ -385,8 +385,8 @@ pub fn serve(
             version: 1,
             log: VecDeque::new(),
             errors: Vec::new(),
-            waiters: Vec::new(),
         }),
+        status_changed: Condvar::new(),
         search: Mutex::new(Search::default()),
         search_ready: Condvar::new(),
         static_files: Mutex::new(HashMap::new()),
@@ -396,6 +396,8 @@ pub fn serve(
         check_generation: AtomicU64::new(1),
         stopping: AtomicBool::new(false),
         hosts: http::Hosts::new(opts.bind, port),
+        connections: conn::Connections::default(),
+        queue: conn::Queue::default(),
     });
     refresh_theme_state(&shared, &snap);
     let snap = Arc::new(snap);
@@ -403,9 +405,7 @@ pub fn serve(
     let errors = ws.errors();
     set_errors(&shared, &errors);
 
-    let server = tiny_http::Server::from_listener(listener, None)
-        .map_err(|e| ServeError::Bind(format!("cannot serve on port {port}: {e}")))?;
-    let server = Arc::new(server);
+    let local = listener.local_addr().ok();
     let workers = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(2)
@@ -413,17 +413,12 @@ pub fn serve(
         * 2;
     std::thread::scope(|scope| {
         for _ in 0..workers {
-            let server = server.clone();
             let shared = shared.clone();
-            scope.spawn(move || {
-                while !shared.stopping.load(Ordering::Relaxed) {
-                    match server.recv_timeout(Duration::from_millis(200)) {
-                        Ok(Some(req)) => http::handle(&shared, req, report),
-                        Ok(None) => {}
-                        Err(_) => std::thread::sleep(Duration::from_millis(10)),
-                    }
-                }
-            });
+            scope.spawn(move || conn::work(&shared, report));
+        }
+        {
+            let shared = shared.clone();
+            scope.spawn(move || conn::accept(scope, listener, shared));
         }
         run(
             &shared,
@@ -440,18 +435,16 @@ pub fn serve(
                 snap,
             },
         );
-        shared.stopping.store(true, Ordering::Relaxed);
+        shared.stopping.store(true, Ordering::SeqCst);
+        // Long polls answer 503, blocked reads and writes return, the acceptor wakes up.
+        drop(shared.status.lock().unwrap_or_else(|e| e.into_inner()));
+        shared.status_changed.notify_all();
+        shared.queue.wake_all();
+        shared.connections.shut_all();
+        if let Some(local) = local {
+            conn::wake(local);
+        }
     });
-    let waiters = std::mem::take(
-        &mut shared
-            .status
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .waiters,
-    );
-    for w in waiters {
-        let _ = w.request.respond(tiny_http::Response::empty(503));
-    }
     report(Event::Stopped);
     Ok(())
 }
@@ -714,10 +707,7 @@ fn rebuild_loop(
     loop {
         let msg = match rx.recv_timeout(Duration::from_millis(500)) {
             Ok(m) => m,
-            Err(RecvTimeoutError::Timeout) => {
-                http::expire_waiters(shared);
-                continue;
-            }
+            Err(RecvTimeoutError::Timeout) => continue,
             Err(RecvTimeoutError::Disconnected) => return,
         };
         let mut paths: BTreeSet<PathBuf> = BTreeSet::new();
