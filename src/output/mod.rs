@@ -78,6 +78,9 @@ pub struct Staging {
     /// What the work folder held when the build began (its marker).
     work_had: Manifest,
     files: Mutex<Vec<Placed>>,
+    /// The hash of each path written so far: the same bytes written twice at one path (two
+    /// models with the same photo) are placed once.
+    claimed: Mutex<std::collections::HashMap<String, u64>>,
     /// Files this build wrote or linked into the work folder (to flush before the swap).
     touched: Mutex<Vec<String>>,
     /// Files whose bytes differ from the published output's.
@@ -262,6 +265,7 @@ impl Staging {
             prev,
             work_had,
             files: Mutex::new(Vec::new()),
+            claimed: Mutex::new(std::collections::HashMap::new()),
             touched: Mutex::new(Vec::new()),
             changed: AtomicUsize::new(0),
             scratch: AtomicUsize::new(0),
@@ -299,6 +303,11 @@ impl Staging {
         make: &mut dyn FnMut(&Path) -> io::Result<Stamp>,
     ) -> io::Result<()> {
         let target = self.work.join(checked_rel(rel)?);
+        if let Ok(mut c) = self.claimed.lock() {
+            if c.insert(rel.to_string(), want.hash) == Some(want.hash) {
+                return Ok(());
+            }
+        }
         let published = self.unchanged(rel, &want);
         let unchanged = published.is_some();
         if !unchanged {
@@ -440,6 +449,8 @@ impl Staging {
                 .lock()
                 .map_err(|_| io::Error::other("poisoned"))?,
         );
+        // A path written twice with other bytes: the last write is the file.
+        let files = last_of_each(files);
         let written: HashSet<&str> = files.iter().map(|p| p.rel.as_str()).collect();
         // Files of the work folder's earlier state that the new output does not have.
         let mut gone: Vec<&str> = self
@@ -628,6 +639,15 @@ fn append_carried(dir: &Path, carried: &[String]) -> io::Result<()> {
     f.write_all(text.as_bytes())
 }
 
+/// `files` with one entry per path, the last recorded.
+fn last_of_each(mut files: Vec<Placed>) -> Vec<Placed> {
+    let mut seen = HashSet::new();
+    files.reverse();
+    files.retain(|p| seen.insert(p.rel.clone()));
+    files.reverse();
+    files
+}
+
 /// Above this many files changed, a build flushes the whole file system at once.
 const FSYNC_EACH_MAX: usize = 2_000;
 
@@ -636,13 +656,17 @@ fn spare_name(name: &str) -> String {
     format!(".{name}.dvk-spare")
 }
 
-/// Removes whatever is at `path` (a file, a link, a folder), if anything.
+/// Removes whatever is at `path` (a file, a link, a folder), if anything (also when another
+/// thread removes it first).
 fn clear(path: &Path) -> io::Result<()> {
-    match fs::symlink_metadata(path) {
+    let result = match fs::symlink_metadata(path) {
         Ok(m) if m.is_dir() => fs::remove_dir_all(path),
         Ok(_) => fs::remove_file(path),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
         Err(e) => Err(e),
+    };
+    match result {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+        other => other,
     }
 }
 
@@ -1045,5 +1069,28 @@ mod tests {
         let a4 = fs::metadata(spare.join("a/index.html")).unwrap().ino();
         build(&[("a/index.html", "a4"), site[1], site[2]]);
         assert_eq!(inode("a/index.html"), a4);
+    }
+
+    #[test]
+    fn the_same_file_written_by_many_threads_at_once_is_placed_once() {
+        use rayon::prelude::*;
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        for round in 0..4 {
+            let s = Staging::begin(dir.path(), &out).unwrap();
+            let bytes = format!("photo {}", round / 2);
+            (0..64)
+                .into_par_iter()
+                .try_for_each(|_| s.write("anh/abc-og.jpg", bytes.as_bytes()))
+                .unwrap();
+            s.write("index.html", b"home").unwrap();
+            s.commit().unwrap();
+            assert_eq!(
+                fs::read_to_string(out.join("anh/abc-og.jpg")).unwrap(),
+                bytes
+            );
+            let marker = fs::read_to_string(out.join(MARKER)).unwrap();
+            assert_eq!(marker.matches("abc-og.jpg").count(), 1, "{marker}");
+        }
     }
 }
