@@ -411,6 +411,8 @@ pub fn serve(
         .unwrap_or(2)
         .clamp(2, 8)
         * 2;
+    // Watch before serving: an edit made as soon as the first page is served is seen.
+    let watcher = watch::start(&shared.root, tx.clone());
     std::thread::scope(|scope| {
         for _ in 0..workers {
             let shared = shared.clone();
@@ -423,6 +425,7 @@ pub fn serve(
         run(
             &shared,
             &mut ws,
+            watcher,
             (tx, rx),
             stop,
             report,
@@ -459,10 +462,12 @@ struct RunStart {
     snap: Arc<Snapshot>,
 }
 
-/// Reports readiness, starts the watcher and runs the rebuild loop until asked to stop.
+/// Reports readiness (and a watcher that could not start) and runs the rebuild loop until
+/// asked to stop.
 fn run(
     shared: &Arc<Shared>,
     ws: &mut Workspace,
+    watcher: notify::Result<notify::RecommendedWatcher>,
     (tx, rx): (Sender<Msg>, Receiver<Msg>),
     stop: Receiver<()>,
     report: &(dyn Fn(Event) + Sync),
@@ -495,7 +500,6 @@ fn run(
         report(Event::Errors(errors));
     }
     start_check(shared, 1, snap);
-    let watcher = watch::start(&shared.root, tx.clone());
     if let Err(e) = &watcher {
         report(Event::Errors(vec![Diagnostic::error(
             Path::new("content"),
