@@ -12,7 +12,7 @@ use crate::codec::{
     encode_payload, Payload, ShardWriter, LIST_BODY, LIST_BODY_HIGH, LIST_META, LIST_PLACE,
     LIST_TITLE,
 };
-use crate::files::{compact_js, excerpt_source, runs};
+use crate::files::{compact_js, excerpt_source, fnv1a, runs};
 use crate::postings::Packed;
 use crate::text::TermScanner;
 use crate::{DocKind, IndexFile, SearchDoc};
@@ -25,13 +25,6 @@ const HIGH_MAX_SHARE: usize = 4;
 pub const PREFIX_MARK: char = '\u{1}';
 /// Target size of a term or phrase shard, in bytes.
 pub const SHARD_TARGET: usize = 12 * 1024;
-/// Smallest shard that may end before its largest size (see `shard`).
-const SHARD_MIN: usize = SHARD_TARGET / 5;
-/// Bytes of entries per cut, on average, past [`SHARD_MIN`] (see `shard`): with it, shards of
-/// the sample corpora average about [`SHARD_TARGET`] (measured: 10k models, 11–12 KB).
-const CUT_EVERY: usize = SHARD_TARGET / 2;
-/// Largest shard (see `shard`).
-const SHARD_MAX: usize = SHARD_TARGET * 3;
 /// Docs per metadata shard.
 pub const META_DOCS: usize = 8;
 /// Docs analysed at a time (bounds the memory of per-doc intermediate results).
@@ -266,28 +259,12 @@ const BASE_LISTS: [u8; 4] = [LIST_TITLE, LIST_PLACE, LIST_META, LIST_BODY];
 /// Splits sorted (key, payload) entries into shards of about [`SHARD_TARGET`] bytes.
 /// Returns the shards' bytes and their first keys.
 /// Takes the entries, each freed once copied into its shard.
-///
-/// Where a shard ends depends on the keys, not on the sizes before them (content-defined
-/// chunking): a shard ends before a key whose hash falls under a threshold proportional to
-/// its entry's size (one cut per [`CUT_EVERY`] bytes on average), once the shard holds
-/// [`SHARD_MIN`] bytes, and always at [`SHARD_MAX`]. So
-/// an edit that changes a few entries changes the shards holding them, and the others keep
-/// their bytes and their names.
 fn shard(entries: Vec<(String, Vec<u8>)>) -> (Vec<Vec<u8>>, Vec<String>) {
     let mut shards = Vec::new();
     let mut firsts = Vec::new();
     let mut w = ShardWriter::new();
     for (key, payload) in entries {
-        let size = key.len() + payload.len() + 4;
-        let cut_here = {
-            // P(cut) = size / CUT_EVERY per entry.
-            let h = xxhash_rust::xxh3::xxh3_64(key.as_bytes()) >> 11;
-            let threshold = ((size as u64) << 53) / CUT_EVERY as u64;
-            h < threshold
-        };
-        if !w.is_empty()
-            && ((cut_here && w.len() >= SHARD_MIN) || w.len() + payload.len() / 2 >= SHARD_MAX)
-        {
+        if !w.is_empty() && w.len() + payload.len() / 2 >= SHARD_TARGET {
             firsts.push(w.first_key().unwrap_or_default().to_owned());
             shards.push(std::mem::take(&mut w).finish());
         }
@@ -298,16 +275,6 @@ fn shard(entries: Vec<(String, Vec<u8>)>) -> (Vec<Vec<u8>>, Vec<String>) {
         shards.push(w.finish());
     }
     (shards, firsts)
-}
-
-/// The file name of a shard: a hash of its bytes, 10 characters of base 32 (50 bits, lower
-/// case and digits, safe on file systems that ignore case).
-pub fn shard_name(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 32] = b"abcdefghijklmnopqrstuvwxyz234567";
-    let h = xxhash_rust::xxh3::xxh3_64(bytes);
-    (0..10)
-        .map(|i| ALPHABET[((h >> (i * 5)) & 31) as usize] as char)
-        .collect()
 }
 
 fn kind_rank(k: &DocKind) -> u8 {
@@ -837,22 +804,26 @@ impl IndexBuilder {
         }
 
         lap("metadata shards");
-        // 7. Each shard named by a hash of its bytes; the manifest lists the names.
-        let names = |group: &[Vec<u8>]| group.iter().map(|s| shard_name(s)).collect::<Vec<_>>();
-        let files_json = json!({
-            "w": names(&word_shards),
-            "p": names(&pair_shards),
-            "vocab": names(&vocab_shards),
-            "m": names(&meta_shards),
-        });
+        // 7. Content-hashed folder, then the manifest.
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        for (tag, group) in [
+            (b'w', &word_shards),
+            (b'p', &pair_shards),
+            (b'm', &meta_shards),
+            (b'v', &vocab_shards),
+        ] {
+            fnv1a(&mut h, &[tag]);
+            for s in group.iter() {
+                fnv1a(&mut h, &(s.len() as u64).to_le_bytes());
+                fnv1a(&mut h, s);
+            }
+        }
         let facets = Facets::new(&doc_facets);
         let facet_rows: Vec<[usize; 6]> = doc_facets.iter().map(|d| facets.row(d)).collect();
         let col = |c: usize| runs(facet_rows.iter().map(move |r| r[c]));
         let manifest = json!({
-            "v": 2,
+            "v": 1,
             "n": n,
-            "dir": "i/",
-            "files": files_json,
             "meta": META_DOCS,
             "optional": crate::query::OPTIONAL_WORDS,
             "w": word_firsts,
@@ -868,7 +839,11 @@ impl IndexBuilder {
                 "district": col(3), "field": col(4), "exemplary": col(5),
             },
         });
-        let dir = "tim-kiem/i/";
+        fnv1a(&mut h, manifest.to_string().as_bytes());
+        let hash = format!("{:012x}", h >> 16);
+        let dir = format!("tim-kiem/i/{hash}/");
+        let mut manifest = manifest;
+        manifest["dir"] = json!(format!("i/{hash}/"));
 
         let mut files =
             Vec::with_capacity(word_shards.len() + pair_shards.len() + meta_shards.len() + 3);
@@ -884,20 +859,29 @@ impl IndexBuilder {
             path: "tim-kiem/search.css".into(),
             bytes: crate::CLIENT_CSS.as_bytes().to_vec(),
         });
-        let mut seen = std::collections::HashSet::new();
-        for (space, ext, group) in [
-            ("w", "bin", word_shards),
-            ("vocab", "bin", vocab_shards),
-            ("p", "bin", pair_shards),
-            ("m", "json", meta_shards),
-        ] {
-            for s in group {
-                let path = format!("{dir}{space}/{}.{ext}", shard_name(&s));
-                // Two shards with the same bytes are one file.
-                if seen.insert(path.clone()) {
-                    files.push(IndexFile { path, bytes: s });
-                }
-            }
+        for (i, s) in word_shards.into_iter().enumerate() {
+            files.push(IndexFile {
+                path: format!("{dir}w/{i}.bin"),
+                bytes: s,
+            });
+        }
+        for (i, s) in vocab_shards.into_iter().enumerate() {
+            files.push(IndexFile {
+                path: format!("{dir}vocab/{i}.bin"),
+                bytes: s,
+            });
+        }
+        for (i, s) in pair_shards.into_iter().enumerate() {
+            files.push(IndexFile {
+                path: format!("{dir}p/{i}.bin"),
+                bytes: s,
+            });
+        }
+        for (i, s) in meta_shards.into_iter().enumerate() {
+            files.push(IndexFile {
+                path: format!("{dir}m/{i}.json"),
+                bytes: s,
+            });
         }
         lap("files");
         files

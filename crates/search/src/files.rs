@@ -84,6 +84,13 @@ pub(crate) fn compact_js(js: &str) -> String {
     out
 }
 
+pub(crate) fn fnv1a(h: &mut u64, bytes: &[u8]) {
+    for &b in bytes {
+        *h ^= u64::from(b);
+        *h = h.wrapping_mul(0x100_0000_01b3);
+    }
+}
+
 /// Appends run-length pairs `[value, length]` of `values` to a JSON array.
 pub(crate) fn runs(values: impl Iterator<Item = usize>) -> Value {
     let mut out: Vec<Value> = Vec::new();

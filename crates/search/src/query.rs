@@ -185,15 +185,6 @@ impl Index {
         self.n == 0
     }
 
-    /// The path of shard `i` of `space`, by the name the manifest gives it.
-    fn shard_path(&self, space: &str, ext: &str, i: usize) -> Option<String> {
-        Some(format!(
-            "tim-kiem/{}{space}/{}.{ext}",
-            self.manifest["dir"].as_str()?,
-            self.manifest["files"][space].get(i)?.as_str()?
-        ))
-    }
-
     fn lookup_in(&self, space: &str, key: &str, hops: u8) -> Option<Lists> {
         let firsts = self.manifest[space].as_array()?;
         let idx =
@@ -201,7 +192,11 @@ impl Index {
         if idx == 0 {
             return None;
         }
-        let path = self.shard_path(space, "bin", idx - 1)?;
+        let path = format!(
+            "tim-kiem/{}{space}/{}.bin",
+            self.manifest["dir"].as_str()?,
+            idx - 1
+        );
         let shard = read_shard(self.files.get(&path)?)?;
         let (_, payload) = shard.into_iter().find(|(k, _)| k == key)?;
         match payload {
@@ -301,7 +296,11 @@ impl Index {
         let firsts = self.manifest[space].as_array()?;
         let idx =
             firsts.partition_point(|f| f.as_str().is_some_and(|f| f.as_bytes() <= key.as_bytes()));
-        let path = self.shard_path(space, "bin", idx.checked_sub(1)?)?;
+        let path = format!(
+            "tim-kiem/{}{space}/{}.bin",
+            self.manifest["dir"].as_str()?,
+            idx.checked_sub(1)?
+        );
         let shard = read_shard(self.files.get(&path)?)?;
         match shard.into_iter().find(|(k, _)| k == key)?.1 {
             Payload::Alias(s) => Some(s),
@@ -422,7 +421,11 @@ impl Index {
     /// `[url, title, place, excerpt]` of a doc.
     pub fn doc(&self, doc: u32) -> Option<Vec<String>> {
         let per = self.manifest["meta"].as_u64()? as u32;
-        let path = self.shard_path("m", "json", (doc / per) as usize)?;
+        let path = format!(
+            "tim-kiem/{}m/{}.json",
+            self.manifest["dir"].as_str()?,
+            doc / per
+        );
         let rows: Value = serde_json::from_slice(self.files.get(&path)?).ok()?;
         let row = rows.get((doc % per) as usize)?.as_array()?;
         Some(

@@ -129,7 +129,7 @@
     var firsts = M[space], lo = 0, hi = firsts.length;
     while (lo < hi) { var mid = (lo + hi) >> 1; if (cmpKey(firsts[mid], key) <= 0) lo = mid + 1; else hi = mid; }
     if (lo === 0) return Promise.resolve(null);
-    var url = base + 'tim-kiem/' + M.dir + space + '/' + M.files[space][lo - 1] + '.bin';
+    var url = base + 'tim-kiem/' + M.dir + space + '/' + (lo - 1) + '.bin';
     if (!shardCache[url]) {
       shardCache[url] = getBin(url).then(parseShard);
       shardCache[url].catch(function () { delete shardCache[url]; });
@@ -199,7 +199,7 @@
     });
   }
   function meta(doc) {
-    var s = Math.floor(doc / M.meta), url = base + 'tim-kiem/' + M.dir + 'm/' + M.files.m[s] + '.json';
+    var s = Math.floor(doc / M.meta), url = base + 'tim-kiem/' + M.dir + 'm/' + s + '.json';
     if (!metaCache[url]) {
       metaCache[url] = fetch(url).then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); });
       metaCache[url].catch(function () { delete metaCache[url]; });
