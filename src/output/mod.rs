@@ -62,6 +62,9 @@ struct Placed {
     entry: Entry,
     /// Same bytes as the published output's file.
     unchanged: bool,
+    /// Written or linked by this build (not found in the work folder already): flushed
+    /// before the swap.
+    touched: bool,
 }
 
 /// A build in progress: the folder being brought up to date, the lock, and the published
@@ -81,8 +84,6 @@ pub struct Staging {
     /// The hash of each path written so far: the same bytes written twice at one path (two
     /// models with the same photo) are placed once.
     claimed: Mutex<std::collections::HashMap<String, u64>>,
-    /// Files this build wrote or linked into the work folder (to flush before the swap).
-    touched: Mutex<Vec<String>>,
     /// Files whose bytes differ from the published output's.
     changed: AtomicUsize,
     scratch: AtomicUsize,
@@ -266,7 +267,6 @@ impl Staging {
             work_had,
             files: Mutex::new(Vec::new()),
             claimed: Mutex::new(std::collections::HashMap::new()),
-            touched: Mutex::new(Vec::new()),
             changed: AtomicUsize::new(0),
             scratch: AtomicUsize::new(0),
             stamps: stamps_path,
@@ -315,24 +315,21 @@ impl Staging {
         }
         if let Some(e) = self.work_had.entry(rel) {
             if e.same_bytes(&want) && e.still_at(&target) {
-                self.record(rel, *e, unchanged);
+                self.record(rel, *e, unchanged, false);
                 return Ok(());
             }
         }
         clear(&target)?;
-        if let Ok(mut t) = self.touched.lock() {
-            t.push(rel.to_string());
-        }
         if let Some((e, source)) = published {
             ensure_parent(&self.work, &target)?;
             if fs::hard_link(&source, &target).is_ok() {
-                self.record(rel, e, true);
+                self.record(rel, e, true, true);
                 return Ok(());
             }
         }
         ensure_parent(&self.work, &target)?;
         let stamp = make(&target)?;
-        self.record(rel, Entry { stamp, ..want }, unchanged);
+        self.record(rel, Entry { stamp, ..want }, unchanged, true);
         Ok(())
     }
 
@@ -411,12 +408,13 @@ impl Staging {
         .is_ok()
     }
 
-    fn record(&self, rel: &str, entry: Entry, unchanged: bool) {
+    fn record(&self, rel: &str, entry: Entry, unchanged: bool, touched: bool) {
         if let Ok(mut f) = self.files.lock() {
             f.push(Placed {
                 rel: rel.to_string(),
                 entry,
                 unchanged,
+                touched,
             });
         }
     }
@@ -500,12 +498,11 @@ impl Staging {
         stamps.extend(files.iter().map(|p| (p.rel.clone(), p.entry.stamp)));
         // `DVK_NO_SYNC=1` skips the flush (for measuring its cost; not for real sites).
         if std::env::var_os("DVK_NO_SYNC").is_none() {
-            let touched = std::mem::take(
-                &mut *self
-                    .touched
-                    .lock()
-                    .map_err(|_| io::Error::other("poisoned"))?,
-            );
+            let touched: Vec<&str> = files
+                .iter()
+                .filter(|p| p.touched)
+                .map(|p| p.rel.as_str())
+                .collect();
             self.flush(&touched, &gone, &listed)?;
         }
         if self.previous.is_some() {
@@ -541,20 +538,20 @@ impl Staging {
     /// few (an edit); the whole file system at once (`syncfs`) when they are many (a full
     /// build). `syncfs` also waits for every other program's writes to the disk, which an
     /// edit should not pay for.
-    fn flush(&self, touched: &[String], gone: &[&str], carried: &[String]) -> io::Result<()> {
+    fn flush(&self, touched: &[&str], gone: &[&str], carried: &[String]) -> io::Result<()> {
         use rayon::prelude::*;
         if touched.len() + gone.len() > FSYNC_EACH_MAX {
             return sync_tree(&self.work);
         }
         touched
             .par_iter()
-            .map(String::as_str)
+            .copied()
             .chain([MARKER].into_par_iter())
             .try_for_each(|rel| File::open(self.work.join(rel))?.sync_all())?;
         let mut dirs: HashSet<&str> = HashSet::from([""]);
         let all = touched
             .iter()
-            .map(String::as_str)
+            .copied()
             .chain(gone.iter().copied())
             .chain(carried.iter().map(|c| c.trim_end_matches('/')))
             .chain([MARKER]);
@@ -613,6 +610,7 @@ impl Drop for Staging {
                     rel: rel.clone(),
                     entry: *e,
                     unchanged: false,
+                    touched: false,
                 });
             }
         }
