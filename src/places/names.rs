@@ -117,7 +117,13 @@ fn split_tone(word: &str) -> (String, Option<char>) {
 /// "uy" ("Hoà" / "Hòa", "Thuỷ" / "Thủy"). A name written without any accent is never
 /// "misspelled" by this check (its key matched already).
 pub fn spelled_right(written: &str, official: &str) -> bool {
-    let w = without_type(written);
+    // A name may itself begin with letters that fold like a type word ("Quản Bạ" folds to
+    // "quan ba", as "Quận Ba" would): it is right either way it matches.
+    same_spelling(without_type(written), official) || same_spelling(written.trim(), official)
+}
+
+/// [`spelled_right`] for a name whose type word, if any, is already taken off.
+fn same_spelling(w: &str, official: &str) -> bool {
     if w.is_ascii() {
         return true;
     }
@@ -199,6 +205,15 @@ mod tests {
         assert!(spelled_right("lâm đồng", "Lâm Đồng"));
         assert!(spelled_right("lam dong", "Lâm Đồng"));
         assert!(spelled_right("Thành phố Bến Tre", "Bến Tre"));
+    }
+
+    #[test]
+    fn names_that_begin_like_a_type_word_are_right() {
+        // "Quản" folds as "Quận" (district) does.
+        assert!(spelled_right("Quản Bạ", "Quản Bạ"));
+        assert!(spelled_right("huyện Quản Bạ", "Quản Bạ"));
+        assert!(!spelled_right("Quản Bả", "Quản Bạ"));
+        assert!(spelled_right("Xã Xà Phiên", "Xà Phiên"));
     }
 
     #[test]
