@@ -22,6 +22,7 @@ pub mod precompress;
 pub mod progress;
 pub mod publish;
 pub mod render;
+pub mod routes;
 pub mod scaffold;
 pub mod search_config;
 pub mod serve;

@@ -158,7 +158,7 @@ pub fn template_values(site: &Site, urls: &Urls) -> (Vec<Value>, Vec<Value>) {
             Target::Page(name) => match find_page(site, name) {
                 Some(p) => {
                     in_menu[p] = true;
-                    (urls.url(&format!("{}/", site.pages[p].slug)), true)
+                    (urls.url(&crate::routes::page(&site.pages[p].slug)), true)
                 }
                 None => continue,
             },
@@ -171,7 +171,9 @@ pub fn template_values(site: &Site, urls: &Urls) -> (Vec<Value>, Vec<Value>) {
         .iter()
         .enumerate()
         .filter(|(i, _)| !in_menu[*i])
-        .map(|(_, p)| json!({"title": p.page.title, "url": urls.url(&format!("{}/", p.slug))}))
+        .map(
+            |(_, p)| json!({"title": p.page.title, "url": urls.url(&crate::routes::page(&p.slug))}),
+        )
         .collect();
     (menu, footer)
 }

@@ -267,7 +267,8 @@ mod tests {
 
 /// Throughput of each level on real output: `DVK_PRECOMPRESS_BENCH=public/ cargo test --lib
 /// precompress::bench -- --ignored --nocapture` (how the levels above were chosen).
-#[cfg(test)]
+// An on-demand measurement; RUSAGE_THREAD is Linux's.
+#[cfg(all(test, target_os = "linux"))]
 mod bench {
     #[test]
     #[ignore]

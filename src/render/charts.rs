@@ -462,7 +462,7 @@ fn by_field(site: &Site, urls: &Urls, t: &I18n, st: &Stats, dir: &str) -> Chart 
         });
         rows.push(Row {
             label: f.label.clone(),
-            url: Some(urls.url(&format!("linh-vuc/{}/", f.slug))),
+            url: Some(urls.url(&crate::routes::field(&f.slug))),
             depth: 0,
             cells: vec![num_cell(n)],
             parent: None,
@@ -524,8 +524,8 @@ fn by_place(site: &Site, urls: &Urls, t: &I18n, st: &Stats, dir: &str) -> Option
     let series = field_series(site, &st.field_totals);
     let place_url = |p: &crate::site::stats::PlaceRow| {
         urls.url(&match &p.district_slug {
-            Some(d) => format!("dia-ban/{}/{d}/", p.province_slug),
-            None => format!("dia-ban/{}/", p.province_slug),
+            Some(d) => crate::routes::district(&p.province_slug, d),
+            None => crate::routes::province(&p.province_slug),
         })
     };
     let mut drawn: Vec<(String, Vec<usize>, usize)> = Vec::new();

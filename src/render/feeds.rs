@@ -3,7 +3,8 @@
 
 use super::views::Urls;
 use crate::content::markdown::html_escape;
-use crate::site::{model_path, Site};
+use crate::routes;
+use crate::site::Site;
 use serde::Serialize;
 use std::io::{self, Write};
 
@@ -23,7 +24,7 @@ pub fn sitemap(urls: &Urls, paths: &[String]) -> String {
 pub fn robots(urls: &Urls) -> String {
     format!(
         "User-agent: *\nAllow: /\n\nSitemap: {}\n",
-        urls.absolute("sitemap.xml")
+        urls.absolute(routes::SITEMAP)
     )
 }
 
@@ -48,14 +49,14 @@ pub fn atom(site: &Site, urls: &Urls) -> String {
                     .clone()
                     .unwrap_or_else(|| format!("{}-12-31", m.year)),
                 title: m.title.clone(),
-                path: model_path(&site.slugs[i]),
+                path: routes::model(&site.slugs[i]),
                 summary: site.summaries[i].clone(),
             }
         })
         .chain(site.articles.iter().take(30).map(|a| Entry {
             date: a.article.date.clone(),
             title: a.article.title.clone(),
-            path: format!("tin-tuc/{}/", a.slug),
+            path: routes::article(&a.slug),
             summary: a.article.summary.clone().unwrap_or_default(),
         }))
         .collect();
@@ -70,7 +71,7 @@ pub fn atom(site: &Site, urls: &Urls) -> String {
         html_escape(&site.config.language),
         html_escape(&site.config.title),
         html_escape(&urls.absolute("")),
-        html_escape(&urls.absolute("atom.xml")),
+        html_escape(&urls.absolute(routes::FEED)),
         html_escape(&urls.absolute("")),
         updated
     );
@@ -126,7 +127,7 @@ fn records<'a>(site: &'a Site, urls: &'a Urls) -> impl Iterator<Item = Record<'a
         let field = &site.config.fields[m.field];
         Record {
             slug: &site.slugs[i],
-            url: urls.absolute(&model_path(&site.slugs[i])),
+            url: urls.absolute(&routes::model(&site.slugs[i])),
             title: &m.title,
             year: m.year,
             province: &site.provinces[site.model_province[i]].name,

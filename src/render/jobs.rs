@@ -39,17 +39,17 @@ impl<'a> Renderer<'a> {
         let s = self.site;
         match *job {
             Job::Home => String::new(),
-            Job::Model(i) => model_path(&s.slugs[i]),
-            Job::Listing { kind, page } => pager::page_path(&self.listing_path(kind), page),
-            Job::Places => "dia-ban/".into(),
-            Job::Stats => "thong-ke/".into(),
-            Job::Report(y) => format!("nam/{y}/bao-cao/"),
-            Job::Articles(page) => pager::page_path("tin-tuc/", page),
-            Job::Article(a) => format!("tin-tuc/{}/", s.articles[a].slug),
-            Job::Page(p) => format!("{}/", s.pages[p].slug),
-            Job::Search => "tim-kiem/".into(),
+            Job::Model(i) => routes::model(&s.slugs[i]),
+            Job::Listing { kind, page } => routes::listing_page(&self.listing_path(kind), page),
+            Job::Places => routes::PLACES.into(),
+            Job::Stats => routes::STATS.into(),
+            Job::Report(y) => routes::year_report(y),
+            Job::Articles(page) => routes::listing_page(routes::NEWS, page),
+            Job::Article(a) => routes::article(&s.articles[a].slug),
+            Job::Page(p) => routes::page(&s.pages[p].slug),
+            Job::Search => routes::SEARCH.into(),
             Job::AzLetter(g) => self.az().1[g].clone(),
-            Job::NotFound => "404.html".into(),
+            Job::NotFound => routes::NOT_FOUND.into(),
         }
     }
 
@@ -57,14 +57,14 @@ impl<'a> Renderer<'a> {
     pub(super) fn listing_path(&self, kind: ListKind) -> String {
         let s = self.site;
         match kind {
-            ListKind::Year(y) => format!("nam/{y}/"),
-            ListKind::Province(p) => format!("dia-ban/{}/", s.provinces[p].slug),
-            ListKind::District(d) => format!(
-                "dia-ban/{}/{}/",
-                s.provinces[s.districts[d].province].slug, s.districts[d].slug
+            ListKind::Year(y) => routes::year(y),
+            ListKind::Province(p) => routes::province(&s.provinces[p].slug),
+            ListKind::District(d) => routes::district(
+                &s.provinces[s.districts[d].province].slug,
+                &s.districts[d].slug,
             ),
-            ListKind::Field(f) => format!("linh-vuc/{}/", s.config.fields[f].slug),
-            ListKind::Exemplary => "dien-hinh/".into(),
+            ListKind::Field(f) => routes::field(&s.config.fields[f].slug),
+            ListKind::Exemplary => routes::EXEMPLARY.into(),
         }
     }
 

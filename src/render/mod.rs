@@ -28,7 +28,8 @@ pub use templates::{I18n, Theme};
 use crate::content::markdown::{self, Rendered};
 use crate::diag::Diagnostic;
 use crate::progress::Phase;
-use crate::site::{model_path, stats, Site};
+use crate::routes;
+use crate::site::{stats, Site};
 use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::{json, Value};
@@ -57,7 +58,7 @@ impl markdown::LinkTarget for BodyTargets<'_, '_> {
         Some(self.0.photos.get(file).map(|p| {
             self.0
                 .urls
-                .url(&format!("{}{}", photos::PHOTO_DIR, p.full.file_name))
+                .url(&format!("{}{}", routes::PHOTOS, p.full.file_name))
         }))
     }
 }
@@ -132,7 +133,7 @@ pub fn render_site_taking_bodies(
 /// Global values no page context overrides: every render sees the values `Renderer::lazy`
 /// gives them, so the templates get them written in once (6 % fewer instructions per build
 /// of 1,000 models than a lookup each).
-const FOLDED: &[&str] = &["t", "site", "base_path", "feed_url"];
+const FOLDED: &[&str] = &["t", "site", "base_path", "routes", "feed_url"];
 
 struct Renderer<'a> {
     root: &'a Path,
@@ -209,7 +210,7 @@ impl<'a> Renderer<'a> {
                 "language": site.config.language,
                 "total_models": site.models.len(),
                 "fields": site.config.fields.iter().enumerate().map(|(i, f)| json!({
-                    "slug": f.slug, "label": f.label, "url": urls.url(&format!("linh-vuc/{}/", f.slug)), "count": site.by_field[i].len()
+                    "slug": f.slug, "label": f.label, "url": urls.url(&routes::field(&f.slug)), "count": site.by_field[i].len()
                 })).collect::<Vec<_>>(),
                 "years": site.by_year.iter().rev().map(|(y, ms)| json!({"year": y, "url": urls.year(*y), "count": ms.len()})).collect::<Vec<_>>(),
                 "provinces": site.provinces.iter().enumerate().map(|(i, p)| json!({
@@ -220,13 +221,14 @@ impl<'a> Renderer<'a> {
             }),
         );
         globals.insert("base_path", &urls.base_path);
+        globals.insert("routes", &routes::template_values(&urls.base_path));
         globals.insert("assets", &assets.to_value(&urls.base_path));
         globals.insert(
             "owner",
             &site.config.agency.owner.clone().unwrap_or_default(),
         );
         globals.insert("t", &theme.i18n.value);
-        globals.insert("feed_url", &urls.url("atom.xml"));
+        globals.insert("feed_url", &urls.url(routes::FEED));
         globals.insert("breadcrumbs", &Vec::<Value>::new());
         globals.insert("og_type", "website");
         globals.insert("extra_css", &Vec::<String>::new());
@@ -342,13 +344,13 @@ impl<'a> Renderer<'a> {
         sitemap_paths.sort();
         self.write(
             sink,
-            "sitemap.xml",
+            routes::SITEMAP,
             feeds::sitemap(&self.urls, &sitemap_paths).as_bytes(),
         );
         drop(sitemap_paths);
-        self.write(sink, "robots.txt", feeds::robots(&self.urls).as_bytes());
+        self.write(sink, routes::ROBOTS, feeds::robots(&self.urls).as_bytes());
         if self.has_code.load(Ordering::Relaxed) {
-            self.write(sink, "code.css", markdown::code_css().as_bytes());
+            self.write(sink, routes::CODE_CSS, markdown::code_css().as_bytes());
         }
         self.copy_static(sink);
         self.publish_photos(sink);
@@ -425,13 +427,13 @@ impl<'a> Renderer<'a> {
     fn write_feeds(&self, sink: &dyn Sink) {
         self.write(
             sink,
-            "atom.xml",
+            routes::FEED,
             feeds::atom(self.site, &self.urls).as_bytes(),
         );
-        self.write_stream(sink, "du-lieu/mo-hinh.json", &mut |w| {
+        self.write_stream(sink, routes::DATA_JSON, &mut |w| {
             feeds::write_models_json(self.site, &self.urls, w)
         });
-        self.write_stream(sink, "du-lieu/mo-hinh.csv", &mut |w| {
+        self.write_stream(sink, routes::DATA_CSV, &mut |w| {
             feeds::write_models_csv(self.site, &self.urls, w)
         });
     }
@@ -593,7 +595,7 @@ impl<'a> Renderer<'a> {
 
     fn with_code_css(&self, ctx: &mut Context, r: &Rendered) {
         if r.has_code {
-            ctx.insert("extra_css", &vec![self.urls.url("code.css")]);
+            ctx.insert("extra_css", &vec![self.urls.url(routes::CODE_CSS)]);
         }
     }
 
@@ -636,34 +638,38 @@ impl<'a> Renderer<'a> {
             Job::Listing { kind, page } => self.listing(sink, kind, page),
             Job::Places => {
                 let (provinces, former) = dia_ban::places_page(s, &self.urls, t);
-                let mut ctx = self.context("dia-ban/", &t.get("nav.places"), &t.get("nav.places"));
+                let mut ctx =
+                    self.context(routes::PLACES, &t.get("nav.places"), &t.get("nav.places"));
                 ctx.insert("provinces", &provinces);
                 ctx.insert("former_provinces", &former);
                 ctx.insert("map", &map::svg(s, &self.urls, &t.get("places.map")));
-                self.page(sink, "places.html", "dia-ban/", ctx)
+                self.page(sink, "places.html", routes::PLACES, ctx)
             }
             Job::Stats => {
                 let all: Vec<usize> = (0..s.models.len()).collect();
                 let st = stats::compute(s, &all);
-                let mut ctx = self.context("thong-ke/", &t.get("nav.stats"), &t.get("nav.stats"));
+                let mut ctx = self.context(routes::STATS, &t.get("nav.stats"), &t.get("nav.stats"));
                 ctx.insert("stats", &views::stats(s, &self.urls, t, &st));
                 ctx.insert("map", &map::svg(s, &self.urls, &t.get("places.map")));
-                let cs = charts::build(s, &self.urls, t, &st, charts::Scope::Site, "thong-ke/");
+                let cs = charts::build(s, &self.urls, t, &st, charts::Scope::Site, routes::STATS);
                 self.write_charts(sink, &cs);
                 ctx.insert("charts", &cs);
-                self.page(sink, "stats.html", "thong-ke/", ctx)
+                self.page(sink, "stats.html", routes::STATS, ctx)
             }
             Job::Report(year) => self.report(sink, year),
             Job::Articles(page) => {
-                let path = "tin-tuc/";
+                let path = routes::NEWS;
                 let all: Vec<usize> = (0..s.articles.len()).collect();
                 let items: Vec<_> = pager::slice(&all, page)
                     .iter()
                     .map(|&a| self.article_summary(a))
                     .collect();
                 let title = paged_title(t, &t.get("nav.news"), page);
-                let mut ctx =
-                    self.context(&pager::page_path(path, page), &title, &t.get("nav.news"));
+                let mut ctx = self.context(
+                    &routes::listing_page(path, page),
+                    &title,
+                    &t.get("nav.news"),
+                );
                 ctx.insert("items", &items);
                 ctx.insert(
                     "pager",
@@ -671,12 +677,17 @@ impl<'a> Renderer<'a> {
                         self.urls.url(p)
                     }),
                 );
-                self.page(sink, "articles.html", &pager::page_path(path, page), ctx)
+                self.page(
+                    sink,
+                    "articles.html",
+                    &routes::listing_page(path, page),
+                    ctx,
+                )
             }
             Job::Article(a) => self.article_page(sink, a),
             Job::Page(p) => {
                 let sp = &s.pages[p];
-                let path = format!("{}/", sp.slug);
+                let path = routes::page(&sp.slug);
                 let r = self.body(&sp.page.origin.path, &sp.page.body);
                 self.copy_assets(sink, &path, &r, &sp.page.origin.path);
                 let desc = sp
@@ -694,7 +705,8 @@ impl<'a> Renderer<'a> {
                 self.page(sink, "page.html", &path, ctx)
             }
             Job::Search => {
-                let mut ctx = self.context("tim-kiem/", &t.get("nav.search"), &t.get("nav.search"));
+                let mut ctx =
+                    self.context(routes::SEARCH, &t.get("nav.search"), &t.get("nav.search"));
                 let (groups, _) = self.az();
                 if self.split_az() {
                     ctx.insert("az", &Vec::<Value>::new());
@@ -702,7 +714,7 @@ impl<'a> Renderer<'a> {
                 } else {
                     ctx.insert("az", groups);
                 }
-                self.page(sink, "search.html", "tim-kiem/", ctx)
+                self.page(sink, "search.html", routes::SEARCH, ctx)
             }
             Job::AzLetter(g) => {
                 let (groups, paths) = self.az();
@@ -716,17 +728,19 @@ impl<'a> Renderer<'a> {
                 ctx.insert("az_pages", &self.az_pages());
                 ctx.insert(
                     "breadcrumbs",
-                    &vec![json!({"label": t.get("nav.search"), "url": self.urls.url("tim-kiem/")})],
+                    &vec![
+                        json!({"label": t.get("nav.search"), "url": self.urls.url(routes::SEARCH)}),
+                    ],
                 );
                 self.page(sink, "az.html", &paths[g], ctx)
             }
             Job::NotFound => {
                 let ctx = self.context(
-                    "404.html",
+                    routes::NOT_FOUND,
                     &t.get("not_found.title"),
                     &t.get("not_found.title"),
                 );
-                self.page(sink, "404.html", "404.html", ctx)
+                self.page(sink, "404.html", routes::NOT_FOUND, ctx)
                     .map(|_| String::new())
                     .filter(|s| !s.is_empty())
             }
@@ -749,7 +763,7 @@ impl<'a> Renderer<'a> {
                     groups.push((letter, Vec::new()));
                 }
                 if let Some((_, items)) = groups.last_mut() {
-                    items.push(json!({"title": m.title, "url": self.urls.url(&model_path(&s.slugs[i])), "place": s.place_of(i), "year": m.year}));
+                    items.push(json!({"title": m.title, "url": self.urls.url(&routes::model(&s.slugs[i])), "place": s.place_of(i), "year": m.year}));
                 }
             }
             let mut used = std::collections::HashSet::new();
@@ -761,7 +775,7 @@ impl<'a> Renderer<'a> {
                         b => b,
                     };
                     let slug = (1..).map(|n| if n == 1 { base.clone() } else { format!("{base}-{n}") }).find(|c| used.insert(c.clone())).unwrap_or(base);
-                    format!("tim-kiem/a-z/{slug}/")
+                    routes::az_letter(&slug)
                 })
                 .collect();
             let values = groups.into_iter().map(|(l, items)| json!({"letter": l, "items": items})).collect();
@@ -834,7 +848,7 @@ impl<'a> Renderer<'a> {
         let (n, errors) = self.photos.publish(sink);
         self.files.fetch_add(n, Ordering::Relaxed);
         for e in errors {
-            self.diag(Diagnostic::error(Path::new(photos::PHOTO_DIR), 0, 0, e));
+            self.diag(Diagnostic::error(Path::new(routes::PHOTOS), 0, 0, e));
         }
     }
 

@@ -38,15 +38,6 @@ pub fn page_count(items: usize) -> usize {
     items.div_ceil(PER_PAGE).max(1)
 }
 
-/// Output path of page `n` of a listing at `path` (`nam/2024/` → `nam/2024/trang/2/`).
-pub fn page_path(path: &str, n: usize) -> String {
-    if n <= 1 {
-        path.to_string()
-    } else {
-        format!("{path}trang/{n}/")
-    }
-}
-
 /// The items of page `n` (1-based).
 pub fn slice<T>(items: &[T], n: usize) -> &[T] {
     let start = ((n - 1) * PER_PAGE).min(items.len());
@@ -70,7 +61,7 @@ pub fn pager(path: &str, n: usize, total: usize, url: impl Fn(&str) -> String) -
         .map(|k| {
             let link = PagerLink {
                 number: k,
-                url: url(&page_path(path, k)),
+                url: url(&crate::routes::listing_page(path, k)),
                 current: k == n,
                 gap_before: k > last + 1,
             };
@@ -81,8 +72,8 @@ pub fn pager(path: &str, n: usize, total: usize, url: impl Fn(&str) -> String) -
     Some(Pager {
         current: n,
         total,
-        prev_url: (n > 1).then(|| url(&page_path(path, n - 1))),
-        next_url: (n < total).then(|| url(&page_path(path, n + 1))),
+        prev_url: (n > 1).then(|| url(&crate::routes::listing_page(path, n - 1))),
+        next_url: (n < total).then(|| url(&crate::routes::listing_page(path, n + 1))),
         pages,
     })
 }

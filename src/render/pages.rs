@@ -8,7 +8,7 @@ impl<'a> Renderer<'a> {
         let s = self.site;
         let t = &self.theme.i18n;
         let m = &s.models[i];
-        let path = model_path(&s.slugs[i]);
+        let path = routes::model(&s.slugs[i]);
         let r = match self.taken_bodies.get(i) {
             Some(taken) => {
                 let taken = taken.lock().unwrap_or_else(|e| e.into_inner()).take();
@@ -78,7 +78,7 @@ impl<'a> Renderer<'a> {
         let s = self.site;
         let m = &s.models[i];
         dvk_search::SearchDoc {
-            url: model_path(&s.slugs[i]),
+            url: routes::model(&s.slugs[i]),
             kind: dvk_search::DocKind::Model,
             title: m.title.clone(),
             place: s.place_of(i),
@@ -106,7 +106,7 @@ impl<'a> Renderer<'a> {
     ) -> dvk_search::SearchDoc {
         let art = &self.site.articles[a];
         dvk_search::SearchDoc {
-            url: format!("tin-tuc/{}/", art.slug),
+            url: routes::article(&art.slug),
             kind: dvk_search::DocKind::Article,
             title: art.article.title.clone(),
             year: self.article_year(a),
@@ -135,7 +135,7 @@ impl<'a> Renderer<'a> {
     ) -> dvk_search::SearchDoc {
         let sp = &self.site.pages[p];
         dvk_search::SearchDoc {
-            url: format!("{}/", sp.slug),
+            url: routes::page(&sp.slug),
             kind: dvk_search::DocKind::Page,
             title: sp.page.title.clone(),
             summary,
@@ -148,7 +148,7 @@ impl<'a> Renderer<'a> {
         let s = self.site;
         let t = &self.theme.i18n;
         let art = &s.articles[a];
-        let path = format!("tin-tuc/{}/", art.slug);
+        let path = routes::article(&art.slug);
         let r = self.body(&art.article.origin.path, &art.article.body);
         self.copy_assets(sink, &path, &r, &art.article.origin.path);
         let summary = self.article_summary(a);
@@ -156,7 +156,7 @@ impl<'a> Renderer<'a> {
         self.with_code_css(&mut ctx, &r);
         ctx.insert(
             "breadcrumbs",
-            &vec![json!({"label": t.get("nav.news"), "url": self.urls.url("tin-tuc/")})],
+            &vec![json!({"label": t.get("nav.news"), "url": self.urls.url(routes::NEWS)})],
         );
         ctx.insert("og_type", "article");
         let photos = self.photo_views(&art.article.photos, &art.article.origin.path);
@@ -210,7 +210,7 @@ impl<'a> Renderer<'a> {
         ) = match kind {
             ListKind::Year(y) => (
                 "year",
-                format!("nam/{y}/"),
+                routes::year(y),
                 format!("{} {y}", t.get("listing.year")),
                 &s.by_year[&y],
                 vec![],
@@ -219,10 +219,12 @@ impl<'a> Renderer<'a> {
                 let pr = &s.provinces[p];
                 (
                     "province",
-                    format!("dia-ban/{}/", pr.slug),
+                    routes::province(&pr.slug),
                     format!("{} {}", t.get("listing.province"), pr.name),
                     &pr.models,
-                    vec![json!({"label": t.get("nav.places"), "url": self.urls.url("dia-ban/")})],
+                    vec![
+                        json!({"label": t.get("nav.places"), "url": self.urls.url(routes::PLACES)}),
+                    ],
                 )
             }
             ListKind::District(d) => {
@@ -230,11 +232,11 @@ impl<'a> Renderer<'a> {
                 let pr = &s.provinces[di.province];
                 (
                     "district",
-                    format!("dia-ban/{}/{}/", pr.slug, di.slug),
+                    routes::district(&pr.slug, &di.slug),
                     format!("{} {}, {}", t.get("listing.district"), di.name, pr.name),
                     &di.models,
                     vec![
-                        json!({"label": t.get("nav.places"), "url": self.urls.url("dia-ban/")}),
+                        json!({"label": t.get("nav.places"), "url": self.urls.url(routes::PLACES)}),
                         json!({"label": pr.name, "url": views::province_url(s, &self.urls, di.province)}),
                     ],
                 )
@@ -243,7 +245,7 @@ impl<'a> Renderer<'a> {
                 let field = &s.config.fields[f];
                 (
                     "field",
-                    format!("linh-vuc/{}/", field.slug),
+                    routes::field(&field.slug),
                     format!("{} {}", t.get("listing.field"), field.label),
                     &s.by_field[f],
                     vec![],
@@ -251,14 +253,14 @@ impl<'a> Renderer<'a> {
             }
             ListKind::Exemplary => (
                 "exemplary",
-                "dien-hinh/".to_string(),
+                routes::EXEMPLARY.to_string(),
                 t.get("listing.exemplary"),
                 &s.exemplary,
                 vec![],
             ),
         };
         let pages = pager::page_count(items.len());
-        let page_path = pager::page_path(&path, page);
+        let page_path = routes::listing_page(&path, page);
         let title = paged_title(t, &heading, page);
         let description = format!(
             "{heading}: {}",
@@ -291,7 +293,7 @@ impl<'a> Renderer<'a> {
             ctx.insert("today", &dia_ban::today_link(s, &self.urls, p));
         }
         if let ListKind::Year(y) = kind {
-            ctx.insert("report_url", &self.urls.url(&format!("nam/{y}/bao-cao/")));
+            ctx.insert("report_url", &self.urls.url(&routes::year_report(y)));
         }
         let scope = match kind {
             ListKind::Year(y) => Some(charts::Scope::Year(y)),
@@ -367,7 +369,7 @@ impl<'a> Renderer<'a> {
         let s = self.site;
         let t = &self.theme.i18n;
         let models = &s.by_year[&year];
-        let path = format!("nam/{year}/bao-cao/");
+        let path = routes::year_report(year);
         let st = stats::compute(s, models);
         let title = t.fill("report.title", &[("year", &year.to_string())]);
         let mut ctx = self.context(&path, &title, &title);
@@ -385,7 +387,7 @@ impl<'a> Renderer<'a> {
                 t,
                 &st,
                 charts::Scope::Year(year),
-                &format!("nam/{year}/"),
+                &routes::year(year),
             ),
         );
         let exemplary: Vec<usize> = models
@@ -399,7 +401,7 @@ impl<'a> Renderer<'a> {
             .filter_map(|&i| {
                 let src = s.replicated_from[i]?;
                 let mut card = self.card(i);
-                card["source"] = json!({"title": s.models[src].title, "url": self.urls.url(&model_path(&s.slugs[src]))});
+                card["source"] = json!({"title": s.models[src].title, "url": self.urls.url(&routes::model(&s.slugs[src]))});
                 Some(card)
             })
             .collect();

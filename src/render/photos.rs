@@ -9,8 +9,8 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
-/// Output folder of published photo files.
-pub const PHOTO_DIR: &str = "anh/";
+/// Output folder of published photo files (the routes own it).
+pub use crate::routes::PHOTOS as PHOTO_DIR;
 
 /// The `sizes` attribute for photos shown at the width of the text column.
 pub const CONTENT_SIZES: &str = "(min-width: 48em) 44em, 100vw";

@@ -13,7 +13,7 @@ use serde_json::{json, Value};
 
 /// The file name of the year's Word report, in the report's folder.
 pub fn docx_name(year: i32) -> String {
-    format!("bao-cao-dan-van-kheo-{year}.docx")
+    crate::routes::year_report_docx(year)
 }
 
 /// Upper case as Vietnamese writes it (every letter, diacritics kept).

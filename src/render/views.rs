@@ -3,8 +3,9 @@
 
 use super::format;
 use super::I18n;
+use crate::routes;
 use crate::site::stats::Stats;
-use crate::site::{model_path, Site};
+use crate::site::Site;
 use serde::Serialize;
 use serde_json::Value;
 
@@ -28,7 +29,7 @@ impl Urls {
     }
     /// URL of a year listing.
     pub fn year(&self, y: i32) -> String {
-        self.url(&format!("nam/{y}/"))
+        self.url(&routes::year(y))
     }
 }
 
@@ -155,7 +156,7 @@ impl Card {
 pub fn card(site: &Site, urls: &Urls, t: &I18n, i: usize, cover: Option<PhotoView>) -> Card {
     let m = &site.models[i];
     let field = &site.config.fields[m.field];
-    let path = model_path(&site.slugs[i]);
+    let path = routes::model(&site.slugs[i]);
     Card {
         title: m.title.clone(),
         url: urls.url(&path),
@@ -164,7 +165,7 @@ pub fn card(site: &Site, urls: &Urls, t: &I18n, i: usize, cover: Option<PhotoVie
         place: site.place_of(i),
         field_label: field.label.clone(),
         field_slug: field.slug.clone(),
-        field_url: urls.url(&format!("linh-vuc/{}/", field.slug)),
+        field_url: urls.url(&routes::field(&field.slug)),
         host: m.host.clone(),
         exemplary: m.exemplary,
         level_label: m.level.map(|l| t.get(&format!("level.{}", l.code()))),
@@ -175,15 +176,15 @@ pub fn card(site: &Site, urls: &Urls, t: &I18n, i: usize, cover: Option<PhotoVie
 
 /// URL of a province listing.
 pub fn province_url(site: &Site, urls: &Urls, p: usize) -> String {
-    urls.url(&format!("dia-ban/{}/", site.provinces[p].slug))
+    urls.url(&routes::province(&site.provinces[p].slug))
 }
 
 /// URL of a district listing.
 pub fn district_url(site: &Site, urls: &Urls, d: usize) -> String {
     let district = &site.districts[d];
-    urls.url(&format!(
-        "dia-ban/{}/{}/",
-        site.provinces[district.province].slug, district.slug
+    urls.url(&routes::district(
+        &site.provinces[district.province].slug,
+        &district.slug,
     ))
 }
 
@@ -246,10 +247,10 @@ pub fn model(
 ) -> ModelView {
     let m = &site.models[i];
     let field = &site.config.fields[m.field];
-    let path = model_path(&site.slugs[i]);
+    let path = routes::model(&site.slugs[i]);
     let link = |j: usize| Link {
         title: site.models[j].title.clone(),
-        url: urls.url(&model_path(&site.slugs[j])),
+        url: urls.url(&routes::model(&site.slugs[j])),
     };
     let p = site.model_province[i];
     ModelView {
@@ -275,7 +276,7 @@ pub fn model(
             }
         }),
         field_label: field.label.clone(),
-        field_url: urls.url(&format!("linh-vuc/{}/", field.slug)),
+        field_url: urls.url(&routes::field(&field.slug)),
         host: m.host.clone(),
         level_label: m.level.map(|l| t.get(&format!("level.{}", l.code()))),
         exemplary: m.exemplary,
@@ -317,7 +318,7 @@ pub fn article_summary(site: &Site, urls: &Urls, a: usize, lead: &str) -> Articl
     let art = &site.articles[a];
     ArticleSummary {
         title: art.article.title.clone(),
-        url: urls.url(&format!("tin-tuc/{}/", art.slug)),
+        url: urls.url(&routes::article(&art.slug)),
         date: art.article.date.clone(),
         date_display: format::date(&art.article.date),
         summary: art
@@ -397,7 +398,7 @@ pub fn stats(site: &Site, urls: &Urls, t: &I18n, s: &Stats) -> StatsView {
             .map(|f| FieldHead {
                 slug: f.slug.clone(),
                 label: f.label.clone(),
-                url: urls.url(&format!("linh-vuc/{}/", f.slug)),
+                url: urls.url(&routes::field(&f.slug)),
             })
             .collect(),
         field_totals: s.field_totals.clone(),
@@ -417,8 +418,8 @@ pub fn stats(site: &Site, urls: &Urls, t: &I18n, s: &Stats) -> StatsView {
             .map(|p| StatsRow {
                 name: p.name.clone(),
                 url: urls.url(&match &p.district_slug {
-                    Some(d) => format!("dia-ban/{}/{d}/", p.province_slug),
-                    None => format!("dia-ban/{}/", p.province_slug),
+                    Some(d) => routes::district(&p.province_slug, d),
+                    None => routes::province(&p.province_slug),
                 }),
                 depth: p.depth,
                 total: p.total,
@@ -455,7 +456,7 @@ pub fn field_counts(site: &Site, urls: &Urls, totals: &[usize]) -> Vec<Count> {
         .zip(totals)
         .map(|(f, &count)| Count {
             label: f.label.clone(),
-            url: Some(urls.url(&format!("linh-vuc/{}/", f.slug))),
+            url: Some(urls.url(&routes::field(&f.slug))),
             count,
         })
         .collect()

@@ -6,6 +6,7 @@ use super::conn::{Reply, Request};
 use super::{Entry, Event, Msg, Shared, POLL_HOLD};
 use crate::diag::Diagnostic;
 use crate::render::{self, Sink};
+use crate::routes;
 use std::io;
 use std::path::Path;
 use std::sync::atomic::Ordering;
@@ -332,8 +333,8 @@ fn not_found(shared: &Shared) -> Reply {
         .lock()
         .unwrap_or_else(|e| e.into_inner())
         .version;
-    match find(shared, "404.html") {
-        Found::File(e) => send_entry("404.html", e, version, 404),
+    match find(shared, routes::NOT_FOUND) {
+        Found::File(e) => send_entry(routes::NOT_FOUND, e, version, 404),
         _ => respond(404, "text/plain; charset=utf-8", b"404 not found".to_vec()),
     }
 }
@@ -381,8 +382,8 @@ fn find(shared: &Shared, key: &str) -> Found {
     let (generation, snap) = shared.current();
     let prep = snap.prepared();
     // A page.
-    let page = if key == "404.html" {
-        Some("404.html")
+    let page = if key == routes::NOT_FOUND {
+        Some(routes::NOT_FOUND)
     } else {
         key.strip_suffix("index.html")
             .filter(|p| p.is_empty() || p.ends_with('/'))
@@ -403,7 +404,7 @@ fn find(shared: &Shared, key: &str) -> Found {
         CacheSink { shared, generation }.put(key, e.clone());
         return Found::File(e);
     }
-    if key.starts_with("tim-kiem/") {
+    if key.starts_with(routes::SEARCH) {
         if let Some(b) = super::search::file(shared, generation, &snap, key) {
             return Found::File(Entry::Bytes(b));
         }
@@ -445,19 +446,19 @@ fn generated(shared: &Shared, snap: &super::Snapshot, key: &str) -> Option<Vec<u
         base_url: site.config.base_url.clone(),
     };
     Some(match key {
-        "sitemap.xml" => {
+        routes::SITEMAP => {
             let paths: Vec<String> = snap
                 .prepared()
                 .page_paths()
                 .into_iter()
-                .filter(|p| p != "404.html")
+                .filter(|p| p != routes::NOT_FOUND)
                 .collect();
             render::feeds::sitemap(&urls, &paths).into_bytes()
         }
-        "robots.txt" => render::feeds::robots(&urls).into_bytes(),
-        "atom.xml" => render::feeds::atom(site, &urls).into_bytes(),
-        "du-lieu/mo-hinh.json" => render::feeds::models_json(site, &urls),
-        "du-lieu/mo-hinh.csv" => render::feeds::models_csv(site, &urls),
+        routes::ROBOTS => render::feeds::robots(&urls).into_bytes(),
+        routes::FEED => render::feeds::atom(site, &urls).into_bytes(),
+        routes::DATA_JSON => render::feeds::models_json(site, &urls),
+        routes::DATA_CSV => render::feeds::models_csv(site, &urls),
         "code.css" => crate::content::markdown::code_css().into_bytes(),
         _ => return None,
     })

@@ -26,6 +26,7 @@ mod watch;
 pub(crate) mod workspace;
 
 use crate::diag::Diagnostic;
+use crate::routes;
 use std::collections::{BTreeSet, HashMap, VecDeque};
 use std::fmt;
 use std::net::{IpAddr, SocketAddr, TcpListener};
@@ -930,6 +931,6 @@ fn publish_errors(
 fn is_generated(key: &str) -> bool {
     matches!(
         key,
-        "sitemap.xml" | "atom.xml" | "du-lieu/mo-hinh.json" | "du-lieu/mo-hinh.csv"
+        routes::SITEMAP | routes::FEED | routes::DATA_JSON | routes::DATA_CSV
     )
 }

@@ -18,7 +18,7 @@ pub(crate) fn file(
 ) -> Option<Arc<Vec<u8>>> {
     let mut s = shared.search.lock().unwrap_or_else(|e| e.into_inner());
     // Shards are content-addressed: an older one still answers a page that loaded before a change.
-    if key.starts_with("tim-kiem/i/") {
+    if key.starts_with(crate::routes::SEARCH_INDEX) {
         if let Some(b) = s.files.get(key).or_else(|| s.prev_shards.get(key)) {
             return Some(b.clone());
         }
@@ -43,7 +43,7 @@ pub(crate) fn file(
             let built = dvk_search::build_index_with(&docs, &snap.site().config.abbreviations());
             s.prev_shards = std::mem::take(&mut s.files)
                 .into_iter()
-                .filter(|(k, _)| k.starts_with("tim-kiem/i/"))
+                .filter(|(k, _)| k.starts_with(crate::routes::SEARCH_INDEX))
                 .collect();
             let mut files: HashMap<String, Arc<Vec<u8>>> = HashMap::new();
             for f in built {

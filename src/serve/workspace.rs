@@ -18,6 +18,7 @@ use crate::config::SiteConfig;
 use crate::content::{self, FileDocs, Model};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::render::{self, Theme};
+use crate::routes;
 use crate::site::{self, Site};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::hash::{Hash, Hasher};
@@ -534,7 +535,7 @@ impl Workspace {
             owner.site.models[i] = m.clone();
             owner.site.summaries[i] = summary;
             docs_changed.push(i);
-            changed.insert(site::model_path(&owner.site.slugs[i]));
+            changed.insert(crate::routes::model(&owner.site.slugs[i]));
             if !only_text {
                 changed.extend(pages_showing(&owner.site, i));
             }
@@ -730,13 +731,13 @@ fn pages_showing(site: &Site, i: usize) -> Vec<String> {
     let m = &site.models[i];
     let mut out = vec![
         String::new(),
-        "thong-ke/".to_string(),
-        "tim-kiem/".to_string(),
-        "dia-ban/".to_string(),
-        format!("nam/{}/", m.year),
-        format!("dia-ban/{}/", site.provinces[site.model_province[i]].slug),
-        format!("linh-vuc/{}/", site.config.fields[m.field].slug),
-        "dien-hinh/".to_string(),
+        routes::STATS.to_string(),
+        routes::SEARCH.to_string(),
+        routes::PLACES.to_string(),
+        routes::year(m.year),
+        routes::province(&site.provinces[site.model_province[i]].slug),
+        routes::field(&site.config.fields[m.field].slug),
+        routes::EXEMPLARY.to_string(),
         "du-lieu/".to_string(),
     ];
     let pool = match site.model_district[i] {
@@ -746,16 +747,16 @@ fn pages_showing(site: &Site, i: usize) -> Vec<String> {
     out.extend(
         pool.iter()
             .filter(|&&j| site.models[j].field == m.field)
-            .map(|&j| site::model_path(&site.slugs[j])),
+            .map(|&j| crate::routes::model(&site.slugs[j])),
     );
     for &a in &site.model_articles[i] {
-        out.push(format!("tin-tuc/{}/", site.articles[a].slug));
+        out.push(routes::article(&site.articles[a].slug));
     }
     for &j in site.replicas[i]
         .iter()
         .chain(site.replicated_from[i].iter())
     {
-        out.push(site::model_path(&site.slugs[j]));
+        out.push(crate::routes::model(&site.slugs[j]));
     }
     out
 }

@@ -116,26 +116,7 @@ pub struct Site {
     pub rejected_bodies: Vec<(PathBuf, crate::content::Body)>,
 }
 
-/// URL paths (relative to the site root, no leading slash) that pages may not take.
-pub const RESERVED: &[&str] = &[
-    "mo-hinh",
-    "nam",
-    "dia-ban",
-    "linh-vuc",
-    "dien-hinh",
-    "tim-kiem",
-    "tin-tuc",
-    "thong-ke",
-    "du-lieu",
-    "trang",
-    "anh",
-    "404",
-    "atom",
-    "sitemap",
-    "robots",
-    "style",
-    "static",
-];
+pub use crate::routes::RESERVED;
 
 impl Site {
     /// Moves every model's Markdown out (leaving it empty), in model order: a build hands
@@ -373,7 +354,7 @@ impl Site {
         }
         for (m, slug) in self.models.iter().zip(&self.slugs) {
             if !in_list(m) || counts[&m.origin.path] == 1 {
-                map.insert(m.origin.path.clone(), model_path(slug));
+                map.insert(m.origin.path.clone(), crate::routes::model(slug));
             }
         }
         for a in &self.articles {
@@ -416,11 +397,6 @@ pub enum TakenBody {
 /// The summary shown in lists: as written, else the body's first paragraph, shortened.
 pub fn summary_of(m: &Model) -> String {
     m.summary.clone().unwrap_or_else(|| m.lead.clone())
-}
-
-/// URL path of a model page.
-pub fn model_path(slug: &str) -> String {
-    format!("mo-hinh/{slug}/")
 }
 
 /// Slug of a place name (folded, so spellings differing in case or accents merge).
