@@ -254,3 +254,87 @@ fn search_finds_models_by_former_and_todays_names() {
         .iter()
         .any(|u| u.contains("dich-vu-cong-xa-moi")));
 }
+
+/// Names as editors really write them, each right for its date: a former name the list knows
+/// ("Thừa Thiên Huế", a province until 2025), abbreviated type words ("P.", "H.", "Q."), and a
+/// name whose first word folds like a type word ("Quản" as "Quận"). None is an error or a
+/// "misspelled" warning, and each reaches today's unit.
+#[test]
+fn names_as_editors_write_them_are_right() {
+    let f = Fixture::new(Some("title: \"Dân vận khéo\"\n"));
+    for (path, text) in [
+        model(
+            "hue",
+            "Mô hình ở Huế",
+            2024,
+            "2024-10-01",
+            "province: \"Thừa Thiên Huế\"\n",
+        ),
+        model(
+            "dn",
+            "Mô hình ở Đà Nẵng",
+            2024,
+            "2024-10-01",
+            "province: \"TP. Đà Nẵng\"\ndistrict: \"Q. Hải Châu\"\ncommune: \"P. Thạch Thang\"\n",
+        ),
+        model(
+            "kt",
+            "Mô hình ở Kon Tum",
+            2024,
+            "2024-10-01",
+            "province: \"Kon Tum\"\ndistrict: \"H. Kon Plông\"\n",
+        ),
+        model(
+            "hg",
+            "Mô hình ở Hà Giang",
+            2024,
+            "2024-10-01",
+            "province: \"Hà Giang\"\ndistrict: \"Quản Bạ\"\ncommune: \"Quản Bạ\"\n",
+        ),
+        model(
+            "hcm",
+            "Mô hình ở Quận 1",
+            2024,
+            "2024-10-01",
+            "province: \"TP.HCM\"\ndistrict: \"Q.1\"\ncommune: \"P. Bến Nghé\"\n",
+        ),
+    ] {
+        f.write(&path, &text);
+    }
+    let out = f.dvk_vi(&["check"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(!stderr.contains("content/models/"), "{stderr}");
+    f.build_ok();
+    for (slug, today) in [
+        ("mo-hinh-o-hue", "thành phố Huế"),
+        ("mo-hinh-o-da-nang", "phường Hải Châu, thành phố Đà Nẵng"),
+        ("mo-hinh-o-kon-tum", "tỉnh Quảng Ngãi"),
+        ("mo-hinh-o-ha-giang", "xã Quản Bạ, tỉnh Tuyên Quang"),
+        ("mo-hinh-o-quan-1", "phường Sài Gòn, thành phố Hồ Chí Minh"),
+    ] {
+        let page = text_of(&f.read(&format!("mo-hinh/{slug}/index.html")));
+        assert!(
+            page.contains(&format!("Nay thuộc {today}")),
+            "{slug}: {page}"
+        );
+    }
+}
+
+/// A page's text: tags taken out, each replaced by a space, runs of spaces made one.
+fn text_of(html: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => {
+                in_tag = true;
+                out.push(' ');
+            }
+            '>' => in_tag = false,
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}

@@ -69,6 +69,20 @@ impl Unit {
         }
     }
 
+    /// True when `written` names this unit rightly: its name with the right accents (old or
+    /// new tone placement, with or without its type word), or another name it is known by
+    /// ("Thừa Thiên Huế" for Huế), which the list keeps without accents and is not checked.
+    pub fn spelled_by(&self, written: &str) -> bool {
+        if names::spelled_right(written, self.name) {
+            return true;
+        }
+        let keys = [Some(names::key(written)), names::key_without_type(written)];
+        self.aliases
+            .split(',')
+            .filter(|a| !a.is_empty())
+            .any(|a| keys.iter().flatten().any(|k| k == a))
+    }
+
     /// The name as pages show it: provinces, districts of type "Huyện" and communes of type
     /// "Xã" by their name alone ("Bến Tre", "Châu Thành", "Phú Túc"); others with their type
     /// word, which tells them apart ("Thành phố Bến Tre", "Phường 1", "Thị trấn Nam Ban").
@@ -382,10 +396,13 @@ fn lookup_keys(written: &str, find: impl Fn(&str) -> Vec<u32>) -> Vec<u32> {
     if !whole.is_empty() {
         return whole;
     }
-    match names::key_without_type(written) {
-        Some(k) => find(&k),
-        None => Vec::new(),
+    let bare = names::key_without_type(written).map(|k| find(&k));
+    if let Some(found) = bare.filter(|f| !f.is_empty()) {
+        return found;
     }
+    names::expanded_key(written)
+        .map(|k| find(&k))
+        .unwrap_or_default()
 }
 
 #[cfg(test)]

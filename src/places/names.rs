@@ -32,7 +32,37 @@ const PREFIXES: &[&[&str]] = &[
     &["tt"],
     &["xa"],
     &["dac", "khu"],
+    // One-letter abbreviations, only when written as a word of their own ("P. Bến Nghé",
+    // "H. Kon Plông"): no name on the list is a single letter.
+    &["p"],
+    &["q"],
+    &["h"],
+    &["x"],
 ];
+
+/// Abbreviated type words and the words they stand for, folded ("Q.1" is "Quận 1").
+const ABBREVIATIONS: &[(&str, &str)] = &[
+    ("tp", "thanhpho"),
+    ("tx", "thixa"),
+    ("tt", "thitran"),
+    ("p", "phuong"),
+    ("q", "quan"),
+    ("h", "huyen"),
+    ("x", "xa"),
+];
+
+/// The key of a name whose first word is an abbreviated type word, with that word written
+/// out ("Q.1" → "quan1", "P. 5" → "phuong5"), for units named by a number.
+pub fn expanded_key(s: &str) -> Option<String> {
+    let folded = vntext::fold(s);
+    let words: Vec<&str> = folded
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let (first, rest) = words.split_first()?;
+    let (_, full) = ABBREVIATIONS.iter().find(|(a, _)| a == first)?;
+    (!rest.is_empty()).then(|| format!("{full}{}", rest.concat()))
+}
 
 /// The lookup key of a name: folded (no case, no accents, `đ` → `d`), letters and digits
 /// only ("Đạ M'Rông" → "damrong").
@@ -205,6 +235,28 @@ mod tests {
         assert!(spelled_right("lâm đồng", "Lâm Đồng"));
         assert!(spelled_right("lam dong", "Lâm Đồng"));
         assert!(spelled_right("Thành phố Bến Tre", "Bến Tre"));
+    }
+
+    #[test]
+    fn abbreviated_type_words() {
+        assert_eq!(
+            key_without_type("P. Thạch Thang").as_deref(),
+            Some("thachthang")
+        );
+        assert_eq!(
+            key_without_type("H. Kon Plông").as_deref(),
+            Some("konplong")
+        );
+        assert_eq!(key_without_type("Phú Túc"), None);
+        assert_eq!(expanded_key("Q.1").as_deref(), Some("quan1"));
+        assert_eq!(expanded_key("P. 5").as_deref(), Some("phuong5"));
+        assert_eq!(
+            expanded_key("TT. Nam Ban").as_deref(),
+            Some("thitrannamban")
+        );
+        assert_eq!(expanded_key("Phú Túc"), None);
+        assert!(spelled_right("P. Thạch Thang", "Thạch Thang"));
+        assert!(!spelled_right("P. Thạch Thàng", "Thạch Thang"));
     }
 
     #[test]

@@ -244,7 +244,7 @@ impl Resolver {
             return (r, problems);
         };
         let pu = &places.provinces(era)[p as usize];
-        if !names::spelled_right(province, pu.name) {
+        if !pu.spelled_by(province) {
             problems.push(Problem {
                 error: true,
                 key: "province",
@@ -282,7 +282,7 @@ impl Resolver {
                     let found = places.new_communes_named(p, c);
                     if let Some(&ci) = found.first() {
                         let cu = &places.new_communes[ci as usize];
-                        if !names::spelled_right(c, cu.name) {
+                        if !cu.spelled_by(c) {
                             problems.push(Problem {
                                 error: false,
                                 key: "commune",
@@ -357,7 +357,7 @@ impl Resolver {
             let found = places.districts_named(p, d);
             if let Some(&di) = found.first() {
                 let du = &places.old_districts[di as usize];
-                if !names::spelled_right(d, du.name) {
+                if !du.spelled_by(d) {
                     problems.push(Problem {
                         error: false,
                         key: "district",
@@ -418,7 +418,7 @@ impl Resolver {
         };
         if let Some(&ci) = found.first() {
             let cu = &places.old_communes[ci as usize];
-            if !names::spelled_right(c, cu.name) {
+            if !cu.spelled_by(c) {
                 problems.push(Problem {
                     error: false,
                     key: "commune",
