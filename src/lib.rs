@@ -24,6 +24,7 @@ pub mod publish;
 pub mod render;
 pub mod routes;
 pub mod scaffold;
+pub mod schema;
 pub mod search_config;
 pub mod serve;
 pub mod site;

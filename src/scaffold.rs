@@ -12,6 +12,7 @@ pub mod doc;
 use crate::config::SiteConfig;
 use crate::content::Level;
 use crate::lints::PLACEHOLDER;
+use crate::schema;
 use crate::site::{place_slug, Site};
 use std::fmt;
 use std::io::Write;
@@ -383,6 +384,8 @@ pub fn new_model(opts: &NewModel) -> Result<Created, NewError> {
 /// The write-up: front matter with every key explained, then a body to replace.
 fn template(v: &Values, after_reform: bool, config: &SiteConfig) -> String {
     let fields: Vec<&str> = config.fields.iter().map(|f| f.label.as_str()).collect();
+    // The file's comments are for the site's editors: in the site's language.
+    let lang = crate::msg::Lang::from_code(&config.language).unwrap_or(crate::msg::Lang::Vi);
     let host_value = v
         .host
         .as_deref()
@@ -395,35 +398,50 @@ fn template(v: &Values, after_reform: bool, config: &SiteConfig) -> String {
     s.push_str("# Giữ nguyên tên khóa bên trái dấu hai chấm; chỉ sửa phần bên phải. Chữ nên đặt trong ngoặc kép \"…\".\n");
     s.push_str("# Muốn dùng một dòng đang là ghi chú thì xóa dấu # ở đầu dòng. Kiểm tra bằng lệnh: dvk check\n");
     s.push_str(&format!(
-        "title: {}   # Tên mô hình (bắt buộc)\n",
-        quote(&v.title)
+        "title: {}   # {}\n",
+        quote(&v.title),
+        schema::model_comment("title", lang, false)
     ));
     s.push_str(&format!(
-        "year: {year}   # Năm công nhận, bốn chữ số (bắt buộc)\n"
+        "year: {year}   # {}\n",
+        schema::model_comment("year", lang, false)
     ));
     s.push_str(&format!(
-        "province: {}   # Tỉnh, thành phố (bắt buộc)\n",
-        quote(&v.province)
+        "province: {}   # {}\n",
+        quote(&v.province),
+        schema::model_comment("province", lang, false)
     ));
     match (&v.district, after_reform) {
         (Some(d), _) => s.push_str(&format!(
             "district: {}   # Huyện, thị xã, thành phố theo tên năm công nhận; xóa dòng này nếu là mô hình toàn tỉnh\n",
             quote(d)
         )),
-        (None, false) => s.push_str("# district: \"Tên huyện\"   # Huyện, thị xã, thành phố (chỉ với mô hình công nhận trước 1/7/2025)\n"),
+        (None, false) => s.push_str(&format!(
+            "# district: \"Tên huyện\"   # {}\n",
+            schema::model_comment("district", lang, false)
+        )),
         (None, true) => s.push_str("# Từ 1/7/2025 không còn cấp huyện: không ghi district, chỉ ghi tỉnh và xã.\n"),
     }
     match &v.commune {
-        Some(c) => s.push_str(&format!("commune: {}   # Xã, phường, đặc khu\n", quote(c))),
-        None => s.push_str("# commune: \"Tên xã\"   # Xã, phường, đặc khu (không bắt buộc)\n"),
+        Some(c) => s.push_str(&format!(
+            "commune: {}   # {}\n",
+            quote(c),
+            schema::model_comment("commune", lang, false)
+        )),
+        None => s.push_str(&format!(
+            "# commune: \"Tên xã\"   # {}\n",
+            schema::model_comment("commune", lang, true)
+        )),
     }
     s.push_str(&format!(
-        "field: {}   # Lĩnh vực (bắt buộc), một trong: {}\n",
+        "field: {}   # {}, một trong: {}\n",
         quote(&v.field),
+        schema::model_comment("field", lang, false),
         fields.join("; ")
     ));
     s.push_str(&format!(
-        "host: {host_value}   # Đơn vị chủ trì (bắt buộc)\n"
+        "host: {host_value}   # {}\n",
+        schema::model_comment("host", lang, false)
     ));
     let levels = if after_reform {
         "xa, tinh hoặc trung-uong"
@@ -432,31 +450,65 @@ fn template(v: &Values, after_reform: bool, config: &SiteConfig) -> String {
     };
     match v.level {
         Some(l) => s.push_str(&format!(
-            "level: {}   # Cấp công nhận: {levels}\n",
-            l.code()
+            "level: {}   # {}: {levels}\n",
+            l.code(),
+            schema::model_comment("level", lang, false)
         )),
-        None => s.push_str(&format!("# level: tinh   # Cấp công nhận: {levels}\n")),
+        None => s.push_str(&format!(
+            "# level: tinh   # {}: {levels}\n",
+            schema::model_comment("level", lang, false)
+        )),
     }
     if v.exemplary {
-        s.push_str("exemplary: true   # Mô hình điển hình tiêu biểu\n");
+        s.push_str(&format!(
+            "exemplary: true   # {}\n",
+            schema::model_comment("exemplary", lang, false)
+        ));
     } else {
-        s.push_str("# exemplary: true   # Xóa dấu # nếu là mô hình điển hình tiêu biểu\n");
+        s.push_str(&format!(
+            "# exemplary: true   # {} (xóa dấu # nếu đúng)\n",
+            schema::model_comment("exemplary", lang, false)
+        ));
     }
     match &v.date {
-        Some(d) => s.push_str(&format!("date: {d}   # Ngày đăng, dạng NĂM-THÁNG-NGÀY\n")),
+        Some(d) => s.push_str(&format!(
+            "date: {d}   # {}\n",
+            schema::model_comment("date", lang, false)
+        )),
         None => s.push_str(&format!(
-            "# date: {year}-12-31   # Ngày đăng, dạng NĂM-THÁNG-NGÀY\n"
+            "# date: {year}-12-31   # {}\n",
+            schema::model_comment("date", lang, false)
         )),
     }
     s.push_str(&format!(
-        "# summary: \"Một hai câu tóm tắt\"   # Hiện trong danh sách, không quá {} ký tự; bỏ trống thì lấy đoạn đầu của bài\n",
+        "# summary: \"Một hai câu tóm tắt\"   # {}, không quá {} ký tự\n",
+        schema::model_comment("summary", lang, false),
         crate::lints::SUMMARY_MAX
     ));
-    s.push_str("# results:   # Kết quả đo đếm được, cộng dồn trong trang Thống kê; mỗi kết quả một dòng; số viết liền (1200, không viết 1.200):\n");
+    s.push_str(&format!(
+        "# results:   # {}; mỗi kết quả một dòng; số viết liền (1200, không viết 1.200):\n",
+        schema::model_comment("results", lang, false)
+    ));
     s.push_str("#   - { label: \"Đất hiến\", value: 1200, unit: \"m²\" }\n");
-    s.push_str("# photos:   # Ảnh đặt cùng thư mục với tệp này; ảnh đầu tiên là ảnh đại diện; nhớ ghi chú thích:\n");
+    s.push_str(&format!(
+        "# photos:   # {}; nhớ ghi chú thích:\n",
+        schema::model_comment("photos", lang, false)
+    ));
     s.push_str("#   - { src: \"anh-1.jpg\", caption: \"Người dân cùng làm đường\", credit: \"Tên người chụp\" }\n");
-    s.push_str("# tags: [\"nông thôn mới\", \"hiến đất\"]   # Từ khóa (không bắt buộc)\n");
+    s.push_str(&format!(
+        "# tags: [\"nông thôn mới\", \"hiến đất\"]   # {}\n",
+        schema::model_comment("tags", lang, true)
+    ));
+    for (key, example) in [
+        ("replicated_from", "\"ma-mo-hinh-goc\""),
+        ("slug", "\"ten-ngan\""),
+        ("draft", "true"),
+    ] {
+        s.push_str(&format!(
+            "# {key}: {example}   # {}\n",
+            schema::model_comment(key, lang, true)
+        ));
+    }
     s.push_str("---\n\n");
     s.push_str(&format!(
         "{PLACEHOLDER}: đoạn mở đầu giới thiệu ngắn gọn mô hình: ở đâu, ai làm, làm gì.)\n\n"
@@ -488,6 +540,45 @@ mod tests {
         assert_eq!(parse_date("2025-7-1"), None);
         assert_eq!(parse_date("2025-13-01"), None);
         assert_eq!(today_iso().len(), 10);
+    }
+
+    /// `dvk new`'s template names every key of the schema, written or as a comment, each
+    /// with its meaning from the catalogue and "(bắt buộc)" exactly when it is required.
+    #[test]
+    fn the_template_names_every_key_of_the_schema() {
+        let config = SiteConfig::default();
+        for after_reform in [false, true] {
+            let v = Values {
+                title: "Thử".into(),
+                year: if after_reform { 2026 } else { 2024 },
+                date: None,
+                province: "Lâm Đồng".into(),
+                district: None,
+                commune: Some("Nam Ban".into()),
+                field: "Kinh tế".into(),
+                host: Some("Hội Nông dân".into()),
+                level: None,
+                exemplary: false,
+            };
+            let t = template(&v, after_reform, &config);
+            for k in schema::MODEL {
+                if k.name == "district" && after_reform {
+                    continue;
+                }
+                let line = t
+                    .lines()
+                    .find(|l| {
+                        let l = l.trim_start_matches("# ");
+                        l.starts_with(&format!("{}:", k.name))
+                    })
+                    .unwrap_or_else(|| panic!("{} missing:\n{t}", k.name));
+                assert!(
+                    line.contains(&schema::model_help(k.name, crate::msg::Lang::Vi)),
+                    "{line}"
+                );
+                assert_eq!(line.contains("(bắt buộc)"), k.required, "{line}");
+            }
+        }
     }
 
     #[test]

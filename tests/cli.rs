@@ -199,7 +199,7 @@ fn new_model_writes_a_commented_file_that_passes_check() {
     );
     assert!(written.contains("field: \"Kinh tế\""), "{written}");
     assert!(
-        written.contains("# Tỉnh, thành phố (bắt buộc)"),
+        written.contains("# Tỉnh, thành phố theo tên năm công nhận (bắt buộc)"),
         "Vietnamese comments: {written}"
     );
     // Its only errors are the texts still to write, which are never published.

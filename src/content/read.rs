@@ -51,31 +51,7 @@ impl Level {
     }
 }
 
-const MODEL_KEYS: &[&str] = &[
-    "title",
-    "year",
-    "province",
-    "district",
-    "commune",
-    "field",
-    "host",
-    "level",
-    "exemplary",
-    "date",
-    "summary",
-    "results",
-    "photos",
-    "tags",
-    "replicated_from",
-    "slug",
-    "draft",
-];
-const ARTICLE_KEYS: &[&str] = &[
-    "title", "date", "author", "summary", "photos", "models", "slug", "draft",
-];
-const PAGE_KEYS: &[&str] = &["title", "summary", "slug", "draft"];
-const RESULT_KEYS: &[&str] = &["label", "value", "unit"];
-const PHOTO_KEYS: &[&str] = &["src", "caption", "credit"];
+use crate::schema::{PHOTO as PHOTO_KEYS, RESULT as RESULT_KEYS};
 
 /// True when byte `i` of `bytes` ends a line as editors and the YAML parser see it: a `\n`,
 /// or a `\r` not followed by `\n` (old Mac line ends).
@@ -293,11 +269,10 @@ fn read_model(
 ) -> Option<Model> {
     let rel = doc.path();
     let in_list = body.is_none();
-    let keys: Vec<&str> = if in_list {
-        MODEL_KEYS.iter().copied().chain(["body"]).collect()
-    } else {
-        MODEL_KEYS.to_vec()
-    };
+    let mut keys = crate::schema::names(crate::schema::MODEL);
+    if in_list {
+        keys.push("body");
+    }
     let mut f = doc.fields(map, at, &keys);
     let title = unquote_title(&mut f);
     let year = match f.integer("year") {
@@ -660,7 +635,7 @@ pub fn article_file(
         .map_err(|d| diags.push(d))
         .ok()?;
     let map = doc.root_mapping(diags)?;
-    let mut f = doc.fields(map, &[], ARTICLE_KEYS);
+    let mut f = doc.fields(map, &[], &crate::schema::names(crate::schema::ARTICLE));
     let title = unquote_title(&mut f);
     let date = if f.has("date") {
         read_date(&mut f, "date")
@@ -716,7 +691,7 @@ pub fn page_file(
         .map_err(|d| diags.push(d))
         .ok()?;
     let map = doc.root_mapping(diags)?;
-    let mut f = doc.fields(map, &[], PAGE_KEYS);
+    let mut f = doc.fields(map, &[], &crate::schema::names(crate::schema::PAGE));
     let title = unquote_title(&mut f);
     let summary = f.string("summary").filter(|s| !s.is_empty());
     let slug = read_slug(&mut f);

@@ -190,38 +190,42 @@ pub fn models_csv(site: &Site, urls: &Urls) -> Vec<u8> {
     out
 }
 
+/// The open data CSV's columns: the model keys the schema exports ([`crate::schema::Key::csv`]),
+/// with the page's URL, the field's slug and the places' official codes then and now.
+pub const CSV_COLUMNS: &[&str] = &[
+    "slug",
+    "url",
+    "title",
+    "year",
+    "province",
+    "district",
+    "commune",
+    "field",
+    "field_slug",
+    "host",
+    "level",
+    "exemplary",
+    "date",
+    "summary",
+    "results",
+    "tags",
+    "replicated_from",
+    "units",
+    "province_code",
+    "district_code",
+    "commune_code",
+    "province_today",
+    "province_today_code",
+    "commune_today",
+    "commune_today_code",
+];
+
 /// [`models_csv`] into `out`, a model at a time.
 pub fn write_models_csv(site: &Site, urls: &Urls, out: &mut dyn Write) -> io::Result<()> {
     // A byte-order mark: Excel on a Vietnamese Windows reads the file as UTF-8 only with it.
     out.write_all(b"\xEF\xBB\xBF")?;
     let mut w = csv::Writer::from_writer(out);
-    w.write_record([
-        "slug",
-        "url",
-        "title",
-        "year",
-        "province",
-        "district",
-        "commune",
-        "field",
-        "field_slug",
-        "host",
-        "level",
-        "exemplary",
-        "date",
-        "summary",
-        "results",
-        "tags",
-        "replicated_from",
-        "units",
-        "province_code",
-        "district_code",
-        "commune_code",
-        "province_today",
-        "province_today_code",
-        "commune_today",
-        "commune_today_code",
-    ])?;
+    w.write_record(CSV_COLUMNS)?;
     for r in records(site, urls) {
         let results = r
             .results
