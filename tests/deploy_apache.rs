@@ -3,6 +3,8 @@
 //! loopback port by a minimal server configuration with the modules the file names (rewrite,
 //! headers, mime, alias, dir) and `AllowOverride All`. Checks what every configuration in deploy/
 //! must do (tests/common/http.rs). Skipped, with a message, when Apache is not installed.
+// Unix only: these tests use Unix processes, permissions or inodes.
+#![cfg(unix)]
 
 mod common;
 

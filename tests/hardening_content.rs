@@ -1,6 +1,8 @@
 //! Issue 20 (hardening, round 2), items 1, 3, 7 and 8 (photos): what an editor links, types
 //! or uploads. Each test is named after the fault it guards against and builds a real site
 //! with the `dvk` binary; messages are checked in Vietnamese (the default).
+// Unix only: these tests use Unix processes, permissions or inodes.
+#![cfg(unix)]
 
 mod reliability_support;
 

@@ -2,6 +2,8 @@
 //! an edit is byte for byte the output of a clean build of the edited site (every file,
 //! dvk's marker included), files the edit did not change keep their inode (not rewritten),
 //! and the spare folder beside the output is what makes that cheap.
+// Unix only: these tests use Unix processes, permissions or inodes.
+#![cfg(unix)]
 
 mod common;
 

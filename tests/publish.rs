@@ -1,5 +1,7 @@
 //! Publishing as an agency's site (issue 26): precompressed copies, the owner's details, the
 //! yearly report in the official layout and as a Word file, fingerprinted assets.
+// Unix only: these tests use Unix processes, permissions or inodes.
+#![cfg(unix)]
 
 mod common;
 

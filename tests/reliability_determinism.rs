@@ -1,6 +1,8 @@
 //! Determinism: the same input gives byte-identical output, whatever the number of threads,
 //! the order in which the content folder was copied (and so the order the file system lists
 //! it), the folder the site sits in, and whether the previous output or photo cache exists.
+// Unix only: these tests use Unix processes, permissions or inodes.
+#![cfg(unix)]
 
 mod reliability_support;
 

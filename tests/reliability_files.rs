@@ -3,6 +3,8 @@
 //! the theme), a language or theme name that climbs out, and output folders that would
 //! overwrite the content. A canary file outside the site carries a unique marker; after
 //! every build, nothing under the output (or any staging folder) may contain it.
+// Unix only: these tests use Unix processes, permissions or inodes.
+#![cfg(unix)]
 
 mod reliability_support;
 

@@ -9,6 +9,8 @@
 //!   `--base-url`: usage error, exit 2).
 //! - Output: files dvk did not write (`CNAME`, `.git/`) survive a rebuild untouched.
 //! - Slugs: an explicit `slug:` cannot take an older model's address.
+// Unix only: these tests use Unix processes, permissions or inodes.
+#![cfg(unix)]
 
 mod reliability_support;
 

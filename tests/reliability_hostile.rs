@@ -6,6 +6,8 @@
 //! Cases per property: `DVK_PROPTEST_CASES` (default 256 for `cargo test`; the recorded run
 //! in RELIABILITY.md used 100,000: `DVK_PROPTEST_CASES=100000 cargo test --release --test
 //! reliability_hostile -- --nocapture`). A failure prints the smallest input found.
+// Unix only: these tests use Unix processes, permissions or inodes.
+#![cfg(unix)]
 
 mod reliability_support;
 

@@ -3,6 +3,8 @@
 //! prints). Deep nesting, 1 MB bodies (the limit), a 100,000-item YAML list, YAML alias bombs, invalid
 //! UTF-8, a BOM, CRLF line ends: each gives a clear error at the right place, or the right
 //! output, in bounded time and memory. Figures go to RELIABILITY.md.
+// Unix only: these tests use Unix processes, permissions or inodes.
+#![cfg(unix)]
 
 mod reliability_support;
 

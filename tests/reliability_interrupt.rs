@@ -3,6 +3,8 @@
 //! complete site or the new one, and the next build must succeed and clean up after the
 //! killed one. Figures are printed (`cargo test --release --test reliability_interrupt --
 //! --nocapture`) and recorded in RELIABILITY.md.
+// Unix only: these tests use Unix processes, permissions or inodes.
+#![cfg(unix)]
 
 mod reliability_support;
 

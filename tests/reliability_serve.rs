@@ -2,6 +2,8 @@
 //! that climb out of the site (`/../`, `%2e%2e`, encoded slashes, absolute forms) get 404 and
 //! never a byte from outside the built site; 1,000 concurrent connections, slow clients that
 //! trickle their headers and clients that never read their answers do not stop it serving.
+// Unix only: these tests use Unix processes, permissions or inodes.
+#![cfg(unix)]
 
 mod reliability_support;
 

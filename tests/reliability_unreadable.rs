@@ -8,6 +8,8 @@
 //! then the site is given to the unprivileged `nobody` account (uid 65534) and `dvk` runs as
 //! that account, for which mode 000 does deny reading. Not as root, the test's own account
 //! is used.
+// Unix only: these tests use Unix processes, permissions or inodes.
+#![cfg(unix)]
 
 mod reliability_support;
 

@@ -4,6 +4,8 @@
 //! are drawn from these). The site is built, every page is checked for the Content-Security-
 //! Policy, and then opened in headless Chromium by `tests/browser/xss.mjs`, with a trap that
 //! records any script that runs. Skipped, with a message, only when Chromium or Node is missing.
+// Unix only: these tests use Unix processes, permissions or inodes.
+#![cfg(unix)]
 
 mod reliability_support;
 
