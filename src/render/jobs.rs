@@ -162,17 +162,6 @@ impl<'a> Renderer<'a> {
     }
 }
 
-/// Where a page's search doc is kept until its chunk is indexed: models, then articles, then
-/// plain pages; `None` for pages without one.
-pub(super) fn search_key(job: &Job) -> Option<usize> {
-    match *job {
-        Job::Model(i) => Some(i),
-        Job::Article(a) => Some(500_000_000 + a),
-        Job::Page(p) => Some(1_000_000_000 + p),
-        _ => None,
-    }
-}
-
 /// The letter a title is filed under in the A–Z list (Vietnamese letters kept: Đ, Â, Ư …).
 pub(super) fn first_letter(title: &str) -> String {
     use unicode_normalization::UnicodeNormalization;

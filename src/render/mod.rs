@@ -20,7 +20,7 @@ mod templates;
 pub mod theme;
 pub mod views;
 
-use jobs::{first_letter, search_key, Job, ListKind, AZ_INLINE_MAX};
+use jobs::{first_letter, Job, ListKind, AZ_INLINE_MAX};
 pub use prepared::{link_map, Prepared};
 pub use sink::{MemorySink, NullSink, Sink};
 pub use templates::{I18n, Theme};
@@ -151,7 +151,6 @@ struct Renderer<'a> {
     diags: Mutex<Vec<Diagnostic>>,
     files: AtomicUsize,
     has_code: AtomicBool,
-    search_docs: Mutex<Vec<(usize, dvk_search::SearchDoc)>>,
     photos: photos::PhotoStore,
     az: OnceLock<(Vec<Value>, Vec<String>)>,
     /// Set once a full disk has been reported.
@@ -249,7 +248,6 @@ impl<'a> Renderer<'a> {
             diags: Mutex::new(Vec::new()),
             files: AtomicUsize::new(0),
             has_code: AtomicBool::new(false),
-            search_docs: Mutex::new(Vec::new()),
             photos: photos::PhotoStore::new(root),
             az: OnceLock::new(),
             list_totals: Mutex::default(),
@@ -331,7 +329,7 @@ impl<'a> Renderer<'a> {
                     }
                 })
             },
-            || self.render_jobs(&other_jobs, sink),
+            || self.render_jobs(&other_jobs, sink).0,
         );
         pages.extend(other_pages);
         report.timings.push(Phase::since(
@@ -398,8 +396,9 @@ impl<'a> Renderer<'a> {
                     }
                 },
             );
-            pages.extend(made);
-            ready = Some(self.take_search_docs(chunk));
+            let (paths, docs) = made;
+            pages.extend(paths);
+            ready = Some(docs);
         }
         if let Some(docs) = ready {
             index.add(docs);
@@ -407,20 +406,24 @@ impl<'a> Renderer<'a> {
         pages
     }
 
-    /// The search docs made by rendering `jobs`, in their order.
-    fn take_search_docs(&self, jobs: &[Job]) -> Vec<dvk_search::SearchDoc> {
-        let made = std::mem::take(&mut *self.search_docs.lock().unwrap_or_else(|e| e.into_inner()));
-        let mut by_key: HashMap<usize, dvk_search::SearchDoc> = made.into_iter().collect();
-        jobs.iter()
-            .filter_map(|job| by_key.remove(&search_key(job)?))
-            .collect()
-    }
-
-    /// Renders `jobs` in parallel: the site paths of the pages made.
-    fn render_jobs(&self, jobs: &[Job], sink: &dyn Sink) -> Vec<String> {
-        jobs.par_iter()
-            .filter_map(|job| self.render_job(job, sink))
-            .collect()
+    /// Renders `jobs` in parallel: the site paths of the pages made, and their search
+    /// documents, in the jobs' order.
+    fn render_jobs(
+        &self,
+        jobs: &[Job],
+        sink: &dyn Sink,
+    ) -> (Vec<String>, Vec<dvk_search::SearchDoc>) {
+        let made: Vec<Made> = jobs
+            .par_iter()
+            .map(|job| self.render_job(job, sink))
+            .collect();
+        let mut paths = Vec::with_capacity(made.len());
+        let mut docs = Vec::new();
+        for m in made {
+            paths.extend(m.path);
+            docs.extend(m.doc);
+        }
+        (paths, docs)
     }
 
     /// The Atom feed and the open data (every model as JSON and CSV).
@@ -612,10 +615,25 @@ impl<'a> Renderer<'a> {
         Value::Array(items.iter().map(|&i| self.card(i)).collect())
     }
 
-    fn render_job(&self, job: &Job, sink: &dyn Sink) -> Option<String> {
+    /// Renders one job into `sink`: what it made besides the files.
+    fn render_job(&self, job: &Job, sink: &dyn Sink) -> Made {
+        match *job {
+            Job::Model(i) => self.model_page(sink, i),
+            Job::Article(a) => self.article_page(sink, a),
+            Job::Page(p) => self.plain_page(sink, p),
+            _ => Made {
+                path: self.render_other(job, sink),
+                doc: None,
+            },
+        }
+    }
+
+    /// [`Renderer::render_job`] for the pages without a search document: the page's path.
+    fn render_other(&self, job: &Job, sink: &dyn Sink) -> Option<String> {
         let s = self.site;
         let t = &self.theme.i18n;
         match *job {
+            Job::Model(_) | Job::Article(_) | Job::Page(_) => self.render_job(job, sink).path,
             Job::Home => {
                 let mut ctx = self.context("", "", &t.get("home.intro"));
                 ctx.insert_value(
@@ -634,7 +652,6 @@ impl<'a> Renderer<'a> {
                 ctx.insert("articles", &articles);
                 self.page(sink, "index.html", "", ctx)
             }
-            Job::Model(i) => self.model_page(sink, i),
             Job::Listing { kind, page } => self.listing(sink, kind, page),
             Job::Places => {
                 let (provinces, former) = dia_ban::places_page(s, &self.urls, t);
@@ -683,26 +700,6 @@ impl<'a> Renderer<'a> {
                     &routes::listing_page(path, page),
                     ctx,
                 )
-            }
-            Job::Article(a) => self.article_page(sink, a),
-            Job::Page(p) => {
-                let sp = &s.pages[p];
-                let path = routes::page(&sp.slug);
-                let r = self.body(&sp.page.origin.path, &sp.page.body);
-                self.copy_assets(sink, &path, &r, &sp.page.origin.path);
-                let desc = sp
-                    .page
-                    .summary
-                    .clone()
-                    .unwrap_or_else(|| crate::site::shorten(&r.lead, 200));
-                let mut ctx = self.context(&path, &sp.page.title, &desc);
-                self.with_code_css(&mut ctx, &r);
-                ctx.insert(
-                    "page",
-                    &json!({"title": sp.page.title, "body_html": r.html, "slug": sp.slug}),
-                );
-                self.add_search_doc(job, self.page_doc(p, desc, r.text));
-                self.page(sink, "page.html", &path, ctx)
             }
             Job::Search => {
                 let mut ctx =
@@ -851,12 +848,14 @@ impl<'a> Renderer<'a> {
             self.diag(Diagnostic::error(Path::new(routes::PHOTOS), 0, 0, e));
         }
     }
+}
 
-    fn add_search_doc(&self, job: &Job, doc: dvk_search::SearchDoc) {
-        if let (Ok(mut v), Some(key)) = (self.search_docs.lock(), search_key(job)) {
-            v.push((key, doc));
-        }
-    }
+/// What rendering one job made besides the files it wrote: the page's path (for the sitemap;
+/// `None` for the 404 page or a failed render) and its search document (models, articles and
+/// plain pages).
+pub(super) struct Made {
+    pub path: Option<String>,
+    pub doc: Option<dvk_search::SearchDoc>,
 }
 
 /// A model's card between the pages that show it. Kept as typed fields, not as a template

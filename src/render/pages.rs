@@ -4,7 +4,7 @@
 use super::*;
 
 impl<'a> Renderer<'a> {
-    pub(super) fn model_page(&self, sink: &dyn Sink, i: usize) -> Option<String> {
+    pub(super) fn model_page(&self, sink: &dyn Sink, i: usize) -> Made {
         let s = self.site;
         let t = &self.theme.i18n;
         let m = &s.models[i];
@@ -49,9 +49,11 @@ impl<'a> Renderer<'a> {
             .map(|&a| self.article_summary(a))
             .collect();
         ctx.insert("articles", &articles);
-        self.add_search_doc(&Job::Model(i), self.model_doc(i, r.text));
         ctx.insert("model", &view);
-        self.page(sink, "model.html", &path, ctx)
+        Made {
+            path: self.page(sink, "model.html", &path, ctx),
+            doc: Some(self.model_doc(i, r.text)),
+        }
     }
 
     /// The Markdown of model `i` moved out of the site: as kept, or read again from its file.
@@ -144,7 +146,7 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    pub(super) fn article_page(&self, sink: &dyn Sink, a: usize) -> Option<String> {
+    pub(super) fn article_page(&self, sink: &dyn Sink, a: usize) -> Made {
         let s = self.site;
         let t = &self.theme.i18n;
         let art = &s.articles[a];
@@ -177,11 +179,33 @@ impl<'a> Renderer<'a> {
                 "photos": photos, "models": self.card_list(&art.models),
             }),
         );
-        self.add_search_doc(
-            &Job::Article(a),
-            self.article_doc(a, summary.summary, r.text),
+        let doc = self.article_doc(a, summary.summary, r.text);
+        Made {
+            path: self.page(sink, "article.html", &path, ctx),
+            doc: Some(doc),
+        }
+    }
+
+    pub(super) fn plain_page(&self, sink: &dyn Sink, p: usize) -> Made {
+        let sp = &self.site.pages[p];
+        let path = routes::page(&sp.slug);
+        let r = self.body(&sp.page.origin.path, &sp.page.body);
+        self.copy_assets(sink, &path, &r, &sp.page.origin.path);
+        let desc = sp
+            .page
+            .summary
+            .clone()
+            .unwrap_or_else(|| crate::site::shorten(&r.lead, 200));
+        let mut ctx = self.context(&path, &sp.page.title, &desc);
+        self.with_code_css(&mut ctx, &r);
+        ctx.insert(
+            "page",
+            &json!({"title": sp.page.title, "body_html": r.html, "slug": sp.slug}),
         );
-        self.page(sink, "article.html", &path, ctx)
+        Made {
+            path: self.page(sink, "page.html", &path, ctx),
+            doc: Some(self.page_doc(p, desc, r.text)),
+        }
     }
 
     /// The models per field of listing `kind` (its `items`), counted on its first page

@@ -64,11 +64,6 @@ impl<'a> Prepared<'a> {
         let job = self.routes().get(path)?;
         self.r.render_job(job, sink);
         self.r.publish_photos(sink);
-        self.r
-            .search_docs
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .clear();
         Some(std::mem::take(
             &mut *self.r.diags.lock().unwrap_or_else(|e| e.into_inner()),
         ))
@@ -122,21 +117,15 @@ impl<'a> Prepared<'a> {
             self.r.theme,
             Cow::Borrowed(self.r.links.as_ref()),
         );
-        for a in 0..site.articles.len() {
-            other.render_job(&Job::Article(a), &NullSink);
-        }
-        for p in 0..site.pages.len() {
-            other.render_job(&Job::Page(p), &NullSink);
-        }
+        let jobs = (0..site.articles.len())
+            .map(Job::Article)
+            .chain((0..site.pages.len()).map(Job::Page));
+        let docs = jobs
+            .filter_map(|job| other.render_job(&job, &NullSink).doc)
+            .collect();
         for (path, body) in &site.rejected_bodies {
             other.body(path, body);
         }
-        let mut rest = other
-            .search_docs
-            .into_inner()
-            .unwrap_or_else(|e| e.into_inner());
-        rest.sort_by_key(|(k, _)| *k);
-        let docs = rest.into_iter().map(|(_, d)| d).collect();
         (
             docs,
             other.diags.into_inner().unwrap_or_else(|e| e.into_inner()),
