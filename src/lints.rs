@@ -60,11 +60,6 @@ fn keyed(site: &Site) -> Vec<(Diagnostic, &'static str)> {
     out
 }
 
-/// Every warning about the site's models, at the line of their document.
-pub fn warnings(site: &Site) -> Vec<Diagnostic> {
-    keyed(site).into_iter().map(|(d, _)| d).collect()
-}
-
 /// Every warning about the site's models, each moved to the line of the front matter key
 /// it is about when its file can be read (the site keeps no key positions). Each file is
 /// read and split into lines once, however many warnings it has.

@@ -429,11 +429,13 @@ impl Staging {
     /// two folders atomically. Returns the fingerprint of the published folder
     /// ([`crate::fresh::output`]) from what was written, or None when the previous output was
     /// left untouched (nothing changed).
+    #[cfg(test)]
     pub fn commit(self) -> io::Result<Option<String>> {
         self.publish().map(|p| p.fingerprint)
     }
 
-    /// [`Staging::commit`], also saying which files dvk did not write were carried over.
+    /// Publishes the work folder (see `commit`), also saying which files dvk did not write
+    /// were carried over.
     ///
     /// A file of the previous output that dvk did not write (a `CNAME`, a `.git/` of a GitHub
     /// Pages checkout, a file an editor put there) is never deleted: it is hard-linked into

@@ -225,6 +225,9 @@ pub fn write_models_csv(site: &Site, urls: &Urls, out: &mut dyn Write) -> io::Re
     // A byte-order mark: Excel on a Vietnamese Windows reads the file as UTF-8 only with it.
     out.write_all(b"\xEF\xBB\xBF")?;
     let mut w = csv::Writer::from_writer(out);
+    debug_assert!(crate::schema::MODEL
+        .iter()
+        .all(|k| CSV_COLUMNS.contains(&k.name) == k.csv));
     w.write_record(CSV_COLUMNS)?;
     for r in records(site, urls) {
         let results = r
