@@ -3,6 +3,9 @@
 #   bench/builds/run.sh [SIZES...]        (default: 1000 10000 30000)
 #   RUNS=3 DVK_ONLY_SIZES="100000 200000" bench/builds/run.sh 1000 10000 30000
 #   SETTLE=600 ... when the disk freed many files in the last minutes (see below)
+#   DVK_BEFORE=/path/to/old/dvk DVK_BEFORE_THEMES=/path/to/old/checkout/themes ...
+#       also builds each dvk corpus with an earlier dvk (its own theme), as "dvk-before",
+#       right beside this dvk in every round: "stays within +5 % of its time before".
 # Needs: python3, /usr/bin/time (apt-get install time), hugo (apt-get install hugo).
 # Prints one line per run: tool size run wall_s user_s sys_s maxrss_kb out_bytes out_files,
 # then medians and ratios (bench/builds/summarize.py).
@@ -27,8 +30,11 @@ T=/usr/bin/time; FMT="%e %U %S %M"
 out=${OUT:-$(mktemp)}; tf=$(mktemp); ef=$(mktemp)
 trash=$corpus/.trash; mkdir -p "$trash"
 
-(cd "$repo" && cargo build --release -q)
-dvk=$repo/target/release/dvk
+dvk=${DVK:-}
+if [ -z "$dvk" ]; then
+  (cd "$repo" && cargo build --release -q)
+  dvk=$repo/target/release/dvk
+fi
 
 corpus_for() {  # flavor size
   local d=$corpus/$1-$2
@@ -87,6 +93,17 @@ run_dvk() {  # size label
   (cd "$d" && $T -f "$FMT" -o "$tf" "$dvk" build -q >/dev/null 2>"$ef") || { echo "dvk $1 FAILED"; cat "$ef"; exit 1; }
   echo "dvk $1 $2 $(tail -1 "$tf") $(sizeof "$d/public")" | tee -a "$out"
 }
+run_dvk_before() {  # size label: the earlier dvk on a copy of the corpus with its own theme
+  [ -n "${DVK_BEFORE:-}" ] || return 0
+  local d=$corpus/dvkbefore-$1
+  if [ ! -d "$d" ]; then
+    cp -a "$(corpus_for dvk "$1")" "$d" && rm -rf "$d/public" "$d/.dvk-cache" "$d/themes"
+    cp -r "$DVK_BEFORE_THEMES" "$d/themes" && find "$d/themes" -exec touch -d '1 hour ago' {} +
+  fi
+  set_aside "$d/public" "$d/.dvk-cache"; warm "$d"
+  (cd "$d" && $T -f "$FMT" -o "$tf" "$DVK_BEFORE" build -q >/dev/null 2>"$ef") || { echo "dvk-before $1 FAILED"; cat "$ef"; exit 1; }
+  echo "dvk-before $1 $2 $(tail -1 "$tf") $(sizeof "$d/public")" | tee -a "$out"
+}
 run_dvk_unchanged() {  # size label: a second build with nothing changed
   local d; d=$(corpus_for dvk "$1"); sync
   (cd "$d" && $T -f "$FMT" -o "$tf" "$dvk" build -q >/dev/null 2>"$ef") || { echo "dvk-unchanged $1 FAILED"; cat "$ef"; exit 1; }
@@ -110,15 +127,15 @@ echo "# $(date -u +%FT%TZ) $(nproc) cores, $(uname -r); $("$dvk" --version); $(h
 # hour, apart (the disk's speed drifts over minutes), and summarize.py also gives it per round.
 for n in "${sizes[@]}"; do
   refresh_theme "$(corpus_for dvk "$n")"; corpus_for hugo "$n" >/dev/null
-  run_dvk "$n" warmup; run_hugo "$n" warmup
+  run_dvk "$n" warmup; run_dvk_before "$n" warmup; run_hugo "$n" warmup
 done
 for i in $(seq 1 "$runs"); do
   for n in "${sizes[@]}"; do
     # The rebuild with nothing changed follows its full build directly, as an editor's
     # second `dvk build` would (after Hugo's set-aside, which drops cached inodes, it would
     # measure reading 42,000 output inodes back from the disk instead).
-    if (( i % 2 )); then run_dvk "$n" "$i"; run_dvk_unchanged "$n" "$i"; run_hugo "$n" "$i"
-    else run_hugo "$n" "$i"; run_dvk "$n" "$i"; run_dvk_unchanged "$n" "$i"; fi
+    if (( i % 2 )); then run_dvk "$n" "$i"; run_dvk_unchanged "$n" "$i"; run_dvk_before "$n" "$i"; run_hugo "$n" "$i"
+    else run_hugo "$n" "$i"; run_dvk_before "$n" "$i"; run_dvk "$n" "$i"; run_dvk_unchanged "$n" "$i"; fi
   done
 done
 # The large builds' outputs (5.3 GB at 200k) could fill the disk if all were set aside: when

@@ -35,6 +35,10 @@ for n in sizes:
     if d and h:
         parts.append(f"dvk/Hugo wall {med(d, 0) / med(h, 0):.3f}×, CPU {med(d, 1) / med(h, 1):.3f}×, "
                      f"memory {med(d, 2) / med(h, 2):.3f}×")
+    b = runs.get(("dvk-before", n))
+    if d and b:
+        parts.append(f"dvk/dvk-before wall {med(d, 0) / med(b, 0):.3f}×, CPU {med(d, 1) / med(b, 1):.3f}×, "
+                     f"memory {med(d, 2) / med(b, 2):.3f}×")
     if d and u:
         parts.append(f"unchanged/full wall {med(u, 0) / med(d, 0):.3f}×, CPU {med(u, 1) / med(d, 1):.3f}×")
     if parts:
