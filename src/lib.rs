@@ -394,9 +394,18 @@ fn failed(all: Diagnostics, unreadable: bool) -> BuildError {
     }
 }
 
-/// The warnings of [`lints`] about a loaded site, at the lines of the keys they name.
+/// The warnings about a loaded site that `dvk check` and `dvk build` both print: those of
+/// [`lints`], at the lines of the keys they name, and the missing publisher details
+/// ([`publish::warnings`]; only for a configured site: one without site.yaml is a bare sample).
 fn located_lints(root: &Path, site: &site::Site) -> Vec<Diagnostic> {
-    lints::located(root, site)
+    let mut out = lints::located(root, site);
+    if root.join("content/site.yaml").is_file() {
+        out.extend(publish::warnings(
+            &site.config.agency,
+            Path::new("content/site.yaml"),
+        ));
+    }
+    out
 }
 
 /// Checks a site without writing anything: every error and warning, sorted.
@@ -427,13 +436,6 @@ pub fn check_report(root: &Path, progress: &dyn progress::Progress) -> CheckRepo
     let mut all = Diagnostics::default();
     all.extend(diags);
     all.extend(located_lints(root, &site));
-    // Only for a configured site: one without site.yaml is a bare sample.
-    if root.join("content/site.yaml").is_file() {
-        all.extend(publish::warnings(
-            &site.config.agency,
-            Path::new("content/site.yaml"),
-        ));
-    }
     progress.pages(progress::page_count(&site));
     let (report, d) = render_into(
         root,
