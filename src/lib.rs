@@ -304,7 +304,7 @@ pub fn build_with_progress(
     let mut all = Diagnostics::default();
     all.extend(diags);
     // The same warnings as `dvk check` (the site still holds every body here).
-    all.extend(located_lints(root, &site));
+    all.extend(site_warnings(root, &site));
     if all.has_errors() {
         // Still run the renderer on nothing: link errors in bodies are found while rendering,
         // so check them too before giving up, for a complete list.
@@ -394,10 +394,10 @@ fn failed(all: Diagnostics, unreadable: bool) -> BuildError {
     }
 }
 
-/// The warnings about a loaded site that `dvk check` and `dvk build` both print: those of
-/// [`lints`], at the lines of the keys they name, and the missing publisher details
+/// The warnings about a loaded site that `dvk check`, `dvk build` and the preview all print:
+/// those of [`lints`], at the lines of the keys they name, and the missing publisher details
 /// ([`publish::warnings`]; only for a configured site: one without site.yaml is a bare sample).
-fn located_lints(root: &Path, site: &site::Site) -> Vec<Diagnostic> {
+pub fn site_warnings(root: &Path, site: &site::Site) -> Vec<Diagnostic> {
     let mut out = lints::located(root, site);
     if root.join("content/site.yaml").is_file() {
         out.extend(publish::warnings(
@@ -435,7 +435,7 @@ pub fn check_report(root: &Path, progress: &dyn progress::Progress) -> CheckRepo
     let (site, diags) = load_site(root, true, None);
     let mut all = Diagnostics::default();
     all.extend(diags);
-    all.extend(located_lints(root, &site));
+    all.extend(site_warnings(root, &site));
     progress.pages(progress::page_count(&site));
     let (report, d) = render_into(
         root,
