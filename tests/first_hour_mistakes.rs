@@ -63,6 +63,13 @@ fn every_usual_mistake_is_named_in_vietnamese_and_build_prints_what_check_prints
             "quy.md",
             model("Quỹ khuyến học", "summary: \"(cần điền: tóm tắt)\"\n"),
         ),
+        (
+            "phay.md",
+            model(
+                "Lúa",
+                "results:\n  - { label: \"Lúa\", value: 12,5, unit: \"tấn\" }\n",
+            ),
+        ),
         ("co-huyen.md", model("Có huyện", "district: \"Tư Nghĩa\"\n")),
         ("tab.md", model("Có tab", "\tsummary: \"x\"\n")),
         (
@@ -97,6 +104,7 @@ fn every_usual_mistake_is_named_in_vietnamese_and_build_prints_what_check_prints
             "Ghi 12400 hoặc \"12.400\"",
         ),
         ("content/models/2026/quy.md", "lỗi", "(cần điền"),
+        ("content/models/2026/phay.md", "lỗi", "dấu phẩy"),
         (
             "content/models/2026/co-huyen.md",
             "lỗi",
@@ -144,6 +152,7 @@ fn every_usual_mistake_is_named_in_vietnamese_and_build_prints_what_check_prints
     for file in [
         "hien-dat.md",
         "quy.md",
+        "phay.md",
         "co-huyen.md",
         "tab.md",
         "anh.md",
