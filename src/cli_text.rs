@@ -26,6 +26,30 @@ pub fn lang_arg(args: &[OsString]) -> Option<String> {
     None
 }
 
+/// Reads a `--year` value: a whole number (clap's own message for a bad one is English).
+pub fn year_flag(value: &str) -> Result<i32, String> {
+    value
+        .trim()
+        .parse()
+        .map_err(|_| crate::msg!("cli.usage_want_year"))
+}
+
+/// Reads a `--port` value: a whole number from 0 to 65535.
+pub fn port_flag(value: &str) -> Result<u16, String> {
+    value
+        .trim()
+        .parse()
+        .map_err(|_| crate::msg!("cli.usage_want_port"))
+}
+
+/// Reads a `--bind` value: an IP address.
+pub fn ip_flag(value: &str) -> Result<std::net::IpAddr, String> {
+    value
+        .trim()
+        .parse()
+        .map_err(|_| crate::msg!("cli.usage_want_ip"))
+}
+
 /// A text that lives as long as the program: clap takes headings and value names as
 /// `&'static str` (the command is built once per run, so this is a few short strings).
 fn leak(s: String) -> &'static str {
@@ -52,7 +76,8 @@ pub fn localize(cmd: Command) -> Command {
             .long("version")
             .action(ArgAction::Version)
             .help(crate::msg!("help.version"))
-            .help_heading(leak(crate::msg!("help.heading_options"))),
+            .help_heading(leak(crate::msg!("help.heading_options")))
+            .display_order(HELP_ORDER + 1),
     )
 }
 
@@ -63,6 +88,46 @@ fn lookup(id: &str) -> Option<String> {
         .get(id)
         .or_else(|| crate::msg::catalogue(crate::msg::Lang::En).get(id))
         .cloned()
+}
+
+/// Where `--help` (and after it `--version`) stands in a command's list of options: after
+/// the command's own options and the global ones.
+const HELP_ORDER: usize = 1000;
+/// Where the global options (`--quiet`, `--verbose`, `--lang`) stand: after the command's
+/// own options (clap numbers each command's options from 0, so without this they would be
+/// mixed in among them).
+const GLOBAL_ORDER: usize = 900;
+
+/// The usage line of the command at `path` (`dvk new model [TÙY_CHỌN] <TÊN>`), in the
+/// language in use: clap writes `[OPTIONS]` and `<COMMAND>` in English whatever the
+/// headings say.
+fn usage_line(cmd: &Command, path: &str) -> String {
+    let mut usage = String::from("dvk");
+    for part in path.split('.').filter(|p| !p.is_empty()) {
+        usage.push(' ');
+        usage.push_str(part);
+    }
+    usage.push(' ');
+    usage.push_str(&crate::msg!("help.usage_options"));
+    for a in cmd.get_positionals() {
+        let name = a
+            .get_value_names()
+            .and_then(|v| v.first())
+            .map(|s| s.to_string())
+            .unwrap_or_else(|| a.get_id().to_string().to_uppercase());
+        let many = matches!(a.get_action(), ArgAction::Append)
+            || a.get_num_args().is_some_and(|n| n.max_values() > 1);
+        let dots = if many { "..." } else { "" };
+        if a.is_required_set() {
+            usage.push_str(&format!(" <{name}>{dots}"));
+        } else {
+            usage.push_str(&format!(" [{name}]{dots}"));
+        }
+    }
+    if cmd.has_subcommands() {
+        usage.push_str(&format!(" <{}>", crate::msg!("help.command_value")));
+    }
+    usage
 }
 
 fn localize_at(mut cmd: Command, path: &str) -> Command {
@@ -83,15 +148,18 @@ fn localize_at(mut cmd: Command, path: &str) -> Command {
                 .long("help")
                 .action(ArgAction::Help)
                 .help(crate::msg!("help.help"))
-                .help_heading(options),
+                .help_heading(options)
+                .display_order(HELP_ORDER),
         );
     let ids: Vec<String> = cmd
         .get_arguments()
         .map(|a| a.get_id().to_string())
         .filter(|id| id != "help")
         .collect();
+    let mut globals = 0;
     for id in ids {
         let text = lookup(&help_id(path, &id));
+        let value_name = lookup(&format!("help.value.{id}"));
         cmd = cmd.mut_arg(&id, |a| {
             let heading = if a.is_positional() {
                 arguments
@@ -104,13 +172,25 @@ fn localize_at(mut cmd: Command, path: &str) -> Command {
             };
             let a = if a.get_action().takes_values() {
                 // Defaults and accepted values are said in the help text itself.
-                a.hide_default_value(true).hide_possible_values(true)
+                let a = a.hide_default_value(true).hide_possible_values(true);
+                match value_name {
+                    Some(v) => a.value_name(leak(v)),
+                    None => a,
+                }
+            } else {
+                a
+            };
+            let a = if a.is_global_set() {
+                globals += 1;
+                a.display_order(GLOBAL_ORDER + globals)
             } else {
                 a
             };
             a.help_heading(heading)
         });
     }
+    let usage = usage_line(&cmd, path);
+    cmd = cmd.override_usage(usage);
     let subs: Vec<String> = cmd
         .get_subcommands()
         .map(|s| s.get_name().to_string())

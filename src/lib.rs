@@ -306,7 +306,7 @@ pub fn build_with_progress(
     let mut all = Diagnostics::default();
     all.extend(diags);
     // The same warnings as `dvk check` (the site still holds every body here).
-    all.extend(located_lints(root, &site));
+    all.extend(site_warnings(root, &site));
     if all.has_errors() {
         // Still run the renderer on nothing: link errors in bodies are found while rendering,
         // so check them too before giving up, for a complete list.
@@ -396,9 +396,18 @@ fn failed(all: Diagnostics, unreadable: bool) -> BuildError {
     }
 }
 
-/// The warnings of [`lints`] about a loaded site, at the lines of the keys they name.
-fn located_lints(root: &Path, site: &site::Site) -> Vec<Diagnostic> {
-    lints::located(root, site)
+/// The warnings about a loaded site that `dvk check`, `dvk build` and the preview all print:
+/// those of [`lints`], at the lines of the keys they name, and the missing publisher details
+/// ([`publish::warnings`]; only for a configured site: one without site.yaml is a bare sample).
+pub fn site_warnings(root: &Path, site: &site::Site) -> Vec<Diagnostic> {
+    let mut out = lints::located(root, site);
+    if root.join("content/site.yaml").is_file() {
+        out.extend(publish::warnings(
+            &site.config.agency,
+            Path::new("content/site.yaml"),
+        ));
+    }
+    out
 }
 
 /// Checks a site without writing anything: every error and warning, sorted.
@@ -428,14 +437,7 @@ pub fn check_report(root: &Path, progress: &dyn progress::Progress) -> CheckRepo
     let (site, diags) = load_site(root, true, None);
     let mut all = Diagnostics::default();
     all.extend(diags);
-    all.extend(located_lints(root, &site));
-    // Only for a configured site: one without site.yaml is a bare sample.
-    if root.join("content/site.yaml").is_file() {
-        all.extend(publish::warnings(
-            &site.config.agency,
-            Path::new("content/site.yaml"),
-        ));
-    }
+    all.extend(site_warnings(root, &site));
     progress.pages(progress::page_count(&site));
     let (report, d) = render_into(
         root,

@@ -95,10 +95,10 @@ enum Command {
         #[arg(default_value = ".")]
         site: PathBuf,
         /// Port (the next free one is used when it is taken; 0 lets the system choose).
-        #[arg(short, long, default_value_t = 1111)]
+        #[arg(short, long, default_value_t = 1111, value_parser = dvk::cli_text::port_flag)]
         port: u16,
         /// Address to listen on. Anything but 127.0.0.1 / ::1 lets other computers see the preview.
-        #[arg(long, default_value = "127.0.0.1")]
+        #[arg(long, default_value = "127.0.0.1", value_parser = dvk::cli_text::ip_flag)]
         bind: IpAddr,
         /// Leave out drafts (they are shown by default in the preview).
         #[arg(long)]
@@ -135,7 +135,7 @@ enum Command {
         #[arg(long, value_enum, default_value_t = StatsFormat::Table)]
         format: StatsFormat,
         /// Count only the models recognised this year.
-        #[arg(long)]
+        #[arg(long, value_parser = dvk::cli_text::year_flag)]
         year: Option<i32>,
     },
     /// Import Excel/ODS/CSV lists of models and Word write-ups into content/models/.
@@ -144,7 +144,7 @@ enum Command {
         #[arg(required = true)]
         files: Vec<PathBuf>,
         /// Year of recognition (else from a year column or the list's title).
-        #[arg(long)]
+        #[arg(long, value_parser = dvk::cli_text::year_flag)]
         year: Option<i32>,
         /// Province (else from a column or the list's title rows).
         #[arg(long)]
@@ -192,7 +192,7 @@ enum NewWhat {
         /// Title of the model, in quotes.
         title: String,
         /// Year of recognition (default: this year).
-        #[arg(long)]
+        #[arg(long, value_parser = dvk::cli_text::year_flag)]
         year: Option<i32>,
         /// Province (default: the district's, or the site's most used).
         #[arg(long)]

@@ -47,7 +47,8 @@ pub fn render(site: &Site, t: &I18n, year: Option<i32>, st: &Stats, fmt: Format)
 
 /// One line of the breakdown by place: a province, its districts, its models of no district
 /// (when it has districts too: the district lines then add up to the province), and the
-/// communes of its models of no district (after 1 July 2025 communes are under the province).
+/// communes of its models recognised since 1 July 2025 (since then communes are directly under
+/// the province; the statistics page shows the same rows).
 struct PlaceLine<'s> {
     /// `province`, `district`, `no_district` or `commune`.
     kind: &'static str,

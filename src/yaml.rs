@@ -194,7 +194,7 @@ impl<'a> YamlDoc<'a> {
                     crate::msg!(
                         "yaml.unknown_key",
                         name = name,
-                        hint = did_you_mean(&name, allowed.iter().copied()),
+                        hint = unknown_key_hint(&name, allowed),
                         allowed = allowed.join(", ")
                     ),
                 ));
@@ -369,6 +369,17 @@ fn content_indent(line: &str, first: bool, first_indent: Option<usize>) -> Optio
 }
 
 /// A scalar's text (numbers and booleans as written), or None for collections.
+/// The hint after "unknown key": a key of digits alone is most likely the decimals of a number
+/// written with a Vietnamese decimal comma inside a `{ … }` line (`value: 12,5` reads as
+/// `value: 12` and a key `5`); otherwise the nearest allowed key, if any is close.
+fn unknown_key_hint(name: &str, allowed: &[&str]) -> String {
+    if !name.is_empty() && name.chars().all(|c| c.is_ascii_digit()) {
+        crate::msg!("yaml.comma_decimal_hint", digits = name)
+    } else {
+        did_you_mean(name, allowed.iter().copied())
+    }
+}
+
 fn scalar_text(v: &Value) -> Option<String> {
     match v {
         Value::String(s) => Some(s.clone()),

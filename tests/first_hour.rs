@@ -636,3 +636,66 @@ fn every_csv_starts_with_a_byte_order_mark_for_excel() {
     }
     assert!(csvs >= 3, "{csvs} CSV files");
 }
+
+/// The statistics page (item 6 of issue 21): the models recognised since 1 July 2025 per
+/// commune, under today's province, with the numbers of `dvk stats`; a commune named by a
+/// model before the reform is not one of them.
+#[test]
+fn the_statistics_page_counts_communes_after_the_reform_as_the_command_does() {
+    let f = stats_site();
+    f.write(
+        "content/models/2024/g.md",
+        &MODEL_NO_SUMMARY
+            .replace("Nuôi heo đất giúp hội viên nghèo", "Giếng nước sạch")
+            .replace("district: \"Châu Thành\"", "commune: \"Xã Phú Túc\""),
+    );
+    let out = f.dvk_vi(&["stats", "--format", "json"]);
+    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let communes: Vec<(String, String, u64)> = v["places"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["kind"] == "commune")
+        .map(|p| {
+            (
+                p["province"].as_str().unwrap().to_string(),
+                p["name"].as_str().unwrap().to_string(),
+                p["total"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        communes,
+        vec![
+            ("Quảng Ngãi".to_string(), "Phường Trà Câu".to_string(), 1),
+            ("Quảng Ngãi".to_string(), "Xã Bình Minh".to_string(), 2),
+        ],
+        "only the communes of models after the reform"
+    );
+    f.build_ok();
+    let html = read(f.root().join("public/thong-ke/index.html"));
+    let start = html
+        .find("id=\"bd-xa-h\"")
+        .unwrap_or_else(|| panic!("no commune table on the statistics page"));
+    let section = &html[start..];
+    let section = &section[..section.find("</section>").unwrap()];
+    assert!(section.contains("xã, phường, đặc khu"), "{section}");
+    assert!(section.contains(">Quảng Ngãi</a>"), "{section}");
+    assert!(!section.contains("Phú Túc"), "{section}");
+    let csv = std::fs::read(f.root().join("public/thong-ke/mo-hinh-theo-xa.csv")).unwrap();
+    assert!(csv.starts_with(b"\xEF\xBB\xBF"));
+    let csv = text(&csv[3..]);
+    assert!(csv.starts_with("\"Tỉnh, thành phố\","), "{csv}");
+    assert!(csv.contains("\nQuảng Ngãi,,3\n"), "{csv}");
+    for (province, name, total) in &communes {
+        assert!(
+            section.contains(&format!(">{name}<")),
+            "{name} in the page's table: {section}"
+        );
+        assert!(
+            csv.contains(&format!("\n{province},{name},{total}\n")),
+            "{name}: {total} as in `dvk stats`: {csv}"
+        );
+    }
+}

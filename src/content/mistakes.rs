@@ -170,6 +170,19 @@ fn named_by_a_sibling(root: &Path, rel: &Path) -> bool {
     })
 }
 
+/// Whether the file at `path` begins (after a byte-order mark) with a `---` line, as a
+/// write-up's front matter does.
+fn starts_with_front_matter(path: &Path) -> bool {
+    use std::io::Read;
+    let mut head = [0u8; 8];
+    let n = std::fs::File::open(path)
+        .and_then(|mut f| f.read(&mut head))
+        .unwrap_or(0);
+    let head = &head[..n];
+    let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
+    head.starts_with(b"---\n") || head.starts_with(b"---\r\n")
+}
+
 /// A message for a file under `content/` that dvk does not read (`rel`, relative to the
 /// site; `ext` its extension in lower case), saying what to do; `None` for files that are
 /// used (photos, linked documents) or left by the system. Markdown files in the wrong
@@ -201,6 +214,17 @@ pub fn ignored_file(root: &Path, rel: &Path, ext: &str) -> Option<Diagnostic> {
                 Diagnostic::warning(rel, 0, 0, message)
             });
         }
+    }
+    // `bai.txt` that begins with front matter: a write-up Notepad saved as .txt, not a
+    // document to download; without its model the site is silently short of one.
+    if ext == "txt" && in_docs && starts_with_front_matter(&root.join(rel)) {
+        let stem = &name[..name.len() - 4];
+        return Some(Diagnostic::error(
+            rel,
+            0,
+            0,
+            crate::msg!("read.ignored_markdown", new = format!("{stem}.md")),
+        ));
     }
     if under == Path::new("site.yml") || under == Path::new("site.yaml.txt") {
         return Some(Diagnostic::error(

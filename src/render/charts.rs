@@ -18,6 +18,7 @@ use crate::site::Site;
 use serde::Serialize;
 use std::fmt::Write as _;
 
+mod communes;
 mod svg;
 use svg::*;
 
@@ -66,6 +67,8 @@ pub enum ChartKind {
     ByField,
     /// Models per province (or per district on a province's page), stacked by field.
     ByPlace,
+    /// Models per commune after the reform (1 July 2025), under today's provinces.
+    ByCommune,
     /// Models per recognition level.
     ByLevel,
     /// Results summed, grouped by unit.
@@ -79,6 +82,7 @@ impl ChartKind {
             ChartKind::ByYear => "bd-nam",
             ChartKind::ByField => "bd-linh-vuc",
             ChartKind::ByPlace => "bd-dia-ban",
+            ChartKind::ByCommune => "bd-xa",
             ChartKind::ByLevel => "bd-cap",
             ChartKind::Results => "bd-ket-qua",
         }
@@ -90,6 +94,7 @@ impl ChartKind {
             ChartKind::ByYear => "mo-hinh-theo-nam",
             ChartKind::ByField => "mo-hinh-theo-linh-vuc",
             ChartKind::ByPlace => "mo-hinh-theo-dia-ban",
+            ChartKind::ByCommune => "mo-hinh-theo-xa",
             ChartKind::ByLevel => "mo-hinh-theo-cap",
             ChartKind::Results => "ket-qua",
         }
@@ -223,10 +228,12 @@ impl Chart {
     /// has two name columns: the province, and the district (empty on a province's row).
     pub fn csv(&self, t: &I18n) -> Vec<u8> {
         let mut w = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
-        let places = self.kind == ChartKind::ByPlace;
+        let places = matches!(self.kind, ChartKind::ByPlace | ChartKind::ByCommune);
         let mut head: Vec<String> = self.table.head.iter().map(|h| h.label.clone()).collect();
-        if places {
+        if self.kind == ChartKind::ByPlace {
             head[0] = t.get("charts.district");
+        }
+        if places {
             head.insert(0, t.get("charts.csv_province"));
         }
         let _ = w.write_record(&head);
@@ -268,6 +275,11 @@ pub fn build(
     }
     if !matches!(scope, Scope::District(_)) {
         if let Some(c) = by_place(site, urls, t, st, dir) {
+            out.push(c);
+        }
+    }
+    if matches!(scope, Scope::Site | Scope::Year(_) | Scope::Province(_)) {
+        if let Some(c) = communes::by_commune(site, urls, t, st, dir) {
             out.push(c);
         }
     }

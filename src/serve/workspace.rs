@@ -569,7 +569,7 @@ impl Workspace {
         let docs: Vec<FileDocs> = self.files.values().filter_map(|e| e.docs.clone()).collect();
         let content = content::collect(self.config.clone(), docs, self.drafts);
         let (site, mut diags) = Site::assemble(content);
-        diags.extend(crate::lints::located(&self.root, &site));
+        diags.extend(crate::site_warnings(&self.root, &site));
         self.assemble_diags = diags;
         let links = render::link_map(&site);
         // Bodies of changed files are checked now; every body is checked again in the

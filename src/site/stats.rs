@@ -35,14 +35,17 @@ pub struct PlaceRow {
     pub by_field: Vec<usize>,
 }
 
-/// Models of a province recorded without a district, in one commune: since 1 July 2025
-/// communes are directly under the province.
+/// Models recognised after the reform (on or after 1 July 2025) in one commune: since then
+/// communes are directly under the province, and there is no district.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct CommuneRow {
     /// Province slug.
     pub province_slug: String,
     /// Commune, as most of its models write it.
     pub name: String,
+    /// The commune's place when it is on the official list (index into `site.districts`,
+    /// which has a page for it).
+    pub place: Option<usize>,
     /// Models.
     pub total: usize,
     /// Models per field.
@@ -84,8 +87,8 @@ pub struct Stats {
     pub years: Vec<YearRow>,
     /// Per province, each followed by its districts.
     pub places: Vec<PlaceRow>,
-    /// The models of no district that name a commune, per province and commune, in the order
-    /// of `places` and then Vietnamese alphabetical order.
+    /// The models recognised after the reform that name a commune, per (today's) province and
+    /// commune, in the order of `places` and then Vietnamese alphabetical order.
     pub communes: Vec<CommuneRow>,
     /// Per level, lowest first, then "not given" when any.
     pub levels: Vec<LevelRow>,
@@ -100,8 +103,8 @@ pub fn compute(site: &Site, subset: &[usize]) -> Stats {
     let mut years: BTreeMap<i32, Vec<usize>> = BTreeMap::new();
     let mut prov: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
     let mut dist: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
-    // (province, commune slug) → (spellings, models per field)
-    type Commune = (BTreeMap<String, usize>, Vec<usize>);
+    // (province, commune slug) → (spellings, models per field, place on the list)
+    type Commune = (BTreeMap<String, usize>, Vec<usize>, Option<usize>);
     let mut communes: BTreeMap<(usize, String), Commune> = BTreeMap::new();
     let mut levels = [0usize; 5];
     let mut exemplary = 0;
@@ -129,17 +132,21 @@ pub fn compute(site: &Site, subset: &[usize]) -> Stats {
         let listed_commune = site.model_district[i]
             .filter(|&d| site.districts[d].commune)
             .map(|d| site.districts[d].name.as_str());
+        let after_reform = site.model_places[i].era == crate::places::Era::New;
         if let Some(d) = site.model_district[i].filter(|_| listed_commune.is_none()) {
             dist.entry(d).or_insert_with(|| vec![0; nf])[m.field] += 1;
         } else if let Some(c) = listed_commune
             .or(m.commune.as_deref())
-            .filter(|c| !c.trim().is_empty())
+            .filter(|c| after_reform && !c.trim().is_empty())
         {
             let e = communes
                 .entry((p, super::place_slug(c)))
-                .or_insert_with(|| (BTreeMap::new(), vec![0; nf]));
+                .or_insert_with(|| (BTreeMap::new(), vec![0; nf], None));
             *e.0.entry(c.trim().to_string()).or_default() += 1;
             e.1[m.field] += 1;
+            if listed_commune.is_some() {
+                e.2 = e.2.or(site.model_district[i]);
+            }
         }
         levels[m.level.map(|l| l as usize).unwrap_or(4)] += 1;
         exemplary += usize::from(m.exemplary);
@@ -194,7 +201,7 @@ pub fn compute(site: &Site, subset: &[usize]) -> Stats {
     }
     let mut commune_rows: Vec<(usize, CommuneRow)> = communes
         .into_iter()
-        .map(|((p, _), (spellings, by_field))| {
+        .map(|((p, _), (spellings, by_field, place))| {
             let name = spellings
                 .iter()
                 .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
@@ -203,6 +210,7 @@ pub fn compute(site: &Site, subset: &[usize]) -> Stats {
             let row = CommuneRow {
                 province_slug: site.provinces[p].slug.clone(),
                 name,
+                place,
                 total: row_total(&by_field),
                 by_field,
             };
