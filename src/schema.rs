@@ -77,6 +77,21 @@ pub fn names(keys: &[Key]) -> Vec<&'static str> {
     keys.iter().map(|k| k.name).collect()
 }
 
+/// The keys a model may have, made once: with `body` when it is an item of a YAML list.
+pub fn model_names(in_list: bool) -> &'static [&'static str] {
+    static PLAIN: std::sync::LazyLock<Vec<&str>> = std::sync::LazyLock::new(|| names(MODEL));
+    static LISTED: std::sync::LazyLock<Vec<&str>> = std::sync::LazyLock::new(|| {
+        let mut n = names(MODEL);
+        n.push("body");
+        n
+    });
+    if in_list {
+        &LISTED
+    } else {
+        &PLAIN
+    }
+}
+
 /// What a model's key means, for an editor, in `lang` (the site's language: the comments of
 /// a content file are for its editors, whatever language dvk's own messages are in).
 pub fn model_help(name: &str, lang: Lang) -> String {

@@ -269,11 +269,7 @@ fn read_model(
 ) -> Option<Model> {
     let rel = doc.path();
     let in_list = body.is_none();
-    let mut keys = crate::schema::names(crate::schema::MODEL);
-    if in_list {
-        keys.push("body");
-    }
-    let mut f = doc.fields(map, at, &keys);
+    let mut f = doc.fields(map, at, crate::schema::model_names(in_list));
     let title = unquote_title(&mut f);
     let year = match f.integer("year") {
         Some(y) if (1945..=2100).contains(&y) => Some(y as i32),

@@ -319,6 +319,27 @@ fn field_series(site: &Site, totals: &[usize]) -> Vec<(usize, Series)> {
         .collect()
 }
 
+/// "The N places with most models, of M": the note of a places chart cut at [`MAX_PLACES`].
+fn places_note(t: &I18n, all: usize) -> Option<String> {
+    (all > MAX_PLACES).then(|| {
+        t.fill(
+            "charts.places_top",
+            &[("n", &MAX_PLACES.to_string()), ("total", &all.to_string())],
+        )
+    })
+}
+
+/// The "all" row at the foot of a table.
+fn total_row(t: &I18n, cells: Vec<Cell>) -> Row {
+    Row {
+        label: t.get("stats.all"),
+        url: None,
+        depth: 0,
+        cells,
+        parent: None,
+    }
+}
+
 /// Column heads for a table of counts per field: the fields present, then the total
 /// (just the count when one field is present).
 fn field_heads(first: String, series: &[(usize, Series)], t: &I18n) -> Vec<Head> {
@@ -611,19 +632,8 @@ fn by_place(site: &Site, urls: &Urls, t: &I18n, st: &Stats, dir: &str) -> Option
         .iter()
         .map(|&i| stacked_bar(&drawn[i].0, &drawn[i].1, drawn[i].2, &series, t))
         .collect();
-    let note = (all > MAX_PLACES).then(|| {
-        t.fill(
-            "charts.places_top",
-            &[("n", &MAX_PLACES.to_string()), ("total", &all.to_string())],
-        )
-    });
-    let foot = Row {
-        label: t.get("stats.all"),
-        url: None,
-        depth: 0,
-        cells: field_cells(&st.field_totals, st.total, &series),
-        parent: None,
-    };
+    let note = places_note(t, all);
+    let foot = total_row(t, field_cells(&st.field_totals, st.total, &series));
     let table = Table {
         caption,
         head: field_heads(first_head, &series, t),

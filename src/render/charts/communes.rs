@@ -90,19 +90,8 @@ pub(super) fn by_commune(
             .map(|&k| stacked_bar(drawn[k].0, drawn[k].1, drawn[k].2, &series, t))
             .collect()
     };
-    let note = (all > MAX_PLACES).then(|| {
-        t.fill(
-            "charts.places_top",
-            &[("n", &MAX_PLACES.to_string()), ("total", &all.to_string())],
-        )
-    });
-    let foot = Row {
-        label: t.get("stats.all"),
-        url: None,
-        depth: 0,
-        cells: field_cells(&totals, total, &series),
-        parent: None,
-    };
+    let note = places_note(t, all);
+    let foot = total_row(t, field_cells(&totals, total, &series));
     let table = Table {
         caption: t.get("charts.by_commune_caption"),
         head: field_heads(t.get("charts.commune"), &series, t),
