@@ -28,7 +28,18 @@ fn is_plainly_nfc(s: &str) -> bool {
     let b = s.as_bytes();
     let mut i = 0;
     while i < b.len() {
-        let lead = b[i];
+        // Runs of ASCII (most of a Vietnamese text's bytes: spaces, punctuation, Markdown,
+        // and the letters without marks) eight bytes at a time.
+        while let Some(word) = b.get(i..i + 8) {
+            let word = u64::from_ne_bytes(word.try_into().expect("eight bytes"));
+            if word & 0x8080_8080_8080_8080 != 0 {
+                break;
+            }
+            i += 8;
+        }
+        let Some(&lead) = b.get(i) else {
+            break;
+        };
         i += match lead {
             0x00..=0x7F => 1,
             // U+0080–U+02FF.
@@ -488,6 +499,14 @@ mod nfc_fast_path_tests {
             let in_ranges = ranges.iter().any(|&(lo, hi)| (lo..=hi).contains(&n));
             assert_eq!(is_plainly_nfc(&c.to_string()), in_ranges, "U+{n:04X}");
             assert_eq!(is_plainly_nfc(&format!("ả{c}ư")), in_ranges, "U+{n:04X}");
+        }
+        // After and between runs of ASCII of every length (read eight bytes at a time).
+        let nfd_mark: String = "e\u{301}".into();
+        for run in 0..20 {
+            let ascii = "x".repeat(run);
+            assert!(is_plainly_nfc(&format!("{ascii}ả{ascii}ư{ascii}")), "{run}");
+            assert!(!is_plainly_nfc(&format!("{ascii}{nfd_mark}{ascii}")), "{run}");
+            assert!(!is_plainly_nfc(&format!("{ascii}ả{ascii}{nfd_mark}")), "{run}");
         }
         // NFD input and other scripts take the full check.
         let nfd: String = "Đảng".nfd().collect();
