@@ -243,9 +243,11 @@ impl SiteConfig {
             .map(|f| format!("\"{}\" ({})", f.label, f.slug))
             .collect::<Vec<_>>()
             .join(", ");
-        format!(
-            "unknown field \"{value}\".{} Valid fields: {choices}.",
-            did_you_mean(value, labels)
+        crate::msg!(
+            "config.unknown_field",
+            value = value,
+            hint = did_you_mean(value, labels),
+            choices = choices
         )
     }
 }
@@ -411,8 +413,20 @@ mod tests {
         assert_eq!(c.match_field("QP-AN"), Some(2));
         assert_eq!(c.match_field("qpan"), Some(2));
         assert_eq!(c.match_field("XDHTCT"), Some(3));
+        // In the language in use (tests share one).
         let msg = c.unknown_field_message("Kinh tê nông nghiệp");
-        assert!(msg.contains("Valid fields: \"Kinh tế\" (kinh-te)"), "{msg}");
+        match crate::msg::lang() {
+            crate::msg::Lang::Vi => {
+                assert!(
+                    msg.starts_with("lĩnh vực “Kinh tê nông nghiệp” không có"),
+                    "{msg}"
+                );
+                assert!(msg.contains("Các lĩnh vực: \"Kinh tế\" (kinh-te)"), "{msg}");
+            }
+            crate::msg::Lang::En => {
+                assert!(msg.contains("Valid fields: \"Kinh tế\" (kinh-te)"), "{msg}")
+            }
+        }
     }
 
     #[test]

@@ -35,6 +35,12 @@ pub struct Diagnostic {
     /// not of the content, which makes `dvk` exit with 2 instead of 1.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub io: bool,
+    /// The front-matter key the problem is about, while its line is still to be found: a
+    /// stage that keeps no key positions (the site's assembly) puts the problem at the
+    /// document's first line and names the key; `lints::locate_keys` moves it to the key's
+    /// line when the file is at hand.
+    #[serde(skip)]
+    pub key: Option<&'static str>,
 }
 
 impl Diagnostic {
@@ -47,6 +53,15 @@ impl Diagnostic {
             severity: Severity::Error,
             message: message.into(),
             io: false,
+            key: None,
+        }
+    }
+
+    /// The same problem, about front-matter key `key` (see [`Diagnostic::key`]).
+    pub fn about_key(self, key: &'static str) -> Self {
+        Diagnostic {
+            key: Some(key),
+            ..self
         }
     }
 

@@ -164,7 +164,8 @@ pub fn load_site_keeping(
             Err(m) => diags.push(Diagnostic::error(Path::new("--base-url"), 0, 0, m)),
         }
     }
-    let (site, more) = site::Site::assemble(content);
+    let (site, mut more) = site::Site::assemble(content);
+    lints::locate_keys(root, &mut more);
     diags.extend(more);
     diags.extend(menu::check(&site));
     (site, diags)

@@ -41,7 +41,7 @@ fn keyed(site: &Site) -> Vec<(Diagnostic, &'static str)> {
             );
             out.push((
                 Diagnostic::warning(&m.origin.path, m.origin.line, 1, message),
-                "title:",
+                "title",
             ));
         } else {
             seen.insert(key, i);
@@ -52,7 +52,7 @@ fn keyed(site: &Site) -> Vec<(Diagnostic, &'static str)> {
                 let message = crate::msg!("lints.summary_long", n = n, max = SUMMARY_MAX);
                 out.push((
                     Diagnostic::warning(&m.origin.path, m.origin.line, 1, message),
-                    "summary:",
+                    "summary",
                 ));
             }
         }
@@ -61,23 +61,35 @@ fn keyed(site: &Site) -> Vec<(Diagnostic, &'static str)> {
 }
 
 /// Every warning about the site's models, each moved to the line of the front matter key
-/// it is about when its file can be read (the site keeps no key positions). Each file is
-/// read and split into lines once, however many warnings it has.
+/// it is about when its file can be read (the site keeps no key positions).
 pub fn located(root: &Path, site: &Site) -> Vec<Diagnostic> {
+    let mut out: Vec<Diagnostic> = keyed(site)
+        .into_iter()
+        .map(|(d, key)| d.about_key(key))
+        .collect();
+    locate_keys(root, &mut out);
+    out
+}
+
+/// Moves each problem that names its front-matter key ([`Diagnostic::key`]) from its
+/// document's first line to the line of that key, within the document (a list file holds
+/// many), when the file can be read; the key is then forgotten. Each file is read and split
+/// into lines once, however many problems it has.
+pub fn locate_keys(root: &Path, diags: &mut [Diagnostic]) {
     let mut files: HashMap<std::path::PathBuf, Option<(String, Vec<usize>)>> = HashMap::new();
-    let mut out = Vec::new();
-    for (mut d, key) in keyed(site) {
+    for d in diags.iter_mut() {
+        let Some(key) = d.key.take() else {
+            continue;
+        };
         let file = files.entry(d.path.clone()).or_insert_with(|| {
             let text = std::fs::read_to_string(root.join(&d.path)).ok()?;
             let starts = line_starts(&text);
             Some((text, starts))
         });
         if let Some((text, starts)) = file {
-            locate(text, starts, &mut d, key);
+            locate(text, starts, d, key);
         }
-        out.push(d);
     }
-    out
 }
 
 /// Byte offset of the start of each line.
@@ -88,14 +100,22 @@ fn line_starts(text: &str) -> Vec<usize> {
         .collect()
 }
 
-/// Moves a warning to the line of `key` in its file, from the document's first line on.
+/// Moves a problem to the line of `key` in its file, from the document's first line to its
+/// end (the front matter's closing `---`, or the next item of a list file).
 fn locate(text: &str, starts: &[usize], d: &mut Diagnostic, key: &str) {
     let start = d.line.max(1);
     for n in start - 1..starts.len() {
         let end = starts.get(n + 1).copied().unwrap_or(text.len());
         let line = text[starts[n]..end].trim_end_matches(['\n', '\r']);
+        let item = line.starts_with("- ");
+        if n + 1 > start && (line.trim_end() == "---" || item) {
+            break;
+        }
         let trimmed = line.trim_start().trim_start_matches("- ");
-        if trimmed.starts_with(key) {
+        let is_key = trimmed
+            .strip_prefix(key)
+            .is_some_and(|rest| rest.trim_start().starts_with(':'));
+        if is_key {
             d.line = n + 1;
             d.column = line.len() - line.trim_start().len() + 1;
             if line.trim_start().starts_with("- ") {

@@ -346,8 +346,8 @@ pub fn new_model(opts: &NewModel) -> Result<Created, NewError> {
                 .into_iter()
                 .map(|p| format!("`{}`: {}", p.key, p.message)),
         );
-        // The commune as written: its folder is named after it ("xa-binh-minh").
-        (r.province_name, r.district_name, commune)
+        // The official name when the list has the commune, else as written (a hamlet).
+        (r.province_name, r.district_name, r.commune_name.or(commune))
     };
     let v = Values {
         year,

@@ -395,11 +395,12 @@ fn new_model_takes_commune_host_level_exemplary_and_refuses_a_district_after_the
     let rel = text(&out.stdout).trim().to_string();
     assert_eq!(
         rel,
-        "content/models/2026/xa-binh-minh/cho-phien-khong-dung-tien-mat.md"
+        "content/models/2026/binh-minh/cho-phien-khong-dung-tien-mat.md"
     );
     let written = read(f.root().join(&rel));
     for line in [
-        "commune: \"Xã Bình Minh\"",
+        // The official name, as for the province (the list names a xã without its type).
+        "commune: \"Bình Minh\"",
         "host: \"Đoàn Thanh niên xã\"",
         "level: xa",
         "exemplary: true",

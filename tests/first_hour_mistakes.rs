@@ -142,6 +142,13 @@ fn every_usual_mistake_is_named_in_vietnamese_and_build_prints_what_check_prints
         let n: usize = at[0].parse().unwrap_or(0);
         assert!(n >= 1 && at[1].parse::<usize>().is_ok(), "{line}");
     }
+    // A place problem is at the line of its key (line 9: `district`), not the file's first.
+    assert!(
+        found
+            .iter()
+            .any(|l| l.starts_with("content/models/2026/co-huyen.md:9:1: lỗi: `district`")),
+        "{found:#?}"
+    );
     let build = dvk(&site, &["build"]);
     assert_eq!(build.status.code(), Some(1));
     let built = problems(&build);

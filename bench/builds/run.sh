@@ -5,7 +5,8 @@
 #   SETTLE=600 ... when the disk freed many files in the last minutes (see below)
 #   DVK_BEFORE=/path/to/old/dvk DVK_BEFORE_THEMES=/path/to/old/checkout/themes ...
 #       also builds each dvk corpus with an earlier dvk (its own theme), as "dvk-before",
-#       right beside this dvk in every round: "stays within +5 % of its time before".
+#       right beside this dvk in every round: "stays within +5 % of its time before"
+#       (the DVK_ONLY_SIZES too, after this dvk's build and its unchanged rebuild).
 # Needs: python3, /usr/bin/time (apt-get install time), hugo (apt-get install hugo).
 # Prints one line per run: tool size run wall_s user_s sys_s maxrss_kb out_bytes out_files,
 # then medians and ratios (bench/builds/summarize.py).
@@ -149,7 +150,10 @@ free_trash() {
 for n in ${DVK_ONLY_SIZES:-}; do
   refresh_theme "$(corpus_for dvk "$n")"
   free_trash; run_dvk "$n" warmup
-  for i in $(seq 1 "$runs"); do free_trash; run_dvk "$n" "$i"; run_dvk_unchanged "$n" "$i"; done
+  for i in $(seq 1 "$runs"); do
+    free_trash; run_dvk "$n" "$i"; run_dvk_unchanged "$n" "$i"
+    free_trash; run_dvk_before "$n" "$i"
+  done
 done
 echo
 python3 "$here/summarize.py" "$out"

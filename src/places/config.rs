@@ -40,6 +40,23 @@ pub fn parse_extra(
             let district = e.string("district");
             let commune = e.string("commune");
             if let Some(province) = province {
+                // A unit below a province the list does not know never applies (models'
+                // provinces must be on the list), and a province alone a letter from an
+                // official one is a typo, not a unit of its own.
+                let hint =
+                    unknown_province_hint(&province, district.is_some() || commune.is_some());
+                if let Some(hint) = hint {
+                    let mut at = item_path.clone();
+                    at.push(Seg::Key("province".into()));
+                    diags.push(doc.warning_at(
+                        &at,
+                        crate::msg!(
+                            "places.extra_unknown_province",
+                            name = province.trim(),
+                            hint = hint
+                        ),
+                    ));
+                }
                 out.push(Extra {
                     province,
                     district,
@@ -51,4 +68,53 @@ pub fn parse_extra(
     }
     diags.extend(f.finish());
     out
+}
+
+/// The hint for an added unit's province that is on neither list: `Some` (the nearest names,
+/// perhaps none) when a unit below it is given, or when it is a province alone whose name is
+/// near an official one; `None` when it is on a list, or a province of the site's own.
+fn unknown_province_hint(province: &str, has_units_below: bool) -> Option<String> {
+    let places = super::official();
+    let known = places
+        .old_provinces
+        .iter()
+        .chain(&places.new_provinces)
+        .any(|u| u.spelled_by(province));
+    if known {
+        return None;
+    }
+    let names: Vec<String> = places
+        .old_provinces
+        .iter()
+        .chain(&places.new_provinces)
+        .map(|u| u.display_name())
+        .collect();
+    let near = super::names::nearest(province, names.iter().map(String::as_str));
+    if near.is_empty() && !has_units_below {
+        return None;
+    }
+    Some(if near.is_empty() {
+        String::new()
+    } else {
+        crate::msg!("places.hint_nearest", names = near.join("”, “"))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::unknown_province_hint;
+
+    #[test]
+    fn an_added_units_province_must_be_on_a_list() {
+        assert_eq!(unknown_province_hint("Lâm Đồng", true), None);
+        assert_eq!(unknown_province_hint("tỉnh Bến Tre", true), None);
+        assert_eq!(unknown_province_hint("TP. Hồ Chí Minh", true), None);
+        // A typo: warned, with the official name.
+        let hint = unknown_province_hint("Lâm Đòng", true).unwrap();
+        assert!(hint.contains("Lâm Đồng"), "{hint}");
+        assert!(unknown_province_hint("Lâm Đòng", false).is_some());
+        // A "province" of the site's own, far from every official one, alone: fine.
+        assert_eq!(unknown_province_hint("Trung ương", false), None);
+        assert!(unknown_province_hint("Trung ương", true).is_some());
+    }
 }

@@ -202,9 +202,52 @@ pub fn nearest<'a>(written: &str, candidates: impl IntoIterator<Item = &'a str>)
     scored.into_iter().take(3).map(|(_, c)| c).collect()
 }
 
+/// The index of the one candidate whose name is a single letter away from `written` (one
+/// letter added, dropped or changed; accents, case and type words aside), if exactly one is:
+/// a typo such as "Giồng Trôn" for "Giồng Trôm". Names of fewer than five letters are never
+/// typos of another (too many short names are a letter apart).
+pub fn typo_of(written: &str, candidates: &[String]) -> Option<usize> {
+    let k = key_without_type(written).unwrap_or_else(|| key(written));
+    if k.chars().count() < 5 {
+        return None;
+    }
+    let mut hits = candidates.iter().enumerate().filter(|(_, c)| {
+        let bare = key_without_type(c);
+        std::iter::once(key(c))
+            .chain(bare)
+            .any(|ck| strsim::levenshtein(&k, &ck) <= 1)
+    });
+    let (first, _) = hits.next()?;
+    hits.next().is_none().then_some(first)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_typo_is_one_letter_from_exactly_one_name() {
+        let names: Vec<String> = [
+            "Giồng Trôm",
+            "Ba Tri",
+            "Thạnh Phú",
+            "Mỏ Cày Nam",
+            "Mỏ Cày Bắc",
+        ]
+        .map(String::from)
+        .to_vec();
+        assert_eq!(typo_of("Giồng Trôn", &names), Some(0));
+        assert_eq!(typo_of("huyện Giồng Trômm", &names), Some(0));
+        assert_eq!(typo_of("Thạnh Phúc", &names), Some(2));
+        // Two names a letter away: which one was meant is not sure.
+        assert_eq!(typo_of("Mỏ Cày Bắm", &names), None);
+        assert_eq!(typo_of("Mỏ Cày Na", &names), Some(3));
+        let twins: Vec<String> = ["Phú Hòa", "Phú Hóa"].map(String::from).to_vec();
+        assert_eq!(typo_of("Phú Hoà", &twins), None);
+        // Far from every name, or too short to tell: a hamlet, perhaps.
+        assert_eq!(typo_of("Ấp Phú Hòa Đông", &names), None);
+        assert_eq!(typo_of("Ba Tr", &names), None);
+    }
 
     #[test]
     fn keys_ignore_case_accents_and_type_words() {

@@ -279,10 +279,44 @@ impl Resolver {
                     r.district_name = None;
                 }
                 if let Some(c) = commune {
-                    let found = places.new_communes_named(p, c);
+                    let mut found = places.new_communes_named(p, c);
+                    let mut typo = false;
+                    // Perhaps a former commune of a province merged into this one.
+                    let former = || {
+                        places
+                            .former_provinces_of(p)
+                            .into_iter()
+                            .flat_map(|o| places.districts_of(o).to_vec())
+                            .flat_map(|d| places.old_communes_named(d, c))
+                            .next()
+                    };
+                    if found.is_empty()
+                        && !self.is_extra(province, None, Some(c))
+                        && former().is_none()
+                    {
+                        let pool = places.new_communes_of(p);
+                        let names: Vec<String> = pool
+                            .iter()
+                            .map(|&i| places.new_communes[i as usize].display_name())
+                            .collect();
+                        if let Some(t) = names::typo_of(c, &names) {
+                            problems.push(Problem {
+                                error: false,
+                                key: "commune",
+                                message: crate::msg!(
+                                    "places.typo",
+                                    name = c.trim(),
+                                    parent = places.new_provinces[p as usize].in_text(),
+                                    official = &names[t],
+                                ),
+                            });
+                            found.push(pool[t]);
+                            typo = true;
+                        }
+                    }
                     if let Some(&ci) = found.first() {
                         let cu = &places.new_communes[ci as usize];
-                        if !cu.spelled_by(c) {
+                        if !typo && !cu.spelled_by(c) {
                             problems.push(Problem {
                                 error: false,
                                 key: "commune",
@@ -297,14 +331,7 @@ impl Resolver {
                         r.commune_name = Some(cu.display_name());
                         r.today_communes = vec![ci];
                     } else if !self.is_extra(province, None, Some(c)) {
-                        // Perhaps a former commune of a province merged into this one.
-                        let former = places
-                            .former_provinces_of(p)
-                            .into_iter()
-                            .flat_map(|o| places.districts_of(o).to_vec())
-                            .flat_map(|d| places.old_communes_named(d, c))
-                            .next();
-                        let message = match former {
+                        let message = match former() {
                             Some(oc) => {
                                 let ou = &places.old_communes[oc as usize];
                                 let now = &places.new_communes[ou.today[0] as usize];
@@ -354,10 +381,37 @@ impl Resolver {
         let province = places.old_provinces[p as usize].name;
         let when = crate::msg!("places.when_old");
         if let Some(d) = district {
-            let found = places.districts_named(p, d);
+            let mut found = places.districts_named(p, d);
+            let extra = self.is_extra(province, Some(d), None)
+                || self.extras.iter().any(|e| {
+                    same_key(&e.province, province)
+                        && e.district.as_deref().is_some_and(|ed| same_key(ed, d))
+                });
+            let mut typo = false;
+            if found.is_empty() && !extra {
+                let pool = places.districts_of(p);
+                let names: Vec<String> = pool
+                    .iter()
+                    .map(|&i| places.old_districts[i as usize].display_name())
+                    .collect();
+                if let Some(t) = names::typo_of(d, &names) {
+                    problems.push(Problem {
+                        error: false,
+                        key: "district",
+                        message: crate::msg!(
+                            "places.typo",
+                            name = d.trim(),
+                            parent = places.old_provinces[p as usize].in_text(),
+                            official = &names[t],
+                        ),
+                    });
+                    found.push(pool[t]);
+                    typo = true;
+                }
+            }
             if let Some(&di) = found.first() {
                 let du = &places.old_districts[di as usize];
-                if !du.spelled_by(d) {
+                if !typo && !du.spelled_by(d) {
                     problems.push(Problem {
                         error: false,
                         key: "district",
@@ -373,12 +427,7 @@ impl Resolver {
                 if !du.today.is_empty() {
                     r.today_communes = du.today.clone();
                 }
-            } else if !self.is_extra(province, Some(d), None)
-                && !self.extras.iter().any(|e| {
-                    same_key(&e.province, province)
-                        && e.district.as_deref().is_some_and(|ed| same_key(ed, d))
-                })
-            {
+            } else if !extra {
                 let names: Vec<String> = places
                     .districts_of(p)
                     .iter()
@@ -407,7 +456,7 @@ impl Resolver {
                 .flat_map(|&d| places.old_communes_of(d).iter().copied())
                 .collect(),
         };
-        let found: Vec<u32> = match r.district {
+        let mut found: Vec<u32> = match r.district {
             Some(di) => places.old_communes_named(di, c),
             None if district.is_some() => Vec::new(),
             None => places
@@ -416,9 +465,34 @@ impl Resolver {
                 .flat_map(|&d| places.old_communes_named(d, c))
                 .collect(),
         };
+        let parent = match r.district {
+            Some(di) => places.old_districts[di as usize].in_text(),
+            None => places.old_provinces[p as usize].in_text(),
+        };
+        let mut typo = false;
+        if found.is_empty() && !self.is_extra(province, district, Some(c)) {
+            let names: Vec<String> = pool
+                .iter()
+                .map(|&i| places.old_communes[i as usize].display_name())
+                .collect();
+            if let Some(t) = names::typo_of(c, &names) {
+                problems.push(Problem {
+                    error: false,
+                    key: "commune",
+                    message: crate::msg!(
+                        "places.typo",
+                        name = c.trim(),
+                        parent = &parent,
+                        official = &names[t],
+                    ),
+                });
+                found.push(pool[t]);
+                typo = true;
+            }
+        }
         if let Some(&ci) = found.first() {
             let cu = &places.old_communes[ci as usize];
-            if !cu.spelled_by(c) {
+            if !typo && !cu.spelled_by(c) {
                 problems.push(Problem {
                     error: false,
                     key: "commune",
@@ -441,10 +515,6 @@ impl Resolver {
                 .iter()
                 .map(|&i| places.old_communes[i as usize].display_name())
                 .collect();
-            let parent = match r.district {
-                Some(di) => places.old_districts[di as usize].in_text(),
-                None => places.old_provinces[p as usize].in_text(),
-            };
             problems.push(Problem {
                 error: false,
                 key: "commune",
@@ -677,6 +747,49 @@ mod tests {
         let (_, problems) =
             with_extra.resolve(Some(Era::New), "Lâm Đồng", None, Some("Thôn Liêng Krắc"));
         assert!(problems.is_empty(), "{problems:?}");
+    }
+
+    #[test]
+    fn a_typo_gets_the_official_name_and_a_warning() {
+        let (r, problems) = res(
+            Some(Era::Old),
+            "Bến Tre",
+            Some("Giồng Trôn"),
+            Some("Tân Xuânn"),
+        );
+        assert_eq!(r.district_name.as_deref(), Some("Giồng Trôm"));
+        assert!(r.district.is_some());
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        assert_eq!(problems[0].key, "district");
+        assert!(!problems[0].error);
+        assert!(
+            problems[0].message.contains("“Giồng Trôm”"),
+            "{}",
+            problems[0].message
+        );
+        // Tân Xuân is in Ba Tri, not Giồng Trôm: not a typo there, an unknown commune.
+        assert_eq!(r.commune_name.as_deref(), Some("Tân Xuânn"));
+        assert_eq!(problems[1].key, "commune");
+        let (r, problems) = res(Some(Era::Old), "Bến Tre", Some("Ba Tri"), Some("Tân Xuânn"));
+        assert_eq!(r.commune_name.as_deref(), Some("Tân Xuân"), "{problems:?}");
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].key, "commune");
+        let (r, problems) = res(Some(Era::New), "Vĩnh Long", None, Some("Thành Thớii"));
+        assert_eq!(
+            r.commune_name.as_deref(),
+            Some("Thành Thới"),
+            "{problems:?}"
+        );
+        assert_eq!(r.today_communes.len(), 1);
+        // A hamlet far from every commune keeps its name, with a warning.
+        let (r, problems) = res(
+            Some(Era::Old),
+            "Bến Tre",
+            Some("Ba Tri"),
+            Some("Ấp Phú Hòa Đông Xa"),
+        );
+        assert_eq!(r.commune_name.as_deref(), Some("Ấp Phú Hòa Đông Xa"));
+        assert_eq!(problems.len(), 1);
     }
 
     #[test]

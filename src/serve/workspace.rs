@@ -569,6 +569,7 @@ impl Workspace {
         let docs: Vec<FileDocs> = self.files.values().filter_map(|e| e.docs.clone()).collect();
         let content = content::collect(self.config.clone(), docs, self.drafts);
         let (site, mut diags) = Site::assemble(content);
+        crate::lints::locate_keys(&self.root, &mut diags);
         diags.extend(crate::site_warnings(&self.root, &site));
         self.assemble_diags = diags;
         let links = render::link_map(&site);

@@ -47,11 +47,14 @@ pub fn group(config: &SiteConfig, models: &mut [Model], diags: &mut Vec<Diagnost
         for p in problems {
             let line = m.origin.line;
             let message = format!("`{}`: {}", p.key, p.message);
-            diags.push(if p.error {
-                Diagnostic::error(&m.origin.path, line, 1, message)
-            } else {
-                Diagnostic::warning(&m.origin.path, line, 1, message)
-            });
+            diags.push(
+                if p.error {
+                    Diagnostic::error(&m.origin.path, line, 1, message)
+                } else {
+                    Diagnostic::warning(&m.origin.path, line, 1, message)
+                }
+                .about_key(p.key),
+            );
         }
         if m.province != r.province_name {
             m.province = r.province_name.clone();

@@ -505,8 +505,14 @@ mod nfc_fast_path_tests {
         for run in 0..20 {
             let ascii = "x".repeat(run);
             assert!(is_plainly_nfc(&format!("{ascii}ả{ascii}ư{ascii}")), "{run}");
-            assert!(!is_plainly_nfc(&format!("{ascii}{nfd_mark}{ascii}")), "{run}");
-            assert!(!is_plainly_nfc(&format!("{ascii}ả{ascii}{nfd_mark}")), "{run}");
+            assert!(
+                !is_plainly_nfc(&format!("{ascii}{nfd_mark}{ascii}")),
+                "{run}"
+            );
+            assert!(
+                !is_plainly_nfc(&format!("{ascii}ả{ascii}{nfd_mark}")),
+                "{run}"
+            );
         }
         // NFD input and other scripts take the full check.
         let nfd: String = "Đảng".nfd().collect();
