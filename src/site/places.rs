@@ -174,20 +174,43 @@ pub fn group(config: &SiteConfig, models: &mut [Model], diags: &mut Vec<Diagnost
                 }
                 k
             }),
-            Era::New => r.commune.map(|c| {
-                let u = &places.new_communes[c as usize];
-                let p = model_province[i];
-                let k = (p, place_slug(&u.full_name()));
-                district_map.entry(k.clone()).or_insert_with(|| District {
-                    slug: k.1.clone(),
-                    name: u.full_name(),
-                    province: p,
-                    code: Some(u.code.to_string()),
-                    commune: true,
-                    models: vec![],
-                });
-                k
-            }),
+            Era::New => match r.commune {
+                Some(c) => {
+                    let u = &places.new_communes[c as usize];
+                    let p = model_province[i];
+                    let k = (p, place_slug(&u.full_name()));
+                    district_map.entry(k.clone()).or_insert_with(|| District {
+                        slug: k.1.clone(),
+                        name: u.full_name(),
+                        province: p,
+                        code: Some(u.code.to_string()),
+                        commune: true,
+                        models: vec![],
+                    });
+                    Some(k)
+                }
+                // A commune the list lacks (added by the site, or accepted with a warning)
+                // has its page too, as an unlisted district has.
+                None => m
+                    .commune
+                    .as_deref()
+                    .map(str::trim)
+                    .filter(|c| !c.is_empty())
+                    .map(|c| {
+                        let p = model_province[i];
+                        let k = (p, place_slug(c));
+                        district_map.entry(k.clone()).or_insert_with(|| District {
+                            slug: k.1.clone(),
+                            name: c.to_string(),
+                            province: p,
+                            code: None,
+                            commune: true,
+                            models: vec![],
+                        });
+                        unlisted.entry(k.clone()).or_default().push(c);
+                        k
+                    }),
+            },
         };
         model_district_key.push(key);
     }
