@@ -38,6 +38,10 @@ impl<'a> Renderer<'a> {
         if let Some(d) = &view.district {
             crumbs.push(json!({"label": d.name, "url": d.url}));
         }
+        // Since 1 July 2025 a commune is right under its province, with its own page.
+        if let (Some(d), Some(url)) = (s.model_district[i], &view.commune_url) {
+            crumbs.push(json!({"label": s.districts[d].name, "url": url}));
+        }
         ctx.insert("breadcrumbs", &crumbs);
         ctx.insert("og_type", "article");
         if let Some(og) = og {
