@@ -226,6 +226,19 @@ impl<'a> Renderer<'a> {
         Arc::clone(totals)
     }
 
+    /// Province `p`'s models in its listing's order when the listing is grouped
+    /// ([`dia_ban::grouped_order`]), made on its first page rendered.
+    fn province_order(&self, p: usize) -> Option<Arc<Vec<usize>>> {
+        let mut cache = self
+            .province_orders
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        cache
+            .entry(p)
+            .or_insert_with(|| dia_ban::grouped_order(self.site, p).map(Arc::new))
+            .clone()
+    }
+
     pub(super) fn listing(&self, sink: &dyn Sink, kind: ListKind, page: usize) -> Option<String> {
         let s = self.site;
         let t = &self.theme.i18n;
@@ -300,7 +313,22 @@ impl<'a> Renderer<'a> {
         ctx.insert("total", &items.len());
         let totals = self.list_totals(kind, items);
         ctx.insert("field_counts", &views::field_counts(s, &self.urls, &totals));
-        ctx.insert_value("items", self.card_list(pager::slice(items, page)));
+        // A province's models grouped by former province and district, then by commune: the
+        // groups of this page (a group that goes on over several pages says so).
+        let grouped = match kind {
+            ListKind::Province(p) => self.province_order(p),
+            _ => None,
+        };
+        let shown = pager::slice(grouped.as_deref().map_or(items, Vec::as_slice), page);
+        if let (ListKind::Province(p), Some(order)) = (kind, &grouped) {
+            let before = page
+                .checked_sub(1)
+                .and_then(|n| (n * pager::PER_PAGE).checked_sub(1))
+                .and_then(|k| order.get(k).copied());
+            let groups = dia_ban::item_groups(s, &self.urls, t, p, shown, before, |i| self.card(i));
+            ctx.insert_value("item_groups", Value::Array(groups));
+        }
+        ctx.insert_value("items", self.card_list(shown));
         ctx.insert(
             "pager",
             &pager::pager(&path, page, pages, |p| self.urls.url(p)),
