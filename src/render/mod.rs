@@ -735,6 +735,7 @@ impl<'a> Renderer<'a> {
                 );
                 self.page(sink, "az.html", &paths[g], ctx)
             }
+            Job::Moved { place, page } => self.moved_page(sink, place, page),
             Job::NotFound => {
                 let ctx = self.context(
                     routes::NOT_FOUND,

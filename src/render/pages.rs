@@ -2,6 +2,7 @@
 //! Word file); each renders its context through its template into the sink.
 
 use super::*;
+use crate::site::moved::PlaceRef;
 
 impl<'a> Renderer<'a> {
     pub(super) fn model_page(&self, sink: &dyn Sink, i: usize) -> Made {
@@ -261,7 +262,7 @@ impl<'a> Renderer<'a> {
                 (
                     "province",
                     routes::province(&pr.slug),
-                    format!("{} {}", t.get("listing.province"), pr.name),
+                    self.place_heading(PlaceRef::Province(p)),
                     &pr.models,
                     vec![
                         json!({"label": t.get("nav.places"), "url": self.urls.url(routes::PLACES)}),
@@ -274,7 +275,7 @@ impl<'a> Renderer<'a> {
                 (
                     "district",
                     routes::district(&pr.slug, &di.slug),
-                    format!("{} {}, {}", t.get("listing.district"), di.name, pr.name),
+                    self.place_heading(PlaceRef::District(d)),
                     &di.models,
                     vec![
                         json!({"label": t.get("nav.places"), "url": self.urls.url(routes::PLACES)}),
@@ -364,6 +365,40 @@ impl<'a> Renderer<'a> {
             ctx.insert("charts", &cs);
         }
         self.page(sink, "list.html", &page_path, ctx)
+    }
+
+    /// The heading of a place's listing: "Mô hình tại Bình Minh, Vĩnh Long".
+    fn place_heading(&self, place: PlaceRef) -> String {
+        let (s, t) = (self.site, &self.theme.i18n);
+        match place {
+            PlaceRef::Province(p) => {
+                format!("{} {}", t.get("listing.province"), s.provinces[p].name)
+            }
+            PlaceRef::District(d) => {
+                let di = &s.districts[d];
+                let pr = &s.provinces[di.province];
+                format!("{} {}, {}", t.get("listing.district"), di.name, pr.name)
+            }
+        }
+    }
+
+    /// Page `page` of a place path editors' spellings made before issue 23
+    /// (`site.old_places[place]`): a small page leading to the listing of its models now.
+    /// Not a page of the sitemap (`None`): the page it leads to is.
+    pub(super) fn moved_page(&self, sink: &dyn Sink, place: usize, page: usize) -> Option<String> {
+        let (s, t) = (self.site, &self.theme.i18n);
+        let old = &s.old_places[place];
+        let path = routes::listing_page(&old.from, page);
+        let to = crate::site::moved::place_path(&s.provinces, &s.districts, old.to);
+        let label = self.place_heading(old.to);
+        let title = t.get("places.moved_title");
+        let mut ctx = self.context(&path, &title, &label);
+        ctx.insert("canonical_url", &self.urls.absolute(&to));
+        ctx.insert(
+            "moved",
+            &json!({"url": self.urls.url(&to), "label": label, "text": t.get("places.moved")}),
+        );
+        self.page(sink, "moved.html", &path, ctx).and(None)
     }
 
     /// The year's report as a Word file beside its page ([`report`], [`docx`]).

@@ -28,6 +28,9 @@ pub struct Grouping {
     pub model_today: Vec<Option<usize>>,
     /// Each model's place, resolved.
     pub model_places: Vec<Resolved>,
+    /// Slugs of each model's province and district as written (before the official
+    /// spelling replaced them): the paths its place pages had before issue 23.
+    pub written: Vec<(String, Option<String>)>,
 }
 
 /// Resolves every model's place, rewrites its names to the official spelling and groups
@@ -36,7 +39,12 @@ pub fn group(config: &SiteConfig, models: &mut [Model], diags: &mut Vec<Diagnost
     let mut resolver = Resolver::new(config.places_extra.clone());
     let places = official();
     let mut model_places = Vec::with_capacity(models.len());
+    let mut written = Vec::with_capacity(models.len());
     for m in models.iter_mut() {
+        written.push((
+            place_slug(&m.province),
+            m.district.as_deref().map(place_slug),
+        ));
         let era = era_of(m.year, m.date.as_deref());
         let (r, problems) = resolver.resolve(
             era,
@@ -258,6 +266,7 @@ pub fn group(config: &SiteConfig, models: &mut [Model], diags: &mut Vec<Diagnost
         model_district,
         model_today,
         model_places,
+        written,
     }
 }
 
