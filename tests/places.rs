@@ -338,3 +338,253 @@ fn text_of(html: &str) -> String {
     }
     out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
+
+/// A site whose editors wrote places the ways they do, to check what the official spelling
+/// changed: old addresses, model pages after the reform, grouped listings, a site's own
+/// commune.
+fn written_site() -> Fixture {
+    let f = Fixture::new(Some(
+        "title: \"Dân vận khéo\"\nplaces:\n  extra:\n    - { province: \"Vĩnh Long\", commune: \"Khu Cồn Phụng\" }\n    - { province: \"Lâm Đồng\", commune: \"Đà Lạt\" }\n",
+    ));
+    for (path, text) in [
+        model(
+            "a",
+            "Đê bao Ba Tri",
+            2024,
+            "2024-05-01",
+            "province: \"tỉnh Bến Tre\"\ndistrict: \"huyện Ba Tri\"\n",
+        ),
+        model(
+            "b",
+            "Sân chơi Ba Tri",
+            2023,
+            "2023-05-01",
+            "province: \"Bến Tre\"\ndistrict: \"Ba Tri\"\n",
+        ),
+        model(
+            "c",
+            "Hoa Đà Lạt",
+            2023,
+            "2023-05-01",
+            "province: \"Lâm Đồng\"\ndistrict: \"Đà Lạt\"\n",
+        ),
+        model(
+            "d",
+            "Thủ Đức xanh",
+            2024,
+            "2024-03-01",
+            "province: \"TP. Hồ Chí Minh\"\ndistrict: \"TP. Thủ Đức\"\n",
+        ),
+        model(
+            "e",
+            "Đò Thu Bồn",
+            2025,
+            "2025-08-15",
+            "province: \"TP. Đà Nẵng\"\ncommune: \"Xã Thu Bồn\"\n",
+        ),
+        model(
+            "f",
+            "Du lịch Cồn Phụng",
+            2026,
+            "2026-01-10",
+            "province: \"Vĩnh Long\"\ncommune: \"Khu Cồn Phụng\"\n",
+        ),
+        model(
+            "g",
+            "Cầu Kè xanh",
+            2022,
+            "2022-05-01",
+            "province: \"Trà Vinh\"\ndistrict: \"Cầu Kè\"\n",
+        ),
+        model(
+            "h",
+            "Long Hồ sạch",
+            2021,
+            "2021-05-01",
+            "province: \"Vĩnh Long\"\ndistrict: \"Long Hồ\"\n",
+        ),
+        // A commune of the site's own whose page has the path an old spelling had: the real
+        // page keeps it.
+        model(
+            "i",
+            "Khu Đà Lạt mới",
+            2026,
+            "2026-02-01",
+            "province: \"Lâm Đồng\"\ncommune: \"Đà Lạt\"\n",
+        ),
+    ] {
+        f.write(&path, &text);
+    }
+    f
+}
+
+/// The page a moved page leads to, checking it is one: noindex, canonical, refresh, link.
+fn moved_to(f: &Fixture, path: &str) -> String {
+    let html = f.read(&format!("{path}index.html"));
+    const REFRESH: &str = "<meta http-equiv=\"refresh\" content=\"0; url=";
+    let start = html
+        .find(REFRESH)
+        .unwrap_or_else(|| panic!("{path} is not a moved page: {html}"));
+    let rest = &html[start + REFRESH.len()..];
+    let to = rest[..rest.find('"').unwrap()].to_string();
+    assert!(
+        html.contains("<meta name=\"robots\" content=\"noindex\">"),
+        "{html}"
+    );
+    assert!(
+        html.contains(&format!("<link rel=\"canonical\" href=\"{to}\">")),
+        "{html}"
+    );
+    assert!(html.contains(&format!("<a href=\"{to}\">")), "{html}");
+    assert!(
+        text_of(&html).contains("Trang này nay ở địa chỉ mới"),
+        "{html}"
+    );
+    to
+}
+
+/// Every place address the site had when it used the editors' spellings still works: a page
+/// whose address changed leaves a small page linking to the new one, which is never in the
+/// sitemap and never takes the place of a real page.
+#[test]
+fn old_place_addresses_lead_to_the_new_pages() {
+    let f = written_site();
+    f.build_ok();
+    for (old, new) in [
+        ("dia-ban/tinh-ben-tre/", "/dia-ban/ben-tre/"),
+        (
+            "dia-ban/tinh-ben-tre/huyen-ba-tri/",
+            "/dia-ban/ben-tre/ba-tri/",
+        ),
+        ("dia-ban/tp-ho-chi-minh/", "/dia-ban/thanh-pho-ho-chi-minh/"),
+        (
+            "dia-ban/tp-ho-chi-minh/tp-thu-duc/",
+            "/dia-ban/thanh-pho-ho-chi-minh/thanh-pho-thu-duc/",
+        ),
+        ("dia-ban/tp-da-nang/", "/dia-ban/da-nang/"),
+    ] {
+        assert_eq!(moved_to(&f, old), new, "{old}");
+        let page = f.read(&format!("{}index.html", &new[1..]));
+        assert!(!page.contains("http-equiv=\"refresh\""), "{new} is a page");
+    }
+    // "Đà Lạt" under Lâm Đồng made /dia-ban/lam-dong/da-lat/; that is now the page of the
+    // site's own commune "Đà Lạt" (after the reform), which stays; the district's models are
+    // on its official page.
+    let own = f.read("dia-ban/lam-dong/da-lat/index.html");
+    assert!(
+        own.contains("Khu Đà Lạt mới") && !own.contains("http-equiv=\"refresh\""),
+        "{own}"
+    );
+    assert!(f
+        .read("dia-ban/lam-dong/thanh-pho-da-lat/index.html")
+        .contains("Hoa Đà Lạt"));
+
+    // The sitemap lists real pages only, and no real page is a moved one.
+    let sitemap = f.read("sitemap.xml");
+    assert!(!sitemap.contains("tinh-ben-tre") && !sitemap.contains("tp-ho-chi-minh"));
+    for loc in sitemap.split("<loc>").skip(1) {
+        let path = loc[..loc.find("</loc>").unwrap()].trim_start_matches('/');
+        let file = if path.is_empty() || path.ends_with('/') {
+            format!("{path}index.html")
+        } else {
+            path.to_string()
+        };
+        if file.ends_with(".html") {
+            assert!(
+                !f.read(&file).contains("http-equiv=\"refresh\""),
+                "{file} was replaced by a moved page"
+            );
+        }
+    }
+}
+
+/// Since 1 July 2025 there are no districts: a model's page shows no district row, and its
+/// commune row and breadcrumbs link the commune's page.
+#[test]
+fn a_model_after_the_reform_has_no_district() {
+    let f = written_site();
+    f.build_ok();
+    let page = f.read("mo-hinh/do-thu-bon/index.html");
+    let table = &page[page.find("class=\"meta\"").unwrap()..];
+    let table = &table[..table.find("</table>").unwrap()];
+    assert!(!table.contains("Huyện, thị xã, thành phố"), "{table}");
+    assert!(
+        table.contains("<a href=\"/dia-ban/da-nang/xa-thu-bon/\">Thu Bồn</a>"),
+        "{table}"
+    );
+    let crumbs = &page[page.find("class=\"crumbs\"").unwrap()..];
+    let crumbs = text_of(&crumbs[..crumbs.find("</nav>").unwrap()]);
+    assert!(crumbs.contains("Đà Nẵng Xã Thu Bồn Đò Thu Bồn"), "{crumbs}");
+    // Before the reform the district is there, the commune has no page.
+    let old = f.read("mo-hinh/de-bao-ba-tri/index.html");
+    assert!(old.contains("Huyện, thị xã, thành phố"));
+}
+
+/// Today's province lists its models by former province and district, then by commune; a
+/// commune the site adds itself has its page, linked from /dia-ban/.
+#[test]
+fn todays_province_groups_its_models() {
+    let f = written_site();
+    f.build_ok();
+    let vl = f.read("dia-ban/vinh-long/index.html");
+    let list = &vl[vl.find("class=\"section list-groups\"").expect("grouped")..];
+    let list = text_of(&list[..list.find("</section>").unwrap()]);
+    let order = [
+        "Tỉnh Vĩnh Long cũ (trước 01/7/2025)",
+        "Long Hồ",
+        "Long Hồ sạch",
+        "Tỉnh Bến Tre cũ (trước 01/7/2025)",
+        "Ba Tri",
+        "Đê bao Ba Tri",
+        "Sân chơi Ba Tri",
+        "Tỉnh Trà Vinh cũ (trước 01/7/2025)",
+        "Cầu Kè",
+        "Cầu Kè xanh",
+        "Từ 01/7/2025, theo xã, phường",
+        "Khu Cồn Phụng",
+        "Du lịch Cồn Phụng",
+    ];
+    let mut at = 0;
+    for h in order {
+        let found = list[at..]
+            .find(h)
+            .unwrap_or_else(|| panic!("{h} after {at} in {list}"));
+        at += found + h.len();
+    }
+    assert!(f.exists("dia-ban/vinh-long/khu-con-phung/index.html"));
+    assert!(f
+        .read("dia-ban/vinh-long/khu-con-phung/index.html")
+        .contains("Du lịch Cồn Phụng"));
+    assert!(f
+        .read("dia-ban/index.html")
+        .contains("href=\"/dia-ban/vinh-long/khu-con-phung/\""));
+}
+
+/// A site's own theme from before moved pages (no moved.html, strings without them) still
+/// builds them: with the built-in template, the missing strings named in a warning.
+#[test]
+fn a_theme_without_the_moved_template_still_builds_moved_pages() {
+    let f = written_site();
+    std::fs::remove_file(f.root().join("themes/default/templates/moved.html")).unwrap();
+    let vi = f.root().join("themes/default/i18n/vi.yaml");
+    let strings = std::fs::read_to_string(&vi).unwrap();
+    let strings: String = strings
+        .lines()
+        .filter(|l| !l.trim_start().starts_with("moved"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(&vi, strings).unwrap();
+    let stderr = f.build_ok();
+    assert!(stderr.contains("places.moved"), "{stderr}");
+    assert_eq!(
+        moved_to_any(&f, "dia-ban/tinh-ben-tre/"),
+        "/dia-ban/ben-tre/"
+    );
+}
+
+/// Where a moved page leads, whatever its text.
+fn moved_to_any(f: &Fixture, path: &str) -> String {
+    let html = f.read(&format!("{path}index.html"));
+    let start = html.find("content=\"0; url=").expect("a moved page") + 16;
+    html[start..start + html[start..].find('"').unwrap()].to_string()
+}

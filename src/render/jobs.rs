@@ -8,7 +8,10 @@ use super::*;
 pub(super) enum Job {
     Home,
     Model(usize),
-    Listing { kind: ListKind, page: usize },
+    Listing {
+        kind: ListKind,
+        page: usize,
+    },
     Places,
     Stats,
     Report(i32),
@@ -18,6 +21,12 @@ pub(super) enum Job {
     Search,
     AzLetter(usize),
     NotFound,
+    /// Page `page` of a place listing's path before issue 23 (`site.old_places[place]`),
+    /// linking to where its models are now.
+    Moved {
+        place: usize,
+        page: usize,
+    },
 }
 
 /// Above this many models the search page links one A–Z page per letter instead of listing
@@ -50,6 +59,7 @@ impl<'a> Renderer<'a> {
             Job::Search => routes::SEARCH.into(),
             Job::AzLetter(g) => self.az().1[g].clone(),
             Job::NotFound => routes::NOT_FOUND.into(),
+            Job::Moved { place, page } => routes::listing_page(&s.old_places[place].from, page),
         }
     }
 
@@ -99,10 +109,42 @@ impl<'a> Renderer<'a> {
             listing(ListKind::Field(i), f.len());
         }
         listing(ListKind::Exemplary, s.exemplary.len());
+        jobs.extend(self.moved_jobs());
         jobs.extend(s.by_year.keys().map(|&y| Job::Report(y)));
         jobs.extend((1..=pager::page_count(s.articles.len())).map(Job::Articles));
         jobs.extend((0..s.articles.len()).map(Job::Article));
         jobs.extend((0..s.pages.len()).map(Job::Page));
+        jobs
+    }
+
+    /// The pages of the place paths editors' spellings made before issue 23 that no page of
+    /// the site has now (a moved page never replaces a real one).
+    fn moved_jobs(&self) -> Vec<Job> {
+        let s = self.site;
+        if s.old_places.is_empty() {
+            return Vec::new();
+        }
+        let mut pages = std::collections::HashSet::new();
+        let mut add = |kind: ListKind, n: usize| {
+            let first = self.listing_path(kind);
+            for page in 1..=pager::page_count(n) {
+                pages.insert(routes::listing_page(&first, page));
+            }
+        };
+        for (i, p) in s.provinces.iter().enumerate() {
+            add(ListKind::Province(i), p.models.len());
+        }
+        for (i, d) in s.districts.iter().enumerate() {
+            add(ListKind::District(i), d.models.len());
+        }
+        let mut jobs = Vec::new();
+        for (place, old) in s.old_places.iter().enumerate() {
+            for page in 1..=pager::page_count(old.models) {
+                if !pages.contains(&routes::listing_page(&old.from, page)) {
+                    jobs.push(Job::Moved { place, page });
+                }
+            }
+        }
         jobs
     }
 

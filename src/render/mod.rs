@@ -159,6 +159,9 @@ struct Renderer<'a> {
     output_failed: AtomicBool,
     /// Models per field of each listing, counted once for all of its pages.
     list_totals: Mutex<HashMap<ListKind, Arc<Vec<usize>>>>,
+    /// Each province's models in its listing's grouped order ([`dia_ban::grouped_order`]),
+    /// made once for all of its pages.
+    province_orders: Mutex<HashMap<usize, Option<Arc<Vec<usize>>>>>,
     /// Each model's Markdown when it was moved out of the site (empty otherwise), kept or to
     /// be read again from its file: taken by the model's page.
     taken_bodies: Vec<Mutex<Option<crate::site::TakenBody>>>,
@@ -251,6 +254,7 @@ impl<'a> Renderer<'a> {
             photos: photos::PhotoStore::new(root),
             az: OnceLock::new(),
             list_totals: Mutex::default(),
+            province_orders: Mutex::default(),
             disk_full: AtomicBool::new(false),
             output_failed: AtomicBool::new(false),
             taken_bodies: Vec::new(),
@@ -731,6 +735,7 @@ impl<'a> Renderer<'a> {
                 );
                 self.page(sink, "az.html", &paths[g], ctx)
             }
+            Job::Moved { place, page } => self.moved_page(sink, place, page),
             Job::NotFound => {
                 let ctx = self.context(
                     routes::NOT_FOUND,

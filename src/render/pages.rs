@@ -2,6 +2,7 @@
 //! Word file); each renders its context through its template into the sink.
 
 use super::*;
+use crate::site::moved::PlaceRef;
 
 impl<'a> Renderer<'a> {
     pub(super) fn model_page(&self, sink: &dyn Sink, i: usize) -> Made {
@@ -37,6 +38,10 @@ impl<'a> Renderer<'a> {
         crumbs.push(json!({"label": view.province.name, "url": view.province.url}));
         if let Some(d) = &view.district {
             crumbs.push(json!({"label": d.name, "url": d.url}));
+        }
+        // Since 1 July 2025 a commune is right under its province, with its own page.
+        if let (Some(d), Some(url)) = (s.model_district[i], &view.commune_url) {
+            crumbs.push(json!({"label": s.districts[d].name, "url": url}));
         }
         ctx.insert("breadcrumbs", &crumbs);
         ctx.insert("og_type", "article");
@@ -222,6 +227,19 @@ impl<'a> Renderer<'a> {
         Arc::clone(totals)
     }
 
+    /// Province `p`'s models in its listing's order when the listing is grouped
+    /// ([`dia_ban::grouped_order`]), made on its first page rendered.
+    fn province_order(&self, p: usize) -> Option<Arc<Vec<usize>>> {
+        let mut cache = self
+            .province_orders
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        cache
+            .entry(p)
+            .or_insert_with(|| dia_ban::grouped_order(self.site, p).map(Arc::new))
+            .clone()
+    }
+
     pub(super) fn listing(&self, sink: &dyn Sink, kind: ListKind, page: usize) -> Option<String> {
         let s = self.site;
         let t = &self.theme.i18n;
@@ -244,7 +262,7 @@ impl<'a> Renderer<'a> {
                 (
                     "province",
                     routes::province(&pr.slug),
-                    format!("{} {}", t.get("listing.province"), pr.name),
+                    self.place_heading(PlaceRef::Province(p)),
                     &pr.models,
                     vec![
                         json!({"label": t.get("nav.places"), "url": self.urls.url(routes::PLACES)}),
@@ -257,7 +275,7 @@ impl<'a> Renderer<'a> {
                 (
                     "district",
                     routes::district(&pr.slug, &di.slug),
-                    format!("{} {}, {}", t.get("listing.district"), di.name, pr.name),
+                    self.place_heading(PlaceRef::District(d)),
                     &di.models,
                     vec![
                         json!({"label": t.get("nav.places"), "url": self.urls.url(routes::PLACES)}),
@@ -296,7 +314,22 @@ impl<'a> Renderer<'a> {
         ctx.insert("total", &items.len());
         let totals = self.list_totals(kind, items);
         ctx.insert("field_counts", &views::field_counts(s, &self.urls, &totals));
-        ctx.insert_value("items", self.card_list(pager::slice(items, page)));
+        // A province's models grouped by former province and district, then by commune: the
+        // groups of this page (a group that goes on over several pages says so).
+        let grouped = match kind {
+            ListKind::Province(p) => self.province_order(p),
+            _ => None,
+        };
+        let shown = pager::slice(grouped.as_deref().map_or(items, Vec::as_slice), page);
+        if let (ListKind::Province(p), Some(order)) = (kind, &grouped) {
+            let before = page
+                .checked_sub(1)
+                .and_then(|n| (n * pager::PER_PAGE).checked_sub(1))
+                .and_then(|k| order.get(k).copied());
+            let groups = dia_ban::item_groups(s, &self.urls, t, p, shown, before, |i| self.card(i));
+            ctx.insert_value("item_groups", Value::Array(groups));
+        }
+        ctx.insert_value("items", self.card_list(shown));
         ctx.insert(
             "pager",
             &pager::pager(&path, page, pages, |p| self.urls.url(p)),
@@ -332,6 +365,40 @@ impl<'a> Renderer<'a> {
             ctx.insert("charts", &cs);
         }
         self.page(sink, "list.html", &page_path, ctx)
+    }
+
+    /// The heading of a place's listing: "Mô hình tại Bình Minh, Vĩnh Long".
+    fn place_heading(&self, place: PlaceRef) -> String {
+        let (s, t) = (self.site, &self.theme.i18n);
+        match place {
+            PlaceRef::Province(p) => {
+                format!("{} {}", t.get("listing.province"), s.provinces[p].name)
+            }
+            PlaceRef::District(d) => {
+                let di = &s.districts[d];
+                let pr = &s.provinces[di.province];
+                format!("{} {}, {}", t.get("listing.district"), di.name, pr.name)
+            }
+        }
+    }
+
+    /// Page `page` of a place path editors' spellings made before issue 23
+    /// (`site.old_places[place]`): a small page leading to the listing of its models now.
+    /// Not a page of the sitemap (`None`): the page it leads to is.
+    pub(super) fn moved_page(&self, sink: &dyn Sink, place: usize, page: usize) -> Option<String> {
+        let (s, t) = (self.site, &self.theme.i18n);
+        let old = &s.old_places[place];
+        let path = routes::listing_page(&old.from, page);
+        let to = crate::site::moved::place_path(&s.provinces, &s.districts, old.to);
+        let label = self.place_heading(old.to);
+        let title = t.get("places.moved_title");
+        let mut ctx = self.context(&path, &title, &label);
+        ctx.insert("canonical_url", &self.urls.absolute(&to));
+        ctx.insert(
+            "moved",
+            &json!({"url": self.urls.url(&to), "label": label, "text": t.get("places.moved")}),
+        );
+        self.page(sink, "moved.html", &path, ctx).and(None)
     }
 
     /// The year's report as a Word file beside its page ([`report`], [`docx`]).

@@ -210,8 +210,12 @@ pub struct ModelView {
     pub year: i32,
     pub year_url: String,
     pub province: PlaceLink,
+    /// The district (before 1 July 2025; there is none since).
     pub district: Option<PlaceLink>,
     pub commune: Option<String>,
+    /// The commune's page: a commune since 1 July 2025 has one (its models), a commune
+    /// before has none.
+    pub commune_url: Option<String>,
     pub place: String,
     /// Where a place recognised before 1 July 2025 lies today ("xã Thành Thới, tỉnh Vĩnh
     /// Long"), linked to today's province.
@@ -263,11 +267,16 @@ pub fn model(
             name: site.provinces[p].name.clone(),
             url: province_url(site, urls, p),
         },
-        district: site.model_district[i].map(|d| PlaceLink {
-            name: site.districts[d].name.clone(),
-            url: district_url(site, urls, d),
-        }),
+        district: site.model_district[i]
+            .filter(|&d| !site.districts[d].commune)
+            .map(|d| PlaceLink {
+                name: site.districts[d].name.clone(),
+                url: district_url(site, urls, d),
+            }),
         commune: m.commune.clone(),
+        commune_url: site.model_district[i]
+            .filter(|&d| site.districts[d].commune)
+            .map(|d| district_url(site, urls, d)),
         place: site.place_of(i),
         now: crate::site::places::now_text(site, i, &t.get("model.now_most")).map(|(name, p)| {
             PlaceLink {

@@ -2,6 +2,7 @@
 //! listings by year, place, field and exemplary, replication links, articles and pages.
 //! Pure data built from [`Content`]; no I/O, so it is cheap to rebuild and easy to test.
 
+pub mod moved;
 pub mod places;
 pub mod slugs;
 pub mod stats;
@@ -90,6 +91,9 @@ pub struct Site {
     pub model_today: Vec<Option<usize>>,
     /// Each model's place, resolved against the official list.
     pub model_places: Vec<crate::places::resolve::Resolved>,
+    /// Place paths made from editors' spellings before issue 23 that lead elsewhere now
+    /// ([`moved`]).
+    pub old_places: Vec<moved::OldPlace>,
     /// Provinces, Vietnamese alphabetical order.
     pub provinces: Vec<Province>,
     /// Districts (each listed under its province).
@@ -164,7 +168,16 @@ impl Site {
             model_district,
             model_today,
             model_places,
+            written,
         } = places::group(&config, &mut models, &mut diags);
+        let old_places = moved::old_places(
+            &written,
+            &model_province,
+            &model_district,
+            &provinces,
+            &districts,
+        );
+        drop(written);
 
         // Newest first: year, then date, then title in Vietnamese order, then slug.
         let mut newest: Vec<usize> = (0..n).collect();
@@ -311,6 +324,7 @@ impl Site {
             model_district,
             model_today,
             model_places,
+            old_places,
             provinces,
             districts,
             newest,

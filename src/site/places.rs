@@ -28,6 +28,9 @@ pub struct Grouping {
     pub model_today: Vec<Option<usize>>,
     /// Each model's place, resolved.
     pub model_places: Vec<Resolved>,
+    /// Slugs of each model's province and district as written (before the official
+    /// spelling replaced them): the paths its place pages had before issue 23.
+    pub written: Vec<(String, Option<String>)>,
 }
 
 /// Resolves every model's place, rewrites its names to the official spelling and groups
@@ -36,7 +39,12 @@ pub fn group(config: &SiteConfig, models: &mut [Model], diags: &mut Vec<Diagnost
     let mut resolver = Resolver::new(config.places_extra.clone());
     let places = official();
     let mut model_places = Vec::with_capacity(models.len());
+    let mut written = Vec::with_capacity(models.len());
     for m in models.iter_mut() {
+        written.push((
+            place_slug(&m.province),
+            m.district.as_deref().map(place_slug),
+        ));
         let era = era_of(m.year, m.date.as_deref());
         let (r, problems) = resolver.resolve(
             era,
@@ -177,20 +185,43 @@ pub fn group(config: &SiteConfig, models: &mut [Model], diags: &mut Vec<Diagnost
                 }
                 k
             }),
-            Era::New => r.commune.map(|c| {
-                let u = &places.new_communes[c as usize];
-                let p = model_province[i];
-                let k = (p, place_slug(&u.full_name()));
-                district_map.entry(k.clone()).or_insert_with(|| District {
-                    slug: k.1.clone(),
-                    name: u.full_name(),
-                    province: p,
-                    code: Some(u.code.to_string()),
-                    commune: true,
-                    models: vec![],
-                });
-                k
-            }),
+            Era::New => match r.commune {
+                Some(c) => {
+                    let u = &places.new_communes[c as usize];
+                    let p = model_province[i];
+                    let k = (p, place_slug(&u.full_name()));
+                    district_map.entry(k.clone()).or_insert_with(|| District {
+                        slug: k.1.clone(),
+                        name: u.full_name(),
+                        province: p,
+                        code: Some(u.code.to_string()),
+                        commune: true,
+                        models: vec![],
+                    });
+                    Some(k)
+                }
+                // A commune the list lacks (added by the site, or accepted with a warning)
+                // has its page too, as an unlisted district has.
+                None => m
+                    .commune
+                    .as_deref()
+                    .map(str::trim)
+                    .filter(|c| !c.is_empty())
+                    .map(|c| {
+                        let p = model_province[i];
+                        let k = (p, place_slug(c));
+                        district_map.entry(k.clone()).or_insert_with(|| District {
+                            slug: k.1.clone(),
+                            name: c.to_string(),
+                            province: p,
+                            code: None,
+                            commune: true,
+                            models: vec![],
+                        });
+                        unlisted.entry(k.clone()).or_default().push(c);
+                        k
+                    }),
+            },
         };
         model_district_key.push(key);
     }
@@ -238,6 +269,7 @@ pub fn group(config: &SiteConfig, models: &mut [Model], diags: &mut Vec<Diagnost
         model_district,
         model_today,
         model_places,
+        written,
     }
 }
 

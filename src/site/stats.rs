@@ -43,8 +43,8 @@ pub struct CommuneRow {
     pub province_slug: String,
     /// Commune, as most of its models write it.
     pub name: String,
-    /// The commune's place when it is on the official list (index into `site.districts`,
-    /// which has a page for it).
+    /// The commune's place (index into `site.districts`, which has a page for it): every
+    /// commune a model names after the reform has one, on the official list or not.
     pub place: Option<usize>,
     /// Models.
     pub total: usize,
@@ -127,8 +127,8 @@ pub fn compute(site: &Site, subset: &[usize]) -> Stats {
             _ => site.model_province[i],
         };
         prov.entry(p).or_insert_with(|| vec![0; nf])[m.field] += 1;
-        // After the reform a model's commune is on the list ("Xã Bình Minh", its official
-        // full name), else as written.
+        // After the reform a model's commune is a place of the site: its official full name
+        // ("Xã Bình Minh") when on the list, else as written.
         let listed_commune = site.model_district[i]
             .filter(|&d| site.districts[d].commune)
             .map(|d| site.districts[d].name.as_str());
