@@ -13,7 +13,7 @@
 //! - a numbered unit's abbreviation glued to its number ("Q1", "P5");
 //! - the list's other names, which it keeps as keys without spaces: split back into the
 //!   syllables of the list's names ("saigon" → "sai gon", "thuathienhue" → "thua thien hue",
-//!   "huyenthongnong" → "thong nong"), and a province's keys as one word too ("saigon", "hcm",
+//!   "huyenthongnong" → "huyen thong nong"), and a province's keys as one word too ("saigon", "hcm",
 //!   "tphcm", "hn": readers type them so).
 
 use super::{official, Unit};
@@ -32,9 +32,6 @@ const ABBREVIATIONS: [Option<&str>; 9] = [
     None,       // Xã: as Huyện
     None,       // Đặc khu
 ];
-
-/// Type words that may start a key of the list ("huyenthongnong"); a query drops them.
-const DROPPED_TYPES: [&str; 5] = ["tinh", "huyen", "thi xa", "xa", "phuong"];
 
 /// The names `u` is searched by besides its bare name (see the module's doc). `province`: the
 /// unit is a province (its keys are kept as they are, too).
@@ -68,20 +65,10 @@ pub fn search_names(u: &Unit, province: bool) -> Vec<String> {
             // As one word too: "saigon", "hcm", "tphcm" are typed so.
             push(key.to_string());
         }
-        match syllables(key) {
-            Some(words) => {
-                let mut rest = words.as_str();
-                for t in DROPPED_TYPES {
-                    if let Some(r) = rest.strip_prefix(t).and_then(|r| r.strip_prefix(' ')) {
-                        rest = r;
-                        break;
-                    }
-                }
-                if !rest.chars().all(|c| c.is_ascii_digit() || c == ' ') {
-                    push(rest.to_string());
-                }
-            }
-            None => {}
+        // Split into syllables. A type word it starts with stays: it cannot be told from a
+        // name's first syllable ("huyen thong nong" but "tinh gia", Tĩnh Gia).
+        if let Some(words) = syllables(key) {
+            push(words);
         }
     }
     out
@@ -215,7 +202,14 @@ mod tests {
         let q1 = find(&p.old_districts, "Quận 1", 2);
         assert_eq!(search_names(q1, false), ["Q", "Q1"]);
         let huyen = find(&p.old_districts, "Hà Quảng", 3);
-        assert_eq!(search_names(huyen, false), ["thong nong"]);
+        assert_eq!(
+            search_names(huyen, false),
+            ["huyen thong nong", "thong nong"]
+        );
+        // A former name whose first syllable folds like a type word keeps it (Tĩnh Gia).
+        let nghi_son = find(&p.old_districts, "Nghi Sơn", 4);
+        let names = search_names(nghi_son, false);
+        assert!(names.contains(&"tinh gia".to_string()), "{names:?}");
         let thu_duc = find(&p.old_districts, "Thủ Đức", 1);
         let names = search_names(thu_duc, false);
         assert!(names.contains(&"quan 9".to_string()), "{names:?}");
