@@ -255,6 +255,173 @@ fn search_finds_models_by_former_and_todays_names() {
         .any(|u| u.contains("dich-vu-cong-xa-moi")));
 }
 
+/// A place as readers type it (issue 23): with or without its type word ("Thành phố",
+/// "TP.", "thị trấn", "TT", "quận", "Q.", "phường", "P.", "tỉnh", "huyện", "xã"), with or
+/// without accents, or by another name the list knows ("hcm", "tphcm", "Sài Gòn",
+/// "Thừa Thiên Huế"): the models of that place come first.
+#[test]
+fn search_finds_a_place_as_readers_write_it() {
+    let f = Fixture::new(Some("title: \"Dân vận khéo\"\n"));
+    for (path, text) in [
+        model(
+            "q1",
+            "Mô hình ở Quận 1",
+            2024,
+            "2024-10-01",
+            "province: \"TP. Hồ Chí Minh\"\ndistrict: \"Quận 1\"\ncommune: \"Phường Bến Nghé\"\n",
+        ),
+        model(
+            "sg",
+            "Mô hình ở phường Sài Gòn",
+            2025,
+            "2025-10-01",
+            "province: \"Thành phố Hồ Chí Minh\"\ncommune: \"phường sài gòn\"\n",
+        ),
+        model(
+            "dn",
+            "Mô hình ở Thu Bồn",
+            2025,
+            "2025-08-15",
+            "province: \"TP. Đà Nẵng\"\ncommune: \"Xã Thu Bồn\"\n",
+        ),
+        // Xã Ba Tri (2025) was made of the town (thị trấn) Ba Tri and its neighbours.
+        model(
+            "bt",
+            "Mô hình ở xã Ba Tri",
+            2025,
+            "2025-10-01",
+            "province: \"Vĩnh Long\"\ncommune: \"Xã Ba Tri\"\n",
+        ),
+        // Huyện Ba Tri, not the town.
+        model(
+            "tx",
+            "Mô hình ở Tân Xuân",
+            2023,
+            "2023-05-10",
+            "province: \"tỉnh Bến Tre\"\ndistrict: \"huyện Ba Tri\"\ncommune: \"xã Tân Xuân\"\n",
+        ),
+        model(
+            "hue",
+            "Mô hình ở Huế",
+            2024,
+            "2024-10-01",
+            "province: \"Thừa Thiên Huế\"\n",
+        ),
+        model(
+            "ld",
+            "Mô hình ở Lâm Hà",
+            2024,
+            "2024-10-01",
+            "province: \"Lâm Đồng\"\ndistrict: \"Lâm Hà\"\n",
+        ),
+    ] {
+        f.write(&path, &text);
+    }
+    f.build_ok();
+    let ix = load_index(&f.root().join("public"));
+    let slug = |u: &String| {
+        u.trim_end_matches('/')
+            .rsplit('/')
+            .next()
+            .unwrap_or_default()
+            .to_string()
+    };
+    // The first `first.len()` results are `first` (in any order); with `only`, nothing else.
+    let check = |q: &str, first: &[&str], only: bool| {
+        let got: Vec<String> = ix.search_urls(q).iter().map(slug).collect();
+        let mut top: Vec<&str> = got.iter().take(first.len()).map(String::as_str).collect();
+        top.sort_unstable();
+        let mut want = first.to_vec();
+        want.sort_unstable();
+        assert_eq!(top, want, "{q:?}: {got:?}");
+        if only {
+            assert_eq!(got.len(), first.len(), "{q:?}: {got:?}");
+        }
+    };
+    let (q1, sg, dn, bt, tx, hue) = (
+        "mo-hinh-o-quan-1",
+        "mo-hinh-o-phuong-sai-gon",
+        "mo-hinh-o-thu-bon",
+        "mo-hinh-o-xa-ba-tri",
+        "mo-hinh-o-tan-xuan",
+        "mo-hinh-o-hue",
+    );
+    // A province-level city, named alone on the pages: with its type word or without.
+    for q in [
+        "Thành phố Đà Nẵng",
+        "thanh pho da nang",
+        "TP Đà Nẵng",
+        "TP. Đà Nẵng",
+        "tp.da nang",
+        "Đà Nẵng",
+        "da nang",
+    ] {
+        check(q, &[dn], true);
+    }
+    // Hồ Chí Minh City, and the names the list knows it by.
+    for q in [
+        "Thành phố Hồ Chí Minh",
+        "thanh pho ho chi minh",
+        "TP. Hồ Chí Minh",
+        "tp ho chi minh",
+        "Hồ Chí Minh",
+        "tp hcm",
+        "TP.HCM",
+        "tp.hcm ",
+        "hcm",
+        "HCM ",
+        "tphcm",
+        "TPHCM ",
+        "saigon",
+        "Sài Gòn",
+        "sai gon ",
+    ] {
+        check(q, &[q1, sg], true);
+    }
+    // A town (thị trấn): with its type word, the town's models only (xã Ba Tri was made of
+    // it); abbreviated or without it, every model of a place named Ba Tri, the town's first.
+    for q in ["thị trấn Ba Tri", "thi tran ba tri", "Thị Trấn Ba Tri "] {
+        check(q, &[bt], true);
+    }
+    for q in ["TT Ba Tri", "TT. Ba Tri", "tt.ba tri "] {
+        check(q, &[bt], false);
+        check(q, &[bt, tx], true);
+    }
+    for q in ["ba tri", "Ba Tri", "huyện Ba Tri", "xã Ba Tri"] {
+        check(q, &[bt, tx], true);
+    }
+    // Urban districts and wards (phường Sài Gòn was made of Bến Nghé, in Quận 1).
+    for q in [
+        "quận 1 ",
+        "Quận 1 ",
+        "Q.1 ",
+        "Q. 1 ",
+        "Q1",
+        "q1 ",
+        "phường Bến Nghé",
+        "P. Bến Nghé",
+        "p.ben nghe",
+        "ben nghe",
+        "Bến Nghé, Quận 1",
+        "P. Bến Nghé, Q.1, TP.HCM",
+    ] {
+        check(q, &[q1, sg], true);
+    }
+    // Provinces with and without "tỉnh"; a former name the list keeps ("Thừa Thiên Huế").
+    for q in ["tỉnh Bến Tre", "tinh ben tre", "Bến Tre"] {
+        check(q, &[bt, tx], true);
+    }
+    for q in [
+        "Thừa Thiên Huế",
+        "thua thien hue",
+        "thuathienhue",
+        "TP Huế",
+        "thành phố huế",
+    ] {
+        check(q, &[hue], true);
+    }
+}
+
 /// Names as editors really write them, each right for its date: a former name the list knows
 /// ("Thừa Thiên Huế", a province until 2025), abbreviated type words ("P.", "H.", "Q."), and a
 /// name whose first word folds like a type word ("Quản" as "Quận"). None is an error or a

@@ -12,6 +12,7 @@
 pub mod config;
 pub mod names;
 pub mod resolve;
+pub mod search;
 
 use std::collections::HashMap;
 use std::sync::OnceLock;

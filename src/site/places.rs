@@ -349,23 +349,49 @@ pub fn open_place(site: &super::Site, i: usize) -> OpenPlace {
 
 /// Other names of model `i`'s place for search (indexed, not shown): for a model recognised
 /// before the reform, today's province and communes; after it, the former provinces,
-/// districts and communes its commune (else its province) was made of.
+/// districts and communes its commune (else its province) was made of. A model after the
+/// reform whose commune is not on the list (a site's own unit, `places: extra`) gets every
+/// former province of today's: it may lie on any of them, and nothing tells which.
+///
+/// Each unit, its own and these, is also named as readers write it
+/// ([`crate::places::search::search_names`]): with the type word a query keeps ("Thành phố
+/// Đà Nẵng", "Thị trấn Ba Tri"), its abbreviation ("TP", "Q1") and the list's other names
+/// ("hcm", "tphcm", "sai gon").
 pub fn search_aliases(site: &super::Site, i: usize) -> Vec<String> {
+    use crate::places::search::search_names;
+    use crate::places::Unit;
     let r = &site.model_places[i];
     let places = official();
-    let mut out: Vec<String> = Vec::new();
-    let mut push = |s: String| {
-        if !out.contains(&s) {
-            out.push(s);
+    // The model's own units, then the others, each with whether it is a province.
+    let mut units: Vec<(&Unit, bool)> = Vec::new();
+    match r.era {
+        Era::Old => {
+            units.extend(
+                r.province
+                    .map(|p| (&places.old_provinces[p as usize], true)),
+            );
+            units.extend(
+                r.district
+                    .map(|d| (&places.old_districts[d as usize], false)),
+            );
+            units.extend(r.commune.map(|c| (&places.old_communes[c as usize], false)));
         }
-    };
+        Era::New => {
+            units.extend(
+                r.province
+                    .map(|p| (&places.new_provinces[p as usize], true)),
+            );
+            units.extend(r.commune.map(|c| (&places.new_communes[c as usize], false)));
+        }
+    }
+    let own = units.len();
     match r.era {
         Era::Old => {
             if let Some(p) = r.today_province {
-                push(places.new_provinces[p as usize].name.to_string());
+                units.push((&places.new_provinces[p as usize], true));
             }
             for &c in &r.today_communes {
-                push(places.new_communes[c as usize].name.to_string());
+                units.push((&places.new_communes[c as usize], false));
             }
         }
         Era::New => match (r.commune, r.province) {
@@ -373,21 +399,41 @@ pub fn search_aliases(site: &super::Site, i: usize) -> Vec<String> {
                 for &o in places.former_communes_of(c) {
                     let oc = &places.old_communes[o as usize];
                     let d = &places.old_districts[oc.parent as usize];
-                    push(oc.name.to_string());
-                    push(d.name.to_string());
-                    push(places.old_provinces[d.parent as usize].name.to_string());
+                    units.push((oc, false));
+                    units.push((d, false));
+                    units.push((&places.old_provinces[d.parent as usize], true));
                 }
             }
             (None, Some(p)) => {
                 for o in places.former_provinces_of(p) {
-                    push(places.old_provinces[o as usize].name.to_string());
+                    units.push((&places.old_provinces[o as usize], true));
                 }
             }
             _ => {}
         },
     }
+    let mut out: Vec<String> = Vec::new();
+    let mut push = |s: String| {
+        if !out.contains(&s) {
+            out.push(s);
+        }
+    };
+    for (k, &(u, province)) in units.iter().enumerate() {
+        if units[..k].iter().any(|&(v, _)| std::ptr::eq(u, v)) {
+            continue;
+        }
+        if k >= own {
+            push(u.name.to_string());
+        }
+        for n in search_names(u, province) {
+            push(n);
+        }
+    }
     // The names the page shows are indexed already.
-    let shown = vntext::fold(&site.place_of(i));
-    out.retain(|a| !shown.contains(&vntext::fold(a)));
+    let shown = dvk_search::text::terms_of(&site.place_of(i));
+    out.retain(|a| {
+        let terms = dvk_search::text::terms_of(a);
+        !terms.is_empty() && !shown.windows(terms.len()).any(|w| w == terms.as_slice())
+    });
     out
 }

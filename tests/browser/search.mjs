@@ -2,8 +2,8 @@
 //
 //   node tests/browser/search.mjs --dvk target/debug/dvk [--site .]
 //
-// Copies the sample site (content/ and themes/ of --site) into a temp folder, adds two fixture
-// models (HTML in a title; text in decomposed NFD form), builds it with `dvk build` under the
+// Copies the sample site (content/ and themes/ of --site) into a temp folder, adds fixture
+// models (HTML in a title; text in decomposed NFD form; abbreviations; a place in Hồ Chí Minh City), builds it with `dvk build` under the
 // sub-path /danvan/, serves it on 127.0.0.1 with a strict CSP (script-src 'self'), and types
 // queries into /danvan/tim-kiem/. Exits 0 when every check passes; prints "SKIP: …" and exits 0
 // when no Chromium is installed; exits 1 on failure.
@@ -74,7 +74,21 @@ slug: "mot-cua-than-thien"
 
 UBND xã tiếp công dân mỗi sáng thứ Hai; HĐND xã giám sát, Hội CCB góp ý.
 `);
-const FIXTURES = ['the-html-trong-tieu-de', 'thap-sang-duong-que', 'mot-cua-than-thien'];
+// A model of Hồ Chí Minh City, written as editors do: found by every name readers type for it.
+fs.writeFileSync(path.join(fixtures, 'hem-xanh.md'), `---
+title: "Hẻm xanh tự quản"
+year: 2024
+province: "TP. Hồ Chí Minh"
+district: "Quận 1"
+commune: "Phường Bến Nghé"
+field: "Kinh tế"
+host: "Ban Dân vận"
+slug: "hem-xanh-tu-quan"
+---
+
+Người dân trong hẻm cùng trồng cây, giữ vệ sinh chung.
+`);
+const FIXTURES = ['the-html-trong-tieu-de', 'thap-sang-duong-que', 'mot-cua-than-thien', 'hem-xanh-tu-quan'];
 const out = path.join(tmp, 'public');
 const build = spawnSync(dvk, ['build', tmp, '-o', out, '--quiet', '--base-url', 'http://127.0.0.1/danvan/'], { encoding: 'utf8' });
 if (build.status !== 0) {
@@ -243,6 +257,21 @@ try {
   check(lamHa.length >= 3 && lamHa.slice(0, 10).every((r) => /Lâm Hà/.test(r.meta)), '"lam ha": the first ten are Lâm Hà models, though làm and hạ are common words', lamHa.slice(0, 10).map((r) => r.meta));
   const typo = await search('huyhn thuc khang');
   check(typo.length > 0 && /Huỳnh Thúc Kháng|học sinh giỏi/i.test(typo[0].title + typo[0].meta), 'a one-letter typo ("huyhn") is corrected', typo.slice(0, 2).map((r) => r.title));
+
+  // Places as readers type them (issue 23): with or without the type word, abbreviated,
+  // without accents, by the other names the official list knows.
+  for (const q of ['tp hcm', 'TP.HCM', 'TP. Hồ Chí Minh', 'thành phố hồ chí minh', 'hcm', 'tphcm', 'Sài Gòn', 'saigon', 'Q.1 ', 'quận 1 ', 'P. Bến Nghé', 'phuong ben nghe']) {
+    const r = await search(q);
+    check(r.length > 0 && r[0].href.endsWith('/mo-hinh/hem-xanh-tu-quan/'), `"${q}" finds the model of Quận 1, Hồ Chí Minh City, first`, hrefs(r).slice(0, 3));
+  }
+  for (const q of ['Thành phố Đà Nẵng', 'thanh pho da nang', 'TP Đà Nẵng', 'tp.da nang']) {
+    const r = await search(q);
+    check(r.length >= 3 && r.slice(0, 3).every((x) => /Quảng Nam/.test(x.meta)), `"${q}" finds the models of former Quảng Nam (today's Đà Nẵng) first`, r.slice(0, 3).map((x) => x.meta));
+  }
+  for (const q of ['thị trấn Bình Đại', 'thi tran binh dai', 'TT Bình Đại', 'tt. binh dai ']) {
+    const r = await search(q);
+    check(r.length > 0 && /Thị trấn Bình Đại/.test(r[0].meta), `"${q}" finds the model of the town of Bình Đại first`, r.slice(0, 3).map((x) => x.meta));
+  }
 
   // 10. The judged queries (tests/search_judged/queries.yaml), typed in the page: precision of
   // the first three results, as tests/search_judged.rs computes it on the index in Rust.

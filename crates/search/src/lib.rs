@@ -4,7 +4,9 @@
 //! # Matching rules
 //! Text and queries are folded with [`vntext::fold`] (case, every diacritic, `đ` → `d`, NFC or
 //! NFD alike) and split into terms by [`text::tokens`]. A query matches a doc when every query
-//! word does (AND); a quoted phrase matches docs where its words are adjacent; the last word,
+//! word does (AND), except function words and the type words of places with their
+//! abbreviations ("ở", "huyện", "xã", "TP", "TT", "Q.", "P.": [`query::OPTIONAL_WORDS`]),
+//! which only rank; a quoted phrase matches docs where its words are adjacent; the last word,
 //! while still being typed, matches as a prefix. Title and place matches rank first, then host,
 //! tags, field and summary, then the body.
 //!

@@ -31,10 +31,16 @@ pub enum Item {
 /// for "mô hình heo đất ở huyện Lâm Hà" wants the models about heo đất in Lâm Hà, whether or
 /// not their text says "ở" or "huyện". Folded; quoted phrases and the word being typed are
 /// never optional. Written into the manifest (`optional`) for the client.
+///
+/// Type words of places are among them ("tỉnh", "huyện", "thị xã", "xã", "phường"), with the
+/// abbreviations of type words ("TP.HCM", "TX", "TT", "P. 5", "Q.1", "H.", "X."): a place is
+/// found with or without them. "Thành phố", "quận", "thị trấn" are words of running text
+/// ("thành phố văn minh", "quan tâm", "mặt trận"), so they stay: the site indexes the full
+/// name of each unit of those types with its other names (`place_aliases`).
 pub const OPTIONAL_WORDS: &[&str] = &[
     "o", "cua", "va", "cac", "nhung", "cho", "voi", "tai", "trong", "la", "mot", "de", "duoc",
     "ve", "theo", "nhu", "thi", "ma", "khi", "da", "se", "hay", "hoac", "nay", "do", "mo", "hinh",
-    "huyen", "tinh", "xa", "phuong",
+    "huyen", "tinh", "xa", "phuong", "tp", "tx", "tt", "p", "q", "h", "x",
 ];
 
 fn is_quote(c: char) -> bool {
@@ -593,6 +599,75 @@ mod tests {
         assert!(ix.search_urls("heo đất ở xyzzy ").is_empty());
         // A query of function words only is matched as it is.
         assert!(ix.search_urls("ở của ").is_empty());
+    }
+
+    #[test]
+    fn places_with_or_without_their_type_words_abbreviated_or_not() {
+        let mut docs = sample();
+        // What the site adds to a unit's names (`place_aliases`): the type's abbreviation,
+        // a numbered unit's glued, the official list's other names.
+        let mut q1 = model(
+            "mo-hinh/mot-cua/",
+            "Một cửa thân thiện",
+            "Phường Bến Nghé, Quận 1, Thành phố Hồ Chí Minh",
+            "Tiếp dân mỗi sáng.",
+        );
+        q1.place_aliases = ["P", "Q", "Q1", "TP", "hcm", "tphcm", "saigon", "sai gon"]
+            .map(String::from)
+            .to_vec();
+        docs.push(q1);
+        let mut town = model(
+            "mo-hinh/den-duong/",
+            "Thắp sáng đường quê",
+            "Thị trấn Nam Ban, Lâm Hà, Lâm Đồng",
+            "Đèn năng lượng mặt trời.",
+        );
+        town.place_aliases = vec!["TT".into()];
+        docs.push(town);
+        let ix = Index::from_files(&build_index(&docs)).expect("index loads");
+        for q in [
+            "tp hcm",
+            "TP.HCM",
+            "TP. Hồ Chí Minh",
+            "thành phố hồ chí minh",
+            "hcm",
+            "tphcm",
+            "Sài Gòn",
+            "saigon",
+            "Q.1 ",
+            "q1",
+            "quận 1 ",
+            "P. Bến Nghé",
+            "phường ben nghe",
+        ] {
+            let urls = ix.search_urls(q);
+            assert_eq!(
+                urls.first().map(String::as_str),
+                Some("mo-hinh/mot-cua/"),
+                "{q}"
+            );
+            // Only docs with the number ("alert(1)" in a title) come after.
+            assert!(urls.len() == 1 || q.contains('1'), "{q}: {urls:?}");
+        }
+        // Abbreviated, the type word only ranks: every Lâm Hà model, the town's first.
+        for q in ["TT Lâm Hà", "tt. lam ha "] {
+            let urls = ix.search_urls(q);
+            assert_eq!(urls[..2], ["mo-hinh/den-duong/", "mo-hinh/heo-dat/"], "{q}");
+        }
+        // "Thành phố", "quận", "thị trấn" are words of running text too: kept.
+        assert_eq!(
+            ix.search_urls("thị trấn Lâm Hà"),
+            vec!["mo-hinh/den-duong/"]
+        );
+        assert!(ix.search_urls("thành phố Lâm Hà").is_empty());
+        for w in [
+            "tp", "tx", "tt", "p", "q", "h", "x", "tinh", "huyen", "xa", "phuong",
+        ] {
+            assert!(OPTIONAL_WORDS.contains(&w), "{w}");
+        }
+        for w in ["thanh", "pho", "quan", "tran"] {
+            assert!(!OPTIONAL_WORDS.contains(&w), "{w}");
+        }
     }
 
     #[test]
