@@ -91,6 +91,32 @@ fn nearest_hint(written: &str, candidates: &[String]) -> String {
     }
 }
 
+/// The unit of `pool` that `written` names with a one-letter typo ([`names::typo_of`]), with
+/// the warning saying the pages use its official name; `name_of` gives a unit's display name.
+fn typo_in(
+    written: &str,
+    pool: &[u32],
+    name_of: impl Fn(u32) -> String,
+    key: &'static str,
+    parent: &str,
+) -> Option<(u32, Problem)> {
+    let names: Vec<String> = pool.iter().map(|&i| name_of(i)).collect();
+    let t = names::typo_of(written, &names)?;
+    Some((
+        pool[t],
+        Problem {
+            error: false,
+            key,
+            message: crate::msg!(
+                "places.typo",
+                name = written.trim(),
+                parent = parent,
+                official = &names[t],
+            ),
+        },
+    ))
+}
+
 fn same_key(a: &str, b: &str) -> bool {
     let ka = names::key_without_type(a).unwrap_or_else(|| names::key(a));
     let kb = names::key_without_type(b).unwrap_or_else(|| names::key(b));
@@ -294,23 +320,15 @@ impl Resolver {
                         && !self.is_extra(province, None, Some(c))
                         && former().is_none()
                     {
-                        let pool = places.new_communes_of(p);
-                        let names: Vec<String> = pool
-                            .iter()
-                            .map(|&i| places.new_communes[i as usize].display_name())
-                            .collect();
-                        if let Some(t) = names::typo_of(c, &names) {
-                            problems.push(Problem {
-                                error: false,
-                                key: "commune",
-                                message: crate::msg!(
-                                    "places.typo",
-                                    name = c.trim(),
-                                    parent = places.new_provinces[p as usize].in_text(),
-                                    official = &names[t],
-                                ),
-                            });
-                            found.push(pool[t]);
+                        if let Some((ci, problem)) = typo_in(
+                            c,
+                            places.new_communes_of(p),
+                            |i| places.new_communes[i as usize].display_name(),
+                            "commune",
+                            &places.new_provinces[p as usize].in_text(),
+                        ) {
+                            problems.push(problem);
+                            found.push(ci);
                             typo = true;
                         }
                     }
@@ -389,23 +407,15 @@ impl Resolver {
                 });
             let mut typo = false;
             if found.is_empty() && !extra {
-                let pool = places.districts_of(p);
-                let names: Vec<String> = pool
-                    .iter()
-                    .map(|&i| places.old_districts[i as usize].display_name())
-                    .collect();
-                if let Some(t) = names::typo_of(d, &names) {
-                    problems.push(Problem {
-                        error: false,
-                        key: "district",
-                        message: crate::msg!(
-                            "places.typo",
-                            name = d.trim(),
-                            parent = places.old_provinces[p as usize].in_text(),
-                            official = &names[t],
-                        ),
-                    });
-                    found.push(pool[t]);
+                if let Some((di, problem)) = typo_in(
+                    d,
+                    places.districts_of(p),
+                    |i| places.old_districts[i as usize].display_name(),
+                    "district",
+                    &places.old_provinces[p as usize].in_text(),
+                ) {
+                    problems.push(problem);
+                    found.push(di);
                     typo = true;
                 }
             }
@@ -471,22 +481,15 @@ impl Resolver {
         };
         let mut typo = false;
         if found.is_empty() && !self.is_extra(province, district, Some(c)) {
-            let names: Vec<String> = pool
-                .iter()
-                .map(|&i| places.old_communes[i as usize].display_name())
-                .collect();
-            if let Some(t) = names::typo_of(c, &names) {
-                problems.push(Problem {
-                    error: false,
-                    key: "commune",
-                    message: crate::msg!(
-                        "places.typo",
-                        name = c.trim(),
-                        parent = &parent,
-                        official = &names[t],
-                    ),
-                });
-                found.push(pool[t]);
+            if let Some((ci, problem)) = typo_in(
+                c,
+                &pool,
+                |i| places.old_communes[i as usize].display_name(),
+                "commune",
+                &parent,
+            ) {
+                problems.push(problem);
+                found.push(ci);
                 typo = true;
             }
         }
