@@ -407,6 +407,55 @@ fn long_poll_answers_when_the_page_changes() {
     assert!(body.contains("\"reload\":false"), "{body}");
 }
 
+/// The search index waits for the background check of every body; an edit saved meanwhile
+/// (the check starts 1.5 s after the server) must still show at once, and the index must
+/// still come: the request used to hold the site while it waited, the rebuild waited for the
+/// site for 30 s and stopped the check the index waited for.
+#[test]
+fn an_edit_while_the_search_index_waits_shows_at_once() {
+    let f = site();
+    let s = Server::start(&f, &[]);
+    let addr = s.addr;
+    let index = std::thread::spawn(move || {
+        let started = Instant::now();
+        let mut st = TcpStream::connect(addr).unwrap();
+        st.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
+        write!(
+            st,
+            "GET /tim-kiem/index.json HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap();
+        let mut raw = String::new();
+        let _ = st.read_to_string(&mut raw);
+        (started.elapsed(), raw)
+    });
+    std::thread::sleep(Duration::from_millis(200));
+    let saved = Instant::now();
+    std::fs::write(
+        f.root().join("content/models/2024/chau-thanh/heo-dat.md"),
+        MODEL.replace("Chị em góp tiền", "WHILEWAITING"),
+    )
+    .unwrap();
+    s.wait_for(PAGE, "the edit", |_, b| b.contains("WHILEWAITING"));
+    assert!(
+        saved.elapsed() < Duration::from_secs(5),
+        "the edit took {:?} to show",
+        saved.elapsed()
+    );
+    let (elapsed, raw) = index.join().unwrap();
+    assert!(
+        raw.starts_with("HTTP/1.1 200"),
+        "{}",
+        &raw[..raw.len().min(300)]
+    );
+    assert!(
+        elapsed < Duration::from_secs(15),
+        "the index took {elapsed:?}"
+    );
+    let (status, _, body) = s.get("/tim-kiem/index.json");
+    assert_eq!(status, 200, "{body}");
+}
+
 #[test]
 fn a_thousand_concurrent_requests() {
     let f = site();

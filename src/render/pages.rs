@@ -196,11 +196,7 @@ impl<'a> Renderer<'a> {
         let path = routes::page(&sp.slug);
         let r = self.body(&sp.page.origin.path, &sp.page.body);
         self.copy_assets(sink, &path, &r, &sp.page.origin.path);
-        let desc = sp
-            .page
-            .summary
-            .clone()
-            .unwrap_or_else(|| crate::site::shorten(&r.lead, 200));
+        let desc = page_description(sp, &r);
         let mut ctx = self.context(&path, &sp.page.title, &desc);
         self.with_code_css(&mut ctx, &r);
         ctx.insert(
@@ -211,6 +207,22 @@ impl<'a> Renderer<'a> {
             path: self.page(sink, "page.html", &path, ctx),
             doc: Some(self.page_doc(p, desc, r.text)),
         }
+    }
+
+    /// The search document of article `a` without its page: the body's text only (no
+    /// template, no photo processed), for `serve`'s background check.
+    pub(super) fn article_search_doc(&self, a: usize) -> dvk_search::SearchDoc {
+        let art = &self.site.articles[a];
+        let r = self.body(&art.article.origin.path, &art.article.body);
+        self.article_doc(a, self.article_summary(a).summary, r.text)
+    }
+
+    /// The search document of plain page `p` without its page (see [`Self::article_search_doc`]).
+    pub(super) fn page_search_doc(&self, p: usize) -> dvk_search::SearchDoc {
+        let sp = &self.site.pages[p];
+        let r = self.body(&sp.page.origin.path, &sp.page.body);
+        let desc = page_description(sp, &r);
+        self.page_doc(p, desc, r.text)
     }
 
     /// The models per field of listing `kind` (its `items`), counted on its first page
@@ -516,4 +528,12 @@ impl<'a> Renderer<'a> {
         ctx.insert("breadcrumbs", &vec![json!({"label": t.fill("common.year_n", &[("year", &year.to_string())]), "url": self.urls.year(year)})]);
         self.page(sink, "report.html", &path, ctx)
     }
+}
+
+/// A plain page's description: its `summary`, else the start of its first paragraph.
+fn page_description(sp: &crate::site::SitePage, r: &markdown::Rendered) -> String {
+    sp.page
+        .summary
+        .clone()
+        .unwrap_or_else(|| crate::site::shorten(&r.lead, 200))
 }

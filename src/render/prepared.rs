@@ -117,11 +117,10 @@ impl<'a> Prepared<'a> {
             self.r.theme,
             Cow::Borrowed(self.r.links.as_ref()),
         );
-        let jobs = (0..site.articles.len())
-            .map(Job::Article)
-            .chain((0..site.pages.len()).map(Job::Page));
-        let docs = jobs
-            .filter_map(|job| other.render_job(&job, &NullSink).doc)
+        // Their bodies only: the pages themselves (templates, photos) are made when asked for.
+        let docs = (0..site.articles.len())
+            .map(|a| other.article_search_doc(a))
+            .chain((0..site.pages.len()).map(|p| other.page_search_doc(p)))
             .collect();
         for (path, body) in &site.rejected_bodies {
             other.body(path, body);

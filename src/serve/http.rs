@@ -404,11 +404,6 @@ fn find(shared: &Shared, key: &str) -> Found {
         CacheSink { shared, generation }.put(key, e.clone());
         return Found::File(e);
     }
-    if key.starts_with(routes::SEARCH) {
-        if let Some(b) = super::search::file(shared, generation, &snap, key) {
-            return Found::File(Entry::Bytes(b));
-        }
-    }
     // The theme's static files.
     if let Some(p) = shared
         .static_files
@@ -419,6 +414,19 @@ fn find(shared: &Shared, key: &str) -> Found {
     {
         return Found::File(p);
     }
+    let (generation, snap) = if key.starts_with(routes::SEARCH) {
+        // The index may wait for the background check: not while holding the site, which a
+        // rebuild needs.
+        let abbreviations = snap.site().config.abbreviations();
+        drop(snap);
+        if let Some(b) = super::search::file(shared, generation, &abbreviations, key) {
+            return Found::File(Entry::Bytes(b));
+        }
+        shared.current()
+    } else {
+        (generation, snap)
+    };
+    let prep = snap.prepared();
     // A file a page brings (photo, chart data): render the page it belongs to.
     let mut parent = key;
     while let Some(i) = parent[..parent.len().saturating_sub(1)].rfind('/') {

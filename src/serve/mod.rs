@@ -324,6 +324,8 @@ const STRING_KEYS: &[(&str, &str)] = &[
 const DEBOUNCE: Duration = Duration::from_millis(12);
 /// The longest a rebuild waits for events to settle.
 const DEBOUNCE_MAX: Duration = Duration::from_millis(150);
+/// The longest a rebuild waits for requests to let go of the served site (see [`take_snapshot`]).
+const TAKE_WAIT: Duration = Duration::from_millis(1000);
 /// How long a long-poll request is held before it is answered "nothing new".
 const POLL_HOLD: Duration = Duration::from_secs(25);
 
@@ -629,10 +631,19 @@ fn start_check(shared: &Arc<Shared>, generation: u64, snap: Arc<Snapshot>) {
     let shared = shared.clone();
     std::thread::spawn(move || {
         use rayon::prelude::*;
-        if generation == 1 {
-            // Let the first pages a browser asks for have the processor first.
+        let snap = if generation == 1 {
+            // Let the first pages a browser asks for have the processor first, without
+            // holding the site: an edit made meanwhile is rebuilt at once.
+            let weak = Arc::downgrade(&snap);
+            drop(snap);
             std::thread::sleep(Duration::from_millis(1500));
-        }
+            match weak.upgrade() {
+                Some(s) => s,
+                None => return,
+            }
+        } else {
+            snap
+        };
         let prep = snap.prepared();
         let n = snap.site().models.len();
         let cancelled = || {
@@ -673,25 +684,32 @@ fn start_check(shared: &Arc<Shared>, generation: u64, snap: Arc<Snapshot>) {
     });
 }
 
-/// Takes the served snapshot out of the server, waiting for requests that use it to finish.
-fn take_snapshot(shared: &Shared) -> Option<(u64, Snapshot)> {
-    let (generation, mut arc) = shared
+/// Takes the served snapshot out of the server, waiting a little for the requests that use
+/// it to finish: its generation, and the snapshot itself unless a request still holds it
+/// after [`TAKE_WAIT`] (a first view processing many photos, say). Without it the rebuild
+/// assembles the site afresh rather than keep the editor waiting; the request finishes with
+/// the old one.
+fn take_snapshot(shared: &Shared) -> (u64, Option<Snapshot>) {
+    let Some((generation, mut arc)) = shared
         .snapshot
         .lock()
         .unwrap_or_else(|e| e.into_inner())
-        .take()?;
+        .take()
+    else {
+        return (0, None);
+    };
     shared
         .check_generation
         .fetch_add(1_000_000, Ordering::SeqCst);
-    let deadline = Instant::now() + Duration::from_secs(30);
+    let deadline = Instant::now() + TAKE_WAIT;
     loop {
         match Arc::try_unwrap(arc) {
-            Ok(s) => return Some((generation, s)),
+            Ok(s) => return (generation, Some(s)),
             Err(a) if Instant::now() < deadline => {
                 arc = a;
                 std::thread::sleep(Duration::from_micros(200));
             }
-            Err(_) => return None,
+            Err(_) => return (generation, None),
         }
     }
 }
@@ -826,11 +844,7 @@ fn rebuild_loop(
                 ws.rescan();
             }
         }
-        let taken = take_snapshot(shared);
-        let (old_generation, old) = match taken {
-            Some((g, s)) => (g, Some(s)),
-            None => (0, None),
-        };
+        let (old_generation, old) = take_snapshot(shared);
         let (snap, outcome) = ws.rebuild(old);
         let generation = match &outcome {
             Outcome::Published { .. } => old_generation + 1,
@@ -862,19 +876,23 @@ fn rebuild_loop(
                         .retain(|k, _| !pages.touches(k) && !is_generated(k)),
                 }
             }
-            {
+            // The search documents: a patched site's are redone here; otherwise (or when the
+            // check of the previous site was stopped by this rebuild) a new check makes them.
+            let check = {
                 let mut s = shared.search.lock().unwrap_or_else(|e| e.into_inner());
-                if *reassembled {
-                    s.ready = false;
-                } else if s.ready && s.generation == old_generation {
+                if !*reassembled && s.ready && s.generation == old_generation {
                     for &i in docs_changed {
                         if let Some(slot) = s.models.get_mut(i) {
                             *slot = snap.prepared().model_search_doc(i).0;
                         }
                     }
                     s.generation = generation;
+                    false
+                } else {
+                    s.ready = false;
+                    true
                 }
-            }
+            };
             *shared.snapshot.lock().unwrap_or_else(|e| e.into_inner()) =
                 Some((generation, snap.clone()));
             shared.snapshot_ready.notify_all();
@@ -885,7 +903,7 @@ fn rebuild_loop(
                 reassembled: *reassembled,
                 elapsed: noticed.elapsed(),
             });
-            if *reassembled {
+            if check {
                 start_check(shared, generation, snap.clone());
             }
             let warnings: Vec<Diagnostic> = ws

@@ -2,7 +2,7 @@
 //! model's document is redone at once); the index files are encoded again only when the
 //! search page asks for them after a change.
 
-use super::{Shared, Snapshot};
+use super::Shared;
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
@@ -13,7 +13,7 @@ use std::time::Duration;
 pub(crate) fn file(
     shared: &Shared,
     generation: u64,
-    snap: &Snapshot,
+    abbreviations: &dvk_search::Abbreviations,
     key: &str,
 ) -> Option<Arc<Vec<u8>>> {
     let mut s = shared.search.lock().unwrap_or_else(|e| e.into_inner());
@@ -40,7 +40,7 @@ pub(crate) fn file(
         if s.files_generation != Some(s.generation) {
             let mut docs = s.models.clone();
             docs.extend(s.extra.iter().cloned());
-            let built = dvk_search::build_index_with(&docs, &snap.site().config.abbreviations());
+            let built = dvk_search::build_index_with(&docs, abbreviations);
             s.prev_shards = std::mem::take(&mut s.files)
                 .into_iter()
                 .filter(|(k, _)| k.starts_with(crate::routes::SEARCH_INDEX))
