@@ -61,6 +61,43 @@ pub struct Resolved {
     pub commune_name: Option<String>,
 }
 
+/// A model's place as a site keeps it: its units only (the names to show are the model's
+/// own `province`, `district` and `commune`, rewritten from [`Resolved`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Place {
+    /// The list it was read against.
+    pub era: Era,
+    /// Province: index into the era's provinces; `None` when it is not on the list.
+    pub province: Option<u32>,
+    /// District (old era), index into `old_districts`.
+    pub district: Option<u32>,
+    /// Commune: index into the era's communes.
+    pub commune: Option<u32>,
+    /// Today's province (index into `new_provinces`).
+    pub today_province: Option<u32>,
+    /// Today's communes (indexes into `new_communes`), the one holding most first.
+    pub today_communes: Box<[u32]>,
+}
+
+impl Resolved {
+    /// The units, and the names to show (province, district, commune).
+    pub fn split(self) -> (Place, String, Option<String>, Option<String>) {
+        (
+            Place {
+                era: self.era,
+                province: self.province,
+                district: self.district,
+                commune: self.commune,
+                today_province: self.today_province,
+                today_communes: self.today_communes.into_boxed_slice(),
+            },
+            self.province_name,
+            self.district_name,
+            self.commune_name,
+        )
+    }
+}
+
 /// A problem with a model's place.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Problem {
@@ -536,7 +573,7 @@ impl Resolver {
 /// "Where it lies today" of a place read against the old list, for its page: today's
 /// communes (the one holding most first) and province, in running text (`None` for places
 /// read against today's list, or not on the list).
-pub fn today_text(r: &Resolved) -> Option<(Vec<String>, String)> {
+pub fn today_text(r: &Place) -> Option<(Vec<String>, String)> {
     if r.era != Era::Old {
         return None;
     }
@@ -594,7 +631,7 @@ mod tests {
         let today = &official().new_provinces[r.today_province.unwrap() as usize];
         assert_eq!((today.code, today.name), ("86", "Vĩnh Long"));
         assert_eq!(new_commune(&r, 0), "Thành Thới");
-        let (communes, province) = today_text(&r).unwrap();
+        let (communes, province) = today_text(&r.clone().split().0).unwrap();
         assert_eq!(communes[0], "xã Thành Thới");
         assert_eq!(province, "tỉnh Vĩnh Long");
     }
@@ -610,7 +647,10 @@ mod tests {
         assert!(problems.is_empty(), "{problems:?}");
         let today = &official().new_provinces[r.today_province.unwrap() as usize];
         assert_eq!(today.name, "Đà Nẵng");
-        assert_eq!(today_text(&r).unwrap().1, "thành phố Đà Nẵng");
+        assert_eq!(
+            today_text(&r.clone().split().0).unwrap().1,
+            "thành phố Đà Nẵng"
+        );
     }
 
     #[test]
@@ -618,7 +658,11 @@ mod tests {
         for p in ["Đắk Nông", "Bình Thuận", "tinh dak nong"] {
             let (r, problems) = res(Some(Era::Old), p, None, None);
             assert!(problems.is_empty(), "{p}: {problems:?}");
-            assert_eq!(today_text(&r).unwrap().1, "tỉnh Lâm Đồng", "{p}");
+            assert_eq!(
+                today_text(&r.clone().split().0).unwrap().1,
+                "tỉnh Lâm Đồng",
+                "{p}"
+            );
         }
     }
 

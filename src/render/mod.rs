@@ -162,6 +162,8 @@ struct Renderer<'a> {
     /// Each province's models in its listing's grouped order ([`dia_ban::grouped_order`]),
     /// made once for all of its pages.
     province_orders: Mutex<HashMap<usize, Option<Arc<Vec<usize>>>>>,
+    /// Each model's other place names for search, made once for all models.
+    place_aliases: OnceLock<Vec<Arc<[String]>>>,
     /// Each model's Markdown when it was moved out of the site (empty otherwise), kept or to
     /// be read again from its file: taken by the model's page.
     taken_bodies: Vec<Mutex<Option<crate::site::TakenBody>>>,
@@ -255,6 +257,7 @@ impl<'a> Renderer<'a> {
             az: OnceLock::new(),
             list_totals: Mutex::default(),
             province_orders: Mutex::default(),
+            place_aliases: OnceLock::new(),
             disk_full: AtomicBool::new(false),
             output_failed: AtomicBool::new(false),
             taken_bodies: Vec::new(),

@@ -91,7 +91,11 @@ impl<'a> Renderer<'a> {
             place: s.place_of(i),
             // Former and today's names of its units: "vinh long" finds the Bến Tre models,
             // "ben tre" the models of today's communes that were Bến Tre's.
-            place_aliases: crate::site::places::search_aliases(s, i),
+            place_aliases: Arc::clone(
+                &self
+                    .place_aliases
+                    .get_or_init(|| crate::site::places::all_search_aliases(s))[i],
+            ),
             province: Some(s.provinces[s.model_province[i]].name.clone()),
             district: s.model_district[i].map(|d| s.districts[d].name.clone()),
             year: Some(m.year),

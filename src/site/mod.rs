@@ -90,7 +90,7 @@ pub struct Site {
     /// Today's province of each model (index into `provinces`).
     pub model_today: Vec<Option<usize>>,
     /// Each model's place, resolved against the official list.
-    pub model_places: Vec<crate::places::resolve::Resolved>,
+    pub model_places: Vec<crate::places::resolve::Place>,
     /// Place paths made from editors' spellings before issue 23 that lead elsewhere now
     /// ([`moved`]).
     pub old_places: Vec<moved::OldPlace>,

@@ -9,9 +9,10 @@ use super::{place_slug, District, Province};
 use crate::config::SiteConfig;
 use crate::content::Model;
 use crate::diag::Diagnostic;
-use crate::places::resolve::{era_of, Resolved, Resolver};
+use crate::places::resolve::{era_of, Place, Resolver};
 use crate::places::{official, Era};
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// The places of a site's models.
 #[derive(Debug, Default)]
@@ -27,7 +28,7 @@ pub struct Grouping {
     /// Today's province of each model (the same as `model_province` after the reform).
     pub model_today: Vec<Option<usize>>,
     /// Each model's place, resolved.
-    pub model_places: Vec<Resolved>,
+    pub model_places: Vec<Place>,
     /// Slugs of each model's province and district as written (before the official
     /// spelling replaced them): the paths its place pages had before issue 23.
     pub written: Vec<(String, Option<String>)>,
@@ -64,16 +65,11 @@ pub fn group(config: &SiteConfig, models: &mut [Model], diags: &mut Vec<Diagnost
                 .about_key(p.key),
             );
         }
-        if m.province != r.province_name {
-            m.province = r.province_name.clone();
-        }
-        if m.district != r.district_name {
-            m.district = r.district_name.clone();
-        }
-        if m.commune != r.commune_name {
-            m.commune = r.commune_name.clone();
-        }
-        model_places.push(r);
+        let (place, province, district, commune) = r.split();
+        m.province = province;
+        m.district = district;
+        m.commune = commune;
+        model_places.push(place);
     }
 
     // Province entries by slug: (name, code, former, today's slug).
@@ -357,7 +353,7 @@ pub fn open_place(site: &super::Site, i: usize) -> OpenPlace {
 /// ([`crate::places::search::search_names`]): with the type word a query keeps ("Thành phố
 /// Đà Nẵng", "Thị trấn Ba Tri"), its abbreviation ("TP", "Q1") and the list's other names
 /// ("hcm", "tphcm", "sai gon").
-pub fn search_aliases(site: &super::Site, i: usize) -> Vec<String> {
+fn search_aliases(site: &super::Site, i: usize) -> Vec<String> {
     use crate::places::search::search_names;
     use crate::places::Unit;
     let r = &site.model_places[i];
@@ -436,4 +432,33 @@ pub fn search_aliases(site: &super::Site, i: usize) -> Vec<String> {
         !terms.is_empty() && !shown.windows(terms.len()).any(|w| w == terms.as_slice())
     });
     out
+}
+
+/// [`search_aliases`] of every model, made once per distinct place (its units and the names
+/// its page shows): the models of one commune share one list, in memory too.
+pub fn all_search_aliases(site: &super::Site) -> Vec<Arc<[String]>> {
+    use rayon::prelude::*;
+    type Key<'a> = (Era, [Option<u32>; 4], &'a [u32], String);
+    let mut first_of: HashMap<Key<'_>, usize> = HashMap::new();
+    let mut distinct: Vec<usize> = Vec::new();
+    let slot: Vec<usize> = (0..site.models.len())
+        .map(|i| {
+            let r = &site.model_places[i];
+            let key = (
+                r.era,
+                [r.province, r.district, r.commune, r.today_province],
+                &r.today_communes[..],
+                site.place_of(i),
+            );
+            *first_of.entry(key).or_insert_with(|| {
+                distinct.push(i);
+                distinct.len() - 1
+            })
+        })
+        .collect();
+    let lists: Vec<Arc<[String]>> = distinct
+        .par_iter()
+        .map(|&i| Arc::from(search_aliases(site, i)))
+        .collect();
+    slot.into_iter().map(|k| Arc::clone(&lists[k])).collect()
 }

@@ -140,7 +140,7 @@ fn analyse(doc: &SearchDoc, analysis: &Analysis, worker: &mut Worker) -> DocTerm
     if let Some(d) = &doc.district {
         texts.push((d, LIST_PLACE));
     }
-    for a in &doc.place_aliases {
+    for a in doc.place_aliases.iter() {
         texts.push((a, LIST_PLACE));
     }
     texts.push((&doc.host, LIST_META));

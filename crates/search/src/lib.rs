@@ -76,8 +76,8 @@ pub struct SearchDoc {
     pub place: String,
     /// Other names of the place, not shown: former or today's names of its province,
     /// district and commune (`Bến Tre` for a commune of today's Vĩnh Long). Indexed with the
-    /// place's weight.
-    pub place_aliases: Vec<String>,
+    /// place's weight. Shared: the models of one place have the same list.
+    pub place_aliases: std::sync::Arc<[String]>,
     /// Province display name, for the filters.
     pub province: Option<String>,
     /// District display name, for the filters.

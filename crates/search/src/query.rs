@@ -463,7 +463,7 @@ mod tests {
             kind: DocKind::Model,
             title: title.into(),
             place: place.into(),
-            place_aliases: Vec::new(),
+            place_aliases: Default::default(),
             province: parts.last().map(|s| s.to_string()),
             district: (parts.len() > 1).then(|| parts[parts.len() - 2].to_string()),
             year: Some(2023),
@@ -614,7 +614,7 @@ mod tests {
         );
         q1.place_aliases = ["P", "Q", "Q1", "TP", "hcm", "tphcm", "saigon", "sai gon"]
             .map(String::from)
-            .to_vec();
+            .into();
         docs.push(q1);
         let mut town = model(
             "mo-hinh/den-duong/",
@@ -622,7 +622,7 @@ mod tests {
             "Thị trấn Nam Ban, Lâm Hà, Lâm Đồng",
             "Đèn năng lượng mặt trời.",
         );
-        town.place_aliases = vec!["TT".into()];
+        town.place_aliases = vec!["TT".into()].into();
         docs.push(town);
         let ix = Index::from_files(&build_index(&docs)).expect("index loads");
         for q in [

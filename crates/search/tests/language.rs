@@ -143,8 +143,8 @@ fn a_common_word_is_not_taken_for_an_abbreviation() {
 fn other_names_of_a_place_find_its_models_with_the_place_weight() {
     let mut d = docs();
     // Bến Tre merged into Vĩnh Long (2025); Quảng Nam into Đà Nẵng.
-    d[1].place_aliases = vec!["Vĩnh Long".into(), "xã Phú Túc cũ".into()];
-    d[3].place_aliases = vec!["Đà Nẵng".into()];
+    d[1].place_aliases = vec!["Vĩnh Long".into(), "xã Phú Túc cũ".into()].into();
+    d[3].place_aliases = vec!["Đà Nẵng".into()].into();
     d.push(model(
         "mo-hinh/body-only/",
         "Giao lưu",
