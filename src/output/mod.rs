@@ -648,8 +648,15 @@ fn last_of_each(mut files: Vec<Placed>) -> Vec<Placed> {
     files
 }
 
-/// Above this many files changed, a build flushes the whole file system at once.
-const FSYNC_EACH_MAX: usize = 2_000;
+/// Above this many files changed, a build flushes the whole file system at once (Linux's
+/// `syncfs`). Measured on a 1,000-model build from nothing (1,884 files): an `fsync` per file
+/// took 510 ms, one `sync` 43 ms; an edit touches a few dozen files. Elsewhere the whole-tree
+/// flush syncs every file of the output, so the files changed are always synced one by one.
+const FSYNC_EACH_MAX: usize = if cfg!(target_os = "linux") {
+    128
+} else {
+    usize::MAX
+};
 
 /// The name of the spare folder beside the output folder `name`.
 fn spare_name(name: &str) -> String {

@@ -146,6 +146,8 @@ struct Renderer<'a> {
     tera: Tera,
     /// Each model's card, made on first use (all of them up front for a full render).
     cards: Vec<OnceLock<KeptCard>>,
+    /// What the cards have in common (field, year, level strings).
+    card_shared: views::CardShared,
     has_card_template: bool,
     links: Cow<'a, HashMap<PathBuf, String>>,
     diags: Mutex<Vec<Diagnostic>>,
@@ -241,6 +243,7 @@ impl<'a> Renderer<'a> {
         let mut tera = theme.tera.clone();
         tera.fold_constants(&globals, FOLDED);
         Renderer {
+            card_shared: views::CardShared::new(site, &urls, &theme.i18n),
             tera,
             links,
             root,
@@ -276,13 +279,12 @@ impl<'a> Renderer<'a> {
     /// reused in every listing, related-models block and report that shows the model.
     fn kept_card(&self, i: usize) -> &KeptCard {
         self.cards[i].get_or_init(|| {
-            let theme = self.theme;
             let m = &self.site.models[i];
             let cover = m
                 .photos
                 .first()
                 .and_then(|p| self.photo_view(p, &m.origin.path));
-            let card = views::card(self.site, &self.urls, &theme.i18n, i, cover);
+            let card = views::card(self.site, &self.urls, &self.card_shared, i, cover);
             let html = self.has_card_template.then(|| {
                 // The site-wide values (`t` among them) come from the shared parent, not copied.
                 let mut ctx = Context::with_parent(Arc::clone(&self.globals));

@@ -315,7 +315,7 @@ pub fn document(settings: &Settings, t: &I18n, c: &Content<'_>) -> Report {
                             c.title.clone(),
                             c.place.clone(),
                             c.host.clone(),
-                            c.level_label.clone().unwrap_or_default(),
+                            c.level_label.as_deref().unwrap_or_default().to_string(),
                         ]
                     })
                     .collect(),

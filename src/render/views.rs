@@ -8,6 +8,7 @@ use crate::site::stats::Stats;
 use crate::site::Site;
 use serde::Serialize;
 use serde_json::Value;
+use std::sync::Arc;
 
 /// Maps paths relative to the site root to URLs under base_url's path.
 #[derive(Debug, Clone)]
@@ -94,22 +95,22 @@ pub struct Card {
     pub url: String,
     /// Year of recognition.
     pub year: i32,
-    /// Year listing URL.
-    pub year_url: String,
+    /// Year listing URL (shared by the cards of a year: a national site keeps 200,000).
+    pub year_url: Arc<str>,
     /// Commune, district, province.
     pub place: String,
-    /// Field label.
-    pub field_label: String,
+    /// Field label (shared, as the field's slug and URL).
+    pub field_label: Arc<str>,
     /// Field slug.
-    pub field_slug: String,
+    pub field_slug: Arc<str>,
     /// Field listing URL.
-    pub field_url: String,
+    pub field_url: Arc<str>,
     /// Host organisation.
     pub host: String,
     /// Exemplary.
     pub exemplary: bool,
-    /// Level label.
-    pub level_label: Option<String>,
+    /// Level label (shared).
+    pub level_label: Option<Arc<str>>,
     /// Lead.
     pub summary: String,
     /// Cover photo (boxed: most cards have none, and a national site keeps 200,000 cards).
@@ -153,24 +154,71 @@ impl Card {
 }
 
 /// Builds the card of model `i` with its cover photo.
-pub fn card(site: &Site, urls: &Urls, t: &I18n, i: usize, cover: Option<PhotoView>) -> Card {
+pub fn card(
+    site: &Site,
+    urls: &Urls,
+    shared: &CardShared,
+    i: usize,
+    cover: Option<PhotoView>,
+) -> Card {
     let m = &site.models[i];
-    let field = &site.config.fields[m.field];
     let path = routes::model(&site.slugs[i]);
+    let [field_label, field_slug, field_url] = shared.fields[m.field].clone();
     Card {
         title: m.title.clone(),
         url: urls.url(&path),
         year: m.year,
-        year_url: urls.year(m.year),
+        year_url: shared
+            .years
+            .get(&m.year)
+            .cloned()
+            .unwrap_or_else(|| urls.year(m.year).into()),
         place: site.place_of(i),
-        field_label: field.label.clone(),
-        field_slug: field.slug.clone(),
-        field_url: urls.url(&routes::field(&field.slug)),
+        field_label,
+        field_slug,
+        field_url,
         host: m.host.clone(),
         exemplary: m.exemplary,
-        level_label: m.level.map(|l| t.get(&format!("level.{}", l.code()))),
+        level_label: m.level.map(|l| Arc::clone(&shared.levels[l as usize])),
         summary: site.summaries[i].clone(),
         cover: cover.map(Box::new),
+    }
+}
+
+/// The strings many cards have in common, made once: each field's label, slug and URL, each
+/// year's URL, each level's label.
+pub struct CardShared {
+    fields: Vec<[Arc<str>; 3]>,
+    years: std::collections::HashMap<i32, Arc<str>>,
+    levels: Vec<Arc<str>>,
+}
+
+impl CardShared {
+    /// The shared strings of `site`'s cards.
+    pub fn new(site: &Site, urls: &Urls, t: &I18n) -> CardShared {
+        CardShared {
+            fields: site
+                .config
+                .fields
+                .iter()
+                .map(|f| {
+                    [
+                        f.label.as_str().into(),
+                        f.slug.as_str().into(),
+                        urls.url(&routes::field(&f.slug)).into(),
+                    ]
+                })
+                .collect(),
+            years: site
+                .by_year
+                .keys()
+                .map(|&y| (y, urls.year(y).into()))
+                .collect(),
+            levels: crate::content::LEVEL_CODES
+                .iter()
+                .map(|code| t.get(&format!("level.{code}")).into())
+                .collect(),
+        }
     }
 }
 
