@@ -305,6 +305,10 @@ impl<'a> Renderer<'a> {
         // (listings, reports, home) render, so that each side's serial stretches leave no
         // core idle.
         let started = std::time::Instant::now();
+        // Made here, across the threads, before any page asks for them (see the function).
+        let _ = self
+            .place_aliases
+            .set(crate::site::places::all_search_aliases(self.site, true));
         let (doc_jobs, other_jobs): (Vec<Job>, Vec<Job>) = self
             .jobs()
             .into_iter()

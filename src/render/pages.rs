@@ -94,7 +94,7 @@ impl<'a> Renderer<'a> {
             place_aliases: Arc::clone(
                 &self
                     .place_aliases
-                    .get_or_init(|| crate::site::places::all_search_aliases(s))[i],
+                    .get_or_init(|| crate::site::places::all_search_aliases(s, false))[i],
             ),
             province: Some(s.provinces[s.model_province[i]].name.clone()),
             district: s.model_district[i].map(|d| s.districts[d].name.clone()),

@@ -435,8 +435,11 @@ fn search_aliases(site: &super::Site, i: usize) -> Vec<String> {
 }
 
 /// [`search_aliases`] of every model, made once per distinct place (its units and the names
-/// its page shows): the models of one commune share one list, in memory too.
-pub fn all_search_aliases(site: &super::Site) -> Vec<Arc<[String]>> {
+/// its page shows): the models of one commune share one list, in memory too. `parallel`
+/// spreads the distinct places over rayon's threads; never from inside a `OnceLock`'s
+/// initialisation that rayon threads may wait on (a thread that waits for its own tasks
+/// while the others wait for it: a deadlock).
+pub fn all_search_aliases(site: &super::Site, parallel: bool) -> Vec<Arc<[String]>> {
     use rayon::prelude::*;
     type Key<'a> = (Era, [Option<u32>; 4], &'a [u32], String);
     let mut first_of: HashMap<Key<'_>, usize> = HashMap::new();
@@ -456,9 +459,16 @@ pub fn all_search_aliases(site: &super::Site) -> Vec<Arc<[String]>> {
             })
         })
         .collect();
-    let lists: Vec<Arc<[String]>> = distinct
-        .par_iter()
-        .map(|&i| Arc::from(search_aliases(site, i)))
-        .collect();
+    let lists: Vec<Arc<[String]>> = if parallel {
+        distinct
+            .par_iter()
+            .map(|&i| Arc::from(search_aliases(site, i)))
+            .collect()
+    } else {
+        distinct
+            .iter()
+            .map(|&i| Arc::from(search_aliases(site, i)))
+            .collect()
+    };
     slot.into_iter().map(|k| Arc::clone(&lists[k])).collect()
 }
