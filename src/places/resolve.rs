@@ -63,7 +63,7 @@ pub struct Resolved {
 
 /// A model's place as a site keeps it: its units only (the names to show are the model's
 /// own `province`, `district` and `commune`, rewritten from [`Resolved`]).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Place {
     /// The list it was read against.
     pub era: Era,

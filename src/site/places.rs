@@ -441,34 +441,22 @@ fn search_aliases(site: &super::Site, i: usize) -> Vec<String> {
 /// while the others wait for it: a deadlock).
 pub fn all_search_aliases(site: &super::Site, parallel: bool) -> Vec<Arc<[String]>> {
     use rayon::prelude::*;
-    type Key<'a> = (Era, [Option<u32>; 4], &'a [u32], String);
-    let mut first_of: HashMap<Key<'_>, usize> = HashMap::new();
+    let mut first_of: HashMap<(&Place, String), usize> = HashMap::new();
     let mut distinct: Vec<usize> = Vec::new();
     let slot: Vec<usize> = (0..site.models.len())
         .map(|i| {
-            let r = &site.model_places[i];
-            let key = (
-                r.era,
-                [r.province, r.district, r.commune, r.today_province],
-                &r.today_communes[..],
-                site.place_of(i),
-            );
+            let key = (&site.model_places[i], site.place_of(i));
             *first_of.entry(key).or_insert_with(|| {
                 distinct.push(i);
                 distinct.len() - 1
             })
         })
         .collect();
+    let make = |&i: &usize| -> Arc<[String]> { Arc::from(search_aliases(site, i)) };
     let lists: Vec<Arc<[String]>> = if parallel {
-        distinct
-            .par_iter()
-            .map(|&i| Arc::from(search_aliases(site, i)))
-            .collect()
+        distinct.par_iter().map(make).collect()
     } else {
-        distinct
-            .iter()
-            .map(|&i| Arc::from(search_aliases(site, i)))
-            .collect()
+        distinct.iter().map(make).collect()
     };
     slot.into_iter().map(|k| Arc::clone(&lists[k])).collect()
 }
