@@ -80,6 +80,9 @@ pub struct Staging {
     prev: Option<Manifest>,
     /// What the work folder held when the build began (its marker).
     work_had: Manifest,
+    /// The work folder was made empty by this build: nothing stands at a path before this
+    /// build writes it, so nothing needs removing first.
+    work_empty: bool,
     files: Mutex<Vec<Placed>>,
     /// The hash of each path written so far: the same bytes written twice at one path (two
     /// models with the same photo) are placed once.
@@ -238,7 +241,8 @@ impl Staging {
             }
             Err(_) => Manifest::default(),
         };
-        if !work.is_dir() {
+        let work_empty = !work.is_dir();
+        if work_empty {
             fs::create_dir(&work).map_err(io_err(crate::msg!(
                 "output.cannot_create",
                 path = work.display()
@@ -265,6 +269,7 @@ impl Staging {
         Ok(Staging {
             prev,
             work_had,
+            work_empty,
             files: Mutex::new(Vec::new()),
             claimed: Mutex::new(std::collections::HashMap::new()),
             changed: AtomicUsize::new(0),
@@ -303,9 +308,14 @@ impl Staging {
         make: &mut dyn FnMut(&Path) -> io::Result<Stamp>,
     ) -> io::Result<()> {
         let target = self.work.join(checked_rel(rel)?);
+        // Written before in this build with other bytes: whatever stands there goes first
+        // (it may be a link to the published file, which must not be written through).
+        let mut again = false;
         if let Ok(mut c) = self.claimed.lock() {
-            if c.insert(rel.to_string(), want.hash) == Some(want.hash) {
-                return Ok(());
+            match c.insert(rel.to_string(), want.hash) {
+                Some(h) if h == want.hash => return Ok(()),
+                Some(_) => again = true,
+                None => {}
             }
         }
         let published = self.unchanged(rel, &want);
@@ -319,7 +329,9 @@ impl Staging {
                 return Ok(());
             }
         }
-        clear(&target)?;
+        if again || !self.work_empty {
+            clear(&target)?;
+        }
         if let Some((e, source)) = published {
             ensure_parent(&self.work, &target)?;
             if fs::hard_link(&source, &target).is_ok() {
