@@ -71,8 +71,8 @@ impl PlaceCheck {
         let era = era_of(r.year, None);
         let (mut res, mut problems) = self.resolve(era, r);
         // A province merged on 1 July 2025 named in a later list: today's province.
-        if era == Some(Era::New) && res.province.is_none() {
-            if let Some(t) = res.today_province {
+        if era == Some(Era::New) && res.place.province.is_none() {
+            if let Some(t) = res.place.today_province {
                 let today = &official().new_provinces[t as usize];
                 out.push(Problem::warning(
                     at(r, Part::Province),
@@ -99,7 +99,7 @@ impl PlaceCheck {
             .unwrap_or("")
             .trim();
             let official_name = match part {
-                Part::Province => res.province.map(|_| res.province_name.as_str()),
+                Part::Province => res.place.province.map(|_| res.province_name.as_str()),
                 Part::District => res.district_name.as_deref(),
                 Part::Commune => res.commune_name.as_deref(),
             };
@@ -110,7 +110,7 @@ impl PlaceCheck {
                         crate::msg!("import.place_not_imported", detail = p.message),
                     ));
                 }
-                (Part::District, None) if res.era == Era::New => {
+                (Part::District, None) if res.place.era == Era::New => {
                     out.push(Problem::warning(
                         at(r, part),
                         district_dropped(&res, written, r.year),
@@ -130,7 +130,7 @@ impl PlaceCheck {
             (
                 Part::Province,
                 Some(r.province.as_str()),
-                res.province.map(|_| res.province_name.as_str()),
+                res.place.province.map(|_| res.province_name.as_str()),
             ),
             (
                 Part::District,
@@ -152,7 +152,7 @@ impl PlaceCheck {
                 }
             }
         }
-        if res.province.is_some() {
+        if res.place.province.is_some() {
             r.province = res.province_name.clone();
         }
         r.district = res.district_name.clone();
@@ -173,6 +173,7 @@ impl PlaceCheck {
 /// A district named for a model recognised after the reform, left out.
 fn district_dropped(res: &Resolved, name: &str, year: i32) -> String {
     let today = res
+        .place
         .today_province
         .map(|t| official().new_provinces[t as usize].in_text())
         .unwrap_or_else(|| res.province_name.clone());

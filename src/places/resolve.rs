@@ -38,21 +38,11 @@ pub fn era_of(year: i32, date: Option<&str>) -> Option<Era> {
     }
 }
 
-/// A model's place, resolved.
+/// A model's place, resolved: its units, and the names to show.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Resolved {
-    /// The list it was read against.
-    pub era: Era,
-    /// Province: index into the era's provinces; `None` when it is not on the list.
-    pub province: Option<u32>,
-    /// District (old era), index into `old_districts`.
-    pub district: Option<u32>,
-    /// Commune: index into the era's communes.
-    pub commune: Option<u32>,
-    /// Today's province (index into `new_provinces`).
-    pub today_province: Option<u32>,
-    /// Today's communes (indexes into `new_communes`), the one holding most first.
-    pub today_communes: Vec<u32>,
+    /// The units.
+    pub place: Place,
     /// Names to show: official, or as written when not on the list.
     pub province_name: String,
     /// District name to show.
@@ -83,14 +73,7 @@ impl Resolved {
     /// The units, and the names to show (province, district, commune).
     pub fn split(self) -> (Place, String, Option<String>, Option<String>) {
         (
-            Place {
-                era: self.era,
-                province: self.province,
-                district: self.district,
-                commune: self.commune,
-                today_province: self.today_province,
-                today_communes: self.today_communes.into_boxed_slice(),
-            },
+            self.place,
             self.province_name,
             self.district_name,
             self.commune_name,
@@ -249,12 +232,14 @@ impl Resolver {
         let places = official();
         let mut problems = Vec::new();
         let mut r = Resolved {
-            era,
-            province: None,
-            district: None,
-            commune: None,
-            today_province: None,
-            today_communes: Vec::new(),
+            place: Place {
+                era,
+                province: None,
+                district: None,
+                commune: None,
+                today_province: None,
+                today_communes: Box::default(),
+            },
             province_name: province.trim().to_string(),
             district_name: district.map(|d| d.trim().to_string()),
             commune_name: commune.map(|c| c.trim().to_string()),
@@ -286,7 +271,7 @@ impl Resolver {
                         reform = "01/7/2025",
                     ),
                 });
-                r.today_province = Some(places.today_of_old_province(merged[0]));
+                r.place.today_province = Some(places.today_of_old_province(merged[0]));
             } else {
                 let names: Vec<String> = places
                     .provinces(era)
@@ -318,9 +303,9 @@ impl Resolver {
                 ),
             });
         }
-        r.province = Some(p);
+        r.place.province = Some(p);
         r.province_name = pu.display_name();
-        r.today_province = Some(match era {
+        r.place.today_province = Some(match era {
             Era::Old => places.today_of_old_province(p),
             Era::New => p,
         });
@@ -382,9 +367,9 @@ impl Resolver {
                                 ),
                             });
                         }
-                        r.commune = Some(ci);
+                        r.place.commune = Some(ci);
                         r.commune_name = Some(cu.display_name());
-                        r.today_communes = vec![ci];
+                        r.place.today_communes = Box::new([ci]);
                     } else if !self.is_extra(province, None, Some(c)) {
                         let message = match former() {
                             Some(oc) => {
@@ -469,10 +454,10 @@ impl Resolver {
                         ),
                     });
                 }
-                r.district = Some(di);
+                r.place.district = Some(di);
                 r.district_name = Some(du.display_name());
                 if !du.today.is_empty() {
-                    r.today_communes = du.today.clone();
+                    r.place.today_communes = du.today.as_slice().into();
                 }
             } else if !extra {
                 let names: Vec<String> = places
@@ -494,7 +479,7 @@ impl Resolver {
         }
         let Some(c) = commune else { return };
         // Within the district when it is known, else anywhere in the province.
-        let pool: Vec<u32> = match r.district {
+        let pool: Vec<u32> = match r.place.district {
             Some(di) => places.old_communes_of(di).to_vec(),
             None if district.is_some() => Vec::new(),
             None => places
@@ -503,7 +488,7 @@ impl Resolver {
                 .flat_map(|&d| places.old_communes_of(d).iter().copied())
                 .collect(),
         };
-        let mut found: Vec<u32> = match r.district {
+        let mut found: Vec<u32> = match r.place.district {
             Some(di) => places.old_communes_named(di, c),
             None if district.is_some() => Vec::new(),
             None => places
@@ -512,7 +497,7 @@ impl Resolver {
                 .flat_map(|&d| places.old_communes_named(d, c))
                 .collect(),
         };
-        let parent = match r.district {
+        let parent = match r.place.district {
             Some(di) => places.old_districts[di as usize].in_text(),
             None => places.old_provinces[p as usize].in_text(),
         };
@@ -547,8 +532,8 @@ impl Resolver {
             // Without its district, a name that several districts have says nothing sure
             // about where it lies today.
             if found.len() == 1 {
-                r.commune = Some(ci);
-                r.today_communes = cu.today.clone();
+                r.place.commune = Some(ci);
+                r.place.today_communes = cu.today.as_slice().into();
             }
         } else if !self.is_extra(province, district, Some(c)) && !pool.is_empty() {
             let names: Vec<String> = pool
@@ -602,7 +587,7 @@ mod tests {
     }
 
     fn new_commune(r: &Resolved, i: usize) -> &'static str {
-        official().new_communes[r.today_communes[i] as usize].name
+        official().new_communes[r.place.today_communes[i] as usize].name
     }
 
     #[test]
@@ -625,10 +610,10 @@ mod tests {
         assert!(problems.is_empty(), "{problems:?}");
         assert_eq!(r.province_name, "Bến Tre");
         assert_eq!(
-            official().old_provinces[r.province.unwrap() as usize].code,
+            official().old_provinces[r.place.province.unwrap() as usize].code,
             "83"
         );
-        let today = &official().new_provinces[r.today_province.unwrap() as usize];
+        let today = &official().new_provinces[r.place.today_province.unwrap() as usize];
         assert_eq!((today.code, today.name), ("86", "Vĩnh Long"));
         assert_eq!(new_commune(&r, 0), "Thành Thới");
         let (communes, province) = today_text(&r.clone().split().0).unwrap();
@@ -645,7 +630,7 @@ mod tests {
             Some("Trà Mai"),
         );
         assert!(problems.is_empty(), "{problems:?}");
-        let today = &official().new_provinces[r.today_province.unwrap() as usize];
+        let today = &official().new_provinces[r.place.today_province.unwrap() as usize];
         assert_eq!(today.name, "Đà Nẵng");
         assert_eq!(
             today_text(&r.clone().split().0).unwrap().1,
@@ -676,9 +661,13 @@ mod tests {
             Some("Phường Cống Vị"),
         );
         assert!(problems.is_empty(), "{problems:?}");
-        assert!(r.today_communes.len() >= 2, "{:?}", r.today_communes);
+        assert!(
+            r.place.today_communes.len() >= 2,
+            "{:?}",
+            r.place.today_communes
+        );
         let first = new_commune(&r, 0);
-        let all: Vec<&str> = (0..r.today_communes.len())
+        let all: Vec<&str> = (0..r.place.today_communes.len())
             .map(|i| new_commune(&r, i))
             .collect();
         assert_eq!(first, "Ngọc Hà", "{all:?}");
@@ -765,7 +754,7 @@ mod tests {
     fn a_2025_model_with_and_without_a_date() {
         let (r, p) = res(era_of(2025, None), "Lâm Đồng", None, Some("Nam Ban Lâm Hà"));
         assert!(p.is_empty(), "{p:?}");
-        assert_eq!(r.era, Era::New);
+        assert_eq!(r.place.era, Era::New);
         let (r, p) = res(
             era_of(2025, None),
             "Bến Tre",
@@ -773,11 +762,11 @@ mod tests {
             Some("Phú Túc"),
         );
         assert!(p.is_empty(), "{p:?}");
-        assert_eq!(r.era, Era::Old);
+        assert_eq!(r.place.era, Era::Old);
         let (_, p) = res(era_of(2025, Some("2025-08-01")), "Bến Tre", None, None);
         assert!(p[0].error);
         let (r, p) = res(era_of(2025, Some("2025-03-01")), "Bến Tre", None, None);
-        assert!(p.is_empty() && r.era == Era::Old);
+        assert!(p.is_empty() && r.place.era == Era::Old);
     }
 
     #[test]
@@ -805,7 +794,7 @@ mod tests {
             Some("Tân Xuânn"),
         );
         assert_eq!(r.district_name.as_deref(), Some("Giồng Trôm"));
-        assert!(r.district.is_some());
+        assert!(r.place.district.is_some());
         assert_eq!(problems.len(), 2, "{problems:?}");
         assert_eq!(problems[0].key, "district");
         assert!(!problems[0].error);
@@ -827,7 +816,7 @@ mod tests {
             Some("Thành Thới"),
             "{problems:?}"
         );
-        assert_eq!(r.today_communes.len(), 1);
+        assert_eq!(r.place.today_communes.len(), 1);
         // A hamlet far from every commune keeps its name, with a warning.
         let (r, problems) = res(
             Some(Era::Old),
