@@ -488,6 +488,40 @@ fn names_as_editors_write_them_are_right() {
     }
 }
 
+/// A merged province's parts are headed by each former unit's full name: Đà Nẵng was a city
+/// ("Thành phố Đà Nẵng cũ"), Quảng Nam a province ("Tỉnh Quảng Nam cũ"); never "Tỉnh Đà Nẵng".
+#[test]
+fn former_parts_are_headed_by_their_unit_type() {
+    let f = Fixture::new(Some("title: \"Dân vận khéo\"\n"));
+    for (path, text) in [
+        model(
+            "dn",
+            "Mô hình ở Hải Châu",
+            2024,
+            "2024-10-01",
+            "province: \"TP. Đà Nẵng\"\ndistrict: \"Q. Hải Châu\"\n",
+        ),
+        model(
+            "qn",
+            "Mô hình ở Hội An",
+            2023,
+            "2023-10-01",
+            "province: \"Quảng Nam\"\ndistrict: \"Hội An\"\n",
+        ),
+    ] {
+        f.write(&path, &text);
+    }
+    f.build_ok();
+    let page = text_of(&f.read("dia-ban/da-nang/index.html"));
+    for heading in [
+        "Thành phố Đà Nẵng cũ (trước 01/7/2025)",
+        "Tỉnh Quảng Nam cũ (trước 01/7/2025)",
+    ] {
+        assert!(page.contains(heading), "{heading}: {page}");
+    }
+    assert!(!page.contains("Tỉnh Đà Nẵng"), "{page}");
+}
+
 /// A page's text: tags taken out, each replaced by a space, runs of spaces made one.
 fn text_of(html: &str) -> String {
     let mut out = String::new();

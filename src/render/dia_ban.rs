@@ -9,6 +9,22 @@ use crate::site::Site;
 use serde_json::{json, Value};
 
 /// The chips of one group of places.
+/// The heading of a former province's part of today's province, by its full official name
+/// ("Thành phố Đà Nẵng cũ", "Tỉnh Quảng Nam cũ"); a province the list lacks is called a
+/// province ("Tỉnh … cũ").
+fn former_label(site: &Site, t: &I18n, f: usize) -> String {
+    let pr = &site.provinces[f];
+    let places = crate::places::official();
+    let unit = pr
+        .code
+        .as_deref()
+        .and_then(|c| places.old_provinces.iter().find(|u| u.code == c));
+    match unit {
+        Some(u) => t.fill("places.former_unit", &[("unit", &u.full_name())]),
+        None => t.fill("places.former_group", &[("name", &pr.name)]),
+    }
+}
+
 fn chips(site: &Site, urls: &Urls, ids: &[usize]) -> Vec<Count> {
     ids.iter()
         .map(|&d| Count {
@@ -38,10 +54,7 @@ pub fn child_groups(site: &Site, urls: &Urls, t: &I18n, p: usize) -> Vec<Value> 
             continue;
         }
         let label = if several {
-            t.fill(
-                "places.former_group",
-                &[("name", site.provinces[f].name.as_str())],
-            )
+            former_label(site, t, f)
         } else {
             t.get("places.before_reform")
         };
@@ -192,10 +205,7 @@ pub fn item_groups(
                 (0, r, _) => {
                     let f = own.get(r).copied().unwrap_or(p);
                     let label = if several {
-                        t.fill(
-                            "places.former_group",
-                            &[("name", site.provinces[f].name.as_str())],
-                        )
+                        former_label(site, t, f)
                     } else {
                         t.get("places.before_reform")
                     };
