@@ -43,16 +43,10 @@ impl ForeignEntry {
 /// under a top-level name starting with `.` and a top-level `CNAME`: what a GitHub Pages
 /// checkout holds.
 pub(super) fn entries(prev: &Path, manifest: Option<&Manifest>) -> Vec<ForeignEntry> {
+    let mut walked = Vec::new();
+    walk(prev, PathBuf::new(), &mut walked);
     let mut out = Vec::new();
-    for e in walkdir::WalkDir::new(prev)
-        .min_depth(1)
-        .sort_by_file_name()
-        .into_iter()
-        .flatten()
-    {
-        let Ok(rel) = e.path().strip_prefix(prev) else {
-            continue;
-        };
+    for (rel, kind) in walked {
         let text = rel.to_str();
         if text == Some(MARKER) {
             continue;
@@ -65,25 +59,48 @@ pub(super) fn entries(prev: &Path, manifest: Option<&Manifest>) -> Vec<ForeignEn
                 !(first.starts_with('.') || first == "CNAME")
             }
         };
-        let kind = if e.file_type().is_dir() {
-            let empty = fs::read_dir(e.path()).is_ok_and(|mut d| d.next().is_none());
-            if !empty {
-                continue;
-            }
-            Foreign::Folder
-        } else if e.file_type().is_symlink() {
-            Foreign::Link
-        } else {
-            Foreign::File
-        };
         if !ours {
-            out.push(ForeignEntry {
-                rel: rel.to_path_buf(),
-                kind,
-            });
+            out.push(ForeignEntry { rel, kind });
         }
     }
     out
+}
+
+/// Every file and link below `dir` (whose path relative to the output is `rel`), and every
+/// empty folder, in name order with a folder's entries after it (as a sorted walk gives
+/// them); subfolders are read in parallel. A folder that cannot be read is left out, with
+/// what it holds.
+fn walk(dir: &Path, rel: PathBuf, out: &mut Vec<(PathBuf, Foreign)>) {
+    use rayon::prelude::*;
+    let Ok(read) = fs::read_dir(dir) else {
+        return;
+    };
+    let mut entries: Vec<(std::ffi::OsString, fs::FileType)> = read
+        .flatten()
+        .filter_map(|e| Some((e.file_name(), e.file_type().ok()?)))
+        .collect();
+    entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    // Each subfolder's own list, read in parallel, then put in order.
+    let subs: Vec<Vec<(PathBuf, Foreign)>> = entries
+        .par_iter()
+        .map(|(name, t)| {
+            let rel = rel.join(name);
+            if t.is_dir() {
+                let path = dir.join(name);
+                let mut below = Vec::new();
+                walk(&path, rel.clone(), &mut below);
+                if below.is_empty() && fs::read_dir(&path).is_ok_and(|mut d| d.next().is_none()) {
+                    below.push((rel, Foreign::Folder));
+                }
+                below
+            } else if t.is_symlink() {
+                vec![(rel, Foreign::Link)]
+            } else {
+                vec![(rel, Foreign::File)]
+            }
+        })
+        .collect();
+    out.extend(subs.into_iter().flatten());
 }
 
 /// Brings the entries dvk did not write from `prev` into `work`: files hard-linked (kept
