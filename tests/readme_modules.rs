@@ -30,7 +30,7 @@ fn section(readme: &str) -> &str {
         .find("## How it is built")
         .expect("README has a \"How it is built\" section");
     let rest = &readme[start + 3..];
-    let end = rest.find("\n## ").map_or(rest.len(), |i| i);
+    let end = rest.find("\n## ").unwrap_or(rest.len());
     &rest[..end]
 }
 

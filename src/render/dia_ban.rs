@@ -8,7 +8,6 @@ use super::I18n;
 use crate::site::Site;
 use serde_json::{json, Value};
 
-/// The chips of one group of places.
 /// The heading of a former province's part of today's province, by its full official name
 /// ("Thành phố Đà Nẵng cũ", "Tỉnh Quảng Nam cũ"); a province the list lacks is called a
 /// province ("Tỉnh … cũ").
@@ -25,6 +24,7 @@ fn former_label(site: &Site, t: &I18n, f: usize) -> String {
     }
 }
 
+/// The chips of one group of places.
 fn chips(site: &Site, urls: &Urls, ids: &[usize]) -> Vec<Count> {
     ids.iter()
         .map(|&d| Count {
