@@ -289,7 +289,7 @@ fn web_config_rewrites_serve_the_precompressed_copies() {
     };
     for uri in [
         "/anh/2024/a.jpg",
-        "/tim-kiem/i/1/w/0.bin",
+        "/tim-kiem/i/w/0.Ab3_.bin",
         "/style.0123456789.css",
         "/app.abcdef0123.js",
     ] {

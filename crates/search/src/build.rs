@@ -12,7 +12,7 @@ use crate::codec::{
     encode_payload, Payload, ShardWriter, LIST_BODY, LIST_BODY_HIGH, LIST_META, LIST_PLACE,
     LIST_TITLE,
 };
-use crate::files::{compact_js, excerpt_source, fnv1a, runs};
+use crate::files::{compact_js, excerpt_source, runs, shard_path, shard_tag, TAG_LEN};
 use crate::postings::Packed;
 use crate::text::TermScanner;
 use crate::{DocKind, IndexFile, SearchDoc};
@@ -23,8 +23,12 @@ pub const HIGH_TF: u16 = 3;
 const HIGH_MAX_SHARE: usize = 4;
 /// Marker appended to a prefix to make the key of its prefix entry (sorts right after the term).
 pub const PREFIX_MARK: char = '\u{1}';
-/// Target size of a term or phrase shard, in bytes.
-pub const SHARD_TARGET: usize = 12 * 1024;
+/// Least size of a term or phrase shard, in bytes, before it may end ([`shard`]).
+pub const SHARD_MIN: usize = 8 * 1024;
+/// Mean size of a shard beyond [`SHARD_MIN`]: shards are about 12 KB.
+const SHARD_EXTRA: usize = 4 * 1024;
+/// Most size of a shard, in bytes, unless one entry alone is larger.
+pub const SHARD_MAX: usize = 24 * 1024;
 /// Docs per metadata shard.
 pub const META_DOCS: usize = 8;
 /// Docs analysed at a time (bounds the memory of per-doc intermediate results).
@@ -256,15 +260,20 @@ fn lists_of(postings: impl Iterator<Item = (u32, u8)>, bits: &[u8]) -> Vec<(u8, 
 
 const BASE_LISTS: [u8; 4] = [LIST_TITLE, LIST_PLACE, LIST_META, LIST_BODY];
 
-/// Splits sorted (key, payload) entries into shards of about [`SHARD_TARGET`] bytes.
-/// Returns the shards' bytes and their first keys.
-/// Takes the entries, each freed once copied into its shard.
+/// Splits sorted (key, payload) entries into shards of about 12 KB. Returns the shards' bytes
+/// and their first keys. Takes the entries, each freed once copied into its shard.
+///
+/// Where a shard ends is decided by its entries, not by a running count from the first
+/// shard: past [`SHARD_MIN`] bytes, a shard ends before an entry with a chance proportional to
+/// the entry's size, drawn from a hash of its key (so about [`SHARD_EXTRA`] bytes more on
+/// average). An edit that changes a few entries changes their shards; the shards after them
+/// end where they ended before, so they keep their bytes and their names.
 fn shard(entries: Vec<(String, Vec<u8>)>) -> (Vec<Vec<u8>>, Vec<String>) {
     let mut shards = Vec::new();
     let mut firsts = Vec::new();
     let mut w = ShardWriter::new();
     for (key, payload) in entries {
-        if !w.is_empty() && w.len() + payload.len() / 2 >= SHARD_TARGET {
+        if !w.is_empty() && ends_before(w.len(), &key, payload.len()) {
             firsts.push(w.first_key().unwrap_or_default().to_owned());
             shards.push(std::mem::take(&mut w).finish());
         }
@@ -275,6 +284,24 @@ fn shard(entries: Vec<(String, Vec<u8>)>) -> (Vec<Vec<u8>>, Vec<String>) {
         shards.push(w.finish());
     }
     (shards, firsts)
+}
+
+/// Whether a shard of `len` bytes ends before the entry `key` with a payload of
+/// `payload_len` bytes ([`shard`]).
+fn ends_before(len: usize, key: &str, payload_len: usize) -> bool {
+    if len < SHARD_MIN {
+        return false;
+    }
+    if len + payload_len / 2 >= SHARD_MAX {
+        return true;
+    }
+    // FNV-1a of the key, its high bits: a number in 0..2^20 that depends on the key alone.
+    let h = key.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+    });
+    let draw = (h >> 44) as usize;
+    let size = key.len() + payload_len + 4;
+    draw < (size << 20) / SHARD_EXTRA
 }
 
 fn kind_rank(k: &DocKind) -> u8 {
@@ -804,20 +831,17 @@ impl IndexBuilder {
         }
 
         lap("metadata shards");
-        // 7. Content-hashed folder, then the manifest.
-        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-        for (tag, group) in [
-            (b'w', &word_shards),
-            (b'p', &pair_shards),
-            (b'm', &meta_shards),
-            (b'v', &vocab_shards),
-        ] {
-            fnv1a(&mut h, &[tag]);
-            for s in group.iter() {
-                fnv1a(&mut h, &(s.len() as u64).to_le_bytes());
-                fnv1a(&mut h, s);
-            }
-        }
+        // 7. Each shard's tag, then the manifest.
+        const SPACES: [&str; 4] = ["w", "p", "m", "vocab"];
+        let tags: Vec<String> = [&word_shards, &pair_shards, &meta_shards, &vocab_shards]
+            .par_iter()
+            .map(|group| {
+                let tags: Vec<[u8; TAG_LEN]> = group.par_iter().map(|s| shard_tag(s)).collect();
+                tags.iter()
+                    .map(|t| std::str::from_utf8(t).unwrap_or("AAAA"))
+                    .collect()
+            })
+            .collect();
         let facets = Facets::new(&doc_facets);
         let facet_rows: Vec<[usize; 6]> = doc_facets.iter().map(|d| facets.row(d)).collect();
         let col = |c: usize| runs(facet_rows.iter().map(move |r| r[c]));
@@ -829,6 +853,7 @@ impl IndexBuilder {
             "w": word_firsts,
             "p": pair_firsts,
             "vocab": vocab_firsts,
+            "tags": {"w": tags[0], "p": tags[1], "m": tags[2], "vocab": tags[3]},
             "aliased": aliased,
             "years": facets.years,
             "provinces": facets.provinces.iter().map(|p| json!([vntext::nfc(p), vntext::slugify(p)])).collect::<Vec<_>>(),
@@ -839,12 +864,6 @@ impl IndexBuilder {
                 "district": col(3), "field": col(4), "exemplary": col(5),
             },
         });
-        fnv1a(&mut h, manifest.to_string().as_bytes());
-        let hash = format!("{:012x}", h >> 16);
-        let dir = format!("tim-kiem/i/{hash}/");
-        let mut manifest = manifest;
-        manifest["dir"] = json!(format!("i/{hash}/"));
-
         let mut files =
             Vec::with_capacity(word_shards.len() + pair_shards.len() + meta_shards.len() + 3);
         files.push(IndexFile {
@@ -859,29 +878,17 @@ impl IndexBuilder {
             path: "tim-kiem/search.css".into(),
             bytes: crate::CLIENT_CSS.as_bytes().to_vec(),
         });
-        for (i, s) in word_shards.into_iter().enumerate() {
-            files.push(IndexFile {
-                path: format!("{dir}w/{i}.bin"),
-                bytes: s,
-            });
-        }
-        for (i, s) in vocab_shards.into_iter().enumerate() {
-            files.push(IndexFile {
-                path: format!("{dir}vocab/{i}.bin"),
-                bytes: s,
-            });
-        }
-        for (i, s) in pair_shards.into_iter().enumerate() {
-            files.push(IndexFile {
-                path: format!("{dir}p/{i}.bin"),
-                bytes: s,
-            });
-        }
-        for (i, s) in meta_shards.into_iter().enumerate() {
-            files.push(IndexFile {
-                path: format!("{dir}m/{i}.json"),
-                bytes: s,
-            });
+        for ((space, shards), tags) in SPACES
+            .iter()
+            .zip([word_shards, pair_shards, meta_shards, vocab_shards])
+            .zip(&tags)
+        {
+            for (i, s) in shards.into_iter().enumerate() {
+                files.push(IndexFile {
+                    path: shard_path(space, i, &tags[i * TAG_LEN..(i + 1) * TAG_LEN]),
+                    bytes: s,
+                });
+            }
         }
         lap("files");
         files
@@ -939,6 +946,64 @@ pub fn build(docs: Vec<SearchDoc>, abbreviations: &Abbreviations) -> Vec<IndexFi
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `n` model docs with varied words, enough for hundreds of shards.
+    fn docs(n: usize) -> Vec<SearchDoc> {
+        const WORDS: &[&str] = &[
+            "heo", "đất", "đường", "bê", "tông", "nông", "thôn", "mới", "phụ", "nữ", "nghèo",
+            "thanh", "niên", "tình", "nguyện", "cựu", "chiến", "binh", "hiến", "đường",
+        ];
+        (0..n)
+            .map(|i| SearchDoc {
+                url: format!("mo-hinh/m{i}/"),
+                title: format!("Mô hình {} số {i}", WORDS[i % WORDS.len()]),
+                place: format!("Xã {}, Tỉnh {}", i % 97, i % 7),
+                year: Some(2020 + (i % 6) as i32),
+                summary: format!("tóm tắt {i}"),
+                body: (0..60)
+                    .map(|k| format!("{}{}", WORDS[(i * 7 + k) % WORDS.len()], (i * k) % 1000))
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                ..Default::default()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn an_edit_renames_only_the_shards_it_changed() {
+        let before = build(docs(3000), &Abbreviations::builtin());
+        let mut edited = docs(3000);
+        edited[1234].summary = "tóm tắt đã sửa: hợp tác xã".into();
+        let after = build(edited, &Abbreviations::builtin());
+        let shards = |files: &[IndexFile]| -> HashMap<String, Vec<u8>> {
+            files
+                .iter()
+                .filter(|f| f.path.starts_with("tim-kiem/i/"))
+                .map(|f| (f.path.clone(), f.bytes.clone()))
+                .collect()
+        };
+        let (before, after) = (shards(&before), shards(&after));
+        assert!(before.len() > 300, "{} shards", before.len());
+        // A path names its bytes: a path in both builds has the same bytes in both.
+        for (path, bytes) in &after {
+            if let Some(old) = before.get(path) {
+                assert_eq!(old, bytes, "{path} kept its name with other bytes");
+            }
+        }
+        let renamed = after.keys().filter(|p| !before.contains_key(*p)).count();
+        eprintln!("{renamed} of {} shards renamed", after.len());
+        assert!(renamed >= 2, "the edited doc's metadata and words: {renamed}");
+        assert!(
+            renamed * 20 < after.len(),
+            "{renamed} of {} shards renamed by one summary",
+            after.len()
+        );
+        // Every name is `<space>/<n>.<tag>.<ext>`, with the tag of its bytes.
+        for (path, bytes) in &after {
+            let tag = std::str::from_utf8(&crate::files::shard_tag(bytes)).unwrap().to_owned();
+            assert!(path.contains(&format!(".{tag}.")), "{path}");
+        }
+    }
 
     #[test]
     fn fx_hashes_the_tail_as_a_zero_padded_word() {

@@ -84,11 +84,41 @@ pub(crate) fn compact_js(js: &str) -> String {
     out
 }
 
-pub(crate) fn fnv1a(h: &mut u64, bytes: &[u8]) {
+fn fnv1a(h: &mut u64, bytes: &[u8]) {
     for &b in bytes {
         *h ^= u64::from(b);
         *h = h.wrapping_mul(0x100_0000_01b3);
     }
+}
+
+/// Characters of a shard's tag ([`shard_tag`]).
+pub(crate) const TAG_LEN: usize = 4;
+
+/// A shard's tag: [`TAG_LEN`] URL-safe characters (24 bits) of a hash of its bytes. The tag is
+/// in the shard's file name, so a shard's URL changes when its bytes do (browsers keep the
+/// files a year) and stays when they do not: an edit renames only the shards it changed.
+pub(crate) fn shard_tag(bytes: &[u8]) -> [u8; TAG_LEN] {
+    const ALPHABET: &[u8; 64] =
+        b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    fnv1a(&mut h, bytes);
+    // FNV's low bits are its weakest: fold the high half in.
+    let h = h ^ (h >> 32);
+    std::array::from_fn(|i| ALPHABET[((h >> (6 * i)) & 63) as usize])
+}
+
+/// The site path of shard `n` of `space` (`w`, `p`, `vocab`, `m`) whose tag is `tag`:
+/// `tim-kiem/i/w/12.Ab3_.bin` (metadata shards end in `.json`). The client builds the same
+/// URL from the manifest's `tags` (`search.js`, `shardUrl`).
+pub(crate) fn shard_path(space: &str, n: usize, tag: &str) -> String {
+    let ext = if space == "m" { "json" } else { "bin" };
+    format!("tim-kiem/i/{space}/{n}.{tag}.{ext}")
+}
+
+/// The tag of shard `n` of `space` in a manifest's `tags`.
+pub(crate) fn tag_in(manifest: &Value, space: &str, n: usize) -> Option<String> {
+    let tags = manifest["tags"][space].as_str()?;
+    tags.get(n * TAG_LEN..(n + 1) * TAG_LEN).map(str::to_string)
 }
 
 /// Appends run-length pairs `[value, length]` of `values` to a JSON array.

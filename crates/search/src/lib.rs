@@ -11,8 +11,9 @@
 //! tags, field and summary, then the body.
 //!
 //! # Files written by [`build_index`] (paths relative to the output root)
-//! - `tim-kiem/index.json`: the manifest, fetched when the search page opens: `dir` (the
-//!   content-hashed folder of the shards below), `n` (docs), `meta` (docs per metadata shard),
+//! - `tim-kiem/index.json`: the manifest, fetched when the search page opens: `tags` (per
+//!   space, each shard's 4-character tag in shard order, from a hash of its bytes: the shard
+//!   files below are named by it, so an edit renames only the shards it changed), `n` (docs), `meta` (docs per metadata shard),
 //!   `w` and `p` (first key of each term shard and phrase shard, in order), the facet values
 //!   (`years`, `provinces` `[name, slug]`, `districts` `[province index, name, slug]`,
 //!   `fields` `[label, slug]`) and `runs`: per facet (`kind`, `year`, `province`, `district`,
@@ -20,17 +21,17 @@
 //!   `[value, count, value, count, …]` (value 0 = none, else index + 1; kind 0 model,
 //!   1 article, 2 page). Docs are numbered by kind, year (newest first), province, district,
 //!   field, exemplary first, then title, so facets come in long runs.
-//! - `tim-kiem/i/<hash>/w/<n>.bin`: term shards (format in [`codec`]). Keys: a folded term
+//! - `tim-kiem/i/w/<n>.<tag>.bin`: term shards (format in [`codec`]). Keys: a folded term
 //!   (`dang`) with its doc lists by where it occurs (title, place, meta, body, body ≥ 3 times);
 //!   a prefix followed by U+0001 (`da\u{1}`) with the union of the lists of every term that
 //!   starts with it, or an alias to the only such term. Keys are in byte order and split into
 //!   shards of about 12 KB, so a query word fetches one shard (rarely two).
-//! - `tim-kiem/i/<hash>/p/<n>.bin`: phrase shards: keys `a b` for terms adjacent in a text.
-//! - `tim-kiem/i/<hash>/vocab/<n>.bin`: for typo correction, key = a first letter, value (an
+//! - `tim-kiem/i/p/<n>.<tag>.bin`: phrase shards: keys `a b` for terms adjacent in a text.
+//! - `tim-kiem/i/vocab/<n>.<tag>.bin`: for typo correction, key = a first letter, value (an
 //!   alias payload) = the indexed words of 5 letters or more starting with it, most frequent
 //!   first, one a line; the manifest's `vocab` has the first key of each shard. `aliased`
 //!   counts the docs indexed with other names of their place.
-//! - `tim-kiem/i/<hash>/m/<n>.json`: doc metadata, [`build::META_DOCS`] docs per file:
+//! - `tim-kiem/i/m/<n>.<tag>.json`: doc metadata, [`build::META_DOCS`] docs per file:
 //!   `[[url, title, place, excerpt source], …]` (NFC, plain text).
 //! - `tim-kiem/search.js`, `tim-kiem/search.css`: the client.
 #![warn(missing_docs)]

@@ -191,6 +191,14 @@ impl Index {
         self.n == 0
     }
 
+    /// The bytes of shard `n` of `space`, at the path its tag gives it (as the client finds it).
+    fn shard(&self, space: &str, n: usize) -> Option<&[u8]> {
+        let tag = crate::files::tag_in(&self.manifest, space, n)?;
+        self.files
+            .get(&crate::files::shard_path(space, n, &tag))
+            .map(Vec::as_slice)
+    }
+
     fn lookup_in(&self, space: &str, key: &str, hops: u8) -> Option<Lists> {
         let firsts = self.manifest[space].as_array()?;
         let idx =
@@ -198,12 +206,7 @@ impl Index {
         if idx == 0 {
             return None;
         }
-        let path = format!(
-            "tim-kiem/{}{space}/{}.bin",
-            self.manifest["dir"].as_str()?,
-            idx - 1
-        );
-        let shard = read_shard(self.files.get(&path)?)?;
+        let shard = read_shard(self.shard(space, idx - 1)?)?;
         let (_, payload) = shard.into_iter().find(|(k, _)| k == key)?;
         match payload {
             Payload::Lists(l) => Some(l),
@@ -302,12 +305,7 @@ impl Index {
         let firsts = self.manifest[space].as_array()?;
         let idx =
             firsts.partition_point(|f| f.as_str().is_some_and(|f| f.as_bytes() <= key.as_bytes()));
-        let path = format!(
-            "tim-kiem/{}{space}/{}.bin",
-            self.manifest["dir"].as_str()?,
-            idx.checked_sub(1)?
-        );
-        let shard = read_shard(self.files.get(&path)?)?;
+        let shard = read_shard(self.shard(space, idx.checked_sub(1)?)?)?;
         match shard.into_iter().find(|(k, _)| k == key)?.1 {
             Payload::Alias(s) => Some(s),
             Payload::Lists(_) => None,
@@ -427,12 +425,7 @@ impl Index {
     /// `[url, title, place, excerpt]` of a doc.
     pub fn doc(&self, doc: u32) -> Option<Vec<String>> {
         let per = self.manifest["meta"].as_u64()? as u32;
-        let path = format!(
-            "tim-kiem/{}m/{}.json",
-            self.manifest["dir"].as_str()?,
-            doc / per
-        );
-        let rows: Value = serde_json::from_slice(self.files.get(&path)?).ok()?;
+        let rows: Value = serde_json::from_slice(self.shard("m", (doc / per) as usize)?).ok()?;
         let row = rows.get((doc % per) as usize)?.as_array()?;
         Some(
             row.iter()

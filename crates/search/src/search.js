@@ -125,11 +125,15 @@
     }
     return map;
   }
+  /* Shard n of a space, named by its tag (4 characters of M.tags[space]; files.rs shard_path). */
+  function shardUrl(space, n) {
+    return base + 'tim-kiem/i/' + space + '/' + n + '.' + M.tags[space].substr(n * 4, 4) + (space === 'm' ? '.json' : '.bin');
+  }
   function shardFor(space, key) {
     var firsts = M[space], lo = 0, hi = firsts.length;
     while (lo < hi) { var mid = (lo + hi) >> 1; if (cmpKey(firsts[mid], key) <= 0) lo = mid + 1; else hi = mid; }
     if (lo === 0) return Promise.resolve(null);
-    var url = base + 'tim-kiem/' + M.dir + space + '/' + (lo - 1) + '.bin';
+    var url = shardUrl(space, lo - 1);
     if (!shardCache[url]) {
       shardCache[url] = getBin(url).then(parseShard);
       shardCache[url].catch(function () { delete shardCache[url]; });
@@ -199,7 +203,7 @@
     });
   }
   function meta(doc) {
-    var s = Math.floor(doc / M.meta), url = base + 'tim-kiem/' + M.dir + 'm/' + s + '.json';
+    var url = shardUrl('m', Math.floor(doc / M.meta));
     if (!metaCache[url]) {
       metaCache[url] = fetch(url).then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); });
       metaCache[url].catch(function () { delete metaCache[url]; });
