@@ -9,8 +9,7 @@ use serde_json::json;
 
 use crate::abbrev::{Abbreviations, Matcher};
 use crate::codec::{
-    encode_payload, Payload, ShardWriter, LIST_BODY, LIST_BODY_HIGH, LIST_META, LIST_PLACE,
-    LIST_TITLE,
+    encode_payload, shard, Payload, LIST_BODY, LIST_BODY_HIGH, LIST_META, LIST_PLACE, LIST_TITLE,
 };
 use crate::files::{compact_js, excerpt_source, runs, shard_path, shard_tag, TAG_LEN};
 use crate::postings::Packed;
@@ -23,12 +22,6 @@ pub const HIGH_TF: u16 = 3;
 const HIGH_MAX_SHARE: usize = 4;
 /// Marker appended to a prefix to make the key of its prefix entry (sorts right after the term).
 pub const PREFIX_MARK: char = '\u{1}';
-/// Least size of a term or phrase shard, in bytes, before it may end ([`shard`]).
-pub const SHARD_MIN: usize = 8 * 1024;
-/// Mean size of a shard beyond [`SHARD_MIN`]: shards are about 12 KB.
-const SHARD_EXTRA: usize = 4 * 1024;
-/// Most size of a shard, in bytes, unless one entry alone is larger.
-pub const SHARD_MAX: usize = 24 * 1024;
 /// Docs per metadata shard.
 pub const META_DOCS: usize = 8;
 /// Docs analysed at a time (bounds the memory of per-doc intermediate results).
@@ -259,50 +252,6 @@ fn lists_of(postings: impl Iterator<Item = (u32, u8)>, bits: &[u8]) -> Vec<(u8, 
 }
 
 const BASE_LISTS: [u8; 4] = [LIST_TITLE, LIST_PLACE, LIST_META, LIST_BODY];
-
-/// Splits sorted (key, payload) entries into shards of about 12 KB. Returns the shards' bytes
-/// and their first keys. Takes the entries, each freed once copied into its shard.
-///
-/// Where a shard ends is decided by its entries, not by a running count from the first
-/// shard: past [`SHARD_MIN`] bytes, a shard ends before an entry with a chance proportional to
-/// the entry's size, drawn from a hash of its key (so about [`SHARD_EXTRA`] bytes more on
-/// average). An edit that changes a few entries changes their shards; the shards after them
-/// end where they ended before, so they keep their bytes and their names.
-fn shard(entries: Vec<(String, Vec<u8>)>) -> (Vec<Vec<u8>>, Vec<String>) {
-    let mut shards = Vec::new();
-    let mut firsts = Vec::new();
-    let mut w = ShardWriter::new();
-    for (key, payload) in entries {
-        if !w.is_empty() && ends_before(w.len(), &key, payload.len()) {
-            firsts.push(w.first_key().unwrap_or_default().to_owned());
-            shards.push(std::mem::take(&mut w).finish());
-        }
-        w.push(&key, &payload);
-    }
-    if !w.is_empty() {
-        firsts.push(w.first_key().unwrap_or_default().to_owned());
-        shards.push(w.finish());
-    }
-    (shards, firsts)
-}
-
-/// Whether a shard of `len` bytes ends before the entry `key` with a payload of
-/// `payload_len` bytes ([`shard`]).
-fn ends_before(len: usize, key: &str, payload_len: usize) -> bool {
-    if len < SHARD_MIN {
-        return false;
-    }
-    if len + payload_len / 2 >= SHARD_MAX {
-        return true;
-    }
-    // FNV-1a of the key, its high bits: a number in 0..2^20 that depends on the key alone.
-    let h = key.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
-    });
-    let draw = (h >> 44) as usize;
-    let size = key.len() + payload_len + 4;
-    draw < (size << 20) / SHARD_EXTRA
-}
 
 fn kind_rank(k: &DocKind) -> u8 {
     match k {
@@ -950,8 +899,26 @@ mod tests {
     /// `n` model docs with varied words, enough for hundreds of shards.
     fn docs(n: usize) -> Vec<SearchDoc> {
         const WORDS: &[&str] = &[
-            "heo", "đất", "đường", "bê", "tông", "nông", "thôn", "mới", "phụ", "nữ", "nghèo",
-            "thanh", "niên", "tình", "nguyện", "cựu", "chiến", "binh", "hiến", "đường",
+            "heo",
+            "đất",
+            "đường",
+            "bê",
+            "tông",
+            "nông",
+            "thôn",
+            "mới",
+            "phụ",
+            "nữ",
+            "nghèo",
+            "thanh",
+            "niên",
+            "tình",
+            "nguyện",
+            "cựu",
+            "chiến",
+            "binh",
+            "hiến",
+            "đường",
         ];
         (0..n)
             .map(|i| SearchDoc {
@@ -992,7 +959,10 @@ mod tests {
         }
         let renamed = after.keys().filter(|p| !before.contains_key(*p)).count();
         eprintln!("{renamed} of {} shards renamed", after.len());
-        assert!(renamed >= 2, "the edited doc's metadata and words: {renamed}");
+        assert!(
+            renamed >= 2,
+            "the edited doc's metadata and words: {renamed}"
+        );
         assert!(
             renamed * 20 < after.len(),
             "{renamed} of {} shards renamed by one summary",
@@ -1000,7 +970,9 @@ mod tests {
         );
         // Every name is `<space>/<n>.<tag>.<ext>`, with the tag of its bytes.
         for (path, bytes) in &after {
-            let tag = std::str::from_utf8(&crate::files::shard_tag(bytes)).unwrap().to_owned();
+            let tag = std::str::from_utf8(&crate::files::shard_tag(bytes))
+                .unwrap()
+                .to_owned();
             assert!(path.contains(&format!(".{tag}.")), "{path}");
         }
     }

@@ -1,4 +1,5 @@
-//! Binary encoding of the index shards (`.bin`), shared by the writer and the test reader.
+//! Binary encoding of the index shards (`.bin`), shared by the writer and the test reader,
+//! and where each shard ends ([`shard`]).
 //!
 //! All integers are unsigned LEB128 varints. A **doc set** (sorted, distinct doc numbers) is
 //! `varint(count << 1 | form)` then, for `form = 0` (gaps), `count` varints: the first doc,
@@ -262,6 +263,57 @@ pub fn read_shard(buf: &[u8]) -> Option<Vec<(String, Payload)>> {
         out.push((String::from_utf8(key.clone()).ok()?, p));
     }
     Some(out)
+}
+
+/// Least size of a term or phrase shard, in bytes, before it may end ([`shard`]).
+pub const SHARD_MIN: usize = 8 * 1024;
+/// Mean size of a shard beyond [`SHARD_MIN`]: shards are about 12 KB.
+const SHARD_EXTRA: usize = 4 * 1024;
+/// Most size of a shard, in bytes, unless one entry alone is larger.
+pub const SHARD_MAX: usize = 24 * 1024;
+
+/// Splits sorted (key, payload) entries into shards of about 12 KB. Returns the shards' bytes
+/// and their first keys. Takes the entries, each freed once copied into its shard.
+///
+/// Where a shard ends is decided by its entries, not by a running count from the first
+/// shard: past [`SHARD_MIN`] bytes, a shard ends before an entry with a chance proportional to
+/// the entry's size, drawn from a hash of its key (so about [`SHARD_EXTRA`] bytes more on
+/// average). An edit that changes a few entries changes their shards; the shards after them
+/// end where they ended before, so they keep their bytes and their names.
+pub(crate) fn shard(entries: Vec<(String, Vec<u8>)>) -> (Vec<Vec<u8>>, Vec<String>) {
+    let mut shards = Vec::new();
+    let mut firsts = Vec::new();
+    let mut w = ShardWriter::new();
+    for (key, payload) in entries {
+        if !w.is_empty() && ends_before(w.len(), &key, payload.len()) {
+            firsts.push(w.first_key().unwrap_or_default().to_owned());
+            shards.push(std::mem::take(&mut w).finish());
+        }
+        w.push(&key, &payload);
+    }
+    if !w.is_empty() {
+        firsts.push(w.first_key().unwrap_or_default().to_owned());
+        shards.push(w.finish());
+    }
+    (shards, firsts)
+}
+
+/// Whether a shard of `len` bytes ends before the entry `key` with a payload of
+/// `payload_len` bytes ([`shard`]).
+fn ends_before(len: usize, key: &str, payload_len: usize) -> bool {
+    if len < SHARD_MIN {
+        return false;
+    }
+    if len + payload_len / 2 >= SHARD_MAX {
+        return true;
+    }
+    // FNV-1a of the key, its high bits: a number in 0..2^20 that depends on the key alone.
+    let h = key.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+    });
+    let draw = (h >> 44) as usize;
+    let size = key.len() + payload_len + 4;
+    draw < (size << 20) / SHARD_EXTRA
 }
 
 #[cfg(test)]

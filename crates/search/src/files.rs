@@ -98,8 +98,7 @@ pub(crate) const TAG_LEN: usize = 4;
 /// in the shard's file name, so a shard's URL changes when its bytes do (browsers keep the
 /// files a year) and stays when they do not: an edit renames only the shards it changed.
 pub(crate) fn shard_tag(bytes: &[u8]) -> [u8; TAG_LEN] {
-    const ALPHABET: &[u8; 64] =
-        b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     fnv1a(&mut h, bytes);
     // FNV's low bits are its weakest: fold the high half in.
