@@ -25,18 +25,18 @@ if [ ! -d "$site" ]; then
   python3 "$repo/bench/gen_corpus.py" --flavor dvk --n "$n" --out "$site" >/dev/null
   find "$site" -exec touch -d '1 hour ago' {} +
 fi
-(cd "$site" && "$dvk" build --quiet >/dev/null)
+(cd "$site" && "$dvk" build --quiet >/dev/null 2>&1)
 step=0
 check() {  # what: rebuild in place, build clean, compare
   step=$((step + 1))
   local clean=$corpus/clean-$n-$step t0 t1
   t0=$(date +%s.%N)
-  (cd "$site" && "$dvk" build --quiet >/dev/null)
+  (cd "$site" && "$dvk" build --quiet >/dev/null 2>"$corpus/err.txt") || { tail -3 "$corpus/err.txt"; exit 1; }
   t1=$(date +%s.%N)
   rm -rf "$clean"
-  (cd "$site" && "$dvk" build --quiet -o "$clean" >/dev/null)
+  (cd "$site" && "$dvk" build --quiet -o "$clean" >/dev/null 2>"$corpus/err.txt") || { tail -3 "$corpus/err.txt"; exit 1; }
   if diff -rq "$site/public" "$clean" >"$corpus/diff-$step.txt"; then
-    printf 'same   %-40s (in place %.2f s)\n' "$1" "$(echo "$t1 - $t0" | bc)"
+    printf 'same   %-40s (in place %.2f s)\n' "$1" "$(awk "BEGIN { print $t1 - $t0 }")"
   else
     printf 'DIFFER %-40s\n' "$1"
     head -20 "$corpus/diff-$step.txt"
@@ -51,7 +51,8 @@ python3 "$here/edit.py" "$site" title 102 >/dev/null; check "a title"
 python3 "$here/edit.py" "$site" delete 103 >/dev/null; check "a deletion"
 models=$(find "$site/content/models" -name '*.md' ! -name '_*' | sort)
 src=$(pick 7)
-sed 's/^title: "/title: "Bản sao mới /' "$src" >"$(dirname "$src")/ban-sao-moi-$n.md"
+# A copy under a new title, its own slug (a copy's `slug:` would be refused as taken).
+sed -e 's/^title: "/title: "Bản sao mới /' -e '/^slug:/d' "$src" >"$(dirname "$src")/ban-sao-moi-$n.md"
 check "a new write-up"
 python3 "$here/edit.py" "$site" site 104 >/dev/null; check "site.yaml's title"
 theme=$site/themes/default/templates
