@@ -599,3 +599,66 @@ fn theme_changes_reload_and_template_errors_show() {
         b.contains("\"errors\":[]")
     });
 }
+
+/// What `dvk serve` renders again after an edit of a model's card (`render::pages_showing`)
+/// covers every page whose bytes the edit changes. As the server's patch does, the model's
+/// host, tags and summary are changed in the loaded site; the site is rendered before and
+/// after; each page that differs, other than the model's own and the files made from every
+/// model (feed, open data, sitemap), must lie at or below a path `pages_showing` names. On the
+/// sample site (places before and after 1 July 2025, replication, articles), for every
+/// model that is copied or named by an article and every fifth other one.
+#[test]
+fn every_page_an_edited_card_changes_is_rendered_again() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let (site, diags) = dvk::load_site(root, false, None);
+    assert!(!diags.iter().any(|d| d.is_error()), "{diags:?}");
+    let render = |site: &dvk::site::Site| {
+        let sink = dvk::render::MemorySink::default();
+        let (_, d) = dvk::render_into(root, site, &sink);
+        assert!(!d.iter().any(|d| d.is_error()), "{d:?}");
+        sink.0.into_inner().unwrap()
+    };
+    let before = render(&site);
+    let generated = ["atom.xml", "sitemap.xml", "du-lieu/"];
+    let mut pages_checked = 0;
+    let models = (0..site.models.len()).filter(|&i| {
+        i % 5 == 0 || !site.replicas[i].is_empty() || !site.model_articles[i].is_empty()
+    });
+    for i in models {
+        let mut edited = site.clone();
+        let m = &mut edited.models[i];
+        m.host = format!("{} (đã sửa)", m.host);
+        m.tags.push("thẻ mới".into());
+        edited.summaries[i] = format!("Tóm tắt đã sửa {i}.");
+        let after = render(&edited);
+        let own = format!("mo-hinh/{}/", site.slugs[i]);
+        let showing = dvk::render::pages_showing(&site, i);
+        let mut changed = 0;
+        for (path, bytes) in &after {
+            if before.get(path) == Some(bytes)
+                || path.starts_with(&own)
+                || generated.iter().any(|g| path.starts_with(g))
+            {
+                continue;
+            }
+            changed += 1;
+            let covered = showing.iter().any(|p| {
+                if p.is_empty() {
+                    path == "index.html"
+                } else {
+                    path.starts_with(p.as_str())
+                }
+            });
+            assert!(
+                covered,
+                "an edit of {own}'s card changes {path}, which `dvk serve` would not render again ({showing:?})"
+            );
+        }
+        assert!(changed > 0, "an edit of {own}'s card changed no other page");
+        pages_checked += changed;
+    }
+    assert!(
+        pages_checked > 20,
+        "only {pages_checked} changed pages checked"
+    );
+}

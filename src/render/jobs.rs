@@ -1,5 +1,7 @@
 //! The job list: every page a build renders (a [`Job`]), its output path, and the order the
-//! pages are rendered in so that the search index can be fed a chunk at a time.
+//! pages are rendered in so that the search index can be fed a chunk at a time. Also the
+//! site's listings with their models ([`listings`]), which the jobs, the listing pages and
+//! [`pages_showing`] (the pages `dvk serve` renders again after an edit) all follow.
 
 use super::*;
 
@@ -27,6 +29,100 @@ pub(super) enum Job {
         place: usize,
         page: usize,
     },
+}
+
+/// The most models a model page's "related" block shows.
+pub(super) const RELATED_MAX: usize = 6;
+
+/// Every listing of the site with its models, in the order the listing shows them: the one
+/// list that the build's pages ([`Renderer::jobs`]), each listing page and
+/// [`pages_showing`] (what `dvk serve` renders again after an edit) all follow.
+pub(super) fn listings(s: &Site) -> impl Iterator<Item = (ListKind, &[usize])> {
+    let years = s
+        .by_year
+        .iter()
+        .map(|(y, ms)| (ListKind::Year(*y), ms.as_slice()));
+    let provinces =
+        (s.provinces.iter().enumerate()).map(|(i, p)| (ListKind::Province(i), p.models.as_slice()));
+    let districts =
+        (s.districts.iter().enumerate()).map(|(i, d)| (ListKind::District(i), d.models.as_slice()));
+    let fields = (s.by_field.iter().enumerate()).map(|(i, f)| (ListKind::Field(i), f.as_slice()));
+    let exemplary = std::iter::once((ListKind::Exemplary, s.exemplary.as_slice()));
+    years
+        .chain(provinces)
+        .chain(districts)
+        .chain(fields)
+        .chain(exemplary)
+}
+
+/// The models of one listing ([`listings`]).
+pub(super) fn listing_items(s: &Site, kind: ListKind) -> &[usize] {
+    match kind {
+        ListKind::Year(y) => s.by_year.get(&y).map_or(&[], Vec::as_slice),
+        ListKind::Province(p) => &s.provinces[p].models,
+        ListKind::District(d) => &s.districts[d].models,
+        ListKind::Field(f) => &s.by_field[f],
+        ListKind::Exemplary => &s.exemplary,
+    }
+}
+
+/// The path of a listing's first page; its other pages are below it (`trang/2/`).
+pub(super) fn listing_path(s: &Site, kind: ListKind) -> String {
+    match kind {
+        ListKind::Year(y) => routes::year(y),
+        ListKind::Province(p) => routes::province(&s.provinces[p].slug),
+        ListKind::District(d) => routes::district(
+            &s.provinces[s.districts[d].province].slug,
+            &s.districts[d].slug,
+        ),
+        ListKind::Field(f) => routes::field(&s.config.fields[f].slug),
+        ListKind::Exemplary => routes::EXEMPLARY.into(),
+    }
+}
+
+/// The pages other than its own that show model `i`'s card or counts, as site paths whose
+/// pages and files below them may change when the model's card does: every listing that
+/// holds it (all its pages), the home page, the place pages, statistics, search (A–Z
+/// included), open data, the year's report (below the year's listing), the models whose
+/// related block lists it, the models it copies or that copy it, and the articles naming it.
+/// Derived from [`listings`] and [`Site::related`], as the pages themselves are.
+pub fn pages_showing(s: &Site, i: usize) -> Vec<String> {
+    let mut out: Vec<String> = [
+        routes::HOME,
+        routes::STATS,
+        routes::SEARCH,
+        routes::PLACES,
+        "du-lieu/",
+    ]
+    .map(String::from)
+    .to_vec();
+    out.extend(
+        listings(s)
+            .filter(|(_, items)| items.contains(&i))
+            .map(|(kind, _)| listing_path(s, kind)),
+    );
+    // Related blocks draw from a model's district (or province) and field: only models of
+    // a pool holding `i` can list it.
+    let mut pools: Vec<&[usize]> = vec![&s.provinces[s.model_province[i]].models];
+    if let Some(d) = s.model_district[i] {
+        pools.push(&s.districts[d].models);
+    }
+    let mut shown_by: Vec<usize> = pools
+        .into_iter()
+        .flatten()
+        .copied()
+        .filter(|&j| j != i && s.related(j, RELATED_MAX).contains(&i))
+        .collect();
+    shown_by.extend(s.replicas[i].iter().chain(s.replicated_from[i].iter()));
+    shown_by.sort_unstable();
+    shown_by.dedup();
+    out.extend(shown_by.into_iter().map(|j| routes::model(&s.slugs[j])));
+    out.extend(
+        s.model_articles[i]
+            .iter()
+            .map(|&a| routes::article(&s.articles[a].slug)),
+    );
+    out
 }
 
 /// Above this many models the search page links one A–Z page per letter instead of listing
@@ -65,19 +161,10 @@ impl<'a> Renderer<'a> {
 
     /// The path of a listing's first page.
     pub(super) fn listing_path(&self, kind: ListKind) -> String {
-        let s = self.site;
-        match kind {
-            ListKind::Year(y) => routes::year(y),
-            ListKind::Province(p) => routes::province(&s.provinces[p].slug),
-            ListKind::District(d) => routes::district(
-                &s.provinces[s.districts[d].province].slug,
-                &s.districts[d].slug,
-            ),
-            ListKind::Field(f) => routes::field(&s.config.fields[f].slug),
-            ListKind::Exemplary => routes::EXEMPLARY.into(),
-        }
+        listing_path(self.site, kind)
     }
 
+    /// Every page of the build, in no particular order.
     pub(super) fn jobs(&self) -> Vec<Job> {
         let s = self.site;
         let mut jobs = vec![
@@ -91,24 +178,11 @@ impl<'a> Renderer<'a> {
             jobs.extend((0..self.az().0.len()).map(Job::AzLetter));
         }
         jobs.extend((0..s.models.len()).map(Job::Model));
-        let mut listing = |kind: ListKind, n: usize| {
-            for page in 1..=pager::page_count(n) {
+        for (kind, items) in listings(s) {
+            for page in 1..=pager::page_count(items.len()) {
                 jobs.push(Job::Listing { kind, page });
             }
-        };
-        for (y, ms) in &s.by_year {
-            listing(ListKind::Year(*y), ms.len());
         }
-        for (i, p) in s.provinces.iter().enumerate() {
-            listing(ListKind::Province(i), p.models.len());
-        }
-        for (i, d) in s.districts.iter().enumerate() {
-            listing(ListKind::District(i), d.models.len());
-        }
-        for (i, f) in s.by_field.iter().enumerate() {
-            listing(ListKind::Field(i), f.len());
-        }
-        listing(ListKind::Exemplary, s.exemplary.len());
         jobs.extend(self.moved_jobs());
         jobs.extend(s.by_year.keys().map(|&y| Job::Report(y)));
         jobs.extend((1..=pager::page_count(s.articles.len())).map(Job::Articles));
@@ -125,17 +199,13 @@ impl<'a> Renderer<'a> {
             return Vec::new();
         }
         let mut pages = std::collections::HashSet::new();
-        let mut add = |kind: ListKind, n: usize| {
-            let first = self.listing_path(kind);
-            for page in 1..=pager::page_count(n) {
-                pages.insert(routes::listing_page(&first, page));
+        for (kind, items) in listings(s) {
+            if matches!(kind, ListKind::Province(_) | ListKind::District(_)) {
+                let first = self.listing_path(kind);
+                for page in 1..=pager::page_count(items.len()) {
+                    pages.insert(routes::listing_page(&first, page));
+                }
             }
-        };
-        for (i, p) in s.provinces.iter().enumerate() {
-            add(ListKind::Province(i), p.models.len());
-        }
-        for (i, d) in s.districts.iter().enumerate() {
-            add(ListKind::District(i), d.models.len());
         }
         let mut jobs = Vec::new();
         for (place, old) in s.old_places.iter().enumerate() {

@@ -20,7 +20,8 @@ mod templates;
 pub mod theme;
 pub mod views;
 
-use jobs::{first_letter, Job, ListKind, AZ_INLINE_MAX};
+pub use jobs::pages_showing;
+use jobs::{first_letter, listing_items, Job, ListKind, AZ_INLINE_MAX, RELATED_MAX};
 pub use prepared::{link_map, Prepared};
 pub use sink::{MemorySink, NullSink, Sink};
 pub use templates::{I18n, Theme};

@@ -48,7 +48,7 @@ impl<'a> Renderer<'a> {
         if let Some(og) = og {
             ctx.insert("og_image", &og);
         }
-        ctx.insert_value("related", self.card_list(&s.related(i, 6)));
+        ctx.insert_value("related", self.card_list(&s.related(i, RELATED_MAX)));
         let articles: Vec<_> = s.model_articles[i]
             .iter()
             .map(|&a| self.article_summary(a))
@@ -259,40 +259,20 @@ impl<'a> Renderer<'a> {
     pub(super) fn listing(&self, sink: &dyn Sink, kind: ListKind, page: usize) -> Option<String> {
         let s = self.site;
         let t = &self.theme.i18n;
-        let (kind_name, path, heading, items, crumbs): (
-            &str,
-            String,
-            String,
-            &[usize],
-            Vec<Value>,
-        ) = match kind {
-            ListKind::Year(y) => (
-                "year",
-                routes::year(y),
-                format!("{} {y}", t.get("listing.year")),
-                &s.by_year[&y],
-                vec![],
+        let (path, items) = (self.listing_path(kind), listing_items(s, kind));
+        let (kind_name, heading, crumbs): (&str, String, Vec<Value>) = match kind {
+            ListKind::Year(y) => ("year", format!("{} {y}", t.get("listing.year")), vec![]),
+            ListKind::Province(p) => (
+                "province",
+                self.place_heading(PlaceRef::Province(p)),
+                vec![json!({"label": t.get("nav.places"), "url": self.urls.url(routes::PLACES)})],
             ),
-            ListKind::Province(p) => {
-                let pr = &s.provinces[p];
-                (
-                    "province",
-                    routes::province(&pr.slug),
-                    self.place_heading(PlaceRef::Province(p)),
-                    &pr.models,
-                    vec![
-                        json!({"label": t.get("nav.places"), "url": self.urls.url(routes::PLACES)}),
-                    ],
-                )
-            }
             ListKind::District(d) => {
                 let di = &s.districts[d];
                 let pr = &s.provinces[di.province];
                 (
                     "district",
-                    routes::district(&pr.slug, &di.slug),
                     self.place_heading(PlaceRef::District(d)),
-                    &di.models,
                     vec![
                         json!({"label": t.get("nav.places"), "url": self.urls.url(routes::PLACES)}),
                         json!({"label": pr.name, "url": views::province_url(s, &self.urls, di.province)}),
@@ -303,19 +283,11 @@ impl<'a> Renderer<'a> {
                 let field = &s.config.fields[f];
                 (
                     "field",
-                    routes::field(&field.slug),
                     format!("{} {}", t.get("listing.field"), field.label),
-                    &s.by_field[f],
                     vec![],
                 )
             }
-            ListKind::Exemplary => (
-                "exemplary",
-                routes::EXEMPLARY.to_string(),
-                t.get("listing.exemplary"),
-                &s.exemplary,
-                vec![],
-            ),
+            ListKind::Exemplary => ("exemplary", t.get("listing.exemplary"), vec![]),
         };
         let pages = pager::page_count(items.len());
         let page_path = routes::listing_page(&path, page);

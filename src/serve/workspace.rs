@@ -18,7 +18,6 @@ use crate::config::SiteConfig;
 use crate::content::{self, FileDocs, Model};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::render::{self, Theme};
-use crate::routes;
 use crate::site::{self, Site};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::hash::{Hash, Hasher};
@@ -537,7 +536,7 @@ impl Workspace {
             docs_changed.push(i);
             changed.insert(crate::routes::model(&owner.site.slugs[i]));
             if !only_text {
-                changed.extend(pages_showing(&owner.site, i));
+                changed.extend(render::pages_showing(&owner.site, i));
             }
         }
         for p in dirty {
@@ -723,41 +722,4 @@ fn only_text_differs(a: &Model, b: &Model) -> bool {
         && *results == b.results
         && *photos == b.photos
         && *tags == b.tags
-}
-
-/// Pages that show model `i` other than its own: its listings, the home page, statistics,
-/// the year's report, the search page, the models whose related block may list it, and the
-/// articles naming it.
-fn pages_showing(site: &Site, i: usize) -> Vec<String> {
-    let m = &site.models[i];
-    let mut out = vec![
-        String::new(),
-        routes::STATS.to_string(),
-        routes::SEARCH.to_string(),
-        routes::PLACES.to_string(),
-        routes::year(m.year),
-        routes::province(&site.provinces[site.model_province[i]].slug),
-        routes::field(&site.config.fields[m.field].slug),
-        routes::EXEMPLARY.to_string(),
-        "du-lieu/".to_string(),
-    ];
-    let pool = match site.model_district[i] {
-        Some(d) => &site.districts[d].models,
-        None => &site.provinces[site.model_province[i]].models,
-    };
-    out.extend(
-        pool.iter()
-            .filter(|&&j| site.models[j].field == m.field)
-            .map(|&j| crate::routes::model(&site.slugs[j])),
-    );
-    for &a in &site.model_articles[i] {
-        out.push(routes::article(&site.articles[a].slug));
-    }
-    for &j in site.replicas[i]
-        .iter()
-        .chain(site.replicated_from[i].iter())
-    {
-        out.push(crate::routes::model(&site.slugs[j]));
-    }
-    out
 }
