@@ -14,6 +14,7 @@
 mod disk;
 mod foreign;
 pub mod manifest;
+mod trash;
 
 pub use manifest::MARKER;
 
@@ -84,6 +85,9 @@ pub struct Staging {
     /// build writes it, so nothing needs removing first.
     work_empty: bool,
     files: Mutex<Vec<Placed>>,
+    /// Files of the work folder this build replaces, deleted beside the rendering
+    /// ([`trash::Trash`]).
+    trash: trash::Trash,
     /// The hash of each path written so far: the same bytes written twice at one path (two
     /// models with the same photo) are placed once.
     claimed: Mutex<std::collections::HashMap<String, u64>>,
@@ -266,8 +270,13 @@ impl Staging {
         } else {
             previous.as_deref().and_then(|p| Manifest::read(p, &stamps))
         };
+        let trash = trash::Trash::new(staging.join("trash")).map_err(io_err(crate::msg!(
+            "output.cannot_create",
+            path = staging.display()
+        )))?;
         Ok(Staging {
             prev,
+            trash,
             work_had,
             work_empty,
             files: Mutex::new(Vec::new()),
@@ -330,7 +339,7 @@ impl Staging {
             }
         }
         if again || !self.work_empty {
-            clear(&target)?;
+            self.trash.discard(&target)?;
         }
         if let Some((e, source)) = published {
             ensure_parent(&self.work, &target)?;
@@ -490,6 +499,7 @@ impl Staging {
             self.write_marker(&files, &carried)?;
             self.write_stamps(&self.out, &self.work, &files)?;
             self.committed = true;
+            self.trash.empty();
             let _ = fs::remove_dir_all(&self.staging);
             return Ok(Published::default());
         }
@@ -540,6 +550,7 @@ impl Staging {
         self.committed = true;
         // The new output's stamps, and the old one's (now the spare) as they were.
         let _ = self.write_stamps(&self.work, &self.out, &files);
+        self.trash.empty();
         let _ = fs::remove_dir_all(&self.staging);
         Ok(Published {
             fingerprint: Some(crate::fresh::output_of_files(&stamps)),
