@@ -102,8 +102,8 @@ fn main() -> ExitCode {
             level,
             dry_run,
             site,
-        } => commands::create::import(
-            dvk::import::Options {
+        } => dvk::import::cli::run(
+            &dvk::import::Options {
                 root: site,
                 files,
                 year,

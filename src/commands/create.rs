@@ -1,5 +1,5 @@
-//! The commands that add files to a site: `dvk new`, `dvk init`, `dvk theme export` and
-//! `dvk import`.
+//! The commands that add files to a site: `dvk new`, `dvk init` and `dvk theme export`
+//! (`dvk import` prints from its own module, `dvk::import::cli`).
 
 use super::args::{NewWhat, ThemeWhat};
 use std::path::PathBuf;
@@ -137,9 +137,4 @@ pub(crate) fn theme(what: ThemeWhat, quiet: bool) -> ExitCode {
             ExitCode::from(2)
         }
     }
-}
-
-/// `dvk import`.
-pub(crate) fn import(opts: dvk::import::Options, quiet: bool) -> ExitCode {
-    dvk::import::cli::run(&opts, quiet)
 }

@@ -67,7 +67,8 @@ impl Trash {
         }
     }
 
-    /// Waits until everything put in the trash is deleted.
+    /// Waits until everything put in the trash is deleted. (Dropped without this, as after a
+    /// failed build, the channel closes and the thread ends on its own.)
     pub(super) fn empty(&self) {
         if let Ok(mut s) = self.send.lock() {
             s.take();
@@ -75,15 +76,6 @@ impl Trash {
         let deleter = self.deleter.lock().ok().and_then(|mut d| d.take());
         if let Some(d) = deleter {
             let _ = d.join();
-        }
-    }
-}
-
-impl Drop for Trash {
-    fn drop(&mut self) {
-        // The thread ends once the channel is closed; nobody need wait for it.
-        if let Ok(mut s) = self.send.lock() {
-            s.take();
         }
     }
 }

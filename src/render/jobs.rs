@@ -38,21 +38,16 @@ pub(super) const RELATED_MAX: usize = 6;
 /// list that the build's pages ([`Renderer::jobs`]), each listing page and
 /// [`pages_showing`] (what `dvk serve` renders again after an edit) all follow.
 pub(super) fn listings(s: &Site) -> impl Iterator<Item = (ListKind, &[usize])> {
-    let years = s
-        .by_year
-        .iter()
-        .map(|(y, ms)| (ListKind::Year(*y), ms.as_slice()));
-    let provinces =
-        (s.provinces.iter().enumerate()).map(|(i, p)| (ListKind::Province(i), p.models.as_slice()));
-    let districts =
-        (s.districts.iter().enumerate()).map(|(i, d)| (ListKind::District(i), d.models.as_slice()));
-    let fields = (s.by_field.iter().enumerate()).map(|(i, f)| (ListKind::Field(i), f.as_slice()));
-    let exemplary = std::iter::once((ListKind::Exemplary, s.exemplary.as_slice()));
+    let years = s.by_year.keys().map(|&y| ListKind::Year(y));
+    let provinces = (0..s.provinces.len()).map(ListKind::Province);
+    let districts = (0..s.districts.len()).map(ListKind::District);
+    let fields = (0..s.by_field.len()).map(ListKind::Field);
     years
         .chain(provinces)
         .chain(districts)
         .chain(fields)
-        .chain(exemplary)
+        .chain([ListKind::Exemplary])
+        .map(move |kind| (kind, listing_items(s, kind)))
 }
 
 /// The models of one listing ([`listings`]).

@@ -784,12 +784,7 @@ impl IndexBuilder {
         const SPACES: [&str; 4] = ["w", "p", "m", "vocab"];
         let tags: Vec<String> = [&word_shards, &pair_shards, &meta_shards, &vocab_shards]
             .par_iter()
-            .map(|group| {
-                let tags: Vec<[u8; TAG_LEN]> = group.par_iter().map(|s| shard_tag(s)).collect();
-                tags.iter()
-                    .map(|t| std::str::from_utf8(t).unwrap_or("AAAA"))
-                    .collect()
-            })
+            .map(|group| group.par_iter().map(|s| shard_tag(s)).collect())
             .collect();
         let facets = Facets::new(&doc_facets);
         let facet_rows: Vec<[usize; 6]> = doc_facets.iter().map(|d| facets.row(d)).collect();
@@ -970,9 +965,7 @@ mod tests {
         );
         // Every name is `<space>/<n>.<tag>.<ext>`, with the tag of its bytes.
         for (path, bytes) in &after {
-            let tag = std::str::from_utf8(&crate::files::shard_tag(bytes))
-                .unwrap()
-                .to_owned();
+            let tag = crate::files::shard_tag(bytes);
             assert!(path.contains(&format!(".{tag}.")), "{path}");
         }
     }

@@ -308,9 +308,8 @@ fn ends_before(len: usize, key: &str, payload_len: usize) -> bool {
         return true;
     }
     // FNV-1a of the key, its high bits: a number in 0..2^20 that depends on the key alone.
-    let h = key.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
-    });
+    let mut h = crate::files::FNV_OFFSET;
+    crate::files::fnv1a(&mut h, key.as_bytes());
     let draw = (h >> 44) as usize;
     let size = key.len() + payload_len + 4;
     draw < (size << 20) / SHARD_EXTRA

@@ -84,7 +84,11 @@ pub(crate) fn compact_js(js: &str) -> String {
     out
 }
 
-fn fnv1a(h: &mut u64, bytes: &[u8]) {
+/// FNV-1a's starting value.
+pub(crate) const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+
+/// Adds `bytes` to the FNV-1a hash `h`.
+pub(crate) fn fnv1a(h: &mut u64, bytes: &[u8]) {
     for &b in bytes {
         *h ^= u64::from(b);
         *h = h.wrapping_mul(0x100_0000_01b3);
@@ -97,13 +101,15 @@ pub(crate) const TAG_LEN: usize = 4;
 /// A shard's tag: [`TAG_LEN`] URL-safe characters (24 bits) of a hash of its bytes. The tag is
 /// in the shard's file name, so a shard's URL changes when its bytes do (browsers keep the
 /// files a year) and stays when they do not: an edit renames only the shards it changed.
-pub(crate) fn shard_tag(bytes: &[u8]) -> [u8; TAG_LEN] {
+pub(crate) fn shard_tag(bytes: &[u8]) -> String {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut h = FNV_OFFSET;
     fnv1a(&mut h, bytes);
     // FNV's low bits are its weakest: fold the high half in.
     let h = h ^ (h >> 32);
-    std::array::from_fn(|i| ALPHABET[((h >> (6 * i)) & 63) as usize])
+    (0..TAG_LEN)
+        .map(|i| char::from(ALPHABET[((h >> (6 * i)) & 63) as usize]))
+        .collect()
 }
 
 /// The site path of shard `n` of `space` (`w`, `p`, `vocab`, `m`) whose tag is `tag`:
