@@ -77,6 +77,17 @@ pub fn inputs(root: &Path, out: &Path, key: &str) -> Option<String> {
     Some(format!("{:016x}", h.finish()))
 }
 
+/// A number that changes whenever the running dvk does: its version and the stamp of its
+/// program file (a rebuilt dvk may analyse or render otherwise). Salts the caches a build
+/// keeps for the next ([`crate::render`]'s search state).
+pub fn program_salt() -> u64 {
+    let mut h = Fx64::default();
+    env!("CARGO_PKG_VERSION").hash(&mut h);
+    let exe = std::env::current_exe().and_then(fs::metadata);
+    exe.map(|m| entry_hash(&m)).unwrap_or(0).hash(&mut h);
+    h.finish()
+}
+
 /// The fingerprint of the output folder `out` (`None` if it is missing). Not subject to the
 /// racy rule: the build itself has just written these files.
 pub fn output(out: &Path) -> Option<String> {

@@ -15,6 +15,7 @@ mod pages;
 pub mod photos;
 mod prepared;
 pub mod report;
+mod search_state;
 mod sink;
 mod templates;
 pub mod theme;
@@ -85,6 +86,9 @@ pub struct RenderReport {
     pub files: usize,
     /// Search documents (for the index).
     pub search_docs: usize,
+    /// Of those, the documents unchanged since the last build, whose postings were carried
+    /// over instead of analysing them again ([`dvk_search::IndexBuilder::resume`]).
+    pub search_carried: usize,
     /// Time spent in each phase.
     pub timings: Vec<crate::progress::Phase>,
     /// Some output file could not be written (full disk, permissions): the build failed for
@@ -315,8 +319,7 @@ impl<'a> Renderer<'a> {
             .into_iter()
             .partition(|job| matches!(job, Job::Model(_) | Job::Article(_) | Job::Page(_)));
         let doc_jobs = self.in_index_order(doc_jobs);
-        let mut index =
-            dvk_search::IndexBuilder::with_abbreviations(&self.site.config.abbreviations());
+        let mut index = search_state::resume(self.root, &self.site.config.abbreviations());
         let ((), mut pages) = rayon::join(
             || self.write_feeds(sink),
             || self.render_doc_jobs(&doc_jobs, &mut index, sink),
@@ -334,14 +337,17 @@ impl<'a> Renderer<'a> {
         ));
         let started = std::time::Instant::now();
         report.search_docs = index.len();
+        report.search_carried = index.carried();
         let ((), other_pages) = rayon::join(
             || {
-                index.finish().par_iter().for_each(|f| {
-                    self.write(sink, &f.path, &f.bytes);
-                    if let Some(name) = self.assets.renamed(&f.path) {
-                        self.write(sink, name, &f.bytes);
-                    }
-                })
+                search_state::finish(self.root, index)
+                    .par_iter()
+                    .for_each(|f| {
+                        self.write(sink, &f.path, &f.bytes);
+                        if let Some(name) = self.assets.renamed(&f.path) {
+                            self.write(sink, name, &f.bytes);
+                        }
+                    })
             },
             || self.render_jobs(&other_jobs, sink).0,
         );

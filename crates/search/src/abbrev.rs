@@ -29,6 +29,21 @@ pub struct Abbreviations {
 }
 
 impl Abbreviations {
+    /// Feeds every form of every group, in order, to `h` (two sets of abbreviations that
+    /// hash alike index alike).
+    pub(crate) fn hash_into(&self, h: &mut impl std::hash::Hasher) {
+        for group in &self.groups {
+            h.write_usize(group.len());
+            for form in group {
+                h.write_usize(form.len());
+                for term in form {
+                    h.write_usize(term.len());
+                    h.write(term.as_bytes());
+                }
+            }
+        }
+    }
+
     /// No abbreviations at all.
     pub fn none() -> Self {
         Self::default()

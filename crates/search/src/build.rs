@@ -1,17 +1,19 @@
 //! Builds the index files from the documents.
 
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
+use std::hash::Hasher;
 use std::sync::Mutex;
 
 use rayon::prelude::*;
 use serde_json::json;
 
 use crate::abbrev::{Abbreviations, Matcher};
+use crate::carry::{self, Carried};
 use crate::codec::{
     encode_payload, shard, Payload, LIST_BODY, LIST_BODY_HIGH, LIST_META, LIST_PLACE, LIST_TITLE,
 };
 use crate::files::{compact_js, excerpt_source, runs, shard_path, shard_tag, TAG_LEN};
+use crate::intern::{Fx, FxMap, Interner};
 use crate::postings::Packed;
 use crate::text::TermScanner;
 use crate::{DocKind, IndexFile, SearchDoc};
@@ -26,87 +28,6 @@ pub const PREFIX_MARK: char = '\u{1}';
 pub const META_DOCS: usize = 8;
 /// Docs analysed at a time (bounds the memory of per-doc intermediate results).
 const CHUNK: usize = 512;
-
-/// FxHash-style hasher: fast, deterministic; keys here are short strings and integers.
-#[derive(Default, Clone, Copy)]
-pub struct Fx(u64);
-
-impl Hasher for Fx {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for chunk in &mut chunks {
-            let mut v = [0u8; 8];
-            v.copy_from_slice(chunk);
-            self.write_u64(u64::from_le_bytes(v));
-        }
-        // The last bytes as a zero-padded word, put together without a variable-length
-        // copy (a `memcpy` call per hashed string).
-        let rest = chunks.remainder();
-        if !rest.is_empty() {
-            let v = rest
-                .iter()
-                .enumerate()
-                .fold(0u64, |v, (i, &b)| v | u64::from(b) << (8 * i));
-            self.write_u64(v);
-        }
-    }
-    fn write_u8(&mut self, i: u8) {
-        self.write_u64(u64::from(i));
-    }
-    fn write_u32(&mut self, i: u32) {
-        self.write_u64(u64::from(i));
-    }
-    fn write_u64(&mut self, i: u64) {
-        self.0 = (self.0.rotate_left(5) ^ i).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-    fn write_usize(&mut self, i: usize) {
-        self.write_u64(i as u64);
-    }
-}
-
-type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<Fx>>;
-
-const INTERN_SHARDS: usize = 64;
-
-/// Thread-safe string interner; ids are `local << 6 | shard`.
-struct Interner {
-    shards: Vec<Mutex<FxMap<Box<str>, u32>>>,
-}
-
-impl Interner {
-    fn new() -> Self {
-        Interner {
-            shards: (0..INTERN_SHARDS)
-                .map(|_| Mutex::new(FxMap::default()))
-                .collect(),
-        }
-    }
-
-    fn intern(&self, s: &str) -> u32 {
-        let mut h = Fx::default();
-        h.write(s.as_bytes());
-        let shard = (h.finish() >> 58) as usize % INTERN_SHARDS;
-        let mut map = self.shards[shard].lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(&id) = map.get(s) {
-            return id;
-        }
-        let id = ((map.len() as u32) << 6) | shard as u32;
-        map.insert(s.into(), id);
-        id
-    }
-
-    /// Every (string, id), in no particular order.
-    fn into_vec(self) -> Vec<(Box<str>, u32)> {
-        let mut out = Vec::new();
-        for m in self.shards {
-            out.extend(m.into_inner().unwrap_or_else(|e| e.into_inner()));
-        }
-        out
-    }
-}
 
 /// The terms of one doc, with global ids, in no particular order.
 struct DocTerms {
@@ -463,23 +384,39 @@ struct Analysis {
 }
 
 impl Analysis {
-    /// The terms and pairs of each doc of `chunk`, and its metadata row (JSON).
-    fn run(&self, chunk: &[SearchDoc]) -> Vec<(DocTerms, Box<[u8]>)> {
-        chunk
+    /// The metadata row (JSON) of each doc of `chunk`, and the terms and pairs of those
+    /// `analyse` marks, numbered from `first`.
+    fn run(
+        &self,
+        chunk: &[SearchDoc],
+        first: usize,
+        analyse_it: &[bool],
+    ) -> (Vec<Box<[u8]>>, Vec<(u32, DocTerms)>) {
+        let made: Vec<(Box<[u8]>, Option<DocTerms>)> = chunk
             .par_iter()
-            .map(|d| {
-                let slot = rayon::current_thread_index().unwrap_or(0) % self.workers.len();
-                let mut worker = self.workers[slot].lock().unwrap_or_else(|e| e.into_inner());
-                let terms = analyse(d, self, &mut worker);
+            .zip(analyse_it.par_iter())
+            .map(|(d, &analyse_it)| {
+                let terms = analyse_it.then(|| {
+                    let slot = rayon::current_thread_index().unwrap_or(0) % self.workers.len();
+                    let mut worker = self.workers[slot].lock().unwrap_or_else(|e| e.into_inner());
+                    analyse(d, self, &mut worker)
+                });
                 let row = json!([
                     d.url.trim_start_matches('/'),
                     vntext::nfc(d.title.trim()),
                     vntext::nfc(d.place.trim()),
                     excerpt_source(d)
                 ]);
-                (terms, serde_json::to_vec(&row).unwrap_or_default().into())
+                (serde_json::to_vec(&row).unwrap_or_default().into(), terms)
             })
-            .collect()
+            .collect();
+        let mut rows = Vec::with_capacity(made.len());
+        let mut terms = Vec::new();
+        for (i, (row, t)) in made.into_iter().enumerate() {
+            rows.push(row);
+            terms.extend(t.map(|t| ((first + i) as u32, t)));
+        }
+        (rows, terms)
     }
 }
 
@@ -492,10 +429,10 @@ struct Merged {
 }
 
 impl Merged {
-    fn merge(&mut self, first_doc: usize, analysed: Vec<DocTerms>) {
+    /// Adds the postings of `analysed` docs (with their numbers, increasing).
+    fn merge(&mut self, analysed: Vec<(u32, DocTerms)>) {
         let t = std::time::Instant::now();
-        for (i, dt) in analysed.into_iter().enumerate() {
-            let doc = (first_doc + i) as u32;
+        for (doc, dt) in analysed {
             for (id, m) in dt.terms {
                 let id = id as usize;
                 if id >= self.term_postings.len() {
@@ -520,8 +457,16 @@ impl Merged {
 pub struct IndexBuilder {
     analysis: Analysis,
     merged: Merged,
-    /// The last chunk analysed, not merged yet: (its first doc number, its terms).
-    pending: Option<(usize, Vec<DocTerms>)>,
+    /// The last chunk analysed, not merged yet: its docs' numbers and terms.
+    pending: Option<Vec<(u32, DocTerms)>>,
+    /// The postings of an earlier build, for the docs that did not change ([`crate::carry`]).
+    carried: Option<Carried>,
+    /// (number, earlier number) of each doc taken from `carried`.
+    reused: Vec<(u32, u32)>,
+    /// Each doc's key ([`crate::carry::doc_key`]), in doc order.
+    keys: Vec<u64>,
+    /// What the saved state must match to be used again.
+    salt: u64,
     facets: Vec<DocFacets<String>>,
     /// Each doc's row of the metadata shards, as JSON.
     meta_rows: Vec<Box<[u8]>>,
@@ -545,7 +490,29 @@ impl IndexBuilder {
     /// An empty index that finds each form of `abbreviations` by every other form of its
     /// group (see [`crate::abbrev`]).
     pub fn with_abbreviations(abbreviations: &Abbreviations) -> Self {
-        let interner = Interner::new();
+        Self::resume(abbreviations, 0, None)
+    }
+
+    /// [`IndexBuilder::with_abbreviations`], going on from the state an earlier build saved
+    /// ([`IndexBuilder::finish_saving`]) with the same `salt` (which the caller makes
+    /// different whenever the analysis may be: another program, say): the docs that did not
+    /// change are not analysed again. A state of another salt or abbreviations, or one that
+    /// cannot be read, is ignored.
+    pub fn resume(abbreviations: &Abbreviations, salt: u64, earlier: Option<&[u8]>) -> Self {
+        let salt = {
+            let mut h = Fx::default();
+            h.write_u64(salt);
+            abbreviations.hash_into(&mut h);
+            h.finish()
+        };
+        let mut carried = earlier.and_then(|b| Carried::read(b, salt));
+        let seeded = carried
+            .as_mut()
+            .and_then(|c| Interner::seeded(std::mem::take(&mut c.vocab)));
+        if seeded.is_none() {
+            carried = None;
+        }
+        let interner = seeded.unwrap_or_else(Interner::new);
         let matcher = Matcher::new(abbreviations, &mut |t: &str| interner.intern(t));
         IndexBuilder {
             analysis: Analysis {
@@ -558,11 +525,21 @@ impl IndexBuilder {
             },
             merged: Merged::default(),
             pending: None,
+            carried,
+            reused: Vec::new(),
+            keys: Vec::new(),
+            salt,
             facets: Vec::new(),
             meta_rows: Vec::new(),
             aliased: 0,
             started: std::time::Instant::now(),
         }
+    }
+
+    /// Docs added so far whose postings were taken from the earlier build
+    /// ([`IndexBuilder::resume`]) instead of analysing them.
+    pub fn carried(&self) -> usize {
+        self.reused.len()
     }
 
     /// Docs added so far.
@@ -582,20 +559,34 @@ impl IndexBuilder {
             let first = self.facets.len();
             self.facets.extend(chunk.iter().map(DocFacets::of));
             self.aliased += chunk.iter().filter(|d| !d.place_aliases.is_empty()).count();
+            let keys: Vec<u64> = chunk.par_iter().map(carry::doc_key).collect();
+            let analyse_it: Vec<bool> = keys
+                .iter()
+                .enumerate()
+                .map(
+                    |(i, &key)| match self.carried.as_mut().and_then(|c| c.take(key)) {
+                        Some(old) => {
+                            self.reused.push(((first + i) as u32, old));
+                            false
+                        }
+                        None => true,
+                    },
+                )
+                .collect();
+            self.keys.extend(keys);
             let pending = self.pending.take();
             let (analysis, merged) = (&self.analysis, &mut self.merged);
             // A pipeline: the (serial) merge of one chunk runs while the next is analysed.
-            let (analysed, ()) = rayon::join(
-                || analysis.run(chunk),
+            let ((rows, terms), ()) = rayon::join(
+                || analysis.run(chunk, first, &analyse_it),
                 || {
-                    if let Some((first, terms)) = pending {
-                        merged.merge(first, terms);
+                    if let Some(terms) = pending {
+                        merged.merge(terms);
                     }
                 },
             );
-            let (terms, rows): (Vec<DocTerms>, Vec<Box<[u8]>>) = analysed.into_iter().unzip();
             self.meta_rows.extend(rows);
-            self.pending = Some((first, terms));
+            self.pending = Some(terms);
             for d in chunk.iter_mut() {
                 d.body = String::new();
             }
@@ -604,10 +595,32 @@ impl IndexBuilder {
 
     /// Every file of the index (see the crate docs for the layout).
     pub fn finish(self) -> Vec<IndexFile> {
+        self.finish_writing(None).0
+    }
+
+    /// [`IndexBuilder::finish`], also writing to `state` what the next build of the same
+    /// site can go on from ([`IndexBuilder::resume`]). A failed write is not an error of
+    /// the build (the state is a cache): it is returned beside the files, for the caller
+    /// to throw away what it wrote.
+    pub fn finish_saving(
+        self,
+        state: &mut dyn std::io::Write,
+    ) -> (Vec<IndexFile>, std::io::Result<()>) {
+        self.finish_writing(Some(state))
+    }
+
+    fn finish_writing(
+        self,
+        state: Option<&mut dyn std::io::Write>,
+    ) -> (Vec<IndexFile>, std::io::Result<()>) {
         let IndexBuilder {
             analysis,
             mut merged,
             pending,
+            carried,
+            reused,
+            keys,
+            salt,
             facets: doc_facets,
             meta_rows,
             aliased,
@@ -623,9 +636,30 @@ impl IndexBuilder {
                 );
             }
         };
-        if let Some((first, terms)) = pending {
-            merged.merge(first, terms);
+        if let Some(terms) = pending {
+            merged.merge(terms);
         }
+        if let Some(c) = carried {
+            c.fold_into(
+                &reused,
+                &mut merged.term_postings,
+                &mut merged.pair_postings,
+            );
+            lap("postings of the unchanged docs carried over");
+        }
+        let saved = match state {
+            Some(out) => carry::write(
+                out,
+                salt,
+                &keys,
+                &analysis.interner.entries(),
+                &merged.term_postings,
+                &merged.pair_postings,
+            ),
+            None => Ok(()),
+        };
+        drop(keys);
+        lap("state for the next build");
         if timing {
             let sizes = |p: &mut dyn Iterator<Item = &Packed>| {
                 p.fold((0, 0, 0), |(n, l, b), p| {
@@ -835,7 +869,7 @@ impl IndexBuilder {
             }
         }
         lap("files");
-        files
+        (files, saved)
     }
 }
 

@@ -38,8 +38,10 @@
 
 pub mod abbrev;
 pub mod build;
+mod carry;
 pub mod codec;
 mod files;
+mod intern;
 pub mod postings;
 pub mod query;
 pub mod text;

@@ -48,6 +48,16 @@ impl Packed {
         self.bytes[start] |= mask;
     }
 
+    /// The packed bytes, the last doc and the count: what [`Packed::from_parts`] takes back.
+    pub(crate) fn parts(&self) -> (&[u8], u32, u32) {
+        (&self.bytes, self.last, self.len)
+    }
+
+    /// The list [`Packed::parts`] gave.
+    pub(crate) fn from_parts(bytes: Vec<u8>, last: u32, len: u32) -> Self {
+        Packed { bytes, last, len }
+    }
+
     /// Bytes the packed postings take on the heap (capacity, not length).
     pub fn heap_bytes(&self) -> usize {
         self.bytes.capacity()

@@ -150,9 +150,9 @@ impl<'a> Iterator for Tokens<'a> {
 pub struct TermScanner {
     /// Pieces of up to 16 bytes (nearly all: Vietnamese is written in short syllables), by
     /// [`short_key`]: a lookup hashes and compares three numbers instead of a string.
-    short: HashMap<ShortKey, PieceTerms, BuildHasherDefault<crate::build::Fx>>,
+    short: HashMap<ShortKey, PieceTerms, BuildHasherDefault<crate::intern::Fx>>,
     /// Longer pieces.
-    cache: HashMap<Box<str>, PieceTerms, BuildHasherDefault<crate::build::Fx>>,
+    cache: HashMap<Box<str>, PieceTerms, BuildHasherDefault<crate::intern::Fx>>,
 }
 
 /// A piece of up to 16 bytes as numbers: (its first bytes, its last bytes, its length). The

@@ -1,0 +1,425 @@
+//! Carrying an index build's postings to the next build, so that a site rebuilt after one
+//! edit analyses only the docs that changed.
+//!
+//! After a build, [`write`] saves what the analysis made: each doc's key ([`doc_key`], a
+//! hash of every field of the doc, body included), the numbered vocabulary, and the packed
+//! postings of every term and pair. The next build reads it back ([`Carried::read`]): a doc
+//! whose key is listed is not analysed again; its postings are taken from the earlier build,
+//! renumbered to the doc's place in the new order ([`Carried::fold_into`]), beside those of
+//! the docs analysed anew. The files made from them are the same bytes a build from nothing
+//! makes: the index's files depend on the terms' strings, never on their numbers.
+//!
+//! The saved state is only a cache. It is used only when its `salt` (the caller's, e.g. the
+//! program's identity, and the abbreviations) is the one of this build; anything unreadable
+//! or inconsistent is ignored and the index is built from nothing.
+
+use std::hash::Hasher;
+use std::io::{self, Write};
+
+use rayon::prelude::*;
+use xxhash_rust::xxh3::Xxh3;
+
+use crate::intern::FxMap;
+use crate::postings::Packed;
+use crate::SearchDoc;
+
+/// First bytes of a saved state (and its format's version).
+const MAGIC: &[u8; 8] = b"dvkidx01";
+
+/// The key of a doc: a hash of every field the index reads, each with its length, so that
+/// two docs with the same key are indexed alike.
+pub(crate) fn doc_key(d: &SearchDoc) -> u64 {
+    let mut h = Xxh3::new();
+    let mut text = |s: &str| {
+        h.update(&(s.len() as u64).to_le_bytes());
+        h.update(s.as_bytes());
+    };
+    text(&d.url);
+    text(&d.title);
+    text(&d.place);
+    for a in d.place_aliases.iter() {
+        text(a);
+    }
+    text("\u{0}aliases");
+    text(d.province.as_deref().unwrap_or("\u{0}"));
+    text(d.district.as_deref().unwrap_or("\u{0}"));
+    text(d.field.as_deref().unwrap_or("\u{0}"));
+    text(&d.host);
+    for t in &d.tags {
+        text(t);
+    }
+    text("\u{0}tags");
+    text(&d.summary);
+    text(&d.body);
+    let kind = match d.kind {
+        crate::DocKind::Model => 0u8,
+        crate::DocKind::Article => 1,
+        crate::DocKind::Page => 2,
+    };
+    h.update(&[kind, u8::from(d.exemplary), u8::from(d.year.is_some())]);
+    h.update(&d.year.unwrap_or(0).to_le_bytes());
+    h.finish()
+}
+
+/// The postings of an earlier build, read back.
+pub(crate) struct Carried {
+    /// Doc key → the doc's number in the earlier build; taken out as docs are matched.
+    docs: FxMap<u64, u32>,
+    /// How many docs the earlier build had.
+    count: usize,
+    /// The earlier build's vocabulary with its numbers.
+    pub(crate) vocab: Vec<(Box<str>, u32)>,
+    /// Term postings by term number.
+    terms: Vec<Packed>,
+    /// Pair postings by pair key.
+    pairs: Vec<(u64, Packed)>,
+}
+
+/// Reads a saved state: a cursor over its bytes.
+struct Reader<'a>(&'a [u8]);
+
+impl<'a> Reader<'a> {
+    fn bytes(&mut self, n: usize) -> Option<&'a [u8]> {
+        if self.0.len() < n {
+            return None;
+        }
+        let (head, rest) = self.0.split_at(n);
+        self.0 = rest;
+        Some(head)
+    }
+    fn u32(&mut self) -> Option<u32> {
+        Some(u32::from_le_bytes(self.bytes(4)?.try_into().ok()?))
+    }
+    fn u64(&mut self) -> Option<u64> {
+        Some(u64::from_le_bytes(self.bytes(8)?.try_into().ok()?))
+    }
+    fn packed(&mut self) -> Option<Packed> {
+        let (last, len, n) = (self.u32()?, self.u32()?, self.u32()?);
+        Some(Packed::from_parts(
+            self.bytes(n as usize)?.to_vec(),
+            last,
+            len,
+        ))
+    }
+}
+
+impl Carried {
+    /// The state `bytes` saved by [`write`] with the same `salt`, or `None`.
+    pub(crate) fn read(bytes: &[u8], salt: u64) -> Option<Carried> {
+        // The last 8 bytes: a hash of all the others (a damaged state is not used).
+        let (bytes, sum) = bytes.split_at_checked(bytes.len().checked_sub(8)?)?;
+        if xxhash_rust::xxh3::xxh3_64(bytes).to_le_bytes() != sum {
+            return None;
+        }
+        let mut r = Reader(bytes);
+        if r.bytes(MAGIC.len())? != MAGIC || r.u64()? != salt {
+            return None;
+        }
+        let count = r.u32()? as usize;
+        let mut docs = FxMap::default();
+        docs.reserve(count.min(bytes.len() / 8));
+        for i in 0..count {
+            docs.insert(r.u64()?, i as u32);
+        }
+        let terms_n = r.u32()? as usize;
+        let mut vocab = Vec::with_capacity(terms_n.min(bytes.len() / 8));
+        for _ in 0..terms_n {
+            let id = r.u32()?;
+            let n = r.u32()? as usize;
+            let s = std::str::from_utf8(r.bytes(n)?).ok()?;
+            vocab.push((Box::from(s), id));
+        }
+        let lists = r.u32()? as usize;
+        let mut terms = Vec::with_capacity(lists.min(bytes.len() / 12));
+        for _ in 0..lists {
+            terms.push(r.packed()?);
+        }
+        let pairs_n = r.u32()? as usize;
+        let mut pairs = Vec::with_capacity(pairs_n.min(bytes.len() / 20));
+        for _ in 0..pairs_n {
+            let key = r.u64()?;
+            pairs.push((key, r.packed()?));
+        }
+        let in_range = |p: &Packed| p.iter().all(|(d, _)| (d as usize) < count);
+        let sound = r.0.is_empty()
+            && docs.len() == count
+            && terms.par_iter().all(in_range)
+            && pairs.par_iter().all(|(_, p)| in_range(p));
+        sound.then_some(Carried {
+            docs,
+            count,
+            vocab,
+            terms,
+            pairs,
+        })
+    }
+
+    /// The earlier number of the doc with key `key`, if it had one not taken yet.
+    pub(crate) fn take(&mut self, key: u64) -> Option<u32> {
+        self.docs.remove(&key)
+    }
+
+    /// Adds the carried postings to `terms` and `pairs` (those of the docs analysed in this
+    /// build, numbered in the new order): each carried doc as `reused` (new number, earlier
+    /// number) numbers it, the others left out.
+    pub(crate) fn fold_into(
+        self,
+        reused: &[(u32, u32)],
+        terms: &mut Vec<Packed>,
+        pairs: &mut FxMap<u64, Packed>,
+    ) {
+        let mut renumber = vec![u32::MAX; self.count];
+        for &(new, old) in reused {
+            renumber[old as usize] = new;
+        }
+        let combine = |old: &Packed, new: Option<&Packed>| -> Packed {
+            let mut kept: Vec<(u32, u8)> = old
+                .iter()
+                .filter_map(|(d, m)| {
+                    let n = renumber[d as usize];
+                    (n != u32::MAX).then_some((n, m))
+                })
+                .collect();
+            if !kept.windows(2).all(|w| w[0].0 < w[1].0) {
+                kept.sort_unstable_by_key(|p| p.0);
+            }
+            let mut out = Packed::default();
+            let mut added = new.into_iter().flat_map(Packed::iter).peekable();
+            for (d, m) in kept {
+                while let Some(&(a, am)) = added.peek().filter(|(a, _)| *a < d) {
+                    out.push(a, am);
+                    added.next();
+                }
+                out.push(d, m);
+            }
+            for (a, am) in added {
+                out.push(a, am);
+            }
+            out
+        };
+        if terms.len() < self.terms.len() {
+            terms.resize_with(self.terms.len(), Packed::default);
+        }
+        let old_terms = self.terms;
+        terms
+            .par_iter_mut()
+            .zip(old_terms.par_iter())
+            .for_each(|(new, old)| {
+                if !old.is_empty() {
+                    *new = combine(old, Some(new));
+                }
+            });
+        drop(old_terms);
+        let combined: Vec<(u64, Packed)> = self
+            .pairs
+            .into_par_iter()
+            .map(|(key, old)| (key, combine(&old, pairs.get(&key))))
+            .collect();
+        pairs.extend(combined);
+        pairs.retain(|_, p| !p.is_empty());
+    }
+}
+
+/// A writer that hashes what goes through it.
+struct Summed<'a> {
+    out: &'a mut dyn Write,
+    sum: Xxh3,
+}
+
+impl Write for Summed<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let n = self.out.write(buf)?;
+        self.sum.update(&buf[..n]);
+        Ok(n)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
+    }
+}
+
+/// Saves a build's state for the next (see the module's docs): the docs' `keys` in their
+/// order, the `vocab` with its numbers, and the postings, then a hash of all of it.
+pub(crate) fn write(
+    out: &mut dyn Write,
+    salt: u64,
+    keys: &[u64],
+    vocab: &[(Box<str>, u32)],
+    terms: &[Packed],
+    pairs: &FxMap<u64, Packed>,
+) -> io::Result<()> {
+    let mut summed = Summed {
+        out,
+        sum: Xxh3::new(),
+    };
+    write_parts(&mut summed, salt, keys, vocab, terms, pairs)?;
+    let sum = summed.sum.digest();
+    out_sum(summed.out, sum)
+}
+
+fn out_sum(out: &mut dyn Write, sum: u64) -> io::Result<()> {
+    out.write_all(&sum.to_le_bytes())?;
+    out.flush()
+}
+
+fn write_parts(
+    out: &mut dyn Write,
+    salt: u64,
+    keys: &[u64],
+    vocab: &[(Box<str>, u32)],
+    terms: &[Packed],
+    pairs: &FxMap<u64, Packed>,
+) -> io::Result<()> {
+    let len = |n: usize| u32::try_from(n).map_err(|_| io::Error::other("too large"));
+    let packed = |out: &mut dyn Write, p: &Packed| -> io::Result<()> {
+        let (bytes, last, count) = p.parts();
+        out.write_all(&last.to_le_bytes())?;
+        out.write_all(&count.to_le_bytes())?;
+        out.write_all(&len(bytes.len())?.to_le_bytes())?;
+        out.write_all(bytes)
+    };
+    out.write_all(MAGIC)?;
+    out.write_all(&salt.to_le_bytes())?;
+    out.write_all(&len(keys.len())?.to_le_bytes())?;
+    for k in keys {
+        out.write_all(&k.to_le_bytes())?;
+    }
+    out.write_all(&len(vocab.len())?.to_le_bytes())?;
+    for (s, id) in vocab {
+        out.write_all(&id.to_le_bytes())?;
+        out.write_all(&len(s.len())?.to_le_bytes())?;
+        out.write_all(s.as_bytes())?;
+    }
+    out.write_all(&len(terms.len())?.to_le_bytes())?;
+    for p in terms {
+        packed(out, p)?;
+    }
+    out.write_all(&len(pairs.len())?.to_le_bytes())?;
+    for (key, p) in pairs {
+        out.write_all(&key.to_le_bytes())?;
+        packed(out, p)?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{doc_order, Abbreviations, IndexBuilder, IndexFile, OrderKey, SearchDoc};
+
+    const WORDS: &[&str] = &[
+        "heo",
+        "đất",
+        "đường",
+        "bê",
+        "tông",
+        "nông",
+        "thôn",
+        "mới",
+        "phụ",
+        "nữ",
+        "nghèo",
+        "cựu",
+        "chiến",
+        "binh",
+        "hiến",
+        "ubnd",
+        "mttq",
+    ];
+
+    fn doc(i: usize, edit: &str) -> SearchDoc {
+        SearchDoc {
+            url: format!("mo-hinh/m{i}/"),
+            title: format!("Mô hình {} số {i}{edit}", WORDS[i % WORDS.len()]),
+            place: format!("Xã {}, Tỉnh {}", i % 13, i % 5),
+            province: Some(format!("Tỉnh {}", i % 5)),
+            year: Some(2020 + (i % 6) as i32),
+            tags: vec![WORDS[(i * 3) % WORDS.len()].into()],
+            summary: format!("tóm tắt {i} {edit}"),
+            body: (0..80)
+                .map(|k| format!("{}{}", WORDS[(i * 7 + k) % WORDS.len()], (i * k) % 50))
+                .collect::<Vec<_>>()
+                .join(" "),
+            ..Default::default()
+        }
+    }
+
+    /// Builds `docs` in doc order, going on from `earlier`: the files, the saved state, and
+    /// how many docs were carried instead of analysed.
+    fn build(docs: &[SearchDoc], earlier: Option<&[u8]>) -> (Vec<IndexFile>, Vec<u8>, usize) {
+        let abbreviations = Abbreviations::builtin();
+        let keys: Vec<OrderKey> = docs.iter().map(OrderKey::of).collect();
+        let ordered: Vec<SearchDoc> = doc_order(&keys)
+            .into_iter()
+            .map(|i| docs[i].clone())
+            .collect();
+        let mut b = IndexBuilder::resume(&abbreviations, 7, earlier);
+        // In several calls, as a site build adds them.
+        for part in ordered.chunks(300) {
+            b.add(part.to_vec());
+        }
+        let carried = b.carried();
+        let mut state = Vec::new();
+        let (files, saved) = b.finish_saving(&mut state);
+        saved.unwrap();
+        (files, state, carried)
+    }
+
+    #[test]
+    fn a_build_going_on_from_the_last_makes_the_same_files_as_one_from_nothing() {
+        let before: Vec<SearchDoc> = (0..2000).map(|i| doc(i, "")).collect();
+        let (first, state, carried) = build(&before, None);
+        assert_eq!(carried, 0);
+        // The same docs again: everything carried, same files.
+        let (again, state, carried) = build(&before, Some(&state));
+        assert_eq!(carried, before.len());
+        assert!(again == first, "unchanged docs, other files");
+        // A summary edited, a title edited (the doc moves in the order), one deleted,
+        // one added in the middle of the order, one with new words never seen before.
+        let mut after = before.clone();
+        after[10].summary.push_str(" đã bổ sung");
+        after[500] = doc(500, " mới hẳn");
+        after.remove(1200);
+        after.push(doc(5000, ""));
+        after[42].body.push_str(" từngữchưacó zzzyyy");
+        let (going_on, _, carried) = build(&after, Some(&state));
+        let (from_nothing, _, _) = build(&after, None);
+        assert_eq!(
+            carried,
+            after.len() - 4,
+            "only the changed docs are analysed"
+        );
+        assert_eq!(going_on.len(), from_nothing.len());
+        for (a, b) in going_on.iter().zip(&from_nothing) {
+            assert_eq!(a.path, b.path);
+            assert!(a.bytes == b.bytes, "{} differs", a.path);
+        }
+        // And it finds the new word.
+        let index = crate::query::Index::from_files(&going_on).unwrap();
+        assert_eq!(index.search("zzzyyy").len(), 1);
+    }
+
+    #[test]
+    fn a_state_of_other_abbreviations_or_salt_or_damaged_is_ignored() {
+        let docs: Vec<SearchDoc> = (0..300).map(|i| doc(i, "")).collect();
+        let (files, state, _) = build(&docs, None);
+        for (abbreviations, salt) in [(Abbreviations::none(), 7), (Abbreviations::builtin(), 8)] {
+            let mut b = IndexBuilder::resume(&abbreviations, salt, Some(&state));
+            b.add(docs.clone());
+            assert_eq!(b.carried(), 0);
+        }
+        let mut same = IndexBuilder::resume(&Abbreviations::builtin(), 7, Some(&state));
+        same.add(docs.clone());
+        assert_eq!(same.carried(), docs.len());
+        let mut cut = state.clone();
+        cut.truncate(state.len() - 3);
+        let (files_cut, _, carried) = build(&docs, Some(&cut));
+        assert_eq!(carried, 0);
+        assert!(files_cut == files);
+        // A doc number out of range in the postings: refused, not used.
+        let mut bad = state.clone();
+        let at = bad.len() - 1;
+        bad[at] = 0x7f;
+        let (files_bad, _, carried) = build(&docs, Some(&bad));
+        assert_eq!(carried, 0);
+        assert!(files_bad == files);
+    }
+}

@@ -1,0 +1,52 @@
+//! The search index's state kept between builds (`.dvk-cache/search-index.bin`): the
+//! postings of every doc, so that a rebuild analyses only the docs that changed
+//! ([`dvk_search::IndexBuilder::resume`]). A cache: missing, stale (another dvk, other
+//! abbreviations) or damaged, it is ignored and the index is built from nothing; a build
+//! that cannot save it still succeeds. Builds into other folders share it, which is sound:
+//! it says what each doc's text gives, not what a folder holds.
+
+use std::fs;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+/// Where the state is kept, under the site folder.
+fn path(root: &Path) -> PathBuf {
+    root.join(".dvk-cache").join("search-index.bin")
+}
+
+/// An index builder going on from the state the last build of `root` saved.
+pub(super) fn resume(
+    root: &Path,
+    abbreviations: &dvk_search::Abbreviations,
+) -> dvk_search::IndexBuilder {
+    let earlier = fs::read(path(root)).ok();
+    dvk_search::IndexBuilder::resume(
+        abbreviations,
+        crate::fresh::program_salt(),
+        earlier.as_deref(),
+    )
+}
+
+/// The index's files; its state is saved for the next build (written beside, then renamed
+/// over the old one, so that a build stopped half-way leaves the old state or none).
+pub(super) fn finish(root: &Path, index: dvk_search::IndexBuilder) -> Vec<dvk_search::IndexFile> {
+    let target = path(root);
+    let tmp = target.with_file_name(format!(".search-index.{}.tmp", std::process::id()));
+    let file = target
+        .parent()
+        .and_then(|dir| fs::create_dir_all(dir).ok())
+        .and_then(|()| fs::File::create(&tmp).ok());
+    let Some(file) = file else {
+        return index.finish();
+    };
+    let mut out = BufWriter::with_capacity(1 << 20, file);
+    let (files, saved) = index.finish_saving(&mut out);
+    let kept = saved
+        .and_then(|()| out.flush())
+        .and_then(|()| fs::rename(&tmp, &target));
+    if kept.is_err() {
+        // The old state, if any, stays: still true of the docs it lists.
+        let _ = fs::remove_file(&tmp);
+    }
+    files
+}
