@@ -89,6 +89,10 @@ pub struct BuildReport {
     /// Nothing the build reads or wrote had changed since the last build: nothing was
     /// rendered or written ([`fresh`]).
     pub unchanged: bool,
+    /// Pages kept from the last build's output, their inputs unchanged (not rendered again).
+    pub pages_kept: usize,
+    /// Search documents whose postings were carried over from the last build.
+    pub search_carried: usize,
     /// Files and folders of the previous output that dvk did not write (a `CNAME`, a `.git/`),
     /// carried over untouched ([`output::Published::carried`]).
     pub carried: Vec<String>,
@@ -280,6 +284,8 @@ pub fn build_with_progress(
                     started,
                 )],
                 unchanged: true,
+                pages_kept: last.pages,
+                search_carried: 0,
                 carried: Vec::new(),
             });
         }
@@ -364,6 +370,8 @@ pub fn build_with_progress(
         elapsed: started.elapsed(),
         timings,
         unchanged: false,
+        pages_kept: report.pages_kept,
+        search_carried: report.search_carried,
         carried: published.carried,
     };
     // Inputs computed before loading: a file edited during the build makes the next build a

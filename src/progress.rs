@@ -61,6 +61,13 @@ impl Sink for Counting<'_> {
     fn copy(&self, rel: &str, source: &Path) -> io::Result<()> {
         self.inner.copy(rel, source)
     }
+    fn keep(&self, rel: &str, hash: u64) -> bool {
+        let kept = self.inner.keep(rel, hash);
+        if kept && rel.ends_with(".html") {
+            self.progress.page_done();
+        }
+        kept
+    }
     fn write_stream(
         &self,
         rel: &str,

@@ -29,10 +29,11 @@ fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
         .collect()
 }
 
-fn build(site: &Path) {
+/// Builds `site` in place; how many pages and search documents it kept from the last build.
+fn build(site: &Path) -> (usize, usize) {
     let out = Command::new(env!("CARGO_BIN_EXE_dvk"))
         .env("DVK_LANG", "en")
-        .args(["build", "--quiet"])
+        .args(["build", "--verbose"])
         .current_dir(site)
         .output()
         .unwrap();
@@ -42,6 +43,26 @@ fn build(site: &Path) {
         site.display(),
         String::from_utf8_lossy(&out.stderr)
     );
+    let err = String::from_utf8_lossy(&out.stderr);
+    let kept = err.lines().find_map(|l| {
+        let rest = l.strip_prefix("Kept ")?;
+        let mut n = rest.split(' ').filter_map(|w| w.parse::<usize>().ok());
+        Some((n.next()?, n.next()?))
+    });
+    kept.unwrap_or((0, 0))
+}
+
+/// `path` relative to the folder `from` (both absolute, in the same tree).
+fn pathdiff(path: &Path, from: &Path) -> String {
+    let (p, f): (Vec<_>, Vec<_>) = (path.components().collect(), from.components().collect());
+    let common = p.iter().zip(&f).take_while(|(a, b)| a == b).count();
+    let mut out: Vec<String> = vec!["..".into(); f.len() - common];
+    out.extend(
+        p[common..]
+            .iter()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned()),
+    );
+    out.join("/")
 }
 
 /// The differences between two trees, for a message.
@@ -88,6 +109,8 @@ fn every_kind_of_edit_rebuilt_in_place_gives_the_clean_build_and_rewrites_only_w
 
     type Edit = Box<dyn Fn(&Path)>;
     let (m0, m1, m2) = (models[0].clone(), models[1].clone(), models[2].clone());
+    let (m3, m4) = (models[3].clone(), models[4].clone());
+    let link = pathdiff(&m4, m3.parent().unwrap());
     let edits: Vec<(&str, Edit)> = vec![
         (
             "a body",
@@ -104,6 +127,18 @@ fn every_kind_of_edit_rebuilt_in_place_gives_the_clean_build_and_rewrites_only_w
         (
             "a deletion",
             Box::new(move |_| fs::remove_file(&m2).unwrap()),
+        ),
+        (
+            "a body link to another write-up",
+            Box::new(move |_| {
+                let mut t = fs::read_to_string(&m3).unwrap();
+                t.push_str(&format!("\nXem thêm [mô hình bạn]({link}).\n"));
+                fs::write(&m3, t).unwrap();
+            }),
+        ),
+        (
+            "the linked write-up's title",
+            Box::new(move |_| replace_in(&m4, "title: ", "title: Đổi tên ")),
         ),
         (
             "a template",
@@ -138,7 +173,7 @@ fn every_kind_of_edit_rebuilt_in_place_gives_the_clean_build_and_rewrites_only_w
             })
             .collect();
         edit(&site);
-        build(&site);
+        let (kept_pages, kept_docs) = build(&site);
         let after = tree(&site.join("public"));
 
         // The clean build of the same files.
@@ -176,5 +211,18 @@ fn every_kind_of_edit_rebuilt_in_place_gives_the_clean_build_and_rewrites_only_w
             after.len()
         );
         assert!(site.join(".public.dvk-spare").is_dir());
+        // Edits of one write-up keep the other write-ups' pages and search documents;
+        // the template and site.yaml change every page.
+        println!("{what}: {kept_pages} pages and {kept_docs} search documents kept");
+        assert!(
+            kept_docs > 0,
+            "after {what}: no search document carried over"
+        );
+        if what.contains("title") || what.contains("body") {
+            assert!(kept_pages > 0, "after {what}: no page kept");
+        }
+        if *what == "a template" {
+            assert_eq!(kept_pages, 0, "after {what}");
+        }
     }
 }

@@ -30,6 +30,16 @@ pub(crate) fn run(opts: dvk::BuildOptions, quiet: bool, verbose: bool) -> ExitCo
                 }
                 if verbose {
                     print_timings(&report.timings);
+                    if !report.unchanged {
+                        eprintln!(
+                            "{}",
+                            dvk::msg!(
+                                "cli.build_kept",
+                                pages = report.pages_kept,
+                                docs = report.search_carried
+                            )
+                        );
+                    }
                 }
                 let secs = format!("{:.2}", report.elapsed.as_secs_f64());
                 if report.unchanged {

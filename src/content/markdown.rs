@@ -25,6 +25,9 @@ pub struct Rendered {
     pub assets: Vec<(String, PathBuf)>,
     /// True when a code block was highlighted (the page needs the code stylesheet).
     pub has_code: bool,
+    /// True when the body links to or shows something: its HTML then depends on more than
+    /// its Markdown (other pages' addresses, files on disk).
+    pub looked_up: bool,
 }
 
 /// Deepest nesting of blocks, inline spans and HTML elements accepted in a body. The HTML
@@ -306,6 +309,7 @@ pub fn render(
                 title,
                 id,
             }) => {
+                out.looked_up = true;
                 let dest = rewrite_link(root, doc_path, &dest_url, links, &mut out.assets)
                     .unwrap_or_else(|msg| {
                         let (l, c) = position(range.start);
@@ -326,6 +330,7 @@ pub fn render(
                 title,
                 id,
             }) => {
+                out.looked_up = true;
                 let mut dest = dest_url.to_string();
                 if is_relative(&dest_url) {
                     let src = percent_decode(strip_fragment(&dest_url));

@@ -43,6 +43,9 @@ pub struct Body {
     /// Set when the Markdown was dropped after loading to save memory ([`BodyBudget`]): it
     /// is then read again from the file when its page is made ([`reread_model_body`]).
     pub in_file: Option<InFile>,
+    /// [`text_hash`] of the Markdown of a model's own file (never 0), which the page's key
+    /// covers instead of the text ([`crate::render`]'s memo); 0 when not known.
+    pub hash: u64,
 }
 
 /// What is kept of a Markdown body left in its file: enough to tell that the file still
@@ -314,6 +317,7 @@ pub fn load_file(
         Kind::ModelMarkdown => match read::model_file(root, rel, &text, config, &mut d) {
             Ok(mut m) => {
                 limit_body(rel, &mut m.body, &mut d);
+                m.body.hash = text_hash(m.body.markdown.as_bytes()).max(1);
                 budget.spend(&mut m.body);
                 Some(FileDocs::Models(vec![m]))
             }

@@ -406,6 +406,7 @@ fn list_body(doc: &YamlDoc, at: &[Seg], raw: &str, markdown: String) -> Body {
             column_offset: indent,
             inline: false,
             in_file: None,
+            hash: 0,
         }
     } else {
         let value_column = match (after_key, doc.line(line)) {
@@ -418,6 +419,7 @@ fn list_body(doc: &YamlDoc, at: &[Seg], raw: &str, markdown: String) -> Body {
             column_offset: value_column,
             inline: true,
             in_file: None,
+            hash: 0,
         }
     }
 }

@@ -429,6 +429,16 @@ impl Staging {
         .is_ok()
     }
 
+    /// Keeps the previous output's file `rel` when its bytes have hash `hash` (see
+    /// [`Staging::keep_previous`]).
+    pub fn keep(&self, rel: &str, hash: u64) -> bool {
+        self.prev
+            .as_ref()
+            .and_then(|m| m.entry(rel))
+            .is_some_and(|e| e.hash == hash)
+            && self.keep_previous(rel)
+    }
+
     fn record(&self, rel: &str, entry: Entry, unchanged: bool, touched: bool) {
         if let Ok(mut f) = self.files.lock() {
             f.push(Placed {

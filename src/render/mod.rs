@@ -10,6 +10,7 @@ pub mod feeds;
 pub mod format;
 mod jobs;
 pub mod map;
+mod memo;
 pub mod pager;
 mod pages;
 pub mod photos;
@@ -86,6 +87,8 @@ pub struct RenderReport {
     pub files: usize,
     /// Search documents (for the index).
     pub search_docs: usize,
+    /// Pages kept from the last build's output instead of rendering them ([`memo`]).
+    pub pages_kept: usize,
     /// Of those, the documents unchanged since the last build, whose postings were carried
     /// over instead of analysing them again ([`dvk_search::IndexBuilder::resume`]).
     pub search_carried: usize,
@@ -176,11 +179,20 @@ struct Renderer<'a> {
     taken_bodies: Vec<Mutex<Option<crate::site::TakenBody>>>,
     /// Stylesheets and scripts with fingerprinted names ([`assets`]; plain for `serve`).
     assets: assets::Assets,
+    /// The pages of the last build that can be kept ([`memo`]; empty for `serve`).
+    memo: memo::Memo,
 }
 
 impl<'a> Renderer<'a> {
     fn new(root: &'a Path, site: &'a Site, theme: &'a Theme) -> Self {
-        let r = Renderer::with_assets(root, site, theme, Cow::Owned(link_map(site)), true);
+        let mut r = Renderer::with_assets(root, site, theme, Cow::Owned(link_map(site)), true);
+        // Every page's key starts from what all pages share: the program, the theme and
+        // the shared values of the templates.
+        let mut h = xxhash_rust::xxh3::Xxh3::new();
+        h.update(&crate::fresh::program_salt().to_le_bytes());
+        h.update(&theme.key.to_le_bytes());
+        memo::feed(&mut h, &Context::clone(&r.globals).into_json());
+        r.memo = memo::Memo::load(root, h.digest());
         (0..site.models.len()).into_par_iter().for_each(|i| {
             r.kept_card(i);
         });
@@ -270,6 +282,7 @@ impl<'a> Renderer<'a> {
             output_failed: AtomicBool::new(false),
             taken_bodies: Vec::new(),
             assets,
+            memo: memo::Memo::default(),
         }
     }
 
@@ -303,7 +316,7 @@ impl<'a> Renderer<'a> {
         })
     }
 
-    fn run(self, sink: &dyn Sink) -> (RenderReport, Vec<Diagnostic>) {
+    fn run(mut self, sink: &dyn Sink) -> (RenderReport, Vec<Diagnostic>) {
         // Pages with a search document (models, articles, plain pages) first, in index order,
         // each chunk's docs indexed while the next chunk renders, beside the feed and open
         // data (streamed to disk); then the index's files are made while the other pages
@@ -320,6 +333,7 @@ impl<'a> Renderer<'a> {
             .partition(|job| matches!(job, Job::Model(_) | Job::Article(_) | Job::Page(_)));
         let doc_jobs = self.in_index_order(doc_jobs);
         let mut index = search_state::resume(self.root, &self.site.config.abbreviations());
+        self.memo.carried = index.carried_keys();
         let ((), mut pages) = rayon::join(
             || self.write_feeds(sink),
             || self.render_doc_jobs(&doc_jobs, &mut index, sink),
@@ -391,6 +405,10 @@ impl<'a> Renderer<'a> {
         report.output_failed = self.output_failed.load(Ordering::Relaxed)
             || self.disk_full.load(Ordering::Relaxed)
             || self.photos.io_failed();
+        report.pages_kept = self.memo.kept_count();
+        if !report.output_failed {
+            self.memo.save(self.root);
+        }
         let diags = self.diags.into_inner().unwrap_or_else(|e| e.into_inner());
         (report, diags)
     }
@@ -406,13 +424,13 @@ impl<'a> Renderer<'a> {
     ) -> Vec<String> {
         const CHUNK: usize = 1024;
         let mut pages = Vec::with_capacity(jobs.len());
-        let mut ready: Option<Vec<dvk_search::SearchDoc>> = None;
+        let mut ready: Option<Vec<(dvk_search::SearchDoc, Option<u64>)>> = None;
         for chunk in jobs.chunks(CHUNK) {
             let (made, ()) = rayon::join(
                 || self.render_jobs(chunk, sink),
                 || {
                     if let Some(docs) = ready.take() {
-                        index.add(docs);
+                        index.add_keyed(docs);
                     }
                 },
             );
@@ -421,7 +439,7 @@ impl<'a> Renderer<'a> {
             ready = Some(docs);
         }
         if let Some(docs) = ready {
-            index.add(docs);
+            index.add_keyed(docs);
         }
         pages
     }
@@ -432,7 +450,7 @@ impl<'a> Renderer<'a> {
         &self,
         jobs: &[Job],
         sink: &dyn Sink,
-    ) -> (Vec<String>, Vec<dvk_search::SearchDoc>) {
+    ) -> (Vec<String>, Vec<(dvk_search::SearchDoc, Option<u64>)>) {
         let made: Vec<Made> = jobs
             .par_iter()
             .map(|job| self.render_job(job, sink))
@@ -441,7 +459,7 @@ impl<'a> Renderer<'a> {
         let mut docs = Vec::new();
         for m in made {
             paths.extend(m.path);
-            docs.extend(m.doc);
+            docs.extend(m.doc.map(|d| (d, m.key)));
         }
         (paths, docs)
     }
@@ -557,6 +575,18 @@ impl<'a> Renderer<'a> {
 
     /// Renders a template into `path/index.html` (or the file `path` when it ends in .html).
     fn page(&self, sink: &dyn Sink, template: &str, path: &str, ctx: Context) -> Option<String> {
+        self.page_keyed(sink, template, path, ctx, None)
+    }
+
+    /// [`Renderer::page`], noting in the memo that `key` gave these bytes ([`memo`]).
+    fn page_keyed(
+        &self,
+        sink: &dyn Sink,
+        template: &str,
+        path: &str,
+        ctx: Context,
+        key: Option<u64>,
+    ) -> Option<String> {
         // Into bytes: `render` would validate the whole page as UTF-8 once more.
         let mut html = Vec::with_capacity(32 * 1024);
         match self.tera.render_to(template, &ctx, &mut html) {
@@ -566,6 +596,9 @@ impl<'a> Renderer<'a> {
                 } else {
                     format!("{path}index.html")
                 };
+                if let Some(key) = key {
+                    self.memo.made(&file, key, &html);
+                }
                 self.write(sink, &file, &html);
                 Some(path.to_string())
             }
@@ -644,6 +677,7 @@ impl<'a> Renderer<'a> {
             _ => Made {
                 path: self.render_other(job, sink),
                 doc: None,
+                key: None,
             },
         }
     }
@@ -877,6 +911,9 @@ impl<'a> Renderer<'a> {
 pub(super) struct Made {
     pub path: Option<String>,
     pub doc: Option<dvk_search::SearchDoc>,
+    /// Its search document's key ([`dvk_search::IndexBuilder::add_keyed`], [`memo::doc_key`]);
+    /// `None` for a key made from the whole document.
+    pub key: Option<u64>,
 }
 
 /// A model's card between the pages that show it. Kept as typed fields, not as a template

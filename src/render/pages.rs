@@ -10,28 +10,15 @@ impl<'a> Renderer<'a> {
         let t = &self.theme.i18n;
         let m = &s.models[i];
         let path = routes::model(&s.slugs[i]);
-        let r = match self.taken_bodies.get(i) {
-            Some(taken) => {
-                let taken = taken.lock().unwrap_or_else(|e| e.into_inner()).take();
-                let markdown = self.taken_markdown(i, taken);
-                let body = crate::content::Body {
-                    markdown,
-                    ..m.body.clone()
-                };
-                self.body(&m.origin.path, &body)
-            }
-            None => self.body(&m.origin.path, &m.body),
-        };
-        self.copy_assets(sink, &path, &r, &m.origin.path);
+        // Everything the page shows but its body, then the body: the page is kept from the
+        // last build when all of it is as it was ([`memo`]).
         let photo_views = self.photo_views(&m.photos, &m.origin.path);
         let og = m
             .photos
             .first()
             .and_then(|p| self.photos.get(&p.file).ok())
             .and_then(|p| photos::og_url(&self.urls, &p));
-        let mut ctx = self.context(&path, &m.title, &s.summaries[i]);
-        self.with_code_css(&mut ctx, &r);
-        let view = views::model(s, &self.urls, t, i, r.html, photo_views);
+        let mut view = views::model(s, &self.urls, t, i, String::new(), photo_views);
         let mut crumbs = vec![
             json!({"label": t.fill("common.year_n", &[("year", &m.year.to_string())]), "url": self.urls.year(m.year)}),
         ];
@@ -43,22 +30,85 @@ impl<'a> Renderer<'a> {
         if let (Some(d), Some(url)) = (s.model_district[i], &view.commune_url) {
             crumbs.push(json!({"label": s.districts[d].name, "url": url}));
         }
+        let related = self.card_list(&s.related(i, RELATED_MAX));
+        let articles: Vec<_> = s.model_articles[i]
+            .iter()
+            .map(|&a| self.article_summary(a))
+            .collect();
+        let doc = self.model_doc(i, String::new());
+        let file = format!("{path}index.html");
+        // Only a body of Markdown alone (its hash known, nothing linked) is keyed.
+        // The search document's key: its fields and the body's Markdown (its text depends
+        // on nothing else when nothing is linked).
+        let doc_key =
+            (m.body.hash != 0).then(|| memo::doc_key(dvk_search::doc_key(&doc), m.body.hash));
+        let key = doc_key.map(|doc_key| {
+            self.memo.key(|h| {
+                memo::feed(h, &(&path, &m.title, &s.summaries[i], doc_key));
+                memo::feed(h, &(&view, &crumbs, &og, &related, &articles));
+            })
+        });
+        if let (Some(k), Some(doc_key)) = (key, doc_key) {
+            if self.memo.kept(sink, &file, k, doc_key) {
+                self.files.fetch_add(1, Ordering::Relaxed);
+                return Made {
+                    path: Some(path),
+                    doc: Some(doc),
+                    key: Some(doc_key),
+                };
+            }
+        }
+        let mut problems = Vec::new();
+        let r = self.model_body(i, &mut problems);
+        // A body that links or shows files, highlights code or has problems depends on more
+        // than its Markdown: never kept.
+        let keyed = problems.is_empty() && !r.looked_up && !r.has_code;
+        let (key, doc_key) = (key.filter(|_| keyed), doc_key.filter(|_| keyed));
+        problems.into_iter().for_each(|d| self.diag(d));
+        self.copy_assets(sink, &path, &r, &m.origin.path);
+        let mut ctx = self.context(&path, &m.title, &s.summaries[i]);
+        self.with_code_css(&mut ctx, &r);
+        view.body_html = r.html;
         ctx.insert("breadcrumbs", &crumbs);
         ctx.insert("og_type", "article");
         if let Some(og) = og {
             ctx.insert("og_image", &og);
         }
-        ctx.insert_value("related", self.card_list(&s.related(i, RELATED_MAX)));
-        let articles: Vec<_> = s.model_articles[i]
-            .iter()
-            .map(|&a| self.article_summary(a))
-            .collect();
+        ctx.insert_value("related", related);
         ctx.insert("articles", &articles);
         ctx.insert("model", &view);
         Made {
-            path: self.page(sink, "model.html", &path, ctx),
-            doc: Some(self.model_doc(i, r.text)),
+            path: self.page_keyed(sink, "model.html", &path, ctx, key),
+            doc: Some(dvk_search::SearchDoc {
+                body: r.text,
+                ..doc
+            }),
+            key: doc_key,
         }
+    }
+
+    /// The body of model `i` rendered, its problems put in `problems`.
+    fn model_body(&self, i: usize, problems: &mut Vec<Diagnostic>) -> Rendered {
+        let m = &self.site.models[i];
+        let taken = self.taken_bodies.get(i).map(|taken| {
+            let taken = taken.lock().unwrap_or_else(|e| e.into_inner()).take();
+            crate::content::Body {
+                markdown: self.taken_markdown(i, taken),
+                ..m.body.clone()
+            }
+        });
+        let body = taken.as_ref().unwrap_or(&m.body);
+        let r = markdown::render(
+            self.root,
+            &m.origin.path,
+            body,
+            &BodyTargets(self),
+            problems,
+        );
+        if r.has_code {
+            self.has_code.store(true, Ordering::Relaxed);
+        }
+        r
     }
 
     /// The Markdown of model `i` moved out of the site: as kept, or read again from its file.
@@ -192,6 +242,7 @@ impl<'a> Renderer<'a> {
         Made {
             path: self.page(sink, "article.html", &path, ctx),
             doc: Some(doc),
+            key: None,
         }
     }
 
@@ -210,6 +261,7 @@ impl<'a> Renderer<'a> {
         Made {
             path: self.page(sink, "page.html", &path, ctx),
             doc: Some(self.page_doc(p, desc, r.text)),
+            key: None,
         }
     }
 

@@ -26,6 +26,12 @@ pub trait Sink: Sync {
         fill(&mut bytes)?;
         self.write(rel, &bytes)
     }
+    /// Keeps the file the previous output has at `rel` when it holds the bytes of hash
+    /// `hash` (as [`crate::output::manifest::hash`] makes it) and is unchanged since; false
+    /// when it cannot, and the file must be written. This default never keeps.
+    fn keep(&self, _rel: &str, _hash: u64) -> bool {
+        false
+    }
 }
 
 impl Sink for crate::output::Staging {
@@ -41,6 +47,9 @@ impl Sink for crate::output::Staging {
     }
     fn copy(&self, rel: &str, source: &Path) -> io::Result<()> {
         crate::output::Staging::copy(self, rel, source)
+    }
+    fn keep(&self, rel: &str, hash: u64) -> bool {
+        crate::output::Staging::keep(self, rel, hash)
     }
 }
 

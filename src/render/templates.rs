@@ -63,6 +63,8 @@ pub struct Theme {
     pub i18n: I18n,
     /// Files copied to the output as they are: path under `static/` → where it comes from.
     pub static_files: Vec<(String, theme::ThemeFile)>,
+    /// A hash of the templates and strings: part of every page's key ([`super::memo`]).
+    pub(super) key: u64,
 }
 
 impl Theme {
@@ -73,6 +75,7 @@ impl Theme {
         let files = theme::files(root, name)?;
         let mut diags = Vec::new();
         let mut templates = Vec::new();
+        let mut key = xxhash_rust::xxh3::Xxh3::new();
         for (rel, file) in files.range("templates/".to_string()..) {
             let Some(name) = rel.strip_prefix("templates/") else {
                 break;
@@ -81,7 +84,13 @@ impl Theme {
                 continue;
             }
             match file.read_text() {
-                Ok(text) => templates.push((name.to_string(), text)),
+                Ok(text) => {
+                    key.update(&(name.len() as u64).to_le_bytes());
+                    key.update(name.as_bytes());
+                    key.update(&(text.len() as u64).to_le_bytes());
+                    key.update(text.as_bytes());
+                    templates.push((name.to_string(), text));
+                }
                 Err(e) => diags.push(Diagnostic::error(
                     &rel_dir.join(rel),
                     0,
@@ -113,6 +122,9 @@ impl Theme {
                 crate::msg!("theme.no_strings", path = i18n_rel.display()),
             )),
         };
+        if let Ok(text) = &i18n_text {
+            key.update(text.as_bytes());
+        }
         let i18n = match i18n_text {
             Ok(text) => match crate::yaml_load::load(&text) {
                 Ok(v) => serde_json::to_value(&v).unwrap_or(Value::Null),
@@ -142,6 +154,7 @@ impl Theme {
             tera,
             i18n: I18n::new(i18n),
             static_files,
+            key: key.digest(),
         })
     }
 }

@@ -1,6 +1,5 @@
 //! Builds the index files from the documents.
 
-use std::collections::HashMap;
 use std::hash::Hasher;
 use std::sync::Mutex;
 
@@ -14,9 +13,11 @@ use crate::codec::{
 };
 use crate::files::{compact_js, excerpt_source, runs, shard_path, shard_tag, TAG_LEN};
 use crate::intern::{Fx, FxMap, Interner};
+pub use crate::order::{doc_order, OrderKey};
+use crate::order::{DocFacets, Facets};
 use crate::postings::Packed;
 use crate::text::TermScanner;
-use crate::{DocKind, IndexFile, SearchDoc};
+use crate::{IndexFile, SearchDoc};
 
 /// Body occurrences from which a doc is in a term's "high" body list.
 pub const HIGH_TF: u16 = 3;
@@ -174,208 +175,6 @@ fn lists_of(postings: impl Iterator<Item = (u32, u8)>, bits: &[u8]) -> Vec<(u8, 
 
 const BASE_LISTS: [u8; 4] = [LIST_TITLE, LIST_PLACE, LIST_META, LIST_BODY];
 
-fn kind_rank(k: &DocKind) -> u8 {
-    match k {
-        DocKind::Model => 0,
-        DocKind::Article => 1,
-        DocKind::Page => 2,
-    }
-}
-
-/// The facet values of one doc: what the manifest's filters need once its text is indexed
-/// (owned strings), or what ordering the docs looks at (borrowed).
-#[derive(Debug, Clone)]
-struct DocFacets<S> {
-    kind: DocKind,
-    year: Option<i32>,
-    province: Option<S>,
-    district: Option<S>,
-    field: Option<S>,
-    exemplary: bool,
-}
-
-impl DocFacets<String> {
-    fn of(d: &SearchDoc) -> Self {
-        DocFacets {
-            kind: d.kind,
-            year: d.year,
-            province: d.province.clone(),
-            district: d.district.clone(),
-            field: d.field.clone(),
-            exemplary: d.exemplary,
-        }
-    }
-}
-
-/// What docs are ordered by ([`doc_order`]): the [`SearchDoc`] fields of the same names.
-#[derive(Debug, Clone)]
-pub struct OrderKey<'a> {
-    /// Model, article or page.
-    pub kind: DocKind,
-    /// Year of recognition.
-    pub year: Option<i32>,
-    /// Province display name.
-    pub province: Option<&'a str>,
-    /// District display name.
-    pub district: Option<&'a str>,
-    /// Field label.
-    pub field: Option<&'a str>,
-    /// Điển hình tiêu biểu.
-    pub exemplary: bool,
-    /// Plain-text title.
-    pub title: &'a str,
-    /// URL path.
-    pub url: std::borrow::Cow<'a, str>,
-}
-
-impl<'a> OrderKey<'a> {
-    /// The key of `doc`.
-    pub fn of(doc: &'a SearchDoc) -> Self {
-        OrderKey {
-            kind: doc.kind,
-            year: doc.year,
-            province: doc.province.as_deref(),
-            district: doc.district.as_deref(),
-            field: doc.field.as_deref(),
-            exemplary: doc.exemplary,
-            title: &doc.title,
-            url: std::borrow::Cow::Borrowed(&doc.url),
-        }
-    }
-
-    fn facets(&self) -> DocFacets<&'a str> {
-        DocFacets {
-            kind: self.kind,
-            year: self.year,
-            province: self.province,
-            district: self.district,
-            field: self.field,
-            exemplary: self.exemplary,
-        }
-    }
-}
-
-/// Every facet value of a set of docs, in display order, and where each value is in it.
-struct Facets {
-    years: Vec<i32>,
-    provinces: Vec<String>,
-    districts: Vec<(usize, String)>,
-    fields: Vec<String>,
-    year_idx: HashMap<i32, usize>,
-    province_idx: HashMap<String, usize>,
-    /// By province index, then district name.
-    district_idx: Vec<HashMap<String, usize>>,
-    field_idx: HashMap<String, usize>,
-}
-
-impl Facets {
-    fn new<S: AsRef<str>>(docs: &[DocFacets<S>]) -> Facets {
-        let mut years: Vec<i32> = docs.iter().filter_map(|d| d.year).collect();
-        years.sort_unstable_by(|a, b| b.cmp(a));
-        years.dedup();
-        let provinces = distinct_sorted(docs.iter().filter_map(|d| d.province.as_ref()));
-        let fields = distinct_sorted(docs.iter().filter_map(|d| d.field.as_ref()));
-        let province_idx: HashMap<String, usize> = provinces
-            .iter()
-            .enumerate()
-            .map(|(i, p)| (p.clone(), i))
-            .collect();
-        let mut districts: Vec<(usize, String)> = docs
-            .iter()
-            .filter_map(|d| {
-                Some((
-                    *province_idx.get(d.province.as_ref()?.as_ref())?,
-                    d.district.as_ref()?.as_ref().to_owned(),
-                ))
-            })
-            .collect();
-        districts.sort();
-        districts.dedup();
-        districts.sort_by_cached_key(|(p, name)| (*p, vntext::collation_key(name)));
-        let mut district_idx = vec![HashMap::new(); provinces.len()];
-        for (i, (p, n)) in districts.iter().enumerate() {
-            district_idx[*p].insert(n.clone(), i);
-        }
-        let field_idx = fields
-            .iter()
-            .enumerate()
-            .map(|(i, f)| (f.clone(), i))
-            .collect();
-        let year_idx = years.iter().enumerate().map(|(i, y)| (*y, i)).collect();
-        Facets {
-            years,
-            provinces,
-            districts,
-            fields,
-            year_idx,
-            province_idx,
-            district_idx,
-            field_idx,
-        }
-    }
-
-    /// A doc's kind rank, then its year, province, district, field (0 = none, else the
-    /// value's index + 1) and whether it is exemplary.
-    fn row<S: AsRef<str>>(&self, d: &DocFacets<S>) -> [usize; 6] {
-        let p = d
-            .province
-            .as_ref()
-            .and_then(|p| self.province_idx.get(p.as_ref()).copied());
-        let dist = match (p, &d.district) {
-            (Some(p), Some(n)) => self.district_idx[p].get(n.as_ref()).map_or(0, |i| i + 1),
-            _ => 0,
-        };
-        [
-            kind_rank(&d.kind) as usize,
-            d.year
-                .and_then(|y| self.year_idx.get(&y))
-                .map_or(0, |i| i + 1),
-            p.map_or(0, |i| i + 1),
-            dist,
-            d.field
-                .as_ref()
-                .and_then(|f| self.field_idx.get(f.as_ref()))
-                .map_or(0, |i| i + 1),
-            usize::from(d.exemplary),
-        ]
-    }
-}
-
-/// The distinct `values`, in Vietnamese alphabetical order.
-fn distinct_sorted<S: AsRef<str>>(values: impl Iterator<Item = S>) -> Vec<String> {
-    let mut out: Vec<String> = values.map(|v| v.as_ref().to_owned()).collect();
-    out.sort();
-    out.dedup();
-    vntext::sort_vietnamese(&mut out, |s| s);
-    out
-}
-
-/// The order in which docs are numbered (indexes into `docs`): by kind, year (newest
-/// first), province, district, field, exemplary first, then title and URL, so that facets
-/// come in long runs. Bodies and summaries play no part, so a caller can order its docs
-/// before it has their texts.
-pub fn doc_order(docs: &[OrderKey]) -> Vec<usize> {
-    let metas: Vec<DocFacets<&str>> = docs.iter().map(OrderKey::facets).collect();
-    let facets = Facets::new(&metas);
-    let mut order: Vec<usize> = (0..docs.len()).collect();
-    // Keys made on every core (the titles' collation keys are most of the work).
-    order.par_sort_by_cached_key(|&i| {
-        let f = facets.row(&metas[i]);
-        let none_last = |v: usize| if v == 0 { usize::MAX } else { v };
-        (
-            f[0],
-            none_last(f[1]),
-            none_last(f[2]),
-            none_last(f[3]),
-            none_last(f[4]),
-            1 - f[5],
-            vntext::collation_key(docs[i].title),
-            &*docs[i].url,
-        )
-    });
-    order
-}
-
 /// The analysing side of a build: the shared vocabulary and each thread's scratch state.
 struct Analysis {
     interner: Interner,
@@ -401,6 +200,10 @@ impl Analysis {
                     let mut worker = self.workers[slot].lock().unwrap_or_else(|e| e.into_inner());
                     analyse(d, self, &mut worker)
                 });
+                if !analyse_it {
+                    // A doc carried over: its row comes from the earlier build.
+                    return (Box::default(), None);
+                }
                 let row = json!([
                     d.url.trim_start_matches('/'),
                     vntext::nfc(d.title.trim()),
@@ -542,6 +345,17 @@ impl IndexBuilder {
         self.reused.len()
     }
 
+    /// Whether the earlier build's state has a doc of key `key` not added yet: added with
+    /// that key, it is not analysed ([`IndexBuilder::add_keyed`]).
+    pub fn carries(&self, key: u64) -> bool {
+        self.carried.as_ref().is_some_and(|c| c.has(key))
+    }
+
+    /// The keys of the earlier build's docs not added yet ([`IndexBuilder::carries`]).
+    pub fn carried_keys(&self) -> std::collections::HashSet<u64> {
+        self.carried.as_ref().map(Carried::keys).unwrap_or_default()
+    }
+
     /// Docs added so far.
     pub fn len(&self) -> usize {
         self.facets.len()
@@ -554,19 +368,35 @@ impl IndexBuilder {
 
     /// Adds `docs`, numbered after those added before: they must come in [`doc_order`] of
     /// the whole set, after every doc added before them.
-    pub fn add(&mut self, mut docs: Vec<SearchDoc>) {
-        for chunk in docs.chunks_mut(CHUNK) {
+    pub fn add(&mut self, docs: Vec<SearchDoc>) {
+        self.add_keyed(docs.into_iter().map(|d| (d, None)).collect());
+    }
+
+    /// [`IndexBuilder::add`], each doc with the caller's key for it, or `None` for a key
+    /// made from all of its fields. Equal keys must mean equal docs (a key made from what
+    /// the doc is made of, say). A doc whose key the earlier build has
+    /// ([`IndexBuilder::carries`]) is not analysed: its body may be left empty.
+    pub fn add_keyed(&mut self, mut docs: Vec<(SearchDoc, Option<u64>)>) {
+        for keyed in docs.chunks_mut(CHUNK) {
+            let keys: Vec<u64> = keyed
+                .par_iter()
+                .map(|(d, key)| key.unwrap_or_else(|| carry::doc_key(d)))
+                .collect();
+            let mut chunk: Vec<SearchDoc> =
+                keyed.iter_mut().map(|(d, _)| std::mem::take(d)).collect();
+            let chunk = &mut chunk[..];
             let first = self.facets.len();
             self.facets.extend(chunk.iter().map(DocFacets::of));
             self.aliased += chunk.iter().filter(|d| !d.place_aliases.is_empty()).count();
-            let keys: Vec<u64> = chunk.par_iter().map(carry::doc_key).collect();
+            let mut carried_rows = Vec::new();
             let analyse_it: Vec<bool> = keys
                 .iter()
                 .enumerate()
                 .map(
                     |(i, &key)| match self.carried.as_mut().and_then(|c| c.take(key)) {
-                        Some(old) => {
+                        Some((old, row)) => {
                             self.reused.push(((first + i) as u32, old));
+                            carried_rows.push((i, row));
                             false
                         }
                         None => true,
@@ -585,6 +415,10 @@ impl IndexBuilder {
                     }
                 },
             );
+            let mut rows = rows;
+            for (i, row) in carried_rows {
+                rows[i] = row;
+            }
             self.meta_rows.extend(rows);
             self.pending = Some(terms);
             for d in chunk.iter_mut() {
@@ -652,6 +486,7 @@ impl IndexBuilder {
                 out,
                 salt,
                 &keys,
+                &meta_rows,
                 &analysis.interner.entries(),
                 &merged.term_postings,
                 &merged.pair_postings,
@@ -971,7 +806,7 @@ mod tests {
         let mut edited = docs(3000);
         edited[1234].summary = "tóm tắt đã sửa: hợp tác xã".into();
         let after = build(edited, &Abbreviations::builtin());
-        let shards = |files: &[IndexFile]| -> HashMap<String, Vec<u8>> {
+        let shards = |files: &[IndexFile]| -> std::collections::HashMap<String, Vec<u8>> {
             files
                 .iter()
                 .filter(|f| f.path.starts_with("tim-kiem/i/"))

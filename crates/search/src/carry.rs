@@ -28,7 +28,7 @@ const MAGIC: &[u8; 8] = b"dvkidx01";
 
 /// The key of a doc: a hash of every field the index reads, each with its length, so that
 /// two docs with the same key are indexed alike.
-pub(crate) fn doc_key(d: &SearchDoc) -> u64 {
+pub fn doc_key(d: &SearchDoc) -> u64 {
     let mut h = Xxh3::new();
     let mut text = |s: &str| {
         h.update(&(s.len() as u64).to_le_bytes());
@@ -73,6 +73,9 @@ pub(crate) struct Carried {
     terms: Vec<Packed>,
     /// Pair postings by pair key.
     pairs: Vec<(u64, Packed)>,
+    /// Each doc's row of the metadata shards (its excerpt comes from its body, which a
+    /// doc carried over may come without).
+    rows: Vec<Box<[u8]>>,
 }
 
 /// Reads a saved state: a cursor over its bytes.
@@ -134,6 +137,11 @@ impl Carried {
         for _ in 0..lists {
             terms.push(r.packed()?);
         }
+        let mut rows = Vec::with_capacity(count.min(bytes.len() / 8));
+        for _ in 0..count {
+            let n = r.u32()? as usize;
+            rows.push(Box::from(r.bytes(n)?));
+        }
         let pairs_n = r.u32()? as usize;
         let mut pairs = Vec::with_capacity(pairs_n.min(bytes.len() / 20));
         for _ in 0..pairs_n {
@@ -151,12 +159,25 @@ impl Carried {
             vocab,
             terms,
             pairs,
+            rows,
         })
     }
 
-    /// The earlier number of the doc with key `key`, if it had one not taken yet.
-    pub(crate) fn take(&mut self, key: u64) -> Option<u32> {
-        self.docs.remove(&key)
+    /// The keys of the docs not taken yet.
+    pub(crate) fn keys(&self) -> std::collections::HashSet<u64> {
+        self.docs.keys().copied().collect()
+    }
+
+    /// Whether a doc of key `key` is there, not taken yet.
+    pub(crate) fn has(&self, key: u64) -> bool {
+        self.docs.contains_key(&key)
+    }
+
+    /// The earlier number of the doc with key `key`, if it had one not taken yet, and its
+    /// metadata row.
+    pub(crate) fn take(&mut self, key: u64) -> Option<(u32, Box<[u8]>)> {
+        let old = self.docs.remove(&key)?;
+        Some((old, std::mem::take(&mut self.rows[old as usize])))
     }
 
     /// Adds the carried postings to `terms` and `pairs` (those of the docs analysed in this
@@ -243,6 +264,7 @@ pub(crate) fn write(
     out: &mut dyn Write,
     salt: u64,
     keys: &[u64],
+    rows: &[Box<[u8]>],
     vocab: &[(Box<str>, u32)],
     terms: &[Packed],
     pairs: &FxMap<u64, Packed>,
@@ -251,7 +273,7 @@ pub(crate) fn write(
         out,
         sum: Xxh3::new(),
     };
-    write_parts(&mut summed, salt, keys, vocab, terms, pairs)?;
+    write_parts(&mut summed, salt, keys, rows, vocab, terms, pairs)?;
     let sum = summed.sum.digest();
     out_sum(summed.out, sum)
 }
@@ -265,6 +287,7 @@ fn write_parts(
     out: &mut dyn Write,
     salt: u64,
     keys: &[u64],
+    rows: &[Box<[u8]>],
     vocab: &[(Box<str>, u32)],
     terms: &[Packed],
     pairs: &FxMap<u64, Packed>,
@@ -292,6 +315,10 @@ fn write_parts(
     out.write_all(&len(terms.len())?.to_le_bytes())?;
     for p in terms {
         packed(out, p)?;
+    }
+    for row in rows {
+        out.write_all(&len(row.len())?.to_le_bytes())?;
+        out.write_all(row)?;
     }
     out.write_all(&len(pairs.len())?.to_le_bytes())?;
     for (key, p) in pairs {
@@ -372,6 +399,34 @@ mod tests {
         let (again, state, carried) = build(&before, Some(&state));
         assert_eq!(carried, before.len());
         assert!(again == first, "unchanged docs, other files");
+        // The same docs under their keys, without their bodies (a caller that kept the
+        // pages): the same files again, metadata rows (excerpts from the bodies) included.
+        let abbreviations = Abbreviations::builtin();
+        let keys: Vec<OrderKey> = before.iter().map(OrderKey::of).collect();
+        let mut b = IndexBuilder::resume(&abbreviations, 7, Some(&state));
+        let keyed: Vec<(SearchDoc, Option<u64>)> = doc_order(&keys)
+            .into_iter()
+            .map(|i| {
+                let d = &before[i];
+                (
+                    SearchDoc {
+                        body: String::new(),
+                        ..d.clone()
+                    },
+                    Some(super::doc_key(d)),
+                )
+            })
+            .collect();
+        assert!(keyed.iter().all(|(_, k)| b.carries(k.unwrap())));
+        b.add_keyed(keyed);
+        assert_eq!(b.carried(), before.len());
+        let mut state = Vec::new();
+        let (bodiless, saved) = b.finish_saving(&mut state);
+        saved.unwrap();
+        assert!(
+            bodiless == first,
+            "docs carried without their bodies, other files"
+        );
         // A summary edited, a title edited (the doc moves in the order), one deleted,
         // one added in the middle of the order, one with new words never seen before.
         let mut after = before.clone();

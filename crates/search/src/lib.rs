@@ -42,12 +42,14 @@ mod carry;
 pub mod codec;
 mod files;
 mod intern;
+mod order;
 pub mod postings;
 pub mod query;
 pub mod text;
 
 pub use abbrev::Abbreviations;
 pub use build::{doc_order, IndexBuilder, OrderKey};
+pub use carry::doc_key;
 
 /// The browser client, written to `tim-kiem/search.js`.
 pub const CLIENT_JS: &str = include_str!("search.js");

@@ -1,0 +1,180 @@
+//! Pages kept from the last build: a page whose inputs hash to the key they had when its
+//! bytes were last made, and whose file the previous output still holds with those bytes,
+//! is not rendered again (the output keeps the file, [`Sink::keep`]).
+//!
+//! The memo (`.dvk-cache/pages.bin`) lists, for each page file, the key of its inputs and a
+//! hash of the bytes they gave. Both are facts about dvk's rendering, not about a folder:
+//! the same key always gives the same bytes (the key covers the program, the theme, the
+//! values every page shares and everything the page puts in its context), so the memo stays
+//! true whatever happens to the output, and the output layer checks that the file there
+//! still has those bytes. A model page is kept only when its search document is carried by
+//! the index too ([`dvk_search::IndexBuilder::carries`]), under the same key. Pages whose
+//! bodies link or show files, highlight code or have problems are always rendered.
+
+use super::Sink;
+use std::collections::HashMap;
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use xxhash_rust::xxh3::Xxh3;
+
+/// First bytes of a memo file (and its format's version).
+const MAGIC: &[u8; 8] = b"dvkpag01";
+
+/// The memo of this build: what the last one left, and what this one made.
+#[derive(Default)]
+pub(super) struct Memo {
+    /// What every page's key starts from: the program, the theme and the shared values.
+    global: u64,
+    /// Page file → (key, hash of its bytes), from the last build.
+    earlier: HashMap<String, (u64, u64)>,
+    /// The keys of the search documents the index carries from the last build: a page is
+    /// kept only when its document is among them (the index does not analyse it again).
+    pub(super) carried: std::collections::HashSet<u64>,
+    /// Page file → (key, hash of its bytes) of the pages made or kept by this build.
+    now: Mutex<Vec<(String, u64, u64)>>,
+    /// Pages kept.
+    kept: std::sync::atomic::AtomicUsize,
+}
+
+fn path(root: &Path) -> PathBuf {
+    root.join(".dvk-cache").join("pages.bin")
+}
+
+impl Memo {
+    /// The memo the last build of `root` left, for pages whose keys start from `global`.
+    pub(super) fn load(root: &Path, global: u64) -> Memo {
+        let mut earlier = HashMap::new();
+        if let Ok(bytes) = fs::read(path(root)) {
+            read(&bytes, global, &mut earlier);
+        }
+        Memo {
+            global,
+            earlier,
+            ..Memo::default()
+        }
+    }
+
+    /// A page's key: the global part, then what `parts` feeds it.
+    pub(super) fn key(&self, parts: impl FnOnce(&mut Xxh3)) -> u64 {
+        let mut h = Xxh3::new();
+        h.update(&self.global.to_le_bytes());
+        parts(&mut h);
+        h.digest()
+    }
+
+    /// Keeps the previous output's `file` when its key was `key` and the file still holds
+    /// the bytes that key gave, and the index carries its search document `doc_key`; false
+    /// when the page must be rendered.
+    pub(super) fn kept(&self, sink: &dyn Sink, file: &str, key: u64, doc_key: u64) -> bool {
+        let Some(&(k, hash)) = self.earlier.get(file) else {
+            return false;
+        };
+        if k != key || !self.carried.contains(&doc_key) || !sink.keep(file, hash) {
+            return false;
+        }
+        self.note(file, key, hash);
+        self.kept.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        true
+    }
+
+    /// How many pages were kept so far.
+    pub(super) fn kept_count(&self) -> usize {
+        self.kept.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Records that `file` was made with key `key` into `bytes`.
+    pub(super) fn made(&self, file: &str, key: u64, bytes: &[u8]) {
+        self.note(file, key, xxhash_rust::xxh3::xxh3_64(bytes));
+    }
+
+    fn note(&self, file: &str, key: u64, hash: u64) {
+        self.now
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push((file.to_string(), key, hash));
+    }
+
+    /// Saves what this build made and kept, for the next (a new file renamed over the
+    /// old; a failure only costs the next build the pages' rendering).
+    pub(super) fn save(self, root: &Path) {
+        let now = self.now.into_inner().unwrap_or_else(|e| e.into_inner());
+        let mut out = Vec::with_capacity(16 + now.len() * 64);
+        out.extend_from_slice(MAGIC);
+        out.extend_from_slice(&self.global.to_le_bytes());
+        for (file, key, hash) in &now {
+            out.extend_from_slice(&key.to_le_bytes());
+            out.extend_from_slice(&hash.to_le_bytes());
+            out.extend_from_slice(&(file.len() as u32).to_le_bytes());
+            out.extend_from_slice(file.as_bytes());
+        }
+        let sum = xxhash_rust::xxh3::xxh3_64(&out);
+        out.extend_from_slice(&sum.to_le_bytes());
+        let target = path(root);
+        let tmp = target.with_file_name(format!(".pages.{}.tmp", std::process::id()));
+        let written = target
+            .parent()
+            .map_or(Ok(()), fs::create_dir_all)
+            .and_then(|()| fs::File::create(&tmp))
+            .and_then(|mut f| f.write_all(&out))
+            .and_then(|()| fs::rename(&tmp, &target));
+        if written.is_err() {
+            let _ = fs::remove_file(&tmp);
+        }
+    }
+}
+
+/// The key of a model's search document: `fields` ([`dvk_search::doc_key`] of the document
+/// without its body) and the hash of the body's Markdown, for this program (a body's text
+/// depends on nothing else when it links nothing).
+pub(super) fn doc_key(fields: u64, markdown: u64) -> u64 {
+    let mut h = Xxh3::new();
+    h.update(&crate::fresh::program_salt().to_le_bytes());
+    h.update(&fields.to_le_bytes());
+    h.update(&markdown.to_le_bytes());
+    h.digest()
+}
+
+/// Feeds the JSON of `v` to `h` (a value's JSON ends where it ends: no separator needed).
+pub(super) fn feed(h: &mut Xxh3, v: &impl serde::Serialize) {
+    struct Into<'a>(&'a mut Xxh3);
+    impl Write for Into<'_> {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.update(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let _ = serde_json::to_writer(Into(h), v);
+}
+
+/// Reads a memo file's entries into `into` when it was made for `global` and is whole.
+fn read(bytes: &[u8], global: u64, into: &mut HashMap<String, (u64, u64)>) -> Option<()> {
+    let (body, sum) = bytes.split_at_checked(bytes.len().checked_sub(8)?)?;
+    if xxhash_rust::xxh3::xxh3_64(body).to_le_bytes() != sum {
+        return None;
+    }
+    let (head, mut rest) = body.split_at_checked(16)?;
+    if &head[..8] != MAGIC || head[8..] != global.to_le_bytes() {
+        return None;
+    }
+    fn take<'a>(rest: &mut &'a [u8], n: usize) -> Option<&'a [u8]> {
+        let (a, b) = rest.split_at_checked(n)?;
+        *rest = b;
+        Some(a)
+    }
+    let u64_of = |b: &[u8]| b.try_into().ok().map(u64::from_le_bytes);
+    let mut entries = Vec::new();
+    while !rest.is_empty() {
+        let key = u64_of(take(&mut rest, 8)?)?;
+        let hash = u64_of(take(&mut rest, 8)?)?;
+        let n = u32::from_le_bytes(take(&mut rest, 4)?.try_into().ok()?) as usize;
+        let file = std::str::from_utf8(take(&mut rest, n)?).ok()?.to_string();
+        entries.push((file, (key, hash)));
+    }
+    into.extend(entries);
+    Some(())
+}
