@@ -226,3 +226,88 @@ fn every_kind_of_edit_rebuilt_in_place_gives_the_clean_build_and_rewrites_only_w
         }
     }
 }
+
+/// The caches a build keeps for the next (`.dvk-cache/pages.bin`, `search-index.bin`) are
+/// only caches: damaged, cut short, swapped between sites or deleted, and with a page of the
+/// output changed by hand, the next build still gives the clean build.
+#[test]
+fn damaged_caches_and_a_page_changed_by_hand_still_give_the_clean_build() {
+    let repo = common::repo();
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    common::copy_dir(&repo.join("content"), &site.join("content"));
+    let models: Vec<_> = walkdir::WalkDir::new(site.join("content/models"))
+        .sort_by_file_name()
+        .into_iter()
+        .flatten()
+        .filter(|e| e.path().extension().is_some_and(|x| x == "md"))
+        .map(|e| e.into_path())
+        .collect();
+    build(&site);
+    let cache = site.join(".dvk-cache");
+    let (pages, index) = (cache.join("pages.bin"), cache.join("search-index.bin"));
+    assert!(
+        pages.is_file() && index.is_file(),
+        "a build saves both caches"
+    );
+    let page = walkdir::WalkDir::new(site.join("public/mo-hinh"))
+        .into_iter()
+        .flatten()
+        .find(|e| e.file_name() == "index.html" && e.depth() == 2)
+        .unwrap()
+        .into_path();
+    type Damage = Box<dyn Fn()>;
+    let (p, x, pg) = (pages.clone(), index.clone(), page.clone());
+    let (p2, x2, p3, x3) = (pages.clone(), index.clone(), pages.clone(), index.clone());
+    let damages: Vec<(&str, Damage)> = vec![
+        (
+            "one byte of each cache changed",
+            Box::new(move || {
+                for f in [&p, &x] {
+                    let mut b = fs::read(f).unwrap();
+                    let at = b.len() / 2;
+                    b[at] ^= 0x5a;
+                    fs::write(f, b).unwrap();
+                }
+            }),
+        ),
+        (
+            "both caches cut short",
+            Box::new(move || {
+                for f in [&p2, &x2] {
+                    let b = fs::read(f).unwrap();
+                    fs::write(f, &b[..b.len() * 2 / 3]).unwrap();
+                }
+            }),
+        ),
+        (
+            "the caches swapped",
+            Box::new(move || {
+                let (a, b) = (fs::read(&p3).unwrap(), fs::read(&x3).unwrap());
+                fs::write(&p3, b).unwrap();
+                fs::write(&x3, a).unwrap();
+            }),
+        ),
+        (
+            "a page of the output changed by hand",
+            Box::new(move || {
+                let t = fs::read_to_string(&pg).unwrap();
+                fs::write(&pg, t + "<!-- sửa tay -->").unwrap();
+            }),
+        ),
+    ];
+    for (i, (what, damage)) in damages.iter().enumerate() {
+        // An edit of another write-up each time, so that the build is not skipped.
+        let m = &models[i + 1];
+        replace_in(m, "title: ", &format!("title: Sửa {i} "));
+        build(&site);
+        damage();
+        replace_in(m, "title: ", "title: Lại ");
+        build(&site);
+        let clean = dir.path().join(format!("clean-{i}"));
+        common::copy_dir(&site.join("content"), &clean.join("content"));
+        build(&clean);
+        let diff = differences(&tree(&site.join("public")), &tree(&clean.join("public")));
+        assert!(diff.is_empty(), "after {what}: {diff:?}");
+    }
+}

@@ -418,15 +418,34 @@ impl Staging {
     }
 
     /// Keeps the previous output's file `rel` in the new output, unchanged. False when there
-    /// is none (or it changed since the previous build wrote it).
+    /// is none (or it changed since the previous build wrote it): nothing is then recorded,
+    /// and the caller writes the file.
     pub fn keep_previous(&self, rel: &str) -> bool {
         let Some(e) = self.prev.as_ref().and_then(|m| m.entry(rel)).copied() else {
             return false;
         };
-        self.place(rel, e, &mut |_| {
-            Err(io::Error::other("not in the previous output"))
-        })
-        .is_ok()
+        let Ok(target) = checked_rel(rel).map(|r| self.work.join(r)) else {
+            return false;
+        };
+        let in_work = self
+            .work_had
+            .entry(rel)
+            .is_some_and(|w| w.same_bytes(&e) && w.still_at(&target));
+        if !in_work && self.unchanged(rel, &e).is_none() {
+            return false;
+        }
+        let kept = self
+            .place(rel, e, &mut |_| {
+                Err(io::Error::other("not in the previous output"))
+            })
+            .is_ok();
+        if !kept {
+            // Not placed after all (the link failed): the path is free for the write.
+            if let Ok(mut c) = self.claimed.lock() {
+                c.remove(rel);
+            }
+        }
+        kept
     }
 
     /// Keeps the previous output's file `rel` when its bytes have hash `hash` (see

@@ -36,6 +36,9 @@ pub(super) struct Memo {
     now: Mutex<Vec<(String, u64, u64)>>,
     /// Pages kept.
     kept: std::sync::atomic::AtomicUsize,
+    /// A build's memo ([`Memo::load`]): what it makes is noted, to be saved. (`dvk serve`'s
+    /// renderer has none, and notes nothing.)
+    active: bool,
 }
 
 fn path(root: &Path) -> PathBuf {
@@ -52,6 +55,7 @@ impl Memo {
         Memo {
             global,
             earlier,
+            active: true,
             ..Memo::default()
         }
     }
@@ -86,6 +90,9 @@ impl Memo {
 
     /// Records that `file` was made with key `key` into `bytes`.
     pub(super) fn made(&self, file: &str, key: u64, bytes: &[u8]) {
+        if !self.active {
+            return;
+        }
         self.note(file, key, xxhash_rust::xxh3::xxh3_64(bytes));
     }
 
@@ -99,6 +106,9 @@ impl Memo {
     /// Saves what this build made and kept, for the next (a new file renamed over the
     /// old; a failure only costs the next build the pages' rendering).
     pub(super) fn save(self, root: &Path) {
+        if !self.active {
+            return;
+        }
         let now = self.now.into_inner().unwrap_or_else(|e| e.into_inner());
         let mut out = Vec::with_capacity(16 + now.len() * 64);
         out.extend_from_slice(MAGIC);
