@@ -160,6 +160,16 @@ fn every_kind_of_edit_rebuilt_in_place_gives_the_clean_build_and_rewrites_only_w
                 )
             }),
         ),
+        (
+            "site.yaml's base_url (another host, the same path)",
+            Box::new(|site: &Path| {
+                replace_in(
+                    &site.join("content/site.yaml"),
+                    "https://example.gov.vn/",
+                    "https://danvan.example.gov.vn/",
+                )
+            }),
+        ),
     ];
     for (i, (what, edit)) in edits.iter().enumerate() {
         let before = tree(&site.join("public"));

@@ -191,6 +191,8 @@ impl<'a> Renderer<'a> {
         let mut h = xxhash_rust::xxh3::Xxh3::new();
         h.update(&crate::fresh::program_salt().to_le_bytes());
         h.update(&theme.key.to_le_bytes());
+        // The address pages are published under (their canonical URLs) and the shared values.
+        memo::feed(&mut h, &(&r.urls.base_url, &r.urls.base_path));
         memo::feed(&mut h, &Context::clone(&r.globals).into_json());
         r.memo = memo::Memo::load(root, h.digest());
         (0..site.models.len()).into_par_iter().for_each(|i| {
