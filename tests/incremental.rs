@@ -52,6 +52,25 @@ fn build(site: &Path) -> (usize, usize) {
     kept.unwrap_or((0, 0))
 }
 
+/// A copy of the sample site in `dir` (with its theme folder when `themes`), and its model
+/// files in name order.
+fn sample_site(dir: &Path, themes: bool) -> (std::path::PathBuf, Vec<std::path::PathBuf>) {
+    let repo = common::repo();
+    let site = dir.join("site");
+    common::copy_dir(&repo.join("content"), &site.join("content"));
+    if themes {
+        common::copy_dir(&repo.join("themes"), &site.join("themes"));
+    }
+    let models: Vec<_> = walkdir::WalkDir::new(site.join("content/models"))
+        .sort_by_file_name()
+        .into_iter()
+        .flatten()
+        .filter(|e| e.path().extension().is_some_and(|x| x == "md"))
+        .map(|e| e.into_path())
+        .collect();
+    (site, models)
+}
+
 /// `path` relative to the folder `from` (both absolute, in the same tree).
 fn pathdiff(path: &Path, from: &Path) -> String {
     let (p, f): (Vec<_>, Vec<_>) = (path.components().collect(), from.components().collect());
@@ -91,18 +110,8 @@ fn replace_in(path: &Path, from: &str, to: &str) {
 
 #[test]
 fn every_kind_of_edit_rebuilt_in_place_gives_the_clean_build_and_rewrites_only_what_changed() {
-    let repo = common::repo();
     let dir = tempfile::tempdir().unwrap();
-    let site = dir.path().join("site");
-    common::copy_dir(&repo.join("content"), &site.join("content"));
-    common::copy_dir(&repo.join("themes"), &site.join("themes"));
-    let models: Vec<_> = walkdir::WalkDir::new(site.join("content/models"))
-        .sort_by_file_name()
-        .into_iter()
-        .flatten()
-        .filter(|e| e.path().extension().is_some_and(|x| x == "md"))
-        .map(|e| e.into_path())
-        .collect();
+    let (site, models) = sample_site(dir.path(), true);
     assert!(models.len() >= 4, "the sample site has models");
     build(&site);
     build(&site); // makes nothing new: the site is unchanged
@@ -242,17 +251,8 @@ fn every_kind_of_edit_rebuilt_in_place_gives_the_clean_build_and_rewrites_only_w
 /// output changed by hand, the next build still gives the clean build.
 #[test]
 fn damaged_caches_and_a_page_changed_by_hand_still_give_the_clean_build() {
-    let repo = common::repo();
     let dir = tempfile::tempdir().unwrap();
-    let site = dir.path().join("site");
-    common::copy_dir(&repo.join("content"), &site.join("content"));
-    let models: Vec<_> = walkdir::WalkDir::new(site.join("content/models"))
-        .sort_by_file_name()
-        .into_iter()
-        .flatten()
-        .filter(|e| e.path().extension().is_some_and(|x| x == "md"))
-        .map(|e| e.into_path())
-        .collect();
+    let (site, models) = sample_site(dir.path(), false);
     build(&site);
     let cache = site.join(".dvk-cache");
     let (pages, index) = (cache.join("pages.bin"), cache.join("search-index.bin"));

@@ -484,12 +484,14 @@ impl IndexBuilder {
         let saved = match state {
             Some(out) => carry::write(
                 out,
-                salt,
-                &keys,
-                &meta_rows,
-                &analysis.interner.entries(),
-                &merged.term_postings,
-                &merged.pair_postings,
+                &carry::State {
+                    salt,
+                    keys: &keys,
+                    rows: &meta_rows,
+                    vocab: &analysis.interner.entries(),
+                    terms: &merged.term_postings,
+                    pairs: &merged.pair_postings,
+                },
             ),
             None => Ok(()),
         };

@@ -258,40 +258,38 @@ impl Write for Summed<'_> {
     }
 }
 
-/// Saves a build's state for the next (see the module's docs): the docs' `keys` in their
-/// order, the `vocab` with its numbers, and the postings, then a hash of all of it.
-pub(crate) fn write(
-    out: &mut dyn Write,
-    salt: u64,
-    keys: &[u64],
-    rows: &[Box<[u8]>],
-    vocab: &[(Box<str>, u32)],
-    terms: &[Packed],
-    pairs: &FxMap<u64, Packed>,
-) -> io::Result<()> {
+/// What a build saves for the next (see the module's docs): the docs' `keys` and metadata
+/// `rows` in their order, the `vocab` with its numbers, and the postings.
+pub(crate) struct State<'a> {
+    pub(crate) salt: u64,
+    pub(crate) keys: &'a [u64],
+    pub(crate) rows: &'a [Box<[u8]>],
+    pub(crate) vocab: &'a [(Box<str>, u32)],
+    pub(crate) terms: &'a [Packed],
+    pub(crate) pairs: &'a FxMap<u64, Packed>,
+}
+
+/// Writes `state`, then a hash of all of it.
+pub(crate) fn write(out: &mut dyn Write, state: &State) -> io::Result<()> {
     let mut summed = Summed {
         out,
         sum: Xxh3::new(),
     };
-    write_parts(&mut summed, salt, keys, rows, vocab, terms, pairs)?;
+    write_parts(&mut summed, state)?;
     let sum = summed.sum.digest();
-    out_sum(summed.out, sum)
+    summed.out.write_all(&sum.to_le_bytes())?;
+    summed.out.flush()
 }
 
-fn out_sum(out: &mut dyn Write, sum: u64) -> io::Result<()> {
-    out.write_all(&sum.to_le_bytes())?;
-    out.flush()
-}
-
-fn write_parts(
-    out: &mut dyn Write,
-    salt: u64,
-    keys: &[u64],
-    rows: &[Box<[u8]>],
-    vocab: &[(Box<str>, u32)],
-    terms: &[Packed],
-    pairs: &FxMap<u64, Packed>,
-) -> io::Result<()> {
+fn write_parts(out: &mut dyn Write, state: &State) -> io::Result<()> {
+    let State {
+        salt,
+        keys,
+        rows,
+        vocab,
+        terms,
+        pairs,
+    } = *state;
     let len = |n: usize| u32::try_from(n).map_err(|_| io::Error::other("too large"));
     let packed = |out: &mut dyn Write, p: &Packed| -> io::Result<()> {
         let (bytes, last, count) = p.parts();
