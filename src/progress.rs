@@ -61,6 +61,9 @@ impl Sink for Counting<'_> {
     fn copy(&self, rel: &str, source: &Path) -> io::Result<()> {
         self.inner.copy(rel, source)
     }
+    fn is_output(&self) -> bool {
+        self.inner.is_output()
+    }
     fn keep(&self, rel: &str, hash: u64) -> bool {
         let kept = self.inner.keep(rel, hash);
         if kept && rel.ends_with(".html") {

@@ -321,3 +321,34 @@ fn damaged_caches_and_a_page_changed_by_hand_still_give_the_clean_build() {
         assert!(diff.is_empty(), "after {what}: {diff:?}");
     }
 }
+
+/// Only a build keeps caches for the next: `dvk check` writes none.
+#[test]
+fn a_check_leaves_no_cache() {
+    let dir = tempfile::tempdir().unwrap();
+    let (site, _) = sample_site(dir.path(), false);
+    let out = Command::new(env!("CARGO_BIN_EXE_dvk"))
+        .env("DVK_LANG", "en")
+        .arg("check")
+        .current_dir(&site)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for f in ["pages.bin", "search-index.bin"] {
+        assert!(
+            !site.join(".dvk-cache").join(f).exists(),
+            "dvk check wrote {f}"
+        );
+    }
+    build(&site);
+    for f in ["pages.bin", "search-index.bin"] {
+        assert!(
+            site.join(".dvk-cache").join(f).is_file(),
+            "dvk build did not write {f}"
+        );
+    }
+}

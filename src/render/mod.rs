@@ -356,7 +356,7 @@ impl<'a> Renderer<'a> {
         report.search_carried = index.carried();
         let ((), other_pages) = rayon::join(
             || {
-                search_state::finish(self.root, index)
+                search_state::finish(self.root, index, sink.is_output())
                     .par_iter()
                     .for_each(|f| {
                         self.write(sink, &f.path, &f.bytes);
@@ -408,7 +408,7 @@ impl<'a> Renderer<'a> {
             || self.disk_full.load(Ordering::Relaxed)
             || self.photos.io_failed();
         report.pages_kept = self.memo.kept_count();
-        if !report.output_failed {
+        if sink.is_output() && !report.output_failed {
             self.memo.save(self.root);
         }
         let diags = self.diags.into_inner().unwrap_or_else(|e| e.into_inner());

@@ -27,9 +27,16 @@ pub(super) fn resume(
     )
 }
 
-/// The index's files; its state is saved for the next build (written beside, then renamed
-/// over the old one, so that a build stopped half-way leaves the old state or none).
-pub(super) fn finish(root: &Path, index: dvk_search::IndexBuilder) -> Vec<dvk_search::IndexFile> {
+/// The index's files; when `save`, its state is saved for the next build (written beside,
+/// then renamed over the old one, so that a build stopped half-way leaves the old state).
+pub(super) fn finish(
+    root: &Path,
+    index: dvk_search::IndexBuilder,
+    save: bool,
+) -> Vec<dvk_search::IndexFile> {
+    if !save {
+        return index.finish();
+    }
     let target = path(root);
     let tmp = target.with_file_name(format!(".search-index.{}.tmp", std::process::id()));
     let file = target

@@ -32,6 +32,11 @@ pub trait Sink: Sync {
     fn keep(&self, _rel: &str, _hash: u64) -> bool {
         false
     }
+    /// Whether this is a build's output folder: only a build saves what the next one can
+    /// reuse (`.dvk-cache/`); `dvk check` and the preview write nothing there.
+    fn is_output(&self) -> bool {
+        false
+    }
 }
 
 impl Sink for crate::output::Staging {
@@ -50,6 +55,9 @@ impl Sink for crate::output::Staging {
     }
     fn keep(&self, rel: &str, hash: u64) -> bool {
         crate::output::Staging::keep(self, rel, hash)
+    }
+    fn is_output(&self) -> bool {
+        true
     }
 }
 
