@@ -4,7 +4,8 @@
 #   bench/rebuild/verify.sh [SIZE]        (default 30000)
 #   DVK=/path/to/dvk CORPUS=/tmp/dvk-verify bench/rebuild/verify.sh 30000
 # Edits, one after another, each followed by `dvk build` in place and a clean build of the
-# same site into a new folder, the two trees compared with `diff -r` (dvk's marker included):
+# same site into a new folder (from nothing: the caches of pages and search set aside), the
+# two trees compared with `diff -r` (dvk's marker included):
 # a summary, a title, a deletion, a new write-up, the site's title, the theme exported, a
 # template, a body link
 # to another write-up, the linked write-up's title. Prints one line per edit; exits 1 at the
@@ -33,8 +34,18 @@ check() {  # what: rebuild in place, build clean, compare
   t0=$(date +%s.%N)
   (cd "$site" && "$dvk" build --quiet >/dev/null 2>"$corpus/err.txt") || { tail -3 "$corpus/err.txt"; exit 1; }
   t1=$(date +%s.%N)
-  rm -rf "$clean"
+  rm -rf "$clean" "$corpus/aside"
+  # The clean build from nothing: without the caches of pages and search the in-place build
+  # left (they are put back after it, over the ones it leaves).
+  mkdir -p "$corpus/aside"
+  for f in pages.bin search-index.bin; do
+    [ -e "$site/.dvk-cache/$f" ] && mv "$site/.dvk-cache/$f" "$corpus/aside/"
+  done
   (cd "$site" && "$dvk" build --quiet -o "$clean" >/dev/null 2>"$corpus/err.txt") || { tail -3 "$corpus/err.txt"; exit 1; }
+  for f in pages.bin search-index.bin; do
+    rm -f "$site/.dvk-cache/$f"
+    [ -e "$corpus/aside/$f" ] && mv "$corpus/aside/$f" "$site/.dvk-cache/"
+  done
   if diff -rq "$site/public" "$clean" >"$corpus/diff-$step.txt"; then
     printf 'same   %-40s (in place %.2f s)\n' "$1" "$(awk "BEGIN { print $t1 - $t0 }")"
   else

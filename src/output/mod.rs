@@ -317,39 +317,71 @@ impl Staging {
         make: &mut dyn FnMut(&Path) -> io::Result<Stamp>,
     ) -> io::Result<()> {
         let target = self.work.join(checked_rel(rel)?);
-        // Written before in this build with other bytes: whatever stands there goes first
-        // (it may be a link to the published file, which must not be written through).
-        let mut again = false;
-        if let Ok(mut c) = self.claimed.lock() {
-            match c.insert(rel.to_string(), want.hash) {
-                Some(h) if h == want.hash => return Ok(()),
-                Some(_) => again = true,
-                None => {}
-            }
-        }
+        let Some(again) = self.claim(rel, want.hash) else {
+            return Ok(());
+        };
         let published = self.unchanged(rel, &want);
+        let in_work = self.in_work(rel, &want, &target);
+        self.place_claimed(rel, &target, want, published, in_work, again, make)
+    }
+
+    /// Claims `rel` for bytes of hash `hash`: None when this build already put those bytes
+    /// there, else whether it put other bytes there (which go first).
+    fn claim(&self, rel: &str, hash: u64) -> Option<bool> {
+        let Ok(mut c) = self.claimed.lock() else {
+            return Some(false);
+        };
+        match c.insert(rel.to_string(), hash) {
+            Some(h) if h == hash => None,
+            Some(_) => Some(true),
+            None => Some(false),
+        }
+    }
+
+    /// The work folder's entry for `rel` when its file at `target` still holds the bytes
+    /// `want` describes.
+    fn in_work(&self, rel: &str, want: &Entry, target: &Path) -> Option<Entry> {
+        self.work_had
+            .entry(rel)
+            .filter(|e| e.same_bytes(want) && e.still_at(target))
+            .copied()
+    }
+
+    /// [`Staging::place`] once `rel` is claimed and the published and work folders looked
+    /// at (each file's stamp read once).
+    #[allow(clippy::too_many_arguments)]
+    fn place_claimed(
+        &self,
+        rel: &str,
+        target: &Path,
+        want: Entry,
+        published: Option<(Entry, PathBuf)>,
+        in_work: Option<Entry>,
+        again: bool,
+        make: &mut dyn FnMut(&Path) -> io::Result<Stamp>,
+    ) -> io::Result<()> {
         let unchanged = published.is_some();
         if !unchanged {
             self.changed.fetch_add(1, Ordering::Relaxed);
         }
-        if let Some(e) = self.work_had.entry(rel) {
-            if e.same_bytes(&want) && e.still_at(&target) {
-                self.record(rel, *e, unchanged, false);
-                return Ok(());
-            }
+        // Written before in this build with other bytes: whatever stands there goes first
+        // (it may be a link to the published file, which must not be written through).
+        if let (Some(e), false) = (in_work, again) {
+            self.record(rel, e, unchanged, false);
+            return Ok(());
         }
         if again || !self.work_empty {
-            self.trash.discard(&target)?;
+            self.trash.discard(target)?;
         }
         if let Some((e, source)) = published {
-            ensure_parent(&self.work, &target)?;
-            if fs::hard_link(&source, &target).is_ok() {
+            ensure_parent(&self.work, target)?;
+            if fs::hard_link(&source, target).is_ok() {
                 self.record(rel, e, true, true);
                 return Ok(());
             }
         }
-        ensure_parent(&self.work, &target)?;
-        let stamp = make(&target)?;
+        ensure_parent(&self.work, target)?;
+        let stamp = make(target)?;
         self.record(rel, Entry { stamp, ..want }, unchanged, true);
         Ok(())
     }
@@ -427,15 +459,16 @@ impl Staging {
         let Ok(target) = checked_rel(rel).map(|r| self.work.join(r)) else {
             return false;
         };
-        let in_work = self
-            .work_had
-            .entry(rel)
-            .is_some_and(|w| w.same_bytes(&e) && w.still_at(&target));
-        if !in_work && self.unchanged(rel, &e).is_none() {
+        let published = self.unchanged(rel, &e);
+        let in_work = self.in_work(rel, &e, &target);
+        if in_work.is_none() && published.is_none() {
             return false;
         }
+        let Some(again) = self.claim(rel, e.hash) else {
+            return true;
+        };
         let kept = self
-            .place(rel, e, &mut |_| {
+            .place_claimed(rel, &target, e, published, in_work, again, &mut |_| {
                 Err(io::Error::other("not in the previous output"))
             })
             .is_ok();

@@ -72,15 +72,25 @@ impl Memo {
     /// the bytes that key gave, and the index carries its search document `doc_key`; false
     /// when the page must be rendered.
     pub(super) fn kept(&self, sink: &dyn Sink, file: &str, key: u64, doc_key: u64) -> bool {
+        self.carried.contains(&doc_key) && self.kept_page(sink, file, key)
+    }
+
+    /// [`Memo::kept`] for a page without a search document.
+    pub(super) fn kept_page(&self, sink: &dyn Sink, file: &str, key: u64) -> bool {
         let Some(&(k, hash)) = self.earlier.get(file) else {
             return false;
         };
-        if k != key || !self.carried.contains(&doc_key) || !sink.keep(file, hash) {
+        if k != key || !sink.keep(file, hash) {
             return false;
         }
         self.note(file, key, hash);
         self.kept.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         true
+    }
+
+    /// Whether pages are keyed at all: a build's memo, not the preview's.
+    pub(super) fn is_active(&self) -> bool {
+        self.active
     }
 
     /// How many pages were kept so far.

@@ -99,6 +99,16 @@ pub struct RenderReport {
     pub output_failed: bool,
 }
 
+/// The file of the page at site path `path`: `path/index.html`, or `path` itself when it
+/// names an `.html` file.
+fn page_file(path: &str) -> String {
+    if path.ends_with(".html") {
+        path.to_string()
+    } else {
+        format!("{path}index.html")
+    }
+}
+
 /// What to add to a write error when the disk is full.
 fn disk_full_hint(e: &io::Error) -> String {
     if e.kind() == io::ErrorKind::StorageFull {
@@ -311,9 +321,13 @@ impl<'a> Renderer<'a> {
                 ctx.insert("card", &card);
                 self.tera.render("card.html", &ctx)
             });
+            let html = html.and_then(Result::ok).map(|h| h.trim().to_string());
+            let mut h = xxhash_rust::xxh3::Xxh3::new();
+            memo::feed(&mut h, &(&card, &html));
             KeptCard {
                 card,
-                html: html.and_then(Result::ok).map(|h| h.trim().to_string()),
+                html,
+                key: h.digest(),
             }
         })
     }
@@ -576,8 +590,46 @@ impl<'a> Renderer<'a> {
     }
 
     /// Renders a template into `path/index.html` (or the file `path` when it ends in .html).
+    /// Kept from the last build instead when the template, the path and the page's own
+    /// values are as they were then ([`memo`]: the shared values are in every key).
     fn page(&self, sink: &dyn Sink, template: &str, path: &str, ctx: Context) -> Option<String> {
-        self.page_keyed(sink, template, path, ctx, None)
+        self.page_filled(sink, template, path, ctx, |_| {}, |_| {})
+    }
+
+    /// [`Renderer::page`] for a page of many cards, added to `ctx` by `fill` only when the
+    /// page is rendered: the key covers what `ctx` holds and what `key` feeds it (the keys
+    /// of those cards, [`Renderer::feed_cards`], and whatever else `fill` adds).
+    fn page_filled(
+        &self,
+        sink: &dyn Sink,
+        template: &str,
+        path: &str,
+        mut ctx: Context,
+        key: impl FnOnce(&mut xxhash_rust::xxh3::Xxh3),
+        fill: impl FnOnce(&mut Context),
+    ) -> Option<String> {
+        let key = self.memo.is_active().then(|| {
+            self.memo.key(|h| {
+                memo::feed(h, &(template, path, ctx.own_values()));
+                key(h);
+            })
+        });
+        if let Some(key) = key {
+            if self.memo.kept_page(sink, &page_file(path), key) {
+                self.files.fetch_add(1, Ordering::Relaxed);
+                return Some(path.to_string());
+            }
+        }
+        fill(&mut ctx);
+        self.page_keyed(sink, template, path, ctx, key)
+    }
+
+    /// Feeds a page's key the keys of the cards of models `items`, in order.
+    fn feed_cards(&self, h: &mut xxhash_rust::xxh3::Xxh3, items: &[usize]) {
+        h.update(&(items.len() as u64).to_le_bytes());
+        for &i in items {
+            h.update(&self.kept_card(i).key.to_le_bytes());
+        }
     }
 
     /// [`Renderer::page`], noting in the memo that `key` gave these bytes ([`memo`]).
@@ -593,11 +645,7 @@ impl<'a> Renderer<'a> {
         let mut html = Vec::with_capacity(32 * 1024);
         match self.tera.render_to(template, &ctx, &mut html) {
             Ok(()) => {
-                let file = if path.ends_with(".html") {
-                    path.to_string()
-                } else {
-                    format!("{path}index.html")
-                };
+                let file = page_file(path);
                 if let Some(key) = key {
                     self.memo.made(&file, key, &html);
                 }
@@ -925,6 +973,9 @@ struct KeptCard {
     card: views::Card,
     /// `card.html` rendered, when the theme has it.
     html: Option<String>,
+    /// A hash of both: what a page's key takes for the card ([`memo`]), instead of the
+    /// card's value, made only when the page is rendered.
+    key: u64,
 }
 
 /// "Heading – Trang 2" for pages after the first.

@@ -30,13 +30,13 @@ impl<'a> Renderer<'a> {
         if let (Some(d), Some(url)) = (s.model_district[i], &view.commune_url) {
             crumbs.push(json!({"label": s.districts[d].name, "url": url}));
         }
-        let related = self.card_list(&s.related(i, RELATED_MAX));
+        let related = s.related(i, RELATED_MAX);
         let articles: Vec<_> = s.model_articles[i]
             .iter()
             .map(|&a| self.article_summary(a))
             .collect();
         let doc = self.model_doc(i, String::new());
-        let file = format!("{path}index.html");
+        let file = super::page_file(&path);
         // Only a body of Markdown alone (its hash known, nothing linked) is keyed.
         // The search document's key: its fields and the body's Markdown (its text depends
         // on nothing else when nothing is linked).
@@ -45,7 +45,8 @@ impl<'a> Renderer<'a> {
         let key = doc_key.map(|doc_key| {
             self.memo.key(|h| {
                 memo::feed(h, &(&path, &m.title, &s.summaries[i], doc_key));
-                memo::feed(h, &(&view, &crumbs, &og, &related, &articles));
+                memo::feed(h, &(&view, &crumbs, &og, &articles));
+                self.feed_cards(h, &related);
             })
         });
         if let (Some(k), Some(doc_key)) = (key, doc_key) {
@@ -74,7 +75,7 @@ impl<'a> Renderer<'a> {
         if let Some(og) = og {
             ctx.insert("og_image", &og);
         }
-        ctx.insert_value("related", related);
+        ctx.insert_value("related", self.card_list(&related));
         ctx.insert("articles", &articles);
         ctx.insert("model", &view);
         Made {
@@ -361,15 +362,19 @@ impl<'a> Renderer<'a> {
             _ => None,
         };
         let shown = pager::slice(grouped.as_deref().map_or(items, Vec::as_slice), page);
-        if let (ListKind::Province(p), Some(order)) = (kind, &grouped) {
-            let before = page
-                .checked_sub(1)
-                .and_then(|n| (n * pager::PER_PAGE).checked_sub(1))
-                .and_then(|k| order.get(k).copied());
-            let groups = dia_ban::item_groups(s, &self.urls, t, p, shown, before, |i| self.card(i));
-            ctx.insert_value("item_groups", Value::Array(groups));
-        }
-        ctx.insert_value("items", self.card_list(shown));
+        // The groups of a province's page, with each card made by `card`.
+        let groups = |card: &dyn Fn(usize) -> Value| match (kind, &grouped) {
+            (ListKind::Province(p), Some(order)) => {
+                let before = page
+                    .checked_sub(1)
+                    .and_then(|n| (n * pager::PER_PAGE).checked_sub(1))
+                    .and_then(|k| order.get(k).copied());
+                Some(dia_ban::item_groups(
+                    s, &self.urls, t, p, shown, before, card,
+                ))
+            }
+            _ => None,
+        };
         ctx.insert(
             "pager",
             &pager::pager(&path, page, pages, |p| self.urls.url(p)),
@@ -404,7 +409,19 @@ impl<'a> Renderer<'a> {
             self.write_charts(sink, &cs);
             ctx.insert("charts", &cs);
         }
-        self.page(sink, "list.html", &page_path, ctx)
+        // The cards go in only when the page is rendered; its key takes their keys, and the
+        // groups with each card's key in its place.
+        let key = |h: &mut xxhash_rust::xxh3::Xxh3| {
+            memo::feed(h, &groups(&|i| Value::from(self.kept_card(i).key)));
+            self.feed_cards(h, shown);
+        };
+        let fill = |ctx: &mut Context| {
+            if let Some(groups) = groups(&|i| self.card(i)) {
+                ctx.insert_value("item_groups", Value::Array(groups));
+            }
+            ctx.insert_value("items", self.card_list(shown));
+        };
+        self.page_filled(sink, "list.html", &page_path, ctx, key, fill)
     }
 
     /// The heading of a place's listing: "Mô hình tại Bình Minh, Vĩnh Long".
@@ -521,6 +538,26 @@ impl<'a> Renderer<'a> {
                 &routes::year(year),
             ),
         );
+        ctx.insert("breadcrumbs", &vec![json!({"label": t.fill("common.year_n", &[("year", &year.to_string())]), "url": self.urls.year(year)})]);
+        // The cards go in only when the page is rendered: the key takes the keys of the
+        // year's cards (which tell exemplary models and fields apart) and the sources of the
+        // replicated ones.
+        let key = |h: &mut xxhash_rust::xxh3::Xxh3| {
+            self.feed_cards(h, models);
+            for &i in models {
+                if let Some(src) = s.replicated_from[i] {
+                    memo::feed(h, &(i, &s.models[src].title, &s.slugs[src]));
+                }
+            }
+        };
+        let fill = |ctx: &mut Context| self.report_cards(ctx, models);
+        self.page_filled(sink, "report.html", &path, ctx, key, fill)
+    }
+
+    /// The cards of a year's report, models `models`: the exemplary ones, the replicated
+    /// ones with their sources, and all of them by field.
+    fn report_cards(&self, ctx: &mut Context, models: &[usize]) {
+        let s = self.site;
         let exemplary: Vec<usize> = models
             .iter()
             .copied()
@@ -553,8 +590,6 @@ impl<'a> Renderer<'a> {
             .filter(|g| g["items"].as_array().is_some_and(|a| !a.is_empty()))
             .collect();
         ctx.insert("models", &groups);
-        ctx.insert("breadcrumbs", &vec![json!({"label": t.fill("common.year_n", &[("year", &year.to_string())]), "url": self.urls.year(year)})]);
-        self.page(sink, "report.html", &path, ctx)
     }
 }
 

@@ -76,6 +76,9 @@ impl Theme {
         let mut diags = Vec::new();
         let mut templates = Vec::new();
         let mut key = xxhash_rust::xxh3::Xxh3::new();
+        // A template that reads the environment (`get_env`) may give other bytes from the
+        // same values: its pages are never kept ([`super::memo`]), the key made unique.
+        let mut reads_env = false;
         for (rel, file) in files.range("templates/".to_string()..) {
             let Some(name) = rel.strip_prefix("templates/") else {
                 break;
@@ -89,6 +92,7 @@ impl Theme {
                     key.update(name.as_bytes());
                     key.update(&(text.len() as u64).to_le_bytes());
                     key.update(text.as_bytes());
+                    reads_env |= text.contains("get_env");
                     templates.push((name.to_string(), text));
                 }
                 Err(e) => diags.push(Diagnostic::error(
@@ -124,6 +128,13 @@ impl Theme {
         };
         if let Ok(text) = &i18n_text {
             key.update(text.as_bytes());
+        }
+        if reads_env {
+            let now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap_or_default();
+            key.update(&now.as_nanos().to_le_bytes());
+            key.update(&std::process::id().to_le_bytes());
         }
         let i18n = match i18n_text {
             Ok(text) => match crate::yaml_load::load(&text) {

@@ -102,6 +102,11 @@ impl Context {
         self.data.append(&mut source.data);
     }
 
+    /// dvk patch: the values this context holds itself, without its parent's.
+    pub fn own_values(&self) -> &BTreeMap<String, Value> {
+        &self.data
+    }
+
     /// Converts the context to a `serde_json::Value` consuming the context.
     pub fn into_json(self) -> Value {
         let mut m = Map::new();
