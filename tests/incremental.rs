@@ -112,13 +112,13 @@ fn replace_in(path: &Path, from: &str, to: &str) {
 fn every_kind_of_edit_rebuilt_in_place_gives_the_clean_build_and_rewrites_only_what_changed() {
     let dir = tempfile::tempdir().unwrap();
     let (site, models) = sample_site(dir.path(), true);
-    assert!(models.len() >= 4, "the sample site has models");
+    assert!(models.len() >= 6, "the sample site has models");
     build(&site);
     build(&site); // makes nothing new: the site is unchanged
 
     type Edit = Box<dyn Fn(&Path)>;
     let (m0, m1, m2) = (models[0].clone(), models[1].clone(), models[2].clone());
-    let (m3, m4) = (models[3].clone(), models[4].clone());
+    let (m3, m4, m5) = (models[3].clone(), models[4].clone(), models[5].clone());
     let link = pathdiff(&m4, m3.parent().unwrap());
     let edits: Vec<(&str, Edit)> = vec![
         (
@@ -136,6 +136,24 @@ fn every_kind_of_edit_rebuilt_in_place_gives_the_clean_build_and_rewrites_only_w
         (
             "a deletion",
             Box::new(move |_| fs::remove_file(&m2).unwrap()),
+        ),
+        (
+            // The menu of every page links the newest year: every page changes.
+            "a write-up's year, a year newer than all",
+            Box::new(move |_| {
+                let t = fs::read_to_string(&m5).unwrap();
+                let t: Vec<String> = t
+                    .lines()
+                    .map(|l| {
+                        if l.starts_with("year: ") {
+                            "year: 2026".to_string()
+                        } else {
+                            l.to_string()
+                        }
+                    })
+                    .collect();
+                fs::write(&m5, t.join("\n") + "\n").unwrap();
+            }),
         ),
         (
             "a body link to another write-up",

@@ -156,6 +156,24 @@ pub(super) fn doc_key(fields: u64, markdown: u64) -> u64 {
     h.digest()
 }
 
+/// The part of a page's key for the site-wide values under `site` (`site`, an object) that
+/// its template reads: the keys of `reads`, or all of them (`None`).
+pub(super) fn site_key(
+    site: &serde_json::Value,
+    reads: Option<&std::collections::BTreeSet<String>>,
+) -> u64 {
+    let mut h = Xxh3::new();
+    match (reads, site.as_object()) {
+        (Some(keys), Some(values)) => {
+            for k in keys {
+                feed(&mut h, &(k, values.get(k)));
+            }
+        }
+        _ => feed(&mut h, site),
+    }
+    h.digest()
+}
+
 /// Feeds the JSON of `v` to `h` (a value's JSON ends where it ends: no separator needed).
 pub(super) fn feed(h: &mut Xxh3, v: &impl serde::Serialize) {
     struct Into<'a>(&'a mut Xxh3);

@@ -15,6 +15,7 @@ pub mod pager;
 mod pages;
 pub mod photos;
 mod prepared;
+mod reads;
 pub mod report;
 mod search_state;
 mod sink;
@@ -191,6 +192,10 @@ struct Renderer<'a> {
     assets: assets::Assets,
     /// The pages of the last build that can be kept ([`memo`]; empty for `serve`).
     memo: memo::Memo,
+    /// Each template's part of its pages' keys: what it reads of `site` ([`reads`]).
+    site_keys: HashMap<String, u64>,
+    /// That part for all of `site`, for a template not found.
+    all_site_key: u64,
 }
 
 impl<'a> Renderer<'a> {
@@ -203,8 +208,20 @@ impl<'a> Renderer<'a> {
         h.update(&theme.key.to_le_bytes());
         // The address pages are published under (their canonical URLs) and the shared values.
         memo::feed(&mut h, &(&r.urls.base_url, &r.urls.base_path));
-        memo::feed(&mut h, &Context::clone(&r.globals).into_json());
+        // Of the values under `site`, each template's key takes those it can read.
+        let mut globals = Context::clone(&r.globals).into_json();
+        let site_values = globals
+            .as_object_mut()
+            .and_then(|g| g.remove("site"))
+            .unwrap_or_default();
+        memo::feed(&mut h, &globals);
         r.memo = memo::Memo::load(root, h.digest());
+        r.site_keys = theme
+            .site_reads
+            .iter()
+            .map(|(name, reads)| (name.clone(), memo::site_key(&site_values, reads.as_ref())))
+            .collect();
+        r.all_site_key = memo::site_key(&site_values, None);
         (0..site.models.len()).into_par_iter().for_each(|i| {
             r.kept_card(i);
         });
@@ -248,6 +265,9 @@ impl<'a> Renderer<'a> {
                     "slug": f.slug, "label": f.label, "url": urls.url(&routes::field(&f.slug)), "count": site.by_field[i].len()
                 })).collect::<Vec<_>>(),
                 "years": site.by_year.iter().rev().map(|(y, ms)| json!({"year": y, "url": urls.year(*y), "count": ms.len()})).collect::<Vec<_>>(),
+                // Without a count: a page that links the newest year only is not made again
+                // when a write-up is added or deleted ([`reads`]).
+                "newest_year": site.by_year.keys().next_back().map(|y| json!({"year": y, "url": urls.year(*y)})),
                 "provinces": site.provinces.iter().enumerate().map(|(i, p)| json!({
                     "name": p.name, "slug": p.slug, "url": views::province_url(site, &urls, i), "count": p.models.len()
                 })).collect::<Vec<_>>(),
@@ -295,7 +315,23 @@ impl<'a> Renderer<'a> {
             taken_bodies: Vec::new(),
             assets,
             memo: memo::Memo::default(),
+            site_keys: HashMap::new(),
+            all_site_key: 0,
         }
+    }
+
+    /// A key of a page made with `template`: the memo's, then what `template` reads of
+    /// `site`, then what `parts` feeds it.
+    fn page_key(&self, template: &str, parts: impl FnOnce(&mut xxhash_rust::xxh3::Xxh3)) -> u64 {
+        let site = self
+            .site_keys
+            .get(template)
+            .copied()
+            .unwrap_or(self.all_site_key);
+        self.memo.key(|h| {
+            h.update(&site.to_le_bytes());
+            parts(h);
+        })
     }
 
     /// The card of model `i` as a template value: its fields and `html`, its theme template
@@ -609,7 +645,7 @@ impl<'a> Renderer<'a> {
         fill: impl FnOnce(&mut Context),
     ) -> Option<String> {
         let key = self.memo.is_active().then(|| {
-            self.memo.key(|h| {
+            self.page_key(template, |h| {
                 memo::feed(h, &(template, path, ctx.own_values()));
                 key(h);
             })

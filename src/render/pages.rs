@@ -43,7 +43,7 @@ impl<'a> Renderer<'a> {
         let doc_key =
             (m.body.hash != 0).then(|| memo::doc_key(dvk_search::doc_key(&doc), m.body.hash));
         let key = doc_key.map(|doc_key| {
-            self.memo.key(|h| {
+            self.page_key("model.html", |h| {
                 memo::feed(h, &(&path, &m.title, &s.summaries[i], doc_key));
                 memo::feed(h, &(&view, &crumbs, &og, &articles));
                 self.feed_cards(h, &related);

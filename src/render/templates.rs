@@ -65,6 +65,8 @@ pub struct Theme {
     pub static_files: Vec<(String, theme::ThemeFile)>,
     /// A hash of the templates and strings: part of every page's key ([`super::memo`]).
     pub(super) key: u64,
+    /// What each template can read of the site-wide values under `site` ([`super::reads`]).
+    pub(super) site_reads: HashMap<String, super::reads::Reads>,
 }
 
 impl Theme {
@@ -109,6 +111,7 @@ impl Theme {
         tera.set_escape_fn(markdown::html_escape);
         tera.set_escape_write_fn(markdown::html_escape_into);
         tera.register_filter("num", num_filter);
+        let site_reads = super::reads::site_reads(&templates);
         if let Err(e) = tera.add_raw_templates(templates) {
             diags.push(Diagnostic::error(
                 &rel_dir.join("templates"),
@@ -166,6 +169,7 @@ impl Theme {
             i18n: I18n::new(i18n),
             static_files,
             key: key.digest(),
+            site_reads,
         })
     }
 }
