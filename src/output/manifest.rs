@@ -110,16 +110,14 @@ pub fn text<'a>(
     files: impl Iterator<Item = (&'a str, &'a Entry)>,
     carried: impl Iterator<Item = &'a str>,
 ) -> String {
-    let mut lines: Vec<String> = files
-        .filter(|(rel, _)| *rel != MARKER)
-        .map(|(rel, e)| format!("F {} {:016x} {rel}", e.len, e.hash))
-        .collect();
-    lines.sort_unstable_by(|a, b| line_path(a).cmp(line_path(b)));
-    let mut out = String::from(HEAD);
+    use std::fmt::Write as _;
+    let mut files: Vec<(&str, &Entry)> = files.filter(|(rel, _)| *rel != MARKER).collect();
+    files.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    let mut out = String::with_capacity(64 + files.iter().map(|f| f.0.len() + 40).sum::<usize>());
+    out.push_str(HEAD);
     out.push_str(LIST_V2);
-    for l in lines {
-        out.push_str(&l);
-        out.push('\n');
+    for (rel, e) in files {
+        let _ = writeln!(out, "F {} {:016x} {rel}", e.len, e.hash);
     }
     for c in carried {
         out.push_str("C ");
@@ -127,10 +125,6 @@ pub fn text<'a>(
         out.push('\n');
     }
     out
-}
-
-fn line_path(line: &str) -> &str {
-    line.splitn(4, ' ').nth(3).unwrap_or("")
 }
 
 /// Which folder: its device and inode, which stay with it when folders are swapped.

@@ -10,13 +10,19 @@
 //! still has those bytes. A model page is kept only when its search document is carried by
 //! the index too ([`dvk_search::IndexBuilder::carries`]), under the same key. Pages whose
 //! bodies link or show files, highlight code or have problems are always rendered.
+//!
+//! The renderer makes every page through here ([`super::Renderer::page`] and its keyed
+//! variants): the key, the lookup, and the rendering when the page cannot be kept.
 
-use super::Sink;
+use super::{error_chain, Sink};
+use crate::diag::Diagnostic;
 use std::collections::HashMap;
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::Ordering;
 use std::sync::Mutex;
+use tera::Context;
 use xxhash_rust::xxh3::Xxh3;
 
 /// First bytes of a memo file (and its format's version).
@@ -215,4 +221,123 @@ fn read(bytes: &[u8], global: u64, into: &mut HashMap<String, (u64, u64)>) -> Op
     }
     into.extend(entries);
     Some(())
+}
+
+/// How the renderer makes a page: keyed, and kept from the last build when it can be.
+impl super::Renderer<'_> {
+    /// A key of a page made with `template`: the memo's, then what `template` reads of
+    /// `site`, then what `parts` feeds it.
+    pub(super) fn page_key(
+        &self,
+        template: &str,
+        parts: impl FnOnce(&mut xxhash_rust::xxh3::Xxh3),
+    ) -> u64 {
+        let site = self
+            .site_keys
+            .get(template)
+            .copied()
+            .unwrap_or(self.all_site_key);
+        self.memo.key(|h| {
+            h.update(&site.to_le_bytes());
+            parts(h);
+        })
+    }
+
+    /// Renders a template into `path/index.html` (or the file `path` when it ends in .html).
+    /// Kept from the last build instead when the template, the path and the page's own
+    /// values are as they were then ([`memo`]: the shared values are in every key).
+    pub(super) fn page(
+        &self,
+        sink: &dyn Sink,
+        template: &str,
+        path: &str,
+        ctx: Context,
+    ) -> Option<String> {
+        self.page_filled(sink, template, path, ctx, |_| {}, |_| {})
+    }
+
+    /// [`Renderer::page`] for a page of many cards, added to `ctx` by `fill` only when the
+    /// page is rendered: the key covers what `ctx` holds and what `key` feeds it (the keys
+    /// of those cards, [`Renderer::feed_cards`], and whatever else `fill` adds).
+    pub(super) fn page_filled(
+        &self,
+        sink: &dyn Sink,
+        template: &str,
+        path: &str,
+        mut ctx: Context,
+        key: impl FnOnce(&mut xxhash_rust::xxh3::Xxh3),
+        fill: impl FnOnce(&mut Context),
+    ) -> Option<String> {
+        let key = self.memo.is_active().then(|| {
+            self.page_key(template, |h| {
+                feed(h, &(template, path, ctx.own_values()));
+                key(h);
+            })
+        });
+        if let Some(key) = key {
+            if self.memo.kept_page(sink, &page_file(path), key) {
+                self.files.fetch_add(1, Ordering::Relaxed);
+                return Some(path.to_string());
+            }
+        }
+        fill(&mut ctx);
+        self.page_keyed(sink, template, path, ctx, key)
+    }
+
+    /// Feeds a page's key the keys of the cards of models `items`, in order.
+    pub(super) fn feed_cards(&self, h: &mut xxhash_rust::xxh3::Xxh3, items: &[usize]) {
+        h.update(&(items.len() as u64).to_le_bytes());
+        for &i in items {
+            h.update(&self.kept_card(i).key.to_le_bytes());
+        }
+    }
+
+    /// [`Renderer::page`], noting in the memo that `key` gave these bytes ([`memo`]).
+    pub(super) fn page_keyed(
+        &self,
+        sink: &dyn Sink,
+        template: &str,
+        path: &str,
+        ctx: Context,
+        key: Option<u64>,
+    ) -> Option<String> {
+        // Into bytes: `render` would validate the whole page as UTF-8 once more.
+        let mut html = Vec::with_capacity(32 * 1024);
+        match self.tera.render_to(template, &ctx, &mut html) {
+            Ok(()) => {
+                let file = page_file(path);
+                if let Some(key) = key {
+                    self.memo.made(&file, key, &html);
+                }
+                self.write(sink, &file, &html);
+                Some(path.to_string())
+            }
+            Err(e) => {
+                self.diag(Diagnostic::error(
+                    &PathBuf::from("themes")
+                        .join(&self.site.config.theme)
+                        .join("templates")
+                        .join(template),
+                    0,
+                    0,
+                    crate::msg!(
+                        "render.template_failed",
+                        path = path,
+                        error = error_chain(&e)
+                    ),
+                ));
+                None
+            }
+        }
+    }
+}
+
+/// The file of the page at site path `path`: `path/index.html`, or `path` itself when it
+/// names an `.html` file.
+pub(super) fn page_file(path: &str) -> String {
+    if path.ends_with(".html") {
+        path.to_string()
+    } else {
+        format!("{path}index.html")
+    }
 }

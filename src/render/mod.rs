@@ -100,16 +100,6 @@ pub struct RenderReport {
     pub output_failed: bool,
 }
 
-/// The file of the page at site path `path`: `path/index.html`, or `path` itself when it
-/// names an `.html` file.
-fn page_file(path: &str) -> String {
-    if path.ends_with(".html") {
-        path.to_string()
-    } else {
-        format!("{path}index.html")
-    }
-}
-
 /// What to add to a write error when the disk is full.
 fn disk_full_hint(e: &io::Error) -> String {
     if e.kind() == io::ErrorKind::StorageFull {
@@ -318,20 +308,6 @@ impl<'a> Renderer<'a> {
             site_keys: HashMap::new(),
             all_site_key: 0,
         }
-    }
-
-    /// A key of a page made with `template`: the memo's, then what `template` reads of
-    /// `site`, then what `parts` feeds it.
-    fn page_key(&self, template: &str, parts: impl FnOnce(&mut xxhash_rust::xxh3::Xxh3)) -> u64 {
-        let site = self
-            .site_keys
-            .get(template)
-            .copied()
-            .unwrap_or(self.all_site_key);
-        self.memo.key(|h| {
-            h.update(&site.to_le_bytes());
-            parts(h);
-        })
     }
 
     /// The card of model `i` as a template value: its fields and `html`, its theme template
@@ -621,88 +597,6 @@ impl<'a> Renderer<'a> {
                     0,
                     crate::msg!("render.cannot_read", error = e),
                 )),
-            }
-        }
-    }
-
-    /// Renders a template into `path/index.html` (or the file `path` when it ends in .html).
-    /// Kept from the last build instead when the template, the path and the page's own
-    /// values are as they were then ([`memo`]: the shared values are in every key).
-    fn page(&self, sink: &dyn Sink, template: &str, path: &str, ctx: Context) -> Option<String> {
-        self.page_filled(sink, template, path, ctx, |_| {}, |_| {})
-    }
-
-    /// [`Renderer::page`] for a page of many cards, added to `ctx` by `fill` only when the
-    /// page is rendered: the key covers what `ctx` holds and what `key` feeds it (the keys
-    /// of those cards, [`Renderer::feed_cards`], and whatever else `fill` adds).
-    fn page_filled(
-        &self,
-        sink: &dyn Sink,
-        template: &str,
-        path: &str,
-        mut ctx: Context,
-        key: impl FnOnce(&mut xxhash_rust::xxh3::Xxh3),
-        fill: impl FnOnce(&mut Context),
-    ) -> Option<String> {
-        let key = self.memo.is_active().then(|| {
-            self.page_key(template, |h| {
-                memo::feed(h, &(template, path, ctx.own_values()));
-                key(h);
-            })
-        });
-        if let Some(key) = key {
-            if self.memo.kept_page(sink, &page_file(path), key) {
-                self.files.fetch_add(1, Ordering::Relaxed);
-                return Some(path.to_string());
-            }
-        }
-        fill(&mut ctx);
-        self.page_keyed(sink, template, path, ctx, key)
-    }
-
-    /// Feeds a page's key the keys of the cards of models `items`, in order.
-    fn feed_cards(&self, h: &mut xxhash_rust::xxh3::Xxh3, items: &[usize]) {
-        h.update(&(items.len() as u64).to_le_bytes());
-        for &i in items {
-            h.update(&self.kept_card(i).key.to_le_bytes());
-        }
-    }
-
-    /// [`Renderer::page`], noting in the memo that `key` gave these bytes ([`memo`]).
-    fn page_keyed(
-        &self,
-        sink: &dyn Sink,
-        template: &str,
-        path: &str,
-        ctx: Context,
-        key: Option<u64>,
-    ) -> Option<String> {
-        // Into bytes: `render` would validate the whole page as UTF-8 once more.
-        let mut html = Vec::with_capacity(32 * 1024);
-        match self.tera.render_to(template, &ctx, &mut html) {
-            Ok(()) => {
-                let file = page_file(path);
-                if let Some(key) = key {
-                    self.memo.made(&file, key, &html);
-                }
-                self.write(sink, &file, &html);
-                Some(path.to_string())
-            }
-            Err(e) => {
-                self.diag(Diagnostic::error(
-                    &PathBuf::from("themes")
-                        .join(&self.site.config.theme)
-                        .join("templates")
-                        .join(template),
-                    0,
-                    0,
-                    crate::msg!(
-                        "render.template_failed",
-                        path = path,
-                        error = error_chain(&e)
-                    ),
-                ));
-                None
             }
         }
     }

@@ -36,7 +36,7 @@ impl<'a> Renderer<'a> {
             .map(|&a| self.article_summary(a))
             .collect();
         let doc = self.model_doc(i, String::new());
-        let file = super::page_file(&path);
+        let file = memo::page_file(&path);
         // Only a body of Markdown alone (its hash known, nothing linked) is keyed.
         // The search document's key: its fields and the body's Markdown (its text depends
         // on nothing else when nothing is linked).
