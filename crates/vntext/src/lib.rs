@@ -22,45 +22,41 @@ pub fn nfc(s: &str) -> Cow<'_, str> {
 /// NFC: everything below the combining marks (U+0300: ASCII, Latin-1, Latin Extended-A/B
 /// with ơ, ư, đ), Latin Extended Additional (U+1E00–U+1EFF: ạ, ả, ấ … ỹ) and the usual
 /// punctuation (U+2010–U+2027, U+2030–U+205E: dashes, quotes, …). False means "look closer".
-/// Works on the UTF-8 bytes (lead byte and, for three-byte characters, the next two), which
-/// is several times faster than decoding every character.
+/// Works on the UTF-8 bytes: every byte below 0xCC (ASCII, a continuation byte, or the lead
+/// of a character below U+0300) is fine by itself, so only the leads from 0xCC up are looked
+/// at, found sixteen bytes at a time (a comparison the compiler makes in one vector step).
 fn is_plainly_nfc(s: &str) -> bool {
     let b = s.as_bytes();
-    let mut i = 0;
-    while i < b.len() {
-        // Runs of ASCII (most of a Vietnamese text's bytes: spaces, punctuation, Markdown,
-        // and the letters without marks) eight bytes at a time.
-        while let Some(word) = b.get(i..i + 8) {
-            let word = u64::from_ne_bytes(word.try_into().expect("eight bytes"));
-            if word & 0x8080_8080_8080_8080 != 0 {
-                break;
-            }
-            i += 8;
+    let mut chunks = b.chunks_exact(16);
+    let mut at = 0;
+    for chunk in chunks.by_ref() {
+        let mut leads: u32 = 0;
+        for (k, &x) in chunk.iter().enumerate() {
+            leads |= u32::from(x >= 0xCC) << k;
         }
-        let Some(&lead) = b.get(i) else {
-            break;
-        };
-        i += match lead {
-            0x00..=0x7F => 1,
-            // U+0080–U+02FF.
-            0xC2..=0xCB => 2,
-            0xE1 | 0xE2 => {
-                // `s` is valid UTF-8, so a three-byte lead has two continuation bytes.
-                let c = (u32::from(lead & 0x0F) << 12)
-                    | (u32::from(b[i + 1] & 0x3F) << 6)
-                    | u32::from(b[i + 2] & 0x3F);
-                let plain = (0x1E00..=0x1EFF).contains(&c)
-                    || (0x2010..=0x2027).contains(&c)
-                    || (0x2030..=0x205E).contains(&c);
-                if !plain {
-                    return false;
-                }
-                3
+        while leads != 0 {
+            let k = leads.trailing_zeros() as usize;
+            leads &= leads - 1;
+            if !plain_lead(b, at + k) {
+                return false;
             }
-            _ => return false,
-        };
+        }
+        at += 16;
     }
-    true
+    let tail = chunks.remainder();
+    (0..tail.len()).all(|k| tail[k] < 0xCC || plain_lead(b, at + k))
+}
+
+/// Whether the character whose lead byte (0xCC or above) is at `i` of the valid UTF-8 `b`
+/// is one of the three-byte characters [`is_plainly_nfc`] accepts: U+1E00–U+1EFF is
+/// E1 B8..BB xx; U+2010–U+2027 is E2 80 90..A7; U+2030–U+205E is E2 80 B0..BF or E2 81 80..9E.
+fn plain_lead(b: &[u8], i: usize) -> bool {
+    match (b[i], b.get(i + 1), b.get(i + 2)) {
+        (0xE1, Some(0xB8..=0xBB), _) => true,
+        (0xE2, Some(0x80), Some(0x90..=0xA7 | 0xB0..=0xBF)) => true,
+        (0xE2, Some(0x81), Some(0x80..=0x9E)) => true,
+        _ => false,
+    }
 }
 
 /// True for the combining marks Vietnamese uses (tones and letter modifiers), and the
@@ -500,7 +496,20 @@ mod nfc_fast_path_tests {
             assert_eq!(is_plainly_nfc(&c.to_string()), in_ranges, "U+{n:04X}");
             assert_eq!(is_plainly_nfc(&format!("ả{c}ư")), in_ranges, "U+{n:04X}");
         }
-        // After and between runs of ASCII of every length (read eight bytes at a time).
+        // At every place of a text longer than the sixteen bytes read at a time.
+        for c in (0x100..=0x2100u32).filter_map(char::from_u32) {
+            let n = c as u32;
+            let in_ranges = ranges.iter().any(|&(lo, hi)| (lo..=hi).contains(&n));
+            for at in 0..40 {
+                let text = format!(
+                    "{}{c}{}",
+                    "ả a".repeat(at / 4) + &"x".repeat(at % 4),
+                    "ư".repeat(9)
+                );
+                assert_eq!(is_plainly_nfc(&text), in_ranges, "U+{n:04X} at {at}");
+            }
+        }
+        // After and between runs of ASCII of every length.
         let nfd_mark: String = "e\u{301}".into();
         for run in 0..20 {
             let ascii = "x".repeat(run);
