@@ -29,20 +29,26 @@ fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
         .collect()
 }
 
-/// Builds `site` in place; how many pages and search documents it kept from the last build.
-fn build(site: &Path) -> (usize, usize) {
+/// Runs `dvk args` in `site` (English messages) and checks that it succeeded.
+fn dvk_ok(site: &Path, args: &[&str]) -> std::process::Output {
     let out = Command::new(env!("CARGO_BIN_EXE_dvk"))
         .env("DVK_LANG", "en")
-        .args(["build", "--verbose"])
+        .args(args)
         .current_dir(site)
         .output()
         .unwrap();
     assert!(
         out.status.success(),
-        "build of {} failed: {}",
+        "dvk {args:?} in {} failed: {}",
         site.display(),
         String::from_utf8_lossy(&out.stderr)
     );
+    out
+}
+
+/// Builds `site` in place; how many pages and search documents it kept from the last build.
+fn build(site: &Path) -> (usize, usize) {
+    let out = dvk_ok(site, &["build", "--verbose"]);
     let err = String::from_utf8_lossy(&out.stderr);
     let kept = err.lines().find_map(|l| {
         let rest = l.strip_prefix("Kept ")?;
@@ -345,17 +351,7 @@ fn damaged_caches_and_a_page_changed_by_hand_still_give_the_clean_build() {
 fn a_check_leaves_no_cache() {
     let dir = tempfile::tempdir().unwrap();
     let (site, _) = sample_site(dir.path(), false);
-    let out = Command::new(env!("CARGO_BIN_EXE_dvk"))
-        .env("DVK_LANG", "en")
-        .arg("check")
-        .current_dir(&site)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    dvk_ok(&site, &["check"]);
     for f in ["pages.bin", "search-index.bin"] {
         assert!(
             !site.join(".dvk-cache").join(f).exists(),

@@ -364,12 +364,12 @@ impl Staging {
         if !unchanged {
             self.changed.fetch_add(1, Ordering::Relaxed);
         }
-        // Written before in this build with other bytes: whatever stands there goes first
-        // (it may be a link to the published file, which must not be written through).
         if let (Some(e), false) = (in_work, again) {
             self.record(rel, e, unchanged, false);
             return Ok(());
         }
+        // Written before in this build with other bytes: whatever stands there goes first
+        // (it may be a link to the published file, which must not be written through).
         if again || !self.work_empty {
             self.trash.discard(target)?;
         }

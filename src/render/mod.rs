@@ -619,12 +619,21 @@ impl<'a> Renderer<'a> {
 
     fn body(&self, origin: &Path, body: &crate::content::Body) -> Rendered {
         let mut d = Vec::new();
-        let r = markdown::render(self.root, origin, body, &BodyTargets(self), &mut d);
+        let r = self.body_into(origin, body, &mut d);
+        d.into_iter().for_each(|d| self.diag(d));
+        r
+    }
+
+    /// [`Renderer::body`], its problems put in `problems` instead of reported.
+    fn body_into(
+        &self,
+        origin: &Path,
+        body: &crate::content::Body,
+        problems: &mut Vec<Diagnostic>,
+    ) -> Rendered {
+        let r = markdown::render(self.root, origin, body, &BodyTargets(self), problems);
         if r.has_code {
             self.has_code.store(true, Ordering::Relaxed);
-        }
-        for diag in d {
-            self.diag(diag);
         }
         r
     }

@@ -42,7 +42,7 @@ impl<'a> Renderer<'a> {
         // on nothing else when nothing is linked).
         let doc_key =
             (m.body.hash != 0).then(|| memo::doc_key(dvk_search::doc_key(&doc), m.body.hash));
-        let key = doc_key.map(|doc_key| {
+        let key = doc_key.filter(|_| self.memo.is_active()).map(|doc_key| {
             self.page_key("model.html", |h| {
                 memo::feed(h, &(&path, &m.title, &s.summaries[i], doc_key));
                 memo::feed(h, &(&view, &crumbs, &og, &articles));
@@ -98,18 +98,7 @@ impl<'a> Renderer<'a> {
                 ..m.body.clone()
             }
         });
-        let body = taken.as_ref().unwrap_or(&m.body);
-        let r = markdown::render(
-            self.root,
-            &m.origin.path,
-            body,
-            &BodyTargets(self),
-            problems,
-        );
-        if r.has_code {
-            self.has_code.store(true, Ordering::Relaxed);
-        }
-        r
+        self.body_into(&m.origin.path, taken.as_ref().unwrap_or(&m.body), problems)
     }
 
     /// The Markdown of model `i` moved out of the site: as kept, or read again from its file.
