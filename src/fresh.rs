@@ -81,11 +81,16 @@ pub fn inputs(root: &Path, out: &Path, key: &str) -> Option<String> {
 /// program file (a rebuilt dvk may analyse or render otherwise). Salts the caches a build
 /// keeps for the next ([`crate::render`]'s search state).
 pub fn program_salt() -> u64 {
-    let mut h = Fx64::default();
-    env!("CARGO_PKG_VERSION").hash(&mut h);
-    let exe = std::env::current_exe().and_then(fs::metadata);
-    exe.map(|m| entry_hash(&m)).unwrap_or(0).hash(&mut h);
-    h.finish()
+    // Read once per run: the program does not change while it runs, and every page's key
+    // and search document's key takes it.
+    static SALT: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
+    *SALT.get_or_init(|| {
+        let mut h = Fx64::default();
+        env!("CARGO_PKG_VERSION").hash(&mut h);
+        let exe = std::env::current_exe().and_then(fs::metadata);
+        exe.map(|m| entry_hash(&m)).unwrap_or(0).hash(&mut h);
+        h.finish()
+    })
 }
 
 /// The fingerprint of the output folder `out` (`None` if it is missing). Not subject to the

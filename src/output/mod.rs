@@ -11,6 +11,7 @@
 //! its modification time; only new bytes are written. A lock keeps two builds of the same
 //! output apart; files dvk did not write are carried over ([`foreign`]).
 
+mod catch_up;
 mod disk;
 mod foreign;
 pub mod manifest;
@@ -307,6 +308,16 @@ impl Staging {
         (e.same_bytes(want) && e.still_at(&source)).then(|| (*e, source))
     }
 
+    /// [`Staging::unchanged`] by the published output's marker alone, without reading the
+    /// file's stamp: for a file the work folder holds already, which is what is published
+    /// (a file changed by hand in the published output since is then noticed only when
+    /// nothing else changed; see [`Staging::publish`]).
+    fn listed(&self, rel: &str, want: &Entry) -> Option<(Entry, PathBuf)> {
+        let prev = self.previous.as_ref()?;
+        let e = self.prev.as_ref()?.entry(rel)?;
+        e.same_bytes(want).then(|| (*e, prev.join(rel)))
+    }
+
     /// Puts the file `rel` with the bytes `want` describes into the work folder: left as it
     /// is when the work folder holds them, linked from the published output when that holds
     /// them, else made by `make` at the path it is given.
@@ -320,8 +331,11 @@ impl Staging {
         let Some(again) = self.claim(rel, want.hash) else {
             return Ok(());
         };
-        let published = self.unchanged(rel, &want);
         let in_work = self.in_work(rel, &want, &target);
+        let published = match in_work {
+            Some(_) if !again => self.listed(rel, &want),
+            _ => self.unchanged(rel, &want),
+        };
         self.place_claimed(rel, &target, want, published, in_work, again, make)
     }
 
@@ -459,13 +473,21 @@ impl Staging {
         let Ok(target) = checked_rel(rel).map(|r| self.work.join(r)) else {
             return false;
         };
-        let published = self.unchanged(rel, &e);
         let in_work = self.in_work(rel, &e, &target);
+        let published = match in_work {
+            Some(_) => self.listed(rel, &e),
+            None => self.unchanged(rel, &e),
+        };
         if in_work.is_none() && published.is_none() {
             return false;
         }
         let Some(again) = self.claim(rel, e.hash) else {
             return true;
+        };
+        // Written before in this build with other bytes: the published file is linked.
+        let published = match (again, in_work) {
+            (true, Some(_)) => self.unchanged(rel, &e),
+            _ => published,
         };
         let kept = self
             .place_claimed(rel, &target, e, published, in_work, again, &mut |_| {
@@ -553,7 +575,8 @@ impl Staging {
             && self
                 .prev
                 .as_ref()
-                .is_some_and(|m| m.files.len() == files.len());
+                .is_some_and(|m| m.files.len() == files.len())
+            && self.published_intact(&files);
         if nothing_changed {
             // Leave the published site untouched (same files, same modification times); the
             // work folder now holds the same files and is kept for the next build.
@@ -602,21 +625,41 @@ impl Staging {
                 }
                 let _ = fs::rename(&old, &self.work);
             }
-            // The old output is the next build's spare: its marker also names what it holds
-            // that dvk did not write, for that build to remove what the new output lacks.
-            let _ = append_carried(&self.work, &listed);
+            sync_dir(self.out.parent().unwrap_or(&self.out));
+            self.committed = true;
+            // The old output is the next build's spare, brought up to date now; its marker
+            // also names what it holds that dvk did not write.
+            let spare = self.catch_up(&files, &listed);
+            let mut spare = spare.iter().map(|(rel, s)| (rel.as_str(), *s));
+            let mut new = files.iter().map(|p| (p.rel.as_str(), p.entry.stamp));
+            let _ = Stamps::write(
+                &self.stamps,
+                &mut [(&self.out, &mut new), (&self.work, &mut spare)],
+            );
         } else {
             fs::rename(&self.work, &self.out)?;
+            sync_dir(self.out.parent().unwrap_or(&self.out));
+            self.committed = true;
+            let _ = self.write_stamps(&self.work, &self.out, &files);
         }
-        sync_dir(self.out.parent().unwrap_or(&self.out));
-        self.committed = true;
-        // The new output's stamps, and the old one's (now the spare) as they were.
-        let _ = self.write_stamps(&self.work, &self.out, &files);
         self.trash.empty();
         let _ = fs::remove_dir_all(&self.staging);
         Ok(Published {
             fingerprint: Some(crate::fresh::output_of_files(&stamps)),
             carried,
+        })
+    }
+
+    /// Whether the published output still holds each of `files` as its marker lists it
+    /// (files the work folder held were taken as unchanged by the marker alone).
+    fn published_intact(&self, files: &[Placed]) -> bool {
+        use rayon::prelude::*;
+        let (Some(prev), Some(m)) = (&self.previous, &self.prev) else {
+            return false;
+        };
+        files.par_iter().all(|p| {
+            m.entry(&p.rel)
+                .is_some_and(|e| e.same_bytes(&p.entry) && e.still_at(&prev.join(&p.rel)))
         })
     }
 
@@ -706,22 +749,6 @@ impl Drop for Staging {
         let _ = self.write_stamps(&self.out, &self.work, &files);
         let _ = fs::remove_dir_all(&self.staging);
     }
-}
-
-/// Adds `carried` entries to the marker of `dir`.
-fn append_carried(dir: &Path, carried: &[String]) -> io::Result<()> {
-    use io::Write;
-    if carried.is_empty() {
-        return Ok(());
-    }
-    let mut f = fs::OpenOptions::new().append(true).open(dir.join(MARKER))?;
-    let mut text = String::new();
-    for c in carried {
-        text.push_str("C ");
-        text.push_str(c);
-        text.push('\n');
-    }
-    f.write_all(text.as_bytes())
 }
 
 /// `files` with one entry per path, the last recorded.

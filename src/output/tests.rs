@@ -317,18 +317,22 @@ fn an_edit_writes_only_its_file_and_a_removed_extra_file_stays_removed() {
         !out.join("extra.txt").exists(),
         "a removed extra file came back"
     );
-    // The spare holds the build before, complete.
+    // The spare was brought up to date right after the swap: it holds the output's own
+    // files (linked), the replaced one included.
     let spare = dir.path().join(".public.dvk-spare");
+    let spare_inode = |rel: &str| fs::metadata(spare.join(rel)).unwrap().ino();
     assert_eq!(
         fs::read_to_string(spare.join("a/index.html")).unwrap(),
-        "a4"
+        "a5"
     );
-    assert_eq!(fs::metadata(spare.join("b/index.html")).unwrap().ino(), b);
-    // Going back to the build before: the spare's file, which has those bytes, is used
-    // as it is (not written again).
-    let a4 = fs::metadata(spare.join("a/index.html")).unwrap().ino();
+    assert_eq!(spare_inode("a/index.html"), inode("a/index.html"));
+    assert_eq!(spare_inode("b/index.html"), b);
+    assert!(!spare.join("extra.txt").exists());
+    // Going back to the build before: a new file in both folders, the others untouched.
     build(&[("a/index.html", "a4"), site[1], site[2]]);
-    assert_eq!(inode("a/index.html"), a4);
+    assert_eq!(fs::read_to_string(out.join("a/index.html")).unwrap(), "a4");
+    assert_eq!(spare_inode("a/index.html"), inode("a/index.html"));
+    assert_eq!((inode("b/index.html"), inode("c.css")), (b, c));
 }
 
 #[test]
@@ -352,4 +356,29 @@ fn the_same_file_written_by_many_threads_at_once_is_placed_once() {
         let marker = fs::read_to_string(out.join(MARKER)).unwrap();
         assert_eq!(marker.matches("abc-og.jpg").count(), 1, "{marker}");
     }
+}
+
+#[test]
+fn a_page_replaced_by_hand_in_the_output_is_put_back_when_nothing_else_changed() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("public");
+    let build = || {
+        let s = Staging::begin(dir.path(), &out).unwrap();
+        s.write("a/index.html", b"a").unwrap();
+        s.write("b.css", b"b").unwrap();
+        s.commit().unwrap();
+    };
+    build();
+    build();
+    // Replaced as an editor's program saves: a new file renamed over the old one, so the
+    // spare's file (a link to the old one) still holds the right bytes.
+    let page = out.join("a/index.html");
+    fs::write(out.join("a/new"), "changed by hand").unwrap();
+    fs::rename(out.join("a/new"), &page).unwrap();
+    build();
+    assert_eq!(fs::read_to_string(&page).unwrap(), "a");
+    // Changed in place (the same file in both folders): also put back.
+    fs::write(&page, "changed in place").unwrap();
+    build();
+    assert_eq!(fs::read_to_string(&page).unwrap(), "a");
 }

@@ -17,48 +17,60 @@ use std::sync::Mutex;
 use std::thread;
 
 /// A folder of files to delete (inside the build's scratch folder, on the same file system
-/// as the spare) and the thread deleting them.
+/// as the spare) and the threads deleting them. Several threads, because a deleting thread
+/// mostly waits for the disk: at 30,000 models, freeing the 43,000 files of the pages a
+/// change to every page replaced took 2.1 s with one thread.
 pub(super) struct Trash {
     dir: PathBuf,
     next: AtomicUsize,
-    send: Mutex<Option<mpsc::Sender<PathBuf>>>,
-    deleter: Mutex<Option<thread::JoinHandle<()>>>,
+    send: Mutex<Vec<mpsc::Sender<PathBuf>>>,
+    deleters: Mutex<Vec<thread::JoinHandle<()>>>,
 }
 
+/// How many threads delete.
+const DELETERS: usize = 4;
+
 impl Trash {
-    /// A trash in `dir` (made here), and its deleting thread.
+    /// A trash in `dir` (made here), and its deleting threads.
     pub(super) fn new(dir: PathBuf) -> io::Result<Trash> {
         fs::create_dir(&dir)?;
-        let (send, receive) = mpsc::channel::<PathBuf>();
-        let deleter = thread::Builder::new()
-            .name("dvk-trash".into())
-            .spawn(move || {
-                for path in receive {
-                    // Best effort: what is left goes with the scratch folder.
-                    if fs::remove_file(&path).is_err() {
-                        let _ = fs::remove_dir_all(&path);
+        let mut send = Vec::new();
+        let mut deleters = Vec::new();
+        for _ in 0..DELETERS {
+            let (tx, receive) = mpsc::channel::<PathBuf>();
+            let deleter = thread::Builder::new()
+                .name("dvk-trash".into())
+                .spawn(move || {
+                    for path in receive {
+                        // Best effort: what is left goes with the scratch folder.
+                        if fs::remove_file(&path).is_err() {
+                            let _ = fs::remove_dir_all(&path);
+                        }
                     }
-                }
-            })?;
+                })?;
+            send.push(tx);
+            deleters.push(deleter);
+        }
         Ok(Trash {
             dir,
             next: AtomicUsize::new(0),
-            send: Mutex::new(Some(send)),
-            deleter: Mutex::new(Some(deleter)),
+            send: Mutex::new(send),
+            deleters: Mutex::new(deleters),
         })
     }
 
     /// Removes whatever is at `path` (a file, a link, a folder), if anything: moved into the
     /// trash, deleted there later. Where it cannot be moved, it is removed here and now.
     pub(super) fn discard(&self, path: &Path) -> io::Result<()> {
-        let to = self
-            .dir
-            .join(self.next.fetch_add(1, Ordering::Relaxed).to_string());
+        let n = self.next.fetch_add(1, Ordering::Relaxed);
+        let to = self.dir.join(n.to_string());
         match fs::rename(path, &to) {
             Ok(()) => {
-                // Without a deleter (after `empty`), the scratch folder's removal takes it.
-                if let Ok(Some(send)) = self.send.lock().as_deref() {
-                    let _ = send.send(to);
+                // Without deleters (after `empty`), the scratch folder's removal takes it.
+                if let Ok(send) = self.send.lock() {
+                    if let Some(s) = send.get(n % send.len().max(1)) {
+                        let _ = s.send(to);
+                    }
                 }
                 Ok(())
             }
@@ -68,13 +80,17 @@ impl Trash {
     }
 
     /// Waits until everything put in the trash is deleted. (Dropped without this, as after a
-    /// failed build, the channel closes and the thread ends on its own.)
+    /// failed build, the channels close and the threads end on their own.)
     pub(super) fn empty(&self) {
         if let Ok(mut s) = self.send.lock() {
-            s.take();
+            s.clear();
         }
-        let deleter = self.deleter.lock().ok().and_then(|mut d| d.take());
-        if let Some(d) = deleter {
+        let deleters = self
+            .deleters
+            .lock()
+            .map(|mut d| std::mem::take(&mut *d))
+            .unwrap_or_default();
+        for d in deleters {
             let _ = d.join();
         }
     }
