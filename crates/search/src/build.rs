@@ -535,77 +535,7 @@ impl IndexBuilder {
         }
         lap("vocabulary");
         // 4. Term entries, prefix entries, then shards.
-        let high_max = n / HIGH_MAX_SHARE;
-        let mut entries: Vec<(String, Vec<u8>)> = Vec::with_capacity(vocab.len() * 2);
-        let mut payload = Vec::new();
-        for (s, id) in &vocab {
-            let postings = &term_postings[*id as usize];
-            let body_df = postings.iter().filter(|(_, m)| m & LIST_BODY != 0).count();
-            let bits: &[u8] = if body_df <= high_max {
-                &[LIST_TITLE, LIST_PLACE, LIST_META, LIST_BODY, LIST_BODY_HIGH]
-            } else {
-                &BASE_LISTS
-            };
-            payload.clear();
-            encode_payload(
-                &mut payload,
-                &Payload::Lists(lists_of(postings.iter(), bits)),
-            );
-            entries.push((s.to_string(), payload.clone()));
-        }
-        let mut acc: Vec<u8> = vec![0; n];
-        let mut touched: Vec<u32> = Vec::new();
-        let mut union: Vec<(u32, u8)> = Vec::new();
-        for (i, (term, _)) in vocab.iter().enumerate() {
-            let prev = if i > 0 { Some(&*vocab[i - 1].0) } else { None };
-            for (end, c) in term.char_indices() {
-                let p = &term[..end + c.len_utf8()];
-                if prev.is_some_and(|pr| pr.starts_with(p)) {
-                    continue; // already done for an earlier term
-                }
-                let hi = i + vocab[i..].partition_point(|(t, _)| t.starts_with(p));
-                let key = format!("{p}{PREFIX_MARK}");
-                if hi - i == 1 {
-                    if &**term != p {
-                        payload.clear();
-                        encode_payload(&mut payload, &Payload::Alias(term.to_string()));
-                        entries.push((key, payload.clone()));
-                    }
-                    continue;
-                }
-                touched.clear();
-                for (_, id) in &vocab[i..hi] {
-                    for (d, m) in term_postings[*id as usize].iter() {
-                        let slot = &mut acc[d as usize];
-                        if *slot == 0 {
-                            touched.push(d);
-                        }
-                        *slot |= m & 0x0f;
-                    }
-                }
-                union.clear();
-                if touched.len() > n / 16 {
-                    for (d, slot) in acc.iter_mut().enumerate() {
-                        if *slot != 0 {
-                            union.push((d as u32, *slot));
-                            *slot = 0;
-                        }
-                    }
-                } else {
-                    touched.sort_unstable();
-                    for &d in &touched {
-                        union.push((d, acc[d as usize]));
-                        acc[d as usize] = 0;
-                    }
-                }
-                payload.clear();
-                encode_payload(
-                    &mut payload,
-                    &Payload::Lists(lists_of(union.iter().copied(), &BASE_LISTS)),
-                );
-                entries.push((key, payload.clone()));
-            }
-        }
+        let mut entries = term_entries(&vocab, &term_postings, n);
         lap("term and prefix entries");
         let (vocab_shards, vocab_firsts) = shard(vocabulary_entries(&vocab, |id| {
             term_postings[id as usize].len()
@@ -715,6 +645,105 @@ impl IndexBuilder {
 pub const FUZZY_MIN_CHARS: usize = 5;
 /// Most terms listed per first letter for typo correction (the most frequent are kept).
 const VOCAB_MAX: usize = 3000;
+
+/// The entry of each term of `vocab` (in key order) and of each prefix of its terms, for
+/// `n` docs. A prefix belongs to the terms starting with its first character: each such
+/// group is made on its own, in parallel.
+fn term_entries(
+    vocab: &[(Box<str>, u32)],
+    term_postings: &[Packed],
+    n: usize,
+) -> Vec<(String, Vec<u8>)> {
+    let mut starts: Vec<usize> = (0..vocab.len())
+        .filter(|&i| i == 0 || vocab[i].0.chars().next() != vocab[i - 1].0.chars().next())
+        .collect();
+    starts.push(vocab.len());
+    starts
+        .par_windows(2)
+        .map(|w| group_entries(&vocab[w[0]..w[1]], term_postings, n))
+        .flatten_iter()
+        .collect()
+}
+
+/// [`term_entries`] of one group of terms.
+fn group_entries(
+    vocab: &[(Box<str>, u32)],
+    term_postings: &[Packed],
+    n: usize,
+) -> Vec<(String, Vec<u8>)> {
+    let high_max = n / HIGH_MAX_SHARE;
+    let mut entries: Vec<(String, Vec<u8>)> = Vec::with_capacity(vocab.len() * 2);
+    let mut payload = Vec::new();
+    for (s, id) in vocab {
+        let postings = &term_postings[*id as usize];
+        let body_df = postings.iter().filter(|(_, m)| m & LIST_BODY != 0).count();
+        let bits: &[u8] = if body_df <= high_max {
+            &[LIST_TITLE, LIST_PLACE, LIST_META, LIST_BODY, LIST_BODY_HIGH]
+        } else {
+            &BASE_LISTS
+        };
+        payload.clear();
+        encode_payload(
+            &mut payload,
+            &Payload::Lists(lists_of(postings.iter(), bits)),
+        );
+        entries.push((s.to_string(), payload.clone()));
+    }
+    let mut acc: Vec<u8> = vec![0; n];
+    let mut touched: Vec<u32> = Vec::new();
+    let mut union: Vec<(u32, u8)> = Vec::new();
+    for (i, (term, _)) in vocab.iter().enumerate() {
+        let prev = if i > 0 { Some(&*vocab[i - 1].0) } else { None };
+        for (end, c) in term.char_indices() {
+            let p = &term[..end + c.len_utf8()];
+            if prev.is_some_and(|pr| pr.starts_with(p)) {
+                continue; // already done for an earlier term
+            }
+            let hi = i + vocab[i..].partition_point(|(t, _)| t.starts_with(p));
+            let key = format!("{p}{PREFIX_MARK}");
+            if hi - i == 1 {
+                if &**term != p {
+                    payload.clear();
+                    encode_payload(&mut payload, &Payload::Alias(term.to_string()));
+                    entries.push((key, payload.clone()));
+                }
+                continue;
+            }
+            touched.clear();
+            for (_, id) in &vocab[i..hi] {
+                for (d, m) in term_postings[*id as usize].iter() {
+                    let slot = &mut acc[d as usize];
+                    if *slot == 0 {
+                        touched.push(d);
+                    }
+                    *slot |= m & 0x0f;
+                }
+            }
+            union.clear();
+            if touched.len() > n / 16 {
+                for (d, slot) in acc.iter_mut().enumerate() {
+                    if *slot != 0 {
+                        union.push((d as u32, *slot));
+                        *slot = 0;
+                    }
+                }
+            } else {
+                touched.sort_unstable();
+                for &d in &touched {
+                    union.push((d, acc[d as usize]));
+                    acc[d as usize] = 0;
+                }
+            }
+            payload.clear();
+            encode_payload(
+                &mut payload,
+                &Payload::Lists(lists_of(union.iter().copied(), &BASE_LISTS)),
+            );
+            entries.push((key, payload.clone()));
+        }
+    }
+    entries
+}
 
 /// The entries of the vocabulary space (`vocab`): key = a first letter, payload = the terms
 /// of at least [`FUZZY_MIN_CHARS`] letters starting with it, most frequent first, joined by

@@ -193,7 +193,18 @@ impl Carried {
         for &(new, old) in reused {
             renumber[old as usize] = new;
         }
-        let combine = |old: &Packed, new: Option<&Packed>| -> Packed {
+        // Every carried doc keeps its number (an edit that moves no doc): a list with no
+        // posting added and none of a doc left out is carried as it is, without repacking.
+        let same_numbers = reused.iter().all(|&(new, old)| new == old);
+        let as_it_is = |old: &Packed, new: Option<&Packed>| {
+            same_numbers
+                && new.is_none_or(Packed::is_empty)
+                && old.iter().all(|(d, _)| renumber[d as usize] != u32::MAX)
+        };
+        let combine = |old: Packed, new: Option<&Packed>| -> Packed {
+            if as_it_is(&old, new) {
+                return old;
+            }
             let mut kept: Vec<(u32, u8)> = old
                 .iter()
                 .filter_map(|(d, m)| {
@@ -221,20 +232,18 @@ impl Carried {
         if terms.len() < self.terms.len() {
             terms.resize_with(self.terms.len(), Packed::default);
         }
-        let old_terms = self.terms;
         terms
             .par_iter_mut()
-            .zip(old_terms.par_iter())
+            .zip(self.terms.into_par_iter())
             .for_each(|(new, old)| {
                 if !old.is_empty() {
                     *new = combine(old, Some(new));
                 }
             });
-        drop(old_terms);
         let combined: Vec<(u64, Packed)> = self
             .pairs
             .into_par_iter()
-            .map(|(key, old)| (key, combine(&old, pairs.get(&key))))
+            .map(|(key, old)| (key, combine(old, pairs.get(&key))))
             .collect();
         pairs.extend(combined);
         pairs.retain(|_, p| !p.is_empty());
@@ -425,6 +434,15 @@ mod tests {
             bodiless == first,
             "docs carried without their bodies, other files"
         );
+        // Edits that move no doc (a summary, a body cut short: words gone from it): the
+        // lists they leave alone are carried as they were, the others made again.
+        let mut in_place = before.clone();
+        in_place[10].summary.push_str(" đã bổ sung");
+        in_place[77].body = "chỉ còn một câu".into();
+        let (going_on, _, carried) = build(&in_place, Some(&state));
+        assert_eq!(carried, in_place.len() - 2);
+        let (from_nothing, _, _) = build(&in_place, None);
+        assert!(going_on == from_nothing, "edits in place, other files");
         // A summary edited, a title edited (the doc moves in the order), one deleted,
         // one added in the middle of the order, one with new words never seen before.
         let mut after = before.clone();

@@ -51,12 +51,12 @@ fn is_plainly_nfc(s: &str) -> bool {
 /// is one of the three-byte characters [`is_plainly_nfc`] accepts: U+1E00–U+1EFF is
 /// E1 B8..BB xx; U+2010–U+2027 is E2 80 90..A7; U+2030–U+205E is E2 80 B0..BF or E2 81 80..9E.
 fn plain_lead(b: &[u8], i: usize) -> bool {
-    match (b[i], b.get(i + 1), b.get(i + 2)) {
-        (0xE1, Some(0xB8..=0xBB), _) => true,
-        (0xE2, Some(0x80), Some(0x90..=0xA7 | 0xB0..=0xBF)) => true,
-        (0xE2, Some(0x81), Some(0x80..=0x9E)) => true,
-        _ => false,
-    }
+    matches!(
+        (b[i], b.get(i + 1), b.get(i + 2)),
+        (0xE1, Some(0xB8..=0xBB), _)
+            | (0xE2, Some(0x80), Some(0x90..=0xA7 | 0xB0..=0xBF))
+            | (0xE2, Some(0x81), Some(0x80..=0x9E))
+    )
 }
 
 /// True for the combining marks Vietnamese uses (tones and letter modifiers), and the
