@@ -91,7 +91,7 @@ pub struct Staging {
     trash: trash::Trash,
     /// The hash of each path written so far: the same bytes written twice at one path (two
     /// models with the same photo) are placed once.
-    claimed: Mutex<std::collections::HashMap<String, u64>>,
+    claimed: Mutex<manifest::PathMap<u64>>,
     /// Files whose bytes differ from the published output's.
     changed: AtomicUsize,
     scratch: AtomicUsize,
@@ -281,7 +281,7 @@ impl Staging {
             work_had,
             work_empty,
             files: Mutex::new(Vec::new()),
-            claimed: Mutex::new(std::collections::HashMap::new()),
+            claimed: Mutex::new(manifest::PathMap::default()),
             changed: AtomicUsize::new(0),
             scratch: AtomicUsize::new(0),
             stamps: stamps_path,

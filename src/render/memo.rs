@@ -16,7 +16,7 @@
 
 use super::{error_chain, Sink};
 use crate::diag::Diagnostic;
-use std::collections::HashMap;
+use crate::output::manifest::PathMap;
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -34,7 +34,7 @@ pub(super) struct Memo {
     /// What every page's key starts from: the program, the theme and the shared values.
     global: u64,
     /// Page file → (key, hash of its bytes), from the last build.
-    earlier: HashMap<String, (u64, u64)>,
+    earlier: PathMap<(u64, u64)>,
     /// The keys of the search documents the index carries from the last build: a page is
     /// kept only when its document is among them (the index does not analyse it again).
     pub(super) carried: std::collections::HashSet<u64>,
@@ -54,7 +54,7 @@ fn path(root: &Path) -> PathBuf {
 impl Memo {
     /// The memo the last build of `root` left, for pages whose keys start from `global`.
     pub(super) fn load(root: &Path, global: u64) -> Memo {
-        let mut earlier = HashMap::new();
+        let mut earlier = PathMap::default();
         if let Ok(bytes) = fs::read(path(root)) {
             read(&bytes, global, &mut earlier);
         }
@@ -196,7 +196,7 @@ pub(super) fn feed(h: &mut Xxh3, v: &impl serde::Serialize) {
 }
 
 /// Reads a memo file's entries into `into` when it was made for `global` and is whole.
-fn read(bytes: &[u8], global: u64, into: &mut HashMap<String, (u64, u64)>) -> Option<()> {
+fn read(bytes: &[u8], global: u64, into: &mut PathMap<(u64, u64)>) -> Option<()> {
     let (body, sum) = bytes.split_at_checked(bytes.len().checked_sub(8)?)?;
     if xxhash_rust::xxh3::xxh3_64(body).to_le_bytes() != sum {
         return None;
