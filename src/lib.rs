@@ -148,7 +148,7 @@ pub fn load_site(
     drafts: bool,
     base_url: Option<&str>,
 ) -> (site::Site, Vec<Diagnostic>) {
-    load_site_keeping(root, drafts, base_url, usize::MAX)
+    load_site_keeping(root, drafts, base_url, usize::MAX, None)
 }
 
 /// [`load_site`] keeping at most `body_bytes` of model Markdown in memory: the bodies of
@@ -159,9 +159,10 @@ pub fn load_site_keeping(
     drafts: bool,
     base_url: Option<&str>,
     body_bytes: usize,
+    cache: Option<&content::ParseCache>,
 ) -> (site::Site, Vec<Diagnostic>) {
     let budget = content::BodyBudget::new(body_bytes);
-    let (mut content, mut diags) = content::load(root, drafts, &budget);
+    let (mut content, mut diags) = content::load_with(root, drafts, &budget, cache);
     if let Some(url) = base_url {
         match config::check_base_url(url) {
             Ok(url) => content.config.base_url = url,
@@ -292,6 +293,7 @@ pub fn build_with_progress(
     }
     fresh::forget(root);
     progress.phase(&crate::msg!("progress.loading"));
+    let parse_cache = content::ParseCache::open(root);
     let (inputs, ((mut site, diags), theme)) = rayon::join(
         || inputs.unwrap_or_else(|| fresh::inputs(root, &out, &key)),
         || {
@@ -302,6 +304,7 @@ pub fn build_with_progress(
                         opts.drafts,
                         opts.base_url.as_deref(),
                         body_memory_bytes(),
+                        Some(&parse_cache),
                     )
                 },
                 || preload_theme(root),
@@ -377,6 +380,7 @@ pub fn build_with_progress(
     // Inputs computed before loading: a file edited during the build makes the next build a
     // full one. The output's fingerprint comes from what was written, or a walk when the
     // previous output was kept as it was.
+    parse_cache.save();
     let output = written.or_else(|| fresh::output(&report.out));
     if let (Some(inputs), Some(output)) = (inputs, output) {
         fresh::save(

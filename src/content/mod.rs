@@ -4,6 +4,7 @@
 //! Markdown bodies are kept as text here; they become HTML in [`markdown`] once every
 //! page's URL is known (links between files need them).
 
+mod cache;
 mod clean;
 pub mod frontmatter;
 pub mod links;
@@ -17,10 +18,11 @@ use crate::diag::Diagnostic;
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
+pub use cache::ParseCache;
 pub use read::{normalize_line_breaks, Level, LEVEL_CODES};
 
 /// Where a document came from: its file and the line it starts on (list items in a YAML file).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Origin {
     /// Path relative to the site folder, e.g. `content/models/2023/a.md`.
     pub path: PathBuf,
@@ -29,7 +31,7 @@ pub struct Origin {
 }
 
 /// Markdown text and the line of the file it starts on (for link error positions).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Body {
     /// The Markdown source.
     pub markdown: String,
@@ -50,7 +52,7 @@ pub struct Body {
 
 /// What is kept of a Markdown body left in its file: enough to tell that the file still
 /// holds it when it is read again.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct InFile {
     /// Length in bytes.
     pub len: usize,
@@ -102,7 +104,7 @@ impl BodyBudget {
 }
 
 /// A measurable result of a model (`{label, value, unit}`).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ResultItem {
     /// What was measured.
     pub label: String,
@@ -113,7 +115,7 @@ pub struct ResultItem {
 }
 
 /// A photo a document uses.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PhotoRef {
     /// Line and column of the `photos:` entry (problems with the photo are reported there).
     pub at: (usize, usize),
@@ -128,7 +130,7 @@ pub struct PhotoRef {
 }
 
 /// A model write-up (mô hình).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Model {
     /// Source file and line.
     pub origin: Origin,
@@ -270,12 +272,37 @@ pub enum FileDocs {
 
 /// Loads a site's content. `root` is the site folder.
 pub fn load(root: &Path, with_drafts: bool, budget: &BodyBudget) -> (Content, Vec<Diagnostic>) {
+    load_with(root, with_drafts, budget, None)
+}
+
+/// [`load`], taking the write-ups whose files did not change from `cache` (and keeping
+/// what it reads there for the next build).
+pub fn load_with(
+    root: &Path,
+    with_drafts: bool,
+    budget: &BodyBudget,
+    cache: Option<&ParseCache>,
+) -> (Content, Vec<Diagnostic>) {
     let (config, mut diags) = read_config(root);
     let (files, walk_diags) = content_files(root);
     diags.extend(walk_diags);
     let results: Vec<(Option<FileDocs>, Vec<Diagnostic>)> = files
         .par_iter()
-        .map(|rel| load_file(root, rel, &config, budget))
+        .map(|rel| match cache.filter(|_| kind_of(rel) == Some(Kind::ModelMarkdown)) {
+            Some(cache) => match cache.get(rel) {
+                Some((model, warnings)) => (Some(FileDocs::Models(vec![model])), warnings),
+                None => {
+                    let (loaded, d) = load_file(root, rel, &config, budget);
+                    if let Some(FileDocs::Models(models)) = &loaded {
+                        if let [model] = models.as_slice() {
+                            cache.put(rel, model, &d);
+                        }
+                    }
+                    (loaded, d)
+                }
+            },
+            None => load_file(root, rel, &config, budget),
+        })
         .collect();
     let mut docs = Vec::with_capacity(results.len());
     for (loaded, d) in results {

@@ -10,7 +10,9 @@ use serde_yaml::{Mapping, Value};
 use std::path::{Component, Path};
 
 /// Recognition level of a model.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub enum Level {
     /// Commune (xã).
     Xa,

@@ -1,0 +1,235 @@
+//! Write-ups read and checked by an earlier build, kept for the next one
+//! (`.dvk-cache/content.bin`): a build after one edit reads and parses only the files that
+//! changed. Each entry is a model file's stamp (size, modification time, inode), the model
+//! it gave and the warnings found in it; it is used when the file's stamp is the same, the
+//! photos it names are still files, and the program and `content/site.yaml` are those of
+//! the build that saved it (its salt). Only files that gave a model without errors are kept,
+//! and only files unchanged for [`crate::fresh::RACY_WINDOW`] before the load began (a file
+//! changed twice within its clock's resolution keeps its stamp, as git's index knows).
+//! The model is kept without its Markdown, which is read again from the file when its page
+//! is made ([`super::InFile`]). A damaged or foreign cache file is ignored.
+
+use super::{text_hash, Body, InFile, Model};
+use crate::diag::Diagnostic;
+use crate::fresh::Stamp;
+use crate::output::manifest::PathMap;
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::SystemTime;
+
+/// First bytes of the cache file (and its format's version).
+const MAGIC: &[u8; 8] = b"dvkcnt01";
+
+/// The cache file of the site at `root`.
+fn path(root: &Path) -> PathBuf {
+    root.join(".dvk-cache/content.bin")
+}
+
+/// A file's stamp as the cache keeps it: size, modification time (s, ns), inode, device.
+type Key = (u64, i64, i64, u64, u64);
+
+fn key_of(meta: &fs::Metadata) -> Option<Key> {
+    match Stamp::of(meta) {
+        Stamp::File {
+            len,
+            mtime,
+            mtime_nsec,
+            ino,
+            dev,
+        } => Some((len, mtime, mtime_nsec, ino, dev)),
+        Stamp::Dir => None,
+    }
+}
+
+/// What one model file gave.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Parsed {
+    model: Model,
+    /// Its warnings: (line, column, message).
+    warnings: Vec<(usize, usize, String)>,
+}
+
+/// One entry of the cache file: its stamp and the bytes of its [`Parsed`].
+struct Entry {
+    key: Key,
+    data: Vec<u8>,
+}
+
+/// The cache of an earlier build, and what this load adds for the next.
+pub struct ParseCache {
+    root: PathBuf,
+    salt: u64,
+    /// The earlier build's entries by path (relative to the site, `/` separators).
+    earlier: PathMap<Entry>,
+    /// Files changed after this are not kept (racy).
+    settled_before: SystemTime,
+    /// The entries for the next build, by path.
+    next: Mutex<Vec<(String, Key, Vec<u8>)>>,
+}
+
+impl ParseCache {
+    /// The cache of the site at `root` for this program and `content/site.yaml`; empty when
+    /// there is none, or it was made for another, or it is damaged.
+    pub fn open(root: &Path) -> ParseCache {
+        let settled_before = SystemTime::now()
+            .checked_sub(crate::fresh::RACY_WINDOW)
+            .unwrap_or(SystemTime::UNIX_EPOCH);
+        let settings = fs::read(root.join("content/site.yaml")).unwrap_or_default();
+        let salt = crate::fresh::program_salt() ^ text_hash(&settings);
+        let earlier = fs::read(path(root))
+            .ok()
+            .and_then(|bytes| read(&bytes, salt))
+            .unwrap_or_default();
+        ParseCache {
+            root: root.to_path_buf(),
+            salt,
+            earlier,
+            settled_before,
+            next: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// The model and warnings the earlier build found in `rel`, when the file has not
+    /// changed since; also kept for the next build.
+    pub(super) fn get(&self, rel: &Path) -> Option<(Model, Vec<Diagnostic>)> {
+        let name = rel.to_str()?;
+        let e = self.earlier.get(name)?;
+        let meta = fs::metadata(self.root.join(rel)).ok()?;
+        if key_of(&meta)? != e.key {
+            return None;
+        }
+        let parsed: Parsed = bincode::deserialize(&e.data).ok()?;
+        if !photos_are_files(&self.root, &parsed.model) {
+            return None;
+        }
+        self.keep(name, e.key, e.data.clone());
+        let warnings = parsed
+            .warnings
+            .into_iter()
+            .map(|(line, column, m)| Diagnostic::warning(rel, line, column, m))
+            .collect();
+        Some((parsed.model, warnings))
+    }
+
+    /// Keeps what loading `rel` gave for the next build, when it can be kept: a model
+    /// without errors from a file unchanged for a while, whose photos are files.
+    pub(super) fn put(&self, rel: &Path, model: &Model, diags: &[Diagnostic]) {
+        let Some(name) = rel.to_str() else { return };
+        if diags.iter().any(|d| d.is_error() || d.path != rel) {
+            return;
+        }
+        let Ok(meta) = fs::metadata(self.root.join(rel)) else {
+            return;
+        };
+        let settled = meta.modified().is_ok_and(|t| t < self.settled_before);
+        let Some(key) = key_of(&meta).filter(|_| settled) else {
+            return;
+        };
+        if !photos_are_files(&self.root, model) {
+            return;
+        }
+        // Without its Markdown: read again from the file when the page is made.
+        let body = match model.body.in_file {
+            Some(_) => model.body.clone(),
+            None => Body {
+                markdown: String::new(),
+                in_file: Some(InFile {
+                    len: model.body.markdown.len(),
+                    hash: text_hash(model.body.markdown.as_bytes()),
+                }),
+                ..model.body.clone()
+            },
+        };
+        let parsed = Parsed {
+            model: Model {
+                body,
+                ..model.clone()
+            },
+            warnings: diags
+                .iter()
+                .map(|d| (d.line, d.column, d.message.clone()))
+                .collect(),
+        };
+        if let Ok(data) = bincode::serialize(&parsed) {
+            self.keep(name, key, data);
+        }
+    }
+
+    fn keep(&self, name: &str, key: Key, data: Vec<u8>) {
+        if let Ok(mut next) = self.next.lock() {
+            next.push((name.to_string(), key, data));
+        }
+    }
+
+    /// Saves the entries kept by this load for the next build (atomically; a failure only
+    /// costs the next build the reading of every file).
+    pub fn save(self) {
+        let mut next = self.next.into_inner().unwrap_or_else(|e| e.into_inner());
+        next.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        let mut out = Vec::with_capacity(16 + next.iter().map(|e| e.0.len() + e.2.len() + 48).sum::<usize>());
+        out.extend_from_slice(MAGIC);
+        out.extend_from_slice(&self.salt.to_le_bytes());
+        for (name, (len, mtime, nsec, ino, dev), data) in &next {
+            out.extend_from_slice(&(name.len() as u32).to_le_bytes());
+            out.extend_from_slice(name.as_bytes());
+            for n in [*len, *mtime as u64, *nsec as u64, *ino, *dev] {
+                out.extend_from_slice(&n.to_le_bytes());
+            }
+            out.extend_from_slice(&(data.len() as u32).to_le_bytes());
+            out.extend_from_slice(data);
+        }
+        let sum = xxhash_rust::xxh3::xxh3_64(&out);
+        out.extend_from_slice(&sum.to_le_bytes());
+        let target = path(&self.root);
+        let tmp = target.with_file_name(format!(".content.{}.tmp", std::process::id()));
+        let written = target
+            .parent()
+            .map_or(Ok(()), fs::create_dir_all)
+            .and_then(|()| fs::File::create(&tmp))
+            .and_then(|mut f| f.write_all(&out))
+            .and_then(|()| fs::rename(&tmp, &target));
+        if written.is_err() {
+            let _ = fs::remove_file(&tmp);
+        }
+    }
+}
+
+/// Whether every photo `model` names is still a file (not a link: a link's target may have
+/// moved).
+fn photos_are_files(root: &Path, model: &Model) -> bool {
+    model
+        .photos
+        .iter()
+        .all(|p| fs::symlink_metadata(root.join(&p.file)).is_ok_and(|m| m.is_file()))
+}
+
+/// The entries of a cache file's `bytes` saved with `salt`, when it is whole.
+fn read(bytes: &[u8], salt: u64) -> Option<PathMap<Entry>> {
+    let (body, sum) = bytes.split_at_checked(bytes.len().checked_sub(8)?)?;
+    if xxhash_rust::xxh3::xxh3_64(body).to_le_bytes() != sum {
+        return None;
+    }
+    let mut r = body;
+    let mut take = |n: usize| -> Option<&[u8]> {
+        let (head, rest) = r.split_at_checked(n)?;
+        r = rest;
+        Some(head)
+    };
+    if take(8)? != MAGIC || take(8)? != salt.to_le_bytes() {
+        return None;
+    }
+    let mut out = PathMap::default();
+    loop {
+        let Some(len) = take(4) else { break };
+        let n = u32::from_le_bytes(len.try_into().ok()?) as usize;
+        let name = std::str::from_utf8(take(n)?).ok()?.to_string();
+        let mut num = || take(8).and_then(|b| b.try_into().ok()).map(u64::from_le_bytes);
+        let key = (num()?, num()? as i64, num()? as i64, num()?, num()?);
+        let n = u32::from_le_bytes(take(4)?.try_into().ok()?) as usize;
+        let data = take(n)?.to_vec();
+        out.insert(name, Entry { key, data });
+    }
+    Some(out)
+}
