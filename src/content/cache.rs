@@ -168,7 +168,12 @@ impl ParseCache {
     pub fn save(self) {
         let mut next = self.next.into_inner().unwrap_or_else(|e| e.into_inner());
         next.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        let mut out = Vec::with_capacity(16 + next.iter().map(|e| e.0.len() + e.2.len() + 48).sum::<usize>());
+        let mut out = Vec::with_capacity(
+            16 + next
+                .iter()
+                .map(|e| e.0.len() + e.2.len() + 48)
+                .sum::<usize>(),
+        );
         out.extend_from_slice(MAGIC);
         out.extend_from_slice(&self.salt.to_le_bytes());
         for (name, (len, mtime, nsec, ino, dev), data) in &next {
@@ -183,7 +188,9 @@ impl ParseCache {
         let sum = xxhash_rust::xxh3::xxh3_64(&out);
         out.extend_from_slice(&sum.to_le_bytes());
         let target = path(&self.root);
-        let tmp = target.with_file_name(format!(".content.{}.tmp", std::process::id()));
+        // One name: a save cut short by the end of a failed build leaves nothing behind
+        // for long (two builds saving at once may mix their bytes, which the checksum sees).
+        let tmp = target.with_file_name("content.bin.tmp");
         let written = target
             .parent()
             .map_or(Ok(()), fs::create_dir_all)
@@ -225,7 +232,11 @@ fn read(bytes: &[u8], salt: u64) -> Option<PathMap<Entry>> {
         let Some(len) = take(4) else { break };
         let n = u32::from_le_bytes(len.try_into().ok()?) as usize;
         let name = std::str::from_utf8(take(n)?).ok()?.to_string();
-        let mut num = || take(8).and_then(|b| b.try_into().ok()).map(u64::from_le_bytes);
+        let mut num = || {
+            take(8)
+                .and_then(|b| b.try_into().ok())
+                .map(u64::from_le_bytes)
+        };
         let key = (num()?, num()? as i64, num()? as i64, num()?, num()?);
         let n = u32::from_le_bytes(take(4)?.try_into().ok()?) as usize;
         let data = take(n)?.to_vec();

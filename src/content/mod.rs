@@ -288,21 +288,23 @@ pub fn load_with(
     diags.extend(walk_diags);
     let results: Vec<(Option<FileDocs>, Vec<Diagnostic>)> = files
         .par_iter()
-        .map(|rel| match cache.filter(|_| kind_of(rel) == Some(Kind::ModelMarkdown)) {
-            Some(cache) => match cache.get(rel) {
-                Some((model, warnings)) => (Some(FileDocs::Models(vec![model])), warnings),
-                None => {
-                    let (loaded, d) = load_file(root, rel, &config, budget);
-                    if let Some(FileDocs::Models(models)) = &loaded {
-                        if let [model] = models.as_slice() {
-                            cache.put(rel, model, &d);
+        .map(
+            |rel| match cache.filter(|_| kind_of(rel) == Some(Kind::ModelMarkdown)) {
+                Some(cache) => match cache.get(rel) {
+                    Some((model, warnings)) => (Some(FileDocs::Models(vec![model])), warnings),
+                    None => {
+                        let (loaded, d) = load_file(root, rel, &config, budget);
+                        if let Some(FileDocs::Models(models)) = &loaded {
+                            if let [model] = models.as_slice() {
+                                cache.put(rel, model, &d);
+                            }
                         }
+                        (loaded, d)
                     }
-                    (loaded, d)
-                }
+                },
+                None => load_file(root, rel, &config, budget),
             },
-            None => load_file(root, rel, &config, budget),
-        })
+        )
         .collect();
     let mut docs = Vec::with_capacity(results.len());
     for (loaded, d) in results {
