@@ -77,6 +77,28 @@ fn sample_site(dir: &Path, themes: bool) -> (std::path::PathBuf, Vec<std::path::
     (site, models)
 }
 
+/// Dates the files under `site/content` changed in the last ten minutes an hour back, as an
+/// editor's files are: the content cache keeps only files unchanged for a while.
+fn settle(site: &Path) {
+    let now = std::time::SystemTime::now();
+    let then = now - std::time::Duration::from_secs(3600);
+    let recent = |e: &walkdir::DirEntry| {
+        e.metadata()
+            .ok()
+            .and_then(|m| m.modified().ok())
+            .is_some_and(|t| t + std::time::Duration::from_secs(600) > now)
+    };
+    for e in walkdir::WalkDir::new(site.join("content"))
+        .into_iter()
+        .flatten()
+    {
+        if e.file_type().is_file() && recent(&e) {
+            let f = fs::File::options().write(true).open(e.path()).unwrap();
+            f.set_modified(then).unwrap();
+        }
+    }
+}
+
 /// `path` relative to the folder `from` (both absolute, in the same tree).
 fn pathdiff(path: &Path, from: &Path) -> String {
     let (p, f): (Vec<_>, Vec<_>) = (path.components().collect(), from.components().collect());
@@ -277,9 +299,11 @@ fn every_kind_of_edit_rebuilt_in_place_gives_the_clean_build_and_rewrites_only_w
 fn damaged_caches_and_a_page_changed_by_hand_still_give_the_clean_build() {
     let dir = tempfile::tempdir().unwrap();
     let (site, models) = sample_site(dir.path(), false);
+    settle(&site);
     build(&site);
     let cache = site.join(".dvk-cache");
     let (pages, index) = (cache.join("pages.bin"), cache.join("search-index.bin"));
+    let content = cache.join("content.bin");
     assert!(
         pages.is_file() && index.is_file(),
         "a build saves both caches"
@@ -291,13 +315,18 @@ fn damaged_caches_and_a_page_changed_by_hand_still_give_the_clean_build() {
         .unwrap()
         .into_path();
     type Damage = Box<dyn Fn()>;
-    let (p, x, pg) = (pages.clone(), index.clone(), page.clone());
+    assert!(
+        fs::metadata(&content).is_ok_and(|m| m.len() > 1000),
+        "a build keeps the write-ups it read"
+    );
+    let (p, x, pg, c) = (pages.clone(), index.clone(), page.clone(), content.clone());
     let (p2, x2, p3, x3) = (pages.clone(), index.clone(), pages.clone(), index.clone());
+    let (c2, c3) = (content.clone(), content.clone());
     let damages: Vec<(&str, Damage)> = vec![
         (
             "one byte of each cache changed",
             Box::new(move || {
-                for f in [&p, &x] {
+                for f in [&p, &x, &c] {
                     let mut b = fs::read(f).unwrap();
                     let at = b.len() / 2;
                     b[at] ^= 0x5a;
@@ -308,7 +337,7 @@ fn damaged_caches_and_a_page_changed_by_hand_still_give_the_clean_build() {
         (
             "both caches cut short",
             Box::new(move || {
-                for f in [&p2, &x2] {
+                for f in [&p2, &x2, &c2] {
                     let b = fs::read(f).unwrap();
                     fs::write(f, &b[..b.len() * 2 / 3]).unwrap();
                 }
@@ -319,7 +348,8 @@ fn damaged_caches_and_a_page_changed_by_hand_still_give_the_clean_build() {
             Box::new(move || {
                 let (a, b) = (fs::read(&p3).unwrap(), fs::read(&x3).unwrap());
                 fs::write(&p3, b).unwrap();
-                fs::write(&x3, a).unwrap();
+                fs::write(&x3, &a).unwrap();
+                fs::write(&c3, a).unwrap();
             }),
         ),
         (
@@ -334,6 +364,7 @@ fn damaged_caches_and_a_page_changed_by_hand_still_give_the_clean_build() {
         // An edit of another write-up each time, so that the build is not skipped.
         let m = &models[i + 1];
         replace_in(m, "title: ", &format!("title: Sửa {i} "));
+        settle(&site);
         build(&site);
         damage();
         replace_in(m, "title: ", "title: Lại ");
@@ -352,7 +383,7 @@ fn a_check_leaves_no_cache() {
     let dir = tempfile::tempdir().unwrap();
     let (site, _) = sample_site(dir.path(), false);
     dvk_ok(&site, &["check"]);
-    for f in ["pages.bin", "search-index.bin"] {
+    for f in ["pages.bin", "search-index.bin", "content.bin"] {
         assert!(
             !site.join(".dvk-cache").join(f).exists(),
             "dvk check wrote {f}"
@@ -365,4 +396,52 @@ fn a_check_leaves_no_cache() {
             "dvk build did not write {f}"
         );
     }
+}
+
+/// A write-up taken from the content cache keeps the warnings found when it was read, and is
+/// read again when a photo it names is gone (an error a clean build reports too).
+#[test]
+fn write_ups_from_the_content_cache_keep_their_warnings_and_see_a_photo_removed() {
+    let dir = tempfile::tempdir().unwrap();
+    let (site, models) = sample_site(dir.path(), false);
+    let m = site.join("content/models/2023/lam-ha/heo-dat.md");
+    replace_in(
+        &m,
+        "caption: \"Chú heo đất và những đồng tiền tiết kiệm của hội viên (tranh minh họa)\", ",
+        "",
+    );
+    settle(&site);
+    let warned = |o: &std::process::Output| {
+        String::from_utf8_lossy(&o.stderr)
+            .lines()
+            .filter(|l| {
+                l.starts_with("content/models/2023/lam-ha/heo-dat.md:") && l.contains("warning")
+            })
+            .count()
+    };
+    let first = dvk_ok(&site, &["build"]);
+    assert_eq!(
+        warned(&first),
+        1,
+        "a photo without a caption is warned about"
+    );
+    // Another write-up edited: this one comes from the cache, with its warning.
+    let other = models.iter().find(|p| !p.ends_with("heo-dat.md")).unwrap();
+    replace_in(other, "title: ", "title: Sửa ");
+    settle(&site);
+    let second = dvk_ok(&site, &["build"]);
+    assert_eq!(warned(&second), 1, "the warning of a write-up kept");
+    // Its photo removed: read again, and the build fails naming the photo.
+    fs::remove_file(site.join("content/models/2023/lam-ha/heo-dat.jpg")).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_dvk"))
+        .env("DVK_LANG", "en")
+        .arg("build")
+        .current_dir(&site)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !out.status.success() && err.contains("heo-dat.md") && err.contains("heo-dat.jpg"),
+        "{err}"
+    );
 }

@@ -65,7 +65,7 @@ fn render(
     between: impl FnOnce(),
 ) -> (Vec<TakenBody>, BTreeMap<String, Vec<u8>>, Vec<Diagnostic>) {
     let root = f.root();
-    let (mut site, diags) = dvk::load_site_keeping(root, false, None, keep);
+    let (mut site, diags) = dvk::load_site_keeping(root, false, None, keep, None);
     assert!(
         !diags.iter().any(Diagnostic::is_error),
         "fixture has errors: {diags:?}"

@@ -9,7 +9,8 @@
 # leaves. Hugo builds in place too (`hugo`, its public/ kept). Each round edits another
 # write-up, the same one in both corpora, and alternates which tool goes first.
 # Also times a full dvk build into a new folder per round, from nothing (the site's
-# `.dvk-cache/` caches of pages and search set aside first): the 30k target is a ratio to it.
+# `.dvk-cache/` caches of pages, search and content set aside first): the 30k target is a
+# ratio to it.
 # Needs: python3, /usr/bin/time (apt-get install time), hugo (apt-get install hugo).
 # Prints one line per run: tool size kind round wall_s user_s sys_s maxrss_kb, then medians.
 set -euo pipefail
@@ -72,9 +73,10 @@ for n in "${sizes[@]}"; do
   (cd "$d" && "$dvk" build --quiet >/dev/null)
   [ $with_hugo = 1 ] && (cd "$h" && hugo --quiet >/dev/null 2>&1)
   for r in $(seq 1 "$runs"); do
-    # From nothing: without the caches the last build left (pages.bin, search-index.bin),
-    # which would spare it the search analysis. It leaves new ones, of the same site.
-    set_aside "$d/.dvk-cache/search-index.bin" "$d/.dvk-cache/pages.bin"
+    # From nothing: without the caches the last build left (pages.bin, search-index.bin,
+    # content.bin), which would spare it the search analysis and the reading of the files. It
+    # leaves new ones, of the same site.
+    set_aside "$d/.dvk-cache/search-index.bin" "$d/.dvk-cache/pages.bin" "$d/.dvk-cache/content.bin"
     timed "dvk-full $n full $r" "$d" "$dvk" build --quiet -o "$corpus/full-$n-$r"
     set_aside "$corpus/full-$n-$r" "$corpus/.full-$n-$r".dvk-*
     for kind in summary title delete site; do

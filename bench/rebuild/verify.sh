@@ -35,14 +35,14 @@ check() {  # what: rebuild in place, build clean, compare
   (cd "$site" && "$dvk" build --quiet >/dev/null 2>"$corpus/err.txt") || { tail -3 "$corpus/err.txt"; exit 1; }
   t1=$(date +%s.%N)
   rm -rf "$clean" "$corpus/aside"
-  # The clean build from nothing: without the caches of pages and search the in-place build
+  # The clean build from nothing: without the caches of pages, search and content the in-place build
   # left (they are put back after it, over the ones it leaves).
   mkdir -p "$corpus/aside"
-  for f in pages.bin search-index.bin; do
+  for f in pages.bin search-index.bin content.bin; do
     [ -e "$site/.dvk-cache/$f" ] && mv "$site/.dvk-cache/$f" "$corpus/aside/"
   done
   (cd "$site" && "$dvk" build --quiet -o "$clean" >/dev/null 2>"$corpus/err.txt") || { tail -3 "$corpus/err.txt"; exit 1; }
-  for f in pages.bin search-index.bin; do
+  for f in pages.bin search-index.bin content.bin; do
     rm -f "$site/.dvk-cache/$f"
     [ -e "$corpus/aside/$f" ] && mv "$corpus/aside/$f" "$site/.dvk-cache/"
   done

@@ -2,12 +2,13 @@
 //! (`.dvk-cache/content.bin`): a build after one edit reads and parses only the files that
 //! changed. Each entry is a model file's stamp (size, modification time, inode), the model
 //! it gave and the warnings found in it; it is used when the file's stamp is the same, the
-//! photos it names are still files, and the program and `content/site.yaml` are those of
-//! the build that saved it (its salt). Only files that gave a model without errors are kept,
-//! and only files unchanged for [`crate::fresh::RACY_WINDOW`] before the load began (a file
-//! changed twice within its clock's resolution keeps its stamp, as git's index knows).
-//! The model is kept without its Markdown, which is read again from the file when its page
-//! is made ([`super::InFile`]). A damaged or foreign cache file is ignored.
+//! photos it names are still files, and the program, `content/site.yaml` and the language of
+//! the messages are those of the build that saved it (its salt). Only files that gave a
+//! model without errors are kept, and only files unchanged for
+//! [`crate::fresh::RACY_WINDOW`] before the load began (a file changed twice within its
+//! clock's resolution keeps its stamp, as git's index knows). The model is kept without its
+//! Markdown, which is read again from the file when its page is made ([`super::InFile`]).
+//! A damaged or foreign cache file is ignored.
 
 use super::{text_hash, Body, InFile, Model};
 use crate::diag::Diagnostic;
@@ -76,7 +77,9 @@ impl ParseCache {
         let settled_before = SystemTime::now()
             .checked_sub(crate::fresh::RACY_WINDOW)
             .unwrap_or(SystemTime::UNIX_EPOCH);
-        let settings = fs::read(root.join("content/site.yaml")).unwrap_or_default();
+        // The warnings are kept as text, in the language of the messages.
+        let mut settings = format!("{:?}\n", crate::msg::lang()).into_bytes();
+        settings.extend(fs::read(root.join("content/site.yaml")).unwrap_or_default());
         let salt = crate::fresh::program_salt() ^ text_hash(&settings);
         let earlier = fs::read(path(root))
             .ok()
