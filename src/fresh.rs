@@ -125,6 +125,55 @@ pub fn save(root: &Path, state: &State) {
     }
 }
 
+/// Saves a cache file of `.dvk-cache/` (`target`): the bytes `fill` writes, with a hash of
+/// them appended, written beside it as `tmp` and renamed over it (a failure only costs the
+/// next build the use of the cache; a file cut short or changed fails [`checked`]).
+pub fn save_checked(
+    target: &Path,
+    tmp: &Path,
+    fill: &mut dyn FnMut(&mut dyn io::Write) -> io::Result<()>,
+) {
+    use std::io::Write;
+    struct Summed<W> {
+        out: W,
+        sum: xxhash_rust::xxh3::Xxh3,
+    }
+    impl<W: Write> Write for Summed<W> {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            let n = self.out.write(buf)?;
+            self.sum.update(&buf[..n]);
+            Ok(n)
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            self.out.flush()
+        }
+    }
+    let written = target
+        .parent()
+        .map_or(Ok(()), fs::create_dir_all)
+        .and_then(|()| fs::File::create(tmp))
+        .and_then(|f| {
+            let mut w = Summed {
+                out: io::BufWriter::with_capacity(1 << 20, f),
+                sum: xxhash_rust::xxh3::Xxh3::new(),
+            };
+            fill(&mut w)?;
+            let sum = w.sum.digest();
+            w.out.write_all(&sum.to_le_bytes())?;
+            w.out.flush()
+        })
+        .and_then(|()| fs::rename(tmp, target));
+    if written.is_err() {
+        let _ = fs::remove_file(tmp);
+    }
+}
+
+/// The bytes [`save_checked`] saved, when the file is whole.
+pub fn checked(bytes: &[u8]) -> Option<&[u8]> {
+    let (body, sum) = bytes.split_at_checked(bytes.len().checked_sub(8)?)?;
+    (xxhash_rust::xxh3::xxh3_64(body).to_le_bytes() == sum).then_some(body)
+}
+
 /// Removes the saved state (before a build changes the output).
 pub fn forget(root: &Path) {
     let _ = fs::remove_file(root.join(STATE_FILE));

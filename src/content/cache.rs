@@ -15,7 +15,6 @@ use crate::diag::Diagnostic;
 use crate::fresh::Stamp;
 use crate::output::manifest::PathMap;
 use std::fs;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::SystemTime;
@@ -66,8 +65,8 @@ pub struct ParseCache {
     earlier: PathMap<Entry>,
     /// Files changed after this are not kept (racy).
     settled_before: SystemTime,
-    /// The entries for the next build, by path.
-    next: Mutex<Vec<(String, Key, Vec<u8>)>>,
+    /// The entries for the next build, by path: new bytes, or None for the earlier entry's.
+    next: Mutex<Vec<(String, Key, Option<Vec<u8>>)>>,
 }
 
 impl ParseCache {
@@ -107,7 +106,7 @@ impl ParseCache {
         if !photos_are_files(&self.root, &parsed.model) {
             return None;
         }
-        self.keep(name, e.key, e.data.clone());
+        self.keep(name, e.key, None);
         let warnings = parsed
             .warnings
             .into_iter()
@@ -156,11 +155,11 @@ impl ParseCache {
                 .collect(),
         };
         if let Ok(data) = bincode::serialize(&parsed) {
-            self.keep(name, key, data);
+            self.keep(name, key, Some(data));
         }
     }
 
-    fn keep(&self, name: &str, key: Key, data: Vec<u8>) {
+    fn keep(&self, name: &str, key: Key, data: Option<Vec<u8>>) {
         if let Ok(mut next) = self.next.lock() {
             next.push((name.to_string(), key, data));
         }
@@ -169,40 +168,36 @@ impl ParseCache {
     /// Saves the entries kept by this load for the next build (atomically; a failure only
     /// costs the next build the reading of every file).
     pub fn save(self) {
-        let mut next = self.next.into_inner().unwrap_or_else(|e| e.into_inner());
+        let ParseCache {
+            root,
+            salt,
+            earlier,
+            next,
+            ..
+        } = self;
+        let mut next = next.into_inner().unwrap_or_else(|e| e.into_inner());
         next.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        let mut out = Vec::with_capacity(
-            16 + next
-                .iter()
-                .map(|e| e.0.len() + e.2.len() + 48)
-                .sum::<usize>(),
-        );
-        out.extend_from_slice(MAGIC);
-        out.extend_from_slice(&self.salt.to_le_bytes());
-        for (name, (len, mtime, nsec, ino, dev), data) in &next {
-            out.extend_from_slice(&(name.len() as u32).to_le_bytes());
-            out.extend_from_slice(name.as_bytes());
-            for n in [*len, *mtime as u64, *nsec as u64, *ino, *dev] {
-                out.extend_from_slice(&n.to_le_bytes());
-            }
-            out.extend_from_slice(&(data.len() as u32).to_le_bytes());
-            out.extend_from_slice(data);
-        }
-        let sum = xxhash_rust::xxh3::xxh3_64(&out);
-        out.extend_from_slice(&sum.to_le_bytes());
-        let target = path(&self.root);
         // One name: a save cut short by the end of a failed build leaves nothing behind
-        // for long (two builds saving at once may mix their bytes, which the checksum sees).
+        // for long (two builds saving at once may mix their bytes, which the hash sees).
+        let target = path(&root);
         let tmp = target.with_file_name("content.bin.tmp");
-        let written = target
-            .parent()
-            .map_or(Ok(()), fs::create_dir_all)
-            .and_then(|()| fs::File::create(&tmp))
-            .and_then(|mut f| f.write_all(&out))
-            .and_then(|()| fs::rename(&tmp, &target));
-        if written.is_err() {
-            let _ = fs::remove_file(&tmp);
-        }
+        crate::fresh::save_checked(&target, &tmp, &mut |w| {
+            w.write_all(MAGIC)?;
+            w.write_all(&salt.to_le_bytes())?;
+            for (name, (len, mtime, nsec, ino, dev), data) in &next {
+                let Some(data) = data.as_deref().or_else(|| Some(&earlier.get(name)?.data)) else {
+                    continue;
+                };
+                w.write_all(&(name.len() as u32).to_le_bytes())?;
+                w.write_all(name.as_bytes())?;
+                for n in [*len, *mtime as u64, *nsec as u64, *ino, *dev] {
+                    w.write_all(&n.to_le_bytes())?;
+                }
+                w.write_all(&(data.len() as u32).to_le_bytes())?;
+                w.write_all(data)?;
+            }
+            Ok(())
+        });
     }
 }
 
@@ -217,11 +212,7 @@ fn photos_are_files(root: &Path, model: &Model) -> bool {
 
 /// The entries of a cache file's `bytes` saved with `salt`, when it is whole.
 fn read(bytes: &[u8], salt: u64) -> Option<PathMap<Entry>> {
-    let (body, sum) = bytes.split_at_checked(bytes.len().checked_sub(8)?)?;
-    if xxhash_rust::xxh3::xxh3_64(body).to_le_bytes() != sum {
-        return None;
-    }
-    let mut r = body;
+    let mut r = crate::fresh::checked(bytes)?;
     let mut take = |n: usize| -> Option<&[u8]> {
         let (head, rest) = r.split_at_checked(n)?;
         r = rest;

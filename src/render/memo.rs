@@ -135,19 +135,9 @@ impl Memo {
             out.extend_from_slice(&(file.len() as u32).to_le_bytes());
             out.extend_from_slice(file.as_bytes());
         }
-        let sum = xxhash_rust::xxh3::xxh3_64(&out);
-        out.extend_from_slice(&sum.to_le_bytes());
         let target = path(root);
         let tmp = target.with_file_name(format!(".pages.{}.tmp", std::process::id()));
-        let written = target
-            .parent()
-            .map_or(Ok(()), fs::create_dir_all)
-            .and_then(|()| fs::File::create(&tmp))
-            .and_then(|mut f| f.write_all(&out))
-            .and_then(|()| fs::rename(&tmp, &target));
-        if written.is_err() {
-            let _ = fs::remove_file(&tmp);
-        }
+        crate::fresh::save_checked(&target, &tmp, &mut |w| w.write_all(&out));
     }
 }
 
@@ -197,10 +187,7 @@ pub(super) fn feed(h: &mut Xxh3, v: &impl serde::Serialize) {
 
 /// Reads a memo file's entries into `into` when it was made for `global` and is whole.
 fn read(bytes: &[u8], global: u64, into: &mut PathMap<(u64, u64)>) -> Option<()> {
-    let (body, sum) = bytes.split_at_checked(bytes.len().checked_sub(8)?)?;
-    if xxhash_rust::xxh3::xxh3_64(body).to_le_bytes() != sum {
-        return None;
-    }
+    let body = crate::fresh::checked(bytes)?;
     let (head, mut rest) = body.split_at_checked(16)?;
     if &head[..8] != MAGIC || head[8..] != global.to_le_bytes() {
         return None;
