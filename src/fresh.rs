@@ -134,37 +134,49 @@ pub fn save_checked(
     fill: &mut dyn FnMut(&mut dyn io::Write) -> io::Result<()>,
 ) {
     use std::io::Write;
-    struct Summed<W> {
-        out: W,
-        sum: xxhash_rust::xxh3::Xxh3,
-    }
-    impl<W: Write> Write for Summed<W> {
-        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-            let n = self.out.write(buf)?;
-            self.sum.update(&buf[..n]);
-            Ok(n)
-        }
-        fn flush(&mut self) -> io::Result<()> {
-            self.out.flush()
-        }
-    }
     let written = target
         .parent()
         .map_or(Ok(()), fs::create_dir_all)
         .and_then(|()| fs::File::create(tmp))
         .and_then(|f| {
-            let mut w = Summed {
-                out: io::BufWriter::with_capacity(1 << 20, f),
-                sum: xxhash_rust::xxh3::Xxh3::new(),
-            };
+            let mut w = Hashing::new(io::BufWriter::with_capacity(1 << 20, f));
             fill(&mut w)?;
-            let sum = w.sum.digest();
-            w.out.write_all(&sum.to_le_bytes())?;
-            w.out.flush()
+            let sum = w.hasher.digest();
+            w.inner.write_all(&sum.to_le_bytes())?;
+            w.inner.flush()
         })
         .and_then(|()| fs::rename(tmp, target));
     if written.is_err() {
         let _ = fs::remove_file(tmp);
+    }
+}
+
+/// A writer that hashes (xxh3) and counts what goes through it.
+pub(crate) struct Hashing<W> {
+    pub(crate) inner: W,
+    pub(crate) hasher: xxhash_rust::xxh3::Xxh3,
+    pub(crate) len: u64,
+}
+
+impl<W> Hashing<W> {
+    pub(crate) fn new(inner: W) -> Self {
+        Hashing {
+            inner,
+            hasher: xxhash_rust::xxh3::Xxh3::new(),
+            len: 0,
+        }
+    }
+}
+
+impl<W: io::Write> io::Write for Hashing<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.hasher.update(&buf[..n]);
+        self.len += n as u64;
+        Ok(n)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
     }
 }
 

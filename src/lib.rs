@@ -312,8 +312,8 @@ pub fn build_with_progress(
         },
     );
     let mut timings = vec![progress::Phase::since("load and assemble", started)];
-    // What the load kept for the next build is saved while the site renders (so also after
-    // a build that fails: each entry is a file's own, found without errors).
+    // What the load kept for the next build is saved while the site renders (a build that
+    // fails may end before it is saved: the next build then reads every file).
     let saving_cache = std::thread::spawn(move || parse_cache.save());
     let theme = theme.filter(|t| t.is_for(&site.config));
     let mut all = Diagnostics::default();
@@ -380,13 +380,13 @@ pub fn build_with_progress(
         search_carried: report.search_carried,
         carried: published.carried,
     };
-    // Inputs computed before loading: a file edited during the build makes the next build a
-    // full one. The output's fingerprint comes from what was written, or a walk when the
-    // previous output was kept as it was.
     let _ = saving_cache.join();
     // The site's memory is given back on another thread: a command that ends here does not
     // wait for it (about 0.1 s at 30,000 write-ups).
     std::thread::spawn(move || drop(site));
+    // Inputs computed before loading: a file edited during the build makes the next build a
+    // full one. The output's fingerprint comes from what was written, or a walk when the
+    // previous output was kept as it was.
     let output = written.or_else(|| fresh::output(&report.out));
     if let (Some(inputs), Some(output)) = (inputs, output) {
         fresh::save(

@@ -290,18 +290,7 @@ pub fn load_with(
         .par_iter()
         .map(
             |rel| match cache.filter(|_| kind_of(rel) == Some(Kind::ModelMarkdown)) {
-                Some(cache) => match cache.get(rel) {
-                    Some((model, warnings)) => (Some(FileDocs::Models(vec![model])), warnings),
-                    None => {
-                        let (loaded, d) = load_file(root, rel, &config, budget);
-                        if let Some(FileDocs::Models(models)) = &loaded {
-                            if let [model] = models.as_slice() {
-                                cache.put(rel, model, &d);
-                            }
-                        }
-                        (loaded, d)
-                    }
-                },
+                Some(cache) => load_cached(root, rel, &config, budget, cache),
                 None => load_file(root, rel, &config, budget),
             },
         )
@@ -312,6 +301,27 @@ pub fn load_with(
         docs.extend(loaded);
     }
     (collect(config, docs, with_drafts), diags)
+}
+
+/// [`load_file`] for a write-up's Markdown file: what `cache` kept of it when the file did
+/// not change, else the file read (and kept in `cache` for the next build).
+fn load_cached(
+    root: &Path,
+    rel: &Path,
+    config: &SiteConfig,
+    budget: &BodyBudget,
+    cache: &ParseCache,
+) -> (Option<FileDocs>, Vec<Diagnostic>) {
+    if let Some((model, warnings)) = cache.get(rel) {
+        return (Some(FileDocs::Models(vec![model])), warnings);
+    }
+    let (loaded, d) = load_file(root, rel, config, budget);
+    if let Some(FileDocs::Models(models)) = &loaded {
+        if let [model] = models.as_slice() {
+            cache.put(rel, model, &d);
+        }
+    }
+    (loaded, d)
 }
 
 /// Reads one content file (a path relative to the site folder, as [`content_files`] lists

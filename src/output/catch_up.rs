@@ -17,11 +17,16 @@ use std::io;
 
 impl Staging {
     /// After the swap (`self.work` is now the output before, `self.out` the new one made of
-    /// `files`): makes the spare hold `files` too and writes its marker, with `carried` (what
-    /// it holds that dvk did not write). Returns the spare's files with their stamps, for the
-    /// stamps file. Best effort: a file that cannot be linked is left out of the spare's
-    /// marker, and the next build puts it there.
-    pub(super) fn catch_up(&self, files: &[Placed], carried: &[String]) -> Vec<(String, Stamp)> {
+    /// `files`, whose marker's text is `marker_text`): makes the spare hold `files` too and writes
+    /// its marker, with `carried` (what it holds that dvk did not write). Returns the
+    /// spare's files with their stamps, for the stamps file. Best effort: a file that cannot
+    /// be linked is left out of the spare's marker, and the next build puts it there.
+    pub(super) fn catch_up(
+        &self,
+        files: &[Placed],
+        carried: &[String],
+        marker_text: &str,
+    ) -> Vec<(String, Stamp)> {
         // Until its marker is written again, the spare's marker does not describe it (a build
         // killed here leaves a spare without one, which the next build empties).
         let marker = self.work.join(MARKER);
@@ -64,11 +69,18 @@ impl Staging {
             }
         });
         prune_empty_parents(&self.work, &gone);
-        let text = manifest::text(
-            spare.iter().map(|(rel, e)| (*rel, e)),
-            carried.iter().map(String::as_str),
-        );
-        if write_file(&marker, text.as_bytes()).is_err() {
+        // The output's own marker (a marker's text has no stamps), unless a file is left out.
+        let left_out = spare.len() < files.iter().filter(|p| p.rel != MARKER).count();
+        let written = if left_out {
+            let text = manifest::text(
+                spare.iter().map(|(rel, e)| (*rel, e)),
+                carried.iter().map(String::as_str),
+            );
+            write_file(&marker, text.as_bytes())
+        } else {
+            write_file(&marker, marker_text.as_bytes())
+        };
+        if written.is_err() {
             return Vec::new();
         }
         spare

@@ -422,11 +422,10 @@ impl Staging {
         let n = self.scratch.fetch_add(1, Ordering::Relaxed);
         let tmp = self.staging.join(format!("stream-{n}"));
         let result = (|| {
-            let mut w = Hashing {
-                inner: io::BufWriter::with_capacity(1 << 20, File::create(&tmp)?),
-                hasher: xxhash_rust::xxh3::Xxh3::new(),
-                len: 0,
-            };
+            let mut w = crate::fresh::Hashing::new(io::BufWriter::with_capacity(
+                1 << 20,
+                File::create(&tmp)?,
+            ));
             fill(&mut w)?;
             let (hash, len) = (w.hasher.digest(), w.len);
             let file = w
@@ -603,7 +602,8 @@ impl Staging {
             carried = foreign::summarise(&foreign, self.prev.as_ref());
             listed = foreign.iter().map(foreign::ForeignEntry::listed).collect();
         }
-        stamps.push((MARKER.to_string(), self.write_marker(&files, &listed)?));
+        let (marker_stamp, marker) = self.write_marker(&files, &listed)?;
+        stamps.push((MARKER.to_string(), marker_stamp));
         stamps.extend(files.iter().map(|p| (p.rel.clone(), p.entry.stamp)));
         // `DVK_NO_SYNC=1` skips the flush (for measuring its cost; not for real sites).
         if std::env::var_os("DVK_NO_SYNC").is_none() {
@@ -629,7 +629,7 @@ impl Staging {
             self.committed = true;
             // The old output is the next build's spare, brought up to date now; its marker
             // also names what it holds that dvk did not write.
-            let spare = self.catch_up(&files, &listed);
+            let spare = self.catch_up(&files, &listed, &marker);
             let mut spare = spare.iter().map(|(rel, s)| (rel.as_str(), *s));
             let mut new = files.iter().map(|p| (p.rel.as_str(), p.entry.stamp));
             let _ = Stamps::write(
@@ -713,15 +713,16 @@ impl Staging {
         )
     }
 
-    /// Writes the work folder's marker: `files` and the `carried` entries.
-    fn write_marker(&self, files: &[Placed], carried: &[String]) -> io::Result<Stamp> {
+    /// Writes the work folder's marker: `files` and the `carried` entries. Returns its stamp
+    /// and its text.
+    fn write_marker(&self, files: &[Placed], carried: &[String]) -> io::Result<(Stamp, String)> {
         let text = manifest::text(
             files.iter().map(|p| (p.rel.as_str(), &p.entry)),
             carried.iter().map(String::as_str),
         );
         let path = self.work.join(MARKER);
         clear(&path)?;
-        write_file(&path, text.as_bytes())
+        write_file(&path, text.as_bytes()).map(|stamp| (stamp, text))
     }
 }
 
@@ -835,25 +836,6 @@ fn prune_empty_parents(root: &Path, gone: &[&str]) {
     all.sort_unstable_by_key(|d| std::cmp::Reverse(d.matches('/').count()));
     for d in all {
         let _ = fs::remove_dir(root.join(d));
-    }
-}
-
-/// A writer that hashes and counts what goes through it.
-struct Hashing<W> {
-    inner: W,
-    hasher: xxhash_rust::xxh3::Xxh3,
-    len: u64,
-}
-
-impl<W: io::Write> io::Write for Hashing<W> {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        let n = self.inner.write(buf)?;
-        self.hasher.update(&buf[..n]);
-        self.len += n as u64;
-        Ok(n)
-    }
-    fn flush(&mut self) -> io::Result<()> {
-        self.inner.flush()
     }
 }
 
