@@ -127,12 +127,13 @@ pub fn save(root: &Path, state: &State) {
 
 /// Saves a cache file of `.dvk-cache/` (`target`): the bytes `fill` writes, with a hash of
 /// them appended, written beside it as `tmp` and renamed over it (a failure only costs the
-/// next build the use of the cache; a file cut short or changed fails [`checked`]).
+/// next build the use of the cache; a file cut short or changed fails [`checked`]). The
+/// error is the write's or the rename's.
 pub fn save_checked(
     target: &Path,
     tmp: &Path,
     fill: &mut dyn FnMut(&mut dyn io::Write) -> io::Result<()>,
-) {
+) -> io::Result<()> {
     use std::io::Write;
     let written = target
         .parent()
@@ -149,6 +150,7 @@ pub fn save_checked(
     if written.is_err() {
         let _ = fs::remove_file(tmp);
     }
+    written
 }
 
 /// A writer that hashes (xxh3) and counts what goes through it.
@@ -245,7 +247,7 @@ fn tree(dir: &Path) -> io::Result<TreeHash> {
 /// What a fingerprint records of one entry: kind, and for a file its size, modification
 /// time and inode (folders: kind only, since their times change when entries come and go,
 /// which the walk sees anyway).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Stamp {
     /// A folder.
     Dir,

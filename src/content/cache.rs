@@ -181,7 +181,7 @@ impl ParseCache {
         // for long (two builds saving at once may mix their bytes, which the hash sees).
         let target = path(&root);
         let tmp = target.with_file_name("content.bin.tmp");
-        crate::fresh::save_checked(&target, &tmp, &mut |w| {
+        let _ = crate::fresh::save_checked(&target, &tmp, &mut |w| {
             w.write_all(MAGIC)?;
             w.write_all(&salt.to_le_bytes())?;
             for (name, (len, mtime, nsec, ino, dev), data) in &next {

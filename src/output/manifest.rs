@@ -148,9 +148,9 @@ pub fn text<'a>(
 }
 
 /// Which folder: its device and inode, which stay with it when folders are swapped.
-type FolderId = (u64, u64);
+pub(super) type FolderId = (u64, u64);
 
-fn folder_id(dir: &Path) -> Option<FolderId> {
+pub(super) fn folder_id(dir: &Path) -> Option<FolderId> {
     let m = fs::metadata(dir).ok()?;
     if !m.is_dir() {
         return None;
@@ -172,44 +172,35 @@ pub struct Stamps {
     folders: HashMap<FolderId, PathMap<Stamp>>,
 }
 
+/// One folder's part of the stamps file, as written.
+#[derive(serde::Serialize)]
+struct FolderOut<'a> {
+    id: FolderId,
+    files: Vec<(&'a str, Stamp)>,
+}
+
+/// One folder's part of the stamps file, as read.
+#[derive(serde::Deserialize)]
+struct FolderIn {
+    id: FolderId,
+    files: Vec<(String, Stamp)>,
+}
+
 impl Stamps {
-    /// Reads the stamps file at `path`; empty when there is none or it cannot be read.
+    /// Reads the stamps file at `path`; empty when there is none or it cannot be read (or is
+    /// damaged: then nothing is trusted).
     pub fn read(path: &Path) -> Stamps {
         let mut out = Stamps::default();
-        let Ok(text) = fs::read_to_string(path) else {
+        let Ok(bytes) = fs::read(path) else {
             return out;
         };
-        let mut current: Option<&mut PathMap<Stamp>> = None;
-        for line in text.lines() {
-            let mut parts = line.splitn(7, ' ');
-            match parts.next() {
-                Some("D") => {
-                    let mut num = || parts.next().and_then(|p| p.parse::<u64>().ok());
-                    current = match (num(), num()) {
-                        (Some(dev), Some(ino)) => Some(out.folders.entry((dev, ino)).or_default()),
-                        _ => None,
-                    };
-                }
-                Some("S") => {
-                    let mut num = || parts.next().and_then(|p| p.parse::<i64>().ok());
-                    let (Some(len), Some(ino), Some(dev), Some(mtime), Some(nsec)) =
-                        (num(), num(), num(), num(), num())
-                    else {
-                        continue;
-                    };
-                    if let (Some(map), Some(path)) = (current.as_deref_mut(), parts.next()) {
-                        let stamp = Stamp::File {
-                            len: len as u64,
-                            mtime,
-                            mtime_nsec: nsec,
-                            ino: ino as u64,
-                            dev: dev as u64,
-                        };
-                        map.insert(path.to_string(), stamp);
-                    }
-                }
-                _ => {}
-            }
+        let Some(Ok(folders)) =
+            crate::fresh::checked(&bytes).map(bincode::deserialize::<Vec<FolderIn>>)
+        else {
+            return out;
+        };
+        for f in folders {
+            out.folders.insert(f.id, f.files.into_iter().collect());
         }
         out
     }
@@ -219,37 +210,25 @@ impl Stamps {
         self.folders.get(&folder_id(dir)?)
     }
 
-    /// Writes the stamps of the folders given (atomically: a new file renamed over the old).
-    pub fn write<'a>(
+    /// Writes the stamps of the folders given (a new file renamed over the old, with a hash
+    /// that a damaged file fails).
+    pub fn write(
         path: &Path,
-        folders: &mut [(&Path, &mut dyn Iterator<Item = (&'a str, Stamp)>)],
+        folders: &mut [(&Path, &mut dyn Iterator<Item = (&str, Stamp)>)],
     ) -> std::io::Result<()> {
-        use std::fmt::Write as _;
-        let mut text = String::new();
-        for (dir, files) in folders.iter_mut() {
-            let Some((dev, ino)) = folder_id(dir) else {
-                continue;
-            };
-            let _ = writeln!(text, "D {dev} {ino}");
-            for (rel, stamp) in files.by_ref() {
-                if let Stamp::File {
-                    len,
-                    mtime,
-                    mtime_nsec,
-                    ino,
-                    dev,
-                } = stamp
-                {
-                    let _ = writeln!(text, "S {len} {ino} {dev} {mtime} {mtime_nsec} {rel}");
-                }
-            }
-        }
+        let out: Vec<FolderOut> = folders
+            .iter_mut()
+            .filter_map(|(dir, files)| {
+                Some(FolderOut {
+                    id: folder_id(dir)?,
+                    files: files.filter(|(_, s)| *s != Stamp::Dir).collect(),
+                })
+            })
+            .collect();
         let tmp = PathBuf::from(format!("{}.tmp", path.display()));
-        let result = fs::write(&tmp, text).and_then(|()| fs::rename(&tmp, path));
-        if result.is_err() {
-            let _ = fs::remove_file(&tmp);
-        }
-        result
+        crate::fresh::save_checked(path, &tmp, &mut |w| {
+            bincode::serialize_into(w, &out).map_err(std::io::Error::other)
+        })
     }
 }
 

@@ -97,6 +97,8 @@ pub struct Staging {
     scratch: AtomicUsize,
     /// Where the stamps of both folders' files are kept ([`Stamps`]).
     stamps: PathBuf,
+    /// Where what the last walks of both folders saw is kept ([`foreign::Looks`]).
+    looks: PathBuf,
     _lock: File,
     committed: bool,
 }
@@ -285,6 +287,7 @@ impl Staging {
             changed: AtomicUsize::new(0),
             scratch: AtomicUsize::new(0),
             stamps: stamps_path,
+            looks: parent.join(format!(".{name}.dvk-folders")),
             previous,
             out,
             work,
@@ -590,8 +593,15 @@ impl Staging {
         let mut carried = Vec::new();
         let mut stamps: Vec<(String, Stamp)> = Vec::with_capacity(files.len() + 1);
         let mut listed = Vec::new();
+        let mut seen = None;
+        let mut work_seen = None;
         if let Some(prev) = &self.previous {
-            let foreign = foreign::entries(prev, self.prev.as_ref());
+            let mut looks = foreign::Looks::read(&self.looks);
+            let before = looks.take(prev);
+            work_seen = looks.take(&self.work);
+            let walked = self.prev.as_ref().and(before.as_ref());
+            let (foreign, now_seen) = foreign::entries(prev, self.prev.as_ref(), walked);
+            seen = Some(now_seen);
             stamps.extend(foreign::carry(
                 prev,
                 &self.work,
@@ -635,6 +645,10 @@ impl Staging {
             let _ = Stamps::write(
                 &self.stamps,
                 &mut [(&self.out, &mut new), (&self.work, &mut spare)],
+            );
+            let _ = foreign::Looks::write(
+                &self.looks,
+                &[(&self.out, work_seen.as_ref()), (&self.work, seen.as_ref())],
             );
         } else {
             fs::rename(&self.work, &self.out)?;

@@ -137,7 +137,7 @@ impl Memo {
         }
         let target = path(root);
         let tmp = target.with_file_name(format!(".pages.{}.tmp", std::process::id()));
-        crate::fresh::save_checked(&target, &tmp, &mut |w| w.write_all(&out));
+        let _ = crate::fresh::save_checked(&target, &tmp, &mut |w| w.write_all(&out));
     }
 }
 

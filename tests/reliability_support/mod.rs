@@ -310,18 +310,25 @@ pub fn tree_diff(a: &BTreeMap<String, u64>, b: &BTreeMap<String, u64>) -> String
     format!("{n} difference(s): {}", lines.join("; "))
 }
 
-/// Entries of `dir` whose names start with `.{name}.dvk-` but are not the lock file, the spare or the stamps:
+/// Entries of `dir` whose names start with `.{name}.dvk-` but are not the lock file, the spare, the stamps or the folders' record:
 /// staging folders and other leftovers of a build of the output folder `name`.
 pub fn leftovers(dir: &Path, name: &str) -> Vec<String> {
     let prefix = format!(".{name}.");
     let lock = format!(".{name}.dvk-lock");
     // The spare folder is kept on purpose: the next build brings it up to date (src/output).
     let (spare, stamps) = (format!(".{name}.dvk-spare"), format!(".{name}.dvk-stamps"));
+    let looks = format!(".{name}.dvk-folders");
     fs::read_dir(dir)
         .map(|d| {
             d.flatten()
                 .map(|e| e.file_name().to_string_lossy().into_owned())
-                .filter(|n| n.starts_with(&prefix) && *n != lock && *n != spare && *n != stamps)
+                .filter(|n| {
+                    n.starts_with(&prefix)
+                        && *n != lock
+                        && *n != spare
+                        && *n != stamps
+                        && *n != looks
+                })
                 .collect()
         })
         .unwrap_or_default()
