@@ -74,19 +74,29 @@ pub fn located(root: &Path, site: &Site) -> Vec<Diagnostic> {
 /// Moves each problem that names its front-matter key ([`Diagnostic::key`]) from its
 /// document's first line to the line of that key, within the document (a list file holds
 /// many), when the file can be read; the key is then forgotten. Each file is read and split
-/// into lines once, however many problems it has.
+/// into lines once, however many problems it has; the files are read in parallel.
 pub fn locate_keys(root: &Path, diags: &mut [Diagnostic]) {
-    let mut files: HashMap<std::path::PathBuf, Option<(String, Vec<usize>)>> = HashMap::new();
+    use rayon::prelude::*;
+    let mut paths: Vec<&Path> = diags
+        .iter()
+        .filter(|d| d.key.is_some())
+        .map(|d| d.path.as_path())
+        .collect();
+    paths.sort_unstable();
+    paths.dedup();
+    let files: HashMap<std::path::PathBuf, (String, Vec<usize>)> = paths
+        .par_iter()
+        .filter_map(|p| {
+            let text = std::fs::read_to_string(root.join(p)).ok()?;
+            let starts = line_starts(&text);
+            Some((p.to_path_buf(), (text, starts)))
+        })
+        .collect();
     for d in diags.iter_mut() {
         let Some(key) = d.key.take() else {
             continue;
         };
-        let file = files.entry(d.path.clone()).or_insert_with(|| {
-            let text = std::fs::read_to_string(root.join(&d.path)).ok()?;
-            let starts = line_starts(&text);
-            Some((text, starts))
-        });
-        if let Some((text, starts)) = file {
+        if let Some((text, starts)) = files.get(&d.path) {
             locate(text, starts, d, key);
         }
     }
