@@ -792,19 +792,25 @@ impl<'a> Renderer<'a> {
     /// (`tim-kiem/a-z/d/`, `tim-kiem/a-z/d-2/` for Đ).
     fn az(&self) -> &(Vec<Value>, Vec<String>) {
         self.az.get_or_init(|| {
+            use rayon::prelude::*;
             let s = self.site;
             let mut order: Vec<usize> = (0..s.models.len()).collect();
-            let keys: Vec<Vec<u32>> = s.models.iter().map(|m| vntext::collation_key(&m.title)).collect();
-            order.sort_by(|&a, &b| keys[a].cmp(&keys[b]).then(s.slugs[a].cmp(&s.slugs[b])));
+            let keys: Vec<Vec<u32>> = s.models.par_iter().map(|m| vntext::collation_key(&m.title)).collect();
+            order.par_sort_by(|&a, &b| keys[a].cmp(&keys[b]).then(s.slugs[a].cmp(&s.slugs[b])));
+            drop(keys);
+            let rows: Vec<(String, Value)> = order
+                .par_iter()
+                .map(|&i| {
+                    let m = &s.models[i];
+                    let item = json!({"title": m.title, "url": self.urls.url(&routes::model(&s.slugs[i])), "place": s.place_of(i), "year": m.year});
+                    (first_letter(&m.title), item)
+                })
+                .collect();
             let mut groups: Vec<(String, Vec<Value>)> = Vec::new();
-            for i in order {
-                let m = &s.models[i];
-                let letter = first_letter(&m.title);
-                if groups.last().map(|(l, _)| l != &letter).unwrap_or(true) {
-                    groups.push((letter, Vec::new()));
-                }
-                if let Some((_, items)) = groups.last_mut() {
-                    items.push(json!({"title": m.title, "url": self.urls.url(&routes::model(&s.slugs[i])), "place": s.place_of(i), "year": m.year}));
+            for (letter, item) in rows {
+                match groups.last_mut() {
+                    Some((l, items)) if *l == letter => items.push(item),
+                    _ => groups.push((letter, vec![item])),
                 }
             }
             let mut used = std::collections::HashSet::new();

@@ -196,10 +196,11 @@ impl Carried {
         // Every carried doc keeps its number (an edit that moves no doc): a list with no
         // posting added and none of a doc left out is carried as it is, without repacking.
         let same_numbers = reused.iter().all(|&(new, old)| new == old);
+        let left_out: Vec<u32> = (0..self.count as u32)
+            .filter(|&d| renumber[d as usize] == u32::MAX)
+            .collect();
         let as_it_is = |old: &Packed, new: Option<&Packed>| {
-            same_numbers
-                && new.is_none_or(Packed::is_empty)
-                && old.iter().all(|(d, _)| renumber[d as usize] != u32::MAX)
+            same_numbers && new.is_none_or(Packed::is_empty) && !old.contains_any(&left_out)
         };
         let combine = |old: Packed, new: Option<&Packed>| -> Packed {
             if as_it_is(&old, new) {

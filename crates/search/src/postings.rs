@@ -73,6 +73,38 @@ impl Packed {
         self.len == 0
     }
 
+    /// Whether any of `docs` (in increasing order) has a posting here. Reads the list only
+    /// up to the last of them, without making the postings.
+    pub fn contains_any(&self, docs: &[u32]) -> bool {
+        let Some(&first) = docs.first() else {
+            return false;
+        };
+        if self.len == 0 || first > self.last {
+            return false;
+        }
+        let mut want = docs.iter().copied().peekable();
+        let mut doc: u32 = 0;
+        let mut v: u64 = 0;
+        let mut shift = 0;
+        for &b in &self.bytes {
+            v |= u64::from(b & 0x7f) << shift;
+            if b >= 0x80 {
+                shift += 7;
+                continue;
+            }
+            doc += (v >> MASK_BITS) as u32;
+            v = 0;
+            shift = 0;
+            while want.next_if(|&w| w < doc).is_some() {}
+            match want.peek() {
+                Some(&w) if w == doc => return true,
+                Some(_) => {}
+                None => return false,
+            }
+        }
+        false
+    }
+
     /// The postings in doc order.
     pub fn iter(&self) -> Iter<'_> {
         Iter {
@@ -137,6 +169,36 @@ mod tests {
             assert_eq!(p.is_empty(), want.is_empty());
             assert_eq!(p.iter().collect::<Vec<_>>(), want);
         }
+    }
+
+    #[test]
+    fn contains_any_finds_exactly_the_docs_listed() {
+        let mut p = Packed::default();
+        let docs = [0u32, 3, 200, 70_000, 70_001, 3_000_000];
+        for &d in &docs {
+            p.push(d, 1);
+        }
+        for probe in [
+            vec![0],
+            vec![1, 3],
+            vec![199, 200, 201],
+            vec![70_001],
+            vec![3_000_000],
+            vec![5, 70_000, 4_000_000],
+        ] {
+            assert!(p.contains_any(&probe), "{probe:?}");
+        }
+        for probe in [
+            vec![],
+            vec![1],
+            vec![2, 4, 199, 201],
+            vec![69_999, 70_002],
+            vec![2_999_999, 3_000_001],
+            vec![4_000_000],
+        ] {
+            assert!(!p.contains_any(&probe), "{probe:?}");
+        }
+        assert!(!Packed::default().contains_any(&[0]));
     }
 
     #[test]
