@@ -193,14 +193,14 @@ impl Carried {
         for &(new, old) in reused {
             renumber[old as usize] = new;
         }
-        // Every carried doc keeps its number (an edit that moves no doc): a list with no
-        // posting added and none of a doc left out is carried as it is, without repacking.
-        let same_numbers = reused.iter().all(|&(new, old)| new == old);
-        let left_out: Vec<u32> = (0..self.count as u32)
-            .filter(|&d| renumber[d as usize] == u32::MAX)
+        // The earlier numbers of the docs left out or numbered otherwise now (an edit that
+        // moves a doc in the order moves those between its two places): a list with none of
+        // them and no posting added is carried as it is, without repacking.
+        let moved: Vec<u32> = (0..self.count as u32)
+            .filter(|&d| renumber[d as usize] != d)
             .collect();
         let as_it_is = |old: &Packed, new: Option<&Packed>| {
-            same_numbers && new.is_none_or(Packed::is_empty) && !old.contains_any(&left_out)
+            new.is_none_or(Packed::is_empty) && !old.contains_any(&moved)
         };
         let combine = |old: Packed, new: Option<&Packed>| -> Packed {
             if as_it_is(&old, new) {
@@ -440,10 +440,35 @@ mod tests {
         let mut in_place = before.clone();
         in_place[10].summary.push_str(" đã bổ sung");
         in_place[77].body = "chỉ còn một câu".into();
-        let (going_on, _, carried) = build(&in_place, Some(&state));
+        let (going_on, in_place_state, carried) = build(&in_place, Some(&state));
         assert_eq!(carried, in_place.len() - 2);
         let (from_nothing, _, _) = build(&in_place, None);
         assert!(going_on == from_nothing, "edits in place, other files");
+        // Edits one after the other, each build going on from the last (whose postings were
+        // partly the one before's): a title edited (the doc moves in the order, the count of
+        // docs stays), a body losing its words, two gaining new words, then one losing its
+        // new word again (gone from the index, its prefix's other terms unchanged).
+        let mut chain = in_place.clone();
+        let mut state_now = in_place_state;
+        for (step, edited) in [1, 1, 2, 1].into_iter().enumerate() {
+            match step {
+                0 => chain[300].title = format!("Ấp mới {}", chain[300].title),
+                1 => chain[1500].body = "ngắn".into(),
+                2 => {
+                    chain[900].body.push_str(" zzqa1");
+                    chain[5].body.push_str(" zzqa2 zzqa3");
+                }
+                _ => chain[900] = in_place[900].clone(),
+            }
+            let (going_on, next, carried) = build(&chain, Some(&state_now));
+            assert_eq!(carried, chain.len() - edited, "step {step}");
+            let (from_nothing, _, _) = build(&chain, None);
+            for (a, b) in going_on.iter().zip(&from_nothing) {
+                assert!(a.bytes == b.bytes, "step {step}: {} differs", a.path);
+            }
+            assert_eq!(going_on.len(), from_nothing.len(), "step {step}");
+            state_now = next;
+        }
         // A summary edited, a title edited (the doc moves in the order), one deleted,
         // one added in the middle of the order, one with new words never seen before.
         let mut after = before.clone();
