@@ -615,6 +615,34 @@ impl Staging {
         let (marker_stamp, marker) = self.write_marker(&files, &listed)?;
         stamps.push((MARKER.to_string(), marker_stamp));
         stamps.extend(files.iter().map(|p| (p.rel.clone(), p.entry.stamp)));
+        // The new output's fingerprint is made on another thread while this one waits on the
+        // disk (the flush, the swap, the spare brought up to date).
+        let stamps = &stamps;
+        // Owned: `gone` borrows what the work folder held, of `self`.
+        let gone: Vec<String> = gone.iter().map(|rel| rel.to_string()).collect();
+        let gone: Vec<&str> = gone.iter().map(String::as_str).collect();
+        std::thread::scope(|scope| {
+            let fingerprint = scope.spawn(move || crate::fresh::output_of_files(stamps));
+            self.swap_in(&files, &gone, &listed, &marker, work_seen, seen)?;
+            Ok(Published {
+                fingerprint: fingerprint.join().ok(),
+                carried,
+            })
+        })
+    }
+
+    /// Flushes the work folder and swaps it in as the output (`files` written, `gone`
+    /// deleted, `listed` the entries dvk did not write, `marker` the marker's text; the
+    /// folders the walks saw), then brings the spare up to date and records the stamps.
+    fn swap_in(
+        &mut self,
+        files: &[Placed],
+        gone: &[&str],
+        listed: &[String],
+        marker: &str,
+        work_seen: Option<foreign::Walked>,
+        seen: Option<foreign::Walked>,
+    ) -> io::Result<()> {
         // `DVK_NO_SYNC=1` skips the flush (for measuring its cost; not for real sites).
         if std::env::var_os("DVK_NO_SYNC").is_none() {
             let touched: Vec<&str> = files
@@ -622,7 +650,7 @@ impl Staging {
                 .filter(|p| p.touched)
                 .map(|p| p.rel.as_str())
                 .collect();
-            self.flush(&touched, &gone, &listed)?;
+            self.flush(&touched, gone, listed)?;
         }
         if self.previous.is_some() {
             if exchange(&self.work, &self.out).is_err() {
@@ -639,7 +667,7 @@ impl Staging {
             self.committed = true;
             // The old output is the next build's spare, brought up to date now; its marker
             // also names what it holds that dvk did not write.
-            let spare = self.catch_up(&files, &listed, &marker);
+            let spare = self.catch_up(files, listed, marker);
             let mut spare = spare.iter().map(|(rel, s)| (rel.as_str(), *s));
             let mut new = files.iter().map(|p| (p.rel.as_str(), p.entry.stamp));
             let _ = Stamps::write(
@@ -654,14 +682,11 @@ impl Staging {
             fs::rename(&self.work, &self.out)?;
             sync_dir(self.out.parent().unwrap_or(&self.out));
             self.committed = true;
-            let _ = self.write_stamps(&self.work, &self.out, &files);
+            let _ = self.write_stamps(&self.work, &self.out, files);
         }
         self.trash.empty();
         let _ = fs::remove_dir_all(&self.staging);
-        Ok(Published {
-            fingerprint: Some(crate::fresh::output_of_files(&stamps)),
-            carried,
-        })
+        Ok(())
     }
 
     /// Whether the published output still holds each of `files` as its marker lists it

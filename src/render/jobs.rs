@@ -229,25 +229,16 @@ impl<'a> Renderer<'a> {
                         district: s.model_district[i].map(|d| s.districts[d].name.as_str()),
                         field: Some(&s.config.fields[m.field].label),
                         exemplary: m.exemplary,
-                        title: &m.title,
                         url: self.job_path(job).into(),
                     }
                 }
-                // Articles and pages: kind, year and title only (see `article_doc`, `page_doc`).
+                // Articles and pages: kind and year only (see `article_doc`, `page_doc`).
                 _ => {
-                    let (kind, year, title) = match *job {
-                        Job::Article(a) => (
-                            dvk_search::DocKind::Article,
-                            self.article_year(a),
-                            s.articles[a].article.title.as_str(),
-                        ),
-                        Job::Page(p) => (
-                            dvk_search::DocKind::Page,
-                            None,
-                            s.pages[p].page.title.as_str(),
-                        ),
-                        // Not given here: only pages with a search doc are ordered.
-                        _ => (dvk_search::DocKind::Page, None, ""),
+                    let (kind, year) = match *job {
+                        Job::Article(a) => (dvk_search::DocKind::Article, self.article_year(a)),
+                        // Pages, and what is not given here (only pages with a search doc
+                        // are ordered).
+                        _ => (dvk_search::DocKind::Page, None),
                     };
                     dvk_search::OrderKey {
                         kind,
@@ -256,7 +247,6 @@ impl<'a> Renderer<'a> {
                         district: None,
                         field: None,
                         exemplary: false,
-                        title,
                         url: self.job_path(job).into(),
                     }
                 }

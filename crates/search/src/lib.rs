@@ -20,7 +20,8 @@
 //!   `field`, `exemplary`), the value of each doc in doc-number order, run-length encoded as
 //!   `[value, count, value, count, …]` (value 0 = none, else index + 1; kind 0 model,
 //!   1 article, 2 page). Docs are numbered by kind, year (newest first), province, district,
-//!   field, exemplary first, then title, so facets come in long runs.
+//!   field, exemplary first, then URL, so facets come in long runs (and an edit of a title
+//!   renumbers no doc).
 //! - `tim-kiem/i/w/<n>.<tag>.bin`: term shards (format in [`codec`]). Keys: a folded term
 //!   (`dang`) with its doc lists by where it occurs (title, place, meta, body, body ≥ 3 times);
 //!   a prefix followed by U+0001 (`da\u{1}`) with the union of the lists of every term that

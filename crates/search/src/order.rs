@@ -56,8 +56,6 @@ pub struct OrderKey<'a> {
     pub field: Option<&'a str>,
     /// Điển hình tiêu biểu.
     pub exemplary: bool,
-    /// Plain-text title.
-    pub title: &'a str,
     /// URL path.
     pub url: std::borrow::Cow<'a, str>,
 }
@@ -72,7 +70,6 @@ impl<'a> OrderKey<'a> {
             district: doc.district.as_deref(),
             field: doc.field.as_deref(),
             exemplary: doc.exemplary,
-            title: &doc.title,
             url: std::borrow::Cow::Borrowed(&doc.url),
         }
     }
@@ -185,9 +182,10 @@ fn distinct_sorted<S: AsRef<str>>(values: impl Iterator<Item = S>) -> Vec<String
 }
 
 /// The order in which docs are numbered (indexes into `docs`): by kind, year (newest
-/// first), province, district, field, exemplary first, then title and URL, so that facets
-/// come in long runs. Bodies and summaries play no part, so a caller can order its docs
-/// before it has their texts.
+/// first), province, district, field, exemplary first, then URL, so that facets come in
+/// long runs. Titles, bodies and summaries play no part: a caller can order its docs before
+/// it has their texts, and an edit of a title moves no doc (which would change the lists of
+/// every doc between its two places, and so most shards).
 pub fn doc_order(docs: &[OrderKey]) -> Vec<usize> {
     let metas: Vec<DocFacets<&str>> = docs.iter().map(OrderKey::facets).collect();
     let facets = Facets::new(&metas);
@@ -203,7 +201,6 @@ pub fn doc_order(docs: &[OrderKey]) -> Vec<usize> {
             none_last(f[3]),
             none_last(f[4]),
             1 - f[5],
-            vntext::collation_key(docs[i].title),
             &*docs[i].url,
         )
     });
