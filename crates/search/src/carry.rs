@@ -193,9 +193,10 @@ impl Carried {
         for &(new, old) in reused {
             renumber[old as usize] = new;
         }
-        // The earlier numbers of the docs left out or numbered otherwise now (an edit that
-        // moves a doc in the order moves those between its two places): a list with none of
-        // them and no posting added is carried as it is, without repacking.
+        // The earlier numbers of the docs left out or numbered otherwise now (a doc deleted,
+        // added, or moved to other facets moves those after it, or between its two places):
+        // a list with none of them and no posting added is carried as it is, without
+        // repacking.
         let moved: Vec<u32> = (0..self.count as u32)
             .filter(|&d| renumber[d as usize] != d)
             .collect();
@@ -445,14 +446,14 @@ mod tests {
         let (from_nothing, _, _) = build(&in_place, None);
         assert!(going_on == from_nothing, "edits in place, other files");
         // Edits one after the other, each build going on from the last (whose postings were
-        // partly the one before's): a title edited (the doc moves in the order, the count of
+        // partly the one before's): a year edited (the doc moves in the order, the count of
         // docs stays), a body losing its words, two gaining new words, then one losing its
         // new word again (gone from the index, its prefix's other terms unchanged).
         let mut chain = in_place.clone();
         let mut state_now = in_place_state;
         for (step, edited) in [1, 1, 2, 1].into_iter().enumerate() {
             match step {
-                0 => chain[300].title = format!("Ấp mới {}", chain[300].title),
+                0 => chain[300].year = Some(2019),
                 1 => chain[1500].body = "ngắn".into(),
                 2 => {
                     chain[900].body.push_str(" zzqa1");
@@ -469,8 +470,8 @@ mod tests {
             assert_eq!(going_on.len(), from_nothing.len(), "step {step}");
             state_now = next;
         }
-        // A summary edited, a title edited (the doc moves in the order), one deleted,
-        // one added in the middle of the order, one with new words never seen before.
+        // A summary edited, a title and summary edited, one deleted, one added in the
+        // middle of the order, one with new words never seen before.
         let mut after = before.clone();
         after[10].summary.push_str(" đã bổ sung");
         after[500] = doc(500, " mới hẳn");
