@@ -67,9 +67,16 @@ pub fn inputs(root: &Path, out: &Path, key: &str) -> Option<String> {
     entry_hash(&fs::metadata(exe).ok()?).hash(&mut h);
     let mut newest = None;
     for dir in ["content", "themes"] {
-        let t = tree(&root.join(dir)).ok()?;
-        t.hash.hash(&mut h);
-        newest = newest.max(t.newest);
+        match tree(&root.join(dir)) {
+            Ok(t) => {
+                t.hash.hash(&mut h);
+                newest = newest.max(t.newest);
+            }
+            // A site without its own themes uses the built-in one: an absent folder is an
+            // input like any other (it hashes as absent), not a reason to rebuild always.
+            Err(e) if e.kind() == io::ErrorKind::NotFound => "absent".hash(&mut h),
+            Err(_) => return None,
+        }
     }
     if is_racy(newest, started) {
         return None;
@@ -469,6 +476,19 @@ mod tests {
         let with_b = inputs(root, &out, "").unwrap();
         fs::remove_file(&b).unwrap();
         assert_ne!(inputs(root, &out, "").unwrap(), with_b, "a removed file");
+    }
+
+    #[test]
+    fn a_site_without_themes_has_a_fingerprint_that_sees_themes_come() {
+        let dir = site();
+        let root = dir.path();
+        let out = root.join("public");
+        fs::remove_dir_all(root.join("themes")).unwrap();
+        age_all(root);
+        let without = inputs(root, &out, "").expect("no themes folder: the built-in theme");
+        assert_eq!(inputs(root, &out, "").as_ref(), Some(&without));
+        fs::create_dir_all(root.join("themes")).unwrap();
+        assert_ne!(inputs(root, &out, "").as_ref(), Some(&without));
     }
 
     #[test]

@@ -386,8 +386,11 @@ pub fn build_with_progress(
     std::thread::spawn(move || drop(site));
     // Inputs computed before loading: a file edited during the build makes the next build a
     // full one. The output's fingerprint comes from what was written, or a walk when the
-    // previous output was kept as it was.
-    let output = written.or_else(|| fresh::output(&report.out));
+    // previous output was kept as it was; walked only when there is a fingerprint of the
+    // inputs to save it with (a national site's output is half a million entries).
+    let output = inputs
+        .as_ref()
+        .and_then(|_| written.or_else(|| fresh::output(&report.out)));
     if let (Some(inputs), Some(output)) = (inputs, output) {
         fresh::save(
             root,

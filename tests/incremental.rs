@@ -137,6 +137,31 @@ fn replace_in(path: &Path, from: &str, to: &str) {
 }
 
 #[test]
+fn a_site_without_a_themes_folder_is_found_unchanged_and_then_changed() {
+    // A site `dvk init` makes has no `themes/` (it uses the built-in theme): a second build
+    // with nothing edited must find nothing to do, and an edit must still be seen.
+    let dir = tempfile::tempdir().unwrap();
+    let (site, models) = sample_site(dir.path(), false);
+    settle(&site);
+    build(&site);
+    let out = dvk_ok(&site, &["build"]);
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(said.contains("Nothing changed"), "second build: {said}");
+    replace_in(&models[0], "title: ", "title: Mới — ");
+    settle(&site);
+    let out = dvk_ok(&site, &["build"]);
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(!said.contains("Nothing changed"), "after an edit: {said}");
+    let published = tree(&site.join("public"));
+    assert!(
+        published
+            .values()
+            .any(|b| String::from_utf8_lossy(b).contains("Mới — ")),
+        "the edited title is published"
+    );
+}
+
+#[test]
 fn every_kind_of_edit_rebuilt_in_place_gives_the_clean_build_and_rewrites_only_what_changed() {
     let dir = tempfile::tempdir().unwrap();
     let (site, models) = sample_site(dir.path(), true);

@@ -470,6 +470,7 @@ impl IndexBuilder {
                 );
             }
         };
+        lap("finish begins");
         if let Some(terms) = pending {
             merged.merge(terms);
         }

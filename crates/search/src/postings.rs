@@ -58,6 +58,11 @@ impl Packed {
         Packed { bytes, last, len }
     }
 
+    /// The last doc with a posting (0 when there is none).
+    pub(crate) fn last(&self) -> u32 {
+        self.last
+    }
+
     /// Bytes the packed postings take on the heap (capacity, not length).
     pub fn heap_bytes(&self) -> usize {
         self.bytes.capacity()
