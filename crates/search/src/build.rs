@@ -16,6 +16,7 @@ use crate::intern::{Fx, FxMap, Interner};
 pub use crate::order::{doc_order, OrderKey};
 use crate::order::{DocFacets, Facets};
 use crate::postings::Packed;
+use crate::reuse::{self, Payloads};
 use crate::text::TermScanner;
 use crate::{IndexFile, SearchDoc};
 
@@ -474,7 +475,9 @@ impl IndexBuilder {
         if let Some(terms) = pending {
             merged.merge(terms);
         }
-        if let Some(c) = carried {
+        let mut payloads = Payloads::default();
+        if let Some(mut c) = carried {
+            payloads = std::mem::take(&mut c.payloads);
             c.fold_into(
                 &reused,
                 &mut merged.term_postings,
@@ -482,22 +485,6 @@ impl IndexBuilder {
             );
             lap("postings of the unchanged docs carried over");
         }
-        let saved = match state {
-            Some(out) => carry::write(
-                out,
-                &carry::State {
-                    salt,
-                    keys: &keys,
-                    rows: &meta_rows,
-                    vocab: &analysis.interner.entries(),
-                    terms: &merged.term_postings,
-                    pairs: &merged.pair_postings,
-                },
-            ),
-            None => Ok(()),
-        };
-        drop(keys);
-        lap("state for the next build");
         if timing {
             let sizes = |p: &mut dyn Iterator<Item = &Packed>| {
                 p.fold((0, 0, 0), |(n, l, b), p| {
@@ -515,16 +502,13 @@ impl IndexBuilder {
             );
         }
         lap("terms and pairs of every doc");
-        let Merged {
-            term_postings,
-            pair_postings,
-            ..
-        } = merged;
         let n = doc_facets.len();
         // 3. The vocabulary in key order.
+        let state_vocab = state.as_ref().map(|_| analysis.interner.entries());
         let mut vocab = analysis.interner.into_vec();
         vocab.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         // Terms interned but found in no doc (those of abbreviations no text has).
+        let term_postings = &merged.term_postings;
         vocab.retain(|(_, id)| {
             term_postings
                 .get(*id as usize)
@@ -535,34 +519,67 @@ impl IndexBuilder {
             names[*id as usize] = s;
         }
         lap("vocabulary");
-        // 4. Term entries, prefix entries, then shards.
-        let mut entries = term_entries(&vocab, &term_postings, n);
+        // 4. Term and prefix entries; 5. phrase (adjacent pair) entries: each payload
+        // made, or taken from the earlier build when its lists are the same ([`reuse`]).
+        let hashes: Vec<u64> = term_postings.par_iter().map(reuse::list_hash).collect();
+        let mut entries = term_entries(&vocab, term_postings, n, &hashes, &payloads);
         lap("term and prefix entries");
-        let (vocab_shards, vocab_firsts) = shard(vocabulary_entries(&vocab, |id| {
-            term_postings[id as usize].len()
-        }));
-        drop(term_postings);
-        entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        let (word_shards, word_firsts) = shard(entries);
-
-        lap("term shards");
-        // 5. Phrase (adjacent pair) entries.
-        let pair_postings: Vec<(u64, Packed)> = pair_postings.into_iter().collect();
-        let mut pair_entries: Vec<(String, Vec<u8>)> = pair_postings
-            .into_par_iter()
-            .map(|(key, postings)| {
+        let mut pair_entries: Vec<(String, Vec<u8>, u64)> = merged
+            .pair_postings
+            .par_iter()
+            .map(|(&key, postings)| {
                 let a = names[(key >> 32) as usize];
                 let b = names[(key & 0xffff_ffff) as usize];
-                let mut payload = Vec::new();
-                encode_payload(
-                    &mut payload,
-                    &Payload::Lists(lists_of(postings.iter(), &BASE_LISTS)),
-                );
-                (format!("{a} {b}"), payload)
+                let cache = reuse::key(reuse::Kind::Pair, 0, [reuse::list_hash(postings)]);
+                let payload = payloads.get_or(cache, || {
+                    let mut payload = Vec::new();
+                    encode_payload(
+                        &mut payload,
+                        &Payload::Lists(lists_of(postings.iter(), &BASE_LISTS)),
+                    );
+                    payload
+                });
+                (format!("{a} {b}"), payload, cache)
             })
             .collect();
+        drop(payloads);
+        lap("phrase entries");
+        let saved = match (state, state_vocab) {
+            (Some(out), Some(vocab)) => {
+                let keyed: Vec<(u64, &[u8])> = entries
+                    .iter()
+                    .chain(&pair_entries)
+                    .map(|(_, payload, key)| (*key, payload.as_slice()))
+                    .collect();
+                carry::write(
+                    out,
+                    &carry::State {
+                        salt,
+                        keys: &keys,
+                        rows: &meta_rows,
+                        vocab: &vocab,
+                        terms: &merged.term_postings,
+                        pairs: &merged.pair_postings,
+                        payloads: &keyed,
+                    },
+                )
+            }
+            _ => Ok(()),
+        };
+        drop(keys);
+        lap("state for the next build");
+        let (vocab_shards, vocab_firsts) = shard(vocabulary_entries(&vocab, |id| {
+            merged.term_postings[id as usize].len()
+        }));
+        drop(merged);
+        let without_keys = |e: Vec<(String, Vec<u8>, u64)>| -> Vec<(String, Vec<u8>)> {
+            e.into_iter().map(|(k, p, _)| (k, p)).collect()
+        };
+        entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        let (word_shards, word_firsts) = shard(without_keys(entries));
+        lap("term shards");
         pair_entries.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        let (pair_shards, pair_firsts) = shard(pair_entries);
+        let (pair_shards, pair_firsts) = shard(without_keys(pair_entries));
 
         lap("phrase shards");
         // 6. Doc metadata shards.
@@ -654,14 +671,16 @@ fn term_entries(
     vocab: &[(Box<str>, u32)],
     term_postings: &[Packed],
     n: usize,
-) -> Vec<(String, Vec<u8>)> {
+    hashes: &[u64],
+    payloads: &Payloads,
+) -> Vec<(String, Vec<u8>, u64)> {
     let mut starts: Vec<usize> = (0..vocab.len())
         .filter(|&i| i == 0 || vocab[i].0.chars().next() != vocab[i - 1].0.chars().next())
         .collect();
     starts.push(vocab.len());
     starts
         .par_windows(2)
-        .map(|w| group_entries(&vocab[w[0]..w[1]], term_postings, n))
+        .map(|w| group_entries(&vocab[w[0]..w[1]], term_postings, n, hashes, payloads))
         .flatten_iter()
         .collect()
 }
@@ -671,26 +690,31 @@ fn group_entries(
     vocab: &[(Box<str>, u32)],
     term_postings: &[Packed],
     n: usize,
-) -> Vec<(String, Vec<u8>)> {
+    hashes: &[u64],
+    payloads: &Payloads,
+) -> Vec<(String, Vec<u8>, u64)> {
     let high_max = n / HIGH_MAX_SHARE;
-    let mut entries: Vec<(String, Vec<u8>)> = Vec::with_capacity(vocab.len() * 2);
-    let mut payload = Vec::new();
+    let mut entries: Vec<(String, Vec<u8>, u64)> = Vec::with_capacity(vocab.len() * 2);
     for (s, id) in vocab {
-        let postings = &term_postings[*id as usize];
-        let body_df = postings.iter().filter(|(_, m)| m & LIST_BODY != 0).count();
-        let bits: &[u8] = if body_df <= high_max {
-            &[LIST_TITLE, LIST_PLACE, LIST_META, LIST_BODY, LIST_BODY_HIGH]
-        } else {
-            &BASE_LISTS
-        };
-        payload.clear();
-        encode_payload(
-            &mut payload,
-            &Payload::Lists(lists_of(postings.iter(), bits)),
-        );
-        entries.push((s.to_string(), payload.clone()));
+        let cache = reuse::key(reuse::Kind::Term, n, [hashes[*id as usize]]);
+        let payload = payloads.get_or(cache, || {
+            let postings = &term_postings[*id as usize];
+            let body_df = postings.iter().filter(|(_, m)| m & LIST_BODY != 0).count();
+            let bits: &[u8] = if body_df <= high_max {
+                &[LIST_TITLE, LIST_PLACE, LIST_META, LIST_BODY, LIST_BODY_HIGH]
+            } else {
+                &BASE_LISTS
+            };
+            let mut payload = Vec::new();
+            encode_payload(
+                &mut payload,
+                &Payload::Lists(lists_of(postings.iter(), bits)),
+            );
+            payload
+        });
+        entries.push((s.to_string(), payload, cache));
     }
-    let mut acc: Vec<u8> = vec![0; n];
+    let mut acc: Vec<u8> = Vec::new();
     let mut touched: Vec<u32> = Vec::new();
     let mut union: Vec<(u32, u8)> = Vec::new();
     for (i, (term, _)) in vocab.iter().enumerate() {
@@ -704,43 +728,51 @@ fn group_entries(
             let key = format!("{p}{PREFIX_MARK}");
             if hi - i == 1 {
                 if &**term != p {
-                    payload.clear();
+                    let mut payload = Vec::new();
                     encode_payload(&mut payload, &Payload::Alias(term.to_string()));
-                    entries.push((key, payload.clone()));
+                    entries.push((key, payload, reuse::NONE));
                 }
                 continue;
             }
-            touched.clear();
-            for (_, id) in &vocab[i..hi] {
-                for (d, m) in term_postings[*id as usize].iter() {
-                    let slot = &mut acc[d as usize];
-                    if *slot == 0 {
-                        touched.push(d);
-                    }
-                    *slot |= m & 0x0f;
+            let members = vocab[i..hi].iter().map(|(_, id)| hashes[*id as usize]);
+            let cache = reuse::key(reuse::Kind::Prefix, n, members);
+            let payload = payloads.get_or(cache, || {
+                if acc.is_empty() {
+                    acc = vec![0; n];
                 }
-            }
-            union.clear();
-            if touched.len() > n / 16 {
-                for (d, slot) in acc.iter_mut().enumerate() {
-                    if *slot != 0 {
-                        union.push((d as u32, *slot));
-                        *slot = 0;
+                touched.clear();
+                for (_, id) in &vocab[i..hi] {
+                    for (d, m) in term_postings[*id as usize].iter() {
+                        let slot = &mut acc[d as usize];
+                        if *slot == 0 {
+                            touched.push(d);
+                        }
+                        *slot |= m & 0x0f;
                     }
                 }
-            } else {
-                touched.sort_unstable();
-                for &d in &touched {
-                    union.push((d, acc[d as usize]));
-                    acc[d as usize] = 0;
+                union.clear();
+                if touched.len() > n / 16 {
+                    for (d, slot) in acc.iter_mut().enumerate() {
+                        if *slot != 0 {
+                            union.push((d as u32, *slot));
+                            *slot = 0;
+                        }
+                    }
+                } else {
+                    touched.sort_unstable();
+                    for &d in &touched {
+                        union.push((d, acc[d as usize]));
+                        acc[d as usize] = 0;
+                    }
                 }
-            }
-            payload.clear();
-            encode_payload(
-                &mut payload,
-                &Payload::Lists(lists_of(union.iter().copied(), &BASE_LISTS)),
-            );
-            entries.push((key, payload.clone()));
+                let mut payload = Vec::new();
+                encode_payload(
+                    &mut payload,
+                    &Payload::Lists(lists_of(union.iter().copied(), &BASE_LISTS)),
+                );
+                payload
+            });
+            entries.push((key, payload, cache));
         }
     }
     entries

@@ -21,10 +21,11 @@ use xxhash_rust::xxh3::Xxh3;
 
 use crate::intern::FxMap;
 use crate::postings::Packed;
+use crate::reuse::Payloads;
 use crate::SearchDoc;
 
 /// First bytes of a saved state (and its format's version).
-const MAGIC: &[u8; 8] = b"dvkidx01";
+const MAGIC: &[u8; 8] = b"dvkidx02";
 
 /// The key of a doc: a hash of every field the index reads, each with its length, so that
 /// two docs with the same key are indexed alike.
@@ -76,6 +77,8 @@ pub(crate) struct Carried {
     /// Each doc's row of the metadata shards (its excerpt comes from its body, which a
     /// doc carried over may come without).
     rows: Vec<Box<[u8]>>,
+    /// The payloads of the earlier build's entries ([`crate::reuse`]).
+    pub(crate) payloads: Payloads,
 }
 
 /// Reads a saved state: a cursor over its bytes.
@@ -148,6 +151,9 @@ impl Carried {
             let key = r.u64()?;
             pairs.push((key, r.packed()?));
         }
+        let payloads_n = r.u32()? as usize;
+        let (payloads, used) = Payloads::read(r.0, payloads_n)?;
+        r.bytes(used)?;
         // Docs increase along a list (the state's hash vouches for its bytes), so its last
         // doc is its largest.
         let in_range = |p: &Packed| p.is_empty() || (p.last() as usize) < count;
@@ -162,6 +168,7 @@ impl Carried {
             terms,
             pairs,
             rows,
+            payloads,
         })
     }
 
@@ -280,6 +287,8 @@ pub(crate) struct State<'a> {
     pub(crate) vocab: &'a [(Box<str>, u32)],
     pub(crate) terms: &'a [Packed],
     pub(crate) pairs: &'a FxMap<u64, Packed>,
+    /// Each keyed entry's key and payload ([`crate::reuse`]).
+    pub(crate) payloads: &'a [(u64, &'a [u8])],
 }
 
 /// Writes `state`, then a hash of all of it.
@@ -302,6 +311,7 @@ fn write_parts(out: &mut dyn Write, state: &State) -> io::Result<()> {
         vocab,
         terms,
         pairs,
+        payloads,
     } = *state;
     let len = |n: usize| u32::try_from(n).map_err(|_| io::Error::other("too large"));
     let packed = |out: &mut dyn Write, p: &Packed| -> io::Result<()> {
@@ -336,7 +346,7 @@ fn write_parts(out: &mut dyn Write, state: &State) -> io::Result<()> {
         out.write_all(&key.to_le_bytes())?;
         packed(out, p)?;
     }
-    Ok(())
+    crate::reuse::write(out, payloads.iter().copied())
 }
 
 #[cfg(test)]
@@ -399,6 +409,30 @@ mod tests {
         let (files, saved) = b.finish_saving(&mut state);
         saved.unwrap();
         (files, state, carried)
+    }
+
+    #[test]
+    fn a_term_whose_docs_stay_is_made_again_when_the_doc_count_changes_its_lists() {
+        // 12 of 40 docs have a word three times (a high list's posting): more than a quarter
+        // of the docs, so it has no high list. 20 docs added after them in the order (an
+        // older year) leave its postings as they were but make it rare enough for one: its
+        // payload must be made again, not reused.
+        let with_word = |i: usize, year: i32| {
+            let mut d = doc(i, "");
+            d.year = Some(year);
+            if i < 12 {
+                d.body.push_str(" hiếmhoi hiếmhoi hiếmhoi");
+            }
+            d
+        };
+        let before: Vec<SearchDoc> = (0..40).map(|i| with_word(i, 2020)).collect();
+        let (_, state, _) = build(&before, None);
+        let mut after = before.clone();
+        after.extend((40..60).map(|i| with_word(i, 2010)));
+        let (going_on, _, carried) = build(&after, Some(&state));
+        assert_eq!(carried, before.len());
+        let (from_nothing, _, _) = build(&after, None);
+        assert!(going_on == from_nothing, "docs added after, other files");
     }
 
     #[test]

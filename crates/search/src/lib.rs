@@ -46,6 +46,7 @@ mod intern;
 mod order;
 pub mod postings;
 pub mod query;
+mod reuse;
 pub mod text;
 
 pub use abbrev::Abbreviations;
