@@ -502,13 +502,37 @@ impl IndexBuilder {
             );
         }
         lap("terms and pairs of every doc");
+        // The postings go to the state first, and are freed as the entries are made from
+        // them; the entries' payloads end the state ([`carry::Writing`]).
+        let mut saved = Ok(());
+        let writing = match state {
+            Some(out) => carry::write(
+                out,
+                &carry::State {
+                    salt,
+                    keys: &keys,
+                    rows: &meta_rows,
+                    vocab: &analysis.interner.entries(),
+                    terms: &merged.term_postings,
+                    pairs: &merged.pair_postings,
+                },
+            )
+            .map_err(|e| saved = Err(e))
+            .ok(),
+            None => None,
+        };
+        drop(keys);
+        lap("state for the next build");
+        let Merged {
+            term_postings,
+            pair_postings,
+            ..
+        } = merged;
         let n = doc_facets.len();
         // 3. The vocabulary in key order.
-        let state_vocab = state.as_ref().map(|_| analysis.interner.entries());
         let mut vocab = analysis.interner.into_vec();
         vocab.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         // Terms interned but found in no doc (those of abbreviations no text has).
-        let term_postings = &merged.term_postings;
         vocab.retain(|(_, id)| {
             term_postings
                 .get(*id as usize)
@@ -522,15 +546,19 @@ impl IndexBuilder {
         // 4. Term and prefix entries; 5. phrase (adjacent pair) entries: each payload
         // made, or taken from the earlier build when its lists are the same ([`reuse`]).
         let hashes: Vec<u64> = term_postings.par_iter().map(reuse::list_hash).collect();
-        let mut entries = term_entries(&vocab, term_postings, n, &hashes, &payloads);
+        let mut entries = term_entries(&vocab, &term_postings, n, &hashes, &payloads);
         lap("term and prefix entries");
-        let mut pair_entries: Vec<(String, Vec<u8>, u64)> = merged
-            .pair_postings
-            .par_iter()
-            .map(|(&key, postings)| {
+        let (vocab_shards, vocab_firsts) = shard(vocabulary_entries(&vocab, |id| {
+            term_postings[id as usize].len()
+        }));
+        drop(term_postings);
+        let pair_postings: Vec<(u64, Packed)> = pair_postings.into_iter().collect();
+        let mut pair_entries: Vec<(String, Vec<u8>, u64)> = pair_postings
+            .into_par_iter()
+            .map(|(key, postings)| {
                 let a = names[(key >> 32) as usize];
                 let b = names[(key & 0xffff_ffff) as usize];
-                let cache = reuse::key(reuse::Kind::Pair, 0, [reuse::list_hash(postings)]);
+                let cache = reuse::key(reuse::Kind::Pair, 0, [reuse::list_hash(&postings)]);
                 let payload = payloads.get_or(cache, || {
                     let mut payload = Vec::new();
                     encode_payload(
@@ -544,34 +572,11 @@ impl IndexBuilder {
             .collect();
         drop(payloads);
         lap("phrase entries");
-        let saved = match (state, state_vocab) {
-            (Some(out), Some(vocab)) => {
-                let keyed: Vec<(u64, &[u8])> = entries
-                    .iter()
-                    .chain(&pair_entries)
-                    .map(|(_, payload, key)| (*key, payload.as_slice()))
-                    .collect();
-                carry::write(
-                    out,
-                    &carry::State {
-                        salt,
-                        keys: &keys,
-                        rows: &meta_rows,
-                        vocab: &vocab,
-                        terms: &merged.term_postings,
-                        pairs: &merged.pair_postings,
-                        payloads: &keyed,
-                    },
-                )
-            }
-            _ => Ok(()),
-        };
-        drop(keys);
-        lap("state for the next build");
-        let (vocab_shards, vocab_firsts) = shard(vocabulary_entries(&vocab, |id| {
-            merged.term_postings[id as usize].len()
-        }));
-        drop(merged);
+        if let Some(w) = writing {
+            let keyed = entries.iter().chain(&pair_entries);
+            saved = w.finish(keyed.map(|(_, payload, key)| (*key, payload.as_slice())));
+        }
+        lap("state's payloads");
         let without_keys = |e: Vec<(String, Vec<u8>, u64)>| -> Vec<(String, Vec<u8>)> {
             e.into_iter().map(|(k, p, _)| (k, p)).collect()
         };

@@ -287,20 +287,34 @@ pub(crate) struct State<'a> {
     pub(crate) vocab: &'a [(Box<str>, u32)],
     pub(crate) terms: &'a [Packed],
     pub(crate) pairs: &'a FxMap<u64, Packed>,
-    /// Each keyed entry's key and payload ([`crate::reuse`]).
-    pub(crate) payloads: &'a [(u64, &'a [u8])],
 }
 
-/// Writes `state`, then a hash of all of it.
-pub(crate) fn write(out: &mut dyn Write, state: &State) -> io::Result<()> {
+/// A state being written: its postings are, its entries' payloads come next
+/// ([`Writing::finish`]), once the postings are freed.
+pub(crate) struct Writing<'a>(Summed<'a>);
+
+/// Starts writing `state` (all but the payloads of its entries).
+pub(crate) fn write<'a>(out: &'a mut dyn Write, state: &State) -> io::Result<Writing<'a>> {
     let mut summed = Summed {
         out,
         sum: Xxh3::new(),
     };
     write_parts(&mut summed, state)?;
-    let sum = summed.sum.digest();
-    summed.out.write_all(&sum.to_le_bytes())?;
-    summed.out.flush()
+    Ok(Writing(summed))
+}
+
+impl Writing<'_> {
+    /// Writes each keyed entry's key and payload ([`crate::reuse`]), then a hash of all
+    /// the state.
+    pub(crate) fn finish<'p>(
+        mut self,
+        payloads: impl Iterator<Item = (u64, &'p [u8])> + Clone,
+    ) -> io::Result<()> {
+        crate::reuse::write(&mut self.0, payloads)?;
+        let sum = self.0.sum.digest();
+        self.0.out.write_all(&sum.to_le_bytes())?;
+        self.0.out.flush()
+    }
 }
 
 fn write_parts(out: &mut dyn Write, state: &State) -> io::Result<()> {
@@ -311,7 +325,6 @@ fn write_parts(out: &mut dyn Write, state: &State) -> io::Result<()> {
         vocab,
         terms,
         pairs,
-        payloads,
     } = *state;
     let len = |n: usize| u32::try_from(n).map_err(|_| io::Error::other("too large"));
     let packed = |out: &mut dyn Write, p: &Packed| -> io::Result<()> {
@@ -346,7 +359,7 @@ fn write_parts(out: &mut dyn Write, state: &State) -> io::Result<()> {
         out.write_all(&key.to_le_bytes())?;
         packed(out, p)?;
     }
-    crate::reuse::write(out, payloads.iter().copied())
+    Ok(())
 }
 
 #[cfg(test)]

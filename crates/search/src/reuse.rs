@@ -94,20 +94,18 @@ impl Payloads {
     }
 }
 
-/// Writes the payloads of `entries` that have a key (those after the first of each key
-/// left out) as a state's last section: their count, then key, length and bytes of each.
+/// Writes the payloads of `entries` that have a key as a state's last section: their count,
+/// then key, length and bytes of each (a key met twice is read as the last of them; both
+/// have the same payload).
 pub(crate) fn write<'a>(
     out: &mut dyn std::io::Write,
-    entries: impl Iterator<Item = (u64, &'a [u8])>,
+    entries: impl Iterator<Item = (u64, &'a [u8])> + Clone,
 ) -> std::io::Result<()> {
     let too_large = |_| std::io::Error::other("too large");
-    let mut seen = std::collections::HashSet::new();
-    let kept: Vec<(u64, &[u8])> = entries
-        .filter(|(k, _)| *k != NONE && seen.insert(*k))
-        .collect();
-    let count = u32::try_from(kept.len()).map_err(too_large)?;
+    let keyed = entries.filter(|(k, _)| *k != NONE);
+    let count = u32::try_from(keyed.clone().count()).map_err(too_large)?;
     out.write_all(&count.to_le_bytes())?;
-    for (key, payload) in kept {
+    for (key, payload) in keyed {
         let len = u32::try_from(payload.len()).map_err(too_large)?;
         let mut head = [0u8; 12];
         head[..8].copy_from_slice(&key.to_le_bytes());
@@ -123,7 +121,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn payloads_round_trip_once_per_key() {
+    fn payloads_round_trip() {
         let entries: Vec<(u64, Vec<u8>)> = vec![
             (7, b"seven".to_vec()),
             (NONE, b"none".to_vec()),
