@@ -179,8 +179,12 @@ pub fn models_json(site: &Site, urls: &Urls) -> Vec<u8> {
 
 /// [`models_json`] into `w`, a model at a time.
 pub fn write_models_json(site: &Site, urls: &Urls, w: &mut dyn Write) -> io::Result<()> {
-    serde_json::to_writer_pretty(&mut *w, &Records { site, urls })?;
-    w.write_all(b"\n")
+    // A buffer of its own: the serializer's many small writes are then copies, not calls
+    // through `dyn Write` each.
+    let mut b = io::BufWriter::with_capacity(1 << 16, w);
+    serde_json::to_writer_pretty(&mut b, &Records { site, urls })?;
+    b.write_all(b"\n")?;
+    b.flush()
 }
 
 /// Every model as CSV with a header row; results as `label: value unit` joined by `; `.
