@@ -265,15 +265,59 @@ impl Carried {
 struct Summed<'a> {
     out: &'a mut dyn Write,
     sum: Xxh3,
+    /// Bytes not yet hashed and passed on: the state is written a few bytes at a time,
+    /// and each small write is then a copy, not a call through `dyn Write` and a hash
+    /// update of its own.
+    buf: Vec<u8>,
+}
+
+/// How many bytes [`Summed`] gathers before hashing and passing them on.
+const SUMMED_CHUNK: usize = 1 << 16;
+
+impl<'a> Summed<'a> {
+    fn new(out: &'a mut dyn Write) -> Self {
+        Summed {
+            out,
+            sum: Xxh3::new(),
+            buf: Vec::with_capacity(SUMMED_CHUNK),
+        }
+    }
+
+    /// Hashes and passes on what was gathered.
+    fn pass_on(&mut self) -> io::Result<()> {
+        self.sum.update(&self.buf);
+        let r = self.out.write_all(&self.buf);
+        self.buf.clear();
+        r
+    }
+
+    /// Passes everything on, then writes the hash of all of it (not itself hashed).
+    fn finish(mut self) -> io::Result<()> {
+        self.pass_on()?;
+        let sum = self.sum.digest();
+        self.out.write_all(&sum.to_le_bytes())?;
+        self.out.flush()
+    }
 }
 
 impl Write for Summed<'_> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        let n = self.out.write(buf)?;
-        self.sum.update(&buf[..n]);
-        Ok(n)
+        self.write_all(buf)?;
+        Ok(buf.len())
+    }
+    fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
+        if self.buf.len() + buf.len() > SUMMED_CHUNK {
+            self.pass_on()?;
+            if buf.len() > SUMMED_CHUNK {
+                self.sum.update(buf);
+                return self.out.write_all(buf);
+            }
+        }
+        self.buf.extend_from_slice(buf);
+        Ok(())
     }
     fn flush(&mut self) -> io::Result<()> {
+        self.pass_on()?;
         self.out.flush()
     }
 }
@@ -295,10 +339,7 @@ pub(crate) struct Writing<'a>(Summed<'a>);
 
 /// Starts writing `state` (all but the payloads of its entries).
 pub(crate) fn write<'a>(out: &'a mut dyn Write, state: &State) -> io::Result<Writing<'a>> {
-    let mut summed = Summed {
-        out,
-        sum: Xxh3::new(),
-    };
+    let mut summed = Summed::new(out);
     write_parts(&mut summed, state)?;
     Ok(Writing(summed))
 }
@@ -311,13 +352,11 @@ impl Writing<'_> {
         payloads: impl Iterator<Item = (u64, &'p [u8])> + Clone,
     ) -> io::Result<()> {
         crate::reuse::write(&mut self.0, payloads)?;
-        let sum = self.0.sum.digest();
-        self.0.out.write_all(&sum.to_le_bytes())?;
-        self.0.out.flush()
+        self.0.finish()
     }
 }
 
-fn write_parts(out: &mut dyn Write, state: &State) -> io::Result<()> {
+fn write_parts(out: &mut Summed, state: &State) -> io::Result<()> {
     let State {
         salt,
         keys,
@@ -327,7 +366,7 @@ fn write_parts(out: &mut dyn Write, state: &State) -> io::Result<()> {
         pairs,
     } = *state;
     let len = |n: usize| u32::try_from(n).map_err(|_| io::Error::other("too large"));
-    let packed = |out: &mut dyn Write, p: &Packed| -> io::Result<()> {
+    let packed = |out: &mut Summed, p: &Packed| -> io::Result<()> {
         let (bytes, last, count) = p.parts();
         out.write_all(&last.to_le_bytes())?;
         out.write_all(&count.to_le_bytes())?;

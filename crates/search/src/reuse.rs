@@ -98,7 +98,7 @@ impl Payloads {
 /// then key, length and bytes of each (a key met twice is read as the last of them; both
 /// have the same payload).
 pub(crate) fn write<'a>(
-    out: &mut dyn std::io::Write,
+    out: &mut impl std::io::Write,
     entries: impl Iterator<Item = (u64, &'a [u8])> + Clone,
 ) -> std::io::Result<()> {
     let too_large = |_| std::io::Error::other("too large");
