@@ -465,8 +465,12 @@ impl IndexBuilder {
         let timing = std::env::var_os("DVK_SEARCH_TIMING").is_some();
         let lap = |stage: &str| {
             if timing {
+                let rss = std::fs::read_to_string("/proc/self/statm")
+                    .ok()
+                    .and_then(|s| s.split_whitespace().nth(1)?.parse::<u64>().ok())
+                    .map_or(0, |pages| pages * 4096 >> 20);
                 eprintln!(
-                    "search index: {stage} at {:.3} s",
+                    "search index: {stage} at {:.3} s, {rss} MiB",
                     started.elapsed().as_secs_f64()
                 );
             }
@@ -552,6 +556,26 @@ impl IndexBuilder {
             term_postings[id as usize].len()
         }));
         drop(term_postings);
+        // The state ends with every keyed entry's payload: the terms' and prefixes' now, so
+        // that they are sharded (and their entries freed) before the phrases' are made, and
+        // the phrases' after (every phrase entry is keyed).
+        let mut writing = writing;
+        // Each entry freed as it is copied into its shard.
+        let without_keys = |e: Vec<(String, Vec<u8>, u64)>| e.into_iter().map(|(k, p, _)| (k, p));
+        if let Some(w) = writing.as_mut() {
+            let keyed = entries.iter().filter(|e| e.2 != reuse::NONE).count();
+            let r = w
+                .begin_payloads(keyed + pair_postings.len())
+                .and_then(|()| w.put(entries.iter().map(|(_, p, k)| (*k, p.as_slice()))));
+            if let Err(e) = r {
+                saved = Err(e);
+                writing = None;
+            }
+        }
+        lap("term and prefix payloads to the state");
+        entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        let (word_shards, word_firsts) = shard(without_keys(entries));
+        lap("term shards");
         let pair_postings: Vec<(u64, Packed)> = pair_postings.into_iter().collect();
         let mut pair_entries: Vec<(String, Vec<u8>, u64)> = pair_postings
             .into_par_iter()
@@ -572,17 +596,12 @@ impl IndexBuilder {
             .collect();
         drop(payloads);
         lap("phrase entries");
-        if let Some(w) = writing {
-            let keyed = entries.iter().chain(&pair_entries);
-            saved = w.finish(keyed.map(|(_, payload, key)| (*key, payload.as_slice())));
+        if let Some(mut w) = writing {
+            saved = w
+                .put(pair_entries.iter().map(|(_, p, k)| (*k, p.as_slice())))
+                .and_then(|()| w.finish());
         }
         lap("state's payloads");
-        let without_keys = |e: Vec<(String, Vec<u8>, u64)>| -> Vec<(String, Vec<u8>)> {
-            e.into_iter().map(|(k, p, _)| (k, p)).collect()
-        };
-        entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        let (word_shards, word_firsts) = shard(without_keys(entries));
-        lap("term shards");
         pair_entries.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
         let (pair_shards, pair_firsts) = shard(without_keys(pair_entries));
 

@@ -333,26 +333,49 @@ pub(crate) struct State<'a> {
     pub(crate) pairs: &'a FxMap<u64, Packed>,
 }
 
-/// A state being written: its postings are, its entries' payloads come next
-/// ([`Writing::finish`]), once the postings are freed.
-pub(crate) struct Writing<'a>(Summed<'a>);
+/// A state being written: its postings are, its entries' payloads come next, announced
+/// ([`Writing::begin_payloads`]) and given in batches ([`Writing::put`]) as the entries are
+/// made, so that the postings, then each batch's entries, can be freed in between.
+pub(crate) struct Writing<'a> {
+    out: Summed<'a>,
+    /// Payloads announced and not yet written.
+    left: usize,
+}
 
 /// Starts writing `state` (all but the payloads of its entries).
 pub(crate) fn write<'a>(out: &'a mut dyn Write, state: &State) -> io::Result<Writing<'a>> {
-    let mut summed = Summed::new(out);
-    write_parts(&mut summed, state)?;
-    Ok(Writing(summed))
+    let mut out = Summed::new(out);
+    write_parts(&mut out, state)?;
+    Ok(Writing { out, left: 0 })
 }
 
 impl Writing<'_> {
-    /// Writes each keyed entry's key and payload ([`crate::reuse`]), then a hash of all
-    /// the state.
-    pub(crate) fn finish<'p>(
-        mut self,
-        payloads: impl Iterator<Item = (u64, &'p [u8])> + Clone,
+    /// Announces the `count` keyed entries ([`crate::reuse`]) whose payloads end the state.
+    pub(crate) fn begin_payloads(&mut self, count: usize) -> io::Result<()> {
+        crate::reuse::write_count(&mut self.out, count)?;
+        self.left = count;
+        Ok(())
+    }
+
+    /// Writes the key and payload of each keyed entry of `entries`.
+    pub(crate) fn put<'p>(
+        &mut self,
+        entries: impl Iterator<Item = (u64, &'p [u8])>,
     ) -> io::Result<()> {
-        crate::reuse::write(&mut self.0, payloads)?;
-        self.0.finish()
+        let n = crate::reuse::write_entries(&mut self.out, entries)?;
+        self.left = self
+            .left
+            .checked_sub(n)
+            .ok_or_else(|| io::Error::other("more payloads than announced"))?;
+        Ok(())
+    }
+
+    /// Ends the state with a hash of all of it, once every announced payload is written.
+    pub(crate) fn finish(self) -> io::Result<()> {
+        if self.left != 0 {
+            return Err(io::Error::other("fewer payloads than announced"));
+        }
+        self.out.finish()
     }
 }
 

@@ -280,7 +280,9 @@ pub const SHARD_MAX: usize = 24 * 1024;
 /// the entry's size, drawn from a hash of its key (so about [`SHARD_EXTRA`] bytes more on
 /// average). An edit that changes a few entries changes their shards; the shards after them
 /// end where they ended before, so they keep their bytes and their names.
-pub(crate) fn shard(entries: Vec<(String, Vec<u8>)>) -> (Vec<Vec<u8>>, Vec<String>) {
+pub(crate) fn shard(
+    entries: impl IntoIterator<Item = (String, Vec<u8>)>,
+) -> (Vec<Vec<u8>>, Vec<String>) {
     let mut shards = Vec::new();
     let mut firsts = Vec::new();
     let mut w = ShardWriter::new();

@@ -94,26 +94,30 @@ impl Payloads {
     }
 }
 
-/// Writes the payloads of `entries` that have a key as a state's last section: their count,
-/// then key, length and bytes of each (a key met twice is read as the last of them; both
-/// have the same payload).
-pub(crate) fn write<'a>(
+/// Writes the start of a state's last section: how many payloads follow
+/// ([`write_entries`], in one or more batches).
+pub(crate) fn write_count(out: &mut impl std::io::Write, count: usize) -> std::io::Result<()> {
+    let count = u32::try_from(count).map_err(|_| std::io::Error::other("too large"))?;
+    out.write_all(&count.to_le_bytes())
+}
+
+/// Writes the payloads of `entries` that have a key: key, length and bytes of each (a key
+/// met twice is read as the last of them; both have the same payload). Returns how many.
+pub(crate) fn write_entries<'a>(
     out: &mut impl std::io::Write,
-    entries: impl Iterator<Item = (u64, &'a [u8])> + Clone,
-) -> std::io::Result<()> {
-    let too_large = |_| std::io::Error::other("too large");
-    let keyed = entries.filter(|(k, _)| *k != NONE);
-    let count = u32::try_from(keyed.clone().count()).map_err(too_large)?;
-    out.write_all(&count.to_le_bytes())?;
-    for (key, payload) in keyed {
-        let len = u32::try_from(payload.len()).map_err(too_large)?;
+    entries: impl Iterator<Item = (u64, &'a [u8])>,
+) -> std::io::Result<usize> {
+    let mut written = 0;
+    for (key, payload) in entries.filter(|(k, _)| *k != NONE) {
+        let len = u32::try_from(payload.len()).map_err(|_| std::io::Error::other("too large"))?;
         let mut head = [0u8; 12];
         head[..8].copy_from_slice(&key.to_le_bytes());
         head[8..].copy_from_slice(&len.to_le_bytes());
         out.write_all(&head)?;
         out.write_all(payload)?;
+        written += 1;
     }
-    Ok(())
+    Ok(written)
 }
 
 #[cfg(test)]
@@ -129,7 +133,11 @@ mod tests {
             (7, b"seven".to_vec()),
         ];
         let mut out = Vec::new();
-        write(&mut out, entries.iter().map(|(k, p)| (*k, p.as_slice()))).unwrap();
+        write_count(&mut out, 3).unwrap();
+        let pairs: Vec<(u64, &[u8])> = entries.iter().map(|(k, p)| (*k, p.as_slice())).collect();
+        let mut n = write_entries(&mut out, pairs[..2].iter().copied()).unwrap();
+        n += write_entries(&mut out, pairs[2..].iter().copied()).unwrap();
+        assert_eq!(n, 3);
         out.extend_from_slice(b"rest");
         let count = u32::from_le_bytes(out[..4].try_into().unwrap()) as usize;
         let (p, used) = Payloads::read(&out[4..], count).unwrap();
