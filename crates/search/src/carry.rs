@@ -631,4 +631,45 @@ mod tests {
         assert_eq!(carried, 0);
         assert!(files_bad == files);
     }
+
+    /// The payloads end the state in batches after their count: a state whose batches do
+    /// not add up to the count announced is refused when it is written, not saved wrong.
+    #[test]
+    fn payloads_written_in_batches_must_add_up_to_the_count_announced() {
+        let pairs = crate::intern::FxMap::default();
+        let state = super::State {
+            salt: 7,
+            keys: &[],
+            rows: &[],
+            vocab: &[],
+            terms: &[],
+            pairs: &pairs,
+        };
+        let payloads: [(u64, &[u8]); 3] = [(5, b"five"), (crate::reuse::NONE, b"none"), (6, b"")];
+        for (announced, batches, ok) in [(2, 2, true), (3, 2, false), (1, 2, false), (2, 1, false)]
+        {
+            let mut out = Vec::new();
+            let mut w = super::write(&mut out, &state).unwrap();
+            w.begin_payloads(announced).unwrap();
+            let mut result = Ok(());
+            for batch in payloads.chunks(2).take(batches) {
+                result = result.and_then(|()| w.put(batch.iter().copied()));
+            }
+            let result = result.and_then(|()| w.finish());
+            assert_eq!(
+                result.is_ok(),
+                ok,
+                "{announced} announced, {batches} batches"
+            );
+        }
+        // The state written right is read back, with its two payloads.
+        let mut out = Vec::new();
+        let mut w = super::write(&mut out, &state).unwrap();
+        w.begin_payloads(2).unwrap();
+        w.put(payloads[..2].iter().copied()).unwrap();
+        w.put(payloads[2..].iter().copied()).unwrap();
+        w.finish().unwrap();
+        let carried = super::Carried::read(&out, 7).expect("read back");
+        assert_eq!(carried.payloads.len(), 2);
+    }
 }
