@@ -465,12 +465,14 @@ impl IndexBuilder {
         let timing = std::env::var_os("DVK_SEARCH_TIMING").is_some();
         let lap = |stage: &str| {
             if timing {
+                // The resident memory now, where the system tells it (Linux).
                 let rss = std::fs::read_to_string("/proc/self/statm")
                     .ok()
                     .and_then(|s| s.split_whitespace().nth(1)?.parse::<u64>().ok())
-                    .map_or(0, |pages| pages * 4096 >> 20);
+                    .map(|pages| format!(", {} MiB", (pages * 4096) >> 20))
+                    .unwrap_or_default();
                 eprintln!(
-                    "search index: {stage} at {:.3} s, {rss} MiB",
+                    "search index: {stage} at {:.3} s{rss}",
                     started.elapsed().as_secs_f64()
                 );
             }
@@ -509,7 +511,7 @@ impl IndexBuilder {
         // The postings go to the state first, and are freed as the entries are made from
         // them; the entries' payloads end the state ([`carry::Writing`]).
         let mut saved = Ok(());
-        let writing = match state {
+        let mut writing = match state {
             Some(out) => carry::write(
                 out,
                 &carry::State {
@@ -559,7 +561,6 @@ impl IndexBuilder {
         // The state ends with every keyed entry's payload: the terms' and prefixes' now, so
         // that they are sharded (and their entries freed) before the phrases' are made, and
         // the phrases' after (every phrase entry is keyed).
-        let mut writing = writing;
         // Each entry freed as it is copied into its shard.
         let without_keys = |e: Vec<(String, Vec<u8>, u64)>| e.into_iter().map(|(k, p, _)| (k, p));
         if let Some(w) = writing.as_mut() {

@@ -262,64 +262,42 @@ impl Carried {
 }
 
 /// A writer that hashes what goes through it.
-struct Summed<'a> {
+struct Summing<'a> {
     out: &'a mut dyn Write,
     sum: Xxh3,
-    /// Bytes not yet hashed and passed on: the state is written a few bytes at a time,
-    /// and each small write is then a copy, not a call through `dyn Write` and a hash
-    /// update of its own.
-    buf: Vec<u8>,
 }
 
-/// How many bytes [`Summed`] gathers before hashing and passing them on.
-const SUMMED_CHUNK: usize = 1 << 16;
-
-impl<'a> Summed<'a> {
-    fn new(out: &'a mut dyn Write) -> Self {
-        Summed {
-            out,
-            sum: Xxh3::new(),
-            buf: Vec::with_capacity(SUMMED_CHUNK),
-        }
-    }
-
-    /// Hashes and passes on what was gathered.
-    fn pass_on(&mut self) -> io::Result<()> {
-        self.sum.update(&self.buf);
-        let r = self.out.write_all(&self.buf);
-        self.buf.clear();
-        r
-    }
-
-    /// Passes everything on, then writes the hash of all of it (not itself hashed).
-    fn finish(mut self) -> io::Result<()> {
-        self.pass_on()?;
-        let sum = self.sum.digest();
-        self.out.write_all(&sum.to_le_bytes())?;
-        self.out.flush()
-    }
-}
-
-impl Write for Summed<'_> {
+impl Write for Summing<'_> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.write_all(buf)?;
-        Ok(buf.len())
-    }
-    fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
-        if self.buf.len() + buf.len() > SUMMED_CHUNK {
-            self.pass_on()?;
-            if buf.len() > SUMMED_CHUNK {
-                self.sum.update(buf);
-                return self.out.write_all(buf);
-            }
-        }
-        self.buf.extend_from_slice(buf);
-        Ok(())
+        let n = self.out.write(buf)?;
+        self.sum.update(&buf[..n]);
+        Ok(n)
     }
     fn flush(&mut self) -> io::Result<()> {
-        self.pass_on()?;
         self.out.flush()
     }
+}
+
+/// [`Summing`] behind a buffer: the state is written a few bytes at a time, and each small
+/// write is then a copy, not a call through `dyn Write` and a hash update of its own.
+type Summed<'a> = io::BufWriter<Summing<'a>>;
+
+fn summed(out: &mut dyn Write) -> Summed<'_> {
+    io::BufWriter::with_capacity(
+        1 << 16,
+        Summing {
+            out,
+            sum: Xxh3::new(),
+        },
+    )
+}
+
+/// Passes everything on, then writes the hash of all of it (not itself hashed).
+fn finish_summed(out: Summed) -> io::Result<()> {
+    let inner = out.into_inner().map_err(io::IntoInnerError::into_error)?;
+    let sum = inner.sum.digest();
+    inner.out.write_all(&sum.to_le_bytes())?;
+    inner.out.flush()
 }
 
 /// What a build saves for the next (see the module's docs): the docs' `keys` and metadata
@@ -344,7 +322,7 @@ pub(crate) struct Writing<'a> {
 
 /// Starts writing `state` (all but the payloads of its entries).
 pub(crate) fn write<'a>(out: &'a mut dyn Write, state: &State) -> io::Result<Writing<'a>> {
-    let mut out = Summed::new(out);
+    let mut out = summed(out);
     write_parts(&mut out, state)?;
     Ok(Writing { out, left: 0 })
 }
@@ -375,7 +353,7 @@ impl Writing<'_> {
         if self.left != 0 {
             return Err(io::Error::other("fewer payloads than announced"));
         }
-        self.out.finish()
+        finish_summed(self.out)
     }
 }
 
