@@ -382,14 +382,13 @@ impl<'a> Renderer<'a> {
         report.search_carried = index.carried();
         let ((), other_pages) = rayon::join(
             || {
-                search_state::finish(self.root, index, sink.is_output())
-                    .par_iter()
-                    .for_each(|f| {
-                        self.write(sink, &f.path, &f.bytes);
-                        if let Some(name) = self.assets.renamed(&f.path) {
-                            self.write(sink, name, &f.bytes);
-                        }
-                    })
+                // Each file written as it is made: the shards are never all in memory.
+                search_state::finish(self.root, index, sink.is_output(), &mut |f| {
+                    self.write(sink, &f.path, &f.bytes);
+                    if let Some(name) = self.assets.renamed(&f.path) {
+                        self.write(sink, name, &f.bytes);
+                    }
+                })
             },
             || self.render_jobs(&other_jobs, sink).0,
         );

@@ -27,33 +27,35 @@ pub(super) fn resume(
     )
 }
 
-/// The index's files; when `save`, its state is saved for the next build (written beside,
-/// then renamed over the old one, so that a build stopped half-way leaves the old state).
+/// Hands each of the index's files to `out` as it is made; when `save`, its state is saved
+/// for the next build (written beside, then renamed over the old one, so that a build
+/// stopped half-way leaves the old state).
 pub(super) fn finish(
     root: &Path,
     index: dvk_search::IndexBuilder,
     save: bool,
-) -> Vec<dvk_search::IndexFile> {
-    if !save {
-        return index.finish();
-    }
-    let target = path(root);
-    let tmp = target.with_file_name(format!(".search-index.{}.tmp", std::process::id()));
-    let file = target
-        .parent()
-        .and_then(|dir| fs::create_dir_all(dir).ok())
-        .and_then(|()| fs::File::create(&tmp).ok());
-    let Some(file) = file else {
-        return index.finish();
+    out: &mut dyn FnMut(dvk_search::IndexFile),
+) {
+    let file = save
+        .then(|| {
+            let target = path(root);
+            let tmp = target.with_file_name(format!(".search-index.{}.tmp", std::process::id()));
+            let dir = target.parent()?;
+            fs::create_dir_all(dir).ok()?;
+            Some((fs::File::create(&tmp).ok()?, tmp, target))
+        })
+        .flatten();
+    let Some((file, tmp, target)) = file else {
+        index.finish().into_iter().for_each(out);
+        return;
     };
-    let mut out = BufWriter::with_capacity(1 << 20, file);
-    let (files, saved) = index.finish_saving(&mut out);
-    let kept = saved
-        .and_then(|()| out.flush())
+    let mut state = BufWriter::with_capacity(1 << 20, file);
+    let kept = index
+        .finish_saving(&mut state, out)
+        .and_then(|()| state.flush())
         .and_then(|()| fs::rename(&tmp, &target));
     if kept.is_err() {
         // The old state, if any, stays: still true of the docs it lists.
         let _ = fs::remove_file(&tmp);
     }
-    files
 }

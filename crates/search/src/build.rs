@@ -11,7 +11,7 @@ use crate::carry::{self, Carried};
 use crate::codec::{
     encode_payload, shard, Payload, LIST_BODY, LIST_BODY_HIGH, LIST_META, LIST_PLACE, LIST_TITLE,
 };
-use crate::files::{compact_js, excerpt_source, runs, shard_path, shard_tag, TAG_LEN};
+use crate::files::{compact_js, excerpt_source, runs, shard_path, shard_tag};
 use crate::intern::{Fx, FxMap, Interner};
 pub use crate::order::{doc_order, OrderKey};
 use crate::order::{DocFacets, Facets};
@@ -428,26 +428,32 @@ impl IndexBuilder {
         }
     }
 
-    /// Every file of the index (see the crate docs for the layout).
+    /// Every file of the index (see the crate docs for the layout), the manifest first.
     pub fn finish(self) -> Vec<IndexFile> {
-        self.finish_writing(None).0
+        let mut files = Vec::new();
+        let _ = self.finish_writing(None, &mut |f| files.push(f));
+        files.sort_by_key(|f| f.path != MANIFEST);
+        files
     }
 
-    /// [`IndexBuilder::finish`], also writing to `state` what the next build of the same
+    /// Hands every file of the index to `out` as it is made (the shards are never all in
+    /// memory), the manifest last, and writes to `state` what the next build of the same
     /// site can go on from ([`IndexBuilder::resume`]). A failed write is not an error of
-    /// the build (the state is a cache): it is returned beside the files, for the caller
-    /// to throw away what it wrote.
+    /// the build (the state is a cache): it is returned, for the caller to throw away what
+    /// it wrote.
     pub fn finish_saving(
         self,
         state: &mut dyn std::io::Write,
-    ) -> (Vec<IndexFile>, std::io::Result<()>) {
-        self.finish_writing(Some(state))
+        out: &mut dyn FnMut(IndexFile),
+    ) -> std::io::Result<()> {
+        self.finish_writing(Some(state), out)
     }
 
     fn finish_writing(
         self,
         state: Option<&mut dyn std::io::Write>,
-    ) -> (Vec<IndexFile>, std::io::Result<()>) {
+        out: &mut dyn FnMut(IndexFile),
+    ) -> std::io::Result<()> {
         let IndexBuilder {
             analysis,
             mut merged,
@@ -554,9 +560,11 @@ impl IndexBuilder {
         let hashes: Vec<u64> = term_postings.par_iter().map(reuse::list_hash).collect();
         let mut entries = term_entries(&vocab, &term_postings, n, &hashes, &payloads);
         lap("term and prefix entries");
-        let (vocab_shards, vocab_firsts) = shard(vocabulary_entries(&vocab, |id| {
-            term_postings[id as usize].len()
-        }));
+        let mut vocab_shards = Named::new("vocab");
+        let vocab_firsts = shard(
+            vocabulary_entries(&vocab, |id| term_postings[id as usize].len()),
+            &mut |bytes| vocab_shards.put(bytes, out),
+        );
         drop(term_postings);
         // The state ends with every keyed entry's payload: the terms' and prefixes' now, so
         // that they are sharded (and their entries freed) before the phrases' are made, and
@@ -575,7 +583,10 @@ impl IndexBuilder {
         }
         lap("term and prefix payloads to the state");
         entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        let (word_shards, word_firsts) = shard(without_keys(entries));
+        let mut word_shards = Named::new("w");
+        let word_firsts = shard(without_keys(entries), &mut |bytes| {
+            word_shards.put(bytes, out)
+        });
         lap("term shards");
         let pair_postings: Vec<(u64, Packed)> = pair_postings.into_iter().collect();
         let mut pair_entries: Vec<(String, Vec<u8>, u64)> = pair_postings
@@ -604,12 +615,15 @@ impl IndexBuilder {
         }
         lap("state's payloads");
         pair_entries.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        let (pair_shards, pair_firsts) = shard(without_keys(pair_entries));
+        let mut pair_shards = Named::new("p");
+        let pair_firsts = shard(without_keys(pair_entries), &mut |bytes| {
+            pair_shards.put(bytes, out)
+        });
 
         lap("phrase shards");
         // 6. Doc metadata shards.
         // Each row is freed once copied into its shard.
-        let mut meta_shards: Vec<Vec<u8>> = Vec::with_capacity(n.div_ceil(META_DOCS));
+        let mut meta_shards = Named::new("m");
         let mut rows = meta_rows.into_iter().peekable();
         while rows.peek().is_some() {
             let mut shard = vec![b'['];
@@ -620,16 +634,11 @@ impl IndexBuilder {
                 shard.extend_from_slice(&row);
             }
             shard.push(b']');
-            meta_shards.push(shard);
+            meta_shards.put(shard, out);
         }
 
         lap("metadata shards");
-        // 7. Each shard's tag, then the manifest.
-        const SPACES: [&str; 4] = ["w", "p", "m", "vocab"];
-        let tags: Vec<String> = [&word_shards, &pair_shards, &meta_shards, &vocab_shards]
-            .par_iter()
-            .map(|group| group.par_iter().map(|s| shard_tag(s)).collect())
-            .collect();
+        // 7. The manifest: each space's first keys and shard tags.
         let facets = Facets::new(&doc_facets);
         let facet_rows: Vec<[usize; 6]> = doc_facets.iter().map(|d| facets.row(d)).collect();
         let col = |c: usize| runs(facet_rows.iter().map(move |r| r[c]));
@@ -641,7 +650,10 @@ impl IndexBuilder {
             "w": word_firsts,
             "p": pair_firsts,
             "vocab": vocab_firsts,
-            "tags": {"w": tags[0], "p": tags[1], "m": tags[2], "vocab": tags[3]},
+            "tags": {
+                "w": word_shards.tags, "p": pair_shards.tags,
+                "m": meta_shards.tags, "vocab": vocab_shards.tags,
+            },
             "aliased": aliased,
             "years": facets.years,
             "provinces": facets.provinces.iter().map(|p| json!([vntext::nfc(p), vntext::slugify(p)])).collect::<Vec<_>>(),
@@ -652,34 +664,52 @@ impl IndexBuilder {
                 "district": col(3), "field": col(4), "exemplary": col(5),
             },
         });
-        let mut files =
-            Vec::with_capacity(word_shards.len() + pair_shards.len() + meta_shards.len() + 3);
-        files.push(IndexFile {
-            path: "tim-kiem/index.json".into(),
-            bytes: serde_json::to_vec(&manifest).unwrap_or_default(),
-        });
-        files.push(IndexFile {
+        out(IndexFile {
             path: "tim-kiem/search.js".into(),
             bytes: compact_js(crate::CLIENT_JS).into_bytes(),
         });
-        files.push(IndexFile {
+        out(IndexFile {
             path: "tim-kiem/search.css".into(),
             bytes: crate::CLIENT_CSS.as_bytes().to_vec(),
         });
-        for ((space, shards), tags) in SPACES
-            .iter()
-            .zip([word_shards, pair_shards, meta_shards, vocab_shards])
-            .zip(&tags)
-        {
-            for (i, s) in shards.into_iter().enumerate() {
-                files.push(IndexFile {
-                    path: shard_path(space, i, &tags[i * TAG_LEN..(i + 1) * TAG_LEN]),
-                    bytes: s,
-                });
-            }
-        }
+        out(IndexFile {
+            path: MANIFEST.into(),
+            bytes: serde_json::to_vec(&manifest).unwrap_or_default(),
+        });
         lap("files");
-        (files, saved)
+        saved
+    }
+}
+
+/// The path of an index's manifest.
+const MANIFEST: &str = "tim-kiem/index.json";
+
+/// The shards of one space (`w`, `p`, `m`, `vocab`) as they are handed on: each named by
+/// its number and tag ([`shard_path`]), the tags kept in order for the manifest.
+struct Named {
+    space: &'static str,
+    count: usize,
+    tags: String,
+}
+
+impl Named {
+    fn new(space: &'static str) -> Named {
+        Named {
+            space,
+            count: 0,
+            tags: String::new(),
+        }
+    }
+
+    /// Hands the next shard of this space to `out`.
+    fn put(&mut self, bytes: Vec<u8>, out: &mut dyn FnMut(IndexFile)) {
+        let tag = shard_tag(&bytes);
+        out(IndexFile {
+            path: shard_path(self.space, self.count, &tag),
+            bytes,
+        });
+        self.tags.push_str(&tag);
+        self.count += 1;
     }
 }
 

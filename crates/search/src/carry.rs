@@ -459,8 +459,8 @@ mod tests {
         }
         let carried = b.carried();
         let mut state = Vec::new();
-        let (files, saved) = b.finish_saving(&mut state);
-        saved.unwrap();
+        let mut files = Vec::new();
+        b.finish_saving(&mut state, &mut |f| files.push(f)).unwrap();
         (files, state, carried)
     }
 
@@ -519,8 +519,9 @@ mod tests {
         b.add_keyed(keyed);
         assert_eq!(b.carried(), before.len());
         let mut state = Vec::new();
-        let (bodiless, saved) = b.finish_saving(&mut state);
-        saved.unwrap();
+        let mut bodiless = Vec::new();
+        b.finish_saving(&mut state, &mut |f| bodiless.push(f))
+            .unwrap();
         assert!(
             bodiless == first,
             "docs carried without their bodies, other files"

@@ -272,8 +272,9 @@ const SHARD_EXTRA: usize = 4 * 1024;
 /// Most size of a shard, in bytes, unless one entry alone is larger.
 pub const SHARD_MAX: usize = 24 * 1024;
 
-/// Splits sorted (key, payload) entries into shards of about 12 KB. Returns the shards' bytes
-/// and their first keys. Takes the entries, each freed once copied into its shard.
+/// Splits sorted (key, payload) entries into shards of about 12 KB, each handed to `emit`
+/// as soon as it is whole (so the shards of an index are never all in memory). Returns the
+/// shards' first keys. Takes the entries, each freed once copied into its shard.
 ///
 /// Where a shard ends is decided by its entries, not by a running count from the first
 /// shard: past [`SHARD_MIN`] bytes, a shard ends before an entry with a chance proportional to
@@ -282,22 +283,22 @@ pub const SHARD_MAX: usize = 24 * 1024;
 /// end where they ended before, so they keep their bytes and their names.
 pub(crate) fn shard(
     entries: impl IntoIterator<Item = (String, Vec<u8>)>,
-) -> (Vec<Vec<u8>>, Vec<String>) {
-    let mut shards = Vec::new();
+    emit: &mut dyn FnMut(Vec<u8>),
+) -> Vec<String> {
     let mut firsts = Vec::new();
     let mut w = ShardWriter::new();
     for (key, payload) in entries {
         if !w.is_empty() && ends_before(w.len(), &key, payload.len()) {
             firsts.push(w.first_key().unwrap_or_default().to_owned());
-            shards.push(std::mem::take(&mut w).finish());
+            emit(std::mem::take(&mut w).finish());
         }
         w.push(&key, &payload);
     }
     if !w.is_empty() {
         firsts.push(w.first_key().unwrap_or_default().to_owned());
-        shards.push(w.finish());
+        emit(w.finish());
     }
-    (shards, firsts)
+    firsts
 }
 
 /// Whether a shard of `len` bytes ends before the entry `key` with a payload of
