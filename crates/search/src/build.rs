@@ -920,6 +920,47 @@ mod tests {
     }
 
     #[test]
+    fn files_are_handed_on_as_made_and_the_manifest_last_names_them_all() {
+        let mut b = IndexBuilder::new();
+        b.add(docs(2000));
+        let mut state = Vec::new();
+        let mut order = Vec::new();
+        b.finish_saving(&mut state, &mut |f| order.push(f)).unwrap();
+        let (manifest, shards) = order.split_last().unwrap();
+        assert_eq!(manifest.path, MANIFEST, "the manifest comes last");
+        let m: serde_json::Value = serde_json::from_slice(&manifest.bytes).unwrap();
+        let handed: std::collections::HashSet<&str> =
+            shards.iter().map(|f| f.path.as_str()).collect();
+        let mut named = 0;
+        for space in ["w", "p", "m", "vocab"] {
+            let count = m["tags"][space].as_str().unwrap().len() / crate::files::TAG_LEN;
+            assert!(count > 0, "space {space} has shards");
+            for n in 0..count {
+                let tag = crate::files::tag_in(&m, space, n).unwrap();
+                let path = shard_path(space, n, &tag);
+                assert!(
+                    handed.contains(path.as_str()),
+                    "{path} named, not handed on"
+                );
+                named += 1;
+            }
+        }
+        // The shards and the client's two files: nothing else, nothing twice.
+        assert_eq!(handed.len(), shards.len(), "a file handed on twice");
+        assert_eq!(shards.len(), named + 2);
+        // The same files as the whole index at once, the manifest first there.
+        let mut b = IndexBuilder::new();
+        b.add(docs(2000));
+        let whole = b.finish();
+        assert_eq!(whole[0].path, MANIFEST);
+        let mut a: Vec<_> = order.iter().map(|f| (&f.path, &f.bytes)).collect();
+        let mut w: Vec<_> = whole.iter().map(|f| (&f.path, &f.bytes)).collect();
+        a.sort();
+        w.sort();
+        assert!(a == w, "other files when handed on one by one");
+    }
+
+    #[test]
     fn an_edit_renames_only_the_shards_it_changed() {
         edit_renames_few_shards(|d| d.summary = "tóm tắt đã sửa: hợp tác xã".into());
         // A title that sorts elsewhere (docs are not numbered by title, so no doc moves).
