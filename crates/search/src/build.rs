@@ -558,14 +558,15 @@ impl IndexBuilder {
         // 4. Term and prefix entries; 5. phrase (adjacent pair) entries: each payload
         // made, or taken from the earlier build when its lists are the same ([`reuse`]).
         let hashes: Vec<u64> = term_postings.par_iter().map(reuse::list_hash).collect();
-        let mut entries = term_entries(&vocab, &term_postings, n, &hashes, &payloads);
+        let lens: Vec<usize> = term_postings.iter().map(Packed::len).collect();
+        // The postings are handed to the entries' groups, each freed when its group is done.
+        let mut entries = term_entries(&vocab, term_postings, n, &hashes, &payloads);
         lap("term and prefix entries");
         let mut vocab_shards = Named::new("vocab");
         let vocab_firsts = shard(
-            vocabulary_entries(&vocab, |id| term_postings[id as usize].len()),
+            vocabulary_entries(&vocab, |id| lens[id as usize]),
             &mut |bytes| vocab_shards.put(bytes, out),
         );
-        drop(term_postings);
         // The state ends with every keyed entry's payload: the terms' and prefixes' now, so
         // that they are sharded (and their entries freed) before the phrases' are made, and
         // the phrases' after (every phrase entry is keyed).
@@ -724,7 +725,7 @@ const VOCAB_MAX: usize = 3000;
 /// group is made on its own, in parallel.
 fn term_entries(
     vocab: &[(Box<str>, u32)],
-    term_postings: &[Packed],
+    mut term_postings: Vec<Packed>,
     n: usize,
     hashes: &[u64],
     payloads: &Payloads,
@@ -733,27 +734,40 @@ fn term_entries(
         .filter(|&i| i == 0 || vocab[i].0.chars().next() != vocab[i - 1].0.chars().next())
         .collect();
     starts.push(vocab.len());
-    starts
-        .par_windows(2)
-        .map(|w| group_entries(&vocab[w[0]..w[1]], term_postings, n, hashes, payloads))
+    // Each group owns its terms' postings (in its order), freed when its entries are made:
+    // the entries grow as the postings go.
+    let groups: Vec<(&[(Box<str>, u32)], Vec<Packed>)> = starts
+        .windows(2)
+        .map(|w| {
+            let terms = &vocab[w[0]..w[1]];
+            let postings = terms
+                .iter()
+                .map(|(_, id)| std::mem::take(&mut term_postings[*id as usize]))
+                .collect();
+            (terms, postings)
+        })
+        .collect();
+    drop(term_postings);
+    groups
+        .into_par_iter()
+        .map(|(terms, postings)| group_entries(terms, postings, n, hashes, payloads))
         .flatten_iter()
         .collect()
 }
 
-/// [`term_entries`] of one group of terms.
+/// [`term_entries`] of one group of terms, `postings` theirs in the same order.
 fn group_entries(
     vocab: &[(Box<str>, u32)],
-    term_postings: &[Packed],
+    postings: Vec<Packed>,
     n: usize,
     hashes: &[u64],
     payloads: &Payloads,
 ) -> Vec<(String, Vec<u8>, u64)> {
     let high_max = n / HIGH_MAX_SHARE;
     let mut entries: Vec<(String, Vec<u8>, u64)> = Vec::with_capacity(vocab.len() * 2);
-    for (s, id) in vocab {
+    for ((s, id), postings) in vocab.iter().zip(&postings) {
         let cache = reuse::key(reuse::Kind::Term, n, [hashes[*id as usize]]);
         let payload = payloads.get_or(cache, || {
-            let postings = &term_postings[*id as usize];
             let body_df = postings.iter().filter(|(_, m)| m & LIST_BODY != 0).count();
             let bits: &[u8] = if body_df <= high_max {
                 &[LIST_TITLE, LIST_PLACE, LIST_META, LIST_BODY, LIST_BODY_HIGH]
@@ -796,8 +810,8 @@ fn group_entries(
                     acc = vec![0; n];
                 }
                 touched.clear();
-                for (_, id) in &vocab[i..hi] {
-                    for (d, m) in term_postings[*id as usize].iter() {
+                for list in &postings[i..hi] {
+                    for (d, m) in list.iter() {
                         let slot = &mut acc[d as usize];
                         if *slot == 0 {
                             touched.push(d);
