@@ -6,27 +6,21 @@
 static GLOBAL: dvk::alloc::Mimalloc = dvk::alloc::Mimalloc;
 
 /// mimalloc commits each new arena eagerly, which at 10,000 models keeps ~35 MiB more
-/// resident (334 vs 300 MiB peak) for no measurable speed; and it keeps freed memory for a
-/// second before giving it back (v3's purge delay), which at 200,000 models kept ~50-80 MiB
-/// more at the peak, when the search index's entries are made as its postings are freed:
-/// 100 ms gives it back in time. (Purging at once was tried too: it cost 0.7-1.4 s of
-/// kernel time per 10k build in page faults and TLB flushes.) The options must be set
-/// before mimalloc makes its first arena, so this runs as an early constructor, before
-/// `main` and before mimalloc's own initialisation.
+/// resident (334 vs 300 MiB peak) for no measurable speed. The option must be set before
+/// mimalloc makes its first arena, so this runs as an early constructor, before `main` and
+/// before mimalloc's own initialisation. (Purging freed memory at once was tried too: it
+/// cost 0.7-1.4 s of kernel time per 10k build in page faults and TLB flushes; after 100 ms
+/// instead of v3's 1 s, 25 MiB less at the peak of a 200k build but ~5 % more time per
+/// edit at 30k, in kernel time: not taken.)
 /// An ELF constructor (`.init_array`) exists on Linux only here; elsewhere mimalloc keeps its
 /// default (eager commit), which costs memory, not correctness.
 #[cfg(target_os = "linux")]
 extern "C" fn tune_allocator() {
-    // Option numbers of `mi_option_arena_eager_commit` and `mi_option_purge_delay` in
-    // mimalloc v3's `mi_option_e` (the -sys crate does not name them).
+    // Option number of `mi_option_arena_eager_commit` in mimalloc v3's `mi_option_e`
+    // (the -sys crate does not name it).
     const ARENA_EAGER_COMMIT: libmimalloc_sys::mi_option_t = 4;
-    const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
-    // SAFETY: plain option setters, called once before any thread exists. The delay is a
-    // default: `MIMALLOC_PURGE_DELAY` still sets it.
-    unsafe {
-        libmimalloc_sys::mi_option_set(ARENA_EAGER_COMMIT, 0);
-        libmimalloc_sys::mi_option_set_default(PURGE_DELAY, 100);
-    }
+    // SAFETY: a plain option setter, called once before any thread exists.
+    unsafe { libmimalloc_sys::mi_option_set(ARENA_EAGER_COMMIT, 0) }
 }
 
 #[cfg(target_os = "linux")]
