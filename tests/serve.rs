@@ -629,7 +629,7 @@ fn every_page_an_edited_card_changes_is_rendered_again() {
         let m = &mut edited.models[i];
         m.host = format!("{} (đã sửa)", m.host);
         m.tags.push("thẻ mới".into());
-        edited.summaries[i] = format!("Tóm tắt đã sửa {i}.");
+        edited.summaries[i] = format!("Tóm tắt đã sửa {i}.").into();
         let after = render(&edited);
         let own = format!("mo-hinh/{}/", site.slugs[i]);
         let showing = dvk::render::pages_showing(&site, i);

@@ -50,7 +50,7 @@ pub fn atom(site: &Site, urls: &Urls) -> String {
                     .unwrap_or_else(|| format!("{}-12-31", m.year)),
                 title: m.title.clone(),
                 path: routes::model(&site.slugs[i]),
-                summary: site.summaries[i].clone(),
+                summary: site.summaries[i].to_string(),
             }
         })
         .chain(site.articles.iter().take(30).map(|a| Entry {

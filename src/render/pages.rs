@@ -143,7 +143,7 @@ impl<'a> Renderer<'a> {
             exemplary: m.exemplary,
             host: m.host.clone(),
             tags: m.tags.clone(),
-            summary: s.summaries[i].clone(),
+            summary: s.summaries[i].to_string(),
             body: text,
         }
     }

@@ -274,7 +274,7 @@ pub fn document(settings: &Settings, t: &I18n, c: &Content<'_>) -> Report {
             meta.push_str(&format!(". {}: {}.", t.get("report.host"), card.host));
             blocks.push(Block::Para(meta));
             if !card.summary.is_empty() {
-                blocks.push(Block::Para(card.summary.clone()));
+                blocks.push(Block::Para(card.summary.to_string()));
             }
         }
     }

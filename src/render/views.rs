@@ -111,8 +111,8 @@ pub struct Card {
     pub exemplary: bool,
     /// Level label (shared).
     pub level_label: Option<Arc<str>>,
-    /// Lead.
-    pub summary: String,
+    /// Lead (shared with the site's summaries).
+    pub summary: Arc<str>,
     /// Cover photo (boxed: most cards have none, and a national site keeps 200,000 cards).
     pub cover: Option<Box<PhotoView>>,
 }
@@ -180,7 +180,7 @@ pub fn card(
         host: m.host.clone(),
         exemplary: m.exemplary,
         level_label: m.level.map(|l| Arc::clone(&shared.levels[l as usize])),
-        summary: site.summaries[i].clone(),
+        summary: Arc::clone(&site.summaries[i]),
         cover: cover.map(Box::new),
     }
 }
@@ -339,7 +339,7 @@ pub fn model(
         exemplary: m.exemplary,
         date: m.date.clone(),
         date_display: m.date.as_deref().map(format::date),
-        summary: site.summaries[i].clone(),
+        summary: site.summaries[i].to_string(),
         summary_given: m.summary.is_some(),
         results: m
             .results

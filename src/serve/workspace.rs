@@ -530,9 +530,9 @@ impl Workspace {
             let summary = site::summary_of(m);
             // A card shows the title, place, field, host, level, exemplary flag, summary and cover.
             let only_text =
-                only_text_differs(&owner.site.models[i], m) && summary == owner.site.summaries[i];
+                only_text_differs(&owner.site.models[i], m) && *summary == *owner.site.summaries[i];
             owner.site.models[i] = m.clone();
-            owner.site.summaries[i] = summary;
+            owner.site.summaries[i] = summary.into();
             docs_changed.push(i);
             changed.insert(crate::routes::model(&owner.site.slugs[i]));
             if !only_text {

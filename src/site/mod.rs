@@ -12,6 +12,7 @@ use crate::content::{Article, Content, Model, Page};
 use crate::diag::Diagnostic;
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 /// A province and the models recognised in it (including its districts').
 #[derive(Debug, Clone)]
@@ -82,7 +83,7 @@ pub struct Site {
     /// Slug of each model.
     pub slugs: Vec<String>,
     /// Summary of each model (as written, else the body's first paragraph, shortened).
-    pub summaries: Vec<String>,
+    pub summaries: Vec<Arc<str>>,
     /// Province of each model (index into `provinces`).
     pub model_province: Vec<usize>,
     /// District of each model (before the reform), or commune (after it).
@@ -150,12 +151,14 @@ impl Site {
         let n = models.len();
         let slugs = slugs::assign_model_slugs(&models, &mut diags);
         // A lead moves into the summaries, so it is not held twice.
-        let summaries: Vec<String> = models
+        // Shared with the models' cards ([`crate::render`]).
+        let summaries: Vec<Arc<str>> = models
             .iter_mut()
             .map(|m| {
                 m.summary
                     .clone()
                     .unwrap_or_else(|| std::mem::take(&mut m.lead))
+                    .into()
             })
             .collect();
 
