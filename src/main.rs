@@ -10,8 +10,8 @@ static GLOBAL: dvk::alloc::Mimalloc = dvk::alloc::Mimalloc;
 /// mimalloc makes its first arena, so this runs as an early constructor, before `main` and
 /// before mimalloc's own initialisation. (Purging freed memory at once was tried too: it
 /// cost 0.7-1.4 s of kernel time per 10k build in page faults and TLB flushes; after 100 ms
-/// instead of v3's 1 s, 25 MiB less at the peak of a 200k build but ~5 % more time per
-/// edit at 30k, in kernel time: not taken.)
+/// instead of v3's 1 s, ~40 MiB less at the peak of a 200k build (single runs of one
+/// binary) but ~5 % more time per edit at 30k, in kernel time: not taken.)
 /// An ELF constructor (`.init_array`) exists on Linux only here; elsewhere mimalloc keeps its
 /// default (eager commit), which costs memory, not correctness.
 #[cfg(target_os = "linux")]

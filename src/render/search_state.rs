@@ -46,8 +46,7 @@ pub(super) fn finish(
         })
         .flatten();
     let Some((file, tmp, target)) = file else {
-        index.finish().into_iter().for_each(out);
-        return;
+        return index.finish_into(out);
     };
     let mut state = BufWriter::with_capacity(1 << 20, file);
     let kept = index

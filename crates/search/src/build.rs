@@ -431,13 +431,19 @@ impl IndexBuilder {
     /// Every file of the index (see the crate docs for the layout), the manifest first.
     pub fn finish(self) -> Vec<IndexFile> {
         let mut files = Vec::new();
-        let _ = self.finish_writing(None, &mut |f| files.push(f));
-        files.sort_by_key(|f| f.path != MANIFEST);
+        self.finish_into(&mut |f| files.push(f));
+        // Handed on last (it names every shard before it).
+        files.rotate_right(1);
         files
     }
 
     /// Hands every file of the index to `out` as it is made (the shards are never all in
-    /// memory), the manifest last, and writes to `state` what the next build of the same
+    /// memory), the manifest last.
+    pub fn finish_into(self, out: &mut dyn FnMut(IndexFile)) {
+        let _ = self.finish_writing(None, out);
+    }
+
+    /// [`IndexBuilder::finish_into`], also writing to `state` what the next build of the same
     /// site can go on from ([`IndexBuilder::resume`]). A failed write is not an error of
     /// the build (the state is a cache): it is returned, for the caller to throw away what
     /// it wrote.
