@@ -339,7 +339,7 @@ pub(super) fn carry(
     work: &Path,
     foreign: &[ForeignEntry],
     before: &[String],
-    written: &HashSet<&str>,
+    written: &super::manifest::PathSet,
 ) -> io::Result<Vec<(String, Stamp)>> {
     let now: HashSet<String> = foreign.iter().map(ForeignEntry::listed).collect();
     for old in before.iter().filter(|b| !now.contains(*b)) {

@@ -57,6 +57,10 @@ pub fn hash(bytes: &[u8]) -> u64 {
 /// fifth of the time of keeping an unchanged page: three lookups per file of the output).
 pub type PathMap<V> = HashMap<String, V, std::hash::BuildHasherDefault<PathHasher>>;
 
+/// A set of borrowed paths, hashed as [`PathMap`]'s keys.
+pub type PathSet<'a> =
+    std::collections::HashSet<&'a str, std::hash::BuildHasherDefault<PathHasher>>;
+
 /// The hasher of [`PathMap`].
 #[derive(Default)]
 pub struct PathHasher(u64);

@@ -24,7 +24,7 @@ use disk::{
     absolute, check_place, checked_rel, exchange, fallback_old_path, remove_tree,
     resolve_existing_prefix, sync_dir, sync_tree, write_file,
 };
-use manifest::{Entry, Manifest, Stamps};
+use manifest::{Entry, Manifest, PathSet, Stamps};
 use std::collections::HashSet;
 use std::fs::{self, File};
 use std::io;
@@ -558,7 +558,7 @@ impl Staging {
         );
         // A path written twice with other bytes: the last write is the file.
         let files = last_of_each(files);
-        let written: HashSet<&str> = files.iter().map(|p| p.rel.as_str()).collect();
+        let written: PathSet = files.iter().map(|p| p.rel.as_str()).collect();
         // Files of the work folder's earlier state that the new output does not have.
         let mut gone: Vec<&str> = self
             .work_had
@@ -792,12 +792,24 @@ impl Drop for Staging {
 }
 
 /// `files` with one entry per path, the last recorded.
-fn last_of_each(mut files: Vec<Placed>) -> Vec<Placed> {
-    let mut seen = HashSet::new();
-    files.reverse();
-    files.retain(|p| seen.insert(p.rel.clone()));
-    files.reverse();
+fn last_of_each(files: Vec<Placed>) -> Vec<Placed> {
+    let mut seen = PathSet::with_capacity_and_hasher(files.len(), Default::default());
+    // From the end: the last write of each path is kept.
+    let mut keep: Vec<bool> = files
+        .iter()
+        .rev()
+        .map(|p| seen.insert(p.rel.as_str()))
+        .collect();
+    drop(seen);
+    if keep.iter().all(|&k| k) {
+        return files;
+    }
+    keep.reverse();
     files
+        .into_iter()
+        .zip(keep)
+        .filter_map(|(p, k)| k.then_some(p))
+        .collect()
 }
 
 /// Above this many files changed, a build flushes the whole file system at once (Linux's

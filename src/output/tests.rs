@@ -382,3 +382,37 @@ fn a_page_replaced_by_hand_in_the_output_is_put_back_when_nothing_else_changed()
     build();
     assert_eq!(fs::read_to_string(&page).unwrap(), "a");
 }
+
+#[test]
+fn of_a_path_placed_twice_only_the_last_placing_is_kept_where_it_was_made() {
+    let placed = |rel: &str, len: u64| Placed {
+        rel: rel.to_string(),
+        entry: Entry {
+            len,
+            hash: len,
+            stamp: Stamp::Dir,
+        },
+        unchanged: false,
+        touched: true,
+    };
+    let once = last_of_each(vec![placed("a", 1), placed("b", 2)]);
+    assert_eq!(
+        once.iter()
+            .map(|p| (p.rel.as_str(), p.entry.len))
+            .collect::<Vec<_>>(),
+        [("a", 1), ("b", 2)]
+    );
+    let twice = last_of_each(vec![
+        placed("a", 1),
+        placed("b", 2),
+        placed("a", 3),
+        placed("c", 4),
+    ]);
+    assert_eq!(
+        twice
+            .iter()
+            .map(|p| (p.rel.as_str(), p.entry.len))
+            .collect::<Vec<_>>(),
+        [("b", 2), ("a", 3), ("c", 4)]
+    );
+}
