@@ -165,13 +165,14 @@ fn a_site_without_a_themes_folder_is_found_unchanged_and_then_changed() {
 fn every_kind_of_edit_rebuilt_in_place_gives_the_clean_build_and_rewrites_only_what_changed() {
     let dir = tempfile::tempdir().unwrap();
     let (site, models) = sample_site(dir.path(), true);
-    assert!(models.len() >= 6, "the sample site has models");
+    assert!(models.len() >= 7, "the sample site has models");
     build(&site);
     build(&site); // makes nothing new: the site is unchanged
 
     type Edit = Box<dyn Fn(&Path)>;
     let (m0, m1, m2) = (models[0].clone(), models[1].clone(), models[2].clone());
     let (m3, m4, m5) = (models[3].clone(), models[4].clone(), models[5].clone());
+    let m6 = models[6].clone();
     let link = pathdiff(&m4, m3.parent().unwrap());
     let edits: Vec<(&str, Edit)> = vec![
         (
@@ -229,6 +230,21 @@ fn every_kind_of_edit_rebuilt_in_place_gives_the_clean_build_and_rewrites_only_w
                     "<h1 class=\"title\">{{ model.title }}</h1>",
                 )
             }),
+        ),
+        (
+            // Cards are rendered only for the pages a build renders: a card's key must
+            // take what `card.html` reads of the site, here a count no page template reads.
+            "the card template, showing the site's count of write-ups",
+            Box::new(|site: &Path| {
+                let card = site.join("themes/default/templates/card.html");
+                let mut t = fs::read_to_string(&card).unwrap();
+                t.push_str("<small class=\"total\">{{ site.total_models }}</small>\n");
+                fs::write(&card, t).unwrap();
+            }),
+        ),
+        (
+            "a deletion, which changes that count on every card",
+            Box::new(move |_| fs::remove_file(&m6).unwrap()),
         ),
         (
             "site.yaml",

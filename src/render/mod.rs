@@ -311,14 +311,26 @@ impl<'a> Renderer<'a> {
     }
 
     /// The card of model `i` as a template value: its fields and `html`, its theme template
-    /// `card.html` rendered once.
+    /// `card.html` rendered once, when a page that shows it is first rendered.
     fn card(&self, i: usize) -> Value {
         let kept = self.kept_card(i);
-        kept.card.to_value(kept.html.as_deref())
+        let html = kept.html.get_or_init(|| {
+            // The site-wide values (`t` among them) come from the shared parent, not copied.
+            let mut ctx = Context::with_parent(Arc::clone(&self.globals));
+            ctx.insert("card", &kept.card);
+            let html = self
+                .has_card_template
+                .then(|| self.tera.render("card.html", &ctx));
+            html.and_then(Result::ok).map(|h| h.trim().to_string())
+        });
+        kept.card.to_value(html.as_deref())
     }
 
-    /// The card of model `i`: made once (with `card.html` rendered, when the theme has it) and
-    /// reused in every listing, related-models block and report that shows the model.
+    /// The card of model `i`: made once and reused in every listing, related-models block
+    /// and report that shows the model. Its key is a hash of its fields and of what
+    /// `card.html` reads of the site: with the program, the theme and the shared values,
+    /// which every page's key takes ([`memo`]), they make the rendered card; so a build
+    /// renders `card.html` only for the pages it renders, not for every model.
     fn kept_card(&self, i: usize) -> &KeptCard {
         self.cards[i].get_or_init(|| {
             let m = &self.site.models[i];
@@ -327,18 +339,17 @@ impl<'a> Renderer<'a> {
                 .first()
                 .and_then(|p| self.photo_view(p, &m.origin.path));
             let card = views::card(self.site, &self.urls, &self.card_shared, i, cover);
-            let html = self.has_card_template.then(|| {
-                // The site-wide values (`t` among them) come from the shared parent, not copied.
-                let mut ctx = Context::with_parent(Arc::clone(&self.globals));
-                ctx.insert("card", &card);
-                self.tera.render("card.html", &ctx)
-            });
-            let html = html.and_then(Result::ok).map(|h| h.trim().to_string());
+            let site = self
+                .site_keys
+                .get("card.html")
+                .copied()
+                .unwrap_or(self.all_site_key);
             let mut h = xxhash_rust::xxh3::Xxh3::new();
-            memo::feed(&mut h, &(&card, &html));
+            h.update(&site.to_le_bytes());
+            memo::feed(&mut h, &card);
             KeptCard {
                 card,
-                html,
+                html: OnceLock::new(),
                 key: h.digest(),
             }
         })
@@ -915,10 +926,10 @@ pub(super) struct Made {
 /// making one from these fields costs about what copying a kept one did.
 struct KeptCard {
     card: views::Card,
-    /// `card.html` rendered, when the theme has it.
-    html: Option<String>,
-    /// A hash of both: what a page's key takes for the card ([`memo`]), instead of the
-    /// card's value, made only when the page is rendered.
+    /// `card.html` rendered, when the theme has it: made when a page showing it is rendered.
+    html: OnceLock<Option<String>>,
+    /// What a page's key takes for the card ([`Renderer::kept_card`]), instead of the card's
+    /// value, made only when the page is rendered.
     key: u64,
 }
 
