@@ -94,6 +94,12 @@ impl Memo {
         true
     }
 
+    /// Whether no page of the last build can be kept: there was none, or its pages were
+    /// made from other shared values, another theme or another program.
+    pub(super) fn keeps_none(&self) -> bool {
+        self.earlier.is_empty()
+    }
+
     /// Whether pages are keyed at all: a build's memo, not the preview's.
     pub(super) fn is_active(&self) -> bool {
         self.active

@@ -212,8 +212,15 @@ impl<'a> Renderer<'a> {
             .map(|(name, reads)| (name.clone(), memo::site_key(&site_values, reads.as_ref())))
             .collect();
         r.all_site_key = memo::site_key(&site_values, None);
+        // A build that keeps no page (the first, or one after a change that every page
+        // shows) shows every card: each rendered up front, across the threads.
+        let every_card = r.memo.keeps_none();
         (0..site.models.len()).into_par_iter().for_each(|i| {
-            r.kept_card(i);
+            if every_card {
+                r.card_html(i);
+            } else {
+                r.kept_card(i);
+            }
         });
         r
     }
@@ -310,20 +317,27 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    /// The card of model `i` as a template value: its fields and `html`, its theme template
-    /// `card.html` rendered once, when a page that shows it is first rendered.
+    /// The card of model `i` as a template value: its fields and `html`.
     fn card(&self, i: usize) -> Value {
+        let html = self.card_html(i);
+        self.kept_card(i).card.to_value(html)
+    }
+
+    /// The card of model `i` rendered by the theme's `card.html`, if it has one: rendered
+    /// once, when a page that shows the card is first rendered.
+    fn card_html(&self, i: usize) -> Option<&str> {
         let kept = self.kept_card(i);
-        let html = kept.html.get_or_init(|| {
-            // The site-wide values (`t` among them) come from the shared parent, not copied.
-            let mut ctx = Context::with_parent(Arc::clone(&self.globals));
-            ctx.insert("card", &kept.card);
-            let html = self
-                .has_card_template
-                .then(|| self.tera.render("card.html", &ctx));
-            html.and_then(Result::ok).map(|h| h.trim().to_string())
-        });
-        kept.card.to_value(html.as_deref())
+        kept.html
+            .get_or_init(|| {
+                // The site-wide values (`t` among them) come from the shared parent, not copied.
+                let mut ctx = Context::with_parent(Arc::clone(&self.globals));
+                ctx.insert("card", &kept.card);
+                let html = self
+                    .has_card_template
+                    .then(|| self.tera.render("card.html", &ctx));
+                html.and_then(Result::ok).map(|h| h.trim().to_string())
+            })
+            .as_deref()
     }
 
     /// The card of model `i`: made once and reused in every listing, related-models block
