@@ -18,7 +18,6 @@ use super::{error_chain, Sink};
 use crate::diag::Diagnostic;
 use crate::output::manifest::PathMap;
 use std::fs;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::Ordering;
 use std::sync::Mutex;
@@ -177,37 +176,10 @@ pub(super) fn site_key(
 }
 
 /// Feeds the JSON of `v` to `h` (a value's JSON ends where it ends: no separator needed).
-/// The JSON is made in a buffer of the thread's and hashed at once: the serializer writes a
-/// few bytes at a time, and a hash update each cost more than the copies (the digest is the
-/// same, however the bytes are cut).
+/// Made whole first and hashed at once: the serializer writes a few bytes at a time, and a
+/// hash update each cost more than the copy (the digest is the same however the bytes are cut).
 pub(super) fn feed(h: &mut Xxh3, v: &impl serde::Serialize) {
-    thread_local! {
-        static BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
-    }
-    BUFFER.with(|b| match b.try_borrow_mut() {
-        Ok(mut b) => {
-            b.clear();
-            let _ = serde_json::to_writer(&mut *b, v);
-            h.update(&b);
-        }
-        // A value whose serialization feeds another (not done today): hashed piece by piece.
-        Err(_) => {
-            let _ = serde_json::to_writer(Into(h), v);
-        }
-    });
-}
-
-/// A writer into a hash.
-struct Into<'a>(&'a mut Xxh3);
-
-impl Write for Into<'_> {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.update(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
+    h.update(&serde_json::to_vec(v).unwrap_or_default());
 }
 
 /// Reads a memo file's entries into `into` when it was made for `global` and is whole.
@@ -237,6 +209,15 @@ fn read(bytes: &[u8], global: u64, into: &mut PathMap<(u64, u64)>) -> Option<()>
 
 /// How the renderer makes a page: keyed, and kept from the last build when it can be.
 impl super::Renderer<'_> {
+    /// What `template` reads of the site's shared values, hashed: the part of a key that
+    /// changes when one of them does.
+    pub(super) fn template_site_key(&self, template: &str) -> u64 {
+        self.site_keys
+            .get(template)
+            .copied()
+            .unwrap_or(self.all_site_key)
+    }
+
     /// A key of a page made with `template`: the memo's, then what `template` reads of
     /// `site`, then what `parts` feeds it.
     pub(super) fn page_key(
@@ -244,11 +225,7 @@ impl super::Renderer<'_> {
         template: &str,
         parts: impl FnOnce(&mut xxhash_rust::xxh3::Xxh3),
     ) -> u64 {
-        let site = self
-            .site_keys
-            .get(template)
-            .copied()
-            .unwrap_or(self.all_site_key);
+        let site = self.template_site_key(template);
         self.memo.key(|h| {
             h.update(&site.to_le_bytes());
             parts(h);

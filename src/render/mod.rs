@@ -353,13 +353,8 @@ impl<'a> Renderer<'a> {
                 .first()
                 .and_then(|p| self.photo_view(p, &m.origin.path));
             let card = views::card(self.site, &self.urls, &self.card_shared, i, cover);
-            let site = self
-                .site_keys
-                .get("card.html")
-                .copied()
-                .unwrap_or(self.all_site_key);
             let mut h = xxhash_rust::xxh3::Xxh3::new();
-            h.update(&site.to_le_bytes());
+            h.update(&self.template_site_key("card.html").to_le_bytes());
             memo::feed(&mut h, &card);
             KeptCard {
                 card,
