@@ -1,19 +1,22 @@
 //! The spare brought up to date right after the swap. The folder swapped out (the output
 //! before) becomes the next build's spare; what it holds that the new output does not is
-//! replaced now, by hard links to the new output's files, and what the new output lacks is
-//! removed. So the files a build replaces are freed by that build, not by the next one: after
-//! a change to every page (a template, `site.yaml`) the next small edit finds a spare that
-//! differs from the output only in what it changes, instead of paying for every page again
-//! (on a file system that discards freed blocks, each freed file costs a wait on the disk).
+//! replaced now: a changed file only the spare holds gets the new bytes written over it
+//! (with the new file's time), a new file is a hard link to the new output's, and a file the
+//! new output lacks goes to the [`super::pool`]. So after a change to every page (a
+//! template, `site.yaml`) the next small edit finds a spare that differs from the output only
+//! in what it changes, and a file edited again is written over, never deleted and made anew.
 
-use super::disk::{checked_rel, write_file};
+use super::disk::{checked_rel, overwrite, standing, sync_tree, write_file, Standing};
 use super::manifest::{self, Entry};
-use super::{ensure_parent, prune_empty_parents, Placed, Staging, MARKER};
+use super::{ensure_parent, prune_empty_parents, Placed, Staging, FSYNC_EACH_MAX, MARKER};
 use crate::fresh::Stamp;
 use rayon::prelude::*;
 use std::collections::HashSet;
 use std::fs;
-use std::io;
+use std::io::{self, Read};
+
+/// Largest file the catch-up copies into the spare's own file; larger ones are linked.
+const COPY_MAX: u64 = 1 << 20;
 
 impl Staging {
     /// After the swap (`self.work` is now the output before, `self.out` the new one made of
@@ -34,23 +37,32 @@ impl Staging {
             return Vec::new();
         }
         let had = self.prev.as_ref();
-        let spare: Vec<Option<(&str, Entry)>> = files
+        // Each file with its entry in the spare, and whether its bytes were written here.
+        let spare: Vec<Option<(&str, Entry, bool)>> = files
             .par_iter()
             .filter(|p| p.rel != MARKER)
             .map(|p| {
                 let before = had.and_then(|m| m.entry(&p.rel));
                 match before {
                     // The same file (linked into the new output) or the same bytes.
-                    Some(e) if e.stamp == p.entry.stamp => Some((p.rel.as_str(), p.entry)),
-                    Some(e) if e.same_bytes(&p.entry) => Some((p.rel.as_str(), *e)),
-                    _ => self
-                        .link_from_out(&p.rel)
-                        .ok()
-                        .map(|()| (p.rel.as_str(), p.entry)),
+                    Some(e) if e.stamp == p.entry.stamp => Some((p.rel.as_str(), p.entry, false)),
+                    Some(e) if e.same_bytes(&p.entry) => Some((p.rel.as_str(), *e, false)),
+                    _ => self.refresh(&p.rel).ok().map(|written| match written {
+                        Some(stamp) => (p.rel.as_str(), Entry { stamp, ..p.entry }, true),
+                        None => (p.rel.as_str(), p.entry, false),
+                    }),
                 }
             })
             .collect();
-        let spare: Vec<(&str, Entry)> = spare.into_iter().flatten().collect();
+        let spare: Vec<(&str, Entry, bool)> = spare.into_iter().flatten().collect();
+        // Bytes written over the spare's own files reach the disk before its marker says
+        // they are there. A link needs no flush: one lost to a power cut leaves another file
+        // or none at its path, which the recorded stamp (its inode) tells apart.
+        let written: Vec<&str> = spare.iter().filter(|s| s.2).map(|s| s.0).collect();
+        if self.flush_written(&written).is_err() {
+            return Vec::new();
+        }
+        let spare: Vec<(&str, Entry)> = spare.into_iter().map(|(rel, e, _)| (rel, e)).collect();
         // What the new output does not have.
         let now: HashSet<&str> = files.iter().map(|p| p.rel.as_str()).collect();
         let mut gone: Vec<&str> = had
@@ -63,9 +75,13 @@ impl Staging {
             })
             .unwrap_or_default();
         gone.sort_unstable();
+        // The spare's files the output no longer has wait for the next build's new files.
         gone.par_iter().for_each(|rel| {
             if let Ok(r) = checked_rel(rel) {
-                let _ = self.trash.discard(&self.work.join(r));
+                let path = self.work.join(r);
+                if !self.pool.put(&path) {
+                    let _ = self.trash.discard(&path);
+                }
             }
         });
         prune_empty_parents(&self.work, &gone);
@@ -89,12 +105,43 @@ impl Staging {
             .collect()
     }
 
-    /// Replaces the spare's file `rel` by a hard link to the new output's.
-    fn link_from_out(&self, rel: &str) -> io::Result<()> {
+    /// Makes the bytes written over the spare's files (`written`) durable: one `fsync` each
+    /// when they are few, the file system at once when many (as [`Staging::flush`]).
+    fn flush_written(&self, written: &[&str]) -> io::Result<()> {
+        if written.len() > FSYNC_EACH_MAX {
+            return sync_tree(&self.work);
+        }
+        written
+            .par_iter()
+            .try_for_each(|rel| fs::File::open(self.work.join(rel))?.sync_all())
+    }
+
+    /// Gives the spare's file `rel` the new output's bytes: written over it when only the
+    /// spare holds it (its new stamp returned; see [`standing`] for why), else by a hard link
+    /// to the new output's file (None: the same stamp).
+    fn refresh(&self, rel: &str) -> io::Result<Option<Stamp>> {
         let r = checked_rel(rel)?;
         let (from, to) = (self.out.join(r), self.work.join(r));
-        self.trash.discard(&to)?;
+        match standing(&to) {
+            Standing::Own(f, len) => {
+                // A copy with the output file's time, which it keeps when it is published
+                // again unchanged (a web server's `Last-Modified` and `ETag`, a deploy's
+                // comparison, see the file as the same). A large file (the open data) is
+                // linked: copying it costs more than making one file.
+                let mut source = fs::File::open(&from)?;
+                let meta = source.metadata()?;
+                if meta.len() <= COPY_MAX {
+                    let mut bytes = Vec::with_capacity(meta.len() as usize);
+                    source.read_to_end(&mut bytes)?;
+                    return overwrite(f, len, &bytes, Some(meta.modified()?)).map(Some);
+                }
+                drop(f);
+                self.trash.discard(&to)?;
+            }
+            Standing::Free => {}
+            Standing::Other => self.trash.discard(&to)?,
+        }
         ensure_parent(&self.work, &to)?;
-        fs::hard_link(from, to)
+        fs::hard_link(from, to).map(|()| None)
     }
 }

@@ -76,6 +76,80 @@ pub(super) fn write_file(path: &Path, bytes: &[u8]) -> io::Result<crate::fresh::
     Ok(crate::fresh::Stamp::of(&f.metadata()?))
 }
 
+/// What stands at a path of the spare folder that a build is about to write.
+pub(super) enum Standing {
+    /// A regular file no other path links to, open for writing: its bytes can be replaced in
+    /// place ([`overwrite`]), reusing its inode and blocks.
+    Own(File, u64),
+    /// Nothing (any link to a file the published output also holds was just removed, which
+    /// frees nothing).
+    Free,
+    /// Something else (a folder, a symbolic link, a file that cannot be opened): to be moved
+    /// out of the way.
+    Other,
+}
+
+/// Looks at what stands at `path` before a file is written there ([`Standing`]).
+///
+/// Why: on Linux's ext4 without a journal, a new file takes an inode that was not freed in the
+/// last minutes, and after a build freed thousands of them each `open(O_CREAT)` scanned past
+/// them (72 µs a file at 30,000 models); removing a file and writing a new one also frees
+/// blocks to allocate them again (truncating a 20 KB file to nothing and writing it: 150 µs;
+/// writing over it and cutting what is left: 14 µs). A file of the spare that only the spare
+/// holds is the build's own to change: its old bytes are in no published output.
+#[cfg(unix)]
+pub(super) fn standing(path: &Path) -> Standing {
+    use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
+    // Not through a symbolic link; not waiting on a pipe someone put there.
+    let f = fs::OpenOptions::new()
+        .write(true)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+        .open(path);
+    let f = match f {
+        Ok(f) => f,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Standing::Free,
+        Err(_) => return Standing::Other,
+    };
+    match f.metadata() {
+        Ok(m) if m.is_file() && m.nlink() == 1 => Standing::Own(f, m.len()),
+        Ok(m) if m.is_file() => {
+            drop(f);
+            match fs::remove_file(path) {
+                Ok(()) => Standing::Free,
+                Err(e) if e.kind() == io::ErrorKind::NotFound => Standing::Free,
+                Err(_) => Standing::Other,
+            }
+        }
+        _ => Standing::Other,
+    }
+}
+
+/// Without Unix link counts a file may be a link to a published one: it is always moved away.
+#[cfg(not(unix))]
+pub(super) fn standing(_path: &Path) -> Standing {
+    Standing::Other
+}
+
+/// Replaces the bytes of `f` (a file [`Standing::Own`] found holding `old_len` bytes) by
+/// `bytes`: written over from the start, then cut to length; given modification time
+/// `modified` when it is a copy of a file that has it. Returns its stamp.
+pub(super) fn overwrite(
+    mut f: File,
+    old_len: u64,
+    bytes: &[u8],
+    modified: Option<std::time::SystemTime>,
+) -> io::Result<crate::fresh::Stamp> {
+    use std::io::Write;
+    f.write_all(bytes)?;
+    if old_len > bytes.len() as u64 {
+        f.set_len(bytes.len() as u64)?;
+    }
+    if let Some(t) = modified {
+        f.set_modified(t)?;
+    }
+    Ok(crate::fresh::Stamp::of(&f.metadata()?))
+}
+
 /// Removes a folder tree, files in parallel (file removal dominates on slow disks).
 pub(super) fn remove_tree(dir: &Path) {
     use rayon::prelude::*;

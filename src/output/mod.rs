@@ -8,13 +8,15 @@
 //! Each folder's marker ([`manifest`]) lists the files dvk wrote there with their hashes and
 //! stamps: a file the spare already holds with the wanted bytes is left alone; one the
 //! published output holds (unchanged since the last build) is hard-linked from it, so it keeps
-//! its modification time; only new bytes are written. A lock keeps two builds of the same
+//! its modification time; only new bytes are written, over a file only the spare holds when
+//! there is one, else into a file of the [`pool`] or a new file. A lock keeps two builds of the same
 //! output apart; files dvk did not write are carried over ([`foreign`]).
 
 mod catch_up;
 mod disk;
 mod foreign;
 pub mod manifest;
+mod pool;
 mod trash;
 
 pub use manifest::MARKER;
@@ -31,6 +33,16 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
+
+/// Where the bytes of a file the build places come from.
+enum Source<'a> {
+    /// In memory.
+    Bytes(&'a [u8]),
+    /// A file of the scratch folder, with its stamp, moved into place.
+    Scratch(&'a Path, Stamp),
+    /// Only the outputs before (kept, or not placed at all).
+    Previous,
+}
 
 /// Why the output could not be prepared or published.
 #[derive(Debug)]
@@ -89,6 +101,8 @@ pub struct Staging {
     /// Files of the work folder this build replaces, deleted beside the rendering
     /// ([`trash::Trash`]).
     trash: trash::Trash,
+    /// Files to write new files into instead of making new ones ([`pool::Pool`]).
+    pool: pool::Pool,
     /// The hash of each path written so far: the same bytes written twice at one path (two
     /// models with the same photo) are placed once.
     claimed: Mutex<manifest::PathMap<u64>>,
@@ -288,6 +302,7 @@ impl Staging {
             scratch: AtomicUsize::new(0),
             stamps: stamps_path,
             looks: parent.join(format!(".{name}.dvk-folders")),
+            pool: pool::Pool::open(parent.join(format!(".{name}.dvk-pool"))),
             previous,
             out,
             work,
@@ -323,13 +338,8 @@ impl Staging {
 
     /// Puts the file `rel` with the bytes `want` describes into the work folder: left as it
     /// is when the work folder holds them, linked from the published output when that holds
-    /// them, else made by `make` at the path it is given.
-    fn place(
-        &self,
-        rel: &str,
-        want: Entry,
-        make: &mut dyn FnMut(&Path) -> io::Result<Stamp>,
-    ) -> io::Result<()> {
+    /// them, else written from `source`.
+    fn place(&self, rel: &str, want: Entry, source: Source) -> io::Result<()> {
         let target = self.work.join(checked_rel(rel)?);
         let Some(again) = self.claim(rel, want.hash) else {
             return Ok(());
@@ -339,7 +349,7 @@ impl Staging {
             Some(_) if !again => self.listed(rel, &want),
             _ => self.unchanged(rel, &want),
         };
-        self.place_claimed(rel, &target, want, published, in_work, again, make)
+        self.place_claimed(rel, &target, want, published, in_work, again, source)
     }
 
     /// Claims `rel` for bytes of hash `hash`: None when this build already put those bytes
@@ -375,7 +385,7 @@ impl Staging {
         published: Option<(Entry, PathBuf)>,
         in_work: Option<Entry>,
         again: bool,
-        make: &mut dyn FnMut(&Path) -> io::Result<Stamp>,
+        source: Source,
     ) -> io::Result<()> {
         let unchanged = published.is_some();
         if !unchanged {
@@ -385,10 +395,20 @@ impl Staging {
             self.record(rel, e, unchanged, false);
             return Ok(());
         }
-        // Written before in this build with other bytes: whatever stands there goes first
-        // (it may be a link to the published file, which must not be written through).
+        // Written before in this build with other bytes, or the spare's file with other
+        // bytes: a file only the spare holds is written over; anything else goes first (a
+        // link to the published file must not be written through).
         if again || !self.work_empty {
-            self.trash.discard(target)?;
+            match (disk::standing(target), &source, &published) {
+                // (Where the published file has these bytes, it is linked: it keeps its time.)
+                (disk::Standing::Own(f, len), Source::Bytes(bytes), None) => {
+                    let stamp = disk::overwrite(f, len, bytes, None)?;
+                    self.record(rel, Entry { stamp, ..want }, unchanged, true);
+                    return Ok(());
+                }
+                (disk::Standing::Free, _, _) => {}
+                _ => self.trash.discard(target)?,
+            }
         }
         if let Some((e, source)) = published {
             ensure_parent(&self.work, target)?;
@@ -398,7 +418,17 @@ impl Staging {
             }
         }
         ensure_parent(&self.work, target)?;
-        let stamp = make(target)?;
+        let stamp = match source {
+            Source::Bytes(bytes) => match self.pool.write_at(target, bytes) {
+                Some(written) => written?,
+                None => write_file(target, bytes)?,
+            },
+            Source::Scratch(tmp, stamp) => {
+                fs::rename(tmp, target)?;
+                stamp
+            }
+            Source::Previous => return Err(io::Error::other("not in the previous output")),
+        };
         self.record(rel, Entry { stamp, ..want }, unchanged, true);
         Ok(())
     }
@@ -411,7 +441,7 @@ impl Staging {
             hash: manifest::hash(bytes),
             stamp: Stamp::Dir,
         };
-        self.place(rel, want, &mut |target| write_file(target, bytes))
+        self.place(rel, want, Source::Bytes(bytes))
     }
 
     /// [`Staging::write`] for a file that `fill` makes piece by piece: it goes to disk in the
@@ -438,10 +468,7 @@ impl Staging {
             let stamp = Stamp::of(&file.metadata()?);
             drop(file);
             let want = Entry { len, hash, stamp };
-            self.place(rel, want, &mut |target| {
-                fs::rename(&tmp, target)?;
-                Ok(stamp)
-            })
+            self.place(rel, want, Source::Scratch(&tmp, stamp))
         })();
         let _ = fs::remove_file(&tmp);
         result
@@ -492,9 +519,7 @@ impl Staging {
             _ => published,
         };
         let kept = self
-            .place_claimed(rel, &target, e, published, in_work, again, &mut |_| {
-                Err(io::Error::other("not in the previous output"))
-            })
+            .place_claimed(rel, &target, e, published, in_work, again, Source::Previous)
             .is_ok();
         if !kept {
             // Not placed after all (the link failed): the path is free for the write.

@@ -317,21 +317,30 @@ fn an_edit_writes_only_its_file_and_a_removed_extra_file_stays_removed() {
         !out.join("extra.txt").exists(),
         "a removed extra file came back"
     );
-    // The spare was brought up to date right after the swap: it holds the output's own
-    // files (linked), the replaced one included.
+    // The spare was brought up to date right after the swap: it holds the output's files,
+    // linked where they are unchanged; the edited one is the spare's own copy, written over.
     let spare = dir.path().join(".public.dvk-spare");
     let spare_inode = |rel: &str| fs::metadata(spare.join(rel)).unwrap().ino();
     assert_eq!(
         fs::read_to_string(spare.join("a/index.html")).unwrap(),
         "a5"
     );
-    assert_eq!(spare_inode("a/index.html"), inode("a/index.html"));
+    assert_ne!(spare_inode("a/index.html"), inode("a/index.html"));
     assert_eq!(spare_inode("b/index.html"), b);
     assert!(!spare.join("extra.txt").exists());
-    // Going back to the build before: a new file in both folders, the others untouched.
+    let mut copies = [inode("a/index.html"), spare_inode("a/index.html")];
+    // Going back to the build before: the edited file's two copies are written over and
+    // trade places (no new file), the others untouched.
     build(&[("a/index.html", "a4"), site[1], site[2]]);
     assert_eq!(fs::read_to_string(out.join("a/index.html")).unwrap(), "a4");
-    assert_eq!(spare_inode("a/index.html"), inode("a/index.html"));
+    assert_eq!(
+        fs::read_to_string(spare.join("a/index.html")).unwrap(),
+        "a4"
+    );
+    let mut now = [inode("a/index.html"), spare_inode("a/index.html")];
+    copies.sort_unstable();
+    now.sort_unstable();
+    assert_eq!(now, copies);
     assert_eq!((inode("b/index.html"), inode("c.css")), (b, c));
 }
 

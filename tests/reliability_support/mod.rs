@@ -310,14 +310,14 @@ pub fn tree_diff(a: &BTreeMap<String, u64>, b: &BTreeMap<String, u64>) -> String
     format!("{n} difference(s): {}", lines.join("; "))
 }
 
-/// Entries of `dir` whose names start with `.{name}.dvk-` but are not the lock file, the spare, the stamps or the folders' record:
+/// Entries of `dir` whose names start with `.{name}.dvk-` but are not the lock file, the spare, the stamps, the folders' record or the pool:
 /// staging folders and other leftovers of a build of the output folder `name`.
 pub fn leftovers(dir: &Path, name: &str) -> Vec<String> {
     let prefix = format!(".{name}.");
     let lock = format!(".{name}.dvk-lock");
     // The spare folder is kept on purpose: the next build brings it up to date (src/output).
     let (spare, stamps) = (format!(".{name}.dvk-spare"), format!(".{name}.dvk-stamps"));
-    let looks = format!(".{name}.dvk-folders");
+    let (looks, pool) = (format!(".{name}.dvk-folders"), format!(".{name}.dvk-pool"));
     fs::read_dir(dir)
         .map(|d| {
             d.flatten()
@@ -328,6 +328,7 @@ pub fn leftovers(dir: &Path, name: &str) -> Vec<String> {
                         && *n != spare
                         && *n != stamps
                         && *n != looks
+                        && *n != pool
                 })
                 .collect()
         })
