@@ -5,7 +5,7 @@
 use super::Site;
 use crate::content::Level;
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// Counts for one year.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -108,9 +108,12 @@ pub fn compute(site: &Site, subset: &[usize]) -> Stats {
     let mut communes: BTreeMap<(usize, String), Commune> = BTreeMap::new();
     let mut levels = [0usize; 5];
     let mut exemplary = 0;
-    // (folded label, unit) → (spellings, total, models)
-    type Sums = (BTreeMap<String, usize>, f64, usize);
-    let mut results: BTreeMap<(String, String), Sums> = BTreeMap::new();
+    // (folded label, unit) → its sums: (spellings, total, models). A label and unit as
+    // written are folded once (`written`): they repeat across models.
+    let mut keys: BTreeMap<(String, String), usize> = BTreeMap::new();
+    let mut written: HashMap<(&str, &str), usize> = HashMap::new();
+    let mut sums: Vec<(HashMap<&str, usize>, f64, usize)> = Vec::new();
+    let mut seen: Vec<usize> = Vec::new();
     // Places by today's provinces for the whole site and for any set that reaches past
     // 1 July 2025; a set recognised wholly before (a year's report before 2025) keeps the
     // units of its time.
@@ -150,13 +153,22 @@ pub fn compute(site: &Site, subset: &[usize]) -> Stats {
         }
         levels[m.level.map(|l| l as usize).unwrap_or(4)] += 1;
         exemplary += usize::from(m.exemplary);
-        let mut seen = std::collections::HashSet::new();
+        seen.clear();
         for r in &m.results {
-            let key = (vntext::fold(&r.label), r.unit.clone());
-            let entry = results.entry(key.clone()).or_default();
-            *entry.0.entry(r.label.clone()).or_default() += 1;
+            let k = *written
+                .entry((r.label.as_str(), r.unit.as_str()))
+                .or_insert_with(|| {
+                    let key = (vntext::fold(&r.label), r.unit.clone());
+                    *keys.entry(key).or_insert_with(|| {
+                        sums.push(Default::default());
+                        sums.len() - 1
+                    })
+                });
+            let entry = &mut sums[k];
+            *entry.0.entry(r.label.as_str()).or_default() += 1;
             entry.1 += r.value;
-            if seen.insert(key) {
+            if !seen.contains(&k) {
+                seen.push(k);
                 entry.2 += 1;
             }
         }
@@ -218,17 +230,21 @@ pub fn compute(site: &Site, subset: &[usize]) -> Stats {
         })
         .collect();
     commune_rows.sort_by_cached_key(|(p, r)| (*p, vntext::collation_key(&r.name)));
-    let mut results: Vec<ResultSum> = results
+    let mut results: Vec<ResultSum> = keys
         .into_iter()
-        .map(|((_, unit), (spellings, total, models))| ResultSum {
-            label: spellings
-                .iter()
-                .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
-                .map(|(s, _)| s.clone())
-                .unwrap_or_default(),
-            unit,
-            total,
-            models,
+        .map(|((_, unit), k)| {
+            let (spellings, total, models) = &sums[k];
+            ResultSum {
+                // The most frequent spelling; of those, the first in byte order.
+                label: spellings
+                    .iter()
+                    .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
+                    .map(|(s, _)| s.to_string())
+                    .unwrap_or_default(),
+                unit,
+                total: *total,
+                models: *models,
+            }
         })
         .collect();
     results.sort_by_cached_key(|r| (vntext::collation_key(&r.label), r.unit.clone()));
