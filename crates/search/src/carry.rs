@@ -212,9 +212,20 @@ impl Carried {
         let as_it_is = |old: &Packed, new: Option<&Packed>| {
             new.is_none_or(Packed::is_empty) && !old.contains_any(&moved)
         };
+        // When the docs kept keep their order (an edit, a deletion, a new doc), each list is
+        // renumbered as it is read, and from the doc on which every doc moves by the same
+        // shift (`tail`) its bytes are copied ([`Packed::renumbered`]).
+        let mut kept = renumber.iter().filter(|&&n| n != u32::MAX);
+        let in_order = kept
+            .next()
+            .is_none_or(|&first| kept.try_fold(first, |a, &b| (a < b).then_some(b)).is_some());
+        let (tail, shift) = crate::postings::shifted_tail(&renumber);
         let combine = |old: Packed, new: Option<&Packed>| -> Packed {
             if as_it_is(&old, new) {
                 return old;
+            }
+            if in_order {
+                return old.renumbered(&renumber, tail, shift, new);
             }
             let mut kept: Vec<(u32, u8)> = old
                 .iter()

@@ -8,6 +8,25 @@
 /// Bits a list mask may use ([`crate::codec::LIST_TITLE`] … [`crate::codec::LIST_BODY_HIGH`]).
 const MASK_BITS: u32 = 5;
 
+/// For a renumbering of docs (`renumber[d]`, `u32::MAX`: left out), the first doc from which
+/// every doc is renumbered by the same shift, none left out, and that shift (as
+/// [`Packed::renumbered`] takes them; `renumber.len()` when the last doc is left out).
+pub(crate) fn shifted_tail(renumber: &[u32]) -> (u32, i64) {
+    let count = renumber.len() as u32;
+    let Some(&l) = renumber.last().filter(|&&l| l != u32::MAX) else {
+        return (count, 0);
+    };
+    let shift = i64::from(l) - i64::from(count - 1);
+    let mut tail = count - 1;
+    while tail > 0 && {
+        let n = renumber[tail as usize - 1];
+        n != u32::MAX && i64::from(n) - i64::from(tail - 1) == shift
+    } {
+        tail -= 1;
+    }
+    (tail, shift)
+}
+
 /// (doc, list mask) postings in increasing doc order, packed.
 #[derive(Debug, Default, Clone)]
 pub struct Packed {
@@ -110,6 +129,56 @@ impl Packed {
         false
     }
 
+    /// The list with each doc `d` renumbered to `renumber[d]` (`u32::MAX`: left out) and the
+    /// postings of `added` merged in. `renumber` must keep the order of the docs it keeps, and
+    /// from doc `tail` on add `shift` to every doc, leaving none out: past the first such doc
+    /// after the last added posting, the gaps are the same and the rest of the bytes are
+    /// copied as they are (a deletion renumbers every doc after it, but one gap changes).
+    pub(crate) fn renumbered(
+        &self,
+        renumber: &[u32],
+        tail: u32,
+        shift: i64,
+        added: Option<&Packed>,
+    ) -> Packed {
+        let mut out = Packed::default();
+        out.bytes
+            .reserve(self.bytes.len() + added.map_or(0, |a| a.bytes.len()));
+        let added_last = added.filter(|a| !a.is_empty()).map(|a| a.last);
+        let mut add = added.into_iter().flat_map(Packed::iter).peekable();
+        let (mut doc, mut read) = (0u32, 0u32);
+        let (mut v, mut bits) = (0u64, 0);
+        for (i, &b) in self.bytes.iter().enumerate() {
+            v |= u64::from(b & 0x7f) << bits;
+            if b >= 0x80 {
+                bits += 7;
+                continue;
+            }
+            doc += (v >> MASK_BITS) as u32;
+            let mask = (v & ((1 << MASK_BITS) - 1)) as u8;
+            (v, bits) = (0, 0);
+            read += 1;
+            let n = renumber[doc as usize];
+            if n == u32::MAX {
+                continue;
+            }
+            while let Some((a, am)) = add.next_if(|&(a, _)| a < n) {
+                out.push(a, am);
+            }
+            out.push(n, mask);
+            if doc >= tail && added_last.is_none_or(|l| l < n) {
+                out.bytes.extend_from_slice(&self.bytes[i + 1..]);
+                out.len += self.len - read;
+                out.last = (i64::from(self.last) + shift) as u32;
+                return out;
+            }
+        }
+        for (a, am) in add {
+            out.push(a, am);
+        }
+        out
+    }
+
     /// The postings in doc order.
     pub fn iter(&self) -> Iter<'_> {
         Iter {
@@ -148,6 +217,71 @@ impl Iterator for Iter<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// [`Packed::renumbered`] the slow way: every posting renumbered and merged.
+    fn renumbered_slowly(old: &Packed, renumber: &[u32], added: &Packed) -> Vec<(u32, u8)> {
+        let mut all: Vec<(u32, u8)> = old
+            .iter()
+            .filter(|&(d, _)| renumber[d as usize] != u32::MAX)
+            .map(|(d, m)| (renumber[d as usize], m))
+            .chain(added.iter())
+            .collect();
+        all.sort_unstable();
+        all
+    }
+
+    #[test]
+    fn a_renumbered_list_copying_its_tail_is_the_list_renumbered_one_by_one() {
+        let mut seed = 7u64;
+        let mut rand = move |n: u64| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) % n
+        };
+        for round in 0..400 {
+            let count = 1 + rand(300) as u32;
+            // Docs left out (deleted, or analysed again) anywhere; the others keep their order;
+            // docs added (new or analysed again) take numbers between them.
+            let mut renumber = vec![u32::MAX; count as usize];
+            let mut next = 0u32;
+            let mut added_docs = Vec::new();
+            for d in 0..count {
+                while rand(10) == 0 {
+                    added_docs.push(next);
+                    next += 1;
+                }
+                if rand(12) != 0 || d + 1 == count && round % 2 == 0 {
+                    renumber[d as usize] = next;
+                    next += 1;
+                }
+            }
+            let (tail, shift) = shifted_tail(&renumber);
+            let mut old = Packed::default();
+            for d in 0..count {
+                if rand(3) == 0 {
+                    old.push(d, 1 + rand(31) as u8);
+                }
+            }
+            let mut added = Packed::default();
+            for &a in &added_docs {
+                if rand(2) == 0 {
+                    added.push(a, 1 + rand(31) as u8);
+                }
+            }
+            let got = old.renumbered(&renumber, tail, shift, Some(&added));
+            let want = renumbered_slowly(&old, &renumber, &added);
+            assert_eq!(got.iter().collect::<Vec<_>>(), want, "round {round}");
+            assert_eq!(got.len(), want.len());
+            assert_eq!(got.last(), want.last().map_or(0, |p| p.0), "round {round}");
+            // The same bytes as the list packed anew.
+            let mut anew = Packed::default();
+            for &(d, m) in &want {
+                anew.push(d, m);
+            }
+            assert_eq!(got.bytes, anew.bytes, "round {round}");
+        }
+    }
 
     #[test]
     fn round_trips_gaps_of_every_size() {
