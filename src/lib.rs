@@ -193,7 +193,7 @@ pub fn render_into(
     site: &site::Site,
     sink: &dyn render::Sink,
 ) -> (render::RenderReport, Vec<Diagnostic>) {
-    render_taking_bodies(root, site, Vec::new(), sink, None)
+    render_taking_bodies(root, site, Vec::new(), sink, None, None)
 }
 
 /// The theme named by `content/site.yaml`, loaded beside the content (parsing its templates
@@ -234,13 +234,14 @@ fn render_taking_bodies(
     bodies: Vec<site::TakenBody>,
     sink: &dyn render::Sink,
     theme: Option<PreloadedTheme>,
+    search: Option<render::Resuming>,
 ) -> (render::RenderReport, Vec<Diagnostic>) {
     let theme = match theme {
         Some(t) => t.theme,
         None => render::Theme::load(root, &site.config.theme, &site.config.language),
     };
     match theme {
-        Ok(theme) => render::render_site_taking_bodies(root, site, bodies, &theme, sink),
+        Ok(theme) => render::render_site_taking_bodies(root, site, bodies, &theme, sink, search),
         Err(d) => (render::RenderReport::default(), d),
     }
 }
@@ -315,6 +316,7 @@ pub fn build_with_progress(
     // What the load kept for the next build is saved while the site renders (a build that
     // fails may end before it is saved: the next build then reads every file).
     let saving_cache = std::thread::spawn(move || parse_cache.save());
+    let search = render::Resuming::start(root, site.config.abbreviations());
     let theme = theme.filter(|t| t.is_for(&site.config));
     let mut all = Diagnostics::default();
     all.extend(diags);
@@ -324,7 +326,8 @@ pub fn build_with_progress(
         // Still run the renderer on nothing: link errors in bodies are found while rendering,
         // so check them too before giving up, for a complete list.
         let bodies = site.take_model_bodies();
-        let (report, d) = render_taking_bodies(root, &site, bodies, &render::NullSink, theme);
+        let (report, d) =
+            render_taking_bodies(root, &site, bodies, &render::NullSink, theme, Some(search));
         all.extend(d);
         // Nothing is written here: a failure the renderer calls the machine's is a photo or
         // attachment that could not be read.
@@ -337,7 +340,7 @@ pub fn build_with_progress(
         progress,
     };
     let bodies = site.take_model_bodies();
-    let (report, d) = render_taking_bodies(root, &site, bodies, &counting, theme);
+    let (report, d) = render_taking_bodies(root, &site, bodies, &counting, theme, Some(search));
     progress.phase(&crate::msg!("progress.publishing"));
     timings.extend(report.timings.iter().copied());
     all.extend(d);

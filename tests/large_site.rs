@@ -84,7 +84,8 @@ fn render(
         Err(d) => panic!("theme: {d:?}"),
     };
     let sink = dvk::render::MemorySink::default();
-    let (_, diags) = dvk::render::render_site_taking_bodies(root, &site, bodies, &theme, &sink);
+    let (_, diags) =
+        dvk::render::render_site_taking_bodies(root, &site, bodies, &theme, &sink, None);
     let files = sink.0.into_inner().unwrap().into_iter().collect();
     (kinds, files, diags)
 }

@@ -18,6 +18,7 @@ mod prepared;
 mod reads;
 pub mod report;
 mod search_state;
+pub use search_state::Resuming;
 mod sink;
 mod templates;
 pub mod theme;
@@ -117,7 +118,7 @@ pub fn render_site(
     theme: &Theme,
     sink: &dyn Sink,
 ) -> (RenderReport, Vec<Diagnostic>) {
-    render_site_taking_bodies(root, site, Vec::new(), theme, sink)
+    render_site_taking_bodies(root, site, Vec::new(), theme, sink, None)
 }
 
 /// [`render_site`] for a site whose model bodies were moved out
@@ -129,12 +130,13 @@ pub fn render_site_taking_bodies(
     bodies: Vec<crate::site::TakenBody>,
     theme: &Theme,
     sink: &dyn Sink,
+    search: Option<Resuming>,
 ) -> (RenderReport, Vec<Diagnostic>) {
     let started = std::time::Instant::now();
     let mut r = Renderer::new(root, site, theme);
     r.taken_bodies = bodies.into_iter().map(|b| Mutex::new(Some(b))).collect();
     let setup = Phase::since("render setup (cards, links)", started);
-    let (mut report, diags) = r.run(sink);
+    let (mut report, diags) = r.run(sink, search);
     report.timings.insert(0, setup);
     (report, diags)
 }
@@ -364,7 +366,7 @@ impl<'a> Renderer<'a> {
         })
     }
 
-    fn run(mut self, sink: &dyn Sink) -> (RenderReport, Vec<Diagnostic>) {
+    fn run(mut self, sink: &dyn Sink, search: Option<Resuming>) -> (RenderReport, Vec<Diagnostic>) {
         // Pages with a search document (models, articles, plain pages) first, in index order,
         // each chunk's docs indexed while the next chunk renders, beside the feed and open
         // data (streamed to disk); then the index's files are made while the other pages
@@ -380,7 +382,11 @@ impl<'a> Renderer<'a> {
             .into_iter()
             .partition(|job| matches!(job, Job::Model(_) | Job::Article(_) | Job::Page(_)));
         let doc_jobs = self.in_index_order(doc_jobs);
-        let mut index = search_state::resume(self.root, &self.site.config.abbreviations());
+        let abbreviations = self.site.config.abbreviations();
+        let mut index = match search {
+            Some(s) => s.join(&abbreviations),
+            None => search_state::resume(self.root, &abbreviations),
+        };
         self.memo.carried = index.carried_keys();
         let ((), mut pages) = rayon::join(
             || self.write_feeds(sink),
