@@ -12,10 +12,12 @@ pub mod markdown;
 mod mistakes;
 mod read;
 mod render_budget;
+mod walk;
 
 use crate::config::SiteConfig;
 use crate::diag::Diagnostic;
 use rayon::prelude::*;
+use std::fs;
 use std::path::{Path, PathBuf};
 
 pub use cache::ParseCache;
@@ -540,62 +542,54 @@ fn find_files(root: &Path, content_dir: &Path) -> (Vec<(PathBuf, Kind)>, Vec<Dia
         return (files, diags);
     }
     let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
-    for entry in walkdir::WalkDir::new(content_dir)
-        .follow_links(false)
-        .sort_by_file_name()
-    {
-        let entry = match entry {
-            Ok(e) => e,
-            Err(e) => {
-                let p = e
-                    .path()
-                    .map(|p| rel_to(root, p))
-                    .unwrap_or_else(|| "content".into());
-                // A folder that cannot be listed is the machine's problem (exit 2), unless
-                // it was removed while being walked.
-                let gone = e
-                    .io_error()
-                    .is_some_and(|e| e.kind() == std::io::ErrorKind::NotFound);
-                diags.push(if gone {
-                    Diagnostic::error(&p, 0, 0, crate::msg!("content.cannot_read", detail = e))
-                } else {
-                    // The system's reason alone: the path is the diagnostic's own.
-                    let detail = e
-                        .io_error()
-                        .map_or_else(|| e.to_string(), |io| io.to_string());
-                    Diagnostic::io_error(&p, crate::msg!("content.unreadable", detail = detail))
-                });
-                continue;
-            }
-        };
-        let rel = rel_to(root, entry.path());
-        if entry.path_is_symlink() {
-            match entry.path().canonicalize() {
-                Ok(target) if target.starts_with(&canonical_root) => {
-                    if target.is_dir() {
-                        diags.push(Diagnostic::warning(
+    // `content/` itself may be a link (followed); its entries' links are not.
+    let top = fs::symlink_metadata(content_dir)
+        .is_ok_and(|m| m.file_type().is_symlink())
+        .then(|| walk::Found::Link(content_dir.to_path_buf()));
+    for found in top.into_iter().chain(walk::walk(content_dir)) {
+        let path = match found {
+            walk::Found::File(p) => p,
+            walk::Found::Link(p) => {
+                let rel = rel_to(root, &p);
+                match p.canonicalize() {
+                    Ok(target) if target.starts_with(&canonical_root) => {
+                        if target.is_dir() {
+                            diags.push(Diagnostic::warning(
+                                &rel,
+                                0,
+                                0,
+                                crate::msg!("content.folder_link"),
+                            ));
+                            continue;
+                        }
+                    }
+                    _ => {
+                        diags.push(Diagnostic::error(
                             &rel,
                             0,
                             0,
-                            crate::msg!("content.folder_link"),
+                            crate::msg!("content.link_outside"),
                         ));
                         continue;
                     }
                 }
-                _ => {
-                    diags.push(Diagnostic::error(
-                        &rel,
-                        0,
-                        0,
-                        crate::msg!("content.link_outside"),
-                    ));
-                    continue;
-                }
+                p
             }
-        } else if !entry.file_type().is_file() {
-            continue;
-        }
-        let name = entry.file_name().to_string_lossy();
+            walk::Found::Unreadable(p, e) => {
+                let p = rel_to(root, &p);
+                // A folder that cannot be listed is the machine's problem (exit 2), unless
+                // it was removed while being walked.
+                diags.push(if e.kind() == std::io::ErrorKind::NotFound {
+                    Diagnostic::error(&p, 0, 0, crate::msg!("content.cannot_read", detail = e))
+                } else {
+                    // The system's reason alone: the path is the diagnostic's own.
+                    Diagnostic::io_error(&p, crate::msg!("content.unreadable", detail = e))
+                });
+                continue;
+            }
+        };
+        let rel = rel_to(root, &path);
+        let name = path.file_name().unwrap_or_default().to_string_lossy();
         if name.starts_with('.') {
             continue;
         }
