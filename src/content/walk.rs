@@ -76,7 +76,9 @@ mod tests {
         for d in ["b/y", "b/x", "a", "c"] {
             fs::create_dir_all(r.join(d)).unwrap();
         }
-        for f in ["b/y/2.md", "b/y/1.md", "b/x/z.md", "b/0.md", "b/z.md", "a.md", "c/k.md"] {
+        for f in [
+            "b/y/2.md", "b/y/1.md", "b/x/z.md", "b/0.md", "b/z.md", "a.md", "c/k.md",
+        ] {
             fs::write(r.join(f), f).unwrap();
         }
         #[cfg(unix)]
@@ -86,7 +88,13 @@ mod tests {
         if cfg!(unix) {
             want.push("l b/link");
         }
-        want.extend(["f b/x/z.md", "f b/y/1.md", "f b/y/2.md", "f b/z.md", "f c/k.md"]);
+        want.extend([
+            "f b/x/z.md",
+            "f b/y/1.md",
+            "f b/y/2.md",
+            "f b/z.md",
+            "f c/k.md",
+        ]);
         assert_eq!(names(r, &found), want);
         // The same order as a plain depth-first walk sorted by name.
         let plain: Vec<PathBuf> = walkdir::WalkDir::new(r)

@@ -690,19 +690,25 @@ impl Staging {
             }
             sync_dir(self.out.parent().unwrap_or(&self.out));
             self.committed = true;
-            // The old output is the next build's spare, brought up to date now; its marker
-            // also names what it holds that dvk did not write.
-            let spare = self.catch_up(files, listed, marker);
-            let mut spare = spare.iter().map(|(rel, s)| (rel.as_str(), *s));
-            let mut new = files.iter().map(|p| (p.rel.as_str(), p.entry.stamp));
-            let _ = Stamps::write(
-                &self.stamps,
-                &mut [(&self.out, &mut new), (&self.work, &mut spare)],
-            );
-            let _ = foreign::Looks::write(
-                &self.looks,
-                &[(&self.out, work_seen.as_ref()), (&self.work, seen.as_ref())],
-            );
+            let this = &*self;
+            std::thread::scope(|scope| {
+                // What the walks saw is kept (under each folder's identity) beside the rest.
+                scope.spawn(|| {
+                    foreign::Looks::write(
+                        &this.looks,
+                        &[(&this.out, work_seen.as_ref()), (&this.work, seen.as_ref())],
+                    )
+                });
+                // The old output is the next build's spare, brought up to date now; its
+                // marker also names what it holds that dvk did not write.
+                let spare = this.catch_up(files, listed, marker);
+                let mut spare = spare.iter().map(|(rel, s)| (rel.as_str(), *s));
+                let mut new = files.iter().map(|p| (p.rel.as_str(), p.entry.stamp));
+                let _ = Stamps::write(
+                    &this.stamps,
+                    &mut [(&this.out, &mut new), (&this.work, &mut spare)],
+                );
+            });
         } else {
             fs::rename(&self.work, &self.out)?;
             sync_dir(self.out.parent().unwrap_or(&self.out));

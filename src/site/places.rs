@@ -11,6 +11,7 @@ use crate::content::Model;
 use crate::diag::Diagnostic;
 use crate::places::resolve::{era_of, Place, Resolver};
 use crate::places::{official, Era};
+use rayon::prelude::*;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -37,22 +38,36 @@ pub struct Grouping {
 /// Resolves every model's place, rewrites its names to the official spelling and groups
 /// the site's places; problems go to `diags`.
 pub fn group(config: &SiteConfig, models: &mut [Model], diags: &mut Vec<Diagnostic>) -> Grouping {
-    let mut resolver = Resolver::new(config.places_extra.clone());
     let places = official();
+    // Each model's place resolved on the threads (each with a resolver of its own: the same
+    // answers, cached per thread), the problems reported in the models' order.
+    let resolved: Vec<_> = models
+        .par_iter_mut()
+        .map_init(
+            || Resolver::new(config.places_extra.clone()),
+            |resolver, m| {
+                let written = (
+                    place_slug(&m.province),
+                    m.district.as_deref().map(place_slug),
+                );
+                let era = era_of(m.year, m.date.as_deref());
+                let (r, problems) = resolver.resolve(
+                    era,
+                    &m.province,
+                    m.district.as_deref(),
+                    m.commune.as_deref(),
+                );
+                let (place, province, district, commune) = r.split();
+                m.province = province;
+                m.district = district;
+                m.commune = commune;
+                (written, place, problems)
+            },
+        )
+        .collect();
     let mut model_places = Vec::with_capacity(models.len());
     let mut written = Vec::with_capacity(models.len());
-    for m in models.iter_mut() {
-        written.push((
-            place_slug(&m.province),
-            m.district.as_deref().map(place_slug),
-        ));
-        let era = era_of(m.year, m.date.as_deref());
-        let (r, problems) = resolver.resolve(
-            era,
-            &m.province,
-            m.district.as_deref(),
-            m.commune.as_deref(),
-        );
+    for (m, (w, place, problems)) in models.iter().zip(resolved) {
         for p in problems {
             let line = m.origin.line;
             let message = format!("`{}`: {}", p.key, p.message);
@@ -65,10 +80,7 @@ pub fn group(config: &SiteConfig, models: &mut [Model], diags: &mut Vec<Diagnost
                 .about_key(p.key),
             );
         }
-        let (place, province, district, commune) = r.split();
-        m.province = province;
-        m.district = district;
-        m.commune = commune;
+        written.push(w);
         model_places.push(place);
     }
 
