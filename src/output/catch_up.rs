@@ -6,7 +6,7 @@
 //! template, `site.yaml`) the next small edit finds a spare that differs from the output only
 //! in what it changes, and a file edited again is written over, never deleted and made anew.
 
-use super::disk::{checked_rel, overwrite, standing, sync_tree, write_file, Standing};
+use super::disk::{checked_rel, overwrite, standing, sync_files, sync_tree, write_file, Standing};
 use super::manifest::{self, Entry};
 use super::{ensure_parent, prune_empty_parents, Placed, Staging, FSYNC_EACH_MAX, MARKER};
 use crate::fresh::Stamp;
@@ -111,9 +111,7 @@ impl Staging {
         if written.len() > FSYNC_EACH_MAX {
             return sync_tree(&self.work);
         }
-        written
-            .par_iter()
-            .try_for_each(|rel| fs::File::open(self.work.join(rel))?.sync_all())
+        sync_files(&self.work, written)
     }
 
     /// Gives the spare's file `rel` the new output's bytes: written over it when only the

@@ -34,6 +34,13 @@ pub(super) fn sync_tree(dir: &Path) -> io::Result<()> {
     Ok(())
 }
 
+/// Flushes the files `rels` (paths relative to `dir`) to disk, one `fsync` each, in parallel.
+pub(super) fn sync_files(dir: &Path, rels: &[&str]) -> io::Result<()> {
+    use rayon::prelude::*;
+    rels.par_iter()
+        .try_for_each(|rel| File::open(dir.join(rel))?.sync_all())
+}
+
 /// Makes a rename in `dir` durable (best effort: some file systems cannot sync a folder).
 pub(super) fn sync_dir(dir: &Path) {
     if let Ok(d) = File::open(dir) {

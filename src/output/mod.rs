@@ -743,11 +743,9 @@ impl Staging {
         if touched.len() + gone.len() > FSYNC_EACH_MAX {
             return sync_tree(&self.work);
         }
-        touched
-            .par_iter()
-            .copied()
-            .chain([MARKER].into_par_iter())
-            .try_for_each(|rel| File::open(self.work.join(rel))?.sync_all())?;
+        let mut files = touched.to_vec();
+        files.push(MARKER);
+        disk::sync_files(&self.work, &files)?;
         let mut dirs: HashSet<&str> = HashSet::from([""]);
         let all = touched
             .iter()

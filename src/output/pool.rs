@@ -17,6 +17,7 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::OnceLock;
 
 /// Most files the pool holds (each keeps the bytes of a file gone from the output until it
 /// is reused): a deletion at 30,000 models renames some 5,000 search shards.
@@ -25,8 +26,9 @@ const MAX_FILES: usize = 16_384;
 /// The pool of one output folder.
 pub(super) struct Pool {
     dir: PathBuf,
-    /// What the last build left, taken in order.
-    files: Vec<PathBuf>,
+    /// What the last build left, taken in order (listed when first needed: most builds make
+    /// no new file).
+    files: OnceLock<Vec<PathBuf>>,
     next: AtomicUsize,
     /// Files put in by this build, and a tag that keeps their names apart from the left ones.
     added: AtomicUsize,
@@ -34,14 +36,11 @@ pub(super) struct Pool {
 }
 
 impl Pool {
-    /// The pool in `dir` (made when a file is first put in), with what it holds.
+    /// The pool in `dir` (made when a file is first put in).
     pub(super) fn open(dir: PathBuf) -> Pool {
-        let files = fs::read_dir(&dir)
-            .map(|d| d.flatten().map(|e| e.path()).collect())
-            .unwrap_or_default();
         Pool {
             dir,
-            files,
+            files: OnceLock::new(),
             next: AtomicUsize::new(0),
             added: AtomicUsize::new(0),
             tag: std::time::SystemTime::now()
@@ -55,7 +54,9 @@ impl Pool {
     /// one.
     pub(super) fn write_at(&self, target: &Path, bytes: &[u8]) -> Option<io::Result<Stamp>> {
         loop {
-            let path = self.files.get(self.next.fetch_add(1, Ordering::Relaxed))?;
+            let path = self
+                .files()
+                .get(self.next.fetch_add(1, Ordering::Relaxed))?;
             let Standing::Own(f, len) = standing(path) else {
                 continue;
             };
@@ -72,10 +73,19 @@ impl Pool {
         }
     }
 
+    /// What the pool held when this build first looked.
+    fn files(&self) -> &[PathBuf] {
+        self.files.get_or_init(|| {
+            fs::read_dir(&self.dir)
+                .map(|d| d.flatten().map(|e| e.path()).collect())
+                .unwrap_or_default()
+        })
+    }
+
     /// How many of the files the last builds left this one did not take.
     fn left(&self) -> usize {
         let taken = self.next.load(Ordering::Relaxed);
-        self.files.len().saturating_sub(taken)
+        self.files().len().saturating_sub(taken)
     }
 
     /// Moves `path` (a file the output no longer has) into the pool for the next build.

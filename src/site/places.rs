@@ -39,8 +39,8 @@ pub struct Grouping {
 /// the site's places; problems go to `diags`.
 pub fn group(config: &SiteConfig, models: &mut [Model], diags: &mut Vec<Diagnostic>) -> Grouping {
     let places = official();
-    // Each model's place resolved on the threads (each with a resolver of its own: the same
-    // answers, cached per thread), the problems reported in the models' order.
+    // Each model's place resolved on the threads (a resolver, with its cache, for each piece
+    // of the work: the same answers), the problems reported in the models' order.
     let resolved: Vec<_> = models
         .par_iter_mut()
         .map_init(
