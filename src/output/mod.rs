@@ -109,6 +109,10 @@ pub struct Staging {
     /// Files whose bytes differ from the published output's.
     changed: AtomicUsize,
     scratch: AtomicUsize,
+    /// Streamed files (the open data, tens of MB) being flushed to disk from when they were
+    /// placed, on threads of their own, so that the flush before the swap does not wait for
+    /// their bytes: joined by [`Staging::flush`].
+    early_syncs: Mutex<Vec<std::thread::JoinHandle<io::Result<()>>>>,
     /// Where the stamps of both folders' files are kept ([`Stamps`]).
     stamps: PathBuf,
     /// Where what the last walks of both folders saw is kept ([`foreign::Looks`]).
@@ -300,6 +304,7 @@ impl Staging {
             claimed: Mutex::new(manifest::PathMap::default()),
             changed: AtomicUsize::new(0),
             scratch: AtomicUsize::new(0),
+            early_syncs: Mutex::new(Vec::new()),
             stamps: stamps_path,
             looks: parent.join(format!(".{name}.dvk-folders")),
             pool: pool::Pool::open(parent.join(format!(".{name}.dvk-pool"))),
@@ -466,9 +471,16 @@ impl Staging {
                 .into_inner()
                 .map_err(io::IntoInnerError::into_error)?;
             let stamp = Stamp::of(&file.metadata()?);
-            drop(file);
             let want = Entry { len, hash, stamp };
-            self.place(rel, want, Source::Scratch(&tmp, stamp))
+            self.place(rel, want, Source::Scratch(&tmp, stamp))?;
+            // Moved into the output (new bytes): its flush begins now.
+            if !tmp.exists() {
+                let sync = std::thread::spawn(move || file.sync_all());
+                if let Ok(mut s) = self.early_syncs.lock() {
+                    s.push(sync);
+                }
+            }
+            Ok(())
         })();
         let _ = fs::remove_file(&tmp);
         result
@@ -740,6 +752,15 @@ impl Staging {
     /// edit should not pay for.
     fn flush(&self, touched: &[&str], gone: &[&str], carried: &[String]) -> io::Result<()> {
         use rayon::prelude::*;
+        let early = self
+            .early_syncs
+            .lock()
+            .map(|mut s| std::mem::take(&mut *s))
+            .unwrap_or_default();
+        for sync in early {
+            sync.join()
+                .map_err(|_| io::Error::other("flush thread panicked"))??;
+        }
         if touched.len() + gone.len() > FSYNC_EACH_MAX {
             return sync_tree(&self.work);
         }
