@@ -39,31 +39,53 @@ pub struct Grouping {
 /// the site's places; problems go to `diags`.
 pub fn group(config: &SiteConfig, models: &mut [Model], diags: &mut Vec<Diagnostic>) -> Grouping {
     let places = official();
-    // Each model's place resolved on the threads (a resolver, with its cache, for each piece
-    // of the work: the same answers), the problems reported in the models' order.
-    let resolved: Vec<_> = models
-        .par_iter_mut()
+    // Each place as written resolved once (models share them: a commune's many models),
+    // the distinct ones on the threads (a resolver, with its cache, for each piece of the
+    // work: the same answers); the problems reported in the models' order.
+    let mut distinct: HashMap<(Option<Era>, &str, Option<&str>, Option<&str>), usize> =
+        HashMap::new();
+    let mut asked = Vec::new();
+    let of_model: Vec<usize> = models
+        .iter()
+        .map(|m| {
+            let key = (
+                era_of(m.year, m.date.as_deref()),
+                m.province.as_str(),
+                m.district.as_deref(),
+                m.commune.as_deref(),
+            );
+            *distinct.entry(key).or_insert_with(|| {
+                asked.push(key);
+                asked.len() - 1
+            })
+        })
+        .collect();
+    drop(distinct);
+    let answers: Vec<_> = asked
+        .par_iter()
         .map_init(
             || Resolver::new(config.places_extra.clone()),
-            |resolver, m| {
-                let written = (
-                    place_slug(&m.province),
-                    m.district.as_deref().map(place_slug),
-                );
-                let era = era_of(m.year, m.date.as_deref());
-                let (r, problems) = resolver.resolve(
-                    era,
-                    &m.province,
-                    m.district.as_deref(),
-                    m.commune.as_deref(),
-                );
-                let (place, province, district, commune) = r.split();
-                m.province = province;
-                m.district = district;
-                m.commune = commune;
-                (written, place, problems)
+            |resolver, &(era, province, district, commune)| {
+                resolver.resolve(era, province, district, commune)
             },
         )
+        .collect();
+    drop(asked);
+    let resolved: Vec<_> = models
+        .par_iter_mut()
+        .zip(of_model)
+        .map(|(m, i)| {
+            let written = (
+                place_slug(&m.province),
+                m.district.as_deref().map(place_slug),
+            );
+            let (r, problems) = &answers[i];
+            let (place, province, district, commune) = r.clone().split();
+            m.province = province;
+            m.district = district;
+            m.commune = commune;
+            (written, place, problems.clone())
+        })
         .collect();
     let mut model_places = Vec::with_capacity(models.len());
     let mut written = Vec::with_capacity(models.len());
