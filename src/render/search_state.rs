@@ -75,9 +75,10 @@ pub(super) fn finish(
     let kept = index
         .finish_saving(&mut state, out)
         .and_then(|()| state.flush())
-        .and_then(|()| fs::rename(&tmp, &target));
+        .and_then(|()| crate::fresh::put_cache(&tmp, &target));
     if kept.is_err() {
-        // The old state, if any, stays: still true of the docs it lists.
+        // Not kept: the old state stays when the new one failed before taking its place
+        // (still true of the docs it lists); else the next build analyses every doc.
         let _ = fs::remove_file(&tmp);
     }
 }
