@@ -581,4 +581,28 @@ mod tests {
         forget(dir.path());
         assert_eq!(load(dir.path()), None);
     }
+
+    #[test]
+    fn a_cache_saved_again_replaces_the_old_and_one_cut_short_or_changed_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("c/cache.bin");
+        let tmp = dir.path().join("c/.cache.tmp");
+        for bytes in [&b"first state"[..], b"the second, longer state"] {
+            save_checked(&target, &tmp, &mut |w| w.write_all(bytes)).unwrap();
+            assert_eq!(checked(&fs::read(&target).unwrap()), Some(bytes));
+            assert!(!tmp.exists());
+        }
+        let whole = fs::read(&target).unwrap();
+        assert_eq!(checked(&whole[..whole.len() - 1]), None);
+        let mut changed = whole.clone();
+        changed[0] ^= 1;
+        assert_eq!(checked(&changed), None);
+        // A write that fails leaves no temporary file behind.
+        let failed = save_checked(&target, &tmp, &mut |w| {
+            w.write_all(b"half")?;
+            Err(io::Error::other("disk full"))
+        });
+        assert!(failed.is_err());
+        assert!(!tmp.exists());
+    }
 }

@@ -51,8 +51,8 @@ impl Resuming {
 }
 
 /// Hands each of the index's files to `out` as it is made; when `save`, its state is saved
-/// for the next build (written beside, then renamed over the old one, so that a build
-/// stopped half-way leaves the old state).
+/// for the next build (written beside, then put in the old one's place with
+/// [`crate::fresh::put_cache`]: a build stopped while writing it leaves the old state).
 pub(super) fn finish(
     root: &Path,
     index: dvk_search::IndexBuilder,
