@@ -162,17 +162,13 @@ impl<'a> Renderer<'a> {
     /// Every page of the build, in no particular order.
     pub(super) fn jobs(&self) -> Vec<Job> {
         let s = self.site;
-        // The longest jobs first (a year's report is one file of its thousands of models,
-        // the statistics count every model): rendered last, they would leave the other
-        // threads idle at the end.
-        let mut jobs: Vec<Job> = s.by_year.keys().map(|&y| Job::Report(y)).collect();
-        jobs.extend([
-            Job::Stats,
+        let mut jobs = vec![
             Job::Home,
             Job::Places,
+            Job::Stats,
             Job::Search,
             Job::NotFound,
-        ]);
+        ];
         if self.split_az() {
             jobs.extend((0..self.az().0.len()).map(Job::AzLetter));
         }
@@ -183,6 +179,7 @@ impl<'a> Renderer<'a> {
             }
         }
         jobs.extend(self.moved_jobs());
+        jobs.extend(s.by_year.keys().map(|&y| Job::Report(y)));
         jobs.extend((1..=pager::page_count(s.articles.len())).map(Job::Articles));
         jobs.extend((0..s.articles.len()).map(Job::Article));
         jobs.extend((0..s.pages.len()).map(Job::Page));
