@@ -40,8 +40,8 @@ pub struct Grouping {
 pub fn group(config: &SiteConfig, models: &mut [Model], diags: &mut Vec<Diagnostic>) -> Grouping {
     let places = official();
     // Each place as written resolved once (models share them: a commune's many models),
-    // the distinct ones on the threads (a resolver, with its cache, for each piece of the
-    // work: the same answers); the problems reported in the models' order.
+    // the distinct ones on the threads (a resolver for each piece of the work: the same
+    // answers); the problems reported in the models' order.
     let mut distinct: HashMap<(Option<Era>, &str, Option<&str>, Option<&str>), usize> =
         HashMap::new();
     let mut asked = Vec::new();

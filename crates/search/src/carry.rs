@@ -212,24 +212,14 @@ impl Carried {
         // Which terms' lists hold a moved doc. A pair is two terms of the doc it is found in
         // (the analysis adds both terms wherever it adds a pair), so only the lists of pairs
         // of two such terms are looked through for the moved docs.
-        let moved_in: Vec<bool> = match moved.is_empty() {
-            true => Vec::new(),
-            false => self
-                .terms
-                .par_iter()
-                .map(|t| t.contains_any(&moved))
-                .collect(),
-        };
-        let may_hold = |key: Option<u64>, old: &Packed| match key {
-            _ if moved.is_empty() => false,
-            Some(k) => {
-                let term = |id: u64| moved_in.get(id as usize).copied().unwrap_or(true);
-                term(k >> 32) && term(k & 0xffff_ffff) && old.contains_any(&moved)
-            }
-            None => old.contains_any(&moved),
-        };
-        let as_it_is = |old: &Packed, new: Option<&Packed>, key: Option<u64>| {
-            new.is_none_or(Packed::is_empty) && !may_hold(key, old)
+        let term_holds: Vec<bool> = self
+            .terms
+            .par_iter()
+            .map(|t| t.contains_any(&moved))
+            .collect();
+        let pair_holds = |key: u64, old: &Packed| {
+            let term = |id: u64| term_holds.get(id as usize).copied().unwrap_or(true);
+            term(key >> 32) && term(key & 0xffff_ffff) && old.contains_any(&moved)
         };
         // When the docs kept keep their order (an edit, a deletion, a new doc), each list is
         // renumbered as it is read, and from the doc on which every doc moves by the same
@@ -239,8 +229,8 @@ impl Carried {
             .next()
             .is_none_or(|&first| kept.try_fold(first, |a, &b| (a < b).then_some(b)).is_some());
         let (tail, shift) = crate::postings::shifted_tail(&renumber);
-        let combine = |old: Packed, new: Option<&Packed>, key: Option<u64>| -> Packed {
-            if as_it_is(&old, new, key) {
+        let combine = |old: Packed, new: Option<&Packed>, holds: bool| -> Packed {
+            if new.is_none_or(Packed::is_empty) && !holds {
                 return old;
             }
             if in_order {
@@ -279,17 +269,16 @@ impl Carried {
             .enumerate()
             .for_each(|(id, (new, old))| {
                 if !old.is_empty() {
-                    let holds = moved_in.get(id).copied().unwrap_or(false);
-                    *new = match new.is_empty() && !holds {
-                        true => old,
-                        false => combine(old, Some(new), None),
-                    };
+                    *new = combine(old, Some(new), term_holds[id]);
                 }
             });
         let combined: Vec<(u64, Packed)> = self
             .pairs
             .into_par_iter()
-            .map(|(key, old)| (key, combine(old, pairs.get(&key), Some(key))))
+            .map(|(key, old)| {
+                let holds = pair_holds(key, &old);
+                (key, combine(old, pairs.get(&key), holds))
+            })
             .collect();
         pairs.extend(combined);
         pairs.retain(|_, p| !p.is_empty());
