@@ -103,10 +103,9 @@ pub(crate) const TAG_LEN: usize = 4;
 /// files a year) and stays when they do not: an edit renames only the shards it changed.
 pub(crate) fn shard_tag(bytes: &[u8]) -> String {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    let mut h = FNV_OFFSET;
-    fnv1a(&mut h, bytes);
-    // FNV's low bits are its weakest: fold the high half in.
-    let h = h ^ (h >> 32);
+    // XXH3: the bytes of every shard of a site (tens of MB) are hashed at each build, at
+    // a tenth of the time FNV-1a took a byte at a time.
+    let h = xxhash_rust::xxh3::xxh3_64(bytes);
     (0..TAG_LEN)
         .map(|i| char::from(ALPHABET[((h >> (6 * i)) & 63) as usize]))
         .collect()
