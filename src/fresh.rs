@@ -55,9 +55,19 @@ pub struct State {
     pub warnings: Vec<Diagnostic>,
 }
 
+/// The stamps of the files under a site's `content/` as a fingerprint's walk saw them
+/// ([`inputs_seeing`]): the path and the stamp of each.
+pub type Seen = std::sync::Mutex<Vec<(PathBuf, Stamp)>>;
+
 /// The fingerprint of everything a build of `root` into `out` reads: `content/`, `themes/`,
 /// `key` (the options) and the running dvk. `None` when it is racy or cannot be taken.
 pub fn inputs(root: &Path, out: &Path, key: &str) -> Option<String> {
+    inputs_seeing(root, out, key, None)
+}
+
+/// [`inputs`], also putting in `seen` the stamp of each file under `content/` the walk
+/// looked at: the load then need not ask for them again ([`crate::content::ParseCache`]).
+pub fn inputs_seeing(root: &Path, out: &Path, key: &str, seen: Option<&Seen>) -> Option<String> {
     let started = SystemTime::now();
     let mut h = Fx64::default();
     env!("CARGO_PKG_VERSION").hash(&mut h);
@@ -67,7 +77,8 @@ pub fn inputs(root: &Path, out: &Path, key: &str) -> Option<String> {
     entry_hash(&fs::metadata(exe).ok()?).hash(&mut h);
     let mut newest = None;
     for dir in ["content", "themes"] {
-        match tree(&root.join(dir)) {
+        let seen = seen.filter(|_| dir == "content");
+        match tree(&root.join(dir), seen) {
             Ok(t) => {
                 t.hash.hash(&mut h);
                 newest = newest.max(t.newest);
@@ -103,7 +114,7 @@ pub fn program_salt() -> u64 {
 /// The fingerprint of the output folder `out` (`None` if it is missing). Not subject to the
 /// racy rule: the build itself has just written these files.
 pub fn output(out: &Path) -> Option<String> {
-    tree(out).ok().map(|t| format!("{:016x}", t.hash))
+    tree(out, None).ok().map(|t| format!("{:016x}", t.hash))
 }
 
 fn is_racy(newest: Option<SystemTime>, now: SystemTime) -> bool {
@@ -214,7 +225,7 @@ pub fn forget(root: &Path) {
 /// Hash of a folder: every entry below it (links to files followed, as the build does), in
 /// name order; subfolders are walked in parallel. A link to a folder is an error (the site
 /// then always gets a full build).
-fn tree(dir: &Path) -> io::Result<TreeHash> {
+fn tree(dir: &Path, seen: Option<&Seen>) -> io::Result<TreeHash> {
     let mut entries: Vec<(std::ffi::OsString, fs::Metadata, PathBuf)> = Vec::new();
     for e in fs::read_dir(dir)? {
         let e = e?;
@@ -230,6 +241,12 @@ fn tree(dir: &Path) -> io::Result<TreeHash> {
         entries.push((e.file_name(), meta, path));
     }
     entries.sort_by(|a, b| a.0.cmp(&b.0));
+    if let Some(seen) = seen {
+        let files = entries.iter().filter(|(_, meta, _)| !meta.is_dir());
+        let files = files.map(|(_, meta, path)| (path.clone(), Stamp::of(meta)));
+        let files: Vec<_> = files.collect();
+        seen.lock().unwrap_or_else(|e| e.into_inner()).extend(files);
+    }
     let parts: Vec<io::Result<TreeHash>> = entries
         .par_iter()
         .map(|(name, meta, path)| {
@@ -239,7 +256,7 @@ fn tree(dir: &Path) -> io::Result<TreeHash> {
             // Folders' times change as entries come and go, which the walk sees anyway.
             let mut newest = meta.is_file().then(|| meta.modified().ok()).flatten();
             if meta.is_dir() {
-                let sub = tree(path)?;
+                let sub = tree(path, seen)?;
                 sub.hash.hash(&mut h);
                 newest = newest.max(sub.newest);
             }

@@ -31,7 +31,11 @@ fn path(root: &Path) -> PathBuf {
 type Key = (u64, i64, i64, u64, u64);
 
 fn key_of(meta: &fs::Metadata) -> Option<Key> {
-    match Stamp::of(meta) {
+    key_of_stamp(Stamp::of(meta))
+}
+
+fn key_of_stamp(stamp: Stamp) -> Option<Key> {
+    match stamp {
         Stamp::File {
             len,
             mtime,
@@ -67,6 +71,9 @@ pub struct ParseCache {
     settled_before: SystemTime,
     /// The entries for the next build, by path: new bytes, or None for the earlier entry's.
     next: Mutex<Vec<(String, Key, Option<Vec<u8>>)>>,
+    /// Stamps of files taken just before the load (by the inputs' fingerprint), by path as
+    /// `earlier`: a file found here is not asked for its stamp again.
+    seen: PathMap<Key>,
 }
 
 impl ParseCache {
@@ -90,7 +97,24 @@ impl ParseCache {
             earlier,
             settled_before,
             next: Mutex::new(Vec::new()),
+            seen: PathMap::default(),
         }
+    }
+
+    /// Takes the stamps of files looked at just before the load (`seen`, paths under the
+    /// site folder), instead of reading each file's again: a file changed since is then
+    /// taken as it was (the fingerprint saved with this build is of that file, so the next
+    /// build reads it again).
+    pub fn seen(mut self, seen: Vec<(PathBuf, Stamp)>) -> ParseCache {
+        let root = &self.root;
+        self.seen = seen
+            .into_iter()
+            .filter_map(|(path, stamp)| {
+                let rel = path.strip_prefix(root).ok()?.to_str()?.to_string();
+                Some((rel, key_of_stamp(stamp)?))
+            })
+            .collect();
+        self
     }
 
     /// The model and warnings the earlier build found in `rel`, when the file has not
@@ -98,8 +122,11 @@ impl ParseCache {
     pub(super) fn get(&self, rel: &Path) -> Option<(Model, Vec<Diagnostic>)> {
         let name = rel.to_str()?;
         let e = self.earlier.get(name)?;
-        let meta = fs::metadata(self.root.join(rel)).ok()?;
-        if key_of(&meta)? != e.key {
+        let key = match self.seen.get(name) {
+            Some(key) => *key,
+            None => key_of(&fs::metadata(self.root.join(rel)).ok()?)?,
+        };
+        if key != e.key {
             return None;
         }
         let parsed: Parsed = bincode::deserialize(&e.data).ok()?;
@@ -237,4 +264,32 @@ fn read(bytes: &[u8], salt: u64) -> Option<PathMap<Entry>> {
         out.insert(name, Entry { key, data });
     }
     Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The stamps a fingerprint's walk saw are found under the paths the load asks with.
+    #[test]
+    fn stamps_seen_before_the_load_are_found_by_the_load_s_paths() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let file = root.join("content/models/2025/a.md");
+        fs::create_dir_all(file.parent().unwrap()).unwrap();
+        fs::write(&file, "---\ntitle: A\n---\n").unwrap();
+        let stamp = Stamp::of(&fs::metadata(&file).unwrap());
+        let outside = std::env::temp_dir().join("elsewhere.md");
+        let cache = ParseCache::open(root).seen(vec![
+            (file.clone(), stamp),
+            (outside, stamp),
+            (root.join("content/models"), Stamp::Dir),
+        ]);
+        let rel = Path::new("content/models/2025/a.md");
+        assert_eq!(
+            cache.seen.get(rel.to_str().unwrap()),
+            key_of_stamp(stamp).as_ref()
+        );
+        assert_eq!(cache.seen.len(), 1, "only files under the site are kept");
+    }
 }
