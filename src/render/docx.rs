@@ -70,19 +70,38 @@ pub struct Report {
 /// The text with `&`, `<`, `>` and quotes escaped for XML, and characters XML forbids dropped.
 pub fn xml_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\t' | '\n' | '\r' => out.push(' '),
-            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => {}
-            c => out.push(c),
-        }
-    }
+    escape_into(&mut out, s);
     out
+}
+
+/// [`xml_escape`] onto the end of `out`: the text between the characters it changes is
+/// copied a run at a time (a year's report is thousands of paragraphs).
+fn escape_into(out: &mut String, s: &str) {
+    let b = s.as_bytes();
+    let mut start = 0;
+    let mut i = 0;
+    while i < b.len() {
+        let (skip, with) = match b[i] {
+            b'&' => (1, "&amp;"),
+            b'<' => (1, "&lt;"),
+            b'>' => (1, "&gt;"),
+            b'"' => (1, "&quot;"),
+            b'\'' => (1, "&apos;"),
+            b'\t' | b'\n' | b'\r' => (1, " "),
+            c if c < 0x20 => (1, ""),
+            // U+FFFE and U+FFFF (EF BF BE, EF BF BF), which XML forbids too.
+            0xEF if matches!(b.get(i + 1..i + 3), Some([0xBF, 0xBE | 0xBF])) => (3, ""),
+            _ => {
+                i += 1;
+                continue;
+            }
+        };
+        out.push_str(&s[start..i]);
+        out.push_str(with);
+        i += skip;
+        start = i;
+    }
+    out.push_str(&s[start..]);
 }
 
 /// Run properties.
@@ -120,11 +139,9 @@ fn run(out: &mut String, text: &str, st: Style) {
         }
         out.push_str("</w:rPr>");
     }
-    let _ = write!(
-        out,
-        "<w:t xml:space=\"preserve\">{}</w:t></w:r>",
-        xml_escape(text)
-    );
+    out.push_str("<w:t xml:space=\"preserve\">");
+    escape_into(out, text);
+    out.push_str("</w:t></w:r>");
 }
 
 /// A paragraph of one run: `align` is `left`, `center`, `right` or `both`.
@@ -523,5 +540,9 @@ mod tests {
     #[test]
     fn control_characters_cannot_break_the_xml() {
         assert_eq!(xml_escape("a\u{1}b\u{FFFF}c\"'"), "abc&quot;&apos;");
+        assert_eq!(
+            xml_escape("Hà\tNội <1> & \u{FFFE}\u{FFFD}\u{EFFF}'"),
+            "Hà Nội &lt;1&gt; &amp; \u{FFFD}\u{EFFF}&apos;"
+        );
     }
 }
