@@ -264,16 +264,22 @@ pub fn build_with_progress(
     if opts.precompress {
         key.push_str(" precompress");
     }
-    let last = fresh::load(root);
     // Without the state of a last build there is nothing to compare with, so the inputs'
     // fingerprint is taken while the content loads (safe: a file changed meanwhile is newer
     // than the fingerprint's start, which `fresh` treats as racy and does not save).
     // The content's stamps it looks at are the load's too (30,000 fewer asked for at 30,000
-    // write-ups).
+    // write-ups); the content cache is read meanwhile.
     let seen = fresh::Seen::default();
-    let inputs = last
-        .as_ref()
-        .map(|_| fresh::inputs_seeing(root, &out, &key, Some(&seen)));
+    let ((last, inputs), parse_cache) = rayon::join(
+        || {
+            let last = fresh::load(root);
+            let inputs = last
+                .as_ref()
+                .map(|_| fresh::inputs_seeing(root, &out, &key, Some(&seen)));
+            (last, inputs)
+        },
+        || content::ParseCache::open(root),
+    );
     if let (Some(Some(inputs)), Some(last)) = (&inputs, last) {
         if *inputs == last.inputs && fresh::output(&out).as_ref() == Some(&last.output) {
             if opts.strict && !last.warnings.is_empty() {
@@ -299,8 +305,7 @@ pub fn build_with_progress(
     }
     fresh::forget(root);
     progress.phase(&crate::msg!("progress.loading"));
-    let parse_cache =
-        content::ParseCache::open(root).seen(seen.into_inner().unwrap_or_else(|e| e.into_inner()));
+    let parse_cache = parse_cache.seen(seen.into_inner().unwrap_or_else(|e| e.into_inner()));
     let (inputs, ((mut site, diags), theme)) = rayon::join(
         || inputs.unwrap_or_else(|| fresh::inputs(root, &out, &key)),
         || {
