@@ -268,7 +268,9 @@ pub fn build_with_progress(
     // fingerprint is taken while the content loads (safe: a file changed meanwhile is newer
     // than the fingerprint's start, which `fresh` treats as racy and does not save).
     // The content's stamps it looks at are the load's too (30,000 fewer asked for at 30,000
-    // write-ups); the content cache is read meanwhile.
+    // write-ups); the content cache is read meanwhile, on the other core: wasted when
+    // nothing changed (a 10k site's unchanged build stayed 0.13-0.14 s), 25 ms off the load
+    // of a 30k edit.
     let seen = fresh::Seen::default();
     let ((last, inputs), parse_cache) = rayon::join(
         || {

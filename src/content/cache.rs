@@ -292,4 +292,64 @@ mod tests {
         );
         assert_eq!(cache.seen.len(), 1, "only files under the site are kept");
     }
+
+    /// A cached write-up is judged by the stamp the fingerprint saw, not asked for again:
+    /// another stamp seen makes it changed though the file on disk is as it was.
+    #[test]
+    fn a_cached_write_up_is_judged_by_the_stamp_seen_before_the_load() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let rel = Path::new("content/models/2025/a.md");
+        let file = root.join(rel);
+        fs::create_dir_all(file.parent().unwrap()).unwrap();
+        fs::write(
+            &file,
+            "---\ntitle: A\nyear: 2025\nprovince: \"Gia Lai\"\nfield: \"Kinh tế\"\nhost: X\nlevel: tinh\nsummary: S\n---\n\nThân bài.\n",
+        )
+        .unwrap();
+        // Older than the racy window, as an editor's saved file is.
+        let settled = SystemTime::now() - std::time::Duration::from_secs(60);
+        let f = fs::File::options().write(true).open(&file).unwrap();
+        f.set_modified(settled).unwrap();
+        drop(f);
+        let config = crate::config::SiteConfig::default();
+        let budget = super::super::BodyBudget::new(1 << 20);
+        let (docs, d) = super::super::load_file(root, rel, &config, &budget);
+        let Some(super::super::FileDocs::Models(models)) = docs else {
+            panic!("no model: {d:?}");
+        };
+        assert!(d.is_empty(), "{d:?}");
+        let cache = ParseCache::open(root);
+        cache.put(rel, &models[0], &d);
+        cache.save();
+        assert!(
+            ParseCache::open(root).get(rel).is_some(),
+            "kept by its own stamp"
+        );
+        let stamp = Stamp::of(&fs::metadata(&file).unwrap());
+        let Stamp::File {
+            len,
+            mtime,
+            mtime_nsec,
+            ino,
+            dev,
+        } = stamp
+        else {
+            panic!("a file");
+        };
+        let other = Stamp::File {
+            len: len + 1,
+            mtime,
+            mtime_nsec,
+            ino,
+            dev,
+        };
+        let seen_other = ParseCache::open(root).seen(vec![(file.clone(), other)]);
+        assert!(
+            seen_other.get(rel).is_none(),
+            "the stamp seen is the one compared"
+        );
+        let seen_same = ParseCache::open(root).seen(vec![(file, stamp)]);
+        assert!(seen_same.get(rel).is_some());
+    }
 }
