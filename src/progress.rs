@@ -78,6 +78,9 @@ impl Sink for Counting<'_> {
     ) -> io::Result<()> {
         self.inner.write_stream(rel, fill)
     }
+    fn earlier(&self, rel: &str, hash: u64) -> Option<std::fs::File> {
+        self.inner.earlier(rel, hash)
+    }
 }
 
 /// A progress bar on standard error, drawn only when it is a terminal (indicatif hides it

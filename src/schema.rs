@@ -161,7 +161,7 @@ mod tests {
     /// Each key the schema exports has its column in the open data's CSV.
     #[test]
     fn the_csv_has_a_column_for_each_exported_key() {
-        let header = crate::render::feeds::CSV_COLUMNS;
+        let header = crate::render::open_data::CSV_COLUMNS;
         for k in MODEL {
             assert_eq!(header.contains(&k.name), k.csv, "{}", k.name);
         }

@@ -344,8 +344,9 @@ fn damaged_caches_and_a_page_changed_by_hand_still_give_the_clean_build() {
     let cache = site.join(".dvk-cache");
     let (pages, index) = (cache.join("pages.bin"), cache.join("search-index.bin"));
     let content = cache.join("content.bin");
+    let open_data = cache.join("open-data.bin");
     assert!(
-        pages.is_file() && index.is_file(),
+        pages.is_file() && index.is_file() && open_data.is_file(),
         "a build saves both caches"
     );
     let page = walkdir::WalkDir::new(site.join("public/mo-hinh"))
@@ -362,11 +363,13 @@ fn damaged_caches_and_a_page_changed_by_hand_still_give_the_clean_build() {
     let (p, x, pg, c) = (pages.clone(), index.clone(), page.clone(), content.clone());
     let (p2, x2, p3, x3) = (pages.clone(), index.clone(), pages.clone(), index.clone());
     let (c2, c3) = (content.clone(), content.clone());
+    let (o, o2, o3) = (open_data.clone(), open_data.clone(), open_data.clone());
+    let data = site.join("public/du-lieu/mo-hinh.json");
     let damages: Vec<(&str, Damage)> = vec![
         (
             "one byte of each cache changed",
             Box::new(move || {
-                for f in [&p, &x, &c] {
+                for f in [&p, &x, &c, &o] {
                     let mut b = fs::read(f).unwrap();
                     let at = b.len() / 2;
                     b[at] ^= 0x5a;
@@ -377,7 +380,7 @@ fn damaged_caches_and_a_page_changed_by_hand_still_give_the_clean_build() {
         (
             "both caches cut short",
             Box::new(move || {
-                for f in [&p2, &x2, &c2] {
+                for f in [&p2, &x2, &c2, &o2] {
                     let b = fs::read(f).unwrap();
                     fs::write(f, &b[..b.len() * 2 / 3]).unwrap();
                 }
@@ -389,7 +392,18 @@ fn damaged_caches_and_a_page_changed_by_hand_still_give_the_clean_build() {
                 let (a, b) = (fs::read(&p3).unwrap(), fs::read(&x3).unwrap());
                 fs::write(&p3, b).unwrap();
                 fs::write(&x3, &a).unwrap();
-                fs::write(&c3, a).unwrap();
+                fs::write(&c3, &a).unwrap();
+                fs::write(&o3, a).unwrap();
+            }),
+        ),
+        (
+            // Its records are copied from the published file by the next build: a record
+            // changed by hand there must not be.
+            "the open data changed by hand",
+            Box::new(move || {
+                let t = fs::read_to_string(&data).unwrap();
+                let i = t.find("\"title\": \"").unwrap() + 10;
+                fs::write(&data, format!("{}Sửa tay {}", &t[..i], &t[i..])).unwrap();
             }),
         ),
         (

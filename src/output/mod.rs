@@ -552,6 +552,16 @@ impl Staging {
             && self.keep_previous(rel)
     }
 
+    /// The published output's file `rel`, open, when the marker says it holds the bytes of
+    /// hash `hash` and its stamp is the one the marker lists (unchanged since).
+    pub fn earlier(&self, rel: &str, hash: u64) -> Option<File> {
+        let e = self.prev.as_ref()?.entry(rel)?;
+        let path = self.previous.as_ref()?.join(checked_rel(rel).ok()?);
+        let file = File::open(path).ok()?;
+        let meta = file.metadata().ok()?;
+        (e.hash == hash && meta.is_file() && Stamp::of(&meta) == e.stamp).then_some(file)
+    }
+
     fn record(&self, rel: &str, entry: Entry, unchanged: bool, touched: bool) {
         if let Ok(mut f) = self.files.lock() {
             f.push(Placed {

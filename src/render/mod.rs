@@ -11,6 +11,7 @@ pub mod format;
 mod jobs;
 pub mod map;
 mod memo;
+pub mod open_data;
 pub mod pager;
 mod pages;
 pub mod photos;
@@ -529,11 +530,8 @@ impl<'a> Renderer<'a> {
             routes::FEED,
             feeds::atom(self.site, &self.urls).as_bytes(),
         );
-        self.write_stream(sink, routes::DATA_JSON, &mut |w| {
-            feeds::write_models_json(self.site, &self.urls, w)
-        });
-        self.write_stream(sink, routes::DATA_CSV, &mut |w| {
-            feeds::write_models_csv(self.site, &self.urls, w)
+        open_data::write(self.root, self.site, &self.urls, sink, &mut |rel, fill| {
+            self.write_stream(sink, rel, fill)
         });
     }
 

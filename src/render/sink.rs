@@ -32,6 +32,12 @@ pub trait Sink: Sync {
     fn keep(&self, _rel: &str, _hash: u64) -> bool {
         false
     }
+    /// The file the previous output has at `rel`, open, when it holds the bytes of hash
+    /// `hash` and is unchanged since (a file made by copying most of the last one's bytes:
+    /// the open data, [`super::open_data`]). This default has no previous output.
+    fn earlier(&self, _rel: &str, _hash: u64) -> Option<std::fs::File> {
+        None
+    }
     /// Whether this is a build's output folder: only a build saves what the next one can
     /// reuse (`.dvk-cache/`); `dvk check` and the preview write nothing there.
     fn is_output(&self) -> bool {
@@ -55,6 +61,9 @@ impl Sink for crate::output::Staging {
     }
     fn keep(&self, rel: &str, hash: u64) -> bool {
         crate::output::Staging::keep(self, rel, hash)
+    }
+    fn earlier(&self, rel: &str, hash: u64) -> Option<std::fs::File> {
+        crate::output::Staging::earlier(self, rel, hash)
     }
     fn is_output(&self) -> bool {
         true

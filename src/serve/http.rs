@@ -465,8 +465,8 @@ fn generated(shared: &Shared, snap: &super::Snapshot, key: &str) -> Option<Vec<u
         }
         routes::ROBOTS => render::feeds::robots(&urls).into_bytes(),
         routes::FEED => render::feeds::atom(site, &urls).into_bytes(),
-        routes::DATA_JSON => render::feeds::models_json(site, &urls),
-        routes::DATA_CSV => render::feeds::models_csv(site, &urls),
+        routes::DATA_JSON => render::open_data::models_json(site, &urls),
+        routes::DATA_CSV => render::open_data::models_csv(site, &urls),
         "code.css" => crate::content::markdown::code_css().into_bytes(),
         _ => return None,
     })
