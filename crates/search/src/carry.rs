@@ -626,13 +626,50 @@ mod tests {
         let (files_cut, _, carried) = build(&docs, Some(&cut));
         assert_eq!(carried, 0);
         assert!(files_cut == files);
-        // A doc number out of range in the postings: refused, not used.
-        let mut bad = state.clone();
-        let at = bad.len() - 1;
-        bad[at] = 0x7f;
-        let (files_bad, _, carried) = build(&docs, Some(&bad));
-        assert_eq!(carried, 0);
-        assert!(files_bad == files);
+        // A byte changed anywhere (its magic, a key, a posting, the hash itself): refused,
+        // not used. The byte is flipped, never set, so it always differs from the saved one.
+        for at in [0, 20, state.len() / 2, state.len() - 9, state.len() - 1] {
+            let mut bad = state.clone();
+            bad[at] ^= 0x5a;
+            let (files_bad, _, carried) = build(&docs, Some(&bad));
+            assert_eq!(carried, 0, "byte {at} of {} changed", state.len());
+            assert!(files_bad == files, "byte {at} changed");
+        }
+    }
+
+    /// A state whose hash is right but whose postings name a doc it has no key for (written
+    /// by a faulty build, not damaged since) is refused, not used to number docs.
+    #[test]
+    fn a_posting_of_a_doc_out_of_range_is_refused_even_with_a_right_hash() {
+        let pairs = crate::intern::FxMap::default();
+        let keys = [11u64, 12, 13];
+        let rows: Vec<Box<[u8]>> = keys.iter().map(|_| Box::from(&b"r"[..])).collect();
+        let vocab = [(Box::from("heo"), 0u32)];
+        let saved = |last_doc: u32| {
+            let mut list = crate::postings::Packed::default();
+            list.push(0, 1);
+            list.push(last_doc, 1);
+            let terms = [list];
+            let state = super::State {
+                salt: 7,
+                keys: &keys,
+                rows: &rows,
+                vocab: &vocab,
+                terms: &terms,
+                pairs: &pairs,
+            };
+            let mut out = Vec::new();
+            let mut w = super::write(&mut out, &state).unwrap();
+            w.begin_payloads(0).unwrap();
+            w.finish().unwrap();
+            out
+        };
+        assert!(
+            super::Carried::read(&saved(2), 7).is_some(),
+            "the last doc, 2"
+        );
+        assert!(super::Carried::read(&saved(3), 7).is_none(), "doc 3 of 3");
+        assert!(super::Carried::read(&saved(2), 8).is_none(), "another salt");
     }
 
     /// The payloads end the state in batches after their count: a state whose batches do
