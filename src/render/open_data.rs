@@ -199,16 +199,9 @@ impl Record<'_> {
             h.update(&value.to_bits().to_le_bytes());
             text(&mut h, unit);
         }
-        for list in [
-            tags.iter().map(String::as_str).collect::<Vec<_>>(),
-            commune_today.iter().map(String::as_str).collect(),
-            commune_today_code.to_vec(),
-        ] {
-            h.update(&(list.len() as u64).to_le_bytes());
-            for s in list {
-                text(&mut h, s);
-            }
-        }
+        list(&mut h, tags.iter().map(String::as_str));
+        list(&mut h, commune_today.iter().map(String::as_str));
+        list(&mut h, commune_today_code.iter().copied());
         h.digest()
     }
 
@@ -272,6 +265,14 @@ impl Record<'_> {
 fn text(h: &mut Xxh3, s: &str) {
     h.update(&(s.len() as u64).to_le_bytes());
     h.update(s.as_bytes());
+}
+
+/// A list of texts, its length first (two lists never hash alike by moving a text over).
+fn list<'a>(h: &mut Xxh3, items: impl ExactSizeIterator<Item = &'a str>) {
+    h.update(&(items.len() as u64).to_le_bytes());
+    for s in items {
+        text(h, s);
+    }
 }
 
 /// An optional string, told apart from an empty one.
@@ -375,9 +376,9 @@ pub fn models_csv(site: &Site, urls: &Urls) -> Vec<u8> {
 }
 
 fn whole(site: &Site, urls: &Urls, format: Format) -> Vec<u8> {
-    let keys: Vec<u64> = vec![0; site.newest.len()];
+    let mut keys: Vec<u64> = vec![0; site.newest.len()];
     let mut out = Vec::new();
-    let _ = write_file(site, urls, format, &keys, None, &mut out);
+    let _ = write_file(site, urls, format, &mut keys, None, &mut out);
     out
 }
 
@@ -476,16 +477,21 @@ pub(super) fn write(
     sink: &dyn Sink,
     stream: &mut dyn FnMut(&str, &mut Fill),
 ) {
-    let keys: Vec<u64> = site
-        .newest
-        .par_iter()
-        .with_min_len(256)
-        .map(|&i| record(site, urls, i).key())
-        .collect();
     let index = if sink.is_output() {
         Index::read(root)
     } else {
         Index::default()
+    };
+    // The keys are needed before a file is written only to find records in the last
+    // build's; without one, the first file takes each record's key as it makes it.
+    let mut keys: Vec<u64> = if index.spans.is_empty() {
+        Vec::new()
+    } else {
+        site.newest
+            .par_iter()
+            .with_min_len(256)
+            .map(|&i| record(site, urls, i).key())
+            .collect()
     };
     let mut spans: [Vec<Span>; 2] = [Vec::new(), Vec::new()];
     let mut hashes = [0u64; 2];
@@ -502,7 +508,7 @@ pub(super) fn write(
         let mut written = false;
         stream(format.path(), &mut |w| {
             let mut w = crate::fresh::Hashing::new(w);
-            let made = write_file(site, urls, format, &keys, earlier.as_mut(), &mut w)?;
+            let made = write_file(site, urls, format, &mut keys, earlier.as_mut(), &mut w)?;
             spans[which] = made;
             hashes[which] = w.hasher.digest();
             written = true;
@@ -517,39 +523,48 @@ pub(super) fn write(
 
 /// Writes one file: each record copied from `earlier` when its key is found there (runs of
 /// records that lay together copied at once), else serialized. Returns where each record's
-/// bytes went.
+/// bytes went. `keys` are the records' keys, or empty: then each record is made, and its key
+/// taken as it is.
 fn write_file(
     site: &Site,
     urls: &Urls,
     format: Format,
-    keys: &[u64],
+    keys: &mut Vec<u64>,
     mut earlier: Option<&mut Earlier>,
     w: &mut dyn Write,
 ) -> io::Result<Vec<Span>> {
-    let any = !keys.is_empty();
-    let head = format.head(any)?;
+    let n = site.newest.len();
+    let keyed = keys.len() == n;
+    if !keyed {
+        keys.clear();
+        earlier = None;
+    }
+    let head = format.head(n > 0)?;
     w.write_all(&head)?;
     let sep = format.separator();
     let mut pos = head.len() as u64;
-    let mut spans = Vec::with_capacity(keys.len());
+    let mut spans = Vec::with_capacity(n);
     // A run of the earlier file's bytes not copied yet: offset, length.
     let mut run: Option<(u64, u64)> = None;
     let mut buf = Vec::new();
-    for (slice, ids) in keys.chunks(SLICE).zip(site.newest.chunks(SLICE)) {
-        let found: Vec<Option<Span>> = slice
-            .iter()
-            .map(|&k| earlier.as_deref().and_then(|e| e.span(k)))
-            .collect();
-        // The records not found, serialized on every core.
-        let made: Vec<Option<io::Result<Vec<u8>>>> = ids
+    for (s, ids) in site.newest.chunks(SLICE).enumerate() {
+        let found: Vec<Option<Span>> = match earlier.as_deref() {
+            Some(e) => keys[s * SLICE..][..ids.len()]
+                .iter()
+                .map(|&k| e.span(k))
+                .collect(),
+            None => vec![None; ids.len()],
+        };
+        // The records not found, serialized on every core (with their keys when not known).
+        let made: Vec<Option<io::Result<(u64, Vec<u8>)>>> = ids
             .par_iter()
             .zip(&found)
             .map(|(&i, found)| {
                 found.is_none().then(|| {
+                    let r = record(site, urls, i);
+                    let key = if keyed { 0 } else { r.key() };
                     let mut out = Vec::with_capacity(1024);
-                    format
-                        .serialize(&record(site, urls, i), &mut out)
-                        .map(|()| out)
+                    format.serialize(&r, &mut out).map(|()| (key, out))
                 })
             })
             .collect();
@@ -579,7 +594,10 @@ fn write_file(
                     pos += u64::from(len);
                 }
                 (None, made) => {
-                    let bytes = made.unwrap_or_else(|| Err(io::Error::other("not made")))?;
+                    let (key, bytes) = made.unwrap_or_else(|| Err(io::Error::other("not made")))?;
+                    if !keyed {
+                        keys.push(key);
+                    }
                     if let (Some(r), Some(e)) = (run.take(), earlier.as_deref_mut()) {
                         copy(&mut e.file, r, w, &mut buf)?;
                     }
@@ -597,7 +615,7 @@ fn write_file(
     if let (Some(r), Some(e)) = (run.take(), earlier) {
         copy(&mut e.file, r, w, &mut buf)?;
     }
-    w.write_all(format.tail(any))?;
+    w.write_all(format.tail(n > 0))?;
     Ok(spans)
 }
 
@@ -669,7 +687,8 @@ mod tests {
     }
 
     /// The file `format` makes of `site`, with the spans of its records; copying from
-    /// `earlier` (a file and the index of the site it was made of) when given.
+    /// `earlier` (a file and the index of the site it was made of) when given, else taking
+    /// the keys as it makes the records (as a first build does): they must be the keys.
     fn made(
         site: &Site,
         urls: &Urls,
@@ -681,6 +700,11 @@ mod tests {
             .iter()
             .map(|&i| record(site, urls, i).key())
             .collect();
+        let mut given = if earlier.is_some() {
+            keys.clone()
+        } else {
+            Vec::new()
+        };
         let dir = tempfile::tempdir().unwrap();
         let mut earlier = earlier.map(|(bytes, index)| {
             let path = dir.path().join("earlier");
@@ -692,7 +716,8 @@ mod tests {
             }
         });
         let mut out = Vec::new();
-        let spans = write_file(site, urls, format, &keys, earlier.as_mut(), &mut out).unwrap();
+        let spans = write_file(site, urls, format, &mut given, earlier.as_mut(), &mut out).unwrap();
+        assert!(given == keys, "the keys taken as the records were made");
         (out, spans)
     }
 
