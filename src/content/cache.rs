@@ -77,6 +77,11 @@ pub struct ParseCache {
 }
 
 impl ParseCache {
+    /// Whether a build of `root` kept a cache file (whole or not) for the next.
+    pub fn is_kept(root: &Path) -> bool {
+        path(root).is_file()
+    }
+
     /// The cache of the site at `root` for this program and `content/site.yaml`; empty when
     /// there is none, or it was made for another, or it is damaged.
     pub fn open(root: &Path) -> ParseCache {
