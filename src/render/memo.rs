@@ -175,29 +175,10 @@ pub(super) fn site_key(
     h.digest()
 }
 
-/// Feeds the JSON of `v` to `h` (a value's JSON ends where it ends: no separator needed).
-/// Made whole first and hashed at once: the serializer writes a few bytes at a time, and a
-/// hash update each cost more than the copy (the digest is the same however the bytes are cut).
-/// Into a buffer kept by the thread: a page's view is fed once per page, tens of thousands of
-/// times a build, and a new buffer each time grew from nothing.
+/// Feeds `v` to `h` ([`super::hashing`]: its data with their kinds and lengths; a value's
+/// bytes end where it ends, no separator needed).
 pub(super) fn feed(h: &mut Xxh3, v: &impl serde::Serialize) {
-    thread_local! {
-        static BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
-    }
-    BUFFER.with(|b| match b.try_borrow_mut() {
-        Ok(mut b) => {
-            b.clear();
-            if serde_json::to_writer(&mut *b, v).is_ok() {
-                h.update(&b);
-            }
-            // A rare large value does not stay held by the thread.
-            if b.capacity() > 1 << 20 {
-                *b = Vec::new();
-            }
-        }
-        // Fed from within a value's serialization: a buffer of its own.
-        Err(_) => h.update(&serde_json::to_vec(v).unwrap_or_default()),
-    });
+    super::hashing::feed(h, v);
 }
 
 /// Reads a memo file's entries into `into` when it was made for `global` and is whole.

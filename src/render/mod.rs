@@ -8,6 +8,7 @@ pub mod dia_ban;
 pub mod docx;
 pub mod feeds;
 pub mod format;
+mod hashing;
 mod jobs;
 pub mod map;
 mod memo;
