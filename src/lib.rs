@@ -309,6 +309,14 @@ pub fn build_with_progress(
     fresh::forget(root);
     progress.phase(&crate::msg!("progress.loading"));
     let parse_cache = parse_cache.seen(seen.into_inner().unwrap_or_else(|e| e.into_inner()));
+    // A rebuild prepares its output (reading what the last build wrote there and in the
+    // spare) while the content loads, whose assembly leaves a core idle: 0.1 s at 30,000
+    // write-ups. A first build prepares it only once the content is found sound, so that a
+    // build that fails leaves nothing behind.
+    let early_staging = output::Staging::was_published(&out).then(|| {
+        let (root, out) = (root.clone(), out.clone());
+        std::thread::spawn(move || output::Staging::begin(&root, &out))
+    });
     let (inputs, ((mut site, diags), theme)) = rayon::join(
         || inputs.unwrap_or_else(|| fresh::inputs(root, &out, &key)),
         || {
@@ -337,6 +345,11 @@ pub fn build_with_progress(
     // The same warnings as `dvk check` (the site still holds every body here).
     all.extend(site_warnings(root, &site));
     if all.has_errors() {
+        // The output prepared early is put down as it was (its spare's marker written back)
+        // before the build ends.
+        if let Some(early) = early_staging {
+            drop(early.join());
+        }
         // Still run the renderer on nothing: link errors in bodies are found while rendering,
         // so check them too before giving up, for a complete list.
         let bodies = site.take_model_bodies();
@@ -347,7 +360,11 @@ pub fn build_with_progress(
         // attachment that could not be read.
         return Err(failed(all, report.output_failed));
     }
-    let staging = output::Staging::begin(root, &out).map_err(BuildError::Output)?;
+    let staging = match early_staging.map(std::thread::JoinHandle::join) {
+        Some(Ok(staging)) => staging,
+        _ => output::Staging::begin(root, &out),
+    }
+    .map_err(BuildError::Output)?;
     progress.pages(progress::page_count(&site));
     let counting = progress::Counting {
         inner: &staging,

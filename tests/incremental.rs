@@ -499,3 +499,92 @@ fn write_ups_from_the_content_cache_keep_their_warnings_and_see_a_photo_removed(
         "{err}"
     );
 }
+
+/// A rebuild prepares its output while the content loads: when the content then has an
+/// error, the build fails with nothing published, and the spare folder it had begun to use is
+/// put down as it was (its marker written back, its files in place), so the next build still
+/// rewrites only what changed. A first build that fails leaves no output folders at all.
+#[test]
+fn a_rebuild_that_fails_on_its_content_puts_its_output_down_as_it_was() {
+    let dir = tempfile::tempdir().unwrap();
+    let (site, models) = sample_site(dir.path(), false);
+    let broken = |m: &Path| replace_in(m, "year: ", "year: chưa-rõ ");
+    // A first build that fails: no output, no spare, no lock.
+    broken(&models[0]);
+    let failed = Command::new(env!("CARGO_BIN_EXE_dvk"))
+        .arg("build")
+        .current_dir(&site)
+        .output()
+        .unwrap();
+    assert!(!failed.status.success(), "a year that is not a number");
+    let made: Vec<String> = fs::read_dir(&site)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("public"))
+        .collect();
+    assert!(made.is_empty(), "a failed first build left {made:?}");
+    replace_in(&models[0], "year: chưa-rõ ", "year: ");
+    settle(&site);
+    build(&site);
+    replace_in(&models[1], "title: ", "title: Sửa ");
+    settle(&site);
+    build(&site);
+    let spare = site.join(".public.dvk-spare");
+    let inodes = |dir: &Path| -> BTreeMap<String, u64> {
+        walkdir::WalkDir::new(dir)
+            .into_iter()
+            .flatten()
+            .filter(|e| e.file_type().is_file())
+            .map(|e| {
+                let rel = e.path().strip_prefix(dir).unwrap();
+                (
+                    rel.to_string_lossy().into_owned(),
+                    e.metadata().unwrap().ino(),
+                )
+            })
+            .collect()
+    };
+    let spare_before = inodes(&spare);
+    let published = tree(&site.join("public"));
+    assert!(spare.join(".dvk-build").is_file() && spare_before.len() > 20);
+    broken(&models[2]);
+    let failed = Command::new(env!("CARGO_BIN_EXE_dvk"))
+        .arg("build")
+        .current_dir(&site)
+        .output()
+        .unwrap();
+    assert!(!failed.status.success(), "a year that is not a number");
+    assert!(tree(&site.join("public")) == published, "nothing published");
+    // Its marker is written again; its files stay.
+    assert!(spare.join(".dvk-build").is_file(), "the spare's marker");
+    let without_marker = |mut m: BTreeMap<String, u64>| {
+        m.remove(".dvk-build");
+        m
+    };
+    assert_eq!(
+        without_marker(inodes(&spare)),
+        without_marker(spare_before.clone()),
+        "the spare's files as they were"
+    );
+    // Mended: the rebuild is the clean build, and the pages the failed build would not
+    // have changed are the spare's files, not written again.
+    replace_in(&models[2], "year: chưa-rõ ", "year: ");
+    settle(&site);
+    let (kept, _) = build(&site);
+    assert!(kept > 0, "the rebuild kept pages");
+    let clean = dir.path().join("clean");
+    dvk_ok(&site, &["build", "-o", clean.to_str().unwrap()]);
+    let (rebuilt, fresh) = (tree(&site.join("public")), tree(&clean));
+    assert!(rebuilt == fresh, "{:?}", differences(&rebuilt, &fresh));
+    let now = inodes(&site.join("public"));
+    let same = spare_before
+        .iter()
+        .filter(|(rel, ino)| now.get(*rel) == Some(ino))
+        .count();
+    assert!(
+        same * 2 > spare_before.len(),
+        "{same} of {} files of the spare not written again",
+        spare_before.len()
+    );
+}
