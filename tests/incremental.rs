@@ -15,16 +15,18 @@ use std::process::Command;
 
 /// Every file under `dir` with its bytes.
 fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    files(dir, |e| fs::read(e.path()).unwrap())
+}
+
+/// Every file under `dir` with what `of` says of it.
+fn files<T>(dir: &Path, of: impl Fn(&walkdir::DirEntry) -> T) -> BTreeMap<String, T> {
     walkdir::WalkDir::new(dir)
         .into_iter()
         .flatten()
         .filter(|e| e.file_type().is_file())
         .map(|e| {
             let rel = e.path().strip_prefix(dir).unwrap();
-            (
-                rel.to_string_lossy().into_owned(),
-                fs::read(e.path()).unwrap(),
-            )
+            (rel.to_string_lossy().into_owned(), of(&e))
         })
         .collect()
 }
@@ -509,14 +511,17 @@ fn a_rebuild_that_fails_on_its_content_puts_its_output_down_as_it_was() {
     let dir = tempfile::tempdir().unwrap();
     let (site, models) = sample_site(dir.path(), false);
     let broken = |m: &Path| replace_in(m, "year: ", "year: chưa-rõ ");
+    let fails = || {
+        let out = Command::new(env!("CARGO_BIN_EXE_dvk"))
+            .arg("build")
+            .current_dir(&site)
+            .output()
+            .unwrap();
+        assert!(!out.status.success(), "a year that is not a number");
+    };
     // A first build that fails: no output, no spare, no lock.
     broken(&models[0]);
-    let failed = Command::new(env!("CARGO_BIN_EXE_dvk"))
-        .arg("build")
-        .current_dir(&site)
-        .output()
-        .unwrap();
-    assert!(!failed.status.success(), "a year that is not a number");
+    fails();
     let made: Vec<String> = fs::read_dir(&site)
         .unwrap()
         .flatten()
@@ -531,30 +536,12 @@ fn a_rebuild_that_fails_on_its_content_puts_its_output_down_as_it_was() {
     settle(&site);
     build(&site);
     let spare = site.join(".public.dvk-spare");
-    let inodes = |dir: &Path| -> BTreeMap<String, u64> {
-        walkdir::WalkDir::new(dir)
-            .into_iter()
-            .flatten()
-            .filter(|e| e.file_type().is_file())
-            .map(|e| {
-                let rel = e.path().strip_prefix(dir).unwrap();
-                (
-                    rel.to_string_lossy().into_owned(),
-                    e.metadata().unwrap().ino(),
-                )
-            })
-            .collect()
-    };
+    let inodes = |dir: &Path| files(dir, |e| e.metadata().unwrap().ino());
     let spare_before = inodes(&spare);
     let published = tree(&site.join("public"));
     assert!(spare.join(".dvk-build").is_file() && spare_before.len() > 20);
     broken(&models[2]);
-    let failed = Command::new(env!("CARGO_BIN_EXE_dvk"))
-        .arg("build")
-        .current_dir(&site)
-        .output()
-        .unwrap();
-    assert!(!failed.status.success(), "a year that is not a number");
+    fails();
     assert!(tree(&site.join("public")) == published, "nothing published");
     // Its marker is written again; its files stay.
     assert!(spare.join(".dvk-build").is_file(), "the spare's marker");

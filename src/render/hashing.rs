@@ -49,6 +49,8 @@ enum Tag {
     Bool = 1,
     Int,
     Uint,
+    Int128,
+    Uint128,
     Float,
     Char,
     Text,
@@ -77,6 +79,12 @@ impl Feeder<'_> {
     fn text(&mut self, s: &[u8]) {
         self.len(s.len());
         self.0.extend_from_slice(s);
+    }
+    /// One datum of kind `t`: its tag, then its bytes (of the same length for each kind).
+    fn datum(mut self, t: Tag, bytes: &[u8]) -> R {
+        self.tag(t);
+        self.0.extend_from_slice(bytes);
+        Ok(())
     }
     fn variant(&mut self, index: u32) {
         self.tag(Tag::Variant);
@@ -113,6 +121,15 @@ impl ser::Error for Failed {
 
 type R = Result<(), Failed>;
 
+/// Methods that widen their number and pass it on.
+macro_rules! widened {
+    ($($($method:ident($t:ty)),* => $to:ident);*) => {$($(
+        fn $method(self, v: $t) -> R {
+            self.$to(v.into())
+        }
+    )*)*};
+}
+
 impl<'a> ser::Serializer for Feeder<'a> {
     type Ok = ();
     type Error = Failed;
@@ -124,61 +141,32 @@ impl<'a> ser::Serializer for Feeder<'a> {
     type SerializeStruct = Feeder<'a>;
     type SerializeStructVariant = Feeder<'a>;
 
-    fn serialize_bool(mut self, v: bool) -> R {
-        self.tag(Tag::Bool);
-        self.0.extend_from_slice(&[u8::from(v)]);
-        Ok(())
+    // Narrower numbers go in as the widest of their kind.
+    widened! {
+        serialize_i8(i8), serialize_i16(i16), serialize_i32(i32) => serialize_i64;
+        serialize_u8(u8), serialize_u16(u16), serialize_u32(u32) => serialize_u64;
+        serialize_f32(f32) => serialize_f64
     }
-    fn serialize_i8(self, v: i8) -> R {
-        self.serialize_i64(v.into())
+    fn serialize_bool(self, v: bool) -> R {
+        self.datum(Tag::Bool, &[u8::from(v)])
     }
-    fn serialize_i16(self, v: i16) -> R {
-        self.serialize_i64(v.into())
+    fn serialize_i64(self, v: i64) -> R {
+        self.datum(Tag::Int, &v.to_le_bytes())
     }
-    fn serialize_i32(self, v: i32) -> R {
-        self.serialize_i64(v.into())
+    fn serialize_i128(self, v: i128) -> R {
+        self.datum(Tag::Int128, &v.to_le_bytes())
     }
-    fn serialize_i64(mut self, v: i64) -> R {
-        self.tag(Tag::Int);
-        self.0.extend_from_slice(&v.to_le_bytes());
-        Ok(())
+    fn serialize_u64(self, v: u64) -> R {
+        self.datum(Tag::Uint, &v.to_le_bytes())
     }
-    fn serialize_i128(mut self, v: i128) -> R {
-        self.tag(Tag::Int);
-        self.0.extend_from_slice(&v.to_le_bytes());
-        Ok(())
+    fn serialize_u128(self, v: u128) -> R {
+        self.datum(Tag::Uint128, &v.to_le_bytes())
     }
-    fn serialize_u8(self, v: u8) -> R {
-        self.serialize_u64(v.into())
+    fn serialize_f64(self, v: f64) -> R {
+        self.datum(Tag::Float, &v.to_bits().to_le_bytes())
     }
-    fn serialize_u16(self, v: u16) -> R {
-        self.serialize_u64(v.into())
-    }
-    fn serialize_u32(self, v: u32) -> R {
-        self.serialize_u64(v.into())
-    }
-    fn serialize_u64(mut self, v: u64) -> R {
-        self.tag(Tag::Uint);
-        self.0.extend_from_slice(&v.to_le_bytes());
-        Ok(())
-    }
-    fn serialize_u128(mut self, v: u128) -> R {
-        self.tag(Tag::Uint);
-        self.0.extend_from_slice(&v.to_le_bytes());
-        Ok(())
-    }
-    fn serialize_f32(self, v: f32) -> R {
-        self.serialize_f64(v.into())
-    }
-    fn serialize_f64(mut self, v: f64) -> R {
-        self.tag(Tag::Float);
-        self.0.extend_from_slice(&v.to_bits().to_le_bytes());
-        Ok(())
-    }
-    fn serialize_char(mut self, v: char) -> R {
-        self.tag(Tag::Char);
-        self.0.extend_from_slice(&u32::from(v).to_le_bytes());
-        Ok(())
+    fn serialize_char(self, v: char) -> R {
+        self.datum(Tag::Char, &u32::from(v).to_le_bytes())
     }
     fn serialize_str(mut self, v: &str) -> R {
         self.tag(Tag::Text);
@@ -244,8 +232,6 @@ impl<'a> ser::Serializer for Feeder<'a> {
     fn serialize_map(self, len: Option<usize>) -> Result<Self, Failed> {
         Ok(self.open(Tag::Map, len))
     }
-    // A struct's fields go in in their order, without their names (the type fixes them); a
-    // field skipped when empty (`skip_serializing_if`) goes in as skipped.
     fn serialize_struct(self, _: &'static str, len: usize) -> Result<Self, Failed> {
         Ok(self.open(Tag::Struct, Some(len)))
     }
@@ -271,92 +257,37 @@ impl Feeder<'_> {
     }
 }
 
-impl ser::SerializeSeq for Feeder<'_> {
-    type Ok = ();
-    type Error = Failed;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, v: &T) -> R {
-        self.item(v)
-    }
-    fn end(self) -> R {
-        Feeder::end(self)
-    }
+/// The compound serializers: each item fed in turn ([`Feeder::item`]), then an end.
+macro_rules! compound {
+    ($($trait:ident { $($method:ident($($name:ty),*)),* $(; $skip:ident)? })*) => {$(
+        impl ser::$trait for Feeder<'_> {
+            type Ok = ();
+            type Error = Failed;
+            $(fn $method<T: Serialize + ?Sized>(&mut self, $(_: $name,)* v: &T) -> R {
+                self.item(v)
+            })*
+            $(fn $skip(&mut self, _: &'static str) -> R {
+                self.tag(Tag::Skipped);
+                Ok(())
+            })?
+            fn end(self) -> R {
+                Feeder::end(self)
+            }
+        }
+    )*};
 }
 
-impl ser::SerializeTuple for Feeder<'_> {
-    type Ok = ();
-    type Error = Failed;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, v: &T) -> R {
-        self.item(v)
-    }
-    fn end(self) -> R {
-        Feeder::end(self)
-    }
-}
-
-impl ser::SerializeTupleStruct for Feeder<'_> {
-    type Ok = ();
-    type Error = Failed;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, v: &T) -> R {
-        self.item(v)
-    }
-    fn end(self) -> R {
-        Feeder::end(self)
-    }
-}
-
-impl ser::SerializeTupleVariant for Feeder<'_> {
-    type Ok = ();
-    type Error = Failed;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, v: &T) -> R {
-        self.item(v)
-    }
-    fn end(self) -> R {
-        Feeder::end(self)
-    }
-}
-
-impl ser::SerializeMap for Feeder<'_> {
-    type Ok = ();
-    type Error = Failed;
-    fn serialize_key<T: Serialize + ?Sized>(&mut self, k: &T) -> R {
-        self.item(k)
-    }
-    fn serialize_value<T: Serialize + ?Sized>(&mut self, v: &T) -> R {
-        self.item(v)
-    }
-    fn end(self) -> R {
-        Feeder::end(self)
-    }
-}
-
-impl ser::SerializeStruct for Feeder<'_> {
-    type Ok = ();
-    type Error = Failed;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, _: &'static str, v: &T) -> R {
-        self.item(v)
-    }
-    fn skip_field(&mut self, _: &'static str) -> R {
-        self.tag(Tag::Skipped);
-        Ok(())
-    }
-    fn end(self) -> R {
-        Feeder::end(self)
-    }
-}
-
-impl ser::SerializeStructVariant for Feeder<'_> {
-    type Ok = ();
-    type Error = Failed;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, _: &'static str, v: &T) -> R {
-        self.item(v)
-    }
-    fn skip_field(&mut self, _: &'static str) -> R {
-        self.tag(Tag::Skipped);
-        Ok(())
-    }
-    fn end(self) -> R {
-        Feeder::end(self)
-    }
+// A struct's fields go in in their order, without their names (the type fixes them); a field
+// skipped when empty (`skip_serializing_if`) goes in as skipped. A map's keys and values in
+// turn.
+compound! {
+    SerializeSeq { serialize_element() }
+    SerializeTuple { serialize_element() }
+    SerializeTupleStruct { serialize_field() }
+    SerializeTupleVariant { serialize_field() }
+    SerializeMap { serialize_key(), serialize_value() }
+    SerializeStruct { serialize_field(&'static str); skip_field }
+    SerializeStructVariant { serialize_field(&'static str); skip_field }
 }
 
 #[cfg(test)]
