@@ -521,6 +521,9 @@ pub(super) fn write(
     }
 }
 
+/// A record not found in the earlier file: its key (when taken) and bytes, made on a core.
+type Made = Option<io::Result<(u64, Vec<u8>)>>;
+
 /// Writes one file: each record copied from `earlier` when its key is found there (runs of
 /// records that lay together copied at once), else serialized. Returns where each record's
 /// bytes went. `keys` are the records' keys, or empty: then each record is made, and its key
@@ -556,7 +559,7 @@ fn write_file(
             None => vec![None; ids.len()],
         };
         // The records not found, serialized on every core (with their keys when not known).
-        let made: Vec<Option<io::Result<(u64, Vec<u8>)>>> = ids
+        let made: Vec<Made> = ids
             .par_iter()
             .zip(&found)
             .map(|(&i, found)| {
