@@ -310,8 +310,8 @@ pub fn build_with_progress(
     progress.phase(&crate::msg!("progress.loading"));
     let parse_cache = parse_cache.seen(seen.into_inner().unwrap_or_else(|e| e.into_inner()));
     // A rebuild prepares its output (reading what the last build wrote there and in the
-    // spare) while the content loads, whose assembly leaves a core idle: 0.1 s at 30,000
-    // write-ups. A first build prepares it only once the content is found sound, so that a
+    // spare) while the content loads, whose assembly leaves a core idle (a 30k summary
+    // edit, 10 interleaved rounds: 1.66 -> 1.62 s). A first build prepares it only once the content is found sound, so that a
     // build that fails leaves nothing behind.
     let early_staging = output::Staging::was_published(&out).then(|| {
         let (root, out) = (root.clone(), out.clone());

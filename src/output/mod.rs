@@ -144,13 +144,13 @@ pub struct BuiltFile {
 }
 
 impl Staging {
-    /// Prepares to write `out` for the site at `site_root`: checks the place, takes the
-    /// lock, removes leftovers of interrupted builds and readies the spare folder.
     /// Whether `out` holds an output a build of dvk published (its marker is there).
     pub fn was_published(out: &Path) -> bool {
         out.join(MARKER).is_file()
     }
 
+    /// Prepares to write `out` for the site at `site_root`: checks the place, takes the
+    /// lock, removes leftovers of interrupted builds and readies the spare folder.
     pub fn begin(site_root: &Path, out: &Path) -> Result<Staging, OutputError> {
         let io_err = |what: String| move |e| OutputError::Io(what, e);
         let root = site_root.canonicalize().map_err(io_err(crate::msg!(

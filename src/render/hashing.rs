@@ -103,7 +103,7 @@ impl Feeder<'_> {
 
 /// The error of a value whose `Serialize` fails.
 #[derive(Debug)]
-pub(super) struct Failed;
+struct Failed;
 
 impl fmt::Display for Failed {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

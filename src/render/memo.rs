@@ -175,11 +175,9 @@ pub(super) fn site_key(
     h.digest()
 }
 
-/// Feeds `v` to `h` ([`super::hashing`]: its data with their kinds and lengths; a value's
-/// bytes end where it ends, no separator needed).
-pub(super) fn feed(h: &mut Xxh3, v: &impl serde::Serialize) {
-    super::hashing::feed(h, v);
-}
+/// Feeds a value to a key's hash ([`super::hashing`]: its data with their kinds and lengths;
+/// a value's bytes end where it ends, no separator needed).
+pub(super) use super::hashing::feed;
 
 /// Reads a memo file's entries into `into` when it was made for `global` and is whole.
 fn read(bytes: &[u8], global: u64, into: &mut PathMap<(u64, u64)>) -> Option<()> {
